@@ -95,15 +95,17 @@ def _local_base(path: Path) -> BaseModel:
     cfg = json.loads((path / "config.json").read_text())
     tok_cfg_file = path / "tokenizer_config.json"
     tok_cfg = json.loads(tok_cfg_file.read_text()) if tok_cfg_file.is_file() else {}
-    has_template = bool(tok_cfg.get("chat_template")) or (path / "chat_template.jinja").is_file()
+    template_file = path / "chat_template.jinja"
+    own = tok_cfg.get("chat_template") or (template_file.read_text() if template_file.is_file() else "")
     eos = tok_cfg.get("eos_token")
     eos = eos.get("content") if isinstance(eos, dict) else eos
-    # Gemma-family folders keep Gemma's turn tokens; otherwise the model's own template, or a
-    # plain "User:/Jarvis:" one that ends each reply with the tokenizer's EOS.
+    # Gemma-family folders keep Gemma's turn tokens; otherwise the model's own template (its
+    # turn-closing token ends a reply), or a plain "User:/Jarvis:" one closed by the EOS.
     if cfg.get("model_type", "").startswith("gemma"):
         template, eot = chat_templates.GEMMA, "<end_of_turn>"
-    elif has_template:
-        template, eot = None, eos or "</s>"
+    elif own:
+        markers = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|end|>")
+        template, eot = None, next((m for m in markers if m in own), eos or "</s>")
     else:
         template, eot = chat_templates.PLAIN, eos or "</s>"
     hidden = int(cfg.get("hidden_size", 0))

@@ -1,0 +1,118 @@
+"""Check that a GGUF behaves like the HF model it came from, before it is ever registered.
+
+1. The file is a complete GGUF and llama.cpp loads it; its chat template is embedded.
+2. Next-token logits, llama.cpp vs transformers, on chat prompts (same token ids for both):
+   top-1 agreement and max |delta logit| must meet the thresholds of the quant type.
+3. A chat reply through the embedded template stops by itself within the token limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jarvis_desktop.errors import ModelError, VerificationError
+from convert.quantize import check_gguf_file
+
+__all__ = ["verify", "THRESHOLDS", "VERIFY_PROMPTS"]
+
+# (minimum top-1 agreement, maximum |delta logit|) per GGUF type.  F16/F32 must match almost
+# exactly; quantized types are allowed the noise quantization brings, and no more.
+THRESHOLDS = {
+    "F32": (0.99, 0.05),
+    "F16": (0.97, 1.0),
+    "BF16": (0.95, 2.0),
+    "Q8_0": (0.93, 3.0),
+    "Q5_K_M": (0.85, 6.0),
+    "Q4_K_M": (0.80, 8.0),
+}
+
+VERIFY_PROMPTS = [
+    "Good morning, Jarvis.",
+    "What is 12 times 7?",
+    "How do I list files in a folder on Linux?",
+    "Who are you?",
+    "Tell me something about the Thames.",
+    "Remind me what we were talking about.",
+]
+STOP_PROMPTS = VERIFY_PROMPTS[:3]
+
+
+def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, system: str = "You are Jarvis.",
+           max_tokens: int = 160, n_threads: int = 0) -> dict:
+    """Run all checks; return the figures, or raise VerificationError with the first failure."""
+    import llama_cpp
+    import numpy as np
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    check_gguf_file(gguf_path)
+    gguf_type = gguf_type.upper()
+    min_top1, max_delta = THRESHOLDS.get(gguf_type, THRESHOLDS["Q4_K_M"])
+    tokenizer = AutoTokenizer.from_pretrained(hf_dir)
+    model = AutoModelForCausalLM.from_pretrained(hf_dir, dtype=torch.float32).eval()
+    try:
+        llm = llama_cpp.Llama(str(gguf_path), n_ctx=1024, logits_all=True, verbose=False,
+                              n_threads=n_threads or None, seed=0)
+    except Exception as exc:
+        raise ModelError(f"llama.cpp cannot load {gguf_path}: {exc}") from None
+    try:
+        template = llm.metadata.get("tokenizer.chat_template", "")
+        if not template:
+            raise VerificationError(f"{gguf_path} has no embedded chat template")
+        agree = total = 0
+        worst = 0.0
+        token_match = 0
+        for prompt in VERIFY_PROMPTS:
+            chat = [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
+            text = tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+            ids = llm.tokenize(text.encode(), add_bos=False, special=True)
+            token_match += ids == tokenizer(text, add_special_tokens=False)["input_ids"]
+            llm.reset()
+            llm.eval(ids)
+            ours = np.asarray(llm.scores[: len(ids)], dtype=np.float32)
+            with torch.no_grad():
+                theirs = model(torch.tensor([ids])).logits[0].float().numpy()
+            vocab = min(ours.shape[1], theirs.shape[1])
+            ours, theirs = ours[:, :vocab], theirs[:, :vocab]
+            agree += int((ours.argmax(-1) == theirs.argmax(-1)).sum())
+            total += len(ids)
+            worst = max(worst, float(np.abs(ours - theirs).max()))
+        top1 = agree / total
+        stops = []
+        for prompt in STOP_PROMPTS:
+            out = llm.create_chat_completion(
+                [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
+                max_tokens=max_tokens, temperature=0.0, seed=0)
+            stops.append(out["choices"][0]["finish_reason"] == "stop")
+            sample = out["choices"][0]["message"]["content"]
+    finally:
+        llm.close()
+    report = {
+        "type": gguf_type,
+        "top1_agreement": round(top1, 4),
+        "max_abs_logit_delta": round(worst, 4),
+        "positions": total,
+        "tokenizer_agreement": round(token_match / len(VERIFY_PROMPTS), 3),
+        "clean_stops": f"{sum(stops)}/{len(stops)}",
+        "thresholds": {"min_top1": min_top1, "max_abs_logit_delta": max_delta},
+        "sample_reply": sample,
+    }
+    if top1 < min_top1 or worst > max_delta:
+        raise _failed(report, 
+            f"{gguf_path.name} ({gguf_type}) does not match the tuned model: top-1 agreement "
+            f"{top1:.3f} (needs >= {min_top1}), max |delta logit| {worst:.3f} (needs <= {max_delta}); "
+            "it was not registered. Try a higher-precision type (Q8_0 or F16)."
+        )
+    if not all(stops):
+        raise _failed(report, 
+            f"{gguf_path.name}: {sum(stops)} of {len(stops)} chat replies stopped by themselves within "
+            f"{max_tokens} tokens; the tune did not learn to end its turn. Train longer or check the "
+            "end-of-turn token; it was not registered."
+        )
+    return report
+
+
+def _failed(report: dict, message: str) -> VerificationError:
+    err = VerificationError(message)
+    err.report = report  # the figures travel with the error for logs and benchmarks
+    return err

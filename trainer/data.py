@@ -1,0 +1,158 @@
+"""Training data: read, check and tokenize chat examples.
+
+On disk (DESIGN.md): JSONL, one example a line, either TRL's ``{"messages": [...]}`` (with an
+optional ``"category"``) or the seed guide's ``{"instruction", "response"}``.  Assistant text
+may hold ``{honorific}`` / ``{Honorific}``, filled from the user's setting so one dataset serves
+sir, madam or a name.  Every problem is reported as ``file:line: what (what to do)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jarvis_desktop.errors import DataError
+
+__all__ = [
+    "Example",
+    "load_examples",
+    "fill_honorific",
+    "dataset_hash",
+    "persona_prompt",
+    "tokenize_chat",
+    "ASSETS",
+]
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ROLES = ("system", "user", "assistant")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_ALLOWED_PLACEHOLDERS = {"honorific", "Honorific"}
+
+
+@dataclass
+class Example:
+    messages: list[dict]
+    category: str = "general"
+    source: str = ""  # "file:line", for error messages downstream
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Read and check a JSONL dataset; raise DataError naming file:line on the first problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, None, "no such dataset file")
+    examples = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})",
+                                "each line must be one JSON object") from None
+            examples.append(parse_row(row, path, lineno))
+    if not examples:
+        raise DataError(path, None, "the dataset is empty", "add at least one example")
+    return examples
+
+
+def parse_row(row, path, lineno) -> Example:
+    if not isinstance(row, dict):
+        raise DataError(path, lineno, "a line must be a JSON object")
+    category = row.get("category", "general")
+    if "messages" in row:
+        messages = row["messages"]
+    elif "instruction" in row or "response" in row:
+        for key in ("instruction", "response"):
+            if not isinstance(row.get(key), str) or not row[key].strip():
+                raise DataError(path, lineno, f"missing or empty {key!r}",
+                                "seed-format lines need both 'instruction' and 'response'")
+        prompt = row["instruction"].strip()
+        if isinstance(row.get("input"), str) and row["input"].strip():
+            prompt += "\n\n" + row["input"].strip()
+        messages = [{"role": "user", "content": prompt},
+                    {"role": "assistant", "content": row["response"]}]
+    else:
+        raise DataError(path, lineno, "no 'messages' (or 'instruction'/'response') field",
+                        'expected {"messages": [{"role": "user", ...}, {"role": "assistant", ...}]}')
+    check_messages(messages, path, lineno)
+    return Example([{"role": m["role"], "content": m["content"]} for m in messages],
+                   str(category), f"{path}:{lineno}")
+
+
+def check_messages(messages, path, lineno) -> None:
+    if not isinstance(messages, list) or not messages:
+        raise DataError(path, lineno, "'messages' must be a non-empty list")
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or "role" not in m or "content" not in m:
+            raise DataError(path, lineno, f"message {i + 1} needs 'role' and 'content'")
+        if m["role"] not in ROLES:
+            raise DataError(path, lineno, f"message {i + 1} has unknown role {m['role']!r}",
+                            "roles are system, user, assistant")
+        if not isinstance(m["content"], str) or not m["content"].strip():
+            raise DataError(path, lineno, f"message {i + 1} ({m['role']}) is empty")
+        for name in _PLACEHOLDER.findall(m["content"]):
+            if name not in _ALLOWED_PLACEHOLDERS:
+                raise DataError(path, lineno, f"unknown placeholder {{{name}}} in message {i + 1}",
+                                "only {honorific} and {Honorific} are filled in")
+    turns = messages[1:] if messages[0]["role"] == "system" else messages
+    expected = "user"
+    for i, m in enumerate(turns):
+        if m["role"] != expected:
+            raise DataError(path, lineno, f"bad role order: expected {expected} but got {m['role']} "
+                            f"at message {i + 1 + (len(messages) - len(turns))}",
+                            "turns alternate user/assistant after an optional system message")
+        expected = "assistant" if expected == "user" else "user"
+    if turns[-1]["role"] != "assistant":
+        raise DataError(path, lineno, "the last message must be the assistant's reply")
+
+
+def fill_honorific(text: str, honorific: str) -> str:
+    """``{honorific}`` -> "sir"; ``{Honorific}`` -> "Sir" (a name keeps its own capitals)."""
+    capital = honorific[:1].upper() + honorific[1:]
+    return text.replace("{honorific}", honorific).replace("{Honorific}", capital)
+
+
+def persona_prompt(honorific: str = "sir", path: Path | None = None) -> str:
+    text = (path or ASSETS / "persona.txt").read_text(encoding="utf-8").strip()
+    return fill_honorific(text, honorific)
+
+
+def dataset_hash(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in sorted(Path(x) for x in paths):
+        digest.update(p.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def tokenize_chat(tokenizer, messages: list[dict], max_length: int | None = None) -> dict:
+    """Token ids of a rendered chat plus a mask of the tokens that carry loss.
+
+    Only assistant replies (and the end-of-turn marker that closes each) carry loss.  The
+    spans come from rendering growing prefixes of the conversation with the chat template:
+    the text an assistant message adds after the generation prompt is its span.  The whole
+    text is then tokenized at once, as llama.cpp will at inference, and tokens are assigned
+    to spans by their character offsets.
+    """
+    spans: list[tuple[int, int]] = []
+    for i, m in enumerate(messages):
+        if m["role"] != "assistant":
+            continue
+        prompt = tokenizer.apply_chat_template(messages[:i], tokenize=False, add_generation_prompt=True)
+        full = tokenizer.apply_chat_template(messages[: i + 1], tokenize=False)
+        if not full.startswith(prompt):
+            raise DataError("<chat template>", None,
+                            f"the chat template is not prefix-stable at message {i + 1}",
+                            "a template must render earlier turns the same way when a turn is added")
+        spans.append((len(prompt), len(full)))
+    text = tokenizer.apply_chat_template(messages, tokenize=False)
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids = enc["input_ids"]
+    mask = [int(any(a <= start < b for a, b in spans)) for start, _ in enc["offset_mapping"]]
+    if max_length is not None and len(ids) > max_length:
+        ids, mask = ids[:max_length], mask[:max_length]
+    return {"input_ids": ids, "assistant_masks": mask}

@@ -1,0 +1,115 @@
+"""Settings of a fine-tuning run: a dataclass whose fields double as CLI flags and config keys.
+
+Defaults are the seed guide's (LoRA r16/alpha32, lr 2e-4, batch 4 with gradient
+accumulation, 3 epochs).  A YAML or TOML file (``--config``) overrides defaults, flags
+override the file, and the resolved values are saved next to the adapter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from jarvis_desktop.errors import ConfigError
+
+__all__ = ["SFTOptions", "add_option_flags", "options_from_args", "load_config_file"]
+
+_DEFAULT_DATA = str(Path(__file__).resolve().parent.parent / "assets" / "data" / "starter.jsonl")
+
+
+def _f(default, help, **kw):
+    return field(default=default, metadata={"help": help}, **kw)
+
+
+@dataclass
+class SFTOptions:
+    base: str = _f("gemma-3-270m", "preset name or local HF model folder")
+    data: list = _f(None, "JSONL training files (messages or instruction/response)")
+    honorific: str = _f("sir", "how the persona addresses the user: sir, madam or a name")
+    persona: str = _f("", "persona prompt file (default assets/persona.txt)")
+    output: str = _f("", "folder for the adapter and checkpoints (default: a new run folder)")
+    lora_r: int = _f(16, "LoRA rank")
+    lora_alpha: int = _f(32, "LoRA alpha")
+    lora_dropout: float = _f(0.05, "LoRA dropout")
+    learning_rate: float = _f(2e-4, "peak learning rate")
+    epochs: float = _f(3.0, "passes over the data")
+    max_steps: int = _f(-1, "stop after this many optimizer steps (-1: use epochs)")
+    batch_size: int = _f(4, "examples per optimizer step (micro-batch x accumulation)")
+    micro_batch_size: int = _f(2, "examples per forward pass; the rest is gradient accumulation")
+    max_length: int = _f(256, "tokens per example; longer ones are cut")
+    precision: str = _f("auto", "auto, fp32, bf16 or fp16 (auto: bf16 where it is faster)")
+    qlora: str = _f("auto", "auto (on with CUDA), on, off: 4-bit NF4 base weights")
+    threads: int = _f(0, "CPU threads for torch (0: all cores)")
+    save_steps: int = _f(50, "checkpoint every N steps (an interrupted run resumes from it)")
+    seed: int = _f(42, "random seed")
+    warmup_ratio: float = _f(0.05, "share of steps spent warming the learning rate up")
+
+    def __post_init__(self):
+        if not self.data:
+            self.data = [_DEFAULT_DATA]
+        if isinstance(self.data, str):
+            self.data = [self.data]
+        if self.batch_size < 1 or self.micro_batch_size < 1:
+            raise ConfigError("batch_size and micro_batch_size must be at least 1")
+        if self.batch_size % self.micro_batch_size:
+            raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
+                              f"{self.micro_batch_size}")
+        for name, allowed in (("precision", ("auto", "fp32", "bf16", "fp16")),
+                              ("qlora", ("auto", "on", "off"))):
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+    @property
+    def grad_accum(self) -> int:
+        return self.batch_size // self.micro_batch_size
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+
+def load_config_file(path: str) -> dict:
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file {p} does not exist")
+    text = p.read_text()
+    try:
+        if p.suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except Exception as exc:
+        raise ConfigError(f"{p}: cannot parse config ({exc})") from None
+    known = {f.name for f in fields(SFTOptions)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{p}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return data
+
+
+def add_option_flags(parser: argparse.ArgumentParser) -> None:
+    """One ``--flag`` per SFTOptions field (default None, so the config file can fill it)."""
+    parser.add_argument("--config", help="YAML or TOML file with any of the settings below")
+    for f in fields(SFTOptions):
+        flag = "--" + f.name.replace("_", "-")
+        kind = {"int": int, "float": float}.get(f.type, str)
+        if f.name == "data":
+            parser.add_argument(flag, nargs="+", default=None, help=f.metadata["help"])
+        else:
+            parser.add_argument(flag, type=kind, default=None,
+                                help=f"{f.metadata['help']} (default {f.default})")
+
+
+def options_from_args(args: argparse.Namespace) -> SFTOptions:
+    values = load_config_file(args.config) if getattr(args, "config", None) else {}
+    for f in fields(SFTOptions):
+        v = getattr(args, f.name, None)
+        if v is not None:
+            values[f.name] = v
+    return SFTOptions(**values)
