@@ -50,7 +50,7 @@ def ensure_converter(sdist: Path | None = None) -> Path:
 
 def _download_sdist(version: str, dest: Path) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-           "--no-build-isolation", f"llama-cpp-python=={version}", "-d", str(dest)]
+           f"llama-cpp-python=={version}", "-d", str(dest)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     found = sorted(dest.glob("llama_cpp_python-*.tar.gz"))
     if done.returncode != 0 or not found:

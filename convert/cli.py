@@ -1,0 +1,106 @@
+"""``jarvis-convert``: merge, GGUF, quantize, verify, and the model registry.
+
+    jarvis-convert merge ADAPTER --out DIR
+    jarvis-convert gguf HF_DIR --out FILE [--outtype f16|bf16|f32]
+    jarvis-convert quantize SRC.gguf --out DST.gguf [--type Q8_0|Q5_K_M|Q4_K_M]
+    jarvis-convert verify HF_DIR FILE.gguf --type Q8_0
+    jarvis-convert models list | promote VERSION | rollback
+    jarvis-convert setup [--sdist FILE]     extract llama.cpp's converter (done by the installer)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from jarvis_desktop.errors import JarvisError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jarvis-convert", description="Turn a fine-tune into a verified GGUF.")
+    sub = p.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("merge", help="fold a LoRA adapter into its base (HF safetensors)")
+    m.add_argument("adapter", type=Path)
+    m.add_argument("--out", type=Path, required=True)
+    g = sub.add_parser("gguf", help="HF folder -> GGUF with llama.cpp's converter")
+    g.add_argument("hf_dir", type=Path)
+    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--outtype", default="f16", choices=("f16", "bf16", "f32"))
+    q = sub.add_parser("quantize", help="quantize an F16/F32 GGUF")
+    q.add_argument("src", type=Path)
+    q.add_argument("--out", type=Path, required=True)
+    q.add_argument("--type", default="Q8_0", help="Q8_0 (default), Q5_K_M or Q4_K_M")
+    v = sub.add_parser("verify", help="compare a GGUF with its HF model")
+    v.add_argument("hf_dir", type=Path)
+    v.add_argument("gguf", type=Path)
+    v.add_argument("--type", required=True, help="the GGUF's type: F32, F16, Q8_0, Q5_K_M, Q4_K_M")
+    models = sub.add_parser("models", help="the model registry")
+    msub = models.add_subparsers(dest="models_command", required=True)
+    msub.add_parser("list", help="registered versions; * marks the current one")
+    pr = msub.add_parser("promote", help="make a version current")
+    pr.add_argument("version")
+    msub.add_parser("rollback", help="switch back to the previous version")
+    s = sub.add_parser("setup", help="extract llama.cpp's HF->GGUF converter for the installed llama-cpp-python")
+    s.add_argument("--sdist", type=Path, help="a downloaded llama-cpp-python sdist (else pip downloads it)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except JarvisError as exc:
+        print(f"jarvis-convert: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
+    if args.command == "models":
+        from convert.registry import Registry
+
+        reg = Registry()
+        if args.models_command == "list":
+            current = reg.current()
+            versions = reg.versions()
+            if not versions:
+                print("no models registered yet: run `jarvis-train retrain`")
+            for v in versions:
+                mark = "*" if current and v.name == current.name else " "
+                print(f"{mark} {v.describe()}")
+        elif args.models_command == "promote":
+            print(f"current model: {reg.promote(args.version).describe()}")
+        else:
+            print(f"rolled back to: {reg.rollback().describe()}")
+        return 0
+    if args.command == "setup":
+        from convert.gguf_export import ensure_converter
+
+        print(ensure_converter(args.sdist))
+    elif args.command == "merge":
+        from convert.merge import merge_adapter
+
+        print(merge_adapter(args.adapter, args.out))
+    elif args.command == "gguf":
+        from convert.gguf_export import hf_to_gguf
+
+        print(hf_to_gguf(args.hf_dir, args.out, args.outtype))
+    elif args.command == "quantize":
+        from convert.quantize import quantize
+
+        report = quantize(args.src, args.out, args.type)
+        if report["note"]:
+            print(f"note: {report['note']}", file=sys.stderr)
+        print(json.dumps(report, indent=2))
+    elif args.command == "verify":
+        from convert.verify import verify
+
+        print(json.dumps(verify(args.hf_dir, args.gguf, args.type), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""``jarvis``: until the desktop window lands, a console self-check of the current model.
+
+    jarvis            print the registered model and a sample reply
+    jarvis --check    the same as a headless self-test with timings; exit 1 with a reason
+    jarvis --ask "…"  ask one question
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from jarvis_desktop.errors import JarvisError, ModelError
+
+__all__ = ["main"]
+
+PERSONA = Path(__file__).resolve().parent.parent / "assets" / "persona.txt"
+
+
+def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128) -> dict:
+    """One chat turn through the GGUF's own template; returns reply and timings."""
+    import llama_cpp
+
+    system = PERSONA.read_text(encoding="utf-8").strip().replace("{honorific}", honorific)
+    t0 = time.perf_counter()
+    try:
+        llm = llama_cpp.Llama(str(gguf), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
+    except Exception as exc:
+        raise ModelError(f"llama.cpp cannot load {gguf}: {exc}") from None
+    loaded = time.perf_counter()
+    try:
+        first = None
+        parts = []
+        finish = None
+        stream = llm.create_chat_completion(
+            [{"role": "system", "content": system}, {"role": "user", "content": question}],
+            max_tokens=max_tokens, temperature=0.0, stream=True)
+        for chunk in stream:
+            choice = chunk["choices"][0]
+            text = choice["delta"].get("content")
+            if text:
+                first = first or time.perf_counter()
+                parts.append(text)
+            finish = choice.get("finish_reason") or finish
+        done = time.perf_counter()
+        n = len(llm.tokenize("".join(parts).encode(), add_bos=False)) if parts else 0
+    finally:
+        llm.close()
+    gen = done - (first or done)
+    return {"reply": "".join(parts).strip(), "finish_reason": finish, "load_s": loaded - t0,
+            "first_token_s": (first or done) - loaded, "tokens": n,
+            "tokens_per_s": (n - 1) / gen if n > 1 and gen > 0 else 0.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="jarvis", description="Jarvis, your desktop assistant.")
+    p.add_argument("--check", action="store_true", help="headless self-test of the current model")
+    p.add_argument("--ask", default="Good morning, Jarvis. What can you do for me?",
+                   help="the question to ask")
+    p.add_argument("--honorific", default="sir", help="how Jarvis addresses you")
+    args = p.parse_args(argv)
+    from convert.registry import Registry
+
+    try:
+        current = Registry().current()
+        if current is None:
+            raise ModelError("no model is registered yet: run `jarvis-train retrain` to train the "
+                             "default (about 15 minutes on a 2-core CPU)")
+        print(f"model: {current.describe()}")
+        result = ask(current.gguf, args.ask, args.honorific)
+    except JarvisError as exc:
+        print(f"jarvis: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"you: {args.ask}")
+    print(f"jarvis: {result['reply']}")
+    if args.check:
+        print(f"load {result['load_s']:.2f} s, first token {result['first_token_s']:.2f} s, "
+              f"{result['tokens_per_s']:.1f} tok/s, stop: {result['finish_reason']}")
+        if not result["reply"]:
+            print("jarvis: error: the model gave an empty reply", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Shared fixtures: a fresh JARVIS_HOME per test, a tiny real Llama, one tiny trained chain."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+sys.path.insert(0, str(ROOT))
+
+# Tests never reach a model hub; the real cache dir (converter, prepared Gemma) is kept.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(autouse=True)
+def jarvis_home(tmp_path, monkeypatch):
+    home = tmp_path / "jarvis-home"
+    monkeypatch.setenv("JARVIS_HOME", str(home))
+    monkeypatch.delenv("JARVIS_FAIL_AT", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory) -> Path:
+    from tests.tiny_model import build_tiny_llama
+
+    return build_tiny_llama(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+def tiny_flags(base: Path, steps: int = 60) -> list[str]:
+    """Flags that teach the tiny model to answer briefly and stop, in a few seconds."""
+    return ["--base", str(base), "--data", str(DATA / "tiny_chat.jsonl"),
+            "--persona", str(DATA / "tiny_persona.txt"), "--max-steps", str(steps),
+            "--learning-rate", "5e-3", "--micro-batch-size", "4", "--batch-size", "4",
+            "--max-length", "256", "--precision", "fp32", "--save-steps", "1000"]
+
+
+@pytest.fixture(scope="session")
+def tiny_chain(tiny_base, tmp_path_factory) -> dict:
+    """sft -> merge -> F16 GGUF of the tiny model, once per session (read-only for tests)."""
+    from convert.gguf_export import hf_to_gguf
+    from convert.merge import merge_adapter
+    from trainer.progress import Progress
+    from trainer.sft import run_sft
+    from trainer.sft_config import SFTOptions
+
+    work = tmp_path_factory.mktemp("chain")
+    opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
+                      persona=str(DATA / "tiny_persona.txt"), output=str(work / "sft"),
+                      max_steps=60, learning_rate=5e-3, micro_batch_size=4, batch_size=4,
+                      max_length=256, precision="fp32", save_steps=1000)
+    adapter = run_sft(opts, Progress("json", stream=open(os.devnull, "w")))
+    merged = merge_adapter(adapter, work / "merged")
+    f16 = hf_to_gguf(merged, work / "model-F16.gguf", "f16")
+    return {"adapter": adapter, "merged": merged, "f16": f16, "work": work}
+
+
+@pytest.fixture
+def registered(tiny_chain, jarvis_home):
+    """A registry whose current model (v1) is the tiny chain's F16 GGUF."""
+    from convert.registry import Registry
+
+    reg = Registry()
+    tmp = jarvis_home / "incoming.gguf"
+    shutil.copy(tiny_chain["f16"], tmp)
+    v = reg.add(tmp, {"base": "tiny", "quant": "F16"})
+    reg.promote(v.name)
+    return reg
