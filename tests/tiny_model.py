@@ -41,7 +41,7 @@ def build_tiny_llama(out: Path, vocab_size: int = 320, hidden: int = 256, seed: 
         spm.SentencePieceTrainer.train(
             input=str(corpus), model_prefix=str(Path(tmp) / "sp"), vocab_size=vocab_size,
             model_type="bpe", byte_fallback=True, character_coverage=1.0,
-            user_defined_symbols=["<|im_start|>", "<|im_end|>"],
+            control_symbols=["<|im_start|>", "<|im_end|>"], add_dummy_prefix=False,
             unk_id=0, bos_id=1, eos_id=2, pad_id=3, minloglevel=2, num_threads=1,
         )
         (out / "tokenizer.model").write_bytes((Path(tmp) / "sp.model").read_bytes())
@@ -49,6 +49,7 @@ def build_tiny_llama(out: Path, vocab_size: int = 320, hidden: int = 256, seed: 
     (out / "tokenizer_config.json").write_text(json.dumps({
         "tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>",
         "unk_token": "<unk>", "pad_token": "<pad>", "legacy": False, "add_bos_token": True,
+        "add_prefix_space": False,
     }))
     tokenizer = AutoTokenizer.from_pretrained(out)
     tokenizer.chat_template = CHATML

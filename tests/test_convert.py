@@ -1,0 +1,98 @@
+"""GGUF conversion, quantization and verification on tiny real models and llama.cpp."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from convert.cli import main as convert_main
+from convert.gguf_export import hf_to_gguf
+from convert.quantize import check_gguf_file, quantize
+from convert.verify import verify
+from jarvis_desktop.errors import ModelError, VerificationError
+
+
+@pytest.mark.parametrize("qtype", ["F16", "Q8_0", "Q4_K_M"])
+def test_each_type_verifies_against_the_merged_model(tiny_chain, tmp_path, qtype):
+    gguf = tiny_chain["f16"]
+    if qtype != "F16":
+        gguf = tmp_path / f"m-{qtype}.gguf"
+        report = quantize(tiny_chain["f16"], gguf, qtype)
+        assert report["note"] == "" and report["fallbacks"] == {}  # width 256 fits k-quants
+    result = verify(tiny_chain["merged"], gguf, qtype, system="You are Jarvis. Address the user as sir.")
+    assert result["top1_agreement"] >= result["thresholds"]["min_top1"]
+    assert result["max_abs_logit_delta"] <= result["thresholds"]["max_abs_logit_delta"]
+    assert result["clean_stops"] == "3/3"
+    assert result["tokenizer_agreement"] == 1.0
+
+
+def test_f32_conversion_matches_almost_exactly(tiny_chain, tmp_path):
+    f32 = hf_to_gguf(tiny_chain["merged"], tmp_path / "m-f32.gguf", "f32")
+    result = verify(tiny_chain["merged"], f32, "F32", system="You are Jarvis. Address the user as sir.")
+    assert result["top1_agreement"] >= 0.99 and result["max_abs_logit_delta"] < 0.05
+
+
+def test_quantize_reports_what_did_not_fit(tmp_path):
+    from tests.tiny_model import build_tiny_llama
+
+    hf = build_tiny_llama(tmp_path / "w320", hidden=320)  # 320 is not a multiple of 256
+    f16 = hf_to_gguf(hf, tmp_path / "w320.gguf")
+    report = quantize(f16, tmp_path / "w320-q4.gguf", "Q4_K_M")
+    assert report["fallbacks"], report
+    assert "did not fit" in report["note"] and "llama.cpp used" in report["note"]
+
+
+def test_a_gguf_of_another_model_fails_verification(tiny_chain, tmp_path):
+    from tests.tiny_model import build_tiny_llama
+
+    other = build_tiny_llama(tmp_path / "other", seed=7)  # same shape and vocab, other weights
+    gguf = hf_to_gguf(other, tmp_path / "other.gguf")
+    with pytest.raises(VerificationError, match="does not match the tuned model") as info:
+        verify(tiny_chain["merged"], gguf, "F16")
+    assert info.value.report["top1_agreement"] < 0.97
+
+
+def test_corrupt_and_truncated_gguf_are_refused(tiny_chain, tmp_path):
+    good = tiny_chain["f16"]
+    truncated = tmp_path / "truncated.gguf"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    garbage = tmp_path / "garbage.gguf"
+    garbage.write_bytes(b"GGUF" + b"\xff" * 4096)
+    not_gguf = tmp_path / "model.gguf"
+    not_gguf.write_text("hello")
+    with pytest.raises(ModelError, match="truncated or corrupt"):
+        check_gguf_file(truncated)
+    with pytest.raises(ModelError, match="truncated or corrupt"):
+        check_gguf_file(garbage)
+    with pytest.raises(ModelError, match="not a GGUF file"):
+        check_gguf_file(not_gguf)
+    with pytest.raises(ModelError, match="truncated or corrupt"):
+        verify(tiny_chain["merged"], truncated, "F16")
+    with pytest.raises(ModelError, match="truncated or corrupt"):
+        quantize(truncated, tmp_path / "q.gguf", "Q8_0")
+    assert not (tmp_path / "q.gguf").exists()
+
+
+def test_convert_cli_chain(tiny_chain, tmp_path, capsys):
+    merged = tmp_path / "merged"
+    assert convert_main(["merge", str(tiny_chain["adapter"]), "--out", str(merged)]) == 0
+    assert (merged / "model.safetensors").is_file() and (merged / "tokenizer.model").is_file()
+    f16 = tmp_path / "m.gguf"
+    assert convert_main(["gguf", str(merged), "--out", str(f16)]) == 0
+    q = tmp_path / "m-q8.gguf"
+    assert convert_main(["quantize", str(f16), "--out", str(q), "--type", "Q8_0"]) == 0
+    assert convert_main(["verify", str(merged), str(q), "--type", "Q8_0"]) == 0
+    assert '"top1_agreement"' in capsys.readouterr().out
+    assert convert_main(["quantize", str(f16), "--out", str(q), "--type", "Q3_X"]) == 1
+    assert "unknown quantization 'Q3_X'" in capsys.readouterr().err
+
+
+def test_merge_refuses_an_unfinished_adapter(tiny_chain, tmp_path):
+    from convert.merge import merge_adapter
+
+    partial = tmp_path / "adapter"
+    shutil.copytree(tiny_chain["adapter"], partial)
+    (partial / "jarvis_sft.json").unlink()  # the marker is written last: no marker, no adapter
+    with pytest.raises(ModelError, match="not a finished Jarvis adapter"):
+        merge_adapter(partial, tmp_path / "out")

@@ -1,0 +1,70 @@
+"""Base-model presets and the command-line edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from jarvis_desktop.cli import main as jarvis_main
+from jarvis_desktop.errors import ConfigError, ModelError, NetworkRequiredError
+from trainer.cli import main as train_main
+from trainer.presets import PRESETS, get_preset, resolve_base
+
+
+def test_presets_cover_the_seed_and_small_instruct_models():
+    assert {"gemma-3-270m", "phi-2", "mistral-7b", "llama-2-7b-chat",
+            "qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct"} <= set(PRESETS)
+    assert get_preset("gemma-3-270m").quant == "Q8_0"
+    assert get_preset("mistral-7b").quant == "Q4_K_M"
+
+
+def test_unknown_preset_lists_the_known_ones():
+    with pytest.raises(ConfigError, match="unknown base model 'gpt-5'.*gemma-3-270m"):
+        resolve_base("gpt-5")
+
+
+def test_missing_local_base_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="not a Hugging Face model folder"):
+        resolve_base(str(tmp_path))
+
+
+def test_hub_preset_without_network_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # nothing cached
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(NetworkRequiredError, match="Qwen/Qwen2.5-0.5B-Instruct.*cannot be reached"):
+        resolve_base("qwen2.5-0.5b-instruct")
+
+
+def test_local_folder_keeps_its_own_template_and_turn_token(tiny_base):
+    base = resolve_base(str(tiny_base))
+    assert base.preset.chat_template is None and base.preset.end_of_turn == "<|im_end|>"
+
+
+def test_train_cli_unknown_preset_is_one_line(capsys):
+    assert train_main(["sft", "--base", "gpt-5", "--progress", "json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "unknown base model" in captured.err
+    assert '"stage": "error"' in captured.out
+
+
+def test_bad_config_value_is_reported(capsys, tmp_path):
+    cfg = tmp_path / "run.yaml"
+    cfg.write_text("lora_r: 8\nlearning_rat: 0.1\n")
+    assert train_main(["sft", "--config", str(cfg), "--progress", "json"]) == 1
+    assert "unknown setting(s) learning_rat" in capsys.readouterr().err
+
+
+def test_presets_command_lists_bundled_default(capsys):
+    assert train_main(["presets"]) == 0
+    out = capsys.readouterr().out
+    assert "gemma-3-270m" in out and "bundled" in out and "(default)" in out
+
+
+def test_jarvis_without_a_model_explains_what_to_do(capsys):
+    assert jarvis_main(["--check"]) == 1
+    assert "jarvis-train retrain" in capsys.readouterr().err
+
+
+def test_jarvis_check_answers_with_the_current_model(registered, capsys):
+    assert jarvis_main(["--check", "--ask", "Hello Jarvis"]) == 0
+    out = capsys.readouterr().out
+    assert "model: v1" in out and "jarvis: " in out and "tok/s" in out
