@@ -83,7 +83,9 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     import torch
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, TrainerCallback
-    from trl import SFTConfig, SFTTrainer
+    from trl import SFTConfig
+
+    from trainer.fast_loss import AssistantOnlyHeadTrainer
 
     from datasets import Dataset
 
@@ -146,7 +148,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         dataloader_num_workers=0,
         save_only_model=False,
     )
-    trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
+    trainer = AssistantOnlyHeadTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
                          peft_config=lora, callbacks=[_ProgressCallback(progress, TrainerCallback)])
     # Trainer prints its log dicts to stdout when tqdm is off; stdout carries our JSON lines.
     from transformers.trainer_callback import PrinterCallback

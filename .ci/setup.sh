@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Jarvis installer, used by people and by CI alike.
+#
+#   bash .ci/setup.sh run        install everything, train the default model if none, run Jarvis
+#   bash .ci/setup.sh test       install everything and run the test suite (what CI runs)
+#   bash .ci/setup.sh test-slow  the slow tests (real Gemma 3 270M base)
+#   bash .ci/setup.sh install    install only
+#
+# Idempotent: a second run skips what is already there (Debian packages, the virtual
+# environment, torch, the llama.cpp build, the converter) and takes seconds.
+# Settings: JARVIS_VENV (default .venv), JARVIS_CUDA=0/1 (default: detect nvidia-smi).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=${1:-install}
+VENV=${JARVIS_VENV:-.venv}
+TORCH_VERSION=2.13.0
+LLAMA_VERSION=0.3.36
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/jarvis
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# --- Debian packages --------------------------------------------------------------------
+APT_PKGS="python3-venv python3-dev build-essential cmake"
+if command -v dpkg-query >/dev/null 2>&1; then
+    missing=""
+    for p in $APT_PKGS; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+        if [ "$(id -u)" = 0 ]; then
+            say "installing Debian packages:$missing"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -qq
+            apt-get install -y -qq --no-install-recommends $missing >/dev/null
+        else
+            echo "Jarvis needs these Debian packages. Run this, then run this script again:" >&2
+            echo "    sudo apt-get install -y$missing" >&2
+            exit 1
+        fi
+    fi
+else
+    say "not a Debian/Ubuntu system: make sure Python 3.10-3.12 with venv, a C++ compiler and cmake are installed"
+fi
+
+# --- virtual environment -------------------------------------------------------------------
+if [ ! -x "$VENV/bin/python" ]; then
+    say "creating the virtual environment in $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip wheel setuptools
+fi
+PY="$VENV/bin/python"
+PIP="$PY -m pip --disable-pip-version-check"
+
+CUDA=${JARVIS_CUDA:-}
+if [ -z "$CUDA" ]; then
+    if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then CUDA=1; else CUDA=0; fi
+fi
+
+# --- torch: the CUDA build where there is a GPU, the CPU build (no CUDA downloads) elsewhere ---
+if ! "$PY" -c "import torch" 2>/dev/null; then
+    if [ "$CUDA" = 1 ]; then
+        say "installing torch $TORCH_VERSION (CUDA build)"
+        $PIP install -q "torch==$TORCH_VERSION"
+    else
+        say "installing torch $TORCH_VERSION (CPU build)"
+        $PIP install -q "torch==$TORCH_VERSION+cpu" --extra-index-url https://download.pytorch.org/whl/cpu
+    fi
+fi
+
+# --- llama-cpp-python, built from source with portable CPU flags --------------------------
+# The default -march=native build segfaults on quantized models on CPUs with AMX
+# (DESIGN.md); these flags keep AVX2/FMA speed without the AMX path.
+SDIST="$CACHE/sdist/llama_cpp_python-$LLAMA_VERSION.tar.gz"
+if [ ! -f "$SDIST" ]; then
+    say "downloading the llama-cpp-python $LLAMA_VERSION source"
+    mkdir -p "$CACHE/sdist"
+    $PIP download -q --no-deps --no-binary :all: "llama-cpp-python==$LLAMA_VERSION" -d "$CACHE/sdist"
+fi
+have_llama=$("$PY" -c "import importlib.metadata as m; print(m.version('llama-cpp-python'))" 2>/dev/null || true)
+if [ "$have_llama" != "$LLAMA_VERSION" ]; then
+    ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+    [ "$CUDA" = 1 ] && ARGS="$ARGS -DGGML_CUDA=ON"
+    say "building llama-cpp-python $LLAMA_VERSION (about 5 minutes on 2 cores)"
+    CMAKE_ARGS="$ARGS" $PIP install -q --no-cache-dir "$SDIST"
+fi
+
+# --- Jarvis and the rest of its dependencies ---------------------------------------------
+STAMP="$VENV/.jarvis-installed"
+WANT=$(cat pyproject.toml | sha256sum | cut -c1-16)
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+    say "installing Jarvis and its Python dependencies"
+    $PIP install -q -e ".[train,test]"
+    echo "$WANT" > "$STAMP"
+fi
+
+# --- llama.cpp's HF->GGUF converter, from the same sdist as the runtime ------------------
+"$VENV/bin/jarvis-convert" setup --sdist "$SDIST" >/dev/null
+
+case "$MODE" in
+    install)
+        say "installed; activate with: source $VENV/bin/activate" ;;
+    test|test-slow)
+        marker="not slow"; [ "$MODE" = test-slow ] && marker="slow"
+        say "running the tests ($marker)"
+        set +e
+        "$PY" -m pytest -m "$marker" -q -p no:cacheprovider
+        rc=$?
+        set -e
+        if [ "$rc" = 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi
+        exit "$rc" ;;
+    run)
+        if ! "$VENV/bin/jarvis-convert" models list | grep -q '^\*'; then
+            say "no model yet: training the default (Gemma 3 270M + the persona data; ~15 minutes on 2 cores)"
+            "$VENV/bin/jarvis-train" retrain --progress bar
+        fi
+        exec "$VENV/bin/jarvis" ;;
+    *)
+        echo "usage: bash .ci/setup.sh [install|run|test|test-slow]" >&2; exit 2 ;;
+esac
