@@ -63,7 +63,10 @@ if ! "$PY" -c "import torch" 2>/dev/null; then
         $PIP install -q "torch==$TORCH_VERSION"
     else
         say "installing torch $TORCH_VERSION (CPU build)"
-        $PIP install -q "torch==$TORCH_VERSION+cpu" --extra-index-url https://download.pytorch.org/whl/cpu
+        # A local wheel (pip's find-links) first; else PyTorch's CPU index.  Plain PyPI would
+        # give the CUDA build: several GB of libraries a CPU-only machine never uses.
+        $PIP install -q "torch==$TORCH_VERSION+cpu" 2>/dev/null ||
+            $PIP install -q "torch==$TORCH_VERSION+cpu" --extra-index-url https://download.pytorch.org/whl/cpu
     fi
 fi
 

@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("hf_dir", type=Path)
     v.add_argument("gguf", type=Path)
     v.add_argument("--type", required=True, help="the GGUF's type: F32, F16, Q8_0, Q5_K_M, Q4_K_M")
+    v.add_argument("--no-stop-check", action="store_true",
+                   help="check conversion fidelity only, not that chat replies stop by themselves")
     models = sub.add_parser("models", help="the model registry")
     msub = models.add_subparsers(dest="models_command", required=True)
     msub.add_parser("list", help="registered versions; * marks the current one")
@@ -98,7 +100,13 @@ def _run(args) -> int:
     elif args.command == "verify":
         from convert.verify import verify
 
-        print(json.dumps(verify(args.hf_dir, args.gguf, args.type), indent=2))
+        try:
+            report = verify(args.hf_dir, args.gguf, args.type, require_stop=not args.no_stop_check)
+        except JarvisError as exc:
+            if getattr(exc, "report", None):
+                print(json.dumps(exc.report, indent=2))
+            raise
+        print(json.dumps(report, indent=2))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 ``JARVIS_HOME`` overrides the user data dir (tests point it at a temporary folder);
 ``JARVIS_CACHE`` overrides the cache dir (prepared base models, the extracted converter).
+The data dir holds the user's conversations and models: only its owner may read it.
 """
 
 from __future__ import annotations
@@ -14,41 +15,42 @@ __all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir"]
 APP_NAME = "jarvis"
 
 
-def data_dir() -> Path:
-    """The user data dir: interaction log, model registry, logs."""
-    env = os.environ.get("JARVIS_HOME")
+def _base_dir(env_var: str, kind: str, private: bool) -> Path:
+    env = os.environ.get(env_var)
     if env:
         path = Path(env).expanduser()
     else:
         import platformdirs
 
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+        path = Path(getattr(platformdirs, kind)(APP_NAME, appauthor=False))
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        if private:
+            os.chmod(path, 0o700)
     return path
+
+
+def data_dir() -> Path:
+    """The user data dir: interaction log, model registry, logs."""
+    return _base_dir("JARVIS_HOME", "user_data_dir", private=True)
 
 
 def cache_dir() -> Path:
     """Re-creatable files: prepared base models, the llama.cpp converter."""
-    env = os.environ.get("JARVIS_CACHE")
-    if env:
-        path = Path(env).expanduser()
-    else:
-        import platformdirs
+    return _base_dir("JARVIS_CACHE", "user_cache_dir", private=False)
 
-        path = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+
+def _sub(name: str) -> Path:
+    path = data_dir() / name
+    path.mkdir(exist_ok=True)
     return path
 
 
 def models_dir() -> Path:
     """The model registry: ``<data dir>/models/<version>/{model.gguf, meta.json}``."""
-    path = data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _sub("models")
 
 
 def runs_dir() -> Path:
     """Working folders of training runs (checkpoints for resuming, staging)."""
-    path = data_dir() / "runs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _sub("runs")

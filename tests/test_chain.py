@@ -59,3 +59,24 @@ def test_lora_training_changed_the_adapter_weights(tiny_chain):
     meta = json.loads((tiny_chain["adapter"] / "jarvis_sft.json").read_text())
     assert meta["steps"] == 60 and meta["train_loss"] > 0
     assert meta["config"]["lora_alpha"] == 32 and meta["config"]["learning_rate"] == 5e-3
+
+
+def test_fixed_seed_makes_training_repeatable(tiny_base, tmp_path):
+    import os
+
+    from tests.conftest import DATA
+    from trainer.progress import Progress
+    from trainer.sft import run_sft
+    from trainer.sft_config import SFTOptions
+
+    def train(folder):
+        opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
+                          persona=str(DATA / "tiny_persona.txt"), output=str(tmp_path / folder),
+                          max_steps=5, learning_rate=5e-3, micro_batch_size=2, batch_size=4,
+                          precision="fp32", save_steps=1000)
+        adapter = run_sft(opts, Progress("json", stream=open(os.devnull, "w")))
+        return load_file(str(adapter / "adapter_model.safetensors"))
+
+    first, second = train("a"), train("b")
+    assert first.keys() == second.keys()
+    assert all((first[k] == second[k]).all() for k in first)

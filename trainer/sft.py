@@ -8,7 +8,7 @@ interrupted run resume; the resolved settings are saved with the adapter.
 from __future__ import annotations
 
 import json
-import os
+import re
 import time
 from pathlib import Path
 
@@ -50,6 +50,18 @@ def build_rows(examples, tokenizer, system: str, honorific: str, max_length: int
     return rows
 
 
+def turn_token_ids(tokenizer, end_of_turn: str) -> list[int]:
+    """Ids of the special tokens the chat template writes around turns (not BOS/pad)."""
+    sample = [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]
+    text = tokenizer.apply_chat_template(sample, tokenize=False)
+    ids = set(tokenizer(text, add_special_tokens=False)["input_ids"])
+    ids.add(tokenizer.convert_tokens_to_ids(end_of_turn))
+    special = set(tokenizer.all_special_ids) | set(tokenizer.added_tokens_decoder)
+    skip = {tokenizer.bos_token_id, tokenizer.pad_token_id, tokenizer.unk_token_id}
+    markers = [i for i in ids if i in special and i not in skip]
+    return sorted(i for i in markers if re.fullmatch(r"<[^<>\s]+>", tokenizer.convert_ids_to_tokens(i) or ""))
+
+
 def _device_and_precision(opts: SFTOptions):
     import torch
 
@@ -83,7 +95,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     import torch
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, TrainerCallback
-    from trl import SFTConfig
+    from trl import SFTConfig, SFTTrainer
 
     from trainer.fast_loss import AssistantOnlyHeadTrainer
 
@@ -120,8 +132,14 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     targets = [t for t in base.preset.lora_targets if t in present]
     if not targets:
         raise ConfigError(f"none of the LoRA target modules {base.preset.lora_targets} exist in {base.label}")
+    # The turn tokens of a base model that has no chat tuning (Gemma 3 270M pt) have barely
+    # trained embeddings: LoRA on the linear layers alone did not make it *produce* its
+    # end-of-turn token within 3 epochs, and the tune never stopped.  Training those few
+    # embedding rows (tied to the output layer) fixes that at almost no cost.
+    turn_tokens = turn_token_ids(tokenizer, base.preset.end_of_turn)
     lora = LoraConfig(r=opts.lora_r, lora_alpha=opts.lora_alpha, lora_dropout=opts.lora_dropout,
-                      target_modules=targets, task_type="CAUSAL_LM")
+                      target_modules=targets, task_type="CAUSAL_LM",
+                      trainable_token_indices=turn_tokens or None)
 
     args = SFTConfig(
         output_dir=str(out / "checkpoints"),
@@ -148,7 +166,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         dataloader_num_workers=0,
         save_only_model=False,
     )
-    trainer = AssistantOnlyHeadTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
+    trainer_cls = AssistantOnlyHeadTrainer if opts.head == "assistant" else SFTTrainer
+    trainer = trainer_cls(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
                          peft_config=lora, callbacks=[_ProgressCallback(progress, TrainerCallback)])
     # Trainer prints its log dicts to stdout when tqdm is off; stdout carries our JSON lines.
     from transformers.trainer_callback import PrinterCallback

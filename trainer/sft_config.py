@@ -46,6 +46,8 @@ class SFTOptions:
     save_steps: int = _f(50, "checkpoint every N steps (an interrupted run resumes from it)")
     seed: int = _f(42, "random seed")
     warmup_ratio: float = _f(0.05, "share of steps spent warming the learning rate up")
+    head: str = _f("assistant", "assistant: run the output layer only on reply positions (fast); "
+                   "full: TRL's stock loss over every position (for comparison)")
 
     def __post_init__(self):
         if not self.data:
@@ -58,7 +60,7 @@ class SFTOptions:
             raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
                               f"{self.micro_batch_size}")
         for name, allowed in (("precision", ("auto", "fp32", "bf16", "fp16")),
-                              ("qlora", ("auto", "on", "off"))):
+                              ("qlora", ("auto", "on", "off")), ("head", ("assistant", "full"))):
             if getattr(self, name) not in allowed:
                 raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
 
