@@ -32,6 +32,8 @@ def merge_adapter(adapter: Path, out: Path) -> Path:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from trainer.turn_tokens import merge_turn_tokens
+
     adapter, out = Path(adapter), Path(out)
     meta = read_sft_meta(adapter)
     base_path = Path(meta["base_path"])
@@ -40,6 +42,7 @@ def merge_adapter(adapter: Path, out: Path) -> Path:
     dtype = torch.float16 if meta.get("device") == "cuda" else torch.float32
     model = AutoModelForCausalLM.from_pretrained(base_path, dtype=dtype)
     model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
+    merge_turn_tokens(model, adapter)
     tokenizer = AutoTokenizer.from_pretrained(adapter)
 
     eot = meta["end_of_turn"]

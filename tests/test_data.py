@@ -66,10 +66,12 @@ def test_honorific_fills_both_cases():
     assert fill_honorific(text, "Dr Watson") == "Dr Watson, the tea is ready. Shall I pour, Dr Watson?"
 
 
-def test_starter_dataset_is_valid():
-    examples = load_examples(ASSETS / "data" / "starter.jsonl")
-    assert len(examples) >= 80
-    assert len({e.category for e in examples}) >= 7
+def test_persona_dataset_is_valid():
+    from trainer.sft_config import default_data
+
+    examples = [e for f in default_data() for e in load_examples(f)]
+    assert len(examples) >= 460
+    assert len({e.category for e in examples}) >= 9
 
 
 def test_only_assistant_replies_and_their_end_token_carry_loss(tiny_base):

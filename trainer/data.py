@@ -23,6 +23,8 @@ __all__ = [
     "dataset_hash",
     "persona_prompt",
     "tokenize_chat",
+    "split_examples",
+    "example_key",
     "ASSETS",
 ]
 
@@ -156,3 +158,33 @@ def tokenize_chat(tokenizer, messages: list[dict], max_length: int | None = None
     if max_length is not None and len(ids) > max_length:
         ids, mask = ids[:max_length], mask[:max_length]
     return {"input_ids": ids, "assistant_masks": mask}
+
+
+def example_key(example: Example) -> str:
+    """A stable identity for an example: a hash of its conversation text."""
+    text = "\x1e".join(f"{m['role']}:{m['content'].strip()}" for m in example.messages)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_examples(examples: list[Example], share: float = 0.1) -> tuple[list[Example], list[Example]]:
+    """A fixed held-out split: per category, the ``share`` of examples with the lowest hashes.
+
+    Fixed because it depends only on each example's own text: the same examples are held out
+    on every machine and every run, and adding examples moves few others across the line.
+    Per category, so the held-out prompts cover every kind of request (at least one each).
+    """
+    if share <= 0:
+        return list(examples), []
+    by_cat: dict[str, list[Example]] = {}
+    for ex in examples:
+        by_cat.setdefault(ex.category, []).append(ex)
+    held: set[int] = set()
+    for group in by_cat.values():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=example_key)
+        take = max(1, round(len(group) * share))
+        held.update(id(ex) for ex in ranked[:take])
+    train = [ex for ex in examples if id(ex) not in held]
+    heldout = [ex for ex in examples if id(ex) in held]
+    return train, heldout

@@ -13,10 +13,13 @@ import time
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError, DataError
-from trainer.data import dataset_hash, fill_honorific, load_examples, persona_prompt, tokenize_chat
+from trainer.data import (dataset_hash, fill_honorific, load_examples, persona_prompt, split_examples,
+                          tokenize_chat)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
+from trainer.turn_tokens import FILE_NAME as TURN_FILE
+from trainer.turn_tokens import TurnTokens
 
 __all__ = ["run_sft", "load_tokenizer", "build_rows", "SFT_META"]
 
@@ -112,13 +115,16 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     progress.update("data", message=f"reading {len(opts.data)} file(s)")
     tokenizer = load_tokenizer(base)
     examples = [ex for path in opts.data for ex in load_examples(Path(path))]
+    examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
     persona = persona_prompt(opts.honorific, Path(opts.persona) if opts.persona else None)
     rows = build_rows(examples, tokenizer, persona, opts.honorific, opts.max_length)
     if not rows:
         raise DataError(opts.data[0], None, "no example has an assistant reply within max_length")
     dataset = Dataset.from_list(rows)
 
-    model_kwargs = {"dtype": torch.float32}
+    # bf16 on the CPU: the frozen base is stored in bf16 (autocast would otherwise cast every
+    # weight again on every forward); the LoRA weights stay fp32 (PEFT upcasts them).
+    model_kwargs = {"dtype": torch.bfloat16 if precision == "bf16" else torch.float32}
     if qlora:
         from transformers import BitsAndBytesConfig
 
@@ -132,14 +138,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     targets = [t for t in base.preset.lora_targets if t in present]
     if not targets:
         raise ConfigError(f"none of the LoRA target modules {base.preset.lora_targets} exist in {base.label}")
-    # The turn tokens of a base model that has no chat tuning (Gemma 3 270M pt) have barely
-    # trained embeddings: LoRA on the linear layers alone did not make it *produce* its
-    # end-of-turn token within 3 epochs, and the tune never stopped.  Training those few
-    # embedding rows (tied to the output layer) fixes that at almost no cost.
-    turn_tokens = turn_token_ids(tokenizer, base.preset.end_of_turn)
     lora = LoraConfig(r=opts.lora_r, lora_alpha=opts.lora_alpha, lora_dropout=opts.lora_dropout,
-                      target_modules=targets, task_type="CAUSAL_LM",
-                      trainable_token_indices=turn_tokens or None)
+                      target_modules=targets, task_type="CAUSAL_LM")
 
     args = SFTConfig(
         output_dir=str(out / "checkpoints"),
@@ -168,16 +168,23 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     )
     trainer_cls = AssistantOnlyHeadTrainer if opts.head == "assistant" else SFTTrainer
     trainer = trainer_cls(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=lora, callbacks=[_ProgressCallback(progress, TrainerCallback)])
+                          peft_config=lora, callbacks=[_ProgressCallback(progress, TrainerCallback)])
+    # A base with no chat tuning must learn to *produce* its end-of-turn token: its turn-token
+    # rows are trained too (trainer/turn_tokens.py), saved with every checkpoint.
+    turn = TurnTokens.attach(trainer.model, turn_token_ids(tokenizer, base.preset.end_of_turn))
+    trainer.add_callback(_TurnTokenCheckpoints(turn, TrainerCallback))
     # Trainer prints its log dicts to stdout when tqdm is off; stdout carries our JSON lines.
     from transformers.trainer_callback import PrinterCallback
 
     trainer.remove_callback(PrinterCallback)
     resume = _last_checkpoint(out / "checkpoints")
+    if resume is not None and (resume / TURN_FILE).is_file():
+        turn.load(resume)
     t0 = time.monotonic()
     result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     adapter = out / "adapter"
     trainer.model.save_pretrained(adapter)
+    turn.save(adapter)
     tokenizer.save_pretrained(adapter)
     meta = {
         "base": base.label,
@@ -187,6 +194,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         "quant": base.preset.quant,
         "dataset_hash": dataset_hash([Path(p) for p in opts.data]),
         "examples": len(rows),
+        "held_out": len(heldout),
         "config": json.loads(opts.to_json()),
         "precision": precision,
         "qlora": qlora,
@@ -229,3 +237,15 @@ def _ProgressCallback(progress: Progress, base_cls):
             progress.update("sft", state.global_step, state.max_steps, msg)
 
     return ProgressCallback()
+
+
+def _TurnTokenCheckpoints(turn: TurnTokens, base_cls):
+    """Saves the turn-token rows into each checkpoint, so a resumed run continues them too."""
+
+    class TurnTokenCheckpoints(base_cls):
+        def on_save(self, args, state, control, **kw):
+            folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+            if folder.is_dir():
+                turn.save(folder)
+
+    return TurnTokenCheckpoints()
