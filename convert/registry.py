@@ -70,7 +70,14 @@ class ModelVersion:
         base = m.get("base", "?")
         when = m.get("created", "")
         size = self.gguf.stat().st_size / 1e6 if self.gguf.exists() else 0
-        return f"{self.name}  {base}  {quant}  {size:.0f} MB  {when}"
+        line = f"{self.name}  {base}  {quant}  {size:.0f} MB  {when}"
+        score = ((m.get("evaluation") or {}).get("metrics") or {}).get("persona_score")
+        if score is not None:
+            line += f"  persona {score:.3f}"
+        gate = m.get("gate") or {}
+        if gate and not gate.get("promoted", True):
+            line += f"  (not promoted: {gate.get('reason', '')})"
+        return line
 
 
 class Registry:

@@ -26,7 +26,7 @@ class DataError(JarvisError):
     """A dataset line is malformed; names the file and line."""
 
     def __init__(self, path, line: int | None, problem: str, hint: str = ""):
-        self.path, self.line, self.problem = str(path), line, problem
+        self.path, self.line, self.problem, self.hint = str(path), line, problem, hint
         where = f"{self.path}:{line}" if line is not None else self.path
         msg = f"{where}: {problem}"
         if hint:

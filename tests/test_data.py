@@ -91,5 +91,5 @@ def test_only_assistant_replies_and_their_end_token_carry_loss(tiny_base):
 def test_cli_validate_reports_file_line(tmp_path, capsys):
     path = _write(tmp_path, GOOD, "{oops")
     assert train_main(["data", "validate", str(path)]) == 1
-    assert f"{path}:2: not valid JSON" in capsys.readouterr().err
+    assert f"{path}:2: error: not valid JSON" in capsys.readouterr().out
     assert train_main(["data", "validate", str(_write(tmp_path, GOOD))]) == 0

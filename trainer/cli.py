@@ -2,7 +2,8 @@
 
     jarvis-train sft [--base gemma-3-270m] [--data FILE ...] [--epochs 3] ...
     jarvis-train retrain [same flags] [--quant Q8_0] [--progress json|bar]
-    jarvis-train data validate FILE ...
+    jarvis-train data validate | stats | split | import ...
+    jarvis-train eval MODEL.gguf [--against OTHER.gguf]
     jarvis-train presets
 """
 
@@ -31,10 +32,39 @@ def _parser() -> argparse.ArgumentParser:
         if name == "retrain":
             sp.add_argument("--quant", default="", help="Q8_0, Q5_K_M, Q4_K_M or F16 (default: per preset)")
             sp.add_argument("--keep-work", action="store_true", help="keep the run folder afterwards")
-    data = sub.add_parser("data", help="check training data")
+            sp.add_argument("--no-gate", action="store_true",
+                            help="promote a verified model even if it scores worse than the current one")
+    data = sub.add_parser("data", help="check, import, describe and split training data")
     dsub = data.add_subparsers(dest="data_command", required=True)
-    val = dsub.add_parser("validate", help="check JSONL files; errors name file:line")
-    val.add_argument("files", nargs="+")
+    val = dsub.add_parser("validate", help="check JSONL files (schema, math, duplicates, style); errors name file:line")
+    val.add_argument("files", nargs="*", help="default: the shipped persona dataset")
+    val.add_argument("--strict", action="store_true", help="warnings fail too")
+    st = dsub.add_parser("stats", help="counts per category, openings, duplicates, reply lengths")
+    st.add_argument("files", nargs="*", help="default: the shipped persona dataset")
+    st.add_argument("--json", action="store_true")
+    sp_ = dsub.add_parser("split", help="write the fixed train / held-out split")
+    sp_.add_argument("files", nargs="*", help="default: the shipped persona dataset")
+    sp_.add_argument("--out", required=True, help="folder for train.jsonl and heldout.jsonl")
+    sp_.add_argument("--holdout", type=float, default=0.1, help="share of each category held out")
+    imp = dsub.add_parser("import", help="convert seed-guide or TRL-format JSONL into Jarvis's format")
+    imp.add_argument("files", nargs="+")
+    imp.add_argument("--out", required=True, help="JSONL file to write")
+    imp.add_argument("--category", default="", help="category for lines that have none")
+    imp.add_argument("--keep-honorific", action="store_true",
+                     help="keep literal sir/madam in replies (default: make them {honorific})")
+    ev = sub.add_parser("eval", help="score a GGUF's persona on the held-out prompts (optionally against another)")
+    ev.add_argument("model", help="GGUF file")
+    ev.add_argument("--against", default="", help="a second GGUF to compare with (e.g. the base)")
+    ev.add_argument("--name", default="", help="label of MODEL in the report (default: its file name)")
+    ev.add_argument("--against-name", default="", help="label of the --against model")
+    ev.add_argument("--data", nargs="+", default=None, help="datasets whose held-out split is used")
+    ev.add_argument("--honorific", default="sir")
+    ev.add_argument("--persona", default="", help="persona prompt file (default: the app's)")
+    ev.add_argument("--max-tokens", type=int, default=160)
+    ev.add_argument("--limit", type=int, default=0, help="only the first N prompts")
+    ev.add_argument("--threads", type=int, default=0)
+    ev.add_argument("--out", default="", help="report folder (default: <data dir>/evals/<time>)")
+    ev.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     sub.add_parser("presets", help="list the base-model presets")
     return p
 
@@ -53,12 +83,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{p.name:24} {p.params:>5}  {p.quant:7} {where}{gpu}{star}")
             return 0
         if args.command == "data":
-            from trainer.data import load_examples
+            from trainer.data_cli import run_data_command
 
-            for f in args.files:
-                n = len(load_examples(f))
-                print(f"{f}: {n} examples OK")
-            return 0
+            return run_data_command(args)
+        if args.command == "eval":
+            from trainer.data_cli import run_eval_command
+
+            return run_eval_command(args)
         from trainer.progress import Progress
         from trainer.sft_config import options_from_args
 
@@ -72,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from trainer.retrain import RetrainOptions, retrain
 
-            retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work), progress)
+            retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
+                                   gate=not args.no_gate), progress)
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)

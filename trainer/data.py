@@ -39,10 +39,21 @@ class Example:
     messages: list[dict]
     category: str = "general"
     source: str = ""  # "file:line", for error messages downstream
+    check: dict | None = None  # math examples: {"expr": "17 * 23", "answer": "391"}
+
+    def to_json(self) -> str:
+        row = {"category": self.category, "messages": self.messages}
+        if self.check:
+            row["check"] = self.check
+        return json.dumps(row, ensure_ascii=False)
 
 
-def load_examples(path: Path) -> list[Example]:
-    """Read and check a JSONL dataset; raise DataError naming file:line on the first problem."""
+def load_examples(path: Path, errors: list | None = None) -> list[Example]:
+    """Read and check a JSONL dataset; raise DataError naming file:line on the first problem.
+
+    With an ``errors`` list, every bad line's DataError is appended there and the line skipped
+    instead (``jarvis-train data validate`` reports them all at once).
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(path, None, "no such dataset file")
@@ -52,12 +63,17 @@ def load_examples(path: Path) -> list[Example]:
             if not raw.strip():
                 continue
             try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})",
-                                "each line must be one JSON object") from None
-            examples.append(parse_row(row, path, lineno))
-    if not examples:
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})",
+                                    "each line must be one JSON object") from None
+                examples.append(parse_row(row, path, lineno))
+            except DataError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+    if not examples and errors is None:
         raise DataError(path, None, "the dataset is empty", "add at least one example")
     return examples
 
@@ -82,8 +98,12 @@ def parse_row(row, path, lineno) -> Example:
         raise DataError(path, lineno, "no 'messages' (or 'instruction'/'response') field",
                         'expected {"messages": [{"role": "user", ...}, {"role": "assistant", ...}]}')
     check_messages(messages, path, lineno)
+    check = row.get("check")
+    if check is not None and not (isinstance(check, dict) and isinstance(check.get("expr"), str)
+                                  and isinstance(check.get("answer"), str)):
+        raise DataError(path, lineno, "'check' must be {\"expr\": \"<arithmetic>\", \"answer\": \"<as in the reply>\"}")
     return Example([{"role": m["role"], "content": m["content"]} for m in messages],
-                   str(category), f"{path}:{lineno}")
+                   str(category), f"{path}:{lineno}", check)
 
 
 def check_messages(messages, path, lineno) -> None:

@@ -1,10 +1,14 @@
-"""``jarvis-train retrain``: data -> sft -> merge -> gguf -> quantize -> verify -> promote.
+"""``jarvis-train retrain``: data -> sft -> merge -> gguf -> quantize -> verify -> eval -> promote.
 
 One at a time (RetrainLock).  Work happens in a run folder; only a verified GGUF reaches the
 registry, and only at the very end, so a failure at any stage leaves the current model as it
 was.  The run folder is removed on success and on failure; a run killed outright leaves it,
 and the next retrain with the same data and settings resumes its fine-tune from the last
 checkpoint.
+
+The eval stage is the promotion gate: the candidate is scored on the held-out prompts
+(trainer/evaluate.py) against the current model; a candidate that is worse on the persona is
+registered with the reason in its meta.json but not made current.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from trainer.sft_config import SFTOptions
 
 __all__ = ["RetrainOptions", "retrain", "STAGES"]
 
-STAGES = ("data", "sft", "merge", "gguf", "quantize", "verify", "promote")
+STAGES = ("data", "sft", "merge", "gguf", "quantize", "verify", "eval", "promote")
 
 
 @dataclass
@@ -34,6 +38,8 @@ class RetrainOptions:
     sft: SFTOptions = field(default_factory=SFTOptions)
     quant: str = ""  # "" = the preset's default (Q8_0 for Gemma 270M, Q4_K_M for 1B+)
     keep_work: bool = False
+    gate: bool = True  # False: promote a verified model even if it scores worse (--no-gate)
+    eval_max_tokens: int = 160
 
 
 class InjectedFailure(JarvisError):
@@ -102,6 +108,11 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             vreport = verify(merged, final, qtype, system=system)
             timings["verify"] = time.monotonic() - t
 
+            t = time.monotonic()
+            _stage(progress, "eval", "scoring the persona on held-out prompts")
+            evaluation, decision = _evaluate_and_gate(final, registry, opts, system, progress)
+            timings["eval"] = time.monotonic() - t
+
             _stage(progress, "promote", "registering the new model")
             sft_meta = (adapter / "jarvis_sft.json").read_text()
             import json
@@ -117,15 +128,56 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                                                       "qlora", "device", "examples")},
                 "conversion": {"quantize": qreport, "llama_cpp_python": llama_cpp_version()},
                 "verification": vreport,
-                "evaluation": None,
+                "evaluation": evaluation,
+                "gate": decision,
                 "timings_s": {k: round(v, 1) for k, v in timings.items()},
             }
             version = registry.add(final, meta)
-            registry.promote(version.name)
+            if decision["promoted"]:
+                registry.promote(version.name)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
         if not opts.keep_work:
             shutil.rmtree(work, ignore_errors=True)
-    progress.update("done", message=f"promoted {version.name}", version=version.name)
+    if decision["promoted"]:
+        progress.update("done", message=f"promoted {version.name}: {decision['reason']}",
+                        version=version.name, promoted=True, reason=decision["reason"])
+    else:
+        current = registry.current()
+        progress.update("done", message=f"{version.name} not promoted ({decision['reason']}); "
+                        f"{current.name if current else 'no model'} stays current",
+                        version=version.name, promoted=False, reason=decision["reason"])
     return version
+
+
+def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, system: str,
+                       progress: Progress) -> tuple[dict, dict]:
+    """Score the candidate (and the current model, unless its score for the same prompts is
+    cached in its folder); decide whether the candidate may be promoted."""
+    import json
+
+    from convert.registry import write_atomic
+    from trainer.evaluate import evaluate_model, gate, heldout_prompts
+
+    honorific = opts.sft.honorific
+    prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
+    if not prompts:
+        return None, {"promoted": True, "reason": "no held-out prompts to evaluate on (data too small)"}
+    cand = evaluate_model(candidate, prompts, honorific, system, opts.eval_max_tokens, progress=progress)
+    evaluation = {"key": cand["key"], "prompts": len(prompts), "metrics": cand["metrics"]}
+    current = registry.current()
+    if current is None:
+        return evaluation, {"promoted": True, "reason": "first model"}
+    cache = current.path / f"eval-{cand['key']}.json"
+    if cache.is_file():
+        cur_metrics = json.loads(cache.read_text())["metrics"]
+    else:
+        cur = evaluate_model(current.gguf, prompts, honorific, system, opts.eval_max_tokens, progress=progress)
+        cur_metrics = cur["metrics"]
+        write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
+    evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
+    if not opts.gate:
+        return evaluation, {"promoted": True, "reason": "gate turned off (--no-gate)"}
+    ok, reason = gate(cand["metrics"], cur_metrics)
+    return evaluation, {"promoted": ok, "reason": reason}

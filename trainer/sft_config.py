@@ -48,7 +48,7 @@ class SFTOptions:
     micro_batch_size: int = _f(2, "examples per forward pass; the rest is gradient accumulation")
     max_length: int = _f(256, "tokens per example; longer ones are cut")
     precision: str = _f("auto", "auto, fp32, bf16 or fp16 (auto: bf16 where it is faster)")
-    qlora: str = _f("auto", "auto (on with CUDA), on, off: 4-bit NF4 base weights")
+    qlora: str = _f("auto", "auto (on with CUDA for bases of 1B+ parameters), on, off: 4-bit NF4 base weights")
     threads: int = _f(0, "CPU threads for torch (0: all cores)")
     save_steps: int = _f(50, "checkpoint every N steps (an interrupted run resumes from it)")
     seed: int = _f(42, "random seed")

@@ -1,0 +1,55 @@
+"""Evaluation end to end on the tiny model, and the gate inside the retrain chain."""
+
+from __future__ import annotations
+
+import json
+
+from convert.registry import Registry
+from tests.conftest import DATA, tiny_flags
+from trainer.cli import main as train_main
+from trainer.evaluate import evaluate_model, heldout_prompts
+
+
+def test_eval_cli_writes_a_report_and_is_deterministic(tiny_chain, tmp_path, capsys):
+    gguf = tiny_chain["f16"]
+    args = ["eval", str(gguf), "--against", str(gguf), "--name", "tuned", "--against-name", "same",
+            "--data", str(DATA / "tiny_chat.jsonl"), "--persona", str(DATA / "tiny_persona.txt"),
+            "--max-tokens", "48", "--progress", "json"]
+    assert train_main([*args, "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert "| addresses the user |" in out and "report:" in out
+    assert train_main([*args, "--out", str(tmp_path / "b")]) == 0
+    a = json.loads((tmp_path / "a" / "eval.json").read_text())
+    b = json.loads((tmp_path / "b" / "eval.json").read_text())
+    texts = lambda d: {n: [r["text"] for r in m["replies"]] for n, m in d["models"].items()}  # noqa: E731
+    assert texts(a) == texts(b)  # greedy and seeded: the same replies every run
+    assert texts(a)["tuned"] == texts(a)["same"]
+    metrics = a["models"]["tuned"]["metrics"]
+    assert metrics["prompts"] == len(a["prompts"]) >= 1
+    assert 0 <= metrics["persona_score"] <= 1 and metrics["tokens_per_s"] > 0
+    report = (tmp_path / "a" / "report.md").read_text()
+    assert "![persona metrics](chart.png)" in report and "## Sample replies" in report
+    assert (tmp_path / "a" / "chart.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jarvis_home):
+    # v1: trained to say "sir"; promoted (first model)
+    assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0
+    capsys.readouterr()
+    reg = Registry()
+    v1 = reg.current()
+    assert json.loads((v1.path / "meta.json").read_text())["gate"]["promoted"] is True
+    # v2: the same prompts, replies that never address the user: verified, but worse
+    plain = ["--data", str(DATA / "tiny_chat_plain.jsonl")]
+    assert train_main(["retrain", *tiny_flags(tiny_base), *plain, "--progress", "json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    done = lines[-1]
+    assert done["stage"] == "done" and done["promoted"] is False and done["version"] == "v2"
+    assert "address_rate" in done["reason"] or "persona score" in done["reason"]
+    reg = Registry()
+    assert reg.current().name == "v1"
+    meta = json.loads((reg.get("v2").path / "meta.json").read_text())
+    assert meta["gate"]["promoted"] is False
+    assert meta["evaluation"]["against"]["version"] == "v1"
+    assert meta["evaluation"]["metrics"]["address_rate"] < meta["evaluation"]["against"]["metrics"]["address_rate"]
+    assert "not promoted" in reg.get("v2").describe()

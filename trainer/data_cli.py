@@ -1,0 +1,139 @@
+"""The ``jarvis-train data …`` and ``jarvis-train eval`` subcommands (thin: the work is in
+trainer/data_quality.py and trainer/evaluate.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+from jarvis_desktop.errors import DataError, JarvisError
+
+__all__ = ["run_data_command", "run_eval_command", "to_placeholder"]
+
+
+def _files(args) -> list[str]:
+    from trainer.sft_config import default_data
+
+    return list(args.files) or default_data()
+
+
+def to_placeholder(text: str) -> str:
+    """Literal sir/madam in a reply become {honorific} ({Honorific} where capitalised)."""
+    return re.sub(r"\b(Sir|Madam|sir|madam)\b",
+                  lambda m: "{Honorific}" if m.group(1)[0].isupper() else "{honorific}", text)
+
+
+def run_data_command(args) -> int:
+    cmd = args.data_command
+    if cmd == "validate":
+        from trainer.data_quality import check_files
+
+        report = check_files(_files(args))
+        for f in report.findings:
+            print(f)
+        failed = report.errors or (args.strict and report.warnings)
+        print(f"{len(report.examples)} examples: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        if failed:
+            raise DataError(report.findings[0].where.split(":")[0], None,
+                            f"{len(report.errors)} error(s) and {len(report.warnings)} warning(s) (listed above)",
+                            "fix the lines named above and run validate again")
+        return 0
+    if cmd == "stats":
+        from trainer.data_quality import check_files, dataset_stats
+
+        report = check_files(_files(args))
+        stats = dataset_stats(report.examples)
+        if args.json:
+            print(json.dumps(stats, indent=2))
+            return 0
+        print(f"{'category':20} {'examples':>8} {'held out':>8}")
+        for cat, row in stats["per_category"].items():
+            print(f"{cat:20} {row['examples']:>8} {row['held_out']:>8}")
+        print(f"{'total':20} {stats['examples']:>8} {stats['held_out']:>8}")
+        for key, value in stats.items():
+            if key not in ("per_category", "examples", "held_out"):
+                print(f"{key.replace('_', ' ')}: {value}")
+        return 0
+    if cmd == "split":
+        from trainer.data import load_examples, split_examples
+
+        examples = [ex for f in _files(args) for ex in load_examples(Path(f))]
+        train, held = split_examples(examples, args.holdout)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, rows in (("train.jsonl", train), ("heldout.jsonl", held)):
+            tmp = out / (name + ".partial")
+            tmp.write_text("".join(ex.to_json() + "\n" for ex in rows), encoding="utf-8")
+            tmp.replace(out / name)
+        print(f"{out / 'train.jsonl'}: {len(train)} examples; {out / 'heldout.jsonl'}: {len(held)} examples")
+        return 0
+    if cmd == "import":
+        return _import(args)
+    raise JarvisError(f"unknown data command {cmd!r}")
+
+
+def _import(args) -> int:
+    from trainer.data import parse_row
+
+    out_rows = []
+    for f in args.files:
+        path = Path(f)
+        if not path.is_file():
+            raise DataError(path, None, "no such file")
+        with path.open(encoding="utf-8") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+                if isinstance(row, dict) and args.category and "category" not in row:
+                    row["category"] = args.category
+                ex = parse_row(row, path, lineno)  # seed {"instruction", "response"} or TRL {"messages"}
+                ex.messages = [m for m in ex.messages if m["role"] != "system"]  # the persona prompt is ours
+                if not args.keep_honorific:
+                    for m in ex.messages:
+                        if m["role"] == "assistant":
+                            m["content"] = to_placeholder(m["content"])
+                out_rows.append(ex)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_text("".join(ex.to_json() + "\n" for ex in out_rows), encoding="utf-8")
+    tmp.replace(out)
+    print(f"{out}: {len(out_rows)} examples written; check them with `jarvis-train data validate {out}`")
+    return 0
+
+
+def run_eval_command(args) -> int:
+    from jarvis_desktop.paths import data_dir
+    from trainer.eval_report import metrics_table
+    from trainer.evaluate import default_system, evaluate_model, heldout_prompts, write_report
+    from trainer.progress import Progress
+    from trainer.sft_config import default_data
+
+    progress = Progress(args.progress, stream=__import__("sys").stderr)
+    prompts = heldout_prompts(args.data or default_data(), args.honorific, limit=args.limit)
+    if not prompts:
+        raise DataError((args.data or default_data())[0], None, "no held-out prompts in the data",
+                        "each category needs at least 2 examples for one to be held out")
+    system = default_system(args.honorific, args.persona)
+    models = []
+    if args.against:
+        models.append((args.against_name or Path(args.against).stem, Path(args.against)))
+    models.append((args.name or Path(args.model).stem, Path(args.model)))
+    if len({n for n, _ in models}) < len(models):
+        models = [(f"{n} ({i + 1})", p) for i, (n, p) in enumerate(models)]
+    results = {}
+    for name, path in models:
+        results[name] = evaluate_model(path, prompts, args.honorific, system, args.max_tokens,
+                                       args.threads, progress)
+    progress.close()
+    out = Path(args.out) if args.out else data_dir() / "evals" / time.strftime("%Y%m%d-%H%M%S")
+    paths = write_report(results, prompts, out)
+    print(metrics_table(results))
+    print(f"\nreport: {paths['report']}\njson:   {paths['json']}")
+    return 0

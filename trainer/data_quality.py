@@ -1,0 +1,175 @@
+"""Dataset checks beyond the schema, and statistics: ``jarvis-train data validate | stats``.
+
+Errors (the data must be fixed): schema problems, a math answer that does not recompute,
+duplicate and near-duplicate examples.  Warnings (worth a look): American spelling, markdown
+in a spoken reply, an AI disclaimer, the honorific written literally or more than once,
+replies too long to speak comfortably.  Every finding names ``file:line``.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jarvis_desktop.arith import ArithmeticError_, evaluate
+from jarvis_desktop.errors import DataError
+from trainer import persona_metrics as pm
+from trainer.data import Example, load_examples, split_examples
+
+__all__ = ["Finding", "QualityReport", "check_files", "near_duplicates", "math_problem", "dataset_stats"]
+
+NEAR_DUPLICATE_JACCARD = 0.6  # word-bigram overlap of two whole examples
+MAX_SENTENCES = 4
+
+
+@dataclass
+class Finding:
+    where: str  # file:line
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class QualityReport:
+    examples: list[Example] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+def _replies(ex: Example) -> list[str]:
+    return [m["content"] for m in ex.messages if m["role"] == "assistant"]
+
+
+def math_problem(ex: Example) -> str | None:
+    """Why a math example's answer is wrong, or None when it recomputes."""
+    if not ex.check:
+        return "math example without a 'check' ({\"expr\", \"answer\"}): its answer cannot be verified"
+    expr, answer = ex.check["expr"], ex.check["answer"]
+    try:
+        value = float(evaluate(expr))
+    except ArithmeticError_ as exc:
+        return f"check expression: {exc}"
+    text = answer.replace(",", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return f"check answer {answer!r} is not a plain number"
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    if abs(value - float(text)) > 0.5 * 10 ** -decimals + 1e-9:
+        return f"wrong answer: {expr} = {value:.6g}, but the example says {answer}"
+    if not pm.contains_number(_replies(ex)[-1], answer):
+        return f"the reply does not state the checked answer {answer}"
+    return None
+
+
+def _shingles(ex: Example) -> set[tuple[str, str]]:
+    words = re.findall(r"[a-z0-9']+", " ".join(m["content"] for m in ex.messages).lower())
+    return set(zip(words, words[1:]))
+
+
+def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_JACCARD):
+    """Pairs (a, b, similarity) of examples whose word-bigram Jaccard similarity is >= threshold."""
+    sets = [_shingles(ex) for ex in examples]
+    index: dict[tuple[str, str], list[int]] = {}
+    for i, s in enumerate(sets):
+        for g in s:
+            index.setdefault(g, []).append(i)
+    pairs = []
+    for i, s in enumerate(sets):
+        shared = Counter(j for g in s for j in index[g] if j > i)
+        for j, common in shared.items():
+            sim = common / len(s | sets[j]) if s or sets[j] else 1.0
+            if sim >= threshold:
+                pairs.append((examples[i], examples[j], sim))
+    return pairs
+
+
+def check_examples(examples: list[Example]) -> list[Finding]:
+    findings = []
+    for ex in examples:
+        if ex.category == "math" or ex.check:
+            problem = math_problem(ex)
+            if problem:
+                findings.append(Finding(ex.source, problem))
+        for reply in _replies(ex):
+            if re.search(r"(?<![A-Za-z{])(sir|madam)(?![A-Za-z}])", reply, re.IGNORECASE):
+                findings.append(Finding(ex.source, "the reply says sir/madam literally; write {honorific} "
+                                        "so the user's own setting is used", "warning"))
+            if reply.count("{honorific}") + reply.count("{Honorific}") > 1:
+                findings.append(Finding(ex.source, "the honorific appears more than once in one reply", "warning"))
+            slips = pm.american_spellings(reply)
+            if slips:
+                findings.append(Finding(ex.source, f"American spelling: {', '.join(slips)}", "warning"))
+            if pm.has_markdown(reply):
+                findings.append(Finding(ex.source, "markdown in a spoken reply", "warning"))
+            if pm.has_ai_disclaimer(reply):
+                findings.append(Finding(ex.source, "AI disclaimer in the reply", "warning"))
+            if pm.sentence_count(reply) > MAX_SENTENCES:
+                findings.append(Finding(ex.source, f"{pm.sentence_count(reply)} sentences: long for speech "
+                                        f"(aim for 1-{MAX_SENTENCES})", "warning"))
+    seen: dict[str, Example] = {}
+    for ex in examples:
+        key = ex.to_json()
+        if key in seen:
+            findings.append(Finding(ex.source, f"duplicate of {seen[ex.to_json()].source}"))
+        else:
+            seen[key] = ex
+    unique = list(seen.values())
+    for a, b, sim in near_duplicates(unique):
+        findings.append(Finding(b.source, f"near-duplicate of {a.source} (similarity {sim:.2f}); "
+                                "reword it or remove one"))
+    return findings
+
+
+def check_files(paths: list) -> QualityReport:
+    report = QualityReport()
+    for path in paths:
+        errors: list[DataError] = []
+        report.examples += load_examples(Path(path), errors)
+        report.findings += [Finding(f"{e.path}:{e.line}" if e.line else str(e.path), e.problem + (
+            f" ({e.hint})" if e.hint else "")) for e in errors]
+    report.findings += check_examples(report.examples)
+    return report
+
+
+def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
+    """Counts per category and the quality figures the issue asks to report."""
+    replies = [r for ex in examples for r in _replies(ex)]
+    train, held = split_examples(examples, holdout)
+    per_cat: dict[str, dict] = {}
+    for ex in examples:
+        row = per_cat.setdefault(ex.category, {"examples": 0, "held_out": 0})
+        row["examples"] += 1
+    for ex in held:
+        per_cat[ex.category]["held_out"] += 1
+    openings = [pm.opening(r) for r in replies]
+    words = [pm.word_count(r) for r in replies]
+    return {
+        "examples": len(examples),
+        "train": len(train),
+        "held_out": len(held),
+        "replies": len(replies),
+        "multi_turn_3plus": sum(1 for ex in examples if len(_replies(ex)) >= 3),
+        "per_category": dict(sorted(per_cat.items())),
+        "distinct_openings_share": round(len(set(openings)) / max(1, len(openings)), 3),
+        "near_duplicate_pairs": len(near_duplicates(examples)),
+        "reply_words_median": statistics.median(words) if words else 0,
+        "reply_words_max": max(words, default=0),
+        "replies_1_to_4_sentences": round(sum(1 <= pm.sentence_count(r) <= MAX_SENTENCES for r in replies)
+                                          / max(1, len(replies)), 3),
+        "honorific_share": round(sum(("{honorific}" in r or "{Honorific}" in r) for r in replies)
+                                 / max(1, len(replies)), 3),
+        "american_spellings": sum(bool(pm.american_spellings(r)) for r in replies),
+        "markdown_replies": sum(pm.has_markdown(r) for r in replies),
+    }

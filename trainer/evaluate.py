@@ -1,0 +1,194 @@
+"""``jarvis-train eval MODEL.gguf [--against OTHER.gguf]``: does the persona hold?
+
+The held-out prompts (trainer/data.py ``split_examples``: never trained on) run through
+llama.cpp with the app's own persona prompt, greedy and seeded, so two runs agree.  Each
+reply is scored by trainer/persona_metrics.py; the figures per model are:
+
+  address_rate     replies that address the user by the honorific
+  overuse_rate     replies that use it twice or more
+  disclaimer_rate  "as an AI language model" and the like
+  american_rate    replies with an American spelling
+  clean_stop_rate  replies that end by themselves within the token limit
+  degenerate_rate  replies that loop (over 20% of their word trigrams repeated)
+  speech_rate      replies of 1-4 sentences without markdown (sized to be spoken)
+  math_exact       math prompts whose reply states the checked answer
+  words_median, first_token_s, tokens_per_s
+
+``persona_score`` averages the persona figures (1 is perfect); ``gate`` compares two models
+for the retrain chain: a candidate worse than the current model is not promoted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jarvis_desktop.errors import ModelError
+from trainer import persona_metrics as pm
+from trainer.data import Example, fill_honorific, load_examples, persona_prompt, split_examples
+
+__all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
+           "evaluate_model", "write_report", "eval_key"]
+
+RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
+                "degenerate_rate", "speech_rate", "math_exact")
+LOWER_IS_BETTER = {"overuse_rate", "disclaimer_rate", "american_rate", "degenerate_rate",
+                   "first_token_s"}
+DEGENERATE = 0.2
+
+
+@dataclass
+class EvalPrompt:
+    messages: list[dict]  # the conversation up to (and including) the last user turn
+    reference: str  # the dataset's reply, for the report
+    category: str
+    answer: str | None  # math: the checked answer
+    source: str
+
+
+@dataclass
+class Reply:
+    text: str
+    finish_reason: str
+    tokens: int
+    first_token_s: float
+    tokens_per_s: float
+
+
+def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int = 0) -> list[EvalPrompt]:
+    examples: list[Example] = [ex for p in data for ex in load_examples(Path(p))]
+    _, held = split_examples(examples, holdout)
+    prompts = []
+    for ex in held:
+        msgs = [m for m in ex.messages if m["role"] != "system"]
+        context = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in msgs[:-1]]
+        prompts.append(EvalPrompt(context, fill_honorific(msgs[-1]["content"], honorific), ex.category,
+                                  (ex.check or {}).get("answer"), ex.source))
+    return prompts[:limit] if limit else prompts
+
+
+def eval_key(prompts: list[EvalPrompt], system: str, max_tokens: int) -> str:
+    """Identifies an evaluation setting: results with the same key are comparable (and cached)."""
+    blob = json.dumps([[p.messages for p in prompts], system, max_tokens])
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def run_model(gguf: Path, prompts: list[EvalPrompt], system: str, max_tokens: int = 160,
+              n_threads: int = 0, n_ctx: int = 2048, progress=None) -> list[Reply]:
+    """Greedy chat replies from llama.cpp, through the GGUF's own chat template, with timings."""
+    import llama_cpp
+
+    gguf = Path(gguf)
+    if not gguf.is_file():
+        raise ModelError(f"{gguf}: no such model file")
+    try:
+        llm = llama_cpp.Llama(str(gguf), n_ctx=n_ctx, n_threads=n_threads or None, seed=0, verbose=False)
+    except Exception as exc:
+        raise ModelError(f"llama.cpp cannot load {gguf}: {exc}") from None
+    try:
+        if not llm.metadata.get("tokenizer.chat_template"):
+            raise ModelError(f"{gguf} has no embedded chat template; convert it with `jarvis-convert gguf`, "
+                             "which embeds the preset's template")
+        replies = []
+        for i, p in enumerate(prompts):
+            t0 = time.perf_counter()
+            first = None
+            parts, finish, n = [], "length", 0
+            stream = llm.create_chat_completion([{"role": "system", "content": system}, *p.messages],
+                                                max_tokens=max_tokens, temperature=0.0, seed=0, stream=True)
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content")
+                if text:
+                    if first is None:
+                        first = time.perf_counter()
+                    parts.append(text)
+                    n += 1
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+            end = time.perf_counter()
+            first = first or end
+            rate = (n - 1) / (end - first) if n > 1 and end > first else 0.0
+            replies.append(Reply("".join(parts).strip(), finish, n, round(first - t0, 4), round(rate, 1)))
+            if progress:
+                progress.update("eval", i + 1, len(prompts), gguf.name)
+        return replies
+    finally:
+        llm.close()
+
+
+def score(prompts: list[EvalPrompt], replies: list[Reply], honorific: str) -> dict:
+    n = max(1, len(replies))
+    addressed = [pm.address_count(r.text, honorific) for r in replies]
+    maths = [(p, r) for p, r in zip(prompts, replies) if p.answer]
+    metrics = {
+        "prompts": len(replies),
+        "address_rate": sum(c >= 1 for c in addressed) / n,
+        "overuse_rate": sum(c >= 2 for c in addressed) / n,
+        "disclaimer_rate": sum(pm.has_ai_disclaimer(r.text) for r in replies) / n,
+        "american_rate": sum(bool(pm.american_spellings(r.text)) for r in replies) / n,
+        "clean_stop_rate": sum(r.finish_reason == "stop" for r in replies) / n,
+        "degenerate_rate": sum(pm.repetition(r.text) > DEGENERATE for r in replies) / n,
+        "speech_rate": sum(1 <= pm.sentence_count(r.text) <= 4 and not pm.has_markdown(r.text)
+                           for r in replies) / n,
+        "math_exact": (sum(pm.contains_number(r.text, p.answer) for p, r in maths) / len(maths)) if maths else None,
+        "math_prompts": len(maths),
+        "words_median": statistics.median([pm.word_count(r.text) for r in replies]) if replies else 0,
+        "first_token_s": round(statistics.median([r.first_token_s for r in replies]), 3) if replies else 0,
+        "tokens_per_s": round(statistics.median([r.tokens_per_s for r in replies if r.tokens > 1] or [0]), 1),
+    }
+    for k in RATE_METRICS:
+        if metrics[k] is not None:
+            metrics[k] = round(metrics[k], 3)
+    metrics["persona_score"] = persona_score(metrics)
+    return metrics
+
+
+def persona_score(m: dict) -> float:
+    """One number for the persona (1 is perfect): the mean of the persona figures, each as a
+    share of good replies.  Math and speed are reported but are not persona."""
+    parts = [m["address_rate"] - m["overuse_rate"], 1 - m["disclaimer_rate"], 1 - m["american_rate"],
+             m["clean_stop_rate"], 1 - m["degenerate_rate"], m["speech_rate"]]
+    return round(sum(parts) / len(parts), 3)
+
+
+def gate(candidate: dict, current: dict, tolerance: float = 0.02) -> tuple[bool, str]:
+    """Whether a candidate is not worse than the current model on the persona; and why."""
+    reasons = []
+    if candidate["persona_score"] < current["persona_score"] - tolerance:
+        reasons.append(f"persona score {candidate['persona_score']:.3f} < current {current['persona_score']:.3f}")
+    for key, worse_by in (("clean_stop_rate", -0.05), ("address_rate", -0.1), ("disclaimer_rate", 0.05)):
+        delta = candidate[key] - current[key]
+        if (worse_by < 0 and delta < worse_by) or (worse_by > 0 and delta > worse_by):
+            reasons.append(f"{key} {candidate[key]:.3f} vs current {current[key]:.3f}")
+    if reasons:
+        return False, "worse than the current model: " + "; ".join(reasons)
+    return True, (f"persona score {candidate['persona_score']:.3f} vs current {current['persona_score']:.3f} "
+                  f"(address {candidate['address_rate']:.2f}, clean stops {candidate['clean_stop_rate']:.2f})")
+
+
+def evaluate_model(gguf: Path, prompts: list[EvalPrompt], honorific: str, system: str,
+                   max_tokens: int = 160, n_threads: int = 0, progress=None) -> dict:
+    replies = run_model(gguf, prompts, system, max_tokens, n_threads, progress=progress)
+    return {"model": str(gguf), "key": eval_key(prompts, system, max_tokens), "honorific": honorific,
+            "metrics": score(prompts, replies, honorific), "replies": [asdict(r) for r in replies]}
+
+
+def default_system(honorific: str, persona: str = "") -> str:
+    return persona_prompt(honorific, Path(persona) if persona else None)
+
+
+def write_report(results: dict[str, dict], prompts: list[EvalPrompt], out: Path, samples: int = 12) -> dict:
+    """eval.json, report.md and chart.png in ``out``; returns their paths."""
+    from trainer.eval_report import render
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = {"prompts": [asdict(p) for p in prompts], "models": results}
+    (out / "eval.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    render(results, prompts, out, samples)
+    return {"json": str(out / "eval.json"), "report": str(out / "report.md"), "chart": str(out / "chart.png")}
