@@ -1,0 +1,452 @@
+"""The chat engine: llama.cpp running the registered GGUF, streaming replies token by token.
+
+Plain Python, no Qt: the app runs it in a worker thread.  One generation runs at a time (a
+second concurrent ``stream`` raises BusyError); a stream's ``stop`` event may be set from any
+thread and is checked between tokens.  ``load``/``swap``/``close`` wait for a running stream
+to end (set its stop event first), and raise BusyError if it does not end within a minute.
+
+Prompts are rendered with the GGUF's *own* chat template (the one it was tuned with) in a
+Jinja sandbox: a model file must not be able to run code or read files.  Follow-up turns
+reuse llama.cpp's KV cache: the prompt of turn n+1 starts with exactly the tokens of turn n's
+prompt and reply, so only the new tokens are evaluated.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import functools
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import TemplateError, nodes
+from jinja2.ext import Extension, loopcontrols
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from jarvis_desktop.errors import BusyError, ConfigError, ModelError
+
+__all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
+
+CONVERT_HINT = "convert it with `jarvis-convert gguf`, which embeds the chat template it was tuned with"
+CUT_NOTE = "\n\n[Note: this message was too long for the model's context and was cut here.]"
+LOCK_WAIT_S = 60.0
+
+
+class _UnsafeTemplate(ModelError):
+    pass
+
+
+class _Refused(Exception):
+    """raise_exception() called by a template (e.g. "roles must alternate")."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    # Jinja's sandbox turns a forbidden attribute into a silent empty value; fail loudly
+    # instead, so a template that probes for a way out is refused rather than half-run.
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(f"access to {attribute!r} of a {type(obj).__name__} object")
+
+
+class _GenerationTag(Extension):
+    """HF's ``{% generation %}`` marker (for training masks): rendered as its plain content."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        parser.stream.skip(1)
+        return parser.parse_statements(("name:endgeneration",), drop_needle=True)
+
+
+class ChatTemplate:
+    """A GGUF's own Jinja chat template, rendered in a sandbox that cannot run code or read files.
+
+    Refused up front: include/import/extends and any ``_private`` attribute or key; at render
+    time the sandbox stops the rest (names built at run time, unsafe calls, mutating
+    ``messages``).  Either way: a ModelError saying "unsafe chat template".  ``stop_strings``
+    are the markers the template writes between a reply and the next user message.
+    """
+
+    def __init__(self, source: str, bos_token: str = "", eos_token: str = "", origin: str = "the model"):
+        self.origin, self.bos_token, self.eos_token = origin, bos_token, eos_token
+        # The settings transformers renders chat templates with, but no loader: nothing to include.
+        env = _Sandbox(loader=None, trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols, _GenerationTag])
+        env.filters["tojson"] = lambda x, ensure_ascii=False, indent=None, separators=None, sort_keys=False: \
+            json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+        env.globals.update(raise_exception=_refuse, strftime_now=lambda f: datetime.now().strftime(f))
+        try:
+            tree = env.parse(source)
+        except TemplateError as exc:
+            raise ModelError(f"{origin}: its chat template is not valid Jinja ({exc}); {CONVERT_HINT}") from None
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            self._unsafe(f"it tries to load another file (line {node.lineno})")
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if isinstance(name, str) and name.startswith("_"):
+                self._unsafe(f"it reaches for the internal attribute {name!r} (line {node.lineno})")
+        self._template = env.from_string(tree)
+        self.stop_strings = self._probe_stops()
+
+    def _unsafe(self, why: str):
+        raise _UnsafeTemplate(f"{self.origin}: unsafe chat template: {why}. Jarvis will not run it; use a "
+                              f"model from a source you trust, or {CONVERT_HINT}")
+
+    def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
+        """The prompt text for ``messages``; ModelError if the template is unsafe, refuses or fails."""
+        try:
+            return self._template.render(messages=[dict(m) for m in messages], bos_token=self.bos_token,
+                                         eos_token=self.eos_token, add_generation_prompt=add_generation_prompt)
+        except SecurityError as exc:
+            self._unsafe(f"it tried to escape the sandbox ({exc})")
+        except _Refused as exc:
+            raise ModelError(f"The chat template of {self.origin} refused this conversation: {exc}") from None
+        except Exception as exc:  # a template bug must not take the worker thread down
+            raise ModelError(f"The chat template of {self.origin} failed: {type(exc).__name__}: {exc}") from None
+
+    def _probe_stops(self) -> tuple[str, ...]:
+        # What the template writes between a reply and the next user text closes a turn:
+        # each of its lines is a stop string (ChatML: "<|im_end|>", "<|im_start|>user").
+        reply, nxt = "\x01JARVIS-REPLY\x01", "\x01JARVIS-NEXT\x01"
+        try:
+            text = self.render([{"role": "user", "content": "hi"}, {"role": "assistant", "content": reply},
+                                {"role": "user", "content": nxt}], add_generation_prompt=False)
+        except _UnsafeTemplate:
+            raise
+        except ModelError:
+            return ()  # a template with other demands (a system message first, say)
+        between = text[text.find(reply) + len(reply):text.find(nxt)] if reply in text and nxt in text else ""
+        return tuple(dict.fromkeys(line.strip() for line in between.splitlines() if line.strip()))
+
+
+def _refuse(message: str):
+    raise _Refused(message)
+
+
+def _f(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class EngineConfig:
+    n_ctx: int = _f(4096, "context length in tokens (capped at the model's training length)")
+    n_threads: int = _f(0, "CPU threads (0: all cores)")
+    n_gpu_layers: int = _f(0, "layers offloaded to the GPU (-1: all; needs a GPU build of llama.cpp)")
+    max_tokens: int = _f(256, "longest reply in tokens")
+    temperature: float = _f(0.7, "sampling temperature (0: always the most likely token)")
+    top_p: float = _f(0.9, "nucleus sampling: keep the likeliest tokens up to this probability mass")
+    repeat_penalty: float = _f(1.1, "penalty on recently used tokens (1: none)")
+    seed: int = _f(-1, "random seed (-1: a new one each time)")
+
+    def __post_init__(self):
+        if self.n_ctx < 64:
+            raise ConfigError(f"n_ctx must be at least 64 tokens, not {self.n_ctx}")
+        if not 0 < self.max_tokens < self.n_ctx:
+            raise ConfigError(f"max_tokens must be between 1 and n_ctx - 1 ({self.n_ctx - 1}), not {self.max_tokens}")
+        if self.temperature < 0 or not 0 < self.top_p <= 1 or self.repeat_penalty <= 0:
+            raise ConfigError("temperature must be >= 0, top_p in (0, 1] and repeat_penalty > 0")
+
+
+@dataclass
+class StreamStats:
+    """Figures of the last ``stream`` call."""
+
+    prompt_tokens: int = 0       # tokens of the prompt as sent (after dropping turns)
+    cached_tokens: int = 0       # of those, reused from the KV cache (measured, not evaluated again)
+    completion_tokens: int = 0   # reply tokens, the end-of-turn token excluded
+    first_token_s: float = 0.0   # from the call to the first sampled token
+    total_s: float = 0.0
+    tokens_per_s: float = 0.0    # decode speed after the first token
+    finish_reason: str = "stop"  # "stop" | "length" | "cancelled"
+    text: str = ""               # the reply: exactly the yielded pieces, joined
+    dropped_turns: int = 0       # oldest user/assistant turns left out to fit the context
+    truncated: bool = False      # the latest message itself was cut to fit
+
+
+class ChatEngine:
+    """llama.cpp chat over one GGUF at a time, with hot swap and KV-cache reuse."""
+
+    def __init__(self, config: EngineConfig | None = None):
+        self.config = config or EngineConfig()
+        self.last_stats: StreamStats | None = None
+        self._lock = threading.Lock()  # held while a stream runs and while the model changes
+        self._llm = self._template = self._path = None
+        self._info: dict = {}
+        self._n_ctx = self._last_drop = 0
+        self._segments: list[tuple[str, list[int]]] = []  # texts of the last turn with their exact tokens
+
+    @property
+    def loaded(self) -> Path | None:
+        """The GGUF in use, or None."""
+        return self._path
+
+    def model_info(self) -> dict:
+        """What is loaded (empty if nothing): path, name, architecture, quant, n_params,
+        n_ctx_train, n_ctx, chat_template (present), stop_strings."""
+        return dict(self._info)
+
+    def load(self, gguf: Path) -> None:
+        """Load ``gguf``; on failure raise ModelError and keep the current model (if any).
+
+        Both models are in memory for a moment; ``swap`` avoids that for big models.
+        """
+        with self._locked():
+            self._install(*self._open(Path(gguf)))
+
+    def swap(self, new_gguf: Path) -> None:
+        """Close the current model, then load ``new_gguf``; if that fails, reload the old one.
+
+        Raises ModelError saying the new model failed and the old one is back (or, should the
+        old one fail to reload too, that nothing is loaded).
+        """
+        with self._locked():
+            old = self._path
+            self._close()
+            try:
+                opened = self._open(Path(new_gguf))
+            except Exception as exc:
+                if old is None:
+                    raise
+                try:
+                    self._install(*self._open(old))
+                except Exception as again:
+                    raise ModelError(f"{exc}\nThe previous model {old} could not be reloaded either ({again}): "
+                                     "no model is loaded.") from None
+                raise ModelError(f"The new model failed to load, so the previous one ({old.name}) is back "
+                                 f"in use.\nReason: {exc}") from None
+            self._install(*opened)
+
+    def close(self) -> None:
+        """Free the model."""
+        with self._locked():
+            self._close()
+
+    @contextlib.contextmanager
+    def _locked(self):
+        if not self._lock.acquire(timeout=LOCK_WAIT_S):
+            raise BusyError("A reply is still being generated: stop it before changing the model")
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _open(self, path: Path):
+        """Load and check a GGUF without touching the current model."""
+        import llama_cpp
+
+        if not path.is_file():
+            raise ModelError(f"{path}: no such model file")
+        with path.open("rb") as fh:
+            if fh.read(4) != b"GGUF":
+                raise ModelError(f"{path} is not a GGUF file: {CONVERT_HINT}")
+        cfg = self.config
+        threads = cfg.n_threads or os.cpu_count() or 1
+        # DESIGN.md's AMX guard, use_extra_bufts=False, is no Llama argument in llama-cpp-python
+        # 0.3.36 (it would vanish into **kwargs): the portable build of .ci/setup.sh is the guard.
+        n_ctx = cfg.n_ctx
+        for _ in range(2):  # a second time only to cap n_ctx at the model's training length
+            try:
+                llm = _llama_class()(str(path), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                                      n_gpu_layers=cfg.n_gpu_layers, verbose=False)
+            except Exception as exc:
+                raise ModelError(f"llama.cpp cannot load {path} ({exc}): the file is truncated, corrupt or of "
+                                 f"an architecture this llama.cpp does not know; {CONVERT_HINT}") from None
+            train = int(llama_cpp.llama_model_n_ctx_train(llm.model))
+            if not 0 < train < n_ctx:
+                break
+            llm.close()  # beyond its training length a model's replies fall apart
+            n_ctx = train
+        try:
+            # Llama(seed=0) would mean "random"; set_seed takes it as it is.
+            llm.set_seed(llama_cpp.LLAMA_DEFAULT_SEED if cfg.seed < 0 else cfg.seed)
+            md = llm.metadata
+            if not md.get("tokenizer.chat_template"):
+                raise ModelError(f"{path} has no chat template, so Jarvis cannot tell how to prompt it; {CONVERT_HINT}")
+            vocab = llama_cpp.llama_model_get_vocab(llm.model)
+
+            def text(tok: int) -> str:
+                return llama_cpp.llama_vocab_get_text(vocab, tok).decode("utf-8", "replace") if tok >= 0 else ""
+
+            template = ChatTemplate(md["tokenizer.chat_template"], text(llm.token_bos()), text(llm.token_eos()),
+                                    origin=str(path))
+            if n_ctx - cfg.max_tokens < 32:
+                raise ConfigError(f"{path.name} has a context of {n_ctx} tokens: max_tokens {cfg.max_tokens} "
+                                  "leaves no room for the conversation; lower max_tokens")
+            ftype = llama_cpp.llama_model_ftype(llm.model)
+            info = {"path": str(path), "name": md.get("general.name") or path.stem,
+                    "architecture": md.get("general.architecture", ""),
+                    "quant": next((k[12:].replace("MOSTLY_", "") for k, v in vars(llama_cpp).items()
+                                   if k.startswith("LLAMA_FTYPE_") and v == ftype), str(ftype)),
+                    "n_params": int(llama_cpp.llama_model_n_params(llm.model)), "n_ctx_train": train,
+                    "n_ctx": n_ctx, "chat_template": True, "stop_strings": list(template.stop_strings)}
+        except Exception:
+            llm.close()
+            raise
+        return llm, template, info, path
+
+    def _install(self, llm, template, info, path):
+        self._close()
+        self._llm, self._template, self._info, self._path = llm, template, info, path
+        self._n_ctx = info["n_ctx"]
+
+    def _close(self):
+        if self._llm is not None:
+            self._llm.close()
+        self._llm = self._template = self._path = None
+        self._info, self._n_ctx, self._segments, self._last_drop = {}, 0, [], 0
+
+    def _tokenize(self, text: str) -> list[int]:
+        # Where the new prompt starts with the last prompt (and reply), reuse their exact
+        # tokens: re-tokenizing a reply need not give back the tokens the model sampled, and
+        # any difference would end the KV-cache match there.
+        for seg_text, seg_tokens in self._segments:
+            if text.startswith(seg_text):
+                return seg_tokens + self._llm.tokenize(text[len(seg_text):].encode(), add_bos=False, special=True)
+        # No BOS of our own: the template writes it where the model wants one (as in training).
+        return self._llm.tokenize(text.encode(), add_bos=False, special=True)
+
+    def _fit(self, messages: list[dict]) -> tuple[str, list[int], int, bool]:
+        """The prompt (text, tokens) that leaves max_tokens free, dropping old turns if need be."""
+        budget = self._n_ctx - self.config.max_tokens
+        system = list(messages[:1]) if messages[0].get("role") == "system" and len(messages) > 1 else []
+        middle, last = list(messages[len(system):-1]), dict(messages[-1])
+        # A turn starts at a user message: dropping whole turns keeps the roles alternating.
+        cuts = [i for i in range(1, len(middle)) if middle[i].get("role") == "user"] + [len(middle)] if middle else []
+
+        def build(drop: int, last_msg=last):
+            text = self._template.render(system + middle[cuts[drop - 1] if drop else 0:] + [last_msg])
+            return text, self._tokenize(text)
+
+        text, tokens = build(0)
+        if len(tokens) <= budget:
+            return text, tokens, 0, False
+        # Dropping as many turns as last time keeps the start of the prompt, and so the KV
+        # cache.  Otherwise drop a quarter of the budget more than needed: the next turns
+        # then fit the same way instead of moving the start (and re-evaluating) every turn.
+        if 0 < self._last_drop <= len(cuts):
+            text, tokens = build(self._last_drop)
+            if len(tokens) <= budget:
+                return text, tokens, self._last_drop, False
+        fallback = None
+        for k in range(1, len(cuts) + 1):
+            text, tokens = build(k)
+            if len(tokens) <= budget - budget // 4:
+                return text, tokens, k, False
+            if fallback is None and len(tokens) <= budget:
+                fallback = (text, tokens, k, False)
+        return fallback or (*self._cut_last(build, len(cuts), last, budget), len(cuts), True)
+
+    def _cut_last(self, build, drop: int, last: dict, budget: int) -> tuple[str, list[int]]:
+        """Cut the latest message so that the system prompt and it fit; the message says so."""
+        _, base = build(drop, {**last, "content": CUT_NOTE.strip()})
+        if budget - len(base) < 8:
+            raise ConfigError(f"The system prompt alone ({len(base)} tokens) nearly fills the context of "
+                              f"{self._n_ctx} tokens with max_tokens {self.config.max_tokens}: shorten the "
+                              "persona prompt, lower max_tokens or raise n_ctx")
+        words = self._llm.tokenize(str(last.get("content", "")).encode(), add_bos=False, special=False)
+        keep = min(len(words), budget - len(base))
+        while True:  # detokenizing and re-rendering may shift a few tokens: shrink until it fits
+            head = self._llm.detokenize(words[:keep]).decode("utf-8", "ignore")
+            text, tokens = build(drop, {**last, "content": head + CUT_NOTE})
+            if len(tokens) <= budget or keep == 0:
+                return text, tokens
+            keep = max(0, keep - max(4, len(tokens) - budget))
+
+    def stream(self, messages: list[dict], stop: threading.Event | None = None) -> Iterator[str]:
+        """Yield the reply to ``messages`` ({"role", "content"} dicts) piece by piece.
+
+        Ends on the model's end-of-generation token, a template stop string, max_tokens, or at
+        once when ``stop`` is set; then ``last_stats`` holds the figures and the text.  Pass
+        the reply back as the assistant message of the next turn: the KV cache is reused.
+        """
+        if not messages:
+            raise ModelError("stream() needs at least one message")
+        if not self._lock.acquire(blocking=False):
+            raise BusyError("A reply is already being generated: wait for it or stop it first")
+        try:
+            yield from self._generate(messages, stop)
+        finally:
+            self._lock.release()
+
+    def _generate(self, messages, stop):
+        import llama_cpp
+
+        llm, cfg = self._llm, self.config
+        if llm is None:
+            raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
+        t0 = time.perf_counter()
+        prompt_text, tokens, dropped, cut = self._fit(messages)
+        self._last_drop = dropped
+        stats = self.last_stats = StreamStats(prompt_tokens=len(tokens), dropped_turns=dropped, truncated=cut,
+                                              finish_reason="cancelled")
+        vocab, stops = llama_cpp.llama_model_get_vocab(llm.model), self._template.stop_strings
+        limit = min(cfg.max_tokens, self._n_ctx - len(tokens))
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        reply, shown, pending, seen, sampled = [], [], "", b"", 0
+        t_first = t_last = gen = None
+        try:
+            before = llm.evaluated
+            gen = llm.generate(tokens, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty)
+            while True:
+                # Checked before asking for the next token: llama.cpp does its work in next().
+                if stop is not None and stop.is_set():
+                    break
+                if len(reply) >= limit:
+                    stats.finish_reason = "length"
+                    break
+                token = next(gen)
+                sampled, t_last = sampled + 1, time.perf_counter()
+                if t_first is None:
+                    t_first, stats.cached_tokens = t_last, max(0, len(tokens) - (llm.evaluated - before))
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    stats.finish_reason = "stop"
+                    break
+                reply.append(token)
+                full = llm.detokenize(reply)  # whole reply: a piece alone can split a UTF-8 character
+                pending, seen = pending + decoder.decode(full[len(seen):]), full
+                hit = min((i for i in (pending.find(s) for s in stops) if i >= 0), default=-1)
+                if hit >= 0:
+                    pending, stats.finish_reason = pending[:hit], "stop"
+                    break
+                # Hold back a tail that may be the start of a stop string.
+                hold = max((n for s in stops for n in range(len(s) - 1, 0, -1) if pending.endswith(s[:n])), default=0)
+                if len(pending) > hold:
+                    piece, pending = pending[:len(pending) - hold], pending[len(pending) - hold:]
+                    shown.append(piece)
+                    yield piece
+            tail = pending + decoder.decode(b"", final=True)
+            if tail and stats.finish_reason != "cancelled":  # cancelled: what was shown is the reply
+                shown.append(tail)
+                yield tail
+        finally:
+            if gen is not None:
+                gen.close()
+            end = time.perf_counter()
+            stats.text, stats.completion_tokens, stats.total_s = "".join(shown), len(reply), end - t0
+            stats.first_token_s = (t_first or end) - t0
+            if sampled > 1 and t_last > t_first:
+                stats.tokens_per_s = (sampled - 1) / (t_last - t_first)
+            self._segments = [(prompt_text, tokens)]
+            if llm.detokenize(reply).decode("utf-8", "replace") == stats.text:
+                self._segments.insert(0, (prompt_text + stats.text, tokens + reply))
+
+
+@functools.cache
+def _llama_class():
+    """llama_cpp.Llama that counts the tokens it evaluates (imported lazily: it is heavy)."""
+    import llama_cpp
+
+    class CountingLlama(llama_cpp.Llama):
+        # Llama.generate skips the prefix it finds in the KV cache and eval()s the rest:
+        # counting here measures the reuse instead of re-deriving generate's logic.
+        evaluated = 0
+
+        def eval(self, tokens):
+            self.evaluated += len(tokens)
+            super().eval(tokens)
+
+    return CountingLlama

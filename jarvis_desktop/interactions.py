@@ -1,0 +1,400 @@
+"""The interaction log: every chat turn with its rating, correction and exclude flag, in SQLite;
+``export`` writes rated turns in TRL's JSONL formats (DESIGN.md) for ``jarvis-train retrain``.
+
+Storage, the simonw/llm pattern: ``<data dir>/interactions.sqlite3``, WAL, ``synchronous=FULL``,
+foreign keys on, numbered migration functions recorded in a ``migrations`` table.  Every write is
+one transaction: a crash or SIGKILL loses no committed turn.  The file and its -wal/-shm are the
+user's only (0600); a delete zeroes the text (``secure_delete``) and truncates the WAL.
+
+Threads: ONE connection (``check_same_thread=False``) behind a lock.  The app writes from a worker
+thread and reads from the GUI thread; each call takes milliseconds, so serialising costs nothing
+visible, whereas per-thread connections (threading.local) could not be closed by ``close()`` and
+leak one per short-lived worker.  Other processes (the retrain child) open their own log."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.paths import data_dir
+
+__all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
+           "migrate", "to_placeholders", "utc_now"]
+
+_TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
+                 "total_s, tokens, rating, correction, excluded, spoken, rated")
+
+
+class LogInputError(JarvisError, ValueError):
+    """A value handed to the log is not allowed (a rating of 2, a correction on a thumbs-up)."""
+
+
+class LogNotFoundError(JarvisError, LookupError):
+    """No turn or conversation with that id (never made, or deleted)."""
+
+
+@dataclass
+class Turn:
+    """One exchange.  ``rating`` 1 up, -1 down, 0 none; ``correction`` (thumbs-down only): what
+    Jarvis should have said; ``spoken``: what the voice said before any barge-in (None: not
+    spoken); ``rated``: when rated.  Times are ISO-8601 UTC."""
+
+    id: int
+    conversation_id: int
+    created: str
+    prompt: str
+    reply: str
+    model_version: str
+    first_token_s: float | None
+    total_s: float | None
+    tokens: int | None
+    rating: int
+    correction: str | None
+    excluded: bool
+    spoken: str | None
+    rated: str | None = None
+
+
+@dataclass
+class Conversation:
+    """A chat; ``turns`` counts its turns, excluded ones included."""
+
+    id: int
+    created: str
+    title: str
+    turns: int
+
+
+def utc_now() -> str:
+    """Now as ISO-8601 UTC with microseconds: one fixed format, so strings sort as times."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+# Migrations: append new functions; never edit, rename or reorder old ones (names are recorded).
+def m001_initial(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+               "created TEXT NOT NULL, title TEXT NOT NULL DEFAULT '')")
+    # AUTOINCREMENT: a deleted turn's id is never reused, so a stale GUI cannot rate another turn.
+    db.execute("""CREATE TABLE turns (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        created TEXT NOT NULL, prompt TEXT NOT NULL, reply TEXT NOT NULL,
+        model_version TEXT NOT NULL, first_token_s REAL, total_s REAL, tokens INTEGER,
+        rating INTEGER NOT NULL DEFAULT 0 CHECK (rating IN (-1, 0, 1)), rated TEXT,
+        correction TEXT CHECK (correction IS NULL OR rating = -1),
+        excluded INTEGER NOT NULL DEFAULT 0 CHECK (excluded IN (0, 1)), spoken TEXT)""")
+    db.execute("CREATE INDEX turns_conversation ON turns(conversation_id, id)")
+    db.execute("CREATE INDEX turns_rated ON turns(rated)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+
+
+def migrate(db: sqlite3.Connection, migrations: list | None = None) -> list[str]:
+    """Run the migrations not yet recorded in ``migrations``; return the names run now.  One
+    transaction (SQLite's DDL is transactional): a crash leaves the schema as it was, and two
+    processes opening a new log do not both migrate.  ``db`` needs ``isolation_level=None``."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+        done = {name for (name,) in db.execute("SELECT name FROM migrations")}
+        ran = []
+        for fn in migrations:
+            if fn.__name__ not in done:
+                fn(db)
+                db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (fn.__name__, utc_now()))
+                ran.append(fn.__name__)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return ran
+
+
+def to_placeholders(text: str, honorific: str) -> str:
+    """The literal honorific (whole word, any case) becomes ``{honorific}``, or ``{Honorific}``
+    where capitalised: "Sir" -> {Honorific}, "sir" -> {honorific}, "sirloin" stays."""
+    def swap(m: re.Match) -> str:
+        word = m.group(0)
+        return "{Honorific}" if word != honorific and word[0].isupper() else "{honorific}"
+
+    return re.sub(rf"(?<!\w){re.escape(honorific)}(?!\w)", swap, text, flags=re.IGNORECASE)
+
+
+def _normalise_time(value: str) -> str:
+    """Any ISO-8601 time (naive means UTC) in the log's own format, so comparisons hold."""
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise LogInputError(f"{value!r} is not an ISO-8601 time (e.g. 2025-01-31T09:00:00+00:00)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _check_amount(value, name: str, kinds=(int, float)):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, kinds)
+                              or not math.isfinite(value) or value < 0):
+        raise LogInputError(f"{name} must be a number >= 0 or None, not {value!r}")
+
+
+def _create_private(path: Path) -> None:
+    """Create the file 0600 before SQLite opens it: it never exists readable by others."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)  # an older file, or one made under another umask
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    """Write rows to a temporary name (0600, as mkstemp makes it: conversations), then rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class InteractionLog:
+    """The SQLite log of chat turns; safe to share between threads (see the module notes)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path is not None else data_dir() / "interactions.sqlite3"
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
+            self._db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None,
+                                       check_same_thread=False)
+            if self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
+                raise sqlite3.OperationalError("SQLite refused WAL mode (is the folder on a network drive?)")
+            # FULL: a committed turn survives power loss too; secure_delete: deleted text is zeroed.
+            for pragma in ("synchronous=FULL", "foreign_keys=ON", "secure_delete=ON"):
+                self._db.execute(f"PRAGMA {pragma}")
+            self.applied_migrations = migrate(self._db)  # names run by this open (tests, logs)
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            raise JarvisError(f"cannot open the interaction log {self.path}: {exc} (if the file is "
+                              "damaged, move it aside and Jarvis starts a new log)") from exc
+        for side in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            if side.exists():  # SQLite gives them the db file's mode; this fixes older ones
+                os.chmod(side, 0o600)
+
+    def close(self) -> None:
+        """Close the connection (SQLite folds the WAL into the main file)."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> InteractionLog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction under the lock: committed whole or rolled back whole."""
+        with self._lock:
+            if self._db is None:
+                raise JarvisError(f"the interaction log {self.path} is closed")
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                yield db
+                db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise JarvisError(f"interaction log {self.path}: {exc} (disk full? file held?)") from exc
+                raise
+
+    @staticmethod
+    def _require(db: sqlite3.Connection, table: str, row_id) -> int:
+        if isinstance(row_id, bool) or not isinstance(row_id, int):
+            raise LogInputError(f"a {table[:-1]} id must be an integer, not {row_id!r}")
+        if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is None:
+            raise LogNotFoundError(f"no {table[:-1]} {row_id} in the interaction log (deleted, or never made)")
+        return row_id
+
+    def _delete(self, table: str, row_id) -> None:
+        with self._lock:
+            with self._tx(write=True) as db:
+                self._require(db, table, row_id)
+                db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))  # a conversation's turns cascade
+            # Truncate the WAL so no old copy of the text stays there (best effort if another process reads).
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def new_conversation(self, title: str = "") -> int:
+        """Start a conversation; returns its id."""
+        with self._tx(write=True) as db:
+            return db.execute("INSERT INTO conversations (created, title) VALUES (?, ?)",
+                              (utc_now(), str(title))).lastrowid
+
+    def add_turn(self, conversation_id: int, prompt: str, reply: str, model_version: str, *,
+                 first_token_s: float | None = None, total_s: float | None = None,
+                 tokens: int | None = None, spoken: str | None = None) -> int:
+        """Log one turn; returns its id.  ``reply`` may be empty (a barge-in before the first
+        word); ``spoken`` is what the voice said, None when the reply was only shown."""
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise LogInputError("a turn needs the user's prompt (non-empty text)")
+        if not isinstance(reply, str) or not (spoken is None or isinstance(spoken, str)):
+            raise LogInputError("the reply (and spoken, when given) must be text")
+        if not isinstance(model_version, str) or not model_version.strip():
+            raise LogInputError("a turn needs the model version that answered (e.g. 'v3')")
+        _check_amount(first_token_s, "first_token_s")
+        _check_amount(total_s, "total_s")
+        _check_amount(tokens, "tokens", (int,))
+        with self._tx(write=True) as db:
+            self._require(db, "conversations", conversation_id)
+            return db.execute(
+                "INSERT INTO turns (conversation_id, created, prompt, reply, model_version, first_token_s, "
+                "total_s, tokens, spoken) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id, utc_now(), prompt, reply, model_version, first_token_s, total_s,
+                 tokens, spoken)).lastrowid
+
+    def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
+        """Rate a turn: 1 up, -1 down, 0 clears; a correction (blank = none) goes with -1 only.
+        Rating again replaces the rating and correction, and counts as a new rating."""
+        if isinstance(rating, bool) or rating not in (-1, 0, 1):
+            raise LogInputError(f"a rating is 1 (thumbs up), -1 (thumbs down) or 0 (none), not {rating!r}")
+        if correction is not None and not isinstance(correction, str):
+            raise LogInputError("a correction must be text")
+        correction = correction if correction and correction.strip() else None
+        if correction is not None and rating != -1:
+            raise LogInputError("a correction (what Jarvis should have said) goes only with a thumbs-down (-1)")
+        with self._tx(write=True) as db:
+            self._require(db, "turns", turn_id)
+            db.execute("UPDATE turns SET rating = ?, correction = ?, rated = ? WHERE id = ?",
+                       (rating, correction, utc_now() if rating else None, turn_id))
+
+    def set_excluded(self, turn_id: int, excluded: bool) -> None:
+        """Keep a turn out of (or put it back into) training exports and contexts."""
+        if not isinstance(excluded, bool):
+            raise LogInputError(f"excluded must be True or False, not {excluded!r}")
+        with self._tx(write=True) as db:
+            self._require(db, "turns", turn_id)
+            db.execute("UPDATE turns SET excluded = ? WHERE id = ?", (int(excluded), turn_id))
+
+    def delete_turn(self, turn_id: int) -> None:
+        """Delete a turn for good (its text is overwritten on disk)."""
+        self._delete("turns", turn_id)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a conversation and all its turns (their text is overwritten on disk)."""
+        self._delete("conversations", conversation_id)
+
+    def turn(self, turn_id: int) -> Turn:
+        """One turn by id; LogNotFoundError if there is none."""
+        with self._tx() as db:
+            self._require(db, "turns", turn_id)
+            row = db.execute(f"SELECT {_TURN_COLUMNS} FROM turns WHERE id = ?", (turn_id,)).fetchone()
+        return _to_turn(row)
+
+    def turns(self, conversation_id: int | None = None, include_excluded: bool = True) -> list[Turn]:
+        """Turns in the order they were logged: all of them, or one conversation's."""
+        sql, args = f"SELECT {_TURN_COLUMNS} FROM turns WHERE {'1' if include_excluded else 'excluded = 0'}", []
+        with self._tx() as db:
+            if conversation_id is not None:
+                self._require(db, "conversations", conversation_id)
+                sql, args = sql + " AND conversation_id = ?", [conversation_id]
+            rows = db.execute(sql + " ORDER BY id", args).fetchall()
+        return [_to_turn(r) for r in rows]
+
+    def conversations(self) -> list[Conversation]:
+        """All conversations, oldest first, with their turn counts."""
+        with self._tx() as db:
+            rows = db.execute("SELECT c.id, c.created, c.title, COUNT(t.id) FROM conversations c LEFT JOIN "
+                              "turns t ON t.conversation_id = c.id GROUP BY c.id ORDER BY c.id").fetchall()
+        return [Conversation(*r) for r in rows]
+
+    def context(self, turn_id: int) -> list[dict]:
+        """The chat before this turn in its conversation as user/assistant messages, leaving out
+        excluded and deleted turns and empty replies (messages must alternate).  The assistant
+        message is the reply as shown, not a later correction: the user went on from it."""
+        with self._tx() as db:
+            self._require(db, "turns", turn_id)
+            rows = db.execute("SELECT t.prompt, t.reply FROM turns t JOIN turns me ON me.id = ? "
+                              "WHERE t.conversation_id = me.conversation_id AND t.id < me.id "
+                              "AND t.excluded = 0 ORDER BY t.id", (turn_id,)).fetchall()
+        return [m for prompt, reply in rows if reply.strip()
+                for m in ({"role": "user", "content": prompt}, {"role": "assistant", "content": reply})]
+
+    def rating_counts(self, since: str | None = None) -> dict:
+        """Ratings over non-excluded turns: ``{"up", "down", "corrections", "total_rated"}``; with
+        ``since`` (ISO-8601, naive = UTC) only those rated strictly after it ("new since retrain?")."""
+        sql = ("SELECT COUNT(*), COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0), "
+               "COALESCE(SUM(correction IS NOT NULL), 0) FROM turns WHERE excluded = 0 AND rating != 0")
+        args = [] if since is None else [_normalise_time(since)]
+        with self._tx() as db:
+            total, up, down, corrections = db.execute(sql + (" AND rated > ?" if args else ""), args).fetchone()
+        return {"up": up, "down": down, "corrections": corrections, "total_rated": total}
+
+    def export(self, out_dir: Path, honorific: str = "sir") -> dict:
+        """Write ``sft.jsonl``, ``kto.jsonl``, ``dpo.jsonl`` (TRL's formats) into ``out_dir``.
+
+        sft ``{"messages"}``: thumbs-up replies and thumbs-down corrections; kto ``{"prompt",
+        "completion", "label"}``: every rated turn; dpo ``{"prompt", "chosen", "rejected"}``:
+        thumbs-down with a correction.  Prompts carry the chat before the turn (no system
+        message: the trainer adds the persona).  Excluded and deleted turns appear nowhere; the
+        literal ``honorific`` in assistant text becomes {honorific}/{Honorific}.  Returns counts.
+        """
+        if not isinstance(honorific, str) or not honorific.strip():
+            raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        with self._tx() as db:  # one snapshot: nothing changes halfway through the export
+            rows = db.execute("SELECT conversation_id, prompt, reply, rating, correction FROM turns "
+                              "WHERE excluded = 0 ORDER BY conversation_id, id").fetchall()
+        rows_by_file = _training_rows(rows, honorific)
+        for name, data in rows_by_file.items():
+            _write_jsonl(Path(out_dir) / f"{name}.jsonl", data)
+        return {name: len(data) for name, data in rows_by_file.items()}
+
+
+def _to_turn(row) -> Turn:
+    *head, excluded, spoken, rated = row
+    return Turn(*head, bool(excluded), spoken, rated)
+
+
+def _training_rows(rows, honorific: str) -> dict[str, list[dict]]:
+    """(conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows."""
+    def said(text: str) -> list[dict]:
+        return [{"role": "assistant", "content": to_placeholders(text, honorific)}]
+
+    out: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": []}
+    history: list[dict] = []
+    conversation = None
+    for cid, prompt, reply, rating, correction in rows:
+        if cid != conversation:
+            conversation, history = cid, []
+        if not reply.strip():
+            continue  # nothing to learn from, and it would break user/assistant alternation
+        prompt_msgs = history + [{"role": "user", "content": prompt}]
+        if rating == 1:
+            out["sft"].append({"messages": prompt_msgs + said(reply)})
+        if rating == -1 and correction:
+            out["sft"].append({"messages": prompt_msgs + said(correction)})
+            out["dpo"].append({"prompt": prompt_msgs, "chosen": said(correction), "rejected": said(reply)})
+        if rating:
+            out["kto"].append({"prompt": prompt_msgs, "completion": said(reply), "label": rating == 1})
+        history = prompt_msgs + said(reply)
+    return out

@@ -1,0 +1,318 @@
+"""The chat engine on the tiny real model: streaming, stop, KV reuse, overflow, hot swap, template safety."""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from jarvis_desktop.engine import ChatEngine, ChatTemplate, EngineConfig
+from jarvis_desktop.errors import BusyError, ConfigError, ModelError
+
+SYSTEM = {"role": "system", "content": "You are Jarvis. Address the user as sir."}
+QUESTIONS = ["Hello Jarvis", "Who are you?", "What is two plus two?", "Good morning",
+             "What time is it?", "Hello Jarvis", "Who are you?", "Good morning"]
+CHATML = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] | trim }}<|im_end|>\n"
+          "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def config(**kw) -> EngineConfig:
+    # Greedy and seeded: the tiny model then gives the same short reply every time.
+    return EngineConfig(**{"n_ctx": 512, "n_threads": 2, "temperature": 0.0, "seed": 0, "max_tokens": 48, **kw})
+
+
+def chat(text: str) -> list[dict]:
+    return [SYSTEM, {"role": "user", "content": text}]
+
+
+def copy_gguf(src: Path, dst: Path, template: str | None) -> Path:
+    """A copy of ``src`` with every tensor and metadata key, but ``template`` as its chat template."""
+    from gguf import GGUFReader, GGUFValueType, GGUFWriter
+
+    reader = GGUFReader(src)
+    writer = GGUFWriter(dst, arch=reader.fields["general.architecture"].contents())
+    for f in reader.fields.values():
+        if f.name == "general.architecture" or f.name.startswith(("GGUF.", "tokenizer.chat_template")):
+            continue
+        sub = f.types[-1] if f.types[0] == GGUFValueType.ARRAY else None
+        writer.add_key_value(f.name, f.contents(), f.types[0], sub_type=sub)
+    if template is not None:
+        writer.add_chat_template(template)
+    for t in reader.tensors:
+        writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_ti_data_to_file()
+    for t in reader.tensors:
+        writer.write_tensor_data(t.data, tensor_endianess=reader.endianess)
+    writer.close()
+    return dst
+
+
+@pytest.fixture(scope="module")
+def gguf(tiny_chain) -> Path:
+    return tiny_chain["f16"]
+
+
+@pytest.fixture(scope="module")
+def engine(gguf):
+    """One loaded engine for the tests that only read from it."""
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    yield eng
+    eng.close()
+
+
+def test_stream_pieces_join_to_the_reply_and_stop_by_themselves(engine):
+    pieces = list(engine.stream(chat("Hello Jarvis")))
+    stats = engine.last_stats
+    assert len(pieces) > 1 and all(pieces)
+    assert "".join(pieces) == stats.text
+    assert "sir" in stats.text
+    assert stats.finish_reason == "stop"
+    assert 0 < stats.completion_tokens < engine.config.max_tokens
+    assert stats.prompt_tokens > 0 and stats.dropped_turns == 0 and not stats.truncated
+
+
+def test_model_info(engine, gguf):
+    info = engine.model_info()
+    assert info["path"] == str(gguf) and engine.loaded == gguf
+    assert info["quant"] == "F16" and info["architecture"] == "llama"
+    assert info["chat_template"] is True and info["n_ctx_train"] == 512 and info["n_ctx"] == 512
+    assert info["stop_strings"] == ["<|im_end|>", "<|im_start|>user"]
+
+
+def test_stop_from_another_thread_ends_the_stream_at_once(engine):
+    """The app's shape: a worker thread streams, the GUI thread sets the stop event."""
+    stop, ack, pieces = threading.Event(), threading.Event(), queue.Queue()
+
+    def worker():
+        for piece in engine.stream(chat("Who are you?"), stop=stop):
+            pieces.put(piece)
+            ack.wait()  # hold the worker until the main thread has reacted: no races
+            ack.clear()
+        pieces.put(None)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    first = pieces.get(timeout=30)
+    stop.set()
+    ack.set()
+    t.join(timeout=30)
+    assert pieces.get_nowait() is None  # nothing after the first piece
+    stats = engine.last_stats
+    assert stats.finish_reason == "cancelled"
+    assert stats.text == first and stats.completion_tokens == 1
+
+
+def test_stop_set_before_start_generates_nothing(engine):
+    stop = threading.Event()
+    stop.set()
+    assert list(engine.stream(chat("Hello Jarvis"), stop=stop)) == []
+    assert engine.last_stats.finish_reason == "cancelled" and engine.last_stats.completion_tokens == 0
+
+
+def test_one_generation_at_a_time(engine):
+    first = engine.stream(chat("Hello Jarvis"))
+    next(first)
+    with pytest.raises(BusyError):
+        next(engine.stream(chat("Good morning")))
+    first.close()  # an abandoned stream frees the engine
+    assert list(engine.stream(chat("Good morning")))
+
+
+def test_stop_strings_are_cut_and_never_shown_in_part(gguf):
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    eng._template.stop_strings = (", sir",)  # a stop string inside the tiny model's usual reply
+    pieces = list(eng.stream(chat("Hello Jarvis")))
+    assert eng.last_stats.finish_reason == "stop"
+    assert "".join(pieces) == eng.last_stats.text and "," not in eng.last_stats.text
+    eng.close()
+
+
+def test_follow_up_turns_reuse_the_kv_cache(gguf):
+    import llama_cpp
+
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    messages, prev = [SYSTEM], None
+    for i, question in enumerate(QUESTIONS):
+        messages.append({"role": "user", "content": question})
+        perf0 = llama_cpp.llama_perf_context(eng._llm.ctx)
+        reply = "".join(eng.stream(messages))
+        perf1 = llama_cpp.llama_perf_context(eng._llm.ctx)
+        s = eng.last_stats
+        assert s.finish_reason == "stop" and reply == s.text
+        new = s.prompt_tokens - s.cached_tokens
+        if prev is None:
+            assert s.cached_tokens == 0 and new == s.prompt_tokens
+        else:
+            # Everything of the last turn, prompt and reply, is reused; only the closing of
+            # the reply and the new question are evaluated.
+            assert s.cached_tokens == prev.prompt_tokens + prev.completion_tokens
+            assert s.cached_tokens > prev.cached_tokens
+            assert new <= 40, f"turn {i + 1} evaluated {new} prompt tokens"
+            # llama.cpp's own counters agree: prompt tokens evaluated + one decode per reply token.
+            done = (perf1.n_p_eval + perf1.n_eval) - (perf0.n_p_eval + perf0.n_eval)
+            assert done == new + s.completion_tokens
+        messages.append({"role": "assistant", "content": reply})
+        prev = s
+    assert prev.prompt_tokens > 3 * (prev.prompt_tokens - prev.cached_tokens)
+    eng.close()
+
+
+def test_overflow_drops_old_turns_and_still_answers(gguf):
+    eng = ChatEngine(config(n_ctx=256, max_tokens=32))
+    eng.load(gguf)
+    messages, stats = [SYSTEM], []
+    for question in QUESTIONS * 2:
+        messages.append({"role": "user", "content": question})
+        reply = "".join(eng.stream(messages))
+        s = eng.last_stats
+        assert s.finish_reason == "stop" and "sir" in reply
+        assert s.prompt_tokens + eng.config.max_tokens <= 256
+        stats.append(s)
+        messages.append({"role": "assistant", "content": reply})
+    dropped = [s.dropped_turns for s in stats]
+    assert dropped[0] == 0 and dropped[-1] > 0
+    assert dropped == sorted(dropped)  # the same history never loses fewer turns later
+    # Turns are dropped with slack: the turn after a drop keeps the same start and reuses
+    # the whole previous prompt and reply from the KV cache.
+    reused = [b for a, b in zip(stats, stats[1:])
+              if b.dropped_turns == a.dropped_turns > 0 and b.cached_tokens == a.prompt_tokens + a.completion_tokens]
+    assert len(reused) >= 3
+    eng.close()
+
+
+def test_overflow_cuts_a_message_too_long_for_the_context(gguf):
+    eng = ChatEngine(config(n_ctx=256, max_tokens=32))
+    eng.load(gguf)
+    long = "Tell me about the Thames. " * 200
+    reply = "".join(eng.stream([SYSTEM, {"role": "user", "content": "Hello Jarvis"},
+                                {"role": "assistant", "content": "Good morning, sir."},
+                                {"role": "user", "content": long}]))
+    s = eng.last_stats
+    assert s.truncated and s.dropped_turns == 1
+    assert s.prompt_tokens + 32 <= 256 and s.finish_reason in ("stop", "length") and reply == s.text
+    eng.close()
+
+
+def test_swap_to_a_corrupt_file_keeps_the_old_model(gguf, tmp_path):
+    good = shutil.copy(gguf, tmp_path / "v1.gguf")
+    broken = tmp_path / "v2.gguf"
+    broken.write_bytes(Path(gguf).read_bytes()[: Path(gguf).stat().st_size // 2])
+    eng = ChatEngine(config())
+    eng.load(good)
+    with pytest.raises(ModelError, match="previous one .*v1.gguf.* is back"):
+        eng.swap(broken)
+    assert eng.loaded == good
+    assert "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    with pytest.raises(ModelError, match="truncated, corrupt"):
+        eng.load(broken)  # load() keeps the old model too
+    assert eng.loaded == good and "".join(eng.stream(chat("Good morning")))
+    v3 = shutil.copy(gguf, tmp_path / "v3.gguf")
+    eng.swap(v3)
+    assert eng.loaded == v3 and "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    eng.close()
+    assert eng.loaded is None and eng.model_info() == {}
+    with pytest.raises(ModelError, match="No model is loaded"):
+        list(eng.stream(chat("Hello Jarvis")))
+
+
+def test_missing_or_non_gguf_files(tmp_path):
+    eng = ChatEngine(config())
+    with pytest.raises(ModelError, match="no such model file"):
+        eng.load(tmp_path / "nope.gguf")
+    (tmp_path / "x.gguf").write_text("not a model")
+    with pytest.raises(ModelError, match="not a GGUF"):
+        eng.swap(tmp_path / "x.gguf")
+    assert eng.loaded is None
+
+
+def test_a_model_without_chat_template_is_refused(gguf, tmp_path):
+    bare = copy_gguf(gguf, tmp_path / "bare.gguf", None)
+    eng = ChatEngine(config())
+    with pytest.raises(ModelError, match="no chat template.*jarvis-convert gguf"):
+        eng.load(bare)
+    assert eng.loaded is None
+
+
+def test_a_copy_with_a_good_template_works(gguf, tmp_path):
+    """The copying helper itself keeps a working model (so the refusals below are about templates)."""
+    eng = ChatEngine(config())
+    eng.load(copy_gguf(gguf, tmp_path / "same.gguf", CHATML))
+    assert "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    eng.close()
+
+
+MALICIOUS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}",
+    "{% include '/etc/passwd' %}",
+]
+
+
+@pytest.mark.parametrize("evil", MALICIOUS, ids=["subclasses", "popen", "include"])
+def test_a_model_with_a_malicious_template_is_refused(gguf, tmp_path, evil):
+    marker = tmp_path / "pwned"
+    bad = copy_gguf(gguf, tmp_path / "evil.gguf", CHATML + evil.replace("{marker}", str(marker)))
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    with pytest.raises(ModelError, match="unsafe chat template"):
+        eng.swap(bad)
+    assert not marker.exists()
+    assert eng.loaded == gguf and "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    eng.close()
+
+
+def test_an_escape_hidden_until_render_time_is_stopped_then(gguf, tmp_path):
+    """Names built at run time pass the static check; the sandbox stops them when rendered."""
+    marker = tmp_path / "pwned"
+    evil = ("{% if messages[-1]['content'] == 'open sesame' %}"
+            "{{ (cycler|attr('_' ~ '_init_' ~ '_')|attr('_' ~ '_globals_' ~ '_'))['os'].popen('touch "
+            + str(marker) + "').read() }}{% endif %}")
+    eng = ChatEngine(config())
+    eng.load(copy_gguf(gguf, tmp_path / "sleeper.gguf", evil + CHATML))
+    assert "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    with pytest.raises(ModelError, match="unsafe chat template"):
+        list(eng.stream(chat("open sesame")))
+    assert not marker.exists()
+    assert "".join(eng.stream(chat("Good morning")))  # the engine is not left busy
+    eng.close()
+
+
+@pytest.mark.parametrize("source", [
+    "{{ ''|attr('__class__') }}",
+    "{{ messages.append({'role': 'user'}) }}",
+    "{{ '{0.__class__}'.format('') }}",
+    "{{ lipsum['__glo' ~ 'bals__'] }}",
+    "{% import 'os' as os %}",
+    "{% extends '/etc/passwd' %}",
+    "{% from 'x' import y %}",
+    "{{ self._TemplateReference__context }}",
+])
+def test_template_sandbox_refuses_escapes(source):
+    with pytest.raises(ModelError, match="unsafe chat template"):
+        ChatTemplate(source).render([{"role": "user", "content": "hi"}])
+
+
+def test_template_renders_like_transformers():
+    t = ChatTemplate("{{ bos_token }}{% for m in messages %}{% generation %}{{ m.content }}{% endgeneration %}"
+                     "{% if not loop.last %}|{% endif %}{% endfor %}{{ eos_token }}", bos_token="<s>", eos_token="</s>")
+    assert t.render([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]) == "<s>a|b</s>"
+    with pytest.raises(ModelError, match="refused this conversation: roles must alternate"):
+        ChatTemplate("{{ raise_exception('roles must alternate') }}").render([])
+    with pytest.raises(ModelError, match="not valid Jinja"):
+        ChatTemplate("{% for %}")
+
+
+def test_config_is_checked():
+    with pytest.raises(ConfigError):
+        EngineConfig(n_ctx=256, max_tokens=256)
+    with pytest.raises(ConfigError):
+        EngineConfig(temperature=-1)
+    assert EngineConfig().n_ctx == 4096 and EngineConfig().seed == -1

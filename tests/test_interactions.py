@@ -1,0 +1,373 @@
+"""The interaction log: real SQLite, a real SIGKILLed writer process, real exported files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.interactions import (MIGRATIONS, Conversation, InteractionLog, LogInputError,
+                                         LogNotFoundError, Turn, migrate, to_placeholders)
+
+ROOT = Path(__file__).resolve().parent.parent
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes and signals")
+
+
+@pytest.fixture
+def log(jarvis_home):
+    with InteractionLog() as lg:
+        yield lg
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _user(text):
+    return {"role": "user", "content": text}
+
+
+def _bot(text):
+    return {"role": "assistant", "content": text}
+
+
+def test_default_path_is_in_the_data_dir(log, jarvis_home):
+    assert log.path == jarvis_home / "interactions.sqlite3" and log.path.is_file()
+    db = sqlite3.connect(log.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_add_rate_correct_exclude_delete_and_read_back(log):
+    c = log.new_conversation("Morning")
+    a = log.add_turn(c, "What time is it?", "It is nine o'clock, sir.", "v1",
+                     first_token_s=0.06, total_s=0.8, tokens=9, spoken="It is nine o'clock, sir.")
+    b = log.add_turn(c, "Weather?", "Rain, I fear.", "v2", spoken="Rain,")  # barge-in after one word
+    t = log.turn(a)
+    assert isinstance(t, Turn)
+    assert (t.conversation_id, t.prompt, t.reply, t.model_version) == (c, "What time is it?",
+                                                                      "It is nine o'clock, sir.", "v1")
+    assert (t.first_token_s, t.total_s, t.tokens, t.rating, t.correction, t.excluded, t.rated) == \
+        (0.06, 0.8, 9, 0, None, False, None)
+    assert t.created.endswith("+00:00") and log.turn(b).spoken == "Rain,"
+    assert log.turn(b).first_token_s is None and log.turn(b).tokens is None
+
+    log.rate(a, 1)
+    log.rate(b, -1, "Light rain until noon, sir; an umbrella would be wise.")
+    assert log.turn(a).rating == 1 and log.turn(a).rated is not None
+    assert log.turn(b).correction.startswith("Light rain")
+    log.rate(b, -1)  # thumbs down again without a correction: the correction goes
+    assert log.turn(b).correction is None and log.turn(b).rating == -1
+    log.rate(a, 0)  # clearing a rating
+    assert (log.turn(a).rating, log.turn(a).rated) == (0, None)
+
+    log.set_excluded(b, True)
+    assert log.turn(b).excluded is True
+    assert [x.id for x in log.turns(c)] == [a, b]
+    assert [x.id for x in log.turns(c, include_excluded=False)] == [a]
+    log.set_excluded(b, False)
+    assert log.turn(b).excluded is False
+
+    c2 = log.new_conversation()
+    d = log.add_turn(c2, "Hello", "Good evening.", "v2")
+    assert log.conversations() == [Conversation(c, log.conversations()[0].created, "Morning", 2),
+                                   Conversation(c2, log.conversations()[1].created, "", 1)]
+    assert [x.id for x in log.turns()] == [a, b, d]
+
+    log.delete_turn(a)
+    with pytest.raises(LogNotFoundError, match=f"no turn {a}"):
+        log.turn(a)
+    assert [x.id for x in log.turns(c)] == [b]
+    log.delete_conversation(c)
+    assert [x.id for x in log.turns()] == [d]
+    assert [cv.id for cv in log.conversations()] == [c2]
+    assert log.add_turn(c2, "Again", "Indeed.", "v2") > d  # ids are never reused
+
+
+def test_migrations_recorded_and_not_rerun(jarvis_home):
+    with InteractionLog() as lg:
+        assert lg.applied_migrations == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial"]
+        path = lg.path
+        lg.add_turn(lg.new_conversation(), "hi", "Hello.", "v1")
+    db = sqlite3.connect(path)
+    first = db.execute("SELECT name, applied FROM migrations").fetchall()
+    db.close()
+    with InteractionLog(path) as lg:
+        assert lg.applied_migrations == []  # a reopen runs nothing
+        assert len(lg.turns()) == 1  # and the data is still there
+    db = sqlite3.connect(path, isolation_level=None)
+    assert db.execute("SELECT name, applied FROM migrations").fetchall() == first
+
+    def m002_add_note(conn):  # a later schema change is one more function
+        conn.execute("ALTER TABLE turns ADD COLUMN note TEXT")
+
+    assert migrate(db, MIGRATIONS + [m002_add_note]) == ["m002_add_note"]
+    assert migrate(db, MIGRATIONS + [m002_add_note]) == []
+    assert [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")] == \
+        ["m001_initial", "m002_add_note"]
+    db.close()
+    with InteractionLog(path) as lg:  # the app still opens a log migrated further
+        assert lg.applied_migrations == [] and lg.turns()[0].reply == "Hello."
+
+
+@POSIX
+def test_files_are_private(log, tmp_path):
+    c = log.new_conversation()
+    t = log.add_turn(c, "secret?", "Quite safe, sir.", "v1")
+    log.rate(t, 1)
+    for suffix in ("", "-wal", "-shm"):
+        f = Path(f"{log.path}{suffix}")
+        assert f.exists(), f
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+    log.export(tmp_path / "out")
+    for name in ("sft", "kto", "dpo"):
+        assert stat.S_IMODE((tmp_path / "out" / f"{name}.jsonl").stat().st_mode) == 0o600
+    assert not [p for p in (tmp_path / "out").iterdir() if "partial" in p.name]
+
+
+@POSIX
+def test_an_existing_readable_file_is_made_private(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
+    with InteractionLog(path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_context_leaves_out_excluded_and_deleted_turns(log):
+    c = log.new_conversation()
+    other = log.new_conversation()
+    t1 = log.add_turn(c, "one", "First reply.", "v1")
+    t2 = log.add_turn(c, "two", "Second reply.", "v1")
+    log.add_turn(other, "elsewhere", "Other chat.", "v1")
+    t3 = log.add_turn(c, "three", "", "v1")  # barged in before the first word
+    t4 = log.add_turn(c, "four", "Fourth reply.", "v1")
+    t5 = log.add_turn(c, "five", "Fifth reply.", "v1")
+    assert log.context(t1) == []
+    assert log.context(t4) == [_user("one"), _bot("First reply."), _user("two"), _bot("Second reply.")]
+    log.set_excluded(t2, True)
+    log.delete_turn(t1)
+    assert log.context(t5) == [_user("four"), _bot("Fourth reply.")]
+    assert log.context(t3) == []
+
+
+def _privacy_log(log):
+    """Three conversations: rated turns to export, an excluded and a deleted turn with markers."""
+    c = log.new_conversation("kept")
+    a = log.add_turn(c, "Good morning", "Good morning, sir. Coffee is ready.", "v1")
+    x = log.add_turn(c, "EXCLUDED-PROMPT my bank pin", "EXCLUDED-REPLY noted, Sir.", "v1")
+    b = log.add_turn(c, "Sum of 2 and 2?", "Five, sir.", "v1")
+    log.rate(a, 1)
+    log.rate(x, -1, "EXCLUDED-CORRECTION")
+    log.rate(b, -1, "Four, sir. Sir, I do apologise.")
+    log.set_excluded(x, True)
+    gone = log.new_conversation("deleted")
+    g = log.add_turn(gone, "DELETED-PROMPT", "DELETED-REPLY", "v1")
+    log.rate(g, 1)
+    c3 = log.new_conversation("one turn deleted")
+    d = log.add_turn(c3, "DELETED-TURN-PROMPT", "DELETED-TURN-REPLY", "v1")
+    e = log.add_turn(c3, "And then?", "Then the sirloin, madam.", "v1")
+    log.rate(d, 1)
+    log.rate(e, -1)
+    log.delete_conversation(gone)
+    log.delete_turn(d)
+    return a, b, e
+
+
+def test_export_formats_and_placeholders(log, tmp_path):
+    _privacy_log(log)
+    counts = log.export(tmp_path / "out")
+    assert counts == {"sft": 2, "kto": 3, "dpo": 1}
+    out = tmp_path / "out"
+    good = [_user("Good morning"), _bot("Good morning, {honorific}. Coffee is ready.")]
+    ctx = good + [_user("Sum of 2 and 2?")]
+    fixed = _bot("Four, {honorific}. {Honorific}, I do apologise.")
+    assert _read(out / "sft.jsonl") == [{"messages": good}, {"messages": ctx + [fixed]}]
+    assert _read(out / "kto.jsonl") == [
+        {"prompt": good[:1], "completion": good[1:], "label": True},
+        {"prompt": ctx, "completion": [_bot("Five, {honorific}.")], "label": False},
+        {"prompt": [_user("And then?")], "completion": [_bot("Then the sirloin, madam.")], "label": False},
+    ]
+    assert _read(out / "dpo.jsonl") == [{"prompt": ctx, "chosen": [fixed], "rejected": [_bot("Five, {honorific}.")]}]
+    # Another honorific: "madam" is replaced, "sir" kept as written.
+    log.export(tmp_path / "madam", honorific="madam")
+    assert _read(tmp_path / "madam" / "kto.jsonl")[2]["completion"] == [_bot("Then the sirloin, {honorific}.")]
+    assert "Good morning, sir." in (tmp_path / "madam" / "sft.jsonl").read_text()
+
+
+def test_export_never_leaks_excluded_or_deleted_turns(log, tmp_path):
+    _privacy_log(log)
+    log.export(tmp_path / "out")
+    text = "".join((tmp_path / "out" / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo"))
+    for marker in ("EXCLUDED", "DELETED", "bank pin"):
+        assert marker not in text
+    # Deleted words are gone from the database file and its WAL too, not just hidden.
+    raw = b"".join(Path(f"{log.path}{s}").read_bytes() for s in ("", "-wal") if Path(f"{log.path}{s}").exists())
+    assert b"DELETED" not in raw and b"EXCLUDED" in raw  # excluded turns stay, for the user to see
+
+
+def test_to_placeholders():
+    assert to_placeholders("Yes, sir. Sir, the SIR file; sirloin, Sirius.", "sir") == \
+        "Yes, {honorific}. {Honorific}, the {Honorific} file; sirloin, Sirius."
+    assert to_placeholders("Right away, Tony. tony?", "Tony") == "Right away, {honorific}. {honorific}?"
+    assert to_placeholders("Madam, sir.", "madam") == "{Honorific}, sir."
+
+
+def test_rating_counts_since(log):
+    c = log.new_conversation()
+    ids = [log.add_turn(c, f"q{i}", f"a{i}", "v1") for i in range(6)]
+    assert log.rating_counts() == {"up": 0, "down": 0, "corrections": 0, "total_rated": 0}
+    log.rate(ids[0], 1)
+    log.rate(ids[1], -1, "better")
+    cut = log.turn(ids[1]).rated  # "the last retrain" happened right after this rating
+    assert log.rating_counts(since=cut) == {"up": 0, "down": 0, "corrections": 0, "total_rated": 0}
+    log.rate(ids[2], 1)
+    log.rate(ids[3], -1)
+    log.rate(ids[4], 1)
+    log.set_excluded(ids[4], True)  # excluded turns do not count
+    log.rate(ids[0], -1, "re-rated after the cut")
+    assert log.rating_counts(since=cut) == {"up": 1, "down": 2, "corrections": 1, "total_rated": 3}
+    assert log.rating_counts() == {"up": 1, "down": 3, "corrections": 2, "total_rated": 4}
+    assert log.rating_counts(since="2000-01-01T00:00:00Z")["total_rated"] == 4
+    assert log.rating_counts(since="2000-01-01 00:00:00")["total_rated"] == 4  # naive means UTC
+    assert log.rating_counts(since="2999-01-01T00:00:00+00:00")["total_rated"] == 0
+
+
+def test_bad_input_raises_clear_errors(log, tmp_path):
+    c = log.new_conversation()
+    t = log.add_turn(c, "q", "a", "v1")
+    with pytest.raises(ValueError, match="a rating is 1"):
+        log.rate(t, 2)
+    with pytest.raises(LogInputError, match="a rating is 1"):
+        log.rate(t, True)
+    with pytest.raises(ValueError, match="goes only with a thumbs-down"):
+        log.rate(t, 1, "a correction on a thumbs-up")
+    with pytest.raises(LogNotFoundError, match="no turn 999"):
+        log.rate(999, 1)
+    for call in (lambda: log.turn(999), lambda: log.set_excluded(999, True), lambda: log.delete_turn(999),
+                 lambda: log.context(999)):
+        with pytest.raises(LookupError, match="no turn 999"):
+            call()
+    with pytest.raises(LogNotFoundError, match="no conversation 42"):
+        log.add_turn(42, "q", "a", "v1")
+    with pytest.raises(LogNotFoundError, match="no conversation 42"):
+        log.delete_conversation(42)
+    with pytest.raises(LogInputError, match="id must be an integer"):
+        log.turn("1")
+    with pytest.raises(LogInputError, match="user's prompt"):
+        log.add_turn(c, "  ", "a", "v1")
+    with pytest.raises(LogInputError, match="model version"):
+        log.add_turn(c, "q", "a", "")
+    with pytest.raises(LogInputError, match="total_s"):
+        log.add_turn(c, "q", "a", "v1", total_s=-1)
+    with pytest.raises(LogInputError, match="tokens"):
+        log.add_turn(c, "q", "a", "v1", tokens=1.5)
+    with pytest.raises(LogInputError, match="True or False"):
+        log.set_excluded(t, 1)
+    with pytest.raises(LogInputError, match="ISO-8601"):
+        log.rating_counts(since="last tuesday")
+    with pytest.raises(LogInputError, match="honorific"):
+        log.export(tmp_path / "x", honorific="")
+    assert isinstance(LogInputError("x"), JarvisError) and isinstance(LogNotFoundError("x"), JarvisError)
+    assert [x.id for x in log.turns()] == [t] and log.turn(t).rating == 0  # nothing half-written
+    log.close()
+    with pytest.raises(JarvisError, match="is closed"):
+        log.turns()
+
+
+def test_a_damaged_file_gives_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JarvisError, match="cannot open the interaction log .*move it aside"):
+        InteractionLog(bad)
+
+
+def test_worker_thread_writes_while_gui_thread_reads(log):
+    c = log.new_conversation()
+    written, errors = [], []
+
+    def worker(n):
+        try:
+            for i in range(50):
+                t = log.add_turn(c, f"w{n} q{i}", f"w{n} a{i}", "v1")
+                log.rate(t, 1)
+                written.append(t)
+        except Exception as exc:  # surfaced below: an assertion in a thread would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+    for th in threads:
+        th.start()
+    while any(th.is_alive() for th in threads):  # the "GUI" reads all the while
+        assert len(log.turns(c)) <= 150
+        log.rating_counts()
+    for th in threads:
+        th.join()
+    assert not errors
+    assert sorted(written) == [t.id for t in log.turns(c)] and len(written) == 150
+
+
+_WRITER = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from jarvis_desktop.interactions import InteractionLog
+log = InteractionLog(Path({path!r}))
+cid = log.new_conversation("crash test")
+i = 0
+while True:
+    tid = log.add_turn(cid, "prompt %d" % i, "reply %d " % i + "x" * 500, "v1", total_s=0.1, tokens=7)
+    if i % 3 == 0:
+        log.rate(tid, 1)
+    print(tid, flush=True)  # printed only after add_turn returned: committed
+    i += 1
+"""
+
+
+@POSIX
+def test_sigkill_loses_no_committed_turn(tmp_path):
+    path = tmp_path / "crash.sqlite3"
+    committed: set[int] = set()
+    for _round in range(3):  # each round appends to the log the last one was killed over
+        proc = subprocess.Popen([sys.executable, "-c", _WRITER.format(root=str(ROOT), path=str(path))],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = 0
+        while seen < 100:
+            line = proc.stdout.readline()
+            if not line:
+                proc.wait()
+                pytest.fail(f"the writer died early: {proc.stderr.read()}")
+            committed.add(int(line))
+            seen += 1
+        os.kill(proc.pid, signal.SIGKILL)  # mid-loop: most likely inside a transaction
+        proc.wait()
+        committed.update(int(x) for x in proc.stdout.read().split())  # printed before the kill
+        proc.stdout.close()
+        proc.stderr.close()
+        assert proc.returncode == -signal.SIGKILL
+
+        with InteractionLog(path) as lg:
+            present = {t.id for t in lg.turns()}
+            assert committed <= present
+            assert len(lg.conversations()) == _round + 1
+            assert lg.rating_counts()["up"] >= len(committed) // 3
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        db.close()
+
+
+def test_desktop_log_stays_light():
+    code = ("import sys; import jarvis_desktop.interactions; "
+            "bad = [m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
