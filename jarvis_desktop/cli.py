@@ -1,8 +1,9 @@
-"""``jarvis``: until the desktop window lands, a console self-check of the current model.
+"""``jarvis``: the desktop app, and a console self-check of the current model.
 
-    jarvis            print the registered model and a sample reply
-    jarvis --check    the same as a headless self-test with timings; exit 1 with a reason
-    jarvis --ask "…"  ask one question
+    jarvis            open the desktop app (tray and chat window)
+    jarvis --check    headless self-test: load the current model, ask one question, print the
+                      reply and timings; exit 1 with a reason
+    jarvis --ask "…"  ask one question on the console
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import time
 from pathlib import Path
 
 from jarvis_desktop.errors import JarvisError, ModelError
+from jarvis_desktop.paths import asset
 
 __all__ = ["main"]
 
-PERSONA = Path(__file__).resolve().parent.parent / "assets" / "persona.txt"
+PERSONA = asset("persona.txt")
 
 
 def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128) -> dict:
@@ -58,10 +60,14 @@ def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="jarvis", description="Jarvis, your desktop assistant.")
     p.add_argument("--check", action="store_true", help="headless self-test of the current model")
-    p.add_argument("--ask", default="Good morning, Jarvis. What can you do for me?",
-                   help="the question to ask")
+    p.add_argument("--ask", default=None, help="ask one question on the console")
     p.add_argument("--honorific", default="sir", help="how Jarvis addresses you")
     args = p.parse_args(argv)
+    if not args.check and args.ask is None:
+        from jarvis_desktop.app import main as app_main
+
+        return app_main()
+    args.ask = args.ask or "Good morning, Jarvis. What can you do for me?"
     from convert.registry import Registry
 
     try:

@@ -111,16 +111,19 @@ class ChatTemplate:
     def _probe_stops(self) -> tuple[str, ...]:
         # What the template writes between a reply and the next user text closes a turn:
         # each of its lines is a stop string (ChatML: "<|im_end|>", "<|im_start|>user").
-        reply, nxt = "\x01JARVIS-REPLY\x01", "\x01JARVIS-NEXT\x01"
-        try:
-            text = self.render([{"role": "user", "content": "hi"}, {"role": "assistant", "content": reply},
-                                {"role": "user", "content": nxt}], add_generation_prompt=False)
-        except _UnsafeTemplate:
-            raise
-        except ModelError:
-            return ()  # a template with other demands (a system message first, say)
-        between = text[text.find(reply) + len(reply):text.find(nxt)] if reply in text and nxt in text else ""
-        return tuple(dict.fromkeys(line.strip() for line in between.splitlines() if line.strip()))
+        reply, nxt = "JarvisProbeReply", "JarvisProbeNext"
+        chat = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": reply},
+                {"role": "user", "content": nxt}]
+        for probe in (chat, [{"role": "system", "content": "hi"}, *chat]):  # some demand a system message
+            try:
+                text = self.render(probe, add_generation_prompt=False)
+            except _UnsafeTemplate:
+                raise
+            except ModelError:
+                continue
+            between = text[text.find(reply) + len(reply):text.find(nxt)] if reply in text and nxt in text else ""
+            return tuple(dict.fromkeys(line.strip() for line in between.splitlines() if line.strip()))
+        return ()
 
 
 def _refuse(message: str):
@@ -277,10 +280,10 @@ class ChatEngine:
                 raise ConfigError(f"{path.name} has a context of {n_ctx} tokens: max_tokens {cfg.max_tokens} "
                                   "leaves no room for the conversation; lower max_tokens")
             ftype = llama_cpp.llama_model_ftype(llm.model)
+            quant = next((k.split("_", 3)[-1] for k, v in vars(llama_cpp).items()  # LLAMA_FTYPE_MOSTLY_Q8_0
+                          if k.startswith(("LLAMA_FTYPE_MOSTLY_", "LLAMA_FTYPE_ALL_")) and v == ftype), str(ftype))
             info = {"path": str(path), "name": md.get("general.name") or path.stem,
-                    "architecture": md.get("general.architecture", ""),
-                    "quant": next((k[12:].replace("MOSTLY_", "") for k, v in vars(llama_cpp).items()
-                                   if k.startswith("LLAMA_FTYPE_") and v == ftype), str(ftype)),
+                    "architecture": md.get("general.architecture", ""), "quant": quant,
                     "n_params": int(llama_cpp.llama_model_n_params(llm.model)), "n_ctx_train": train,
                     "n_ctx": n_ctx, "chat_template": True, "stop_strings": list(template.stop_strings)}
         except Exception:

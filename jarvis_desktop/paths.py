@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir"]
+__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset"]
 
 APP_NAME = "jarvis"
 
@@ -54,3 +54,17 @@ def models_dir() -> Path:
 def runs_dir() -> Path:
     """Working folders of training runs (checkpoints for resuming, staging)."""
     return _sub("runs")
+
+
+def assets_dir() -> Path:
+    """Icons, the persona prompt, the dataset: beside the packages, or inside a PyInstaller bundle."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "assets"
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+def asset(*parts: str) -> Path:
+    return assets_dir().joinpath(*parts)

@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT))
 # Tests never reach a model hub; the real cache dir (converter, prepared Gemma) is kept.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Qt without a display (CI has none); pytest-qt's qtbot drives the real widgets.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,9 @@ CHATML = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] |
 
 
 def config(**kw) -> EngineConfig:
-    # Greedy and seeded: the tiny model then gives the same short reply every time.
-    return EngineConfig(**{"n_ctx": 512, "n_threads": 2, "temperature": 0.0, "seed": 0, "max_tokens": 48, **kw})
+    # Greedy: the tiny model then gives the same short reply every time.  One thread: with
+    # two, llama.cpp's spinning threads slowed these tests 100-fold on a busy 2-core machine.
+    return EngineConfig(**{"n_ctx": 512, "n_threads": 1, "temperature": 0.0, "seed": 0, "max_tokens": 48, **kw})
 
 
 def chat(text: str) -> list[dict]:
@@ -92,11 +93,11 @@ def test_stop_from_another_thread_ends_the_stream_at_once(engine):
     def worker():
         for piece in engine.stream(chat("Who are you?"), stop=stop):
             pieces.put(piece)
-            ack.wait()  # hold the worker until the main thread has reacted: no races
+            ack.wait(timeout=10)  # hold the worker until the main thread has reacted: no races
             ack.clear()
         pieces.put(None)
 
-    t = threading.Thread(target=worker)
+    t = threading.Thread(target=worker, daemon=True)
     t.start()
     first = pieces.get(timeout=30)
     stop.set()
@@ -308,6 +309,17 @@ def test_template_renders_like_transformers():
         ChatTemplate("{{ raise_exception('roles must alternate') }}").render([])
     with pytest.raises(ModelError, match="not valid Jinja"):
         ChatTemplate("{% for %}")
+
+
+def test_stop_strings_come_from_the_template():
+    from trainer import chat_templates as ct
+
+    assert ChatTemplate(ct.CHATML).stop_strings == ("<|im_end|>", "<|im_start|>user")
+    assert ChatTemplate(ct.GEMMA, bos_token="<bos>").stop_strings == ("<end_of_turn>", "<start_of_turn>user")
+    assert ChatTemplate(ct.PLAIN, eos_token="</s>").stop_strings == ("</s>", "User:")
+    needs_system = ("{% if messages[0]['role'] != 'system' %}{{ raise_exception('system first') }}{% endif %}"
+                    + CHATML)
+    assert ChatTemplate(needs_system).stop_strings == ("<|im_end|>", "<|im_start|>user")
 
 
 def test_config_is_checked():

@@ -1,0 +1,167 @@
+"""The desktop app: builds the Controller, the chat window and the tray, and wires them.
+
+Crashes in any thread are logged to ``<data dir>/logs/jarvis.log`` and shown in a dialog;
+the app keeps running where it can.  Where the desktop has no tray, the window opens.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from jarvis_desktop.controller import Controller
+from jarvis_desktop.paths import data_dir
+from jarvis_desktop.settings import Settings, load_settings, save_settings
+from jarvis_desktop.views.chat import ChatWindow, icon
+from jarvis_desktop.views.settings_dialog import SettingsDialog
+from jarvis_desktop.views.tray import Tray, TrayMenu
+
+__all__ = ["JarvisApp", "main", "install_crash_handlers"]
+
+log = logging.getLogger("jarvis")
+
+
+class _CrashRelay(QObject):
+    crashed = Signal(str)
+
+
+def install_crash_handlers(show) -> _CrashRelay:
+    """Log uncaught exceptions from any thread and show them on the GUI thread."""
+    relay = _CrashRelay()
+    relay.crashed.connect(show, Qt.ConnectionType.QueuedConnection)
+
+    def report(kind, value, tb):
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("uncaught exception:\n%s", text)
+        relay.crashed.emit(f"{kind.__name__}: {value}")
+
+    sys.excepthook = report
+    threading.excepthook = lambda args: report(args.exc_type, args.exc_value, args.exc_traceback)
+    return relay
+
+
+def setup_logging() -> None:
+    folder = data_dir() / "logs"
+    folder.mkdir(exist_ok=True)
+    handler = logging.FileHandler(folder / "jarvis.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+class JarvisApp(QObject):
+    """Everything the desktop needs, wired; ``show()`` opens the tray (or the window)."""
+
+    def __init__(self, settings: Settings | None = None, controller: Controller | None = None, save: bool = True):
+        super().__init__()
+        self.settings = settings or load_settings()
+        self.save = save
+        self.controller = controller or Controller(self.settings, save=save)
+        self.window = ChatWindow()
+        self.tray_menu = TrayMenu(self.state)
+        self.tray: Tray | None = None
+        c, w, t = self.controller, self.window, self.tray_menu
+        w.send_requested.connect(c.send)
+        w.stop_requested.connect(c.stop)
+        w.rate_requested.connect(c.rate)
+        w.new_conversation_requested.connect(c.new_conversation)
+        w.retrain_requested.connect(c.retrain_now)
+        w.settings_requested.connect(self.open_settings)
+        w.closing.connect(self._save_geometry)
+        c.user_message.connect(w.add_user)
+        c.reply_started.connect(w.start_reply)
+        c.reply_token.connect(w.append_reply)
+        c.reply_finished.connect(lambda turn, text, _stats: w.finish_reply(turn, text))
+        c.reply_failed.connect(w.fail_reply)
+        c.model_changed.connect(w.set_model)
+        c.notice.connect(lambda text: w.statusBar().showMessage(text, 8000))
+        c.problem.connect(self.show_problem)
+        c.job_changed.connect(w.set_job)
+        c.job_finished.connect(lambda ok, msg: w.statusBar().showMessage(msg, 15000))
+        c.announcement.connect(self._announce)
+        c.conversation_reset.connect(w.clear)
+        t.open_requested.connect(self.open_window)
+        t.retrain_requested.connect(c.retrain_now)
+        t.cancel_requested.connect(c.cancel_retrain)
+        t.switch_requested.connect(c.switch_model)
+        t.rollback_requested.connect(c.rollback)
+        t.settings_requested.connect(self.open_settings)
+        t.quit_requested.connect(self.quit)
+        if self.settings.window_geometry:
+            w.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+
+    def state(self) -> dict:
+        reg = self.controller.registry
+        current = self.controller.version
+        return {"job": self.controller.job_state(), "current": current,
+                "versions": [(v.name, v.describe().split("  ")[0]) for v in reg.versions()],
+                "can_rollback": reg.previous() is not None}
+
+    def show(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = Tray(self.tray_menu, self)
+            self.tray.show()
+        self.open_window()  # first start: show the window either way
+
+    def open_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, [v.name for v in self.controller.registry.versions()], self.window)
+        if dialog.exec():
+            new = dialog.result_settings()
+            changed_model = new.model_version != self.settings.model_version and new.model_version
+            for k, v in new.__dict__.items():
+                setattr(self.settings, k, v)
+            if self.save:
+                save_settings(self.settings)
+            if changed_model:
+                self.controller.load_version(new.model_version)
+
+    def show_problem(self, text: str) -> None:
+        log.warning("shown to the user: %s", text)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Jarvis", text, parent=self.window)
+        box.setModal(False)
+        box.show()
+        self._box = box
+
+    def _announce(self, text: str) -> None:
+        self.window.announce(text)
+        if self.tray is not None:
+            self.tray.showMessage("Jarvis", text, icon("jarvis"))
+
+    def _save_geometry(self) -> None:
+        self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64()).decode()
+        if self.save:
+            save_settings(self.settings)
+
+    def quit(self) -> None:
+        self._save_geometry()
+        self.controller.shutdown()
+        QApplication.quit()
+
+
+def main(argv: list[str] | None = None) -> int:
+    setup_logging()
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
+    qt_app.setApplicationName("Jarvis")
+    qt_app.setWindowIcon(icon("jarvis"))
+    qt_app.setQuitOnLastWindowClosed(not QSystemTrayIcon.isSystemTrayAvailable())
+    jarvis = JarvisApp()
+    relay = install_crash_handlers(lambda text: jarvis.show_problem(f"Something went wrong: {text}\n\n"
+                                                                     f"Details are in {data_dir() / 'logs'}."))
+    jarvis.show()
+    jarvis.controller.start()
+    code = qt_app.exec()
+    if jarvis.controller._thread.isRunning():
+        jarvis.controller.shutdown()
+    del relay
+    return code

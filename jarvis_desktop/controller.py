@@ -1,0 +1,259 @@
+"""The app's brain, without widgets: conversation, engine, log, skills, models and retraining.
+
+Widgets call its methods and listen to its signals; it never touches a widget.  The engine
+runs in its own QThread (workers.EngineWorker), the retrain in a child process
+(workers.RetrainJob); their results come back here as queued signals on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from convert.registry import Registry
+from jarvis_desktop import persona
+from jarvis_desktop.engine import EngineConfig
+from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.settings import Settings, save_settings
+from jarvis_desktop.skills import Skills
+from jarvis_desktop.timers import TimerService, announcement
+from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
+
+__all__ = ["Controller"]
+
+log = logging.getLogger(__name__)
+
+
+class Controller(QObject):
+    user_message = Signal(str)
+    reply_started = Signal()
+    reply_token = Signal(str)
+    reply_finished = Signal(int, str, object)  # turn id, text, StreamStats (None for a skill)
+    reply_failed = Signal(str)
+    model_changed = Signal(str)  # version now answering ("" when none)
+    notice = Signal(str)  # one line for the status bar
+    problem = Signal(str)  # something the user must read (a dialog)
+    job_changed = Signal(dict)  # {"running": bool, "stage", "step", "total", "message", "eta_s"}
+    job_finished = Signal(bool, str)
+    announcement = Signal(str)
+    conversation_reset = Signal()
+    _load = Signal(str, str)
+    _generate = Signal(int, object)
+
+    def __init__(self, settings: Settings, registry: Registry | None = None,
+                 interactions: InteractionLog | None = None, clock=datetime.now, save=True):
+        super().__init__()
+        self.settings, self.clock, self._save = settings, clock, save
+        self.registry = registry or Registry()
+        self.log = interactions or InteractionLog()
+        self.timers = TimerService(clock=clock)
+        self.skills = Skills(self.timers, clock=clock)
+        self.version = ""  # the model answering now
+        self.history: list[dict] = []  # this conversation's user/assistant messages
+        self.conversation = self.log.new_conversation()
+        self.busy = False
+        self._request = 0
+        self._pending_prompt = ""
+        self._pending_version = ""
+        self.job = RetrainJob(self)
+        self.job.progress.connect(self._job_progress)
+        self.job.finished.connect(self._job_done)
+        self._thread = QThread()
+        self._thread.setObjectName("jarvis-engine")
+        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                                                n_gpu_layers=settings.n_gpu_layers, max_tokens=settings.max_tokens))
+        self.worker.moveToThread(self._thread)
+        self._load.connect(self.worker.load)
+        self._generate.connect(self.worker.generate)
+        self.worker.loaded.connect(self._loaded)
+        self.worker.load_failed.connect(self._load_failed)
+        self.worker.token.connect(self._token)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._poll_timers)
+        self._schedule = QTimer(self)
+        self._schedule.timeout.connect(self.check_schedule)
+
+    # --- life cycle -------------------------------------------------------------------------
+    def start(self, first_run_training: bool = True) -> None:
+        self._thread.start()
+        self._tick.start(1000)
+        self._schedule.start(3600 * 1000)
+        version = self._model_to_run()
+        if version is not None:
+            self.load_version(version.name)
+        elif first_run_training:
+            self.notice.emit("No model yet: training the default Jarvis model (Gemma 3 270M + the persona "
+                             "data). This takes about half an hour on a 2-core CPU; progress is shown here.")
+            self.retrain_now()
+        else:
+            self.notice.emit("No model is registered yet: choose Retrain now to train one.")
+
+    def shutdown(self) -> None:
+        self.worker.stop_event.set()
+        self.job.cancel()
+        self._tick.stop()
+        self._schedule.stop()
+        self._thread.quit()
+        self._thread.wait(60000)
+        self.worker.engine.close()
+        self.log.close()
+
+    def _model_to_run(self):
+        if self.settings.model_version:
+            try:
+                return self.registry.get(self.settings.model_version)
+            except JarvisError:
+                log.warning("model %s from settings is gone; using the current one", self.settings.model_version)
+        return self.registry.current()
+
+    # --- models --------------------------------------------------------------------------------
+    def load_version(self, name: str) -> None:
+        version = self.registry.get(name)
+        self._pending_version = name
+        self.notice.emit(f"Loading model {name}…")
+        self._load.emit(str(version.gguf), name)
+
+    def switch_model(self, name: str) -> None:
+        """Run another registered version (and make it current, so the trainer builds on it)."""
+        self.registry.promote(name)
+        self.settings.model_version = ""
+        self._persist()
+        self.load_version(name)
+
+    def rollback(self) -> str:
+        version = self.registry.rollback()
+        self.load_version(version.name)
+        return version.name
+
+    def _loaded(self, version: str, path: str) -> None:
+        self.version = version
+        self.model_changed.emit(version)
+        self.notice.emit(f"Model {version} ready.")
+
+    def _load_failed(self, version: str, reason: str) -> None:
+        self.problem.emit(f"Model {version} could not be loaded; "
+                          f"{'still using ' + self.version if self.version else 'no model is loaded'}.\n\n{reason}")
+        self.model_changed.emit(self.version)
+
+    # --- conversation ----------------------------------------------------------------------------
+    def new_conversation(self) -> None:
+        self.stop()
+        self.history = []
+        self.conversation = self.log.new_conversation()
+        self.conversation_reset.emit()
+
+    def send(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self.busy:
+            self.notice.emit("Jarvis is still answering: stop him first.")
+            return
+        self.user_message.emit(text)
+        skill = self.skills.handle(text, self.settings.honorific)
+        if skill is not None:
+            turn = self.log.add_turn(self.conversation, text, skill.reply, f"skill:{skill.skill}")
+            self.history += [{"role": "user", "content": text}, {"role": "assistant", "content": skill.reply}]
+            self.reply_started.emit()
+            self.reply_token.emit(skill.reply)
+            self.reply_finished.emit(turn, skill.reply, None)
+            return
+        if not self.version:
+            self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
+            return
+        system = persona.system_prompt(self.settings.honorific, self.clock(), self.settings.user_name,
+                                       self.settings.persona or None)
+        messages = [{"role": "system", "content": system}, *self.history, {"role": "user", "content": text}]
+        self._request += 1
+        self._pending_prompt = text
+        self.busy = True
+        self.reply_started.emit()
+        self._generate.emit(self._request, messages)
+
+    def stop(self) -> None:
+        if self.busy:
+            self.worker.stop_event.set()
+
+    def _token(self, request: int, piece: str) -> None:
+        if request == self._request:
+            self.reply_token.emit(piece)
+
+    def _finished(self, request: int, stats) -> None:
+        if request != self._request:
+            return
+        self.busy = False
+        text = stats.text.strip()
+        turn = self.log.add_turn(self.conversation, self._pending_prompt, text, self.version,
+                                 first_token_s=stats.first_token_s, total_s=stats.total_s,
+                                 tokens=stats.completion_tokens)
+        self.history += [{"role": "user", "content": self._pending_prompt}, {"role": "assistant", "content": text}]
+        self.reply_finished.emit(turn, text, stats)
+
+    def _failed(self, request: int, reason: str) -> None:
+        if request == self._request:
+            self.busy = False
+            self.reply_failed.emit(reason)
+
+    def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
+        self.log.rate(turn_id, rating, correction or None)
+        self.notice.emit({1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
+                          0: "Rating cleared."}[rating])
+
+    # --- timers ---------------------------------------------------------------------------------
+    def _poll_timers(self) -> None:
+        for timer in self.timers.pop_due():
+            self.announcement.emit(announcement(timer, self.settings.honorific, self.clock()))
+
+    # --- retraining -----------------------------------------------------------------------------
+    def retrain_now(self, env: dict | None = None) -> bool:
+        if self.job.running:
+            self.notice.emit("A retrain is already running.")
+            return False
+        args = ["--honorific", self.settings.honorific, *self.settings.retrain_args]
+        self.job.start(trainer_command(self.settings.trainer_command), args, env)
+        self.job_changed.emit({"running": True, "stage": "starting", "step": 0, "total": 0, "message": ""})
+        return True
+
+    def cancel_retrain(self) -> None:
+        self.job.cancel()
+
+    def job_state(self) -> dict:
+        return {"running": self.job.running, **self.job.last}
+
+    def _job_progress(self, row: dict) -> None:
+        self.job_changed.emit({"running": True, **row})
+
+    def _job_done(self, ok: bool, message: str, last: dict) -> None:
+        self.job_changed.emit({"running": False, **last})
+        if ok:
+            self.settings.last_retrain = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self._persist()
+            current = self.registry.current()
+            if last.get("promoted", True) and current is not None and current.name != self.version:
+                self.load_version(current.name)  # hot swap: close the old model, load the new one
+        self.job_finished.emit(ok, message)
+        if not ok:
+            self.problem.emit(message)
+
+    def check_schedule(self, now: datetime | None = None) -> bool:
+        """Start a scheduled retrain when one is due and there are new ratings."""
+        days = self.settings.retrain_every_days
+        if days <= 0 or self.job.running:
+            return False
+        now = now or datetime.now(timezone.utc)
+        last = self.settings.last_retrain
+        if last and now - datetime.fromisoformat(last) < timedelta(days=days):
+            return False
+        if self.log.rating_counts(since=last or None)["total_rated"] == 0:
+            return False
+        self.notice.emit("Monthly retrain: learning from your latest ratings.")
+        return self.retrain_now()
+
+    def _persist(self) -> None:
+        if self._save:
+            save_settings(self.settings)

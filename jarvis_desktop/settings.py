@@ -1,0 +1,78 @@
+"""The user's settings: a dataclass with defaults and help text, saved as JSON in the data dir.
+
+Written atomically (temp file + rename), so a crash mid-save keeps the previous settings; an
+unreadable file is moved aside and the defaults are used, with the reason logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.paths import data_dir
+
+__all__ = ["Settings", "load_settings", "save_settings", "settings_path"]
+
+log = logging.getLogger(__name__)
+
+
+def _f(default, help, **kw):
+    return field(default=default, metadata={"help": help}, **kw)
+
+
+@dataclass
+class Settings:
+    honorific: str = _f("sir", "how Jarvis addresses you: sir, madam, or your name")
+    user_name: str = _f("", "your name, for context (optional)")
+    persona: str = _f("", "persona prompt; empty: the one shipped with Jarvis")
+    model_version: str = _f("", "registered model to run; empty: the current one")
+    n_ctx: int = _f(4096, "context size in tokens")
+    n_threads: int = _f(0, "CPU threads for the model (0: all cores)")
+    n_gpu_layers: int = _f(0, "layers offloaded to a GPU (0: CPU only; -1: all)")
+    max_tokens: int = _f(256, "longest reply, in tokens")
+    retrain_every_days: int = _f(30, "retrain on a schedule every N days when there are new ratings (0: never)")
+    last_retrain: str = _f("", "when the last retrain finished (ISO time)")
+    retrain_args: list = _f(None, "extra flags for `jarvis-train retrain` (advanced)")
+    trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis)")
+    window_geometry: str = _f("", "window size and position (saved on close)")
+
+    def __post_init__(self):
+        if self.retrain_args is None:
+            self.retrain_args = []
+        if not str(self.honorific).strip():
+            raise ConfigError("the honorific cannot be empty: use sir, madam or your name")
+        for name in ("n_ctx", "max_tokens"):
+            if int(getattr(self, name)) < 64:
+                raise ConfigError(f"{name} must be at least 64, not {getattr(self, name)}")
+        if int(self.retrain_every_days) < 0:
+            raise ConfigError("retrain_every_days cannot be negative")
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    if not path.is_file():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(Settings)}
+        return Settings(**{k: v for k, v in raw.items() if k in known})
+    except (ValueError, TypeError, ConfigError) as exc:
+        aside = path.with_name(path.name + ".unreadable")
+        os.replace(path, aside)
+        log.warning("settings file %s could not be read (%s); moved to %s, using defaults", path, exc, aside)
+        return Settings()
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or settings_path()
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,244 @@
+"""The chat window: it displays and emits, nothing more (the Controller does the work)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QProgressBar,
+                               QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+
+from jarvis_desktop.paths import asset
+
+__all__ = ["ChatWindow", "MessageBubble", "icon"]
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(asset("icons", f"{name}.svg")))
+
+
+class MessageBubble(QFrame):
+    """One message.  Jarvis's carry thumbs up/down and, after a thumbs down, a box for what
+    Jarvis should have said."""
+
+    rated = Signal(int, int, str)  # turn id, rating, correction
+
+    def __init__(self, who: str, text: str = "", parent=None):
+        super().__init__(parent)
+        self.who, self.turn_id, self.rating = who, None, 0
+        self.setObjectName("bubble_" + who)
+        mine = who == "user"
+        self.setStyleSheet(
+            f"#bubble_{who} {{ background: {'#dbe9f6' if mine else '#f4f1ea'}; border-radius: 10px; }}")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 8, 12, 8)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        outer.addWidget(self.label)
+        self.up = self.down = self.correction = None
+        if not mine:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            self.up, self.down = self._thumb("thumb_up", "Good reply"), self._thumb("thumb_down", "Bad reply")
+            row.addWidget(self.up)
+            row.addWidget(self.down)
+            outer.addLayout(row)
+            self.up.setEnabled(False)
+            self.down.setEnabled(False)
+            self.correction = QWidget()
+            crow = QHBoxLayout(self.correction)
+            crow.setContentsMargins(0, 0, 0, 0)
+            self.correction_edit = QLineEdit()
+            self.correction_edit.setPlaceholderText("What should Jarvis have said? (optional)")
+            self.correction_save = QPushButton("Save")
+            crow.addWidget(self.correction_edit)
+            crow.addWidget(self.correction_save)
+            self.correction.hide()
+            outer.addWidget(self.correction)
+            self.up.clicked.connect(lambda: self._rate(1))
+            self.down.clicked.connect(lambda: self._rate(-1))
+            self.correction_save.clicked.connect(self._save_correction)
+            self.correction_edit.returnPressed.connect(self._save_correction)
+
+    def _thumb(self, name: str, tip: str) -> QToolButton:
+        b = QToolButton()
+        b.setIcon(icon(name))
+        b.setIconSize(QSize(18, 18))
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.setObjectName(name)
+        return b
+
+    def append(self, piece: str) -> None:
+        self.label.setText(self.label.text() + piece)
+
+    def finish(self, turn_id: int | None, text: str | None = None) -> None:
+        if text is not None:
+            self.label.setText(text)
+        self.turn_id = turn_id
+        if self.up is not None and turn_id is not None:
+            self.up.setEnabled(True)
+            self.down.setEnabled(True)
+
+    def _rate(self, rating: int) -> None:
+        rating = 0 if rating == self.rating else rating  # a second click takes the rating back
+        self.rating = rating
+        self.up.setIcon(icon("thumb_up_on" if rating == 1 else "thumb_up"))
+        self.down.setIcon(icon("thumb_down_on" if rating == -1 else "thumb_down"))
+        self.correction.setVisible(rating == -1)
+        if rating == -1:
+            self.correction_edit.setFocus()
+        self.rated.emit(self.turn_id, rating, "")
+
+    def _save_correction(self) -> None:
+        text = self.correction_edit.text().strip()
+        if text and self.rating == -1:
+            self.rated.emit(self.turn_id, -1, text)
+            self.correction_edit.setEnabled(False)
+            self.correction_save.setText("Saved")
+            self.correction_save.setEnabled(False)
+
+
+class ChatWindow(QMainWindow):
+    send_requested = Signal(str)
+    stop_requested = Signal()
+    rate_requested = Signal(int, int, str)
+    new_conversation_requested = Signal()
+    retrain_requested = Signal()
+    settings_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Jarvis")
+        self.setWindowIcon(icon("jarvis"))
+        self.resize(560, 680)
+        self.bubbles: list[MessageBubble] = []
+        self._current: MessageBubble | None = None
+        self.busy = False
+
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        self.column = QVBoxLayout(inner)
+        self.column.setContentsMargins(12, 12, 12, 12)
+        self.column.setSpacing(8)
+        self.column.addStretch(1)
+        self.area.setWidget(inner)
+        self.area.verticalScrollBar().rangeChanged.connect(
+            lambda _lo, hi: self.area.verticalScrollBar().setValue(hi))
+
+        self.input = QLineEdit()
+        self.input.setPlaceholderText("Ask Jarvis…")
+        self.input.returnPressed.connect(self._send_or_stop)
+        self.send_button = QToolButton()
+        self.send_button.setIconSize(QSize(22, 22))
+        self.send_button.clicked.connect(self._send_or_stop)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(12, 0, 12, 12)
+        bottom.addWidget(self.input)
+        bottom.addWidget(self.send_button)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.area, 1)
+        layout.addLayout(bottom)
+        self.setCentralWidget(central)
+
+        self.model_label = QLabel("no model")
+        self.job_bar = QProgressBar()
+        self.job_bar.setMaximumWidth(160)
+        self.job_bar.hide()
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self.statusBar().addPermanentWidget(self.model_label)
+
+        menu = self.menuBar().addMenu("&Jarvis")
+        for text, signal, keys in (("New conversation", self.new_conversation_requested, QKeySequence.StandardKey.New),
+                                   ("Retrain now", self.retrain_requested, None),
+                                   ("Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)):
+            action = QAction(text, self)
+            if keys is not None:
+                action.setShortcut(keys)
+            action.triggered.connect(signal.emit)
+            menu.addAction(action)
+        self.set_busy(False)
+
+    # --- display (called by the app's wiring) ---------------------------------------------------
+    def add_user(self, text: str) -> MessageBubble:
+        return self._add(MessageBubble("user", text))
+
+    def start_reply(self) -> None:
+        self._current = self._add(MessageBubble("jarvis"))
+        self._current.rated.connect(self.rate_requested.emit)
+        self.set_busy(True)
+
+    def append_reply(self, piece: str) -> None:
+        if self._current is not None:
+            self._current.append(piece)
+
+    def finish_reply(self, turn_id: int, text: str) -> None:
+        if self._current is not None:
+            self._current.finish(turn_id, text)
+        self._current = None
+        self.set_busy(False)
+
+    def fail_reply(self, reason: str) -> None:
+        if self._current is not None and not self._current.label.text():
+            self._current.label.setText(f"({reason})")
+        elif self._current is None:
+            self._add(MessageBubble("jarvis", f"({reason})"))
+        self._current = None
+        self.set_busy(False)
+
+    def announce(self, text: str) -> None:
+        self._add(MessageBubble("jarvis", text))
+
+    def clear(self) -> None:
+        for b in self.bubbles:
+            b.setParent(None)
+            b.deleteLater()
+        self.bubbles = []
+        self._current = None
+
+    def set_model(self, version: str) -> None:
+        self.model_label.setText(f"model {version}" if version else "no model")
+
+    def set_job(self, state: dict) -> None:
+        if not state.get("running"):
+            self.job_bar.hide()
+            return
+        self.job_bar.show()
+        total, step = state.get("total") or 0, state.get("step") or 0
+        self.job_bar.setRange(0, total if total else 0)
+        self.job_bar.setValue(step)
+        eta = state.get("eta_s")
+        self.job_bar.setFormat(f"{state.get('stage', '')} %p%" + (f" · {eta // 60} min left" if eta else ""))
+        self.job_bar.setToolTip(state.get("message", ""))
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.send_button.setIcon(icon("stop" if busy else "send"))
+        self.send_button.setToolTip("Stop" if busy else "Send")
+
+    # --- internals --------------------------------------------------------------------------------
+    def _add(self, bubble: MessageBubble) -> MessageBubble:
+        self.column.addWidget(bubble)
+        self.bubbles.append(bubble)
+        return bubble
+
+    def _send_or_stop(self) -> None:
+        if self.busy:
+            self.stop_requested.emit()
+            return
+        text = self.input.text().strip()
+        if text:
+            self.input.clear()
+            self.send_requested.emit(text)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,87 @@
+"""Settings: a form built from the Settings dataclass's fields and their help texts."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QSpinBox, QVBoxLayout)
+
+from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.settings import Settings
+
+__all__ = ["SettingsDialog"]
+
+HIDDEN = {"last_retrain", "retrain_args", "window_geometry"}
+LIMITS = {"n_ctx": (256, 131072), "n_threads": (0, 256), "n_gpu_layers": (-1, 999), "max_tokens": (16, 4096),
+          "retrain_every_days": (0, 365)}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, versions: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Jarvis settings")
+        self.settings = settings
+        self.editors = {}
+        form = QFormLayout()
+        for f in fields(Settings):
+            if f.name in HIDDEN:
+                continue
+            value = getattr(settings, f.name)
+            if f.name == "honorific":
+                w = QComboBox()
+                w.setEditable(True)
+                w.addItems(["sir", "madam"])
+                w.setCurrentText(value)
+            elif f.name == "model_version":
+                w = QComboBox()
+                w.addItem("(current)", "")
+                for v in versions:
+                    w.addItem(v, v)
+                w.setCurrentIndex(max(0, w.findData(value)))
+            elif f.name == "persona":
+                w = QPlainTextEdit(value)
+                w.setPlaceholderText("empty: Jarvis's own persona prompt; {honorific} is filled in")
+                w.setFixedHeight(80)
+            elif isinstance(value, int):
+                w = QSpinBox()
+                w.setRange(*LIMITS.get(f.name, (0, 10**6)))
+                w.setValue(value)
+            else:
+                w = QLineEdit(str(value))
+            w.setToolTip(f.metadata.get("help", ""))
+            self.editors[f.name] = w
+            form.addRow(f.metadata.get("help", f.name).split(":")[0].capitalize(), w)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b3261e")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict:
+        out = {}
+        for name, w in self.editors.items():
+            if isinstance(w, QComboBox):
+                out[name] = w.currentData() if name == "model_version" else w.currentText().strip()
+            elif isinstance(w, QPlainTextEdit):
+                out[name] = w.toPlainText().strip()
+            elif isinstance(w, QSpinBox):
+                out[name] = w.value()
+            else:
+                out[name] = w.text().strip()
+        return out
+
+    def result_settings(self) -> Settings:
+        return replace(self.settings, **self.values())
+
+    def _accept(self) -> None:
+        try:
+            self.result_settings()
+        except ConfigError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

@@ -1,0 +1,79 @@
+"""The tray icon and its menu, rebuilt each time it opens from the app's current state."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from jarvis_desktop.views.chat import icon
+
+__all__ = ["TrayMenu", "Tray"]
+
+
+class TrayMenu(QObject):
+    """Builds the menu from ``state()``: {"job": {...}, "current": "v3", "versions": [(name, label)],
+    "can_rollback": bool}.  Its actions only emit."""
+
+    open_requested = Signal()
+    retrain_requested = Signal()
+    cancel_requested = Signal()
+    switch_requested = Signal(str)
+    rollback_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, state: Callable[[], dict], parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.rebuild)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        m, st = self.menu, self.state()
+        m.clear()
+        m.addAction("Open Jarvis", self.open_requested.emit)
+        job = st.get("job") or {}
+        if job.get("running"):
+            step, total = job.get("step") or 0, job.get("total") or 0
+            pct = f" {100 * step // total}%" if total else ""
+            eta = f", about {max(1, job['eta_s'] // 60)} min left" if job.get("eta_s") else ""
+            m.addAction(f"Retraining: {job.get('stage', '')}{pct}{eta}").setEnabled(False)
+            m.addAction("Cancel retrain", self.cancel_requested.emit)
+        else:
+            m.addAction("Retrain now", self.retrain_requested.emit)
+        models = m.addMenu("Models")
+        current = st.get("current") or ""
+        models.addAction(f"Current: {current or 'none'}").setEnabled(False)
+        others = [(n, label) for n, label in st.get("versions", []) if n != current]
+        if others:
+            models.addSeparator()
+        for name, label in others:
+            models.addAction(f"Switch to {label}", lambda n=name: self.switch_requested.emit(n))
+        models.addSeparator()
+        back = models.addAction("Roll back", self.rollback_requested.emit)
+        back.setEnabled(bool(st.get("can_rollback")))
+        m.addAction("Settings…", self.settings_requested.emit)
+        m.addSeparator()
+        m.addAction("Quit", self.quit_requested.emit)
+
+    def texts(self) -> list[str]:
+        """The visible entries, submenus flattened as "Models/…" (for tests and logs)."""
+        out = []
+        for a in self.menu.actions():
+            if a.menu():
+                out += [f"{a.text()}/{s.text()}" for s in a.menu().actions() if s.text()]
+            elif a.text():
+                out.append(a.text())
+        return out
+
+
+class Tray(QSystemTrayIcon):
+    def __init__(self, menu: TrayMenu, parent=None):
+        super().__init__(icon("jarvis"), parent)
+        self.setToolTip("Jarvis")
+        self.setContextMenu(menu.menu)
+        self.activated.connect(lambda reason: menu.open_requested.emit()
+                               if reason == QSystemTrayIcon.ActivationReason.Trigger else None)

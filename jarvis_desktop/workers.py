@@ -1,0 +1,173 @@
+"""Work that must not run on the GUI thread, behind Qt signals.
+
+``EngineWorker`` owns the ChatEngine inside its own QThread: the GUI asks by calling its
+slots through queued signals and hears back through its signals; a generation is stopped by
+setting ``stop_event`` from any thread.  ``RetrainJob`` runs ``jarvis-train retrain`` as a
+child process (the app never imports torch) and turns its JSON progress lines into signals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
+
+from jarvis_desktop.errors import JarvisError
+
+__all__ = ["EngineWorker", "RetrainJob", "trainer_command"]
+
+log = logging.getLogger(__name__)
+
+
+class EngineWorker(QObject):
+    """Lives in a QThread; every slot runs there."""
+
+    loaded = Signal(str, str)  # version, path
+    load_failed = Signal(str, str)  # version, reason
+    token = Signal(int, str)  # request id, text piece
+    finished = Signal(int, object)  # request id, StreamStats
+    failed = Signal(int, str)  # request id, reason
+
+    def __init__(self, config):
+        super().__init__()
+        from jarvis_desktop.engine import ChatEngine
+
+        self.engine = ChatEngine(config)
+        self.stop_event = threading.Event()
+        self.version = ""
+
+    @Slot(str, str)
+    def load(self, path: str, version: str) -> None:
+        try:
+            if self.engine.loaded is None:
+                self.engine.load(Path(path))
+            else:
+                self.engine.swap(Path(path))  # close-then-load; the old one comes back on failure
+        except JarvisError as exc:
+            self.load_failed.emit(version, str(exc))
+            return
+        except Exception as exc:  # a worker logs and keeps going
+            log.exception("loading %s failed", path)
+            self.load_failed.emit(version, f"{type(exc).__name__}: {exc}")
+            return
+        self.version = version
+        self.loaded.emit(version, path)
+
+    @Slot(int, object)
+    def generate(self, request: int, messages: list) -> None:
+        self.stop_event.clear()
+        try:
+            for piece in self.engine.stream(messages, stop=self.stop_event):
+                self.token.emit(request, piece)
+            self.finished.emit(request, self.engine.last_stats)
+        except JarvisError as exc:
+            self.failed.emit(request, str(exc))
+        except Exception as exc:
+            log.exception("generation failed")
+            self.failed.emit(request, f"{type(exc).__name__}: {exc}")
+
+    @Slot()
+    def close(self) -> None:
+        self.engine.close()
+
+
+def trainer_command(configured: str = "") -> list[str]:
+    """How to run ``jarvis-train``: the configured program, the one beside this Python, or
+    ``python -m trainer.cli``."""
+    if configured:
+        return configured.split()
+    beside = Path(sys.executable).parent / "jarvis-train"
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("jarvis-train")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "trainer.cli"]
+
+
+class RetrainJob(QObject):
+    """``jarvis-train retrain --progress json`` as a QProcess; one at a time per app (and the
+    trainer's own lock makes it one at a time per user, whoever starts it)."""
+
+    progress = Signal(dict)  # each JSON line
+    finished = Signal(bool, str, dict)  # ok, one-line message, the final "done" line
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.proc: QProcess | None = None
+        self.last: dict = {}
+        self._err = b""
+        self._buf = b""
+        self._cancelled = False
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning
+
+    def start(self, command: list[str], extra_args: list[str] | None = None, env: dict | None = None) -> None:
+        if self.running:
+            raise JarvisError("a retrain is already running")
+        self.last, self._err, self._buf, self._cancelled = {"stage": "starting", "step": 0, "total": 0}, b"", b"", False
+        proc = QProcess(self)
+        penv = QProcessEnvironment.systemEnvironment()
+        for k, v in (env or {}).items():
+            penv.insert(k, v)
+        proc.setProcessEnvironment(penv)
+        proc.readyReadStandardOutput.connect(self._read_out)
+        proc.readyReadStandardError.connect(lambda: self._collect_err())
+        proc.finished.connect(self._done)
+        proc.errorOccurred.connect(self._error)
+        self.proc = proc
+        args = [*command[1:], "retrain", "--progress", "json", *(extra_args or [])]
+        log.info("starting retrain: %s %s", command[0], " ".join(args))
+        proc.start(command[0], args)
+
+    def cancel(self) -> None:
+        if self.running:
+            self._cancelled = True
+            self.proc.terminate()  # SIGTERM: the trainer removes its run folder; the model stays
+            if not self.proc.waitForFinished(10000):
+                self.proc.kill()
+
+    def _collect_err(self) -> None:
+        self._err = (self._err + bytes(self.proc.readAllStandardError()))[-20000:]
+
+    def _read_out(self) -> None:
+        self._buf += bytes(self.proc.readAllStandardOutput())
+        *lines, self._buf = self._buf.split(b"\n")
+        for raw in lines:
+            try:
+                row = json.loads(raw)
+            except ValueError:
+                continue  # stray library output
+            if isinstance(row, dict) and "stage" in row:
+                self.last = row
+                self.progress.emit(row)
+
+    def _error(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            cmd = self.proc.program()
+            self.proc = None
+            self.finished.emit(False, f"could not start the trainer ({cmd}): install Jarvis's training "
+                               "environment with `bash .ci/setup.sh install`, or set its path in Settings", {})
+
+    def _done(self, code: int, status) -> None:
+        self._read_out()
+        self._collect_err()
+        err_lines = [ln for ln in self._err.decode(errors="replace").splitlines() if ln.strip()]
+        reason = next((ln.split("error: ", 1)[1] for ln in reversed(err_lines) if "jarvis-train: error: " in ln),
+                      err_lines[-1] if err_lines else f"exit code {code}")
+        last, self.proc = self.last, None
+        if self._cancelled:
+            self.finished.emit(False, "retrain cancelled; the current model is unchanged", last)
+        elif code == 0 and last.get("stage") == "done":
+            self.finished.emit(True, last.get("message", "done"), last)
+        else:
+            if last.get("stage") == "error":
+                reason = last.get("message", reason)
+            self.finished.emit(False, f"retrain failed: {reason}", last)

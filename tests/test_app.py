@@ -1,0 +1,175 @@
+"""The desktop app offscreen with the tiny model: chat, ratings, stop, hot swap, Retrain now."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from convert.registry import Registry
+from jarvis_desktop.app import JarvisApp
+from jarvis_desktop.controller import Controller
+from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.settings import Settings
+from tests.conftest import tiny_flags
+
+WAIT = 60_000
+
+
+@pytest.fixture(scope="module")
+def rambling_gguf(tiny_base, tmp_path_factory):
+    """The untrained tiny model: it never ends its turn by itself (for stopping it)."""
+    from convert.gguf_export import hf_to_gguf
+
+    return hf_to_gguf(tiny_base, tmp_path_factory.mktemp("raw") / "raw-F16.gguf", "f16")
+
+
+@pytest.fixture
+def app(qtbot, registered):
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1)  # spinning threads crawl on a busy 2-core box
+    jarvis = JarvisApp(settings, Controller(settings, save=False), save=False)
+    qtbot.addWidget(jarvis.window)
+    with qtbot.waitSignal(jarvis.controller.model_changed, timeout=WAIT):
+        jarvis.controller.start(first_run_training=False)
+    yield jarvis
+    jarvis.controller.shutdown()
+
+
+def _ask(qtbot, jarvis, text):
+    pieces = []
+    jarvis.controller.reply_token.connect(pieces.append)
+    jarvis.window.input.setText(text)
+    with qtbot.waitSignal(jarvis.controller.reply_finished, timeout=WAIT) as done:
+        jarvis.window.input.returnPressed.emit()
+    jarvis.controller.reply_token.disconnect(pieces.append)
+    return done.args, pieces
+
+
+def test_send_a_message_and_see_the_reply_stream_in(qtbot, app):
+    assert app.window.model_label.text() == "model v1"
+    (turn, text, stats), pieces = _ask(qtbot, app, "Hello Jarvis")
+    assert len(pieces) > 1 and "".join(pieces).strip() == text  # token by token
+    assert stats.finish_reason == "stop" and text
+    bubbles = app.window.bubbles
+    assert [b.who for b in bubbles] == ["user", "jarvis"]
+    assert bubbles[1].label.text() == text and bubbles[1].up.isEnabled()
+    logged = app.controller.log.turn(turn)
+    assert logged.prompt == "Hello Jarvis" and logged.reply == text and logged.model_version == "v1"
+    # the follow-up reuses the conversation (and the KV cache)
+    (turn2, _, stats2), _ = _ask(qtbot, app, "Who are you?")
+    assert stats2.cached_tokens > 0
+    assert [t.id for t in app.controller.log.turns(app.controller.conversation)] == [turn, turn2]
+
+
+def test_rating_and_correction_reach_the_log(qtbot, app):
+    (turn, _, _), _ = _ask(qtbot, app, "Good morning")
+    bubble = app.window.bubbles[-1]
+    bubble.down.click()
+    assert bubble.correction.isVisible() or not app.window.isVisible()
+    assert app.controller.log.turn(turn).rating == -1
+    bubble.correction_edit.setText("Good morning, sir. The kettle is on.")
+    bubble.correction_save.click()
+    logged = app.controller.log.turn(turn)
+    assert logged.rating == -1 and logged.correction == "Good morning, sir. The kettle is on."
+    bubble.up.click()
+    assert app.controller.log.turn(turn).rating == 1
+
+
+def test_a_skill_answers_arithmetic_in_persona(qtbot, app):
+    (turn, text, stats), _ = _ask(qtbot, app, "what is 17 times 23")
+    assert stats is None and "391" in text and "sir" in text
+    assert app.controller.log.turn(turn).model_version == "skill:calculator"
+
+
+def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
+    reg = Registry()
+    raw = reg.add(shutil.copy(rambling_gguf, reg.root / "incoming.gguf"), {"base": "tiny-untrained"})
+    with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT):
+        app.controller.switch_model(raw.name)
+    app.controller.worker.engine.config.max_tokens = 200
+    app.controller.reply_token.connect(lambda _p: app.window.send_button.click())  # the Stop button
+    app.window.input.setText("Tell me everything")
+    with qtbot.waitSignal(app.controller.reply_finished, timeout=WAIT) as done:
+        app.window.input.returnPressed.emit()
+    stats = done.args[2]
+    assert stats.finish_reason == "cancelled" and stats.completion_tokens < 50
+    assert not app.window.busy
+
+
+def test_hot_swap_between_two_models_mid_session(qtbot, app, rambling_gguf):
+    _ask(qtbot, app, "Hello Jarvis")
+    reg = Registry()
+    v2 = reg.add(shutil.copy(rambling_gguf, reg.root / "incoming.gguf"), {"base": "tiny-untrained"})
+    with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT) as changed:
+        app.controller.switch_model(v2.name)
+    assert changed.args == ["v2"] and app.window.model_label.text() == "model v2"
+    (turn, _, _), _ = _ask(qtbot, app, "And now?")
+    assert app.controller.log.turn(turn).model_version == "v2"
+    with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT) as back:
+        app.controller.rollback()
+    assert back.args == ["v1"] and Registry().current().name == "v1"
+    # a broken model file: the old model stays and the user is told why
+    bad = reg.add(shutil.copy(rambling_gguf, reg.root / "incoming.gguf"), {"base": "broken"})
+    with open(bad.gguf, "r+b") as fh:
+        fh.truncate(4096)
+    with qtbot.waitSignal(app.controller.problem, timeout=WAIT) as problem:
+        app.controller.load_version(bad.name)
+    assert "could not be loaded" in problem.args[0] and "still using v1" in problem.args[0]
+    (turn, text, _), _ = _ask(qtbot, app, "Still there?")
+    assert text and app.controller.log.turn(turn).model_version == "v1"
+
+
+def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app, tiny_base):
+    app.settings.retrain_args = [*tiny_flags(tiny_base), "--no-gate"]  # the gate has its own tests
+    seen_running = []
+
+    def on_job(state):
+        if state.get("running") and state.get("stage") == "sft":
+            app.tray_menu.rebuild()  # as when the user opens the menu
+            seen_running.append(app.tray_menu.texts())
+
+    app.controller.job_changed.connect(on_job)
+    changes = []
+    app.controller.model_changed.connect(changes.append)
+    with qtbot.waitSignal(app.controller.job_finished, timeout=300_000) as done:
+        assert app.controller.retrain_now()
+        app.tray_menu.rebuild()
+        assert "Cancel retrain" in app.tray_menu.texts()
+    ok, message = done.args
+    assert ok, message
+    qtbot.waitUntil(lambda: changes == ["v2"], timeout=WAIT)  # hot swap to the new model
+    assert Registry().current().name == "v2"
+    assert any(any(t.startswith("Retraining: sft") for t in texts) for texts in seen_running)
+    app.tray_menu.rebuild()
+    texts = app.tray_menu.texts()
+    assert "Retrain now" in texts and "Models/Current: v2" in texts and "Models/Switch to v1" in texts
+    (turn, text, _), _ = _ask(qtbot, app, "Hello Jarvis")
+    assert text and app.controller.log.turn(turn).model_version == "v2"
+
+
+def test_a_failing_retrain_leaves_the_model_in_place(qtbot, app, tiny_base, monkeypatch):
+    app.settings.retrain_args = tiny_flags(tiny_base, steps=5)
+    with qtbot.waitSignal(app.controller.job_finished, timeout=300_000) as done:
+        app.controller.retrain_now(env={"JARVIS_FAIL_AT": "verify"})
+    ok, message = done.args
+    assert not ok and "failure injected at stage 'verify'" in message
+    assert Registry().current().name == "v1" and app.controller.version == "v1"
+    (turn, text, _), _ = _ask(qtbot, app, "Hello Jarvis")
+    assert text
+
+
+def test_schedule_retrains_only_when_due_and_rated(qtbot, registered, tiny_base):
+    from datetime import datetime, timedelta, timezone
+
+    settings = Settings(retrain_every_days=30, last_retrain="2026-01-01T00:00:00+00:00",
+                        retrain_args=tiny_flags(tiny_base, steps=2))
+    c = Controller(settings, save=False)
+    started = []
+    c.retrain_now = lambda env=None: started.append(1) or True  # the real job is tested above
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert not c.check_schedule(now)  # due, but nothing rated since
+    turn = c.log.add_turn(c.conversation, "hi", "Hello.", "v1")
+    c.log.rate(turn, -1, "Hello, sir.")
+    assert not c.check_schedule(datetime.fromisoformat(settings.last_retrain) + timedelta(days=3))  # too soon
+    assert c.check_schedule(now) and started == [1]
+    c.log.close()
