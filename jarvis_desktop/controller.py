@@ -8,6 +8,7 @@ runs in its own QThread (workers.EngineWorker), the retrain in a child process
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
@@ -25,6 +26,14 @@ from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 __all__ = ["Controller"]
 
 log = logging.getLogger(__name__)
+
+
+def app_threads(configured: int) -> int:
+    """llama.cpp threads in the app: all cores but one unless set.  llama.cpp's threads spin
+    while they wait for each other; with every core taken, the GUI thread's wake-ups stalled
+    them: on 2 cores the app decoded at 0.64x of plain llama-cpp-python with 2 threads, and at
+    1.03x of it with 1 (benchmarks/app_speed.py)."""
+    return configured or max(1, (os.cpu_count() or 2) - 1)
 
 
 class Controller(QObject):
@@ -63,7 +72,7 @@ class Controller(QObject):
         self.job.finished.connect(self._job_done)
         self._thread = QThread()
         self._thread.setObjectName("jarvis-engine")
-        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=app_threads(settings.n_threads),
                                                 n_gpu_layers=settings.n_gpu_layers, max_tokens=settings.max_tokens))
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
@@ -88,7 +97,7 @@ class Controller(QObject):
             self.load_version(version.name)
         elif first_run_training:
             self.notice.emit("No model yet: training the default Jarvis model (Gemma 3 270M + the persona "
-                             "data). This takes about half an hour on a 2-core CPU; progress is shown here.")
+                             "data). This takes about 20 minutes on a 2-core CPU; progress is shown here.")
             self.retrain_now()
         else:
             self.notice.emit("No model is registered yet: choose Retrain now to train one.")

@@ -1,0 +1,55 @@
+"""Settings persist, survive a corrupt file, and round-trip through the settings dialog."""
+
+from __future__ import annotations
+
+import pytest
+
+from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.settings import Settings, load_settings, save_settings, settings_path
+
+
+def test_settings_round_trip_and_corrupt_file(jarvis_home):
+    s = Settings(honorific="madam", user_name="Ada", n_ctx=2048, retrain_every_days=14)
+    save_settings(s)
+    assert load_settings() == s
+    settings_path().write_text("{not json")
+    assert load_settings() == Settings()  # defaults, and the bad file kept aside for the user
+    assert settings_path().with_name("settings.json.unreadable").read_text() == "{not json"
+    with pytest.raises(ConfigError):
+        Settings(honorific=" ")
+    with pytest.raises(ConfigError):
+        Settings(n_ctx=10)
+
+
+def test_settings_dialog_edits_and_validates(qtbot, jarvis_home):
+    from jarvis_desktop.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), ["v1", "v2"])
+    qtbot.addWidget(dialog)
+    dialog.editors["honorific"].setCurrentText("Alice")
+    dialog.editors["model_version"].setCurrentIndex(2)
+    dialog.editors["n_ctx"].setValue(8192)
+    new = dialog.result_settings()
+    assert (new.honorific, new.model_version, new.n_ctx) == ("Alice", "v2", 8192)
+    dialog.editors["honorific"].setCurrentText("")
+    dialog._accept()
+    assert "honorific cannot be empty" in dialog.error.text() and dialog.result() == 0
+
+
+def test_window_geometry_is_saved_on_close(qtbot, registered):
+    from jarvis_desktop.app import JarvisApp
+    from jarvis_desktop.controller import Controller
+
+    settings = Settings(n_threads=1)
+    app = JarvisApp(settings, Controller(settings, save=False), save=True)
+    qtbot.addWidget(app.window)
+    app.window.resize(700, 500)
+    app.window.show()
+    app.window.close()
+    saved = load_settings()
+    assert saved.window_geometry
+    again = JarvisApp(saved, Controller(saved, save=False), save=False)
+    qtbot.addWidget(again.window)
+    assert again.window.size().width() == 700
+    app.controller.log.close()
+    again.controller.log.close()
