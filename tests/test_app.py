@@ -173,3 +173,23 @@ def test_schedule_retrains_only_when_due_and_rated(qtbot, registered, tiny_base)
     assert not c.check_schedule(datetime.fromisoformat(settings.last_retrain) + timedelta(days=3))  # too soon
     assert c.check_schedule(now) and started == [1]
     c.log.close()
+
+
+def test_first_run_trains_a_model_with_progress_then_loads_it(qtbot, tiny_base):
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1, retrain_args=tiny_flags(tiny_base))
+    jarvis = JarvisApp(settings, Controller(settings, save=False), save=False)
+    qtbot.addWidget(jarvis.window)
+    notices, etas = [], []
+    jarvis.controller.notice.connect(notices.append)
+    jarvis.controller.job_changed.connect(lambda st: etas.append(st.get("eta_s")) if st.get("stage") == "sft" else None)
+    try:
+        assert Registry().current() is None
+        with qtbot.waitSignal(jarvis.controller.model_changed, timeout=300_000) as changed:
+            jarvis.controller.start()  # no model registered: training starts by itself
+            assert jarvis.controller.job.running and "No model yet" in notices[0]
+        assert changed.args == ["v1"] and jarvis.window.model_label.text() == "model v1"
+        assert any(e for e in etas)  # the progress carried an estimate of the time left
+        (turn, text, _), _ = _ask(qtbot, jarvis, "Hello Jarvis")
+        assert text
+    finally:
+        jarvis.controller.shutdown()

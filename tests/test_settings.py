@@ -53,3 +53,29 @@ def test_window_geometry_is_saved_on_close(qtbot, registered):
     assert again.window.size().width() == 700
     app.controller.log.close()
     again.controller.log.close()
+
+
+def test_a_crash_in_any_thread_is_logged_and_shown(qtbot, jarvis_home, monkeypatch):
+    import logging
+    import sys
+    import threading
+
+    from jarvis_desktop.app import install_crash_handlers, setup_logging
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    setup_logging()
+    shown = []
+    relay = install_crash_handlers(shown.append)
+    worker = threading.Thread(target=lambda: (_ for _ in ()).throw(ValueError("boom in a worker")))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: shown == ["ValueError: boom in a worker"], timeout=5000)
+    for h in root.handlers[len(before):]:
+        h.flush()
+        root.removeHandler(h)
+    text = (jarvis_home / "logs" / "jarvis.log").read_text()
+    assert "uncaught exception" in text and "ValueError: boom in a worker" in text and "Traceback" in text
+    del relay
