@@ -23,29 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError, ModelError
-from jarvis_desktop.paths import models_dir
+from jarvis_desktop.paths import models_dir, write_atomic
 
 __all__ = ["ModelVersion", "Registry", "write_atomic"]
 
 _VERSION_RE = re.compile(r"^v(\d+)$")
 META = "meta.json"
 GGUF = "model.gguf"
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new one, never half."""
-    path = Path(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode) as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)

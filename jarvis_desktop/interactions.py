@@ -16,9 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import sqlite3
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +25,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.paths import data_dir, write_atomic
+from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
            "migrate", "to_placeholders", "utc_now"]
@@ -124,16 +123,6 @@ def migrate(db: sqlite3.Connection, migrations: list | None = None) -> list[str]
     return ran
 
 
-def to_placeholders(text: str, honorific: str) -> str:
-    """The literal honorific (whole word, any case) becomes ``{honorific}``, or ``{Honorific}``
-    where capitalised: "Sir" -> {Honorific}, "sir" -> {honorific}, "sirloin" stays."""
-    def swap(m: re.Match) -> str:
-        word = m.group(0)
-        return "{Honorific}" if word != honorific and word[0].isupper() else "{honorific}"
-
-    return re.sub(rf"(?<!\w){re.escape(honorific)}(?!\w)", swap, text, flags=re.IGNORECASE)
-
-
 def _normalise_time(value: str) -> str:
     """Any ISO-8601 time (naive means UTC) in the log's own format, so comparisons hold."""
     try:
@@ -158,17 +147,8 @@ def _create_private(path: Path) -> None:
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    """Write rows to a temporary name (0600, as mkstemp makes it: conversations), then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Rows as JSONL, written atomically and owner-only (they are conversations)."""
+    write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 class InteractionLog:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset"]
+__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic"]
 
 APP_NAME = "jarvis"
 
@@ -68,3 +68,24 @@ def assets_dir() -> Path:
 
 def asset(*parts: str) -> Path:
     return assets_dir().joinpath(*parts)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half.
+
+    The file is created by mkstemp: readable by its owner only (conversations, settings).
+    """
+    import tempfile
+
+    path = Path(path)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

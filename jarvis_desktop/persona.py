@@ -33,7 +33,7 @@ __all__ = [
     "spoken_date",
     "with_article",
     "read_number",
-    "NUMBER_WORDS",
+    "NUMBER_WORDS", "to_placeholders",
 ]
 
 PERSONA_FILE = Path(__file__).resolve().parent.parent / "assets" / "persona.txt"
@@ -53,6 +53,16 @@ def capitalised(honorific: str) -> str:
 def fill_honorific(text: str, honorific: str) -> str:
     """``{honorific}`` -> "sir" and ``{Honorific}`` -> "Sir" (same rule as the trainer's data)."""
     return text.replace("{honorific}", honorific).replace("{Honorific}", capitalised(honorific))
+
+
+def to_placeholders(text: str, honorific: str) -> str:
+    """The literal honorific (whole word, any case) becomes ``{honorific}``, or ``{Honorific}``
+    where capitalised: "Sir" -> {Honorific}, "sir" -> {honorific}, "sirloin" stays."""
+    def swap(m: re.Match) -> str:
+        word = m.group(0)
+        return "{Honorific}" if word != honorific and word[0].isupper() else "{honorific}"
+
+    return re.sub(rf"(?<!\w){re.escape(honorific)}(?!\w)", swap, text, flags=re.IGNORECASE)
 
 
 def part_of_day(now: datetime) -> str:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.paths import data_dir, write_atomic
 
 __all__ = ["Settings", "load_settings", "save_settings", "settings_path"]
 
@@ -73,6 +73,4 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or settings_path()
-    tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(asdict(settings), indent=2))

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import threading
 import uuid
 from dataclasses import asdict, dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from jarvis_desktop.errors import DataError
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.paths import data_dir, write_atomic
 from jarvis_desktop.persona import (NUMBER_WORDS, capitalised, read_number, spoken_clock,
                                     spoken_date, with_article)
 
@@ -169,16 +168,7 @@ class TimerService:
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"version": 1, "timers": [asdict(t) for t in self._timers]}
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(payload, f, indent=1)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path, json.dumps(payload, indent=1))
 
 
 def second_person(text: str) -> str:

@@ -9,7 +9,6 @@ import pytest
 from convert.registry import Registry
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.interactions import InteractionLog
 from jarvis_desktop.settings import Settings
 from tests.conftest import tiny_flags
 

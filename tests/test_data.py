@@ -9,12 +9,12 @@ from transformers import AutoTokenizer
 
 from jarvis_desktop.errors import DataError
 from trainer.cli import main as train_main
-from trainer.data import ASSETS, fill_honorific, load_examples, tokenize_chat
+from trainer.data import fill_honorific, load_examples, tokenize_chat
 
 GOOD = {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello, {honorific}."}]}
 
 
-def _write(tmp_path, *rows) -> "Path":
+def _write(tmp_path, *rows):
     path = tmp_path / "data.jsonl"
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
     return path

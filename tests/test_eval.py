@@ -7,7 +7,6 @@ import json
 from convert.registry import Registry
 from tests.conftest import DATA, tiny_flags
 from trainer.cli import main as train_main
-from trainer.evaluate import evaluate_model, heldout_prompts
 
 
 def test_eval_cli_writes_a_report_and_is_deterministic(tiny_chain, tmp_path, capsys):

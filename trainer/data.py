@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jarvis_desktop.errors import DataError
+from jarvis_desktop.persona import fill_honorific
 
 __all__ = [
     "Example",
@@ -131,12 +132,6 @@ def check_messages(messages, path, lineno) -> None:
         expected = "assistant" if expected == "user" else "user"
     if turns[-1]["role"] != "assistant":
         raise DataError(path, lineno, "the last message must be the assistant's reply")
-
-
-def fill_honorific(text: str, honorific: str) -> str:
-    """``{honorific}`` -> "sir"; ``{Honorific}`` -> "Sir" (a name keeps its own capitals)."""
-    capital = honorific[:1].upper() + honorific[1:]
-    return text.replace("{honorific}", honorific).replace("{Honorific}", capital)
 
 
 def persona_prompt(honorific: str = "sir", path: Path | None = None) -> str:

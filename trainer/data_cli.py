@@ -4,11 +4,12 @@ trainer/data_quality.py and trainer/evaluate.py)."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 
 from jarvis_desktop.errors import DataError, JarvisError
+from jarvis_desktop.paths import write_atomic
+from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["run_data_command", "run_eval_command", "to_placeholder"]
 
@@ -21,8 +22,7 @@ def _files(args) -> list[str]:
 
 def to_placeholder(text: str) -> str:
     """Literal sir/madam in a reply become {honorific} ({Honorific} where capitalised)."""
-    return re.sub(r"\b(Sir|Madam|sir|madam)\b",
-                  lambda m: "{Honorific}" if m.group(1)[0].isupper() else "{honorific}", text)
+    return to_placeholders(to_placeholders(text, "sir"), "madam")
 
 
 def run_data_command(args) -> int:
@@ -64,9 +64,7 @@ def run_data_command(args) -> int:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
         for name, rows in (("train.jsonl", train), ("heldout.jsonl", held)):
-            tmp = out / (name + ".partial")
-            tmp.write_text("".join(ex.to_json() + "\n" for ex in rows), encoding="utf-8")
-            tmp.replace(out / name)
+            write_atomic(out / name, "".join(ex.to_json() + "\n" for ex in rows))
         print(f"{out / 'train.jsonl'}: {len(train)} examples; {out / 'heldout.jsonl'}: {len(held)} examples")
         return 0
     if cmd == "import":
@@ -101,9 +99,7 @@ def _import(args) -> int:
                 out_rows.append(ex)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    tmp.write_text("".join(ex.to_json() + "\n" for ex in out_rows), encoding="utf-8")
-    tmp.replace(out)
+    write_atomic(out, "".join(ex.to_json() + "\n" for ex in out_rows))
     print(f"{out}: {len(out_rows)} examples written; check them with `jarvis-train data validate {out}`")
     return 0
 

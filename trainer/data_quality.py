@@ -122,7 +122,7 @@ def check_examples(examples: list[Example]) -> list[Finding]:
     for ex in examples:
         key = ex.to_json()
         if key in seen:
-            findings.append(Finding(ex.source, f"duplicate of {seen[ex.to_json()].source}"))
+            findings.append(Finding(ex.source, f"duplicate of {seen[key].source}"))
         else:
             seen[key] = ex
     unique = list(seen.values())

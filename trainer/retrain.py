@@ -14,6 +14,7 @@ registered with the reason in its meta.json but not made current.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from convert.registry import ModelVersion, Registry
 from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import runs_dir
+from jarvis_desktop.paths import runs_dir, write_atomic
 from trainer.data import dataset_hash, load_examples, persona_prompt
 from trainer.lock import RetrainLock
 from trainer.progress import Progress
@@ -115,8 +116,6 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
             _stage(progress, "promote", "registering the new model")
             sft_meta = (adapter / "jarvis_sft.json").read_text()
-            import json
-
             sft_meta = json.loads(sft_meta)
             meta = {
                 "base": sft_meta["base"],
@@ -155,9 +154,6 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
                        progress: Progress) -> tuple[dict, dict]:
     """Score the candidate (and the current model, unless its score for the same prompts is
     cached in its folder); decide whether the candidate may be promoted."""
-    import json
-
-    from convert.registry import write_atomic
     from trainer.evaluate import evaluate_model, gate, heldout_prompts
 
     honorific = opts.sft.honorific
