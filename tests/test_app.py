@@ -47,7 +47,7 @@ def _ask(qtbot, jarvis, text):
 def test_send_a_message_and_see_the_reply_stream_in(qtbot, app):
     assert app.window.model_label.text() == "model v1"
     (turn, text, stats), pieces = _ask(qtbot, app, "Hello Jarvis")
-    assert len(pieces) > 1 and "".join(pieces).strip() == text  # token by token
+    assert pieces and "".join(pieces).strip() == text  # (token by token: see the stop test)
     assert stats.finish_reason == "stop" and text
     bubbles = app.window.bubbles
     assert [b.who for b in bubbles] == ["user", "jarvis"]
@@ -86,12 +86,23 @@ def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
     with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT):
         app.controller.switch_model(raw.name)
     app.controller.worker.engine.config.max_tokens = 200
-    app.controller.reply_token.connect(lambda _p: app.window.send_button.click())  # the Stop button
+    pieces, shown = [], []
+
+    def on_token(piece):
+        pieces.append(piece)
+        shown.append(app.window.bubbles[-1].label.text())
+        if len(pieces) == 4:
+            app.window.send_button.click()  # the Stop button, mid-reply
+
+    app.controller.reply_token.connect(on_token)
     app.window.input.setText("Tell me everything")
     with qtbot.waitSignal(app.controller.reply_finished, timeout=WAIT) as done:
         app.window.input.returnPressed.emit()
+    app.controller.reply_token.disconnect(on_token)
     stats = done.args[2]
-    assert stats.finish_reason == "cancelled" and stats.completion_tokens < 50
+    assert stats.finish_reason == "cancelled" and 4 <= stats.completion_tokens < 50
+    # the reply streamed in token by token: the bubble grew while it was being written
+    assert len(set(shown)) >= 3
     assert not app.window.busy
 
 
