@@ -53,7 +53,7 @@ def main() -> None:
             print(f"{precision:5} {head:9} {per_step:6.2f} s/step   loss {many['losses'][0]:.3f} -> "
                   f"{many['losses'][-1]:.3f}", flush=True)
     ref = next(r for r in rows if r[0] == "fp32" and r[1] == "full")[2]
-    print(f"\n# SFT speed, {args.base}, {args.steps} steps, batch 4 (2 x 2 accumulation), "
+    print(f"\n# SFT speed, {args.base}, {args.steps} steps, batch 4 (micro-batch auto), "
           f"{os.cpu_count()} threads")
     print(f"{'precision':9} {'head':9} {'s/step':>7} {'vs fp32/full':>12} {'loss first':>10} {'loss last':>9}")
     for precision, head, per_step, first, last in rows:

@@ -35,12 +35,12 @@ def check_gguf_file(path: Path) -> None:
     with path.open("rb") as fh:
         if fh.read(4) != b"GGUF":
             raise ModelError(f"{path} is not a GGUF file (bad magic): convert it again")
-    from gguf import GGUFReader
+    from convert.gguf_info import read_gguf_info
 
     try:
-        reader = GGUFReader(str(path))
+        info = read_gguf_info(path)
         size = path.stat().st_size
-        for t in reader.tensors:
+        for t in info.tensors:
             if t.data_offset + t.n_bytes > size:
                 raise ValueError(f"tensor {t.name} ends past the end of the file")
     except Exception as exc:
@@ -49,10 +49,9 @@ def check_gguf_file(path: Path) -> None:
 
 def tensor_types(path: Path) -> Counter:
     """Count the GGML types of the 2-D weight tensors in a GGUF."""
-    from gguf import GGUFReader
+    from convert.gguf_info import read_gguf_info
 
-    reader = GGUFReader(str(path))
-    return Counter(t.tensor_type.name for t in reader.tensors if len(t.shape) >= 2)
+    return Counter(t.type_name for t in read_gguf_info(path).tensors if len(t.shape) >= 2)
 
 
 def quantize(src: Path, dst: Path, qtype: str, threads: int = 0) -> dict:

@@ -96,3 +96,33 @@ def test_merge_refuses_an_unfinished_adapter(tiny_chain, tmp_path):
     (partial / "jarvis_sft.json").unlink()  # the marker is written last: no marker, no adapter
     with pytest.raises(ModelError, match="not a finished Jarvis adapter"):
         merge_adapter(partial, tmp_path / "out")
+
+
+def test_fast_header_reader_agrees_with_gguf_py(tiny_chain, tmp_path):
+    from gguf import GGUFReader
+
+    from convert.gguf_info import ARRAY_KEEP, GGUFFormatError, read_gguf_info
+
+    q8 = tmp_path / "m-q8.gguf"
+    quantize(tiny_chain["f16"], q8, "Q8_0")
+    for path in (tiny_chain["f16"], q8):
+        ours, ref = read_gguf_info(path), GGUFReader(str(path))
+        assert [(t.name, t.shape, t.type_name, t.data_offset, t.n_bytes) for t in ours.tensors] == [
+            (t.name, tuple(int(d) for d in t.shape), t.tensor_type.name, t.data_offset, int(t.n_bytes))
+            for t in ref.tensors]
+        assert set(ours.metadata) == {k for k in ref.fields if not k.startswith("GGUF.")}
+        for key, value in ours.metadata.items():
+            want = ref.fields[key].contents()
+            if isinstance(value, tuple):  # a long array: skipped, its length kept
+                assert value[2] == len(want) > ARRAY_KEEP
+            elif isinstance(value, float):
+                assert value == pytest.approx(want)
+            else:
+                assert value == want, key
+    # a header cut anywhere is a format error, never anything else
+    data = q8.read_bytes()
+    cut = tmp_path / "cut.gguf"
+    for end in (30, 200, 1000, ours.data_start - 40):  # (padding is under 32 bytes)
+        cut.write_bytes(data[:end])
+        with pytest.raises(GGUFFormatError):
+            read_gguf_info(cut)

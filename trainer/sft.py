@@ -134,6 +134,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         torch.set_num_threads(opts.threads)
     base = resolve_base(opts.base)
     cuda, precision, qlora = _device_and_precision(opts, base.path)
+    opts.resolve_micro_batch(estimate_params(base.path))
     out = Path(opts.output) if opts.output else _new_run_dir()
     out.mkdir(parents=True, exist_ok=True)
 
@@ -198,6 +199,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     # A base with no chat tuning must learn to *produce* its end-of-turn token: its turn-token
     # rows are trained too (trainer/turn_tokens.py), saved with every checkpoint.
     turn = TurnTokens.attach(trainer.model, turn_token_ids(tokenizer, base.preset.end_of_turn))
+    if precision == "bf16" and not cuda and opts.head == "assistant":
+        trainer.use_cpu_bf16_autocast()
     trainer.add_callback(_TurnTokenCheckpoints(turn, TrainerCallback))
     # Trainer prints its log dicts to stdout when tqdm is off; stdout carries our JSON lines.
     from transformers.trainer_callback import PrinterCallback

@@ -45,7 +45,11 @@ class SFTOptions:
     epochs: float = _f(3.0, "passes over the data")
     max_steps: int = _f(-1, "stop after this many optimizer steps (-1: use epochs)")
     batch_size: int = _f(4, "examples per optimizer step (micro-batch x accumulation)")
-    micro_batch_size: int = _f(2, "examples per forward pass; the rest is gradient accumulation")
+    # 0 (auto): the whole batch in one pass for bases under 1B parameters (on 2 CPU cores a
+    # pass of 4 was 1.17x faster per example than 2 x 2 accumulated: bigger matmuls, fewer
+    # small LoRA ops), 2 x accumulation for bigger bases, whose activations are big.
+    micro_batch_size: int = _f(0, "examples per forward pass, the rest is gradient accumulation "
+                               "(0: auto, the whole batch for bases under 1B parameters, else 2)")
     max_length: int = _f(256, "tokens per example; longer ones are cut")
     precision: str = _f("auto", "auto, fp32, bf16 or fp16 (auto: bf16 where it is faster)")
     qlora: str = _f("auto", "auto (on with CUDA for bases of 1B+ parameters), on, off: 4-bit NF4 base weights")
@@ -62,9 +66,9 @@ class SFTOptions:
             self.data = default_data()
         if isinstance(self.data, str):
             self.data = [self.data]
-        if self.batch_size < 1 or self.micro_batch_size < 1:
-            raise ConfigError("batch_size and micro_batch_size must be at least 1")
-        if self.batch_size % self.micro_batch_size:
+        if self.batch_size < 1 or self.micro_batch_size < 0:
+            raise ConfigError("batch_size must be at least 1 and micro_batch_size at least 0 (auto)")
+        if self.micro_batch_size and self.batch_size % self.micro_batch_size:
             raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
                               f"{self.micro_batch_size}")
         for name, allowed in (("precision", ("auto", "fp32", "bf16", "fp16")),
@@ -72,8 +76,16 @@ class SFTOptions:
             if getattr(self, name) not in allowed:
                 raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
 
+    def resolve_micro_batch(self, params: float) -> None:
+        """Fill in ``micro_batch_size`` 0 (auto) for a base of ``params`` parameters."""
+        if not self.micro_batch_size:
+            small = params < 1e9 or self.batch_size % 2
+            self.micro_batch_size = self.batch_size if small else 2
+
     @property
     def grad_accum(self) -> int:
+        if not self.micro_batch_size:
+            raise ConfigError("micro_batch_size is still auto: call resolve_micro_batch first")
         return self.batch_size // self.micro_batch_size
 
     def to_json(self) -> str:
