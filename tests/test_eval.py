@@ -37,7 +37,11 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     capsys.readouterr()
     reg = Registry()
     v1 = reg.current()
+    v1_eval = json.loads((v1.path / "meta.json").read_text())["evaluation"]
     assert json.loads((v1.path / "meta.json").read_text())["gate"]["promoted"] is True
+    # its own score is kept with it, so the next retrain does not score it again
+    cached = json.loads((v1.path / f"eval-{v1_eval['key']}.json").read_text())
+    assert cached["metrics"] == v1_eval["metrics"]
     # v2: the same prompts, replies that never address the user: verified, but worse
     plain = ["--data", str(DATA / "tiny_chat_plain.jsonl")]
     assert train_main(["retrain", *tiny_flags(tiny_base), *plain, "--progress", "json"]) == 0
@@ -49,6 +53,6 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     assert reg.current().name == "v1"
     meta = json.loads((reg.get("v2").path / "meta.json").read_text())
     assert meta["gate"]["promoted"] is False
-    assert meta["evaluation"]["against"]["version"] == "v1"
+    assert meta["evaluation"]["against"] == {"version": "v1", "metrics": v1_eval["metrics"]}
     assert meta["evaluation"]["metrics"]["address_rate"] < meta["evaluation"]["against"]["metrics"]["address_rate"]
     assert "not promoted" in reg.get("v2").describe()

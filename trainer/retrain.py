@@ -132,6 +132,9 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "timings_s": {k: round(v, 1) for k, v in timings.items()},
             }
             version = registry.add(final, meta)
+            if evaluation is not None:  # the next retrain compares against this without re-scoring it
+                write_atomic(version.path / f"eval-{evaluation['key']}.json",
+                             json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
             if decision["promoted"]:
                 registry.promote(version.name)
         except BaseException:
