@@ -105,8 +105,8 @@ def main() -> None:
         if q == quant_default:
             stages.append({"stage": f"verify {q}", "seconds": round(secs, 1),
                            "peak_rss_mb": round(proc.rusage.ru_maxrss / 1024) if proc.rusage else 0})
-        agreement.append((q, qrep.get("size_mb"), rep.get("top1_agreement"), rep.get("max_abs_logit_delta"),
-                          rep.get("mean_kl_divergence"), rep.get("clean_stops"), verdict, qrep.get("note", "")))
+        agreement.append((q, qrep.get("size_mb"), rep.get("top1_agreement"), rep.get("p99_abs_logit_delta"),
+                          rep.get("max_abs_logit_delta"), rep.get("mean_kl_divergence"), rep.get("clean_stops"), verdict, qrep.get("note", "")))
 
     print(f"\n# Jarvis pipeline benchmark: {args.model}  ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')})")
@@ -116,9 +116,9 @@ def main() -> None:
         print(f"{s['stage']:18} {s['seconds']:>8} {s['peak_rss_mb']:>12}")
     chain = sum(s["seconds"] for s in stages if not s["stage"].startswith("quantize") or quant_default in s["stage"])
     print(f"{'chain (' + quant_default + ')':18} {round(chain, 1):>8}")
-    print(f"\n{'type':7} {'MB':>7} {'top-1':>7} {'max|dlogit|':>12} {'mean KL':>9} {'stops':>6}  verdict")
-    for q, mb, top1, delta, kl, stops, verdict, note in agreement:
-        print(f"{q:7} {mb!s:>7} {top1!s:>7} {delta!s:>12} {kl!s:>9} {stops!s:>6}  {verdict}")
+    print(f"\n{'type':7} {'MB':>7} {'top-1':>7} {'p99|dlogit|':>12} {'max|dlogit|':>12} {'mean KL':>9} {'stops':>6}  verdict")
+    for q, mb, top1, p99, delta, kl, stops, verdict, note in agreement:
+        print(f"{q:7} {mb!s:>7} {top1!s:>7} {p99!s:>12} {delta!s:>12} {kl!s:>9} {stops!s:>6}  {verdict}")
         if note:
             print(f"        note: {note}")
     print(f"\n(work folder: {work})")

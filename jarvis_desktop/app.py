@@ -18,6 +18,7 @@ from jarvis_desktop.controller import Controller
 from jarvis_desktop.paths import data_dir
 from jarvis_desktop.settings import Settings, load_settings, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
+from jarvis_desktop.views.history import HistoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog
 from jarvis_desktop.views.tray import Tray, TrayMenu
 
@@ -66,6 +67,7 @@ class JarvisApp(QObject):
         self.window = ChatWindow()
         self.tray_menu = TrayMenu(self.state)
         self.tray: Tray | None = None
+        self.history: HistoryDialog | None = None
         c, w, t = self.controller, self.window, self.tray_menu
         w.send_requested.connect(c.send)
         w.stop_requested.connect(c.stop)
@@ -73,6 +75,7 @@ class JarvisApp(QObject):
         w.new_conversation_requested.connect(c.new_conversation)
         w.retrain_requested.connect(c.retrain_now)
         w.settings_requested.connect(self.open_settings)
+        w.history_requested.connect(self.open_history)
         w.closing.connect(self._save_geometry)
         c.user_message.connect(w.add_user)
         c.reply_started.connect(w.start_reply)
@@ -92,6 +95,7 @@ class JarvisApp(QObject):
         t.switch_requested.connect(c.switch_model)
         t.rollback_requested.connect(c.rollback)
         t.settings_requested.connect(self.open_settings)
+        t.history_requested.connect(self.open_history)
         t.quit_requested.connect(self.quit)
         if self.settings.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
@@ -125,6 +129,23 @@ class JarvisApp(QObject):
                 save_settings(self.settings)
             if changed_model:
                 self.controller.load_version(new.model_version)
+
+    def open_history(self) -> HistoryDialog:
+        """The log's viewer (one at a time; it follows the log while open)."""
+        if self.history is None:
+            c = self.controller
+            self.history = HistoryDialog(c.log_overview, self.window)
+            self.history.exclude_requested.connect(c.set_excluded)
+            self.history.delete_turns_requested.connect(c.delete_turns)
+            self.history.delete_conversation_requested.connect(c.delete_conversation)
+            self.history.export_requested.connect(c.export_log)
+            c.log_changed.connect(self.history.refresh)
+            c.reply_finished.connect(lambda *_: self.history.refresh())
+        else:
+            self.history.refresh()
+        self.history.show()
+        self.history.raise_()
+        return self.history
 
     def show_problem(self, text: str) -> None:
         log.warning("shown to the user: %s", text)

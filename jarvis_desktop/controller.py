@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
@@ -49,6 +50,7 @@ class Controller(QObject):
     job_finished = Signal(bool, str)
     announcement = Signal(str)
     conversation_reset = Signal()
+    log_changed = Signal()  # turns excluded or deleted (rating shows in place)
     _load = Signal(str, str)
     _generate = Signal(int, object)
 
@@ -212,6 +214,57 @@ class Controller(QObject):
         self.log.rate(turn_id, rating, correction or None)
         self.notice.emit({1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
                           0: "Rating cleared."}[rating])
+        self.log_changed.emit()
+
+    # --- the interaction log, as the user manages it ------------------------------------------
+    def log_overview(self) -> list[tuple]:
+        """[(Conversation, [Turn, ...]), ...] oldest first, for the history view."""
+        return [(c, self.log.turns(c.id)) for c in self.log.conversations()]
+
+    def set_excluded(self, turn_ids: list[int], excluded: bool) -> None:
+        try:
+            for turn_id in turn_ids:
+                self.log.set_excluded(turn_id, excluded)
+        except JarvisError as exc:
+            self.problem.emit(str(exc))
+        n = len(turn_ids)
+        self.notice.emit(f"{n} turn{'s' * (n != 1)} {'excluded from' if excluded else 'included in'} training.")
+        self.log_changed.emit()
+
+    def delete_turns(self, turn_ids: list[int]) -> None:
+        ours = {t.id for t in self.log.turns(self.conversation)}
+        try:
+            for turn_id in turn_ids:
+                self.log.delete_turn(turn_id)
+        except JarvisError as exc:
+            self.problem.emit(str(exc))
+        if ours & set(turn_ids):
+            self._forget_current("turns of this conversation were deleted")
+        self.log_changed.emit()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        try:
+            self.log.delete_conversation(conversation_id)
+        except JarvisError as exc:
+            self.problem.emit(str(exc))
+        if conversation_id == self.conversation:
+            self._forget_current("this conversation was deleted")
+        self.log_changed.emit()
+
+    def _forget_current(self, why: str) -> None:
+        # The model must not go on from words the user has deleted: start afresh.
+        self.new_conversation()
+        self.notice.emit(f"Started a new conversation: {why}.")
+
+    def export_log(self, folder: str) -> dict | None:
+        try:
+            counts = self.log.export(Path(folder), self.settings.honorific)
+        except (JarvisError, OSError) as exc:
+            self.problem.emit(f"Could not export the history to {folder}: {exc}")
+            return None
+        self.notice.emit(f"Exported to {folder}: {counts['sft']} SFT examples, {counts['kto']} rated turns, "
+                         f"{counts['dpo']} corrected pairs.")
+        return counts
 
     # --- timers ---------------------------------------------------------------------------------
     def _poll_timers(self) -> None:

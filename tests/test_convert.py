@@ -22,7 +22,8 @@ def test_each_type_verifies_against_the_merged_model(tiny_chain, tmp_path, qtype
         assert report["note"] == "" and report["fallbacks"] == {}  # width 256 fits k-quants
     result = verify(tiny_chain["merged"], gguf, qtype, system="You are Jarvis. Address the user as sir.")
     assert result["top1_agreement"] >= result["thresholds"]["min_top1"]
-    assert result["max_abs_logit_delta"] <= result["thresholds"]["max_abs_logit_delta"]
+    assert result["p99_abs_logit_delta"] <= result["thresholds"]["p99_abs_logit_delta"]
+    assert result["p99_abs_logit_delta"] <= result["max_abs_logit_delta"]
     assert result["clean_stops"] == "3/3"
     assert result["tokenizer_agreement"] == 1.0
 

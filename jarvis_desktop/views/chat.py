@@ -108,6 +108,7 @@ class ChatWindow(QMainWindow):
     new_conversation_requested = Signal()
     retrain_requested = Signal()
     settings_requested = Signal()
+    history_requested = Signal()
     closing = Signal()
 
     def __init__(self, parent=None):
@@ -158,6 +159,7 @@ class ChatWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("&Jarvis")
         for text, signal, keys in (("New conversation", self.new_conversation_requested, QKeySequence.StandardKey.New),
+                                   ("History…", self.history_requested, QKeySequence("Ctrl+H")),
                                    ("Retrain now", self.retrain_requested, None),
                                    ("Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)):
             action = QAction(text, self)

@@ -22,6 +22,7 @@ class TrayMenu(QObject):
     switch_requested = Signal(str)
     rollback_requested = Signal()
     settings_requested = Signal()
+    history_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, state: Callable[[], dict], parent=None):
@@ -55,6 +56,7 @@ class TrayMenu(QObject):
         models.addSeparator()
         back = models.addAction("Roll back", self.rollback_requested.emit)
         back.setEnabled(bool(st.get("can_rollback")))
+        m.addAction("History…", self.history_requested.emit)
         m.addAction("Settings…", self.settings_requested.emit)
         m.addSeparator()
         m.addAction("Quit", self.quit_requested.emit)
