@@ -85,7 +85,7 @@ def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
     raw = reg.add(shutil.copy(rambling_gguf, reg.root / "incoming.gguf"), {"base": "tiny-untrained"})
     with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT):
         app.controller.switch_model(raw.name)
-    app.controller.worker.engine.config.max_tokens = 400  # the tiny model writes hundreds of tokens a second
+    app.controller.worker.engine.config.max_tokens = 200  # (the tiny tokenizer makes the persona prompt long)
     pieces, shown = [], []
 
     def on_token(piece):
@@ -100,7 +100,7 @@ def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
         app.window.input.returnPressed.emit()
     app.controller.reply_token.disconnect(on_token)
     stats = done.args[2]
-    assert stats.finish_reason == "cancelled" and 4 <= stats.completion_tokens < 400, (stats, pieces)
+    assert stats.finish_reason == "cancelled" and 4 <= stats.completion_tokens < 200, (stats, pieces)
     # the reply streamed in token by token: the bubble grew while it was being written
     assert len(set(shown)) >= 3, shown
     assert not app.window.busy

@@ -4,12 +4,14 @@
     jarvis-train retrain [same flags] [--quant Q8_0] [--progress json|bar]
     jarvis-train data validate | stats | split | import ...
     jarvis-train eval MODEL.gguf [--against OTHER.gguf]
+    jarvis-train prefs --model MERGED_SFT --data EXPORT_FOLDER [--method auto|kto|dpo]
     jarvis-train presets
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -24,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jarvis-train", description="Fine-tune Jarvis's language model.")
     sub = p.add_subparsers(dest="command", required=True)
     for name, text in (("sft", "LoRA/QLoRA fine-tune; writes an adapter"),
-                       ("retrain", "data -> sft -> merge -> gguf -> quantize -> verify -> promote")):
+                       ("retrain", "data -> export -> sft -> prefs -> merge -> gguf -> quantize -> verify -> eval -> promote")):
         sp = sub.add_parser(name, help=text, description=text)
         add_option_flags(sp)
         sp.add_argument("--progress", choices=("auto", "json", "bar"), default="auto",
@@ -34,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--keep-work", action="store_true", help="keep the run folder afterwards")
             sp.add_argument("--no-gate", action="store_true",
                             help="promote a verified model even if it scores worse than the current one")
+            sp.add_argument("--feedback", default="auto",
+                            help="auto (the app's interaction log, if any), off, or an interaction log file")
+            sp.add_argument("--feedback-share", type=float, default=0.25,
+                            help="rated replies join the SFT data up to this share of the persona examples")
+            sp.add_argument("--prefs-min-ratings", type=int, default=16,
+                            help="ratings needed before the KTO/DPO stage trains anything")
     data = sub.add_parser("data", help="check, import, describe and split training data")
     dsub = data.add_subparsers(dest="data_command", required=True)
     val = dsub.add_parser("validate", help="check JSONL files (schema, math, duplicates, style); errors name file:line")
@@ -66,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="", help="report folder (default: <data dir>/evals/<time>)")
     ev.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     sub.add_parser("presets", help="list the base-model presets")
+    pr = sub.add_parser("prefs", help="KTO/DPO from the user's ratings on top of a merged SFT model",
+                        description="Preference tuning from exported ratings (kto.jsonl / dpo.jsonl). "
+                                    "Trains nothing, and says how much feedback there is, when it is too little.")
+    pr.add_argument("--model", required=True, help="merged SFT model folder (jarvis-convert merge output)")
+    pr.add_argument("--data", required=True, help="kto.jsonl, dpo.jsonl, or the export folder holding both")
+    from trainer.prefs import PrefsOptions
+
+    for f in dataclasses.fields(PrefsOptions):
+        if f.name in ("model", "data"):
+            continue
+        pr.add_argument("--" + f.name.replace("_", "-"), type=type(f.default), default=f.default,
+                        help=f"default {f.default!r}" if f.default != "" else None)
+    pr.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     return p
 
 
@@ -91,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_eval_command(args)
         from trainer.progress import Progress
+
+        if args.command == "prefs":
+            progress = Progress(args.progress)
+            return _run_prefs(args, progress)
         from trainer.sft_config import options_from_args
 
         opts = options_from_args(args)
@@ -104,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             from trainer.retrain import RetrainOptions, retrain
 
             retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
-                                   gate=not args.no_gate), progress)
+                                   gate=not args.no_gate, feedback=args.feedback,
+                                   feedback_share=args.feedback_share,
+                                   prefs_min_ratings=args.prefs_min_ratings), progress)
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)
@@ -115,6 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if progress is not None:
             progress.close()
+
+
+def _run_prefs(args, progress) -> int:
+    from trainer.prefs import NotEnoughFeedback, PrefsOptions, run_prefs
+
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(PrefsOptions)}
+    try:
+        adapter = run_prefs(PrefsOptions(**values), progress)
+    except NotEnoughFeedback as exc:  # not a failure: there is simply too little to learn from yet
+        progress.update("done", message=f"nothing trained: {exc}", skipped=True)
+        return 0
+    progress.update("done", message=f"preference adapter saved to {adapter}", adapter=str(adapter))
+    return 0
 
 
 def _fail(message: str, progress, code: int = 1) -> int:

@@ -181,6 +181,9 @@ def example_key(example: Example) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+FEEDBACK_CATEGORY = "feedback"  # the user's own rated replies: trained on in full, never held out
+
+
 def split_examples(examples: list[Example], share: float = 0.1) -> tuple[list[Example], list[Example]]:
     """A fixed held-out split: per category, the ``share`` of examples with the lowest hashes.
 
@@ -194,8 +197,8 @@ def split_examples(examples: list[Example], share: float = 0.1) -> tuple[list[Ex
     for ex in examples:
         by_cat.setdefault(ex.category, []).append(ex)
     held: set[int] = set()
-    for group in by_cat.values():
-        if len(group) < 2:
+    for cat, group in by_cat.items():
+        if len(group) < 2 or cat == FEEDBACK_CATEGORY:
             continue
         ranked = sorted(group, key=example_key)
         take = max(1, round(len(group) * share))

@@ -1,4 +1,11 @@
-"""``jarvis-train retrain``: data -> sft -> merge -> gguf -> quantize -> verify -> eval -> promote.
+"""``jarvis-train retrain``: data -> export -> sft -> prefs -> merge -> gguf -> quantize -> verify
+-> eval -> promote.
+
+export: the user's rated replies from the interaction log (never excluded or deleted turns):
+thumbs-up replies and corrections join the SFT data (at most ``feedback_share`` of the persona
+examples, so the seed data is never drowned out); every rating feeds the prefs stage (KTO, or
+DPO with enough corrected pairs, trainer/prefs.py) on top of the merged SFT model, which runs
+only when there is enough feedback.
 
 One at a time (RetrainLock).  Work happens in a run folder; only a verified GGUF reaches the
 registry, and only at the very end, so a failure at any stage leaves the current model as it
@@ -17,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +39,7 @@ from trainer.sft_config import SFTOptions
 
 __all__ = ["RetrainOptions", "retrain", "STAGES"]
 
-STAGES = ("data", "sft", "merge", "gguf", "quantize", "verify", "eval", "promote")
+STAGES = ("data", "export", "sft", "prefs", "merge", "gguf", "quantize", "verify", "eval", "promote")
 
 
 @dataclass
@@ -41,6 +49,9 @@ class RetrainOptions:
     keep_work: bool = False
     gate: bool = True  # False: promote a verified model even if it scores worse (--no-gate)
     eval_max_tokens: int = 160
+    feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
+    feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
+    prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
 
 
 class InjectedFailure(JarvisError):
@@ -71,21 +82,51 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
         _stage(progress, "data", "checking the training data")
         count = sum(len(load_examples(Path(p))) for p in opts.sft.data)
         data_hash = dataset_hash([Path(p) for p in opts.sft.data])
-        key = hashlib.sha256((data_hash + opts.sft.to_json() + opts.quant).encode()).hexdigest()[:12]
-        work = runs_dir() / f"retrain-{key}"
-        work.mkdir(parents=True, exist_ok=True)
         timings["data"] = time.monotonic() - t
+        t = time.monotonic()
+        _stage(progress, "export", "collecting rated replies from the interaction log")
+        staging = Path(tempfile.mkdtemp(prefix="export-", dir=runs_dir()))
+        try:
+            feedback = export_feedback(opts, staging, count)
+            key = hashlib.sha256((data_hash + feedback["hash"] + opts.sft.to_json() + opts.quant)
+                                 .encode()).hexdigest()[:12]
+            work = runs_dir() / f"retrain-{key}"
+            work.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(work / "export", ignore_errors=True)
+            shutil.move(str(staging), work / "export")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        progress.update("export", message=feedback["summary"])
+        timings["export"] = time.monotonic() - t
         try:
             t = time.monotonic()
-            _stage(progress, "sft", f"fine-tuning {opts.sft.base} on {count} examples")
+            extra = [str(work / "export" / FEEDBACK_SFT)] if feedback["sft_used"] else []
+            _stage(progress, "sft", f"fine-tuning {opts.sft.base} on {count} examples"
+                   + (f" + {feedback['sft_used']} from your ratings" if extra else ""))
             base = resolve_base(opts.sft.base)
-            sft_opts = SFTOptions(**{**opts.sft.__dict__, "output": str(work / "sft")})
+            sft_opts = SFTOptions(**{**opts.sft.__dict__, "output": str(work / "sft"),
+                                     "data": [*opts.sft.data, *extra]})
             adapter = run_sft(sft_opts, progress)
             timings["sft"] = time.monotonic() - t
 
             t = time.monotonic()
+            _stage(progress, "prefs", "preference tuning from your ratings")
+            prefs_adapter = None
+            if feedback["kto"]:
+                merged_sft = merge_adapter(adapter, work / "merged-sft")
+                prefs_adapter, feedback["prefs"] = _run_prefs_stage(opts, merged_sft, work, progress)
+            else:
+                feedback["prefs"] = "skipped: no rated replies"
+            progress.update("prefs", message=feedback["prefs"])
+            timings["prefs"] = time.monotonic() - t
+
+            t = time.monotonic()
             _stage(progress, "merge", "merging the adapter into the base")
-            merged = merge_adapter(adapter, work / "merged")
+            if prefs_adapter is None and (work / "merged-sft").is_dir():
+                shutil.rmtree(work / "merged", ignore_errors=True)
+                merged = (work / "merged-sft").rename(work / "merged")  # already merged for the prefs stage
+            else:
+                merged = merge_adapter(prefs_adapter or adapter, work / "merged")
             timings["merge"] = time.monotonic() - t
 
             t = time.monotonic()
@@ -121,6 +162,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "base": sft_meta["base"],
                 "preset": sft_meta["preset"],
                 "dataset_hash": data_hash,
+                "feedback": {k: v for k, v in feedback.items() if k != "summary"},
                 "quant": qtype,
                 "config": {"sft": sft_meta["config"], "quant": qtype},
                 "training": {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
@@ -151,6 +193,74 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                         f"{current.name if current else 'no model'} stays current",
                         version=version.name, promoted=False, reason=decision["reason"])
     return version
+
+
+FEEDBACK_SFT = "feedback_sft.jsonl"
+
+
+def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> dict:
+    """Export the interaction log's ratings into ``folder`` (sft/kto/dpo.jsonl) and write the
+    capped SFT mix (FEEDBACK_SFT).  Returns counts, a hash of what was exported and a summary."""
+    from jarvis_desktop.interactions import InteractionLog
+    from trainer.data import FEEDBACK_CATEGORY, parse_row
+
+    empty = {"source": None, "sft": 0, "sft_used": 0, "sft_skipped": 0, "kto": 0, "dpo": 0,
+             "hash": "none", "summary": "no interaction log: training on the persona data alone"}
+    if opts.feedback == "off":
+        return {**empty, "summary": "ratings left out (--feedback off)"}
+    if opts.feedback == "auto":
+        from jarvis_desktop.paths import data_dir
+
+        path = data_dir() / "interactions.sqlite3"
+        if not path.is_file():
+            return empty
+    else:
+        path = Path(opts.feedback)
+        if not path.is_file():
+            raise JarvisError(f"--feedback {path}: no such interaction log")
+    with InteractionLog(path) as log:
+        counts = log.export(folder, opts.sft.honorific)
+    rows = [json.loads(x) for x in (folder / "sft.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    usable, skipped = [], 0
+    for n, row in enumerate(rows, 1):
+        try:  # the user's chat can hold anything; a line the trainer cannot use is left out
+            parse_row({"category": FEEDBACK_CATEGORY, "messages": row["messages"]}, folder / "sft.jsonl", n)
+            usable.append({"category": FEEDBACK_CATEGORY, "messages": row["messages"]})
+        except JarvisError:
+            skipped += 1
+    cap = int(opts.feedback_share * persona_count)
+    used = usable[-cap:] if cap > 0 else []  # the most recent, when there are more than the cap
+    (folder / FEEDBACK_SFT).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in used),
+                                       encoding="utf-8")
+    digest = hashlib.sha256()
+    for name in ("sft.jsonl", "kto.jsonl", "dpo.jsonl"):
+        digest.update((folder / name).read_bytes())
+    good = sum(json.loads(x)["label"] is True
+               for x in (folder / "kto.jsonl").read_text(encoding="utf-8").splitlines() if x.strip())
+    summary = (f"{counts['kto']} rated replies ({good} good, {counts['kto'] - good} bad, {counts['dpo']} corrected); "
+               f"{len(used)} join the {persona_count} persona examples")
+    if len(usable) > len(used):
+        summary += f" (capped at {opts.feedback_share:.0%} of them)"
+    if skipped:
+        summary += f"; {skipped} left out (not usable as training text)"
+    return {"source": str(path), "sft": counts["sft"], "sft_used": len(used), "sft_skipped": skipped,
+            "kto": counts["kto"], "dpo": counts["dpo"], "hash": digest.hexdigest()[:16], "summary": summary}
+
+
+def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progress: Progress):
+    """(adapter or None, what happened) for the prefs stage."""
+    from trainer.prefs import NotEnoughFeedback, PrefsOptions, run_prefs
+
+    prefs = PrefsOptions(model=str(merged_sft), data=str(work / "export"), honorific=opts.sft.honorific,
+                         persona=opts.sft.persona, output=str(work / "prefs"), precision=opts.sft.precision,
+                         qlora=opts.sft.qlora, min_ratings=opts.prefs_min_ratings, seed=opts.sft.seed,
+                         max_length=opts.sft.max_length)
+    try:
+        adapter = run_prefs(prefs, progress)
+    except NotEnoughFeedback as exc:
+        return None, f"skipped: {exc}"
+    meta = json.loads((adapter / "jarvis_prefs.json").read_text())
+    return adapter, f"{meta['method'].upper()} on {meta['rows']} rows, {meta['steps']} steps"
 
 
 def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, system: str,

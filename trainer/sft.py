@@ -250,7 +250,7 @@ def _new_run_dir() -> Path:
     return runs_dir() / time.strftime("sft-%Y%m%d-%H%M%S")
 
 
-def _ProgressCallback(progress: Progress, base_cls):
+def _ProgressCallback(progress: Progress, base_cls, stage: str = "sft"):
     """A TrainerCallback that forwards steps and loss to Progress (built lazily: transformers)."""
 
     class ProgressCallback(base_cls):
@@ -263,7 +263,7 @@ def _ProgressCallback(progress: Progress, base_cls):
 
         def on_step_end(self, args, state, control, **kw):
             msg = f"loss {self.loss:.3f}" if self.loss is not None else ""
-            progress.update("sft", state.global_step, state.max_steps, msg)
+            progress.update(stage, state.global_step, state.max_steps, msg)
 
     return ProgressCallback()
 
