@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         current = Registry().current()
         if current is None:
             raise ModelError("no model is registered yet: run `jarvis-train retrain` to train the "
-                             "default (about 20 minutes on a 2-core CPU)")
+                             "default (about 13 minutes on a 2-core CPU)")
         print(f"model: {current.describe()}")
         result = ask(current.gguf, args.ask, args.honorific)
     except JarvisError as exc:
