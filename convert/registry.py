@@ -30,6 +30,21 @@ __all__ = ["ModelVersion", "Registry", "write_atomic"]
 _VERSION_RE = re.compile(r"^v(\d+)$")
 META = "meta.json"
 GGUF = "model.gguf"
+ROLLED_BACK = "rolled_back.json"  # written into a version the user rolled back from
+
+
+def training_key(meta: dict) -> str:
+    """What a version was trained from: persona data, rated feedback and settings.  Two
+    versions with the same key learnt from the same data (so the second repeats the first)."""
+    config = json.dumps((meta.get("config") or {}).get("sft") or {}, sort_keys=True)
+    feedback = (meta.get("feedback") or {}).get("hash", "none")
+    return f"{meta.get('dataset_hash', '?')}:{feedback}:{hash_text(config)}"
+
+
+def hash_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,15 @@ class ModelVersion:
     @property
     def gguf(self) -> Path:
         return self.path / GGUF
+
+    @property
+    def rolled_back(self) -> dict | None:
+        """{"when", "to"} if the user rolled back from this version, else None."""
+        marker = self.path / ROLLED_BACK
+        try:
+            return json.loads(marker.read_text()) if marker.is_file() else None
+        except (OSError, ValueError):
+            return {"when": "?", "to": "?"}
 
     @property
     def number(self) -> int:
@@ -61,6 +85,8 @@ class ModelVersion:
         gate = m.get("gate") or {}
         if gate and not gate.get("promoted", True):
             line += f"  (not promoted: {gate.get('reason', '')})"
+        if self.rolled_back:
+            line += "  (rolled back)"
         return line
 
 
@@ -164,8 +190,18 @@ class Registry:
         if not history:
             raise ConfigError("nothing to roll back to: no earlier model version is registered")
         target = history.pop()
+        left = pointer.get("version")
         self._write_pointer({"version": target, "history": history, "switched": _now()})
+        if left in existing:  # remembered, so the same data is not promoted again blindly
+            write_atomic(self.root / left / ROLLED_BACK, json.dumps({"when": _now(), "to": target}, indent=2))
         return self.get(target)
+
+    def rolled_back_with(self, key: str) -> ModelVersion | None:
+        """A version the user rolled back from that was trained from the same ``training_key``."""
+        for v in reversed(self.versions()):
+            if v.rolled_back and training_key(v.meta) == key:
+                return v
+        return None
 
     def _write_pointer(self, data: dict) -> None:
         write_atomic(self.root / "current", json.dumps(data, indent=2))

@@ -181,3 +181,64 @@ def test_retrain_without_a_log_or_with_feedback_off_uses_the_persona_data_alone(
     assert "no interaction log" in out and "skipped: no rated replies" in out
     fb = json.loads((Registry().current().path / "meta.json").read_text())["feedback"]
     assert fb["kto"] == 0 and fb["sft_used"] == 0
+
+
+def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(tiny_base, capsys):
+    from convert.cli import main as convert_main
+    from convert.registry import Registry
+    from tests.conftest import tiny_flags
+
+    assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0      # v1
+    assert train_main(["retrain", *tiny_flags(tiny_base, steps=50), "--progress", "json"]) == 0  # v2
+    reg = Registry()
+    if reg.current().name != "v2":  # the gate may find v2 a shade worse; the user switches anyway
+        reg.promote("v2")
+    assert convert_main(["models", "rollback"]) == 0
+    reg = Registry()
+    assert reg.current().name == "v1" and reg.get("v2").rolled_back["to"] == "v1"
+    assert "(rolled back)" in reg.get("v2").describe() and reg.get("v1").rolled_back is None
+    capsys.readouterr()
+    # the same data and settings again: registered, not promoted, and the reason says why
+    assert train_main(["retrain", *tiny_flags(tiny_base, steps=50), "--progress", "json"]) == 0
+    done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert done["promoted"] is False and "same data and settings as v2" in done["reason"]
+    assert Registry().current().name == "v1"
+
+
+def test_schedule_prints_installs_and_removes_a_user_timer(tmp_path, monkeypatch, capsys):
+    from trainer.schedule import systemd_user_dir
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no systemctl here: the command to run is printed
+    assert train_main(["schedule"]) == 0
+    out = capsys.readouterr().out
+    assert "OnCalendar=monthly" in out and "Persistent=true" in out
+    assert "retrain --if-new-ratings --progress json" in out and "JARVIS_HOME=" in out
+    assert train_main(["schedule", "--every", "weekly", "--cron"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("0 3 * * 1 JARVIS_HOME=")
+    assert train_main(["schedule", "--install"]) == 0
+    out = capsys.readouterr().out
+    folder = systemd_user_dir()
+    assert (folder / "jarvis-retrain.timer").is_file() and (folder / "jarvis-retrain.service").is_file()
+    assert "systemctl --user daemon-reload && systemctl --user enable --now jarvis-retrain.timer" in out
+    assert train_main(["schedule", "--remove"]) == 0
+    assert not list(folder.iterdir())
+    assert train_main(["schedule", "--every", "hourly"]) == 1
+    assert "--every must be one of monthly, weekly, daily" in capsys.readouterr().err
+
+
+def test_if_new_ratings_skips_until_there_are_ratings_newer_than_the_model(registered, capsys):
+    import time
+
+    from trainer.retrain import new_ratings
+
+    assert train_main(["retrain", "--if-new-ratings", "--progress", "json"]) == 0
+    done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert done["skipped"] is True and "no ratings yet" in done["message"]
+    log = InteractionLog()
+    old = log.add_turn(log.new_conversation(), "Hello", "Good day, sir.", "v1")
+    assert new_ratings() == (False, "no new ratings since v1 was made")
+    time.sleep(1.1)  # the registry's times have whole seconds
+    log.rate(old, 1)
+    log.close()
+    assert new_ratings() == (True, "1 new ratings since v1")

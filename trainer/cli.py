@@ -5,6 +5,7 @@
     jarvis-train data validate | stats | split | import ...
     jarvis-train eval MODEL.gguf [--against OTHER.gguf]
     jarvis-train prefs --model MERGED_SFT --data EXPORT_FOLDER [--method auto|kto|dpo]
+    jarvis-train schedule [--every monthly] [--install | --remove | --cron]
     jarvis-train presets
 """
 
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                             help="rated replies join the SFT data up to this share of the persona examples")
             sp.add_argument("--prefs-min-ratings", type=int, default=16,
                             help="ratings needed before the KTO/DPO stage trains anything")
+            sp.add_argument("--if-new-ratings", action="store_true",
+                            help="do nothing unless there are ratings newer than the current model (timers)")
     data = sub.add_parser("data", help="check, import, describe and split training data")
     dsub = data.add_subparsers(dest="data_command", required=True)
     val = dsub.add_parser("validate", help="check JSONL files (schema, math, duplicates, style); errors name file:line")
@@ -74,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="", help="report folder (default: <data dir>/evals/<time>)")
     ev.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     sub.add_parser("presets", help="list the base-model presets")
+    sc = sub.add_parser("schedule", help="print or install a systemd user timer (or cron line) that retrains "
+                                         "when there are new ratings")
+    sc.add_argument("--every", default="monthly", help="monthly (default), weekly or daily")
+    how = sc.add_mutually_exclusive_group()
+    how.add_argument("--install", action="store_true", help="write the units to ~/.config/systemd/user and enable")
+    how.add_argument("--remove", action="store_true", help="disable and delete the installed timer")
+    how.add_argument("--cron", action="store_true", help="print a crontab line instead (no systemd)")
     pr = sub.add_parser("prefs", help="KTO/DPO from the user's ratings on top of a merged SFT model",
                         description="Preference tuning from exported ratings (kto.jsonl / dpo.jsonl). "
                                     "Trains nothing, and says how much feedback there is, when it is too little.")
@@ -107,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             from trainer.data_cli import run_data_command
 
             return run_data_command(args)
+        if args.command == "schedule":
+            from trainer.schedule import run_schedule_command
+
+            return run_schedule_command(args)
         if args.command == "eval":
             from trainer.data_cli import run_eval_command
 
@@ -126,7 +140,13 @@ def main(argv: list[str] | None = None) -> int:
             adapter = run_sft(opts, progress)
             progress.update("done", message=f"adapter saved to {adapter}", adapter=str(adapter))
         else:
-            from trainer.retrain import RetrainOptions, retrain
+            from trainer.retrain import RetrainOptions, new_ratings, retrain
+
+            if args.if_new_ratings:
+                fresh, why = new_ratings()
+                if not fresh:
+                    progress.update("done", message=f"nothing to do: {why}", skipped=True)
+                    return 0
 
             retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
                                    gate=not args.no_gate, feedback=args.feedback,

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from convert.registry import ModelVersion, Registry
+from convert.registry import ModelVersion, Registry, training_key
 from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.paths import runs_dir, write_atomic
 from trainer.data import dataset_hash, load_examples, persona_prompt
@@ -173,6 +173,12 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "gate": decision,
                 "timings_s": {k: round(v, 1) for k, v in timings.items()},
             }
+            same = registry.rolled_back_with(training_key(meta)) if decision["promoted"] else None
+            if same is not None and opts.gate:
+                decision = {"promoted": False,
+                            "reason": f"trained from the same data and settings as {same.name}, which was "
+                                      "rolled back; rate more replies (or use --no-gate) to try again"}
+                meta["gate"] = decision
             version = registry.add(final, meta)
             if evaluation is not None:  # the next retrain compares against this without re-scoring it
                 write_atomic(version.path / f"eval-{evaluation['key']}.json",
@@ -196,6 +202,25 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
 
 FEEDBACK_SFT = "feedback_sft.jsonl"
+
+
+def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
+    """(whether there are ratings newer than the current model, a line saying so)."""
+    from jarvis_desktop.interactions import InteractionLog
+    from jarvis_desktop.paths import data_dir
+
+    current = (registry or Registry()).current()
+    if current is None:
+        return True, "no model yet"
+    path = data_dir() / "interactions.sqlite3"
+    if not path.is_file():
+        return False, "no ratings yet"
+    since = current.meta.get("created") or None
+    with InteractionLog(path) as log:
+        counts = log.rating_counts(since=since)
+    if not counts["total_rated"]:
+        return False, f"no new ratings since {current.name} was made"
+    return True, f"{counts['total_rated']} new ratings since {current.name}"
 
 
 def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> dict:
