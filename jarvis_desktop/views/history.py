@@ -49,7 +49,7 @@ class HistoryDialog(QDialog):
         self.fetch = fetch
         self.setWindowTitle("Jarvis — history")
         self.setWindowIcon(icon("jarvis"))
-        self.resize(900, 520)
+        self.resize(1000, 520)
         self._data: dict[int, tuple[Conversation, list[Turn]]] = {}
         self.confirm: Callable[[str], bool] = self._ask  # replaceable (tests answer for the user)
 
@@ -64,7 +64,7 @@ class HistoryDialog(QDialog):
         self.turns.setAlternatingRowColors(True)
         self.turns.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.turns.itemSelectionChanged.connect(self._update_buttons)
-        for col, width in enumerate((120, 220, 300, 60, 80)):
+        for col, width in enumerate((115, 170, 280, 70, 75)):
             self.turns.setColumnWidth(col, width)
 
         self.exclude_button = QPushButton("Exclude from training")
