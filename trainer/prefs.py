@@ -126,14 +126,13 @@ def kto_weights(desirable: int, undesirable: int) -> tuple[float, float]:
     return round(1.15 * undesirable / desirable, 4), 1.0
 
 
-def _with_persona(messages: list[dict], system: str, honorific: str) -> list[dict]:
-    body = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)}
-            for m in messages if m["role"] != "system"]
-    return [{"role": "system", "content": system}, *body]
-
-
 def _fill(messages: list[dict], honorific: str) -> list[dict]:
     return [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in messages]
+
+
+def _with_persona(messages: list[dict], system: str, honorific: str) -> list[dict]:
+    """The app's persona prompt in place of any system message the row carries."""
+    return [{"role": "system", "content": system}, *_fill([m for m in messages if m["role"] != "system"], honorific)]
 
 
 def _choose(opts: PrefsOptions) -> tuple[str, Path, list[dict]]:
@@ -166,13 +165,12 @@ def _choose(opts: PrefsOptions) -> tuple[str, Path, list[dict]]:
 def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     """Train a preference adapter on ``opts.model``; returns its folder (mergeable by
     ``convert.merge.merge_adapter``).  NotEnoughFeedback if there is too little to learn from."""
-    import torch
     from datasets import Dataset
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 
     from convert.merge import read_sft_meta
-    from trainer.sft import _device_and_precision, _new_run_dir, _ProgressCallback
+    from trainer.sft import _device_and_precision, _new_run_dir, _ProgressCallback, load_kwargs
 
     progress = progress or Progress("bar")
     model_dir = Path(opts.model)
@@ -199,17 +197,8 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
-    model_kwargs = {"dtype": torch.bfloat16 if precision == "bf16" else torch.float32}
-    if qlora:
-        from transformers import BitsAndBytesConfig
-
-        compute = torch.bfloat16 if precision == "bf16" else torch.float16
-        model_kwargs = {"dtype": compute, "device_map": {"": torch.cuda.current_device()},
-                        "quantization_config": BitsAndBytesConfig(
-                            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-                            bnb_4bit_compute_dtype=compute)}
     progress.update("load", message=f"loading {model_dir.name}")
-    model = AutoModelForCausalLM.from_pretrained(model_dir, **model_kwargs)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, **load_kwargs(precision, qlora))
     present = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
     targets = [t for t in ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
                if t in present]

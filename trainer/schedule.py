@@ -9,7 +9,6 @@ line instead, for systems without systemd.  Nothing runs as root, nothing listen
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -124,8 +123,3 @@ def run_schedule_command(args) -> int:
               f"(`systemctl --user list-timers {UNIT}.timer` shows the next run)")
     return 0
 
-
-def _unit_value(text: str, key: str) -> str | None:
-    """A key's value in a unit file (for tests and `--remove` checks)."""
-    match = re.search(rf"^{re.escape(key)}=(.*)$", text, re.M)
-    return match.group(1) if match else None

@@ -108,6 +108,23 @@ def _device_and_precision(opts: SFTOptions, base_dir: Path | None = None):
     return cuda, precision, qlora
 
 
+def load_kwargs(precision: str, qlora: bool) -> dict:
+    """``from_pretrained`` arguments for the frozen weights of a LoRA run."""
+    import torch
+
+    # bf16 on the CPU: the frozen base is stored in bf16 (autocast would otherwise cast every
+    # weight again on every forward); the LoRA weights stay fp32 (PEFT upcasts them).
+    if not qlora:
+        return {"dtype": torch.bfloat16 if precision == "bf16" else torch.float32}
+    from transformers import BitsAndBytesConfig
+
+    compute = torch.bfloat16 if precision == "bf16" else torch.float16
+    return {"dtype": compute, "device_map": {"": torch.cuda.current_device()},  # quantize straight onto the GPU
+            "quantization_config": BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
+                                                      bnb_4bit_use_double_quant=True,
+                                                      bnb_4bit_compute_dtype=compute)}
+
+
 def _cpu_has_fast_bf16() -> bool:
     # Native bf16 matmuls (AVX512-BF16 or AMX) made LoRA steps ~25% faster than fp32 here;
     # without them bf16 is emulated and slower.
@@ -148,19 +165,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise DataError(opts.data[0], None, "no example has an assistant reply within max_length")
     dataset = Dataset.from_list(rows)
 
-    # bf16 on the CPU: the frozen base is stored in bf16 (autocast would otherwise cast every
-    # weight again on every forward); the LoRA weights stay fp32 (PEFT upcasts them).
-    model_kwargs = {"dtype": torch.bfloat16 if precision == "bf16" else torch.float32}
-    if qlora:
-        from transformers import BitsAndBytesConfig
-
-        model_kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
-        model_kwargs["dtype"] = model_kwargs["quantization_config"].bnb_4bit_compute_dtype
-        model_kwargs["device_map"] = {"": torch.cuda.current_device()}  # quantize straight onto the GPU
     progress.update("load", message=f"loading {base.label}")
-    model = AutoModelForCausalLM.from_pretrained(base.path, **model_kwargs)
+    model = AutoModelForCausalLM.from_pretrained(base.path, **load_kwargs(precision, qlora))
     present = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
     targets = [t for t in base.preset.lora_targets if t in present]
     if not targets:
