@@ -21,6 +21,7 @@ from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog
 from jarvis_desktop.views.tray import Tray, TrayMenu
+from jarvis_desktop.voice_service import VoiceService
 
 __all__ = ["JarvisApp", "main", "install_crash_handlers"]
 
@@ -54,16 +55,19 @@ def setup_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # a line per utterance otherwise
 
 
 class JarvisApp(QObject):
     """Everything the desktop needs, wired; ``show()`` opens the tray (or the window)."""
 
-    def __init__(self, settings: Settings | None = None, controller: Controller | None = None, save: bool = True):
+    def __init__(self, settings: Settings | None = None, controller: Controller | None = None, save: bool = True,
+                 build_voice=None):
         super().__init__()
         self.settings = settings or load_settings()
         self.save = save
         self.controller = controller or Controller(self.settings, save=save)
+        self.voice = VoiceService(self.settings, self.controller, build_voice)
         self.window = ChatWindow()
         self.tray_menu = TrayMenu(self.state)
         self.tray: Tray | None = None
@@ -89,6 +93,16 @@ class JarvisApp(QObject):
         c.job_finished.connect(lambda ok, msg: w.statusBar().showMessage(msg, 15000))
         c.announcement.connect(self._announce)
         c.conversation_reset.connect(w.clear)
+        v = self.voice
+        w.talk_requested.connect(v.talk)
+        w.mute_toggled.connect(self._set_muted)
+        v.listening_changed.connect(w.set_listening)
+        v.muted_changed.connect(w.set_muted)
+        v.ready.connect(lambda: w.set_voice(True))
+        v.unavailable.connect(lambda reason: w.set_voice(False, reason))
+        w.set_muted(self.settings.muted)
+        t.talk_requested.connect(v.talk)
+        t.mute_requested.connect(self._set_muted)
         t.open_requested.connect(self.open_window)
         t.retrain_requested.connect(c.retrain_now)
         t.cancel_requested.connect(c.cancel_retrain)
@@ -104,6 +118,7 @@ class JarvisApp(QObject):
         reg = self.controller.registry
         current = self.controller.version
         return {"job": self.controller.job_state(), "current": current,
+                "voice": {"available": self.voice.available, "muted": self.settings.muted},
                 "versions": [(v.name, v.describe().split("  ")[0]) for v in reg.versions()],
                 "can_rollback": reg.previous() is not None}
 
@@ -159,6 +174,11 @@ class JarvisApp(QObject):
         if self.tray is not None:
             self.tray.showMessage("Jarvis", text, icon("jarvis"))
 
+    def _set_muted(self, muted: bool) -> None:
+        self.voice.set_muted(muted)
+        if self.save:
+            save_settings(self.settings)
+
     def _save_geometry(self) -> None:
         self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64()).decode()
         if self.save:
@@ -166,6 +186,7 @@ class JarvisApp(QObject):
 
     def quit(self) -> None:
         self._save_geometry()
+        self.voice.close()
         self.controller.shutdown()
         QApplication.quit()
 
@@ -181,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
                                                                      f"Details are in {data_dir() / 'logs'}."))
     jarvis.show()
     jarvis.controller.start()
+    jarvis.voice.start()
     code = qt_app.exec()
     if jarvis.controller._thread.isRunning():
+        jarvis.voice.close()
         jarvis.controller.shutdown()
     del relay
     return code

@@ -210,6 +210,22 @@ class Controller(QObject):
             self.busy = False
             self.reply_failed.emit(reason)
 
+    def record_spoken(self, turn_id: int, text: str, interrupted: bool) -> None:
+        """The voice finished (or was cut off in) a reply: log what was heard.  After a barge-in
+        the heard part stands for the reply in the conversation, so Jarvis goes on from what the
+        user actually heard rather than from words never said."""
+        try:
+            self.log.set_spoken(turn_id, text)
+        except JarvisError as exc:  # deleted meanwhile: nothing to record
+            log.info("spoken text of turn %d not recorded: %s", turn_id, exc)
+            return
+        last = self.log.turns(self.conversation)[-1:] if interrupted else []
+        if last and last[0].id == turn_id and len(self.history) >= 2:
+            if text.strip():
+                self.history[-1] = {"role": "assistant", "content": text.strip()}
+            else:
+                del self.history[-2:]  # nothing was heard: as if unanswered
+
     def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
         self.log.rate(turn_id, rating, correction or None)
         self.notice.emit({1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",

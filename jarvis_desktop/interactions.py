@@ -275,6 +275,14 @@ class InteractionLog:
             self._require(db, "turns", turn_id)
             db.execute("UPDATE turns SET excluded = ? WHERE id = ?", (int(excluded), turn_id))
 
+    def set_spoken(self, turn_id: int, spoken: str) -> None:
+        """Record what the voice said of a turn's reply (all of it, or up to a barge-in)."""
+        if not isinstance(spoken, str):
+            raise LogInputError(f"spoken must be text, not {spoken!r}")
+        with self._tx(write=True) as db:
+            self._require(db, "turns", turn_id)
+            db.execute("UPDATE turns SET spoken = ? WHERE id = ?", (spoken, turn_id))
+
     def delete_turn(self, turn_id: int) -> None:
         """Delete a turn for good (its text is overwritten on disk)."""
         self._delete("turns", turn_id)

@@ -39,6 +39,17 @@ class Settings:
     retrain_args: list = _f(None, "extra flags for `jarvis-train retrain` (advanced)")
     trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis)")
     window_geometry: str = _f("", "window size and position (saved on close)")
+    voice: bool = _f(True, "speech in and out (off: text only)")
+    hands_free: bool = _f(False, "listen all the time instead of push-to-talk")
+    wake_word: bool = _f(False, "hands-free: wait for \"Hey Jarvis\" before each command")
+    headset: bool = _f(False, "you wear a headset: your voice may interrupt Jarvis in hands-free mode")
+    muted: bool = _f(False, "Jarvis answers in the window only")
+    speak_typed: bool = _f(False, "also speak the replies to typed messages")
+    asr_model: str = _f("tiny.en", "speech recognition: tiny.en, base, a CTranslate2 folder or a hub name")
+    tts_voice: str = _f("", "a piper voice (.onnx); empty: the bundled one")
+    speech_rate: float = _f(1.0, "how fast Jarvis speaks (1.0: the voice's own pace)")
+    silence_s: float = _f(0.45, "the pause that ends what you say, in seconds")
+    talk_hotkey: str = _f("<ctrl>+<alt>+j", "global push-to-talk key (X11 desktops); empty: none")
 
     def __post_init__(self):
         if self.retrain_args is None:
@@ -50,6 +61,10 @@ class Settings:
                 raise ConfigError(f"{name} must be at least 64, not {getattr(self, name)}")
         if int(self.retrain_every_days) < 0:
             raise ConfigError("retrain_every_days cannot be negative")
+        if not 0.5 <= float(self.speech_rate) <= 2.0:
+            raise ConfigError(f"speech_rate must be between 0.5 and 2.0, not {self.speech_rate}")
+        if not 0.2 <= float(self.silence_s) <= 3.0:
+            raise ConfigError(f"silence_s must be between 0.2 and 3.0 seconds, not {self.silence_s}")
 
 
 def settings_path() -> Path:

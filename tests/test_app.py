@@ -95,11 +95,18 @@ def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
             app.window.send_button.click()  # the Stop button, mid-reply
 
     app.controller.reply_token.connect(on_token)
-    app.window.input.setText("Tell me everything")
-    with qtbot.waitSignal(app.controller.reply_finished, timeout=WAIT) as done:
-        app.window.input.returnPressed.emit()
+    for _ in range(3):
+        pieces.clear()
+        shown.clear()
+        app.window.input.setText("Tell me everything")
+        with qtbot.waitSignal(app.controller.reply_finished, timeout=WAIT) as done:
+            app.window.input.returnPressed.emit()
+        stats = done.args[2]
+        # The untrained model samples its end-of-turn token now and then: when
+        # that came before the click reached the engine, the reply ended by itself: ask again.
+        if not (stats.finish_reason == "stop" and stats.completion_tokens < 10):
+            break
     app.controller.reply_token.disconnect(on_token)
-    stats = done.args[2]
     assert stats.finish_reason == "cancelled" and 4 <= stats.completion_tokens < 200, (stats, pieces)
     # the reply streamed in token by token: the bubble grew while it was being written
     assert len(set(shown)) >= 3, shown

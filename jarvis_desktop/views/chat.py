@@ -17,8 +17,8 @@ def icon(name: str) -> QIcon:
 
 
 class MessageBubble(QFrame):
-    """One message.  Jarvis's carry thumbs up/down and, after a thumbs down, a box for what
-    Jarvis should have said."""
+    """One message (``who``: user, jarvis, or note for the app's own remarks).  Jarvis's carry
+    thumbs up/down and, after a thumbs down, a box for what Jarvis should have said."""
 
     rated = Signal(int, int, str)  # turn id, rating, correction
 
@@ -26,9 +26,9 @@ class MessageBubble(QFrame):
         super().__init__(parent)
         self.who, self.turn_id, self.rating = who, None, 0
         self.setObjectName("bubble_" + who)
-        mine = who == "user"
         self.setStyleSheet(
-            f"#bubble_{who} {{ background: {'#dbe9f6' if mine else '#f4f1ea'}; border-radius: 10px; }}")
+            f"#bubble_{who} {{ background: {dict(user='#dbe9f6', jarvis='#f4f1ea').get(who, '#eeeeee')}; "
+            "border-radius: 10px; }")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 8, 12, 8)
         self.label = QLabel(text)
@@ -38,7 +38,7 @@ class MessageBubble(QFrame):
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         outer.addWidget(self.label)
         self.up = self.down = self.correction = None
-        if not mine:
+        if who == "jarvis":
             row = QHBoxLayout()
             row.addStretch(1)
             self.up, self.down = self._thumb("thumb_up", "Good reply"), self._thumb("thumb_down", "Bad reply")
@@ -109,6 +109,8 @@ class ChatWindow(QMainWindow):
     retrain_requested = Signal()
     settings_requested = Signal()
     history_requested = Signal()
+    talk_requested = Signal()
+    mute_toggled = Signal(bool)
     closing = Signal()
 
     def __init__(self, parent=None):
@@ -138,10 +140,22 @@ class ChatWindow(QMainWindow):
         self.send_button = QToolButton()
         self.send_button.setIconSize(QSize(22, 22))
         self.send_button.clicked.connect(self._send_or_stop)
+        self.talk_button = QToolButton()
+        self.talk_button.setIconSize(QSize(22, 22))
+        self.talk_button.setIcon(icon("mic"))
+        self.talk_button.setToolTip("Talk (Ctrl+Space)")
+        self.talk_button.clicked.connect(self.talk_requested.emit)
+        self.mute_button = QToolButton()
+        self.mute_button.setIconSize(QSize(22, 22))
+        self.mute_button.setCheckable(True)
+        self.mute_button.toggled.connect(self._mute_toggled)
+        self._mute_toggled(False, emit=False)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(12, 0, 12, 12)
         bottom.addWidget(self.input)
         bottom.addWidget(self.send_button)
+        bottom.addWidget(self.talk_button)
+        bottom.addWidget(self.mute_button)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -159,6 +173,7 @@ class ChatWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("&Jarvis")
         for text, signal, keys in (("New conversation", self.new_conversation_requested, QKeySequence.StandardKey.New),
+                                   ("Talk", self.talk_requested, QKeySequence("Ctrl+Space")),
                                    ("History…", self.history_requested, QKeySequence("Ctrl+H")),
                                    ("Retrain now", self.retrain_requested, None),
                                    ("Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)):
@@ -220,6 +235,31 @@ class ChatWindow(QMainWindow):
         eta = state.get("eta_s")
         self.job_bar.setFormat(f"{state.get('stage', '')} %p%" + (f" · {eta // 60} min left" if eta else ""))
         self.job_bar.setToolTip(state.get("message", ""))
+
+    def set_listening(self, on: bool) -> None:
+        self.talk_button.setIcon(icon("mic_on" if on else "mic"))
+        self.talk_button.setToolTip("Listening… (Ctrl+Space)" if on else "Talk (Ctrl+Space)")
+        if on:
+            self.statusBar().showMessage("Listening…", 3000)
+
+    def set_voice(self, available: bool, reason: str = "") -> None:
+        """Voice ready, or why Jarvis is text-only (said once, in the conversation)."""
+        self.talk_button.setEnabled(available)
+        self.mute_button.setEnabled(available)
+        if not available:
+            self.talk_button.setToolTip(reason)
+            note = self._add(MessageBubble("note", f"Voice is off: {reason}." if reason else "Voice is off."))
+            note.label.setStyleSheet("color: #555;")
+
+    def set_muted(self, muted: bool) -> None:
+        if self.mute_button.isChecked() != muted:
+            self.mute_button.setChecked(muted)
+
+    def _mute_toggled(self, muted: bool, emit: bool = True) -> None:
+        self.mute_button.setIcon(icon("muted" if muted else "speaker"))
+        self.mute_button.setToolTip("Unmute: speak replies" if muted else "Mute: answer in the window only")
+        if emit:
+            self.mute_toggled.emit(muted)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

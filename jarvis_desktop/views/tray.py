@@ -14,7 +14,7 @@ __all__ = ["TrayMenu", "Tray"]
 
 class TrayMenu(QObject):
     """Builds the menu from ``state()``: {"job": {...}, "current": "v3", "versions": [(name, label)],
-    "can_rollback": bool}.  Its actions only emit."""
+    "can_rollback": bool, "voice": {"available": bool, "muted": bool}}.  Its actions only emit."""
 
     open_requested = Signal()
     retrain_requested = Signal()
@@ -23,6 +23,8 @@ class TrayMenu(QObject):
     rollback_requested = Signal()
     settings_requested = Signal()
     history_requested = Signal()
+    talk_requested = Signal()
+    mute_requested = Signal(bool)
     quit_requested = Signal()
 
     def __init__(self, state: Callable[[], dict], parent=None):
@@ -36,6 +38,11 @@ class TrayMenu(QObject):
         m, st = self.menu, self.state()
         m.clear()
         m.addAction("Open Jarvis", self.open_requested.emit)
+        voice = st.get("voice") or {}
+        if voice.get("available"):
+            m.addAction("Talk", self.talk_requested.emit)
+            muted = bool(voice.get("muted"))
+            m.addAction("Unmute voice" if muted else "Mute voice", lambda: self.mute_requested.emit(not muted))
         job = st.get("job") or {}
         if job.get("running"):
             step, total = job.get("step") or 0, job.get("total") or 0

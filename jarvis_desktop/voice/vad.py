@@ -1,0 +1,143 @@
+"""Voice-activity endpointing: Silero VAD (the ONNX model faster-whisper ships) run frame by
+frame, and a small state machine that cuts the frames into utterances.
+
+The endpointer says three things (``Speech`` events):
+  * "start": speech began (the listener uses it for barge-in);
+  * "pause": speech stopped ``speculate_s`` ago: the ASR may start on the audio so far, so its
+    ~0.3 s overlaps the rest of the silence timeout instead of following it;
+  * "resume": speech went on after a pause (that speculative transcript is void);
+  * "end": ``silence_s`` of silence: the utterance is complete (audio from ``preroll_s`` before
+    the first voiced frame, so the first syllable is not cut, to the last voiced frame).
+Too-short bursts (a click, a cough: under ``min_speech_s`` of voiced frames) end as nothing.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE
+
+__all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]
+
+CONTEXT = 64  # samples of the previous frame Silero v5/v6 expects in front of each frame
+
+
+def _f(default, help):
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class VadOptions:
+    threshold: float = _f(0.5, "speech probability above which a frame is speech")
+    neg_threshold: float = _f(0.35, "probability below which a frame is silence (between: no change)")
+    silence_s: float = _f(0.45, "silence that ends an utterance; shorter answers sooner but may cut a pause")
+    speculate_s: float = _f(0.12, "silence after which the ASR starts on the audio so far")
+    preroll_s: float = _f(0.3, "audio kept from before speech began, so the first syllable is not cut")
+    min_speech_s: float = _f(0.25, "shorter bursts of speech (clicks, coughs) are ignored")
+    max_utterance_s: float = _f(20.0, "an utterance is cut here even without a pause")
+
+    def frames(self, seconds: float) -> int:
+        return max(1, int(round(seconds * SAMPLE_RATE / FRAME)))
+
+
+class SileroVad:
+    """Speech probability of each 512-sample frame, keeping the LSTM state across frames."""
+
+    def __init__(self):
+        from faster_whisper.vad import get_vad_model  # lazy: onnxruntime loads in ~0.1 s
+
+        self.session = get_vad_model().session
+        self.reset()
+
+    def reset(self) -> None:
+        self._h = np.zeros((1, 1, 128), np.float32)
+        self._c = np.zeros((1, 1, 128), np.float32)
+        self._context = np.zeros(CONTEXT, np.float32)
+
+    def __call__(self, frame: np.ndarray) -> float:
+        x = np.concatenate([self._context, frame]).reshape(1, -1).astype(np.float32, copy=False)
+        out, self._h, self._c = self.session.run(None, {"input": x, "h": self._h, "c": self._c})
+        self._context = frame[-CONTEXT:]
+        return float(out[0])
+
+
+@dataclass
+class Speech:
+    kind: str  # "start" | "pause" | "resume" | "end"
+    utterance: int  # counts utterances; "pause"/"resume"/"end" of one share its number
+    audio: np.ndarray | None = None  # "pause" and "end": the utterance so far
+    pause: int = 0  # which pause of the utterance ("end" carries the last one's number)
+    end_sample: int = 0  # where the utterance's last voiced frame ended, in samples of the stream
+
+
+class Endpointer:
+    """Feed frames with their speech probability; get ``Speech`` events back."""
+
+    def __init__(self, options: VadOptions | None = None):
+        self.o = options or VadOptions()
+        self._pre = collections.deque(maxlen=self.o.frames(self.o.preroll_s))
+        self.utterance = 0
+        self.samples_seen = 0
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self.active = False
+        self._frames: list[np.ndarray] = []
+        self._voiced = 0
+        self._silent = 0
+        self._pause = 0
+        self._paused = False
+        self._last_voiced = 0  # frames in the utterance up to its last voiced frame
+
+    def reset(self) -> None:
+        """Forget a half-heard utterance (e.g. when listening is switched off)."""
+        self._pre.clear()
+        self._reset_state()
+
+    def push(self, frame: np.ndarray, prob: float) -> list[Speech]:
+        o, events = self.o, []
+        self.samples_seen += len(frame)
+        if not self.active:
+            if prob >= o.threshold:
+                self.active = True
+                self.utterance += 1
+                self._frames = [*self._pre, frame]
+                self._pre.clear()
+                self._voiced, self._last_voiced = 1, len(self._frames)
+                events.append(Speech("start", self.utterance))
+            else:
+                self._pre.append(frame)
+            return events
+        self._frames.append(frame)
+        if prob >= o.threshold:
+            self._voiced += 1
+            self._silent = 0
+            self._last_voiced = len(self._frames)
+            if self._paused:
+                self._paused = False
+                events.append(Speech("resume", self.utterance, pause=self._pause))
+        elif prob < o.neg_threshold:
+            self._silent += 1
+        else:
+            self._silent = 0 if self._silent == 0 else self._silent + 1  # hesitant: counts as silence once begun
+        long_enough = self._voiced >= o.frames(o.min_speech_s)
+        if self._silent == o.frames(o.speculate_s) and long_enough and not self._paused:
+            self._paused = True
+            self._pause += 1
+            events.append(Speech("pause", self.utterance, self._audio(), pause=self._pause))
+        if self._silent >= o.frames(o.silence_s) or len(self._frames) >= o.frames(o.max_utterance_s):
+            if long_enough:
+                same = self._pause if self._paused else 0
+                end = self.samples_seen - (len(self._frames) - self._last_voiced) * FRAME
+                events.append(Speech("end", self.utterance, self._audio(), pause=same, end_sample=end))
+            else:
+                events.append(Speech("end", self.utterance, None))  # a click: no turn
+            self._reset_state()
+        return events
+
+    def _audio(self) -> np.ndarray:
+        # up to the last voiced frame plus one: trailing silence only slows whisper down
+        return np.concatenate(self._frames[:self._last_voiced + 1])

@@ -1,0 +1,231 @@
+"""Voice for the app: joins the voice pipeline (plain threads) to the controller (Qt).
+
+Spoken text goes to ``Controller.send`` as if typed (so it shows as the user's turn and is
+logged alike); the reply's tokens go to the pipeline as they stream, so Jarvis speaks the
+first sentence while the model writes the rest.  Barge-in stops the generation, and what was
+actually heard is written to the turn's ``spoken`` (and stands for the reply in the
+conversation the model sees next).
+
+Loading whisper and piper takes about a second: it happens in a thread after the window is
+up.  No sound hardware, PortAudio missing, a model that does not load: ``unavailable`` says
+why, once, and Jarvis works text-only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.settings import Settings
+
+__all__ = ["VoiceService", "build_pipeline"]
+
+log = logging.getLogger(__name__)
+
+
+def voice_options(settings: Settings):
+    from jarvis_desktop.voice.pipeline import VoiceOptions
+    from jarvis_desktop.voice.vad import VadOptions
+
+    return VoiceOptions(hands_free=settings.hands_free, headset=settings.headset,
+                        vad=VadOptions(silence_s=settings.silence_s))
+
+
+def build_pipeline(settings: Settings, **callbacks):
+    """The real thing: microphone, whisper, piper, the default sound device.  Raises
+    AudioUnavailable / ConfigError (both JarvisError) with a sentence for the user."""
+    from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
+    from jarvis_desktop.voice.audio import AudioUnavailable, Microphone, SoundDeviceSink, probe_audio
+    from jarvis_desktop.voice.pipeline import VoicePipeline
+    from jarvis_desktop.voice.tts import PiperSynthesizer, TtsOptions
+
+    reason = probe_audio()
+    if reason:
+        raise AudioUnavailable(reason)
+    wake = None
+    if settings.hands_free and settings.wake_word:
+        from jarvis_desktop.voice.wake import WakeWord
+        wake = WakeWord()
+    pipeline = VoicePipeline(WhisperTranscriber(AsrOptions(model=settings.asr_model)),
+                             PiperSynthesizer(TtsOptions(voice=settings.tts_voice, speed=settings.speech_rate)),
+                             SoundDeviceSink(), voice_options(settings), wake=wake, **callbacks)
+    pipeline.microphone = Microphone(pipeline.frames)
+    pipeline.microphone.start()
+    return pipeline
+
+
+class VoiceService(QObject):
+    ready = Signal()
+    unavailable = Signal(str)  # why Jarvis is text-only (shown once)
+    listening_changed = Signal(bool)
+    muted_changed = Signal(bool)
+    heard = Signal(str)  # a transcript, before it is sent
+    _built = Signal(object, str)
+    _heard = Signal(object)
+    _spoken = Signal(int, str, bool)
+    _barge_in = Signal()
+    _listening = Signal(object)  # True/False from the listener; None: the global key was pressed
+
+    def __init__(self, settings: Settings, controller, build: Callable | None = None):
+        super().__init__()
+        self.settings, self.controller = settings, controller
+        self._build = build or build_pipeline
+        self.pipeline = None
+        self.reason = ""
+        self.listening = False
+        self.last_heard = None  # the last Heard, with its timings
+        self._voice_request = False  # the reply now starting answers something said aloud
+        self._reply = 0  # the pipeline's id of the reply being spoken (0: none)
+        self._turn_of: dict[int, int] = {}  # pipeline reply id -> logged turn id
+        self._spoken_of: dict[int, tuple[str, bool]] = {}
+        self._pending = ""  # heard while the last reply was still being written
+        self._hotkey = None
+        self._built.connect(self._on_built)
+        self._heard.connect(self._on_heard)
+        self._spoken.connect(self._on_spoken)
+        self._barge_in.connect(controller.stop)
+        self._listening.connect(self._on_listening)
+        c = controller
+        c.reply_started.connect(self._reply_started)
+        c.reply_token.connect(self._reply_token)
+        c.reply_finished.connect(self._reply_finished)
+        c.reply_failed.connect(self._reply_failed)
+        c.announcement.connect(self.speak)
+        c.conversation_reset.connect(self.interrupt)
+
+    # --- life cycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        if not self.settings.voice:
+            self._on_built(None, "voice is off in Settings; Jarvis works text-only")
+            return
+        callbacks = dict(on_heard=self._heard.emit, on_spoken=self._spoken.emit,
+                         on_barge_in=self._barge_in.emit, on_listening=self._listening.emit)
+
+        def build():
+            try:
+                self._built.emit(self._build(self.settings, **callbacks), "")
+            except JarvisError as exc:
+                self._built.emit(None, str(exc))
+            except Exception as exc:  # a broken engine install must not take the app down
+                log.exception("voice could not start")
+                self._built.emit(None, f"voice could not start ({type(exc).__name__}: {exc}); Jarvis works text-only")
+
+        threading.Thread(target=build, name="jarvis-voice-load", daemon=True).start()
+
+    def _on_built(self, pipeline, reason: str) -> None:
+        if pipeline is None:
+            self.reason = reason
+            log.warning("voice unavailable: %s", reason)
+            self.unavailable.emit(reason)
+            return
+        self.pipeline = pipeline.start()
+        from jarvis_desktop.voice.hotkey import GlobalHotkey
+
+        self._hotkey = GlobalHotkey(self.settings.talk_hotkey, lambda: self._listening.emit(None))
+        why = self._hotkey.start()
+        if why:
+            self.controller.notice.emit(why)
+        self.ready.emit()
+
+    def close(self) -> None:
+        if self._hotkey is not None:
+            self._hotkey.close()
+        if self.pipeline is not None:
+            self.pipeline.close()
+            self.pipeline = None
+
+    # --- what the user does ----------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        return self.pipeline is not None
+
+    def talk(self) -> None:
+        """Push-to-talk (the button, the tray entry, the global key): listen for one utterance;
+        while Jarvis speaks, it cuts him off first."""
+        if self.pipeline is None:
+            self.controller.notice.emit(self.reason or "voice is still starting")
+            return
+        self.pipeline.listen_once()
+
+    def interrupt(self) -> None:
+        if self.pipeline is not None:
+            self.pipeline.interrupt()
+
+    def set_muted(self, muted: bool) -> None:
+        self.settings.muted = bool(muted)
+        if muted:
+            self.interrupt()
+        self.muted_changed.emit(self.settings.muted)
+
+    def speak(self, text: str) -> None:
+        """Say something that is not a reply (a timer's announcement)."""
+        if self.pipeline is not None and not self.settings.muted:
+            reply = self.pipeline.begin_reply()
+            self.pipeline.say(reply, text)
+            self.pipeline.end_reply(reply)
+
+    # --- from the pipeline (queued onto the GUI thread) ----------------------------------------------
+    def _on_listening(self, on) -> None:
+        if on is None:  # the global key (pynput's thread) asks for push-to-talk
+            self.talk()
+            return
+        self.listening = on
+        self.listening_changed.emit(on)
+
+    def _on_heard(self, heard) -> None:
+        self.last_heard = heard
+        self.heard.emit(heard.text)
+        if self.controller.busy:  # barge-in has asked the model to stop; send when it has
+            self._pending = heard.text
+            self.controller.stop()
+            return
+        self._send(heard.text)
+
+    def _send(self, text: str) -> None:
+        self._voice_request = True
+        self.controller.send(text)
+        self._voice_request = False
+
+    def _on_spoken(self, reply: int, text: str, interrupted: bool) -> None:
+        self._spoken_of[reply] = (text, interrupted)
+        self._record(reply)
+
+    def _record(self, reply: int) -> None:
+        if reply in self._turn_of and reply in self._spoken_of:
+            text, interrupted = self._spoken_of.pop(reply)
+            self.controller.record_spoken(self._turn_of.pop(reply), text, interrupted)
+
+    # --- from the controller ---------------------------------------------------------------------------
+    def _reply_started(self) -> None:
+        self._reply = 0
+        if self.pipeline is None or self.settings.muted:
+            return
+        if self._voice_request or self.settings.speak_typed:
+            self._reply = self.pipeline.begin_reply()
+
+    def _reply_token(self, piece: str) -> None:
+        if self._reply:
+            self.pipeline.say(self._reply, piece)
+
+    def _reply_finished(self, turn: int, text: str, stats) -> None:
+        if self._reply:
+            self.pipeline.end_reply(self._reply)
+            self._turn_of[self._reply] = turn
+            self._record(self._reply)
+            self._reply = 0
+        self._send_pending()
+
+    def _reply_failed(self, reason: str) -> None:
+        if self._reply:
+            self.pipeline.end_reply(self._reply)
+            self._reply = 0
+        self._send_pending()
+
+    def _send_pending(self) -> None:
+        if self._pending:
+            text, self._pending = self._pending, ""
+            QTimer.singleShot(0, lambda: self._send(text))

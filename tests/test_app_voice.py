@@ -1,0 +1,139 @@
+"""Voice in the desktop app, offscreen, with the tiny model, whisper tiny.en and piper: spoken
+questions become logged turns answered aloud; barge-in logs what was heard; no sound, no crash."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+
+import pytest
+
+from convert.registry import Registry
+from jarvis_desktop.app import JarvisApp
+from jarvis_desktop.controller import Controller
+from jarvis_desktop.settings import Settings
+from jarvis_desktop.voice.asr import WhisperTranscriber
+from jarvis_desktop.voice.audio import ArraySink, frames_of, resample
+from jarvis_desktop.voice.pipeline import VoicePipeline
+from jarvis_desktop.voice_service import voice_options
+from tests.speech import piper_says, piper_voice, utterance
+from tests.test_app import rambling_gguf  # noqa: F401 - a fixture
+
+WAIT = 60_000
+
+
+@pytest.fixture(scope="module")
+def asr():
+    return WhisperTranscriber()
+
+
+@pytest.fixture
+def voiced(qtbot, registered, asr):
+    """The app with real engines and no devices: the test speaks into ``frames``, the sink records."""
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1)
+    sink = ArraySink(realtime=True)
+
+    def build(settings, **callbacks):
+        return VoicePipeline(asr, piper_voice(), sink, voice_options(settings), **callbacks)
+
+    jarvis = JarvisApp(settings, Controller(settings, save=False), save=False, build_voice=build)
+    jarvis.sink = sink
+    qtbot.addWidget(jarvis.window)
+    with qtbot.waitSignal(jarvis.controller.model_changed, timeout=WAIT):
+        jarvis.controller.start(first_run_training=False)
+    with qtbot.waitSignal(jarvis.voice.ready, timeout=WAIT):
+        jarvis.voice.start()
+    yield jarvis
+    jarvis.voice.close()
+    jarvis.controller.shutdown()
+
+
+def say(jarvis, text):
+    jarvis.voice.talk()  # push-to-talk, as the button or the hotkey does
+    for frame in frames_of(utterance(text)):
+        jarvis.voice.pipeline.frames.put(frame)
+
+
+def spoken_of(qtbot, jarvis, turn):
+    qtbot.waitUntil(lambda: jarvis.controller.log.turn(turn).spoken is not None, timeout=WAIT)
+    return jarvis.controller.log.turn(turn).spoken
+
+
+def words(text):
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def test_a_spoken_question_is_answered_aloud_and_logged(qtbot, voiced, asr):
+    voiced.tray_menu.rebuild()  # (as when the menu opens)
+    assert voiced.window.talk_button.isEnabled() and "Talk" in voiced.tray_menu.texts()
+    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+        say(voiced, "What is twelve times twelve?")
+    turn, reply, _ = done.args
+    prompt = voiced.controller.log.turn(turn).prompt
+    assert words(prompt) in (["what", "is", "twelve", "times", "twelve"], ["what", "is", "12", "times", "12"])
+    assert [b.who for b in voiced.window.bubbles] == ["user", "jarvis"]
+    assert voiced.window.bubbles[0].label.text() == prompt  # the transcript is the user's turn
+    assert "144" in reply
+    assert spoken_of(qtbot, voiced, turn) == reply
+    heard_back = asr.transcribe(resample(voiced.sink.audio(), piper_voice().sample_rate)).text
+    assert "144" in heard_back or "hundred and forty" in heard_back.lower()
+
+    # the model answers the next one; it is spoken as it streams, and logged as spoken
+    voiced.sink.played.clear()
+    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+        say(voiced, "Hello Jarvis.")
+    turn, reply, stats = done.args
+    assert stats is not None and reply  # the model, not a skill
+    spoken = spoken_of(qtbot, voiced, turn)
+    assert words(spoken) == words(reply) and len(voiced.sink.audio()) > 0
+
+
+def test_typed_messages_are_not_spoken_unless_asked(qtbot, voiced):
+    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+        voiced.controller.send("What is two plus two?")
+    qtbot.wait(500)
+    assert voiced.controller.log.turn(done.args[0]).spoken is None and not voiced.sink.played
+
+
+def test_barge_in_logs_only_what_was_heard(qtbot, voiced, rambling_gguf):  # noqa: F811
+    reg = Registry()
+    raw = reg.add(shutil.copy(rambling_gguf, reg.root / "incoming.gguf"), {"base": "tiny-untrained"})
+    with qtbot.waitSignal(voiced.controller.model_changed, timeout=WAIT):
+        voiced.controller.switch_model(raw.name)
+    voiced.settings.speak_typed = True
+    voiced.controller.worker.engine.config.max_tokens = 200  # a long reply to cut
+    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+        voiced.controller.send("Tell me everything")
+    turn, reply, _ = done.args
+    qtbot.waitUntil(lambda: len(voiced.sink.played) > 40, timeout=WAIT)  # two seconds of speech
+    voiced.window.talk_button.click()  # cut him off
+    spoken = spoken_of(qtbot, voiced, turn)
+    assert len(words(spoken)) < len(words(reply)) and words(reply)[:len(words(spoken))] == words(spoken)
+    history = voiced.controller.history
+    if spoken.strip():  # what the model sees next is what the user heard
+        assert history[-1] == {"role": "assistant", "content": spoken.strip()}
+    else:  # nothing heard: as if unanswered
+        assert history == []
+    assert voiced.voice.listening  # and he listens for what the user says instead
+
+
+def test_without_sound_jarvis_says_why_once_and_works_text_only(qtbot, registered, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sounddevice", None)  # as if the package could not be imported
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1)
+    jarvis = JarvisApp(settings, Controller(settings, save=False), save=False)
+    qtbot.addWidget(jarvis.window)
+    with qtbot.waitSignal(jarvis.voice.unavailable, timeout=WAIT) as why:
+        jarvis.voice.start()
+    assert "text-only" in why.args[0]
+    notes = [b for b in jarvis.window.bubbles if b.who == "note"]
+    assert len(notes) == 1 and "Voice is off" in notes[0].label.text()
+    jarvis.tray_menu.rebuild()
+    assert not jarvis.window.talk_button.isEnabled() and "Talk" not in jarvis.tray_menu.texts()
+    jarvis.voice.talk()  # the global key or a stale button: a notice, not a crash
+    with qtbot.waitSignal(jarvis.controller.model_changed, timeout=WAIT):
+        jarvis.controller.start(first_run_training=False)
+    with qtbot.waitSignal(jarvis.controller.reply_finished, timeout=WAIT) as done:
+        jarvis.controller.send("Hello Jarvis")
+    assert done.args[1]
+    jarvis.controller.shutdown()

@@ -1,0 +1,214 @@
+"""The voice pipeline with real engines (Silero VAD, whisper tiny.en, piper) and no sound
+hardware: generated speech goes in as arrays, what would be played is collected."""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import time
+
+import numpy as np
+import pytest
+
+from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.voice.asr import AsrOptions, BASE_SHA256, BASE_SIZE, WhisperTranscriber, join_whisper_base, resolve_whisper
+from jarvis_desktop.voice.audio import ArraySink, frames_of, resample
+from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
+from jarvis_desktop.voice.tts import resolve_voice
+from jarvis_desktop.voice.vad import Endpointer, SileroVad, VadOptions
+from tests.speech import espeak_says, piper_says, piper_voice, silence, utterance
+
+LONG_REPLY = ("Certainly, sir. The backup finished at ten past nine and took four minutes. "
+              "Your calendar is clear until the afternoon, when you have the budget review. "
+              "Shall I prepare the figures from last quarter in the meantime?")
+
+
+@pytest.fixture(scope="module")
+def asr():
+    return WhisperTranscriber()
+
+
+class Recorder:
+    """Callbacks into queues, so a test can wait for them."""
+
+    def __init__(self):
+        self.heard, self.spoken, self.barge, self.first = queue.Queue(), queue.Queue(), queue.Queue(), queue.Queue()
+
+    def callbacks(self):
+        return dict(on_heard=self.heard.put, on_spoken=lambda r, t, i: self.spoken.put((r, t, i)),
+                    on_barge_in=lambda: self.barge.put(True), on_first_audio=lambda r, t: self.first.put(r))
+
+
+def make_pipeline(asr, rec, sink=None, **options):
+    return VoicePipeline(asr, piper_voice(), sink or ArraySink(), VoiceOptions(**options), **rec.callbacks()).start()
+
+
+def feed(pipeline, audio, realtime=False):
+    for frame in frames_of(audio):
+        pipeline.frames.put(frame)
+        if realtime:
+            time.sleep(0.032 * 0.5)  # faster than real time, but interleaved with playback
+
+
+def settle(pipeline, seconds=1.0):
+    deadline = time.monotonic() + 30
+    while not pipeline.frames.empty() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(seconds)
+
+
+def test_endpointer_cuts_one_utterance_with_preroll_on_real_speech():
+    vad, ep = SileroVad(), Endpointer(VadOptions(silence_s=0.45, preroll_s=0.3))
+    speech = piper_says("Please open my calendar for tomorrow.")
+    audio = np.concatenate([silence(1.0), speech, silence(1.0)])
+    events = [e for f in frames_of(audio) for e in ep.push(f, vad(f))]
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end" and kinds.count("end") == 1
+    end = events[-1]
+    pauses = [e for e in events if e.kind == "pause"]
+    assert end.pause == pauses[-1].pause and np.array_equal(end.audio, pauses[-1].audio)  # speculation holds
+    # from at most the pre-roll before the speech to just after it: nothing cut, little extra
+    assert len(speech) <= len(end.audio) <= len(speech) + int(16000 * 0.9)
+
+
+def test_silence_noise_and_a_click_make_no_turn(asr):
+    rec = Recorder()
+    calls = []
+
+    class Counting:
+        def transcribe(self, audio):
+            calls.append(len(audio))
+            return asr.transcribe(audio)
+
+    p = VoicePipeline(Counting(), piper_voice(), ArraySink(), VoiceOptions(hands_free=True), **rec.callbacks()).start()
+    rng = np.random.default_rng(0)
+    click = np.zeros(16000, np.float32)
+    click[8000:8080] = 0.9
+    feed(p, np.concatenate([silence(2.0), rng.normal(0, 0.003, 32000).astype(np.float32), click, silence(1.0)]))
+    settle(p)
+    p.close()
+    assert rec.heard.empty() and calls == []
+
+
+def test_a_spoken_command_is_transcribed_once_speculatively(asr):
+    rec = Recorder()
+    p = make_pipeline(asr, rec, hands_free=True)
+    feed(p, utterance("Set a timer for five minutes.", speaker=espeak_says))
+    heard = rec.heard.get(timeout=30)
+    p.close()
+    assert heard.text.lower().strip(".") in ("set a timer for 5 minutes", "set a timer for five minutes")
+    assert heard.speculative  # transcribed during the trailing silence, not after it
+    assert heard.transcribed_at - heard.end_at < heard.asr_s
+
+
+def test_reply_is_spoken_sentence_by_sentence_and_reported(asr):
+    rec, sink = Recorder(), ArraySink()
+    p = make_pipeline(asr, rec, sink)
+    reply = p.begin_reply()
+    for word in LONG_REPLY.split(" "):
+        p.say(reply, word + " ")
+    p.end_reply(reply)
+    r, spoken, interrupted = rec.spoken.get(timeout=60)
+    p.close()
+    assert (r, spoken, interrupted) == (reply, LONG_REPLY, False)
+    assert len(sink.played) > 4  # played in short blocks, sentence after sentence
+    heard = asr.transcribe(resample(sink.audio(), 22050)).text.lower()
+    for word in ("backup", "calendar", "budget", "figures"):
+        assert word in heard
+
+
+@pytest.mark.parametrize("how", ["speech", "talk key"])
+def test_barge_in_stops_playback_at_once_and_reports_what_was_heard(asr, how):
+    rec, sink = Recorder(), ArraySink(realtime=True)
+    p = make_pipeline(asr, rec, sink, hands_free=True, headset=True)
+    reply = p.begin_reply()
+    p.say(reply, LONG_REPLY)
+    p.end_reply(reply)
+    assert rec.first.get(timeout=30) == reply
+    time.sleep(1.5)  # a sentence and a bit
+    cut_at = time.monotonic()
+    if how == "speech":
+        feed(p, utterance("Stop, that's enough.", before=0.0, after=1.0), realtime=True)
+    else:
+        p.listen_once()
+    r, spoken, interrupted = rec.spoken.get(timeout=30)
+    assert rec.barge.get(timeout=5)
+    assert r == reply and interrupted
+    assert spoken and LONG_REPLY.startswith(spoken) and len(spoken) < len(LONG_REPLY) / 2
+    played_s = sum(len(s) / rate for _, s, rate in sink.played)
+    total_s = piper_voice().synthesize(LONG_REPLY).seconds
+    assert played_s < total_s / 2
+    last_start = max(t for t, _, _ in sink.played)
+    assert last_start - cut_at < 2.0  # nothing queued was played long after the cut
+    if how == "speech":
+        assert "enough" in rec.heard.get(timeout=30).text.lower()  # and the new words are heard
+    p.close()
+
+
+def test_hands_free_without_headset_does_not_interrupt_itself(asr):
+    rec, sink = Recorder(), ArraySink(realtime=True)
+    p = make_pipeline(asr, rec, sink, hands_free=True, headset=False)
+    reply = p.begin_reply()
+    p.say(reply, LONG_REPLY[:120])
+    p.end_reply(reply)
+    assert rec.first.get(timeout=30) == reply
+    feed(p, piper_says("The backup finished at ten past nine."), realtime=True)  # its own voice, echoed
+    r, spoken, interrupted = rec.spoken.get(timeout=60)
+    p.close()
+    assert not interrupted and rec.barge.empty() and rec.heard.empty()
+
+
+def test_push_to_talk_hears_one_utterance_then_stops_listening(asr):
+    rec = Recorder()
+    p = make_pipeline(asr, rec)
+    feed(p, utterance("What time is it?"))
+    settle(p, 0.5)
+    assert rec.heard.empty()  # not listening until asked
+    p.listen_once()
+    feed(p, utterance("What time is it?"))
+    assert rec.heard.get(timeout=30).text.lower().startswith("what time is it")
+    assert not p.listening.is_set()
+    feed(p, utterance("And the date?"))
+    settle(p, 0.5)
+    p.close()
+    assert rec.heard.empty()
+
+
+def test_whisper_base_is_joined_once_and_checked(tmp_path):
+    folder = join_whisper_base(tmp_path / "base")
+    model = folder / "model.bin"
+    assert model.stat().st_size == BASE_SIZE
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
+    assert digest == BASE_SHA256
+    mtime = model.stat().st_mtime_ns
+    assert join_whisper_base(tmp_path / "base") == folder and model.stat().st_mtime_ns == mtime  # joined once
+    model.write_bytes(b"truncated")
+    join_whisper_base(tmp_path / "base")
+    assert model.stat().st_size == BASE_SIZE  # a damaged join is redone
+    base = WhisperTranscriber(AsrOptions(model=str(folder)))
+    assert base.multilingual
+    assert "weather" in base.transcribe(piper_says("What is the weather like today?")).text.lower()
+
+
+def test_model_and_voice_errors_say_what_to_do(tmp_path):
+    with pytest.raises(ConfigError, match="no model.bin"):
+        resolve_whisper(str(tmp_path))
+    onnx = tmp_path / "voice.onnx"
+    onnx.write_bytes(b"x")
+    with pytest.raises(ConfigError, match="voice.onnx.json"):
+        resolve_voice(str(onnx))
+    with pytest.raises(ConfigError, match="does not exist"):
+        resolve_voice(str(tmp_path / "missing.onnx"))
+
+
+def test_hey_jarvis_wake_word():
+    from jarvis_desktop.voice.wake import WakeWord
+
+    wake = WakeWord()
+
+    def detected(audio):
+        wake.reset()
+        return any(wake.process(f) for f in frames_of(audio))
+
+    assert detected(utterance("Hey Jarvis.", after=0.5))
+    assert not detected(utterance("Good morning, how are you today?", after=0.5))
