@@ -88,7 +88,7 @@ def round_trip(asr, llm, tts, text: str, voice) -> dict:
     from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 
     synth = TimedSynth(tts)
-    heard, first_audio, done = [], [], threading.Event()
+    heard, first_audio, done, answers = [], [], threading.Event(), []
 
     def on_heard(h):
         heard.append(h)
@@ -98,7 +98,8 @@ def round_trip(asr, llm, tts, text: str, voice) -> dict:
             for piece in llm.stream([{"role": "user", "content": h.text}]):
                 pipeline.say(reply, piece)
             pipeline.end_reply(reply)
-        threading.Thread(target=answer, daemon=True).start()
+        answers.append(threading.Thread(target=answer, daemon=True))
+        answers[-1].start()
 
     pipeline = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(hands_free=True, headset=True),
                              on_heard=on_heard, on_first_audio=lambda r, t: (first_audio.append(t), done.set()))
@@ -114,7 +115,8 @@ def round_trip(asr, llm, tts, text: str, voice) -> dict:
         if t_end is None and (i + 1) * 512 >= end_sample:
             t_end = time.monotonic() - ((i + 1) * 512 - end_sample) / SAMPLE_RATE
     done.wait(30)
-    time.sleep(0.2)
+    for t in answers:
+        t.join(60)  # the model finishes its reply before the next measurement
     pipeline.close()
     if not heard or not first_audio:
         return {}

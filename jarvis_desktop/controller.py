@@ -41,6 +41,8 @@ class Controller(QObject):
     user_message = Signal(str)
     reply_started = Signal()
     reply_token = Signal(str)
+    draft_token = Signal(str)  # every piece of the reply being written, confirmed or not (the voice's feed)
+    engine_free = Signal()  # a discarded guess has wound down (replies finish with reply_finished)
     reply_finished = Signal(int, str, object)  # turn id, text, StreamStats (None for a skill)
     reply_failed = Signal(str)
     model_changed = Signal(str)  # version now answering ("" when none)
@@ -69,6 +71,10 @@ class Controller(QObject):
         self._request = 0
         self._pending_prompt = ""
         self._pending_version = ""
+        self._tentative = False  # the reply is to a guess at what was said: not shown or logged yet
+        self._draft: list[str] = []  # its pieces so far
+        self._draft_done = None  # its StreamStats, when it ended before the guess was confirmed
+        self._dropped = 0  # request of a discarded guess still winding down
         self.job = RetrainJob(self)
         self.job.progress.connect(self._job_progress)
         self.job.finished.connect(self._job_done)
@@ -158,33 +164,68 @@ class Controller(QObject):
         self.conversation = self.log.new_conversation()
         self.conversation_reset.emit()
 
-    def send(self, text: str) -> None:
+    def send(self, text: str, tentative: bool = False) -> bool:
+        """Answer ``text``; True when the model was asked.  ``tentative``: ``text`` is a guess at
+        what the user is saying (transcribed while the voice waits for the end of speech): the
+        model starts writing, but nothing is shown or logged until ``confirm``; ``discard``
+        drops it.  Skills answer at once anyway, so a guess never goes to them."""
         text = text.strip()
         if not text:
-            return
+            return False
         if self.busy:
             self.notice.emit("Jarvis is still answering: stop him first.")
-            return
-        self.user_message.emit(text)
+            return False
         skill = self.skills.handle(text, self.settings.honorific)
+        if tentative and (skill is not None or not self.version):
+            return False
+        if not tentative:
+            self.user_message.emit(text)
         if skill is not None:
             turn = self.log.add_turn(self.conversation, text, skill.reply, f"skill:{skill.skill}")
             self.history += [{"role": "user", "content": text}, {"role": "assistant", "content": skill.reply}]
             self.reply_started.emit()
             self.reply_token.emit(skill.reply)
+            self.draft_token.emit(skill.reply)
             self.reply_finished.emit(turn, skill.reply, None)
-            return
+            return False
         if not self.version:
             self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
-            return
+            return False
         system = persona.system_prompt(self.settings.honorific, self.clock(), self.settings.user_name,
                                        self.settings.persona or None)
         messages = [{"role": "system", "content": system}, *self.history, {"role": "user", "content": text}]
         self._request += 1
         self._pending_prompt = text
         self.busy = True
-        self.reply_started.emit()
+        self._tentative, self._draft, self._draft_done = tentative, [], None
+        if not tentative:
+            self.reply_started.emit()
         self._generate.emit(self._request, messages)
+        return True
+
+    def confirm(self) -> None:
+        """The guess was what the user said: show it, and the reply so far, and go on."""
+        if not self._tentative:
+            return
+        self._tentative = False
+        self.user_message.emit(self._pending_prompt)
+        self.reply_started.emit()
+        for piece in self._draft:
+            self.reply_token.emit(piece)
+        if self._draft_done is not None:
+            self._finished(self._request, self._draft_done)
+
+    def discard(self) -> None:
+        """The guess was wrong (the user went on speaking): stop it; nothing was shown or logged."""
+        if not self._tentative:
+            return
+        self._tentative = False
+        if self._draft_done is not None:
+            self.busy = False
+            return
+        self._dropped = self._request
+        self._request += 1  # its remaining pieces and its end are ignored
+        self.worker.stop_event.set()
 
     def stop(self) -> None:
         if self.busy:
@@ -192,10 +233,26 @@ class Controller(QObject):
 
     def _token(self, request: int, piece: str) -> None:
         if request == self._request:
-            self.reply_token.emit(piece)
+            self.draft_token.emit(piece)
+            if self._tentative:
+                self._draft.append(piece)
+            else:
+                self.reply_token.emit(piece)
+
+    def _wound_down(self, request: int) -> bool:
+        """A discarded guess's generation has ended: free the engine for what came next."""
+        if request != self._dropped:
+            return False
+        self._dropped, self.busy = 0, False
+        self.engine_free.emit()
+        return True
 
     def _finished(self, request: int, stats) -> None:
         if request != self._request:
+            self._wound_down(request)
+            return
+        if self._tentative:
+            self._draft_done = stats
             return
         self.busy = False
         text = stats.text.strip()
@@ -206,8 +263,13 @@ class Controller(QObject):
         self.reply_finished.emit(turn, text, stats)
 
     def _failed(self, request: int, reason: str) -> None:
+        if self._wound_down(request):
+            return
         if request == self._request:
             self.busy = False
+            if self._tentative:
+                self._tentative = False
+                self.user_message.emit(self._pending_prompt)
             self.reply_failed.emit(reason)
 
     def record_spoken(self, turn_id: int, text: str, interrupted: bool) -> None:

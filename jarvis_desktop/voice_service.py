@@ -66,6 +66,8 @@ class VoiceService(QObject):
     heard = Signal(str)  # a transcript, before it is sent
     _built = Signal(object, str)
     _heard = Signal(object)
+    _guess = Signal(object)
+    _guess_void = Signal()
     _spoken = Signal(int, str, bool)
     _barge_in = Signal()
     _listening = Signal(object)  # True/False from the listener; None: the global key was pressed
@@ -83,17 +85,21 @@ class VoiceService(QObject):
         self._turn_of: dict[int, int] = {}  # pipeline reply id -> logged turn id
         self._spoken_of: dict[int, tuple[str, bool]] = {}
         self._pending = ""  # heard while the last reply was still being written
+        self._guessed = ""  # the guess the model is answering now, unconfirmed
         self._hotkey = None
         self._built.connect(self._on_built)
         self._heard.connect(self._on_heard)
+        self._guess.connect(self._on_guess)
+        self._guess_void.connect(self._drop_guess)
         self._spoken.connect(self._on_spoken)
         self._barge_in.connect(controller.stop)
         self._listening.connect(self._on_listening)
         c = controller
         c.reply_started.connect(self._reply_started)
-        c.reply_token.connect(self._reply_token)
+        c.draft_token.connect(self._reply_token)
         c.reply_finished.connect(self._reply_finished)
         c.reply_failed.connect(self._reply_failed)
+        c.engine_free.connect(self._send_pending)
         c.announcement.connect(self.speak)
         c.conversation_reset.connect(self.interrupt)
 
@@ -102,7 +108,8 @@ class VoiceService(QObject):
         if not self.settings.voice:
             self._on_built(None, "voice is off in Settings; Jarvis works text-only")
             return
-        callbacks = dict(on_heard=self._heard.emit, on_spoken=self._spoken.emit,
+        callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess.emit, on_guess_void=self._guess_void.emit,
+                         on_spoken=self._spoken.emit,
                          on_barge_in=self._barge_in.emit, on_listening=self._listening.emit)
 
         def build():
@@ -176,9 +183,41 @@ class VoiceService(QObject):
         self.listening = on
         self.listening_changed.emit(on)
 
+    def _on_guess(self, heard) -> None:
+        """Speculation: answer the words transcribed during the trailing silence right away; the
+        audio is made but held until the endpoint confirms them (``_on_heard``)."""
+        if self._guessed or self.controller.busy or self.pipeline is None:
+            return
+        reply = 0 if self.settings.muted else self.pipeline.begin_reply(held=True)
+        self._reply = reply
+        if self.controller.send(heard.text, tentative=True):
+            self._guessed = heard.text
+        else:
+            self._reply = 0
+            if reply:
+                self.pipeline.cancel(reply)
+
+    def _drop_guess(self) -> None:
+        if self._guessed:
+            self._guessed = ""
+            self.controller.discard()
+            if self._reply:
+                self.pipeline.cancel(self._reply)
+                self._reply = 0
+
     def _on_heard(self, heard) -> None:
         self.last_heard = heard
         self.heard.emit(heard.text)
+        if self._guessed:
+            if heard.text == self._guessed:  # the guess was right: show it, speak it
+                self._guessed = ""
+                if self._reply:
+                    self.pipeline.release(self._reply)
+                self._voice_request = True
+                self.controller.confirm()
+                self._voice_request = False
+                return
+            self._drop_guess()  # the user said more: answer all of it once the guess has stopped
         if self.controller.busy:  # barge-in has asked the model to stop; send when it has
             self._pending = heard.text
             self.controller.stop()
@@ -201,6 +240,8 @@ class VoiceService(QObject):
 
     # --- from the controller ---------------------------------------------------------------------------
     def _reply_started(self) -> None:
+        if self._reply and self._voice_request:
+            return  # a confirmed guess: its reply is already being spoken
         self._reply = 0
         if self.pipeline is None or self.settings.muted:
             return

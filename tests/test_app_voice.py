@@ -7,7 +7,9 @@ import re
 import shutil
 import sys
 
+import numpy as np
 import pytest
+from PySide6.QtCore import QTimer
 
 from convert.registry import Registry
 from jarvis_desktop.app import JarvisApp
@@ -137,3 +139,25 @@ def test_without_sound_jarvis_says_why_once_and_works_text_only(qtbot, registere
         jarvis.controller.send("Hello Jarvis")
     assert done.args[1]
     jarvis.controller.shutdown()
+
+
+def test_a_guess_overtaken_by_more_speech_leaves_one_whole_turn(qtbot, voiced):
+    from tests.speech import silence
+
+    audio = np.concatenate([silence(0.5), piper_says("Hello Jarvis."),  # a 0.33 s pause: piper's own
+                            piper_says("Tell me about yourself."), silence(1.2)])
+    voiced.voice.talk()
+    frames = list(frames_of(audio))
+
+    def speak_in_real_time():  # the guess is made during the pause only at a microphone's pace
+        if frames and voiced.voice.pipeline is not None:
+            voiced.voice.pipeline.frames.put(frames.pop(0))
+            QTimer.singleShot(32, speak_in_real_time)
+
+    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+        speak_in_real_time()
+    turn = voiced.controller.log.turn(done.args[0])
+    assert "hello" in words(turn.prompt) and "yourself" in words(turn.prompt)
+    assert len(voiced.controller.log.turns(voiced.controller.conversation)) == 1
+    assert [b.who for b in voiced.window.bubbles] == ["user", "jarvis"]
+    assert spoken_of(qtbot, voiced, turn.id) is not None

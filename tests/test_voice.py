@@ -43,11 +43,13 @@ def make_pipeline(asr, rec, sink=None, **options):
     return VoicePipeline(asr, piper_voice(), sink or ArraySink(), VoiceOptions(**options), **rec.callbacks()).start()
 
 
-def feed(pipeline, audio, realtime=False):
-    for frame in frames_of(audio):
+def feed(pipeline, audio, realtime=False, pace=0.5):
+    """Frames into the listener: at once, or paced (``pace`` 1.0: as fast as a microphone)."""
+    start = time.monotonic()
+    for i, frame in enumerate(frames_of(audio)):
         pipeline.frames.put(frame)
         if realtime:
-            time.sleep(0.032 * 0.5)  # faster than real time, but interleaved with playback
+            time.sleep(max(0.0, start + (i + 1) * 0.032 * pace - time.monotonic()))
 
 
 def settle(pipeline, seconds=1.0):
@@ -212,3 +214,41 @@ def test_hey_jarvis_wake_word():
 
     assert detected(utterance("Hey Jarvis.", after=0.5))
     assert not detected(utterance("Good morning, how are you today?", after=0.5))
+
+
+def test_a_guess_is_answered_during_the_silence_and_its_audio_held_until_confirmed(asr):
+    rec, sink, guesses, voids = Recorder(), ArraySink(), queue.Queue(), queue.Queue()
+    p = VoicePipeline(asr, piper_voice(), sink, VoiceOptions(hands_free=True), on_guess=guesses.put,
+                      on_guess_void=lambda: voids.put(True), **rec.callbacks()).start()
+    feed(p, utterance("Open the project folder."), realtime=True, pace=1.0)  # speculation needs real time
+    guess = guesses.get(timeout=30)
+    heard = rec.heard.get(timeout=30)
+    assert guess.text == heard.text and guess.transcribed_at <= heard.end_at  # before the endpoint
+    held = p.begin_reply(held=True)
+    p.say(held, "Certainly, sir.")
+    p.end_reply(held)
+    time.sleep(1.0)
+    assert not sink.played  # made, not played
+    p.release(held)
+    assert rec.spoken.get(timeout=30) == (held, "Certainly, sir.", False) and sink.played
+    wrong = p.begin_reply(held=True)
+    p.say(wrong, "This is not what you asked for.")
+    p.end_reply(wrong)
+    time.sleep(0.5)
+    p.cancel(wrong)
+    time.sleep(0.5)
+    p.close()
+    assert rec.spoken.empty() and voids.empty()
+
+
+def test_speech_that_goes_on_after_a_pause_voids_the_guess(asr):
+    rec, guesses, voids = Recorder(), queue.Queue(), queue.Queue()
+    p = VoicePipeline(asr, piper_voice(), ArraySink(), VoiceOptions(hands_free=True), on_guess=guesses.put,
+                      on_guess_void=lambda: voids.put(True), **rec.callbacks()).start()
+    audio = np.concatenate([silence(0.5), piper_says("Remind me to call my mother."),  # + piper's own 0.33 s of silence
+                            piper_says("At six tonight."), silence(1.2)])
+    feed(p, audio, realtime=True, pace=1.0)
+    heard = rec.heard.get(timeout=30)
+    p.close()
+    assert "mother" in guesses.get(timeout=5).text.lower() and voids.get(timeout=5)
+    assert "mother" in heard.text.lower() and "six" in heard.text.lower().replace("6", "six")

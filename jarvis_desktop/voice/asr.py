@@ -30,6 +30,13 @@ __all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "res
 
 log = logging.getLogger(__name__)
 
+WINDOW_S = 30  # whisper's own window
+# Silence after the utterance in the short window.  Whisper was trained on 30-s windows with
+# speech then padding; with little padding it sometimes stops early or runs away (then the
+# full window is used).  On 32 spoken commands, tiny.en, 2 cores: 1 s of padding gave WER
+# 0.083 and a worst case of 0.50 s (runaways redone); 8 s gave WER 0.071, worst 0.09 s, median
+# 0.07 s, against the full window's 0.31 s.
+MARGIN_FRAMES = 800
 BASE_SIZE = 145_217_532
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 
@@ -47,6 +54,8 @@ class AsrOptions:
     beam_size: int = _f(1, "1 = greedy: the fastest, and as good as beam search on short commands")
     max_new_tokens: int = _f(96, "bounds the time a transcript can take (a command is well under this)")
     no_speech_threshold: float = _f(0.6, "segments whisper thinks hold no speech are dropped above this")
+    short_window: bool = _f(True, "encode the utterance plus 8 s rather than whisper's 30-s window: "
+                                  "about 4x faster on a short command")
 
 
 @dataclass
@@ -138,10 +147,18 @@ class WhisperTranscriber:
         self.language = self.o.language or None
         if not self.multilingual and self.language not in (None, "en"):
             raise ConfigError(f"{self.o.model} understands English only; set the language to en or use base")
+        from faster_whisper.tokenizer import Tokenizer
+
+        self._tokenizer = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
+                                    language=self.language or "en")
         log.info("whisper %s loaded from %s on %s (%s)", self.o.model, where, device, compute)
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
         t0 = time.perf_counter()
+        if self.o.short_window and len(audio) < (WINDOW_S - 1) * 16000:
+            text = self._short(audio)
+            if text is not None:
+                return Transcript(text, time.perf_counter() - t0, len(audio) / 16000)
         segments, _ = self.model.transcribe(
             audio, language=self.language or (None if self.multilingual else "en"),
             beam_size=self.o.beam_size, temperature=0.0, condition_on_previous_text=False,
@@ -150,6 +167,35 @@ class WhisperTranscriber:
         text = " ".join(s.text.strip() for s in segments
                         if not (s.no_speech_prob > self.o.no_speech_threshold and s.avg_logprob < -1.0))
         return Transcript(text.strip(), time.perf_counter() - t0, len(audio) / 16000)
+
+    def _short(self, audio: np.ndarray) -> str | None:
+        """Whisper on a window shorter than its 30 s.  Whisper pads every input to 30 s, and the
+        encoder's cost is that of the window: for a 2-s command, 0.26 s of 0.34 s with tiny.en on
+        2 cores.  CTranslate2 encodes any window up to 30 s.  None (use the full window) when the text looks
+        like a runaway decode: too repetitive (the gzip test whisper itself uses)."""
+        import ctranslate2
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        fx = self.model.feature_extractor
+        features = fx(audio)
+        frames = min(fx.nb_max_frames, int(np.ceil((features.shape[-1] + MARGIN_FRAMES) / 100.0)) * 100)
+        window = np.zeros((features.shape[0], frames), np.float32)
+        window[:, :min(frames, features.shape[-1])] = features[:, :frames]
+        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=False)
+        prompt = [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        result = self.model.model.generate(
+            encoded, [prompt], beam_size=self.o.beam_size, max_length=len(prompt) + self.o.max_new_tokens,
+            return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]))[0]
+        tokens = result.sequences_ids[0]
+        text = self._tokenizer.decode(tokens).strip()
+        if text and get_compression_ratio(text) > 2.4:
+            log.info("short-window transcript looks like a runaway (%r): using the full window", text[:80])
+            return None
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if result.no_speech_prob > self.o.no_speech_threshold and avg_logprob < -1.0:
+            return ""
+        return text
 
     def close(self) -> None:
         self.model = None

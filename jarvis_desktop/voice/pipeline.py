@@ -75,11 +75,16 @@ class VoicePipeline:
                  on_barge_in: Callable[[], None] = lambda: None,
                  on_listening: Callable[[bool], None] = lambda on: None,
                  on_first_audio: Callable[[int, float], None] = lambda r, t: None,
+                 on_guess: Callable[[Heard], None] | None = None,
+                 on_guess_void: Callable[[], None] = lambda: None,
                  vad=None, wake=None):
         self.o = options or VoiceOptions()
         self.transcriber, self.synthesizer, self.sink = transcriber, synthesizer, sink
         self.on_heard, self.on_spoken, self.on_barge_in = on_heard, on_spoken, on_barge_in
         self.on_listening, self.on_first_audio = on_listening, on_first_audio
+        # Speculation: the transcript made during the trailing silence is offered at once, so
+        # the reply can be written (and its audio made, held back) while the silence timeout runs
+        self.on_guess, self.on_guess_void = on_guess, on_guess_void
         self.vad = vad or SileroVad()
         self.wake = wake  # optional: a WakeWord; hands-free then waits for it
         self.microphone = None  # set by whoever feeds ``frames`` from a device; closed with us
@@ -94,6 +99,8 @@ class VoicePipeline:
         self._lock = threading.Lock()
         self._reply = 0  # the newest reply
         self._cancelled = 0  # replies up to this one are void
+        self._voided: set[int] = set()  # and these (a guess that was wrong)
+        self._held: set[int] = set()  # replies whose audio waits for the endpoint
         self._quiet_until = 0.0
         self._listen_deadline = 0.0
         self._armed_until = 0.0
@@ -137,10 +144,21 @@ class VoicePipeline:
             self.endpointer.reset()
             self.on_listening(False)
 
-    def begin_reply(self) -> int:
+    def begin_reply(self, held: bool = False) -> int:
+        """A new reply; ``held``: its audio is made but not played until ``release``."""
         with self._lock:
             self._reply += 1
+            if held:
+                self._held.add(self._reply)
             return self._reply
+
+    def release(self, reply: int) -> None:
+        self._held.discard(reply)
+
+    def cancel(self, reply: int) -> None:
+        """Drop one reply (a guess that turned out wrong), quietly."""
+        self._voided.add(reply)
+        self._held.discard(reply)
 
     def say(self, reply: int, piece: str) -> None:
         self.texts.put((reply, piece))
@@ -159,7 +177,7 @@ class VoicePipeline:
             self._put_audio(("cut", self._cancelled))
 
     def _void(self, reply: int) -> bool:
-        return reply <= self._cancelled
+        return reply <= self._cancelled or reply in self._voided
 
     # --- listener: frames -> VAD -> endpointer -> speech events ------------------------------------
     def _listen_loop(self) -> None:
@@ -210,6 +228,7 @@ class VoicePipeline:
     # --- recognizer: speech events -> text ------------------------------------------------------------
     def _recognize_loop(self) -> None:
         early: dict[tuple[int, int], tuple] = {}
+        guessed = False
         while True:
             event = self.speech.get()
             if event is _STOP:
@@ -217,9 +236,17 @@ class VoicePipeline:
             try:
                 if isinstance(event, Speech) and event.kind == "pause":
                     early = {(event.utterance, event.pause): self._transcribe(event.audio)}
+                    result, done_at = early[(event.utterance, event.pause)]
+                    if self.on_guess is not None and _has_words(result.text) and self.speech.empty():
+                        guessed = True
+                        self.on_guess(Heard(result.text.strip(), result.audio_s, result.seconds, True, done_at, done_at))
                 elif isinstance(event, Speech) and event.kind == "resume":
                     early.clear()
+                    if guessed:
+                        guessed = False
+                        self.on_guess_void()
                 elif isinstance(event, _Ended):
+                    guessed = False
                     self._finish(event, early.pop((event.speech.utterance, event.speech.pause), None))
                     early.clear()
             except Exception:
@@ -289,6 +316,8 @@ class VoicePipeline:
                 return
             try:
                 if isinstance(item, AudioChunk):
+                    while item.reply in self._held and not self._void(item.reply) and not self.closed.is_set():
+                        time.sleep(0.005)  # made ahead; waits for the endpoint to confirm the guess
                     if self._void(item.reply):
                         continue
                     self.speaking.set()
