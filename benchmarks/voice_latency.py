@@ -7,9 +7,11 @@
    the clock runs from the end of the user's speech to the first audio handed to the speaker.
    It is broken into endpointing (end of speech -> endpoint), ASR left after the endpoint
    (the transcription starts speculatively during the trailing silence), LLM first sentence
-   and TTS first chunk.  Then each stage is timed alone on the same input and the ratio
-   whole / sum of the stages alone is printed (the pipeline's own cost; below 1.0 where the
-   speculative transcription overlaps the silence timeout).
+   and TTS first chunk.  Each command runs twice: as the app does it (the reply is begun on
+   the transcript made during the silence, its audio held until the endpoint) and with the
+   reply begun only after the endpoint.  Then each stage is timed alone on the same input and
+   the ratio whole / sum of the stages alone is printed: the pipeline's own cost where no
+   stage overlaps (without speculation), below 1.0 where speculation overlaps them.
 2. Word error rate of each whisper model on 32 spoken commands, in the bundled piper voice
    and in espeak-ng's British voice, numbers normalised (whisper writes "5", we said "five").
 3. Real-time factors: ASR seconds per second of speech, TTS seconds per second of speech.
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from jarvis_desktop.voice.audio import SAMPLE_RATE, ArraySink, frames_of  # noqa: E402
+from jarvis_desktop.voice.pipeline import FIRST_CLAUSE_CHARS  # noqa: E402
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable  # noqa: E402
 from tests.speech import espeak_says, piper_says, piper_voice, silence, speech_end  # noqa: E402
 
@@ -84,25 +87,50 @@ class TimedSynth:
         return chunk
 
 
-def round_trip(asr, llm, tts, text: str, voice) -> dict:
+def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True) -> dict:
+    """One spoken command through the pipeline, answered the way the app answers it: with
+    ``speculate``, the reply to the transcript made during the trailing silence is written and
+    synthesized at once and its audio held until the endpoint confirms the words."""
     from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 
     synth = TimedSynth(tts)
     heard, first_audio, done, answers = [], [], threading.Event(), []
+    state = {"guess": None, "reply": 0, "stop": None, "asked_at": 0.0}
+
+    def answer(words, held):
+        reply, stop = pipeline.begin_reply(held=held), threading.Event()
+        state.update(reply=reply, stop=stop, asked_at=time.monotonic())
+
+        def run():
+            for piece in llm.stream([{"role": "user", "content": words}], stop):
+                pipeline.say(reply, piece)
+            pipeline.end_reply(reply)
+        answers.append(threading.Thread(target=run, daemon=True))
+        answers[-1].start()
+
+    def drop():
+        if state["guess"] is not None:
+            state["guess"] = None
+            state["stop"].set()
+            pipeline.cancel(state["reply"])
+            answers[-1].join()
+
+    def on_guess(h):
+        if speculate and state["guess"] is None:
+            state["guess"] = h.text
+            answer(h.text, held=True)
 
     def on_heard(h):
         heard.append(h)
-        reply = pipeline.begin_reply()
-
-        def answer():
-            for piece in llm.stream([{"role": "user", "content": h.text}]):
-                pipeline.say(reply, piece)
-            pipeline.end_reply(reply)
-        answers.append(threading.Thread(target=answer, daemon=True))
-        answers[-1].start()
+        if state["guess"] == h.text:
+            pipeline.release(state["reply"])
+            return
+        drop()
+        answer(h.text, held=False)
 
     pipeline = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(hands_free=True, headset=True),
-                             on_heard=on_heard, on_first_audio=lambda r, t: (first_audio.append(t), done.set()))
+                             on_heard=on_heard, on_guess=on_guess, on_guess_void=drop,
+                             on_first_audio=lambda r, t: (first_audio.append(t), done.set()))
     pipeline.start()
     audio = np.concatenate([silence(0.4), voice(text), silence(1.5)])
     end_sample = speech_end(audio)
@@ -124,8 +152,10 @@ def round_trip(asr, llm, tts, text: str, voice) -> dict:
     synth_start, synth_end = synth.calls[0]
     return {"text": h.text, "total": first_audio[0] - t_end, "endpoint": h.end_at - t_end,
             "asr_after_endpoint": h.transcribed_at - h.end_at, "asr_compute": h.asr_s,
-            "llm_first_sentence": synth_start - h.transcribed_at, "tts_first_chunk": synth_end - synth_start,
-            "speculative": h.speculative, "audio": audio[:end_sample + 1600]}
+            "llm_first_sentence": synth_start - state["asked_at"], "tts_first_chunk": synth_end - synth_start,
+            "asked_before_endpoint": max(0.0, h.end_at - state["asked_at"]),
+            "speculative": h.speculative, "guessed": state["guess"] is not None,
+            "audio": audio[:end_sample + 1600]}
 
 
 def stages_alone(asr, llm, tts, text: str, audio: np.ndarray, silence_s: float) -> dict:
@@ -134,7 +164,7 @@ def stages_alone(asr, llm, tts, text: str, audio: np.ndarray, silence_s: float) 
     t0 = time.monotonic()
     asr.transcribe(audio)
     asr_s = time.monotonic() - t0
-    splitter, first, t0 = SentenceSplitter(), None, time.monotonic()
+    splitter, first, t0 = SentenceSplitter(FIRST_CLAUSE_CHARS), None, time.monotonic()
     for piece in llm.stream([{"role": "user", "content": text}]):
         chunks = splitter.feed(piece)
         if chunks:
@@ -169,9 +199,10 @@ def main() -> int:
     engine.load(gguf)
 
     class Llm:  # the app's prompt: the persona system prompt, then the user's words
-        def stream(self, messages):
+        def stream(self, messages, stop=None):
             from datetime import datetime
-            return engine.stream([{"role": "system", "content": system_prompt("sir", datetime.now())}, *messages])
+            return engine.stream([{"role": "system", "content": system_prompt("sir", datetime.now())}, *messages],
+                                 stop=stop)
 
     llm = Llm()
     list(llm.stream([{"role": "user", "content": "Hello."}]))  # warm: load pages, fill the KV cache
@@ -182,7 +213,7 @@ def main() -> int:
     for name in args.asr.split(","):
         asr = WhisperTranscriber(AsrOptions(model=name))
         asr.transcribe(piper_says("Warm up."))
-        rows, alone = [], []
+        rows, alone, plain = [], [], []
         for text in COMMANDS[:args.runs]:
             r = round_trip(asr, llm, tts, text, piper_says)
             if not r:
@@ -190,23 +221,33 @@ def main() -> int:
                 continue
             rows.append(r)
             alone.append(stages_alone(asr, llm, tts, r["text"], r["audio"], silence_s))
+            p = round_trip(asr, llm, tts, text, piper_says, speculate=False)
+            if p:
+                plain.append(p)
         if not rows:
             continue
         med = {k: statistics.median(r[k] for r in rows) for k in
                ("total", "endpoint", "asr_after_endpoint", "asr_compute", "llm_first_sentence", "tts_first_chunk")}
         sums = [sum(a.values()) for a in alone]
         print(f"\n== {name}: end of speech -> first audio, median of {len(rows)} "
-              f"(speculative ASR used in {sum(r['speculative'] for r in rows)})")
+              f"(transcribed during the silence in {sum(r['speculative'] for r in rows)}, "
+              f"reply begun on that guess in {sum(r['guessed'] for r in rows)})")
         print(f"  total               {med['total']:.3f} s   (min {min(r['total'] for r in rows):.3f}, "
               f"max {max(r['total'] for r in rows):.3f})")
+        if plain:
+            print(f"  total, reply begun only after the endpoint: {statistics.median(p['total'] for p in plain):.3f} s "
+                  f"(same runs; speculation / none = "
+                  f"{statistics.median(r['total'] for r in rows) / statistics.median(p['total'] for p in plain):.2f})")
+        print(f"  reply begun before the endpoint by {statistics.median(r['asked_before_endpoint'] for r in rows):.3f} s")
         print(f"  endpointing         {med['endpoint']:.3f} s")
         print(f"  ASR after endpoint  {med['asr_after_endpoint']:.3f} s   (compute {med['asr_compute']:.3f} s)")
-        print(f"  LLM first sentence  {med['llm_first_sentence']:.3f} s")
+        print(f"  LLM first sentence  {med['llm_first_sentence']:.3f} s   (from when it was asked)")
         print(f"  TTS first chunk     {med['tts_first_chunk']:.3f} s")
         print(f"  stages alone: endpoint {silence_s:.3f} + ASR {statistics.median(a['asr'] for a in alone):.3f} + "
               f"LLM {statistics.median(a['llm'] for a in alone):.3f} + TTS {statistics.median(a['tts'] for a in alone):.3f}"
               f" = {statistics.median(sums):.3f} s; whole / sum = "
-              f"{statistics.median(r['total'] / s for r, s in zip(rows, sums)):.2f}")
+              f"{statistics.median(r['total'] / s for r, s in zip(rows, sums)):.2f} with speculation"
+              + (f", {statistics.median(p['total'] / s for p, s in zip(plain, sums)):.2f} without" if plain else ""))
 
         for voice_name, voice in (("piper joe", piper_says), ("espeak-ng en-gb", espeak_says)):
             errors = words = 0

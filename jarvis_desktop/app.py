@@ -25,6 +25,9 @@ from jarvis_desktop.voice_service import VoiceService
 
 __all__ = ["JarvisApp", "main", "install_crash_handlers"]
 
+VOICE_SETTINGS = ("voice", "hands_free", "wake_word", "headset", "asr_model", "tts_voice", "speech_rate",
+                  "silence_s", "talk_hotkey")
+
 log = logging.getLogger("jarvis")
 
 
@@ -138,12 +141,16 @@ class JarvisApp(QObject):
         if dialog.exec():
             new = dialog.result_settings()
             changed_model = new.model_version != self.settings.model_version and new.model_version
+            changed_voice = any(getattr(new, k) != getattr(self.settings, k) for k in VOICE_SETTINGS)
             for k, v in new.__dict__.items():
                 setattr(self.settings, k, v)
             if self.save:
                 save_settings(self.settings)
             if changed_model:
                 self.controller.load_version(new.model_version)
+            if changed_voice:  # close-then-load, as for a model
+                self.voice.close()
+                self.voice.start()
 
     def open_history(self) -> HistoryDialog:
         """The log's viewer (one at a time; it follows the log while open)."""

@@ -141,9 +141,11 @@ class VoiceService(QObject):
     def close(self) -> None:
         if self._hotkey is not None:
             self._hotkey.close()
+            self._hotkey = None
         if self.pipeline is not None:
             self.pipeline.close()
             self.pipeline = None
+        self._reply, self._guessed, self._pending = 0, "", ""
 
     # --- what the user does ----------------------------------------------------------------------
     @property

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
 from jarvis_desktop.errors import ConfigError
 from jarvis_desktop.settings import Settings
 
 __all__ = ["SettingsDialog"]
 
-HIDDEN = {"last_retrain", "retrain_args", "window_geometry"}
+HIDDEN = {"last_retrain", "retrain_args", "window_geometry", "muted"}  # (muted: the speaker button)
 LIMITS = {"n_ctx": (256, 131072), "n_threads": (0, 256), "n_gpu_layers": (-1, 999), "max_tokens": (16, 4096),
-          "retrain_every_days": (0, 365)}
+          "retrain_every_days": (0, 365), "speech_rate": (0.5, 2.0), "silence_s": (0.2, 3.0)}
 
 
 class SettingsDialog(QDialog):
@@ -43,6 +43,14 @@ class SettingsDialog(QDialog):
                 w = QPlainTextEdit(value)
                 w.setPlaceholderText("empty: Jarvis's own persona prompt; {honorific} is filled in")
                 w.setFixedHeight(80)
+            elif isinstance(value, bool):
+                w = QCheckBox()
+                w.setChecked(value)
+            elif isinstance(value, float):
+                w = QDoubleSpinBox()
+                w.setRange(*LIMITS.get(f.name, (0.0, 10.0)))
+                w.setSingleStep(0.05)
+                w.setValue(value)
             elif isinstance(value, int):
                 w = QSpinBox()
                 w.setRange(*LIMITS.get(f.name, (0, 10**6)))
@@ -69,7 +77,9 @@ class SettingsDialog(QDialog):
                 out[name] = w.currentData() if name == "model_version" else w.currentText().strip()
             elif isinstance(w, QPlainTextEdit):
                 out[name] = w.toPlainText().strip()
-            elif isinstance(w, QSpinBox):
+            elif isinstance(w, QCheckBox):
+                out[name] = w.isChecked()
+            elif isinstance(w, (QSpinBox, QDoubleSpinBox)):
                 out[name] = w.value()
             else:
                 out[name] = w.text().strip()

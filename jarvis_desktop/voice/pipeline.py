@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 _STOP = object()
 PLAY_BLOCK_S = 0.05  # the unit playback is written in: how late a barge-in can cut
+# The first chunk of a reply may end at a clause boundary after 10 characters ("Certainly, sir,"
+# / "The hour is 10:42,"): the sooner it is whole, the sooner Jarvis is heard.
+FIRST_CLAUSE_CHARS = 10
 
 
 def _f(default, help):
@@ -269,7 +272,7 @@ class VoicePipeline:
 
     # --- speaker: reply text -> sentences -> audio --------------------------------------------------------
     def _speak_loop(self) -> None:
-        splitter, current = SentenceSplitter(), 0
+        splitter, current = SentenceSplitter(FIRST_CLAUSE_CHARS), 0
         while True:
             item = self.texts.get()
             if item is _STOP:
@@ -277,7 +280,7 @@ class VoicePipeline:
             reply, piece = item
             try:
                 if reply != current:
-                    splitter, current = SentenceSplitter(), reply
+                    splitter, current = SentenceSplitter(FIRST_CLAUSE_CHARS), reply
                 if self._void(reply):
                     continue
                 chunks = splitter.flush() if piece is None else splitter.feed(piece)

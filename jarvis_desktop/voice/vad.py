@@ -34,7 +34,8 @@ class VadOptions:
     threshold: float = _f(0.5, "speech probability above which a frame is speech")
     neg_threshold: float = _f(0.35, "probability below which a frame is silence (between: no change)")
     silence_s: float = _f(0.45, "silence that ends an utterance; shorter answers sooner but may cut a pause")
-    speculate_s: float = _f(0.12, "silence after which the ASR starts on the audio so far")
+    speculate_s: float = _f(0.064, "silence after which the ASR starts on the audio so far (a guess: "
+                                   "void if speech goes on)")
     preroll_s: float = _f(0.3, "audio kept from before speech began, so the first syllable is not cut")
     min_speech_s: float = _f(0.25, "shorter bursts of speech (clicks, coughs) are ignored")
     max_utterance_s: float = _f(20.0, "an utterance is cut here even without a pause")
