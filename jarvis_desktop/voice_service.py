@@ -106,7 +106,7 @@ class VoiceService(QObject):
     # --- life cycle ----------------------------------------------------------------------------
     def start(self) -> None:
         if not self.settings.voice:
-            self._on_built(None, "voice is off in Settings; Jarvis works text-only")
+            self._on_built(None, "it is switched off in Settings; Jarvis works text-only")
             return
         callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess.emit, on_guess_void=self._guess_void.emit,
                          on_spoken=self._spoken.emit,

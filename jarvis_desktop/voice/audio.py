@@ -68,10 +68,10 @@ def _sounddevice():
     try:
         import sounddevice
     except OSError as exc:  # the PortAudio library itself is missing
-        raise AudioUnavailable("sound is off: the PortAudio library is missing (on Debian/Ubuntu: "
+        raise AudioUnavailable("the PortAudio library is missing (on Debian/Ubuntu: "
                                "sudo apt-get install libportaudio2); Jarvis works text-only") from exc
     except ImportError as exc:
-        raise AudioUnavailable("sound is off: the sounddevice package is not installed; "
+        raise AudioUnavailable("the sounddevice package is not installed; "
                                "Jarvis works text-only") from exc
     return sounddevice
 
@@ -88,7 +88,7 @@ def probe_audio(input: bool = True, output: bool = True) -> str:
         return str(exc)
     except Exception as exc:  # PortAudioError (no device), ValueError (no default device)
         what = "microphone" if input and not output else "sound device"
-        return f"sound is off: no usable {what} ({exc}); Jarvis works text-only"
+        return f"no usable {what} ({exc}); Jarvis works text-only"
     return ""
 
 
