@@ -20,7 +20,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +30,7 @@ from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from jarvis_desktop.errors import BusyError, ConfigError, ModelError
+from jarvis_desktop.options import option as _f
 
 __all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
 
@@ -128,10 +129,6 @@ class ChatTemplate:
 
 def _refuse(message: str):
     raise _Refused(message)
-
-
-def _f(default, help):
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass

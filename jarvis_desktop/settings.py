@@ -9,19 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.options import option as _f
 from jarvis_desktop.paths import data_dir, write_atomic
 
 __all__ = ["Settings", "load_settings", "save_settings", "settings_path"]
 
 log = logging.getLogger(__name__)
-
-
-def _f(default, help, **kw):
-    return field(default=default, metadata={"help": help}, **kw)
 
 
 @dataclass

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.options import option as _f
 
 __all__ = ["SFTOptions", "add_option_flags", "options_from_args", "load_config_file"]
 
@@ -23,10 +24,6 @@ PERSONA_DATA = Path(__file__).resolve().parent.parent / "assets" / "data" / "per
 def default_data() -> list[str]:
     """The persona dataset shipped in assets/data/persona/ (one JSONL file per category)."""
     return [str(p) for p in sorted(PERSONA_DATA.glob("*.jsonl"))]
-
-
-def _f(default, help, **kw):
-    return field(default=default, metadata={"help": help}, **kw)
 
 
 @dataclass

@@ -17,13 +17,14 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.options import option as _f
 from jarvis_desktop.paths import cache_dir
 
 __all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "resolve_whisper", "join_whisper_base"]
@@ -39,10 +40,6 @@ WINDOW_S = 30  # whisper's own window
 MARGIN_FRAMES = 800
 BASE_SIZE = 145_217_532
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-
-
-def _f(default, help):
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass

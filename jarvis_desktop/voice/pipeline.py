@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from jarvis_desktop.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
@@ -38,10 +39,6 @@ PLAY_BLOCK_S = 0.05  # the unit playback is written in: how late a barge-in can 
 # The first chunk of a reply may end at a clause boundary after 10 characters ("Certainly, sir,"
 # / "The hour is 10:42,"): the sooner it is whole, the sooner Jarvis is heard.
 FIRST_CLAUSE_CHARS = 10
-
-
-def _f(default, help):
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass

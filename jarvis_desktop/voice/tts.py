@@ -9,22 +9,19 @@ still writing the rest.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.options import option as _f
 from jarvis_desktop.voice.audio import AudioChunk
 
 __all__ = ["TtsOptions", "Synthesizer", "PiperSynthesizer", "resolve_voice"]
 
 log = logging.getLogger(__name__)
-
-
-def _f(default, help):
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass

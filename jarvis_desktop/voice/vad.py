@@ -14,19 +14,16 @@ Too-short bursts (a click, a cough: under ``min_speech_s`` of voiced frames) end
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from jarvis_desktop.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE
 
 __all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]
 
 CONTEXT = 64  # samples of the previous frame Silero v5/v6 expects in front of each frame
-
-
-def _f(default, help):
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass
