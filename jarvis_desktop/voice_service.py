@@ -63,14 +63,14 @@ class VoiceService(QObject):
     unavailable = Signal(str)  # why Jarvis is text-only (shown once)
     listening_changed = Signal(bool)
     muted_changed = Signal(bool)
-    heard = Signal(str)  # a transcript, before it is sent
     _built = Signal(object, str)
     _heard = Signal(object)
     _guess = Signal(object)
     _guess_void = Signal()
     _spoken = Signal(int, str, bool)
     _barge_in = Signal()
-    _listening = Signal(object)  # True/False from the listener; None: the global key was pressed
+    _listening = Signal(bool)
+    _talk_key = Signal()  # the global key, pressed (pynput's thread)
 
     def __init__(self, settings: Settings, controller, build: Callable | None = None):
         super().__init__()
@@ -79,7 +79,6 @@ class VoiceService(QObject):
         self.pipeline = None
         self.reason = ""
         self.listening = False
-        self.last_heard = None  # the last Heard, with its timings
         self._voice_request = False  # the reply now starting answers something said aloud
         self._reply = 0  # the pipeline's id of the reply being spoken (0: none)
         self._turn_of: dict[int, int] = {}  # pipeline reply id -> logged turn id
@@ -94,6 +93,7 @@ class VoiceService(QObject):
         self._spoken.connect(self._on_spoken)
         self._barge_in.connect(controller.stop)
         self._listening.connect(self._on_listening)
+        self._talk_key.connect(self.talk)
         c = controller
         c.reply_started.connect(self._reply_started)
         c.draft_token.connect(self._reply_token)
@@ -132,7 +132,7 @@ class VoiceService(QObject):
         self.pipeline = pipeline.start()
         from jarvis_desktop.voice.hotkey import GlobalHotkey
 
-        self._hotkey = GlobalHotkey(self.settings.talk_hotkey, lambda: self._listening.emit(None))
+        self._hotkey = GlobalHotkey(self.settings.talk_hotkey, self._talk_key.emit)
         why = self._hotkey.start()
         if why:
             self.controller.notice.emit(why)
@@ -146,6 +146,8 @@ class VoiceService(QObject):
             self.pipeline.close()
             self.pipeline = None
         self._reply, self._guessed, self._pending = 0, "", ""
+        self._turn_of.clear()
+        self._spoken_of.clear()
 
     # --- what the user does ----------------------------------------------------------------------
     @property
@@ -178,10 +180,7 @@ class VoiceService(QObject):
             self.pipeline.end_reply(reply)
 
     # --- from the pipeline (queued onto the GUI thread) ----------------------------------------------
-    def _on_listening(self, on) -> None:
-        if on is None:  # the global key (pynput's thread) asks for push-to-talk
-            self.talk()
-            return
+    def _on_listening(self, on: bool) -> None:
         self.listening = on
         self.listening_changed.emit(on)
 
@@ -208,8 +207,6 @@ class VoiceService(QObject):
                 self._reply = 0
 
     def _on_heard(self, heard) -> None:
-        self.last_heard = heard
-        self.heard.emit(heard.text)
         if self._guessed:
             if heard.text == self._guessed:  # the guess was right: show it, speak it
                 self._guessed = ""

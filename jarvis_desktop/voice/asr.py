@@ -161,8 +161,7 @@ class WhisperTranscriber:
             beam_size=self.o.beam_size, temperature=0.0, condition_on_previous_text=False,
             without_timestamps=True, max_new_tokens=self.o.max_new_tokens, vad_filter=False,
             no_speech_threshold=self.o.no_speech_threshold, log_prob_threshold=-1.0)
-        text = " ".join(s.text.strip() for s in segments
-                        if not (s.no_speech_prob > self.o.no_speech_threshold and s.avg_logprob < -1.0))
+        text = " ".join(s.text.strip() for s in segments if not self._no_speech(s.no_speech_prob, s.avg_logprob))
         return Transcript(text.strip(), time.perf_counter() - t0, len(audio) / 16000)
 
     def _short(self, audio: np.ndarray) -> str | None:
@@ -190,9 +189,13 @@ class WhisperTranscriber:
             log.info("short-window transcript looks like a runaway (%r): using the full window", text[:80])
             return None
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        if result.no_speech_prob > self.o.no_speech_threshold and avg_logprob < -1.0:
+        if self._no_speech(result.no_speech_prob, avg_logprob):
             return ""
         return text
+
+    def _no_speech(self, no_speech_prob: float, avg_logprob: float) -> bool:
+        """Whisper's own rule for a segment that holds no speech (both windows use it)."""
+        return no_speech_prob > self.o.no_speech_threshold and avg_logprob < -1.0
 
     def close(self) -> None:
         self.model = None

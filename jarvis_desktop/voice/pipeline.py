@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 
 from jarvis_desktop.options import option as _f
-from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, AudioChunk
+from jarvis_desktop.voice.audio import FRAME, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
 
@@ -195,8 +195,7 @@ class VoicePipeline:
         if self.speaking.is_set() and not self.o.speech_interrupts and self.o.hands_free:
             self._quiet_until = now + self.o.echo_tail_s  # Jarvis's own voice: not a command
         if now < self._quiet_until or not self.listening.is_set():
-            if self.endpointer.active or self.listening.is_set():
-                self.endpointer.reset()
+            self.endpointer.reset()
             self.vad.reset()
             return
         if self.wake is not None and now > self._armed_until and not self.endpointer.active:
@@ -235,8 +234,8 @@ class VoicePipeline:
                 return
             try:
                 if isinstance(event, Speech) and event.kind == "pause":
-                    early = {(event.utterance, event.pause): self._transcribe(event.audio)}
-                    result, done_at = early[(event.utterance, event.pause)]
+                    result, done_at = self._transcribe(event.audio)
+                    early = {(event.utterance, event.pause): (result, done_at)}
                     if self.on_guess is not None and _has_words(result.text) and self.speech.empty():
                         guessed = True
                         self.on_guess(Heard(result.text.strip(), result.audio_s, result.seconds, True, done_at, done_at))
@@ -372,6 +371,3 @@ def _drain(q: queue.Queue) -> None:
 
 def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
-
-
-SAMPLES_PER_S = SAMPLE_RATE  # re-exported for benchmarks
