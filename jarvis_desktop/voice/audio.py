@@ -88,7 +88,7 @@ def probe_audio(input: bool = True, output: bool = True) -> str:
         return str(exc)
     except Exception as exc:  # PortAudioError (no device), ValueError (no default device)
         what = "microphone" if input and not output else "sound device"
-        return f"no usable {what} ({exc}); Jarvis works text-only"
+        return f"no {what} was found, or it could not be opened ({exc}); Jarvis works text-only"
     return ""
 
 
