@@ -85,12 +85,18 @@ if [ ! -f "$SDIST" ]; then
     mkdir -p "$CACHE/sdist"
     $PIP download -q --no-deps --no-binary :all: "llama-cpp-python==$LLAMA_VERSION" -d "$CACHE/sdist"
 fi
+# No OpenMP: with libgomp, llama.cpp decoded 1.5x slower when called from any thread but the
+# main one (the app's engine thread is never the main one); ggml's own thread pool does not
+# (benchmarks/app_speed.py, 2 threads: 19.8 tok/s with OpenMP, 33.9 without).
+ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_OPENMP=OFF"
+[ "$CUDA" = 1 ] && ARGS="$ARGS -DGGML_CUDA=ON"
+BUILD_STAMP="$VENV/.llama-build"
 have_llama=$("$PY" -c "import importlib.metadata as m; print(m.version('llama-cpp-python'))" 2>/dev/null || true)
-if [ "$have_llama" != "$LLAMA_VERSION" ]; then
-    ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
-    [ "$CUDA" = 1 ] && ARGS="$ARGS -DGGML_CUDA=ON"
+if [ "$have_llama" != "$LLAMA_VERSION" ] || [ "$(cat "$BUILD_STAMP" 2>/dev/null)" != "$LLAMA_VERSION $ARGS" ]; then
     say "building llama-cpp-python $LLAMA_VERSION (about 5 minutes on 2 cores)"
+    [ -n "$have_llama" ] && $PIP uninstall -q -y llama-cpp-python  # built with other flags
     CMAKE_ARGS="$ARGS" $PIP install -q --no-cache-dir "$SDIST"
+    echo "$LLAMA_VERSION $ARGS" > "$BUILD_STAMP"
 fi
 
 # --- Jarvis and the rest of its dependencies ---------------------------------------------

@@ -23,6 +23,7 @@ Figures are printed, never asserted: the machine is shared and noisy.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -130,6 +131,7 @@ def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True) -> dict:
 
     pipeline = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(hands_free=True, headset=True),
                              on_heard=on_heard, on_guess=on_guess, on_guess_void=drop,
+                             llm_may_run=getattr(llm, "may_run", None),
                              on_first_audio=lambda r, t: (first_audio.append(t), done.set()))
     pipeline.start()
     audio = np.concatenate([silence(0.4), voice(text), silence(1.5)])
@@ -183,7 +185,7 @@ def main() -> int:
     ap.add_argument("--asr", default="tiny.en,base", help="whisper models, comma-separated")
     ap.add_argument("--runs", type=int, default=6, help="round trips per model")
     ap.add_argument("--gguf", default="", help="the LLM (default: the registered current model)")
-    ap.add_argument("--threads", type=int, default=1, help="llama.cpp threads (the app's default on 2 cores)")
+    ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: all cores, as in the app)")
     args = ap.parse_args()
 
     from convert.registry import Registry
@@ -195,10 +197,15 @@ def main() -> int:
     gguf = Path(args.gguf) if args.gguf else (Registry().current().gguf if Registry().current() else None)
     if gguf is None:
         sys.exit("no model: train one (jarvis-train retrain) or pass --gguf")
-    engine = ChatEngine(EngineConfig(n_ctx=2048, n_threads=args.threads, max_tokens=96))
+    may_run = threading.Event()  # the app's Controller.may_run: piper's first chunk pauses the LLM
+    may_run.set()
+    engine = ChatEngine(EngineConfig(n_ctx=2048, n_threads=args.threads, max_tokens=96), may_run)
     engine.load(gguf)
 
     class Llm:  # the app's prompt: the persona system prompt, then the user's words
+        def __init__(self):
+            self.may_run = may_run
+
         def stream(self, messages, stop=None):
             from datetime import datetime
             return engine.stream([{"role": "system", "content": system_prompt("sir", datetime.now())}, *messages],
@@ -208,7 +215,7 @@ def main() -> int:
     list(llm.stream([{"role": "user", "content": "Hello."}]))  # warm: load pages, fill the KV cache
     tts = piper_voice()
     silence_s = VadOptions().silence_s
-    print(f"model {gguf}, llama.cpp threads {args.threads}, silence timeout {silence_s} s")
+    print(f"model {gguf}, llama.cpp threads {args.threads or os.cpu_count()}, silence timeout {silence_s} s")
 
     for name in args.asr.split(","):
         asr = WhisperTranscriber(AsrOptions(model=name))

@@ -8,7 +8,7 @@ runs in its own QThread (workers.EngineWorker), the retrain in a child process
 from __future__ import annotations
 
 import logging
-import os
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,14 +27,6 @@ from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 __all__ = ["Controller"]
 
 log = logging.getLogger(__name__)
-
-
-def app_threads(configured: int) -> int:
-    """llama.cpp threads in the app: all cores but one unless set.  llama.cpp's threads spin
-    while they wait for each other; with every core taken, the GUI thread's wake-ups stalled
-    them: on 2 cores the app decoded at 0.64x of plain llama-cpp-python with 2 threads, and at
-    1.03x of it with 1 (benchmarks/app_speed.py)."""
-    return configured or max(1, (os.cpu_count() or 2) - 1)
 
 
 class Controller(QObject):
@@ -80,8 +72,13 @@ class Controller(QObject):
         self.job.finished.connect(self._job_done)
         self._thread = QThread()
         self._thread.setObjectName("jarvis-engine")
-        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=app_threads(settings.n_threads),
-                                                n_gpu_layers=settings.n_gpu_layers, max_tokens=settings.max_tokens))
+        # Set: the model may decode.  The voice clears it for the moment piper makes a reply's
+        # first sound (VoicePipeline.llm_may_run).
+        self.may_run = threading.Event()
+        self.may_run.set()
+        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                                                n_gpu_layers=settings.n_gpu_layers, max_tokens=settings.max_tokens),
+                                   self.may_run)
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
         self._generate.connect(self.worker.generate)

@@ -37,6 +37,7 @@ __all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
 CONVERT_HINT = "convert it with `jarvis-convert gguf`, which embeds the chat template it was tuned with"
 CUT_NOTE = "\n\n[Note: this message was too long for the model's context and was cut here.]"
 LOCK_WAIT_S = 60.0
+MAX_PAUSE_S = 2.0  # a reply's pauses through may_run, in all: a stuck voice must not stall it
 
 
 class _UnsafeTemplate(ModelError):
@@ -170,8 +171,12 @@ class StreamStats:
 class ChatEngine:
     """llama.cpp chat over one GGUF at a time, with hot swap and KV-cache reuse."""
 
-    def __init__(self, config: EngineConfig | None = None):
+    def __init__(self, config: EngineConfig | None = None, may_run: threading.Event | None = None):
+        """``may_run``: while it is clear, generation pauses between tokens (the voice clears
+        it while piper makes the first sound of a reply, so the two do not share the cores at
+        the moment latency is counted); one reply pauses for ``MAX_PAUSE_S`` in all at most."""
         self.config = config or EngineConfig()
+        self.may_run = may_run
         self.last_stats: StreamStats | None = None
         self._lock = threading.Lock()  # held while a stream runs and while the model changes
         self._llm = self._template = self._path = None
@@ -388,6 +393,7 @@ class ChatEngine:
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         reply, shown, pending, seen, sampled = [], [], "", b"", 0
         t_first = t_last = gen = None
+        pause_left = MAX_PAUSE_S
         try:
             before = llm.evaluated
             gen = llm.generate(tokens, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty)
@@ -398,6 +404,11 @@ class ChatEngine:
                 if len(reply) >= limit:
                     stats.finish_reason = "length"
                     break
+                if self.may_run is not None and not self.may_run.is_set() and pause_left > 0:
+                    t_pause = time.monotonic()
+                    if not self._pause(stop, pause_left):
+                        break
+                    pause_left -= time.monotonic() - t_pause
                 token = next(gen)
                 sampled, t_last = sampled + 1, time.perf_counter()
                 if t_first is None:
@@ -433,6 +444,15 @@ class ChatEngine:
             self._segments = [(prompt_text, tokens)]
             if llm.detokenize(reply).decode("utf-8", "replace") == stats.text:
                 self._segments.insert(0, (prompt_text + stats.text, tokens + reply))
+
+
+    def _pause(self, stop: threading.Event | None, longest: float) -> bool:
+        """Wait for ``may_run``, at most ``longest`` s; False when ``stop`` was set meanwhile."""
+        deadline = time.monotonic() + longest
+        while not self.may_run.wait(0.01) and time.monotonic() < deadline:
+            if stop is not None and stop.is_set():
+                return False
+        return not (stop is not None and stop.is_set())
 
 
 @functools.cache

@@ -28,7 +28,7 @@ class Settings:
     persona: str = _f("", "persona prompt; empty: the one shipped with Jarvis")
     model_version: str = _f("", "registered model to run; empty: the current one")
     n_ctx: int = _f(4096, "context size in tokens")
-    n_threads: int = _f(0, "CPU threads for the model (0: all cores but one, kept for the window and voice)")
+    n_threads: int = _f(0, "CPU threads for the model (0: all cores)")
     n_gpu_layers: int = _f(0, "layers offloaded to a GPU (0: CPU only; -1: all)")
     max_tokens: int = _f(256, "longest reply, in tokens")
     retrain_every_days: int = _f(30, "retrain on a schedule every N days when there are new ratings (0: never)")

@@ -110,7 +110,8 @@ class VoiceService(QObject):
             return
         callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess.emit, on_guess_void=self._guess_void.emit,
                          on_spoken=self._spoken.emit,
-                         on_barge_in=self._barge_in.emit, on_listening=self._listening.emit)
+                         on_barge_in=self._barge_in.emit, on_listening=self._listening.emit,
+                         llm_may_run=self.controller.may_run)
 
         def build():
             try:

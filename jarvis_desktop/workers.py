@@ -33,11 +33,11 @@ class EngineWorker(QObject):
     finished = Signal(int, object)  # request id, StreamStats
     failed = Signal(int, str)  # request id, reason
 
-    def __init__(self, config):
+    def __init__(self, config, may_run: threading.Event | None = None):
         super().__init__()
         from jarvis_desktop.engine import ChatEngine
 
-        self.engine = ChatEngine(config)
+        self.engine = ChatEngine(config, may_run)
         self.stop_event = threading.Event()
         self.version = ""
 

@@ -116,6 +116,80 @@ def test_stop_set_before_start_generates_nothing(engine):
     assert engine.last_stats.finish_reason == "cancelled" and engine.last_stats.completion_tokens == 0
 
 
+def _held_stream(engine, messages, stop=None):
+    """A worker streaming ``messages`` that waits for ``ack`` after each piece: the main
+    thread acts between two pieces, with no race."""
+    ack, pieces = threading.Event(), queue.Queue()
+
+    def worker():
+        for piece in engine.stream(messages, stop=stop):
+            pieces.put(piece)
+            ack.wait(timeout=10)
+            ack.clear()
+        pieces.put(None)
+
+    t = threading.Thread(target=worker, daemon=True)
+    t.start()
+    return t, ack, pieces
+
+
+def test_may_run_pauses_the_reply_between_tokens_and_resumes_it(gguf):
+    """The voice clears may_run while piper makes a reply's first sound: no token is decoded
+    meanwhile, and the reply then goes on unchanged (greedy: the same as without a pause)."""
+    may_run = threading.Event()
+    may_run.set()
+    eng = ChatEngine(config(), may_run)
+    eng.load(gguf)
+    try:
+        expected = "".join(eng.stream(chat("Who are you?")))
+        t, ack, pieces = _held_stream(eng, chat("Who are you?"))
+        first = pieces.get(timeout=30)
+        may_run.clear()
+        ack.set()
+        with pytest.raises(queue.Empty):
+            pieces.get(timeout=0.5)  # paused: not one more piece
+        may_run.set()
+        rest = []
+        while (piece := pieces.get(timeout=30)) is not None:
+            rest.append(piece)
+            ack.set()
+        t.join(timeout=30)
+        assert first + "".join(rest) == expected and eng.last_stats.finish_reason == "stop"
+
+        stop = threading.Event()  # Stop while paused ends the reply at once
+        t, ack, pieces = _held_stream(eng, chat("Who are you?"), stop)
+        first = pieces.get(timeout=30)
+        may_run.clear()
+        stop.set()
+        ack.set()
+        assert pieces.get(timeout=30) is None
+        t.join(timeout=30)
+        assert eng.last_stats.finish_reason == "cancelled" and eng.last_stats.text == first
+    finally:
+        may_run.set()
+        eng.close()
+
+
+def test_a_pause_that_never_ends_only_delays_the_reply(gguf, monkeypatch):
+    """A voice stuck with may_run clear costs a reply MAX_PAUSE_S in all, not per token."""
+    import jarvis_desktop.engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_PAUSE_S", 0.2)
+    may_run = threading.Event()  # never set
+    eng = ChatEngine(config(), may_run)
+    eng.load(gguf)
+    pauses = []
+    real_pause = eng._pause
+    eng._pause = lambda stop, longest: pauses.append(longest) or real_pause(stop, longest)
+    try:
+        reply = "".join(eng.stream(chat("Hello Jarvis")))
+        assert eng.last_stats.finish_reason == "stop" and eng.last_stats.completion_tokens > 3
+        assert "sir" in reply
+        assert pauses == [0.2]  # one wait, then the budget is spent
+    finally:
+        eng.close()
+
+
 def test_one_generation_at_a_time(engine):
     first = engine.stream(chat("Hello Jarvis"))
     next(first)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import threading
 import time
 
 import numpy as np
@@ -116,6 +117,36 @@ def test_reply_is_spoken_sentence_by_sentence_and_reported(asr):
     heard = asr.transcribe(resample(sink.audio(), 22050)).text.lower()
     for word in ("backup", "calendar", "budget", "figures"):
         assert word in heard
+
+
+def test_the_llm_pauses_while_the_first_chunk_of_each_reply_is_made(asr):
+    """llm_may_run (the engine's may_run) is clear exactly while piper makes a reply's first
+    chunk, and set again after it, also when piper fails."""
+    class Watching:
+        def __init__(self, inner, may_run, fail=""):
+            self.inner, self.sample_rate, self.may_run, self.fail = inner, inner.sample_rate, may_run, fail
+            self.seen: list[tuple[str, bool]] = []
+
+        def synthesize(self, text):
+            self.seen.append((text, self.may_run.is_set()))
+            if text.startswith(self.fail):
+                raise RuntimeError("piper failed")
+            return self.inner.synthesize(text)
+
+    may_run = threading.Event()
+    may_run.set()
+    rec = Recorder()
+    synth = Watching(piper_voice(), may_run, fail="Very good")
+    p = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(), llm_may_run=may_run, **rec.callbacks()).start()
+    for text in (LONG_REPLY, "Very good, sir. It is done."):
+        reply = p.begin_reply()
+        p.say(reply, text)
+        p.end_reply(reply)
+        rec.spoken.get(timeout=60)
+    p.close()
+    assert [paused for _, paused in synth.seen] == [False, True, True, True, False, True]
+    assert synth.seen[0][0].startswith("Certainly") and synth.seen[4][0].startswith("Very good")
+    assert may_run.is_set()
 
 
 @pytest.mark.parametrize("how", ["speech", "talk key"])

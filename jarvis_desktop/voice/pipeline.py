@@ -77,7 +77,7 @@ class VoicePipeline:
                  on_first_audio: Callable[[int, float], None] = lambda r, t: None,
                  on_guess: Callable[[Heard], None] | None = None,
                  on_guess_void: Callable[[], None] = lambda: None,
-                 vad=None, wake=None):
+                 vad=None, wake=None, llm_may_run: threading.Event | None = None):
         self.o = options or VoiceOptions()
         self.transcriber, self.synthesizer, self.sink = transcriber, synthesizer, sink
         self.on_heard, self.on_spoken, self.on_barge_in = on_heard, on_spoken, on_barge_in
@@ -87,6 +87,11 @@ class VoicePipeline:
         self.on_guess, self.on_guess_void = on_guess, on_guess_void
         self.vad = vad or SileroVad()
         self.wake = wake  # optional: a WakeWord; hands-free then waits for it
+        # Cleared while the first chunk of a reply is synthesized: the LLM (ChatEngine's may_run)
+        # pauses meanwhile, so piper has the cores when the first sound is due.  On 2 cores
+        # that chunk took 0.25 s next to a decoding LLM, 0.09 s alone.
+        self.llm_may_run = llm_may_run
+        self._first_made = 0  # the newest reply whose first chunk was made
         self.microphone = None  # set by whoever feeds ``frames`` from a device; closed with us
         self.endpointer = Endpointer(self.o.vad)
         self.frames: queue.Queue = queue.Queue(maxsize=2000)  # ~64 s: the mic never blocks
@@ -291,7 +296,16 @@ class VoicePipeline:
         words = speakable(text)
         if not words or self._void(reply):
             return
-        chunk = self.synthesizer.synthesize(words)
+        first = reply > self._first_made
+        self._first_made = max(self._first_made, reply)
+        if first and self.llm_may_run is not None:
+            self.llm_may_run.clear()
+            try:
+                chunk = self.synthesizer.synthesize(words)
+            finally:
+                self.llm_may_run.set()
+        else:
+            chunk = self.synthesizer.synthesize(words)
         if not self._void(reply):
             self._put_audio(AudioChunk(chunk.samples, chunk.rate, text, reply))
 
