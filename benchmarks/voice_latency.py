@@ -186,6 +186,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=6, help="round trips per model")
     ap.add_argument("--gguf", default="", help="the LLM (default: the registered current model)")
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: all cores, as in the app)")
+    ap.add_argument("--asr-threads", type=int, default=0, help="whisper threads (0: all cores, as in the app)")
     args = ap.parse_args()
 
     from convert.registry import Registry
@@ -218,7 +219,7 @@ def main() -> int:
     print(f"model {gguf}, llama.cpp threads {args.threads or os.cpu_count()}, silence timeout {silence_s} s")
 
     for name in args.asr.split(","):
-        asr = WhisperTranscriber(AsrOptions(model=name))
+        asr = WhisperTranscriber(AsrOptions(model=name, threads=args.asr_threads))
         asr.transcribe(piper_says("Warm up."))
         rows, alone, plain = [], [], []
         for text in COMMANDS[:args.runs]:

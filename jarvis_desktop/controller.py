@@ -333,7 +333,7 @@ class Controller(QObject):
 
     def export_log(self, folder: str) -> dict | None:
         try:
-            counts = self.log.export(Path(folder), self.settings.honorific)
+            counts = self.log.export(Path(folder), self.settings.honorific, holdout_every=0)  # the user's copy: all of it
         except (JarvisError, OSError) as exc:
             self.problem.emit(f"Could not export the history to {folder}: {exc}")
             return None

@@ -34,6 +34,7 @@ __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFou
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
                  "total_s, tokens, rating, correction, excluded, spoken, rated")
 
+HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
 
 class LogInputError(JarvisError, ValueError):
     """A value handed to the log is not allowed (a rating of 2, a correction on a thumbs-up)."""
@@ -337,22 +338,26 @@ class InteractionLog:
             total, up, down, corrections = db.execute(sql + (" AND rated > ?" if args else ""), args).fetchone()
         return {"up": up, "down": down, "corrections": corrections, "total_rated": total}
 
-    def export(self, out_dir: Path, honorific: str = "sir") -> dict:
-        """Write ``sft.jsonl``, ``kto.jsonl``, ``dpo.jsonl`` (TRL's formats) into ``out_dir``.
+    def export(self, out_dir: Path, honorific: str = "sir", holdout_every: int = HOLDOUT_EVERY) -> dict:
+        """Write ``sft.jsonl``, ``kto.jsonl``, ``dpo.jsonl`` (TRL's formats) and ``heldout.jsonl``
+        into ``out_dir``.
 
         sft ``{"messages"}``: thumbs-up replies and thumbs-down corrections; kto ``{"prompt",
         "completion", "label"}``: every rated turn; dpo ``{"prompt", "chosen", "rejected"}``:
-        thumbs-down with a correction.  Prompts carry the chat before the turn (no system
-        message: the trainer adds the persona).  Excluded and deleted turns appear nowhere; the
-        literal ``honorific`` in assistant text becomes {honorific}/{Honorific}.  Returns counts.
+        thumbs-down with a correction.  heldout ``{"prompt", "rejected", "chosen"}`` (chosen
+        null when not corrected): one thumbs-down turn in ``holdout_every`` (by turn id, so the
+        same ones each time; 0: none), left out of the other three, for the retrain gate's
+        win rate.  Prompts carry the chat before the turn (no system message: the trainer adds
+        the persona).  Excluded and deleted turns appear nowhere; the literal ``honorific`` in
+        assistant text becomes {honorific}/{Honorific}.  Returns counts.
         """
         if not isinstance(honorific, str) or not honorific.strip():
             raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         with self._tx() as db:  # one snapshot: nothing changes halfway through the export
-            rows = db.execute("SELECT conversation_id, prompt, reply, rating, correction FROM turns "
+            rows = db.execute("SELECT id, conversation_id, prompt, reply, rating, correction FROM turns "
                               "WHERE excluded = 0 ORDER BY conversation_id, id").fetchall()
-        rows_by_file = _training_rows(rows, honorific)
+        rows_by_file = _training_rows(rows, honorific, holdout_every)
         for name, data in rows_by_file.items():
             _write_jsonl(Path(out_dir) / f"{name}.jsonl", data)
         return {name: len(data) for name, data in rows_by_file.items()}
@@ -363,20 +368,25 @@ def _to_turn(row) -> Turn:
     return Turn(*head, bool(excluded), spoken, rated)
 
 
-def _training_rows(rows, honorific: str) -> dict[str, list[dict]]:
-    """(conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows."""
+def _training_rows(rows, honorific: str, holdout_every: int = 0) -> dict[str, list[dict]]:
+    """(id, conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows."""
     def said(text: str) -> list[dict]:
         return [{"role": "assistant", "content": to_placeholders(text, honorific)}]
 
-    out: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": []}
+    out: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": [], "heldout": []}
     history: list[dict] = []
     conversation = None
-    for cid, prompt, reply, rating, correction in rows:
+    for turn, cid, prompt, reply, rating, correction in rows:
         if cid != conversation:
             conversation, history = cid, []
         if not reply.strip():
             continue  # nothing to learn from, and it would break user/assistant alternation
         prompt_msgs = history + [{"role": "user", "content": prompt}]
+        history = prompt_msgs + said(reply)
+        if rating == -1 and holdout_every > 0 and turn % holdout_every == 0:
+            out["heldout"].append({"prompt": prompt_msgs, "rejected": said(reply),
+                                   "chosen": said(correction) if correction else None})
+            continue
         if rating == 1:
             out["sft"].append({"messages": prompt_msgs + said(reply)})
         if rating == -1 and correction:
@@ -384,5 +394,4 @@ def _training_rows(rows, honorific: str) -> dict[str, list[dict]]:
             out["dpo"].append({"prompt": prompt_msgs, "chosen": said(correction), "rejected": said(reply)})
         if rating:
             out["kto"].append({"prompt": prompt_msgs, "completion": said(reply), "label": rating == 1})
-        history = prompt_msgs + said(reply)
     return out

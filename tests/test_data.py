@@ -86,6 +86,25 @@ def test_only_assistant_replies_and_their_end_token_carry_loss(tiny_base):
     # the ids are those of tokenizing the whole rendered chat at once, as llama.cpp does
     text = tok.apply_chat_template(messages, tokenize=False)
     assert row["input_ids"] == tok(text, add_special_tokens=False)["input_ids"]
+    # a rated reply from the log: only it is a target, not the (maybe rated-down) replies before it
+    last = tokenize_chat(tok, messages, last_only=True)
+    assert last["input_ids"] == row["input_ids"]
+    trained = tok.decode([i for i, m in zip(last["input_ids"], last["assistant_masks"]) if m])
+    assert trained.replace(" ", "") == "Welcome.<|im_end|>\n".replace(" ", "")
+
+
+def test_a_feedback_row_trains_only_its_rated_reply(tiny_base):
+    from trainer.data import FEEDBACK_CATEGORY, Example
+    from trainer.sft import build_rows
+
+    tok = AutoTokenizer.from_pretrained(tiny_base)
+    messages = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hiya mate."},
+                {"role": "user", "content": "Thanks"}, {"role": "assistant", "content": "Welcome, {honorific}."}]
+    rows = {cat: build_rows([Example(messages, cat, "t.jsonl:1")], tok, "Be Jarvis.", "sir", 256)[0]
+            for cat in (FEEDBACK_CATEGORY, "greetings")}
+    trained = {cat: tok.decode([i for i, m in zip(r["input_ids"], r["assistant_masks"]) if m]) for cat, r in rows.items()}
+    assert "Hiya" not in trained[FEEDBACK_CATEGORY] and "Welcome, sir." in trained[FEEDBACK_CATEGORY]
+    assert "Hiya" in trained["greetings"] and "Welcome, sir." in trained["greetings"]
 
 
 def test_cli_validate_reports_file_line(tmp_path, capsys):

@@ -186,7 +186,7 @@ def _privacy_log(log):
 def test_export_formats_and_placeholders(log, tmp_path):
     _privacy_log(log)
     counts = log.export(tmp_path / "out")
-    assert counts == {"sft": 2, "kto": 3, "dpo": 1}
+    assert counts == {"sft": 2, "kto": 3, "dpo": 1, "heldout": 0}  # the one turn with id 5 was deleted
     out = tmp_path / "out"
     good = [_user("Good morning"), _bot("Good morning, {honorific}. Coffee is ready.")]
     ctx = good + [_user("Sum of 2 and 2?")]
@@ -204,10 +204,33 @@ def test_export_formats_and_placeholders(log, tmp_path):
     assert "Good morning, sir." in (tmp_path / "madam" / "sft.jsonl").read_text()
 
 
+def test_one_thumbs_down_in_five_is_held_out_of_training(log, tmp_path):
+    """Turns 5 and 10 (by id) are kept for the gate's win rate: in heldout.jsonl with their
+    correction (or none), and in no training file; the next turns still see them as context."""
+    c = log.new_conversation()
+    turns = [log.add_turn(c, f"question {i}", f"Answer {i}.", "v1") for i in range(1, 12)]
+    for i, t in enumerate(turns, 1):
+        if i in (2, 4, 7):
+            log.rate(t, 1)
+        else:
+            log.rate(t, -1, f"Answer {i}, sir." if i % 2 else "")
+    counts = log.export(tmp_path / "out")
+    out = tmp_path / "out"
+    held = _read(out / "heldout.jsonl")
+    assert counts["heldout"] == 2 and [h["rejected"] for h in held] == [[_bot("Answer 5.")], [_bot("Answer 10.")]]
+    assert held[0]["chosen"] == [_bot("Answer 5, {honorific}.")] and held[1]["chosen"] is None
+    assert held[1]["prompt"][-1] == _user("question 10") and len(held[1]["prompt"]) == 19
+    training = "".join((out / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo"))
+    assert '"Answer 5, {honorific}."' not in training  # the held-out correction is never trained on
+    kto = _read(out / "kto.jsonl")
+    assert len(kto) == 9 and kto[-1]["prompt"][-3:] == [_user("question 10"), _bot("Answer 10."), _user("question 11")]
+    assert log.export(tmp_path / "all", holdout_every=0)["kto"] == 11
+
+
 def test_export_never_leaks_excluded_or_deleted_turns(log, tmp_path):
     _privacy_log(log)
     log.export(tmp_path / "out")
-    text = "".join((tmp_path / "out" / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo"))
+    text = "".join((tmp_path / "out" / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo", "heldout"))
     for marker in ("EXCLUDED", "DELETED", "bank pin"):
         assert marker not in text
     # Deleted words are gone from the database file and its WAL too, not just hidden.

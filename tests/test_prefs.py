@@ -36,7 +36,7 @@ def _export_ratings(folder, good_is_plain=True, copies=3):
             log.rate(log.add_turn(conv, prompt, good, "v1"), 1)
             conv = log.new_conversation()
             log.rate(log.add_turn(conv, prompt, bad, "v1"), -1, good)
-    counts = log.export(folder / "export")
+    counts = log.export(folder / "export", holdout_every=0)  # all of it: this is about the prefs stage alone
     log.close()
     return folder / "export", counts
 
@@ -161,11 +161,13 @@ def test_retrain_learns_from_the_apps_ratings_and_keeps_private_turns_out(tiny_b
     assert train_main(args) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     export_msg = [x["message"] for x in lines if x["stage"] == "export"][-1]
-    assert export_msg.startswith("32 rated replies (16 good, 16 bad, 16 corrected)")
+    # turns 10, 20 and 30 (rated down) are kept aside for the gate's win rate
+    assert export_msg.startswith("29 rated replies (16 good, 13 bad, 13 corrected)")
+    assert "3 rated down kept aside to judge the new model" in export_msg
     meta = json.loads((Registry().current().path / "meta.json").read_text())
     fb = meta["feedback"]
-    assert fb["kto"] == 32 and fb["dpo"] == 16 and fb["sft_used"] == 8  # 32 SFT rows, capped at 1.0 x 8
-    assert fb["prefs"].startswith("KTO on 32 rows")
+    assert fb["kto"] == 29 and fb["dpo"] == 13 and fb["sft_used"] == 8  # 8 different SFT rows, capped at 1.0 x 8
+    assert fb["prefs"].startswith("KTO on 29 rows")
     work = next(runs_dir().glob("retrain-*"))
     exported = "".join(p.read_text() for p in (work / "export").glob("*.jsonl"))
     assert "4711" not in exported and "DEADBEEF" not in exported and "Noted" not in exported

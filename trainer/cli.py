@@ -3,7 +3,7 @@
     jarvis-train sft [--base gemma-3-270m] [--data FILE ...] [--epochs 3] ...
     jarvis-train retrain [same flags] [--quant Q8_0] [--progress json|bar]
     jarvis-train data validate | stats | split | import ...
-    jarvis-train eval MODEL.gguf [--against OTHER.gguf]
+    jarvis-train eval MODEL.gguf [--against OTHER.gguf [--rated-down LOG]]
     jarvis-train prefs --model MERGED_SFT --data EXPORT_FOLDER [--method auto|kto|dpo]
     jarvis-train schedule [--every monthly] [--install | --remove | --cron]
     jarvis-train presets
@@ -22,6 +22,7 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
+    from trainer.retrain import RetrainOptions
     from trainer.sft_config import add_option_flags
 
     p = argparse.ArgumentParser(prog="jarvis-train", description="Fine-tune Jarvis's language model.")
@@ -43,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                             help="rated replies join the SFT data up to this share of the persona examples")
             sp.add_argument("--prefs-min-ratings", type=int, default=16,
                             help="ratings needed before the KTO/DPO stage trains anything")
+            sp.add_argument("--prefs-learning-rate", type=float, default=RetrainOptions.prefs_learning_rate,
+                            help="learning rate of the KTO/DPO stage")
+            sp.add_argument("--prefs-epochs", type=float, default=RetrainOptions.prefs_epochs,
+                            help="epochs of the KTO/DPO stage")
             sp.add_argument("--if-new-ratings", action="store_true",
                             help="do nothing unless there are ratings newer than the current model (timers)")
     data = sub.add_parser("data", help="check, import, describe and split training data")
@@ -74,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-tokens", type=int, default=160)
     ev.add_argument("--limit", type=int, default=0, help="only the first N prompts")
     ev.add_argument("--threads", type=int, default=0)
+    ev.add_argument("--rated-down", default="", metavar="LOG",
+                    help="with --against: also the win rate on the held-out prompts rated down in this "
+                         "interaction log ('auto': the app's)")
     ev.add_argument("--out", default="", help="report folder (default: <data dir>/evals/<time>)")
     ev.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     sub.add_parser("presets", help="list the base-model presets")
@@ -151,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
                                    gate=not args.no_gate, feedback=args.feedback,
                                    feedback_share=args.feedback_share,
-                                   prefs_min_ratings=args.prefs_min_ratings), progress)
+                                   prefs_min_ratings=args.prefs_min_ratings,
+                                   prefs_learning_rate=args.prefs_learning_rate,
+                                   prefs_epochs=args.prefs_epochs), progress)
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)

@@ -146,18 +146,21 @@ def dataset_hash(paths: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def tokenize_chat(tokenizer, messages: list[dict], max_length: int | None = None) -> dict:
+def tokenize_chat(tokenizer, messages: list[dict], max_length: int | None = None, last_only: bool = False) -> dict:
     """Token ids of a rendered chat plus a mask of the tokens that carry loss.
 
-    Only assistant replies (and the end-of-turn marker that closes each) carry loss.  The
+    Only assistant replies (and the end-of-turn marker that closes each) carry loss; with
+    ``last_only`` only the last one (a rated reply: the earlier ones are context the user
+    may never have rated, or rated down).  The
     spans come from rendering growing prefixes of the conversation with the chat template:
     the text an assistant message adds after the generation prompt is its span.  The whole
     text is then tokenized at once, as llama.cpp will at inference, and tokens are assigned
     to spans by their character offsets.
     """
     spans: list[tuple[int, int]] = []
+    last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=-1)
     for i, m in enumerate(messages):
-        if m["role"] != "assistant":
+        if m["role"] != "assistant" or (last_only and i != last):
             continue
         prompt = tokenizer.apply_chat_template(messages[:i], tokenize=False, add_generation_prompt=True)
         full = tokenizer.apply_chat_template(messages[: i + 1], tokenize=False)

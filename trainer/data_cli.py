@@ -7,7 +7,8 @@ import json
 import time
 from pathlib import Path
 
-from jarvis_desktop.errors import DataError, JarvisError
+from jarvis_desktop.errors import ConfigError, DataError, JarvisError
+from jarvis_desktop.interactions import HOLDOUT_EVERY
 from jarvis_desktop.paths import write_atomic
 from jarvis_desktop.persona import to_placeholders
 
@@ -127,9 +128,44 @@ def run_eval_command(args) -> int:
     for name, path in models:
         results[name] = evaluate_model(path, prompts, args.honorific, system, args.max_tokens,
                                        args.threads, progress)
+    wins = _rated_down_win_rate(args, system, progress) if args.rated_down else None
     progress.close()
     out = Path(args.out) if args.out else data_dir() / "evals" / time.strftime("%Y%m%d-%H%M%S")
     paths = write_report(results, prompts, out)
     print(metrics_table(results))
+    if wins is not None:
+        data = json.loads(Path(paths["json"]).read_text())
+        data["rated_down"] = wins
+        Path(paths["json"]).write_text(json.dumps(data, indent=2, ensure_ascii=False))
+        if wins["prompts"]:
+            print(f"\nwin rate of {models[-1][0]} against {models[0][0]} on {wins['prompts']} held-out prompts rated "
+                  f"down: {wins['win_rate']:.3f} ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")
+        else:
+            print(f"\nno held-out prompts rated down in {wins['log']} (one thumbs-down in "
+                  f"{HOLDOUT_EVERY} is held out, by turn number)")
     print(f"\nreport: {paths['report']}\njson:   {paths['json']}")
     return 0
+
+
+def _rated_down_win_rate(args, system: str, progress) -> dict:
+    """MODEL against --against on the held-out thumbs-down turns of an interaction log."""
+    import tempfile
+
+    from jarvis_desktop.interactions import InteractionLog
+    from jarvis_desktop.paths import data_dir
+    from trainer.evaluate import rated_down_prompts, run_model, win_rate
+
+    if not args.against:
+        raise ConfigError("--rated-down needs --against: the win rate compares two models")
+    log = data_dir() / "interactions.sqlite3" if args.rated_down == "auto" else Path(args.rated_down)
+    if not log.is_file():
+        raise ConfigError(f"--rated-down {log}: no such interaction log")
+    with tempfile.TemporaryDirectory() as tmp:  # the export holds the user's words: gone afterwards
+        with InteractionLog(log) as il:
+            il.export(Path(tmp), args.honorific)
+        prompts = rated_down_prompts(Path(tmp) / "heldout.jsonl", args.honorific)
+    if not prompts:
+        return {"log": str(log), "prompts": 0}
+    replies = [run_model(Path(m), prompts, system, args.max_tokens, args.threads, progress=progress)
+               for m in (args.model, args.against)]
+    return {"log": str(log), **win_rate(prompts, replies[0], replies[1], args.honorific)}

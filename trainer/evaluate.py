@@ -16,6 +16,12 @@ reply is scored by trainer/persona_metrics.py; the figures per model are:
 
 ``persona_score`` averages the persona figures (1 is perfect); ``gate`` compares two models
 for the retrain chain: a candidate worse than the current model is not promoted.
+
+The win rate is measured on held-out prompts the user rated down (the interaction log's
+``heldout.jsonl``: never trained on): both models answer each, and ``judge`` prefers the reply
+that passes more of the persona checks (``reply_checks``), then, as the tie-break, the one
+closer to the user's correction (word F1), or, with no correction, the one further from the
+reply the user rated down.  Wins count 1, ties 1/2.
 """
 
 from __future__ import annotations
@@ -27,18 +33,20 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from jarvis_desktop.errors import ModelError
+from jarvis_desktop.errors import DataError, ModelError
 from trainer import persona_metrics as pm
 from trainer.data import Example, fill_honorific, load_examples, persona_prompt, split_examples
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
-           "evaluate_model", "write_report", "eval_key"]
+           "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
+           "win_rate", "MIN_WIN_PROMPTS"]
 
 RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
                 "degenerate_rate", "speech_rate", "math_exact")
 LOWER_IS_BETTER = {"overuse_rate", "disclaimer_rate", "american_rate", "degenerate_rate",
                    "first_token_s"}
 DEGENERATE = 0.2
+MIN_WIN_PROMPTS = 3  # fewer held-out rated-down prompts than this: the win rate is shown, not gated on
 
 
 @dataclass
@@ -48,6 +56,7 @@ class EvalPrompt:
     category: str
     answer: str | None  # math: the checked answer
     source: str
+    rejected: str = ""  # a held-out thumbs-down turn: the reply the user rated down
 
 
 @dataclass
@@ -69,6 +78,63 @@ def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int
         prompts.append(EvalPrompt(context, fill_honorific(msgs[-1]["content"], honorific), ex.category,
                                   (ex.check or {}).get("answer"), ex.source))
     return prompts[:limit] if limit else prompts
+
+
+def rated_down_prompts(path: Path, honorific: str) -> list[EvalPrompt]:
+    """The held-out thumbs-down turns (``InteractionLog.export``'s heldout.jsonl) as prompts:
+    ``reference`` is the correction ("" without one), ``rejected`` the reply rated down."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    prompts = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            msgs = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in row["prompt"]]
+            rejected = fill_honorific(row["rejected"][-1]["content"], honorific)
+            chosen = fill_honorific(row["chosen"][-1]["content"], honorific) if row.get("chosen") else ""
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise DataError(path, n, f"not a held-out row ({type(exc).__name__}: {exc})",
+                            "export the interaction log again (jarvis-train retrain does)") from None
+        prompts.append(EvalPrompt(msgs, chosen, "rated down", None, f"{path}:{n}", rejected))
+    return prompts
+
+
+def reply_checks(text: str, finish_reason: str, honorific: str) -> int:
+    """How many of the persona checks one reply passes (0-6): addressed once, no disclaimer,
+    British spelling, not looping, sized to be spoken, ended by itself."""
+    return sum((pm.address_count(text, honorific) == 1, not pm.has_ai_disclaimer(text),
+                not pm.american_spellings(text), pm.repetition(text) <= DEGENERATE,
+                1 <= pm.sentence_count(text) <= 4 and not pm.has_markdown(text), finish_reason == "stop"))
+
+
+def _f1(a: str, b: str) -> float:
+    wa, wb = pm.words(a), pm.words(b)
+    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
+    return 0.0 if not common else 2 * common / (len(wa) + len(wb))
+
+
+def judge(prompt: EvalPrompt, a: Reply, b: Reply, honorific: str) -> float:
+    """1 when reply ``a`` is better than ``b`` for a prompt the user rated down, 0 when worse,
+    0.5 for a tie (see the module notes)."""
+    checks = reply_checks(a.text, a.finish_reason, honorific) - reply_checks(b.text, b.finish_reason, honorific)
+    if checks:
+        return 1.0 if checks > 0 else 0.0
+    if prompt.reference:
+        closer = _f1(a.text, prompt.reference) - _f1(b.text, prompt.reference)
+    else:
+        closer = _f1(b.text, prompt.rejected) - _f1(a.text, prompt.rejected)
+    return 0.5 if abs(closer) < 1e-9 else float(closer > 0)
+
+
+def win_rate(prompts: list[EvalPrompt], candidate: list[Reply], current: list[Reply], honorific: str) -> dict:
+    """The candidate's win rate against the current model's replies to the same prompts."""
+    verdicts = [judge(p, a, b, honorific) for p, a, b in zip(prompts, candidate, current)]
+    n = len(verdicts)
+    return {"prompts": n, "wins": verdicts.count(1.0), "ties": verdicts.count(0.5), "losses": verdicts.count(0.0),
+            "win_rate": round(sum(verdicts) / n, 3) if n else None}
 
 
 def eval_key(prompts: list[EvalPrompt], system: str, max_tokens: int) -> str:

@@ -90,6 +90,11 @@ def sentence_count(reply: str) -> int:
     return len(parts)
 
 
+def words(text: str) -> list[str]:
+    """Lower-case words (letters and digits), for comparing replies."""
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
 def word_count(reply: str) -> int:
     return len(reply.split())
 

@@ -52,6 +52,8 @@ class RetrainOptions:
     feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
     feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
+    prefs_learning_rate: float = 5e-5
+    prefs_epochs: float = 2.0
 
 
 class InjectedFailure(JarvisError):
@@ -152,7 +154,8 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
             t = time.monotonic()
             _stage(progress, "eval", "scoring the persona on held-out prompts")
-            evaluation, decision = _evaluate_and_gate(final, registry, opts, system, progress)
+            evaluation, decision = _evaluate_and_gate(final, registry, opts, system, progress,
+                                                      work / "export" / "heldout.jsonl")
             timings["eval"] = time.monotonic() - t
 
             _stage(progress, "promote", "registering the new model")
@@ -246,13 +249,17 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
     with InteractionLog(path) as log:
         counts = log.export(folder, opts.sft.honorific)
     rows = [json.loads(x) for x in (folder / "sft.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    usable, skipped = [], 0
+    usable, skipped, seen = [], 0, set()
     for n, row in enumerate(rows, 1):
         try:  # the user's chat can hold anything; a line the trainer cannot use is left out
             parse_row({"category": FEEDBACK_CATEGORY, "messages": row["messages"]}, folder / "sft.jsonl", n)
-            usable.append({"category": FEEDBACK_CATEGORY, "messages": row["messages"]})
         except JarvisError:
             skipped += 1
+            continue
+        key = json.dumps(row["messages"], sort_keys=True)
+        if key not in seen:  # a reply liked and also typed as a correction counts once
+            seen.add(key)
+            usable.append({"category": FEEDBACK_CATEGORY, "messages": row["messages"]})
     cap = int(opts.feedback_share * persona_count)
     used = usable[-cap:] if cap > 0 else []  # the most recent, when there are more than the cap
     (folder / FEEDBACK_SFT).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in used),
@@ -268,6 +275,8 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         summary += f" (capped at {opts.feedback_share:.0%} of them)"
     if skipped:
         summary += f"; {skipped} left out (not usable as training text)"
+    if counts.get("heldout"):
+        summary += f"; {counts['heldout']} rated down kept aside to judge the new model"
     return {"source": str(path), "sft": counts["sft"], "sft_used": len(used), "sft_skipped": skipped,
             "kto": counts["kto"], "dpo": counts["dpo"], "hash": digest.hexdigest()[:16], "summary": summary}
 
@@ -279,6 +288,7 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
     prefs = PrefsOptions(model=str(merged_sft), data=str(work / "export"), honorific=opts.sft.honorific,
                          persona=opts.sft.persona, output=str(work / "prefs"), precision=opts.sft.precision,
                          qlora=opts.sft.qlora, min_ratings=opts.prefs_min_ratings, seed=opts.sft.seed,
+                         learning_rate=opts.prefs_learning_rate, epochs=opts.prefs_epochs,
                          max_length=opts.sft.max_length)
     try:
         adapter = run_prefs(prefs, progress)
@@ -289,10 +299,13 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
 
 
 def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, system: str,
-                       progress: Progress) -> tuple[dict, dict]:
+                       progress: Progress, rated_down: Path | None = None) -> tuple[dict, dict]:
     """Score the candidate (and the current model, unless its score for the same prompts is
-    cached in its folder); decide whether the candidate may be promoted."""
-    from trainer.evaluate import evaluate_model, gate, heldout_prompts
+    cached in its folder) on the persona, and both on the held-out prompts the user rated
+    down (``rated_down``, the export's heldout.jsonl); decide whether the candidate may be
+    promoted: not worse on the persona, and winning at least half of those prompts."""
+    from trainer.evaluate import (MIN_WIN_PROMPTS, evaluate_model, gate, heldout_prompts, rated_down_prompts,
+                                  run_model, win_rate)
 
     honorific = opts.sft.honorific
     prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
@@ -311,7 +324,20 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         cur_metrics = cur["metrics"]
         write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
     evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
+    bad = rated_down_prompts(rated_down, honorific) if rated_down else []
+    if bad:  # both models answer afresh: these prompts change with every export
+        progress.update("eval", message=f"answering {len(bad)} held-out prompts you rated down, with both models")
+        wins = win_rate(bad, run_model(candidate, bad, system, opts.eval_max_tokens, progress=progress),
+                        run_model(current.gguf, bad, system, opts.eval_max_tokens, progress=progress), honorific)
+        evaluation["rated_down"] = wins
     if not opts.gate:
         return evaluation, {"promoted": True, "reason": "gate turned off (--no-gate)"}
     ok, reason = gate(cand["metrics"], cur_metrics)
+    if bad:
+        line = (f"won {wins['win_rate']:.0%} against {current.name} on {wins['prompts']} held-out prompts you "
+                f"rated down ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")
+        if wins["prompts"] >= MIN_WIN_PROMPTS and wins["win_rate"] < 0.5:
+            return evaluation, {"promoted": False, "reason": ("worse than the current model: " if ok else reason + "; ")
+                                + line.replace("won", "won only", 1)}
+        reason = f"{reason}; {line}"
     return evaluation, {"promoted": ok, "reason": reason}

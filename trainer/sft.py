@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from jarvis_desktop.errors import ConfigError, DataError
-from trainer.data import (dataset_hash, fill_honorific, load_examples, persona_prompt, split_examples,
-                          tokenize_chat)
+from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_examples, persona_prompt,
+                          split_examples, tokenize_chat)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
@@ -47,7 +47,10 @@ def build_rows(examples, tokenizer, system: str, honorific: str, max_length: int
     for ex in examples:
         messages = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)}
                     for m in ex.messages if m["role"] != "system"]
-        row = tokenize_chat(tokenizer, [{"role": "system", "content": system}] + messages, max_length)
+        # A rated reply from the log comes with the chat before it: only the reply itself is a
+        # target (the replies before it may be unrated or rated down).
+        row = tokenize_chat(tokenizer, [{"role": "system", "content": system}] + messages, max_length,
+                            last_only=ex.category == FEEDBACK_CATEGORY)
         if any(row["assistant_masks"]):  # a reply cut off entirely by max_length teaches nothing
             rows.append(row)
     return rows

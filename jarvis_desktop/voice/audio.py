@@ -95,18 +95,23 @@ def probe_audio(input: bool = True, output: bool = True) -> str:
 class Microphone:
     """The default input device, delivering 512-sample float32 frames at 16 kHz into ``frames``.
 
-    The PortAudio callback only copies into the queue: anything slower there drops audio.
+    The PortAudio callback only copies into the queue, never waiting: anything slower there
+    drops audio.  Should the queue be full (the listener stalled), frames are dropped and counted.
     """
 
     def __init__(self, frames: queue.Queue, device=None):
         self.frames, self.device = frames, device
         self._stream = None
+        self.dropped = 0
 
     def start(self) -> None:
         sd = _sounddevice()
 
         def callback(indata, n, t, status):
-            self.frames.put(indata[:, 0].copy())
+            try:
+                self.frames.put_nowait(indata[:, 0].copy())
+            except queue.Full:
+                self.dropped += 1
 
         try:
             self._stream = sd.InputStream(samplerate=SAMPLE_RATE, blocksize=FRAME, channels=1, dtype="float32",
