@@ -142,15 +142,31 @@ class JarvisApp(QObject):
             new = dialog.result_settings()
             changed_model = new.model_version != self.settings.model_version and new.model_version
             changed_voice = any(getattr(new, k) != getattr(self.settings, k) for k in VOICE_SETTINGS)
+            changed_login = new.start_at_login != self.settings.start_at_login
             for k, v in new.__dict__.items():
                 setattr(self.settings, k, v)
             if self.save:
                 save_settings(self.settings)
+            if changed_login:
+                self.apply_start_at_login()
             if changed_model:
                 self.controller.load_version(new.model_version)
             if changed_voice:  # close-then-load, as for a model
                 self.voice.close()
                 self.voice.start()
+
+    def apply_start_at_login(self) -> None:
+        """Write or remove the autostart entry to match the setting; say so either way."""
+        from jarvis_desktop.desktop import set_autostart
+
+        try:
+            path = set_autostart(self.settings.start_at_login)
+        except OSError as exc:
+            self.show_problem(f"Could not change starting at login ({exc}).")
+            return
+        self.window.statusBar().showMessage(
+            f"Jarvis will start when you log in ({path})." if self.settings.start_at_login
+            else "Jarvis will no longer start when you log in.", 8000)
 
     def open_history(self) -> HistoryDialog:
         """The log's viewer (one at a time; it follows the log while open)."""
@@ -204,7 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setApplicationName("Jarvis")
     qt_app.setWindowIcon(icon("jarvis"))
     qt_app.setQuitOnLastWindowClosed(not QSystemTrayIcon.isSystemTrayAvailable())
+    from jarvis_desktop.desktop import SingleInstance
+
+    instance = SingleInstance()
+    if not instance.claim():
+        log.info("Jarvis is already running: asked it to show its window")
+        print("Jarvis is already running: its window has been brought to the front.")
+        return 0
     jarvis = JarvisApp()
+    instance.activated.connect(jarvis.open_window)
     relay = install_crash_handlers(lambda text: jarvis.show_problem(f"Something went wrong: {text}\n\n"
                                                                      f"Details are in {data_dir() / 'logs'}."))
     jarvis.show()
@@ -215,4 +239,5 @@ def main(argv: list[str] | None = None) -> int:
         jarvis.voice.close()
         jarvis.controller.shutdown()
     del relay
+    instance.close()
     return code

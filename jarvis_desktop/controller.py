@@ -352,7 +352,12 @@ class Controller(QObject):
             self.notice.emit("A retrain is already running.")
             return False
         args = ["--honorific", self.settings.honorific, *self.settings.retrain_args]
-        self.job.start(trainer_command(self.settings.trainer_command), args, env)
+        try:
+            command = trainer_command(self.settings.trainer_command)
+        except JarvisError as exc:
+            self.problem.emit(str(exc))
+            return False
+        self.job.start(command, args, env)
         self.job_changed.emit({"running": True, "stage": "starting", "step": 0, "total": 0, "message": ""})
         return True
 

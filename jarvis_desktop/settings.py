@@ -36,6 +36,7 @@ class Settings:
     retrain_args: list = _f(None, "extra flags for `jarvis-train retrain` (advanced)")
     trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis)")
     window_geometry: str = _f("", "window size and position (saved on close)")
+    start_at_login: bool = _f(False, "start Jarvis when you log in (an entry in ~/.config/autostart)")
     voice: bool = _f(True, "speech in and out (off: text only)")
     hands_free: bool = _f(False, "listen all the time instead of push-to-talk")
     wake_word: bool = _f(False, "hands-free: wait for \"Hey Jarvis\" before each command")

@@ -76,17 +76,42 @@ class EngineWorker(QObject):
         self.engine.close()
 
 
+TRAINER_HINT = ("Retraining runs in Jarvis's training environment (PyTorch and friends), which the desktop "
+                "bundle does not carry. Make one with `bash .ci/setup.sh install` in the Jarvis source folder "
+                "(it records where its jarvis-train is), or set \"trainer_command\" in Settings to a jarvis-train "
+                "program.")
+
+
+def recorded_trainer() -> Path:
+    """Where ``.ci/setup.sh install`` writes the path of the jarvis-train it installed."""
+    import os
+
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".config") / "jarvis" / "trainer-command"
+
+
 def trainer_command(configured: str = "") -> list[str]:
-    """How to run ``jarvis-train``: the configured program, the one beside this Python, or
-    ``python -m trainer.cli``."""
+    """How to run ``jarvis-train``: the configured program, the one beside this Python, one on
+    PATH, the one the set-up recorded, or ``python -m trainer.cli`` (from source).  A desktop
+    bundle has no trainer of its own: with none of these it raises JarvisError saying how to
+    get one."""
     if configured:
         return configured.split()
+    frozen = getattr(sys, "frozen", False)
     beside = Path(sys.executable).parent / "jarvis-train"
-    if beside.is_file():
+    if beside.is_file() and not frozen:
         return [str(beside)]
     found = shutil.which("jarvis-train")
     if found:
         return [found]
+    try:
+        recorded = recorded_trainer().read_text(encoding="utf-8").strip()
+    except OSError:
+        recorded = ""
+    if recorded and Path(recorded).is_file():
+        return [recorded]
+    if frozen:
+        raise JarvisError(TRAINER_HINT)
     return [sys.executable, "-m", "trainer.cli"]
 
 
@@ -153,8 +178,7 @@ class RetrainJob(QObject):
         if error == QProcess.ProcessError.FailedToStart:
             cmd = self.proc.program()
             self.proc = None
-            self.finished.emit(False, f"could not start the trainer ({cmd}): install Jarvis's training "
-                               "environment with `bash .ci/setup.sh install`, or set its path in Settings", {})
+            self.finished.emit(False, f"could not start the trainer ({cmd}). {TRAINER_HINT}", {})
 
     def _done(self, code: int, status) -> None:
         self._read_out()

@@ -60,11 +60,26 @@ def test_presets_command_lists_bundled_default(capsys):
 
 
 def test_jarvis_without_a_model_explains_what_to_do(capsys):
-    assert jarvis_main(["--check"]) == 1
+    assert jarvis_main(["--ask", "Hello"]) == 1
     assert "jarvis-train retrain" in capsys.readouterr().err
+    # the self-test passes on an install with no model yet, and says what to do
+    assert jarvis_main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert "note model" in out and "jarvis-train retrain" in out and "all checks passed" in out
+    for part in ("assets", "qt", "llama.cpp", "voice", "wake word"):
+        assert f"ok   {part}" in out, out
 
 
 def test_jarvis_check_answers_with_the_current_model(registered, capsys):
     assert jarvis_main(["--check", "--ask", "Hello Jarvis"]) == 0
     out = capsys.readouterr().out
-    assert "model: v1" in out and "jarvis: " in out and "tok/s" in out
+    assert "ok   model        v1" in out and "jarvis: " in out and "tok/s" in out and "all checks passed" in out
+
+
+def test_jarvis_check_fails_on_a_broken_model(registered, capsys):
+    gguf = registered.current().gguf
+    gguf.chmod(0o600)
+    gguf.write_bytes(gguf.read_bytes()[: gguf.stat().st_size // 2])  # truncated on disk
+    assert jarvis_main(["--check"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL model" in out and "failed: model" in out

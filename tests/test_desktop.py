@@ -1,0 +1,154 @@
+"""Desktop integration: one Jarvis per user, the menu entry, starting at login."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+
+from jarvis_desktop.app import JarvisApp
+from jarvis_desktop.controller import Controller
+from jarvis_desktop.desktop import (SingleInstance, autostart_path, desktop_entry, install_menu_entry,
+                                    launch_command, menu_entry_path, set_autostart)
+from jarvis_desktop.settings import Settings
+
+
+@pytest.fixture
+def xdg(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+def _entry(path: Path) -> dict:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read_string(path.read_text())
+    return dict(parser["Desktop Entry"])
+
+
+def test_a_second_claim_wakes_the_first(qtbot):
+    first, second = SingleInstance("jarvis-test-claim"), SingleInstance("jarvis-test-claim")
+    try:
+        assert first.claim() is True
+        with qtbot.waitSignal(first.activated, timeout=5000):
+            assert second.claim() is False
+        assert second.server is None
+    finally:
+        first.close()
+    third = SingleInstance("jarvis-test-claim")  # once the first has quit, the next one runs
+    assert third.claim() is True
+    third.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Unix domain socket file")
+def test_a_socket_left_by_a_crashed_jarvis_is_taken_over(qtbot):
+    path = Path(QDir.tempPath()) / "jarvis-test-stale"
+    path.unlink(missing_ok=True)
+    dead = socket.socket(socket.AF_UNIX)
+    dead.bind(str(path))  # bound, never listening: what a killed process leaves behind
+    dead.close()
+    assert path.exists()
+    instance = SingleInstance("jarvis-test-stale")
+    try:
+        assert instance.claim() is True and instance.server.isListening()
+    finally:
+        instance.close()
+
+
+def test_starting_jarvis_again_focuses_the_running_one(registered, jarvis_home, qtbot):
+    """Two real processes: the second exits at once and says so; the first goes on."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    from jarvis_desktop.desktop import _socket_name
+
+    (jarvis_home / "settings.json").write_text(json.dumps({"voice": False}))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "JARVIS_HOME": str(jarvis_home)}
+    cmd = [sys.executable, "-m", "jarvis_desktop.cli"]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        probe, deadline = QLocalSocket(), time.monotonic() + 60
+        while True:  # until the first one listens
+            probe.connectToServer(_socket_name())
+            if probe.waitForConnected(200):
+                probe.disconnectFromServer()
+                break
+            assert first.poll() is None and time.monotonic() < deadline, first.stdout.read()
+            time.sleep(0.2)
+        second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stdout
+        time.sleep(0.5)
+        assert first.poll() is None  # still running
+    finally:
+        first.terminate()
+        first.wait(30)
+    log = (jarvis_home / "logs" / "jarvis.log").read_text()
+    assert "already running: asked it to show its window" in log
+
+
+def test_menu_entry_and_icon(xdg):
+    path = install_menu_entry(["/opt/jarvis bundle/jarvis"])
+    assert path == menu_entry_path() == xdg / "share" / "applications" / "jarvis.desktop"
+    entry = _entry(path)
+    assert entry["Type"] == "Application" and entry["Name"] == "Jarvis" and entry["Icon"] == "jarvis"
+    assert entry["Exec"] == '"/opt/jarvis bundle/jarvis"' and entry["Terminal"] == "false"
+    icon = xdg / "share" / "icons" / "hicolor" / "scalable" / "apps" / "jarvis.svg"
+    assert icon.read_text().lstrip().startswith("<")
+    assert "X-GNOME-Autostart-enabled" not in entry
+
+
+def test_exec_lines_follow_the_desktop_entry_spec():
+    assert "Exec=/usr/bin/jarvis\n" in desktop_entry(["/usr/bin/jarvis"])
+    assert "Exec=jarvis --ask \"100%% sure?\"\n" in desktop_entry(["jarvis", "--ask", "100% sure?"])
+    assert 'Exec="/a\\\\\\\\b" "say \\\\"hi\\\\""\n' in desktop_entry(["/a\\b", 'say "hi"'])
+    assert launch_command()[0]  # the installed script or python -m jarvis_desktop.cli
+
+
+def test_start_at_login_writes_and_removes_the_autostart_entry(qtbot, xdg, registered):
+    jarvis = JarvisApp(Settings(voice=False), Controller(Settings(voice=False), save=False), save=False)
+    qtbot.addWidget(jarvis.window)
+    jarvis.settings.start_at_login = True
+    jarvis.apply_start_at_login()
+    path = autostart_path()
+    assert path == xdg / "config" / "autostart" / "jarvis.desktop"
+    entry = _entry(path)
+    assert entry["X-GNOME-Autostart-enabled"] == "true" and entry["Name"] == "Jarvis"
+    assert "start when you log in" in jarvis.window.statusBar().currentMessage()
+    jarvis.settings.start_at_login = False
+    jarvis.apply_start_at_login()
+    assert not path.exists()
+    assert set_autostart(False) == path  # removing what is not there is fine
+    jarvis.controller.shutdown()
+
+
+def test_a_bundle_finds_the_trainer_or_says_how_to_get_one(monkeypatch, tmp_path, qtbot):
+    """The bundle has no PyTorch: it runs the jarvis-train the set-up recorded, one on PATH or
+    the one in Settings; with none it says how to get one instead of failing obscurely."""
+    from jarvis_desktop.errors import JarvisError
+    from jarvis_desktop.workers import recorded_trainer, trainer_command
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    with pytest.raises(JarvisError, match="setup.sh install"):
+        trainer_command()
+    controller = Controller(Settings(voice=False), save=False)
+    problems = []
+    controller.problem.connect(problems.append)
+    assert controller.retrain_now() is False and "training environment" in problems[0]
+    trainer = tmp_path / "venv" / "bin" / "jarvis-train"
+    trainer.parent.mkdir(parents=True)
+    trainer.write_text("#!/bin/sh\n")
+    recorded_trainer().parent.mkdir(parents=True)
+    recorded_trainer().write_text(f"{trainer}\n")  # what .ci/setup.sh install writes
+    assert trainer_command() == [str(trainer)]
+    assert trainer_command("/opt/jt --flag") == ["/opt/jt", "--flag"]  # Settings win
