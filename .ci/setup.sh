@@ -111,9 +111,22 @@ fi
 # --- llama.cpp's HF->GGUF converter, from the same sdist as the runtime ------------------
 "$VENV/bin/jarvis-convert" setup --sdist "$SDIST" >/dev/null
 
+# Where this environment's trainer is: a desktop bundle (which carries no PyTorch) runs it
+# for "Retrain now" (jarvis_desktop/workers.py trainer_command).
+if [ "$MODE" != test ] && [ "$MODE" != test-slow ]; then
+    CONF="${XDG_CONFIG_HOME:-$HOME/.config}/jarvis"
+    mkdir -p "$CONF" && realpath "$VENV/bin/jarvis-train" > "$CONF/trainer-command"
+fi
+
 case "$MODE" in
     install)
         say "installed; activate with: source $VENV/bin/activate" ;;
+    bundle)
+        $PIP install -q "pyinstaller==6.22.*" "pyinstaller-hooks-contrib>=2026.9"
+        say "building the desktop bundle (dist/jarvis)"
+        "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN build.spec
+        say "checking it in a clean environment (no Python set up, a fresh HOME)"
+        exec bash .ci/check-bundle.sh dist/jarvis ;;
     test|test-slow)
         marker="not slow"; [ "$MODE" = test-slow ] && marker="slow"
         say "running the tests ($marker)"
@@ -130,5 +143,5 @@ case "$MODE" in
         fi
         exec "$VENV/bin/jarvis" ;;
     *)
-        echo "usage: bash .ci/setup.sh [install|run|test|test-slow]" >&2; exit 2 ;;
+        echo "usage: bash .ci/setup.sh [install|run|test|test-slow|bundle]" >&2; exit 2 ;;
 esac

@@ -80,6 +80,10 @@ def main() -> None:
     for key in ("persona_score", "address_rate", "overuse_rate", "clean_stop_rate", "disclaimer_rate",
                 "american_rate", "degenerate_rate", "words_median", "math_exact"):
         print(f"{key:18} {theirs.get(key)!s:>14} {ours.get(key)!s:>14}")
+    held = meta["evaluation"].get("rated_down")
+    if held:
+        print(f"win rate on {held['prompts']} held-out prompts rated down: {held['win_rate']} "
+              f"({held['wins']} wins, {held['ties']} ties, {held['losses']} losses)")
     print(f"\ngate: {'promoted' if meta['gate']['promoted'] else 'not promoted'} ({meta['gate']['reason']})")
     print(f"feedback: {json.dumps({k: v for k, v in meta['feedback'].items() if k != 'source'})}")
 

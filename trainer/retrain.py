@@ -52,8 +52,8 @@ class RetrainOptions:
     feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
     feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
-    prefs_learning_rate: float = 5e-5
-    prefs_epochs: float = 2.0
+    prefs_learning_rate: float = 2e-5  # PrefsOptions' defaults: see there
+    prefs_epochs: float = 1.0
 
 
 class InjectedFailure(JarvisError):

@@ -20,10 +20,15 @@ class WakeWord:
             raise ConfigError("the wake word needs the packages pymicro-wakeword and pymicro-features: "
                               f"pip install pymicro-wakeword pymicro-features ({exc})") from exc
         try:
-            self._model = MicroWakeWord.from_builtin(Model(name))
+            model = Model(name)
         except ValueError as exc:
             raise ConfigError(f"no built-in wake word {name!r}; choose one of "
                               f"{', '.join(m.value for m in Model)}") from exc
+        try:
+            self._model = MicroWakeWord.from_builtin(model)
+        except (OSError, ValueError) as exc:  # its model file or TensorFlow Lite library is missing
+            raise ConfigError(f"the wake word {name!r} could not be loaded ({exc}); reinstall "
+                              "pymicro-wakeword") from exc
         self._features = MicroWakeWordFeatures()
         self.name = name
 
