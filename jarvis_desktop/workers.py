@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 import threading
@@ -140,6 +141,14 @@ class RetrainJob(QObject):
         self.last, self._err, self._buf, self._cancelled = {"stage": "starting", "step": 0, "total": 0}, b"", b"", False
         proc = QProcess(self)
         penv = QProcessEnvironment.systemEnvironment()
+        if getattr(sys, "frozen", False):
+            # The bundle's loader points LD_LIBRARY_PATH at its own libraries; the trainer's
+            # Python must get the system's (and the user's own setting, if there was one).
+            original = os.environ.get("LD_LIBRARY_PATH_ORIG", "")
+            if original:
+                penv.insert("LD_LIBRARY_PATH", original)
+            else:
+                penv.remove("LD_LIBRARY_PATH")
         for k, v in (env or {}).items():
             penv.insert(k, v)
         proc.setProcessEnvironment(penv)

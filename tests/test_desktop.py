@@ -152,3 +152,24 @@ def test_a_bundle_finds_the_trainer_or_says_how_to_get_one(monkeypatch, tmp_path
     recorded_trainer().write_text(f"{trainer}\n")  # what .ci/setup.sh install writes
     assert trainer_command() == [str(trainer)]
     assert trainer_command("/opt/jt --flag") == ["/opt/jt", "--flag"]  # Settings win
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for the trainer")
+def test_the_trainer_started_from_a_bundle_gets_the_systems_libraries(monkeypatch, tmp_path, qtbot):
+    """PyInstaller's loader sets LD_LIBRARY_PATH to the bundle's own libraries; the trainer
+    (another Python, with its own torch) must not inherit it."""
+    from jarvis_desktop.workers import RetrainJob
+
+    trainer = tmp_path / "jarvis-train"  # reports the library path it was given, as a progress line
+    trainer.write_text('#!/bin/sh\necho "{\\"stage\\": \\"done\\", \\"message\\": \\"[${LD_LIBRARY_PATH:-unset}]\\"}"\n')
+    trainer.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    for original, expected in (("", "[unset]"), ("/opt/mine", "[/opt/mine]")):
+        monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/jarvis/_internal")
+        if original:
+            monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", original)
+        job = RetrainJob()
+        with qtbot.waitSignal(job.finished, timeout=10000) as done:
+            job.start([str(trainer)])
+        ok, message, _ = done.args
+        assert ok and message == expected, (ok, message)
