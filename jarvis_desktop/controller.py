@@ -47,6 +47,7 @@ class Controller(QObject):
     log_changed = Signal()  # turns excluded or deleted (rating shows in place)
     _load = Signal(str, str)
     _generate = Signal(int, object)
+    _prefill = Signal(str)
 
     def __init__(self, settings: Settings, registry: Registry | None = None,
                  interactions: InteractionLog | None = None, clock=datetime.now, save=True):
@@ -82,6 +83,7 @@ class Controller(QObject):
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
         self._generate.connect(self.worker.generate)
+        self._prefill.connect(self.worker.prefill)
         self.worker.loaded.connect(self._loaded)
         self.worker.load_failed.connect(self._load_failed)
         self.worker.token.connect(self._token)
@@ -144,10 +146,15 @@ class Controller(QObject):
         self.load_version(version.name)
         return version.name
 
+    def _system_prompt(self) -> str:
+        return persona.system_prompt(self.settings.honorific, self.clock(), self.settings.user_name,
+                                     self.settings.persona or None)
+
     def _loaded(self, version: str, path: str) -> None:
         self.version = version
         self.model_changed.emit(version)
         self.notice.emit(f"Model {version} ready.")
+        self._prefill.emit(self._system_prompt())  # the next reply starts from a warm cache
 
     def _load_failed(self, version: str, reason: str) -> None:
         self.problem.emit(f"Model {version} could not be loaded; "
@@ -188,9 +195,8 @@ class Controller(QObject):
         if not self.version:
             self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
             return False
-        system = persona.system_prompt(self.settings.honorific, self.clock(), self.settings.user_name,
-                                       self.settings.persona or None)
-        messages = [{"role": "system", "content": system}, *self.history, {"role": "user", "content": text}]
+        messages = [{"role": "system", "content": self._system_prompt()}, *self.history,
+                    {"role": "user", "content": text}]
         self._request += 1
         self._pending_prompt = text
         self.busy = True

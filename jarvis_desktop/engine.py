@@ -361,6 +361,26 @@ class ChatEngine:
                 return text, tokens
             keep = max(0, keep - max(4, len(tokens) - budget))
 
+    def prefill(self, system: str) -> int:
+        """Evaluate the start every conversation shares (the template's opening and the system
+        prompt) ahead of time, so the first reply does not pay for it: the voice's first turn
+        after a model loads.  Returns the tokens evaluated (0: nothing shared, or busy)."""
+        if self._llm is None or not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            a, b = ([{"role": "system", "content": system}, {"role": "user", "content": word}] for word in ("A", "Z"))
+            ta, tb = self._tokenize(self._template.render(a)), self._tokenize(self._template.render(b))
+            shared = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), min(len(ta), len(tb)))
+            prefix = ta[:shared]
+            if not prefix or list(self._llm._input_ids[:len(prefix)]) == prefix:
+                return 0
+            self._llm.reset()
+            self._llm.eval(prefix)
+            self._segments = []
+            return len(prefix)
+        finally:
+            self._lock.release()
+
     def stream(self, messages: list[dict], stop: threading.Event | None = None) -> Iterator[str]:
         """Yield the reply to ``messages`` ({"role", "content"} dicts) piece by piece.
 

@@ -72,6 +72,15 @@ class EngineWorker(QObject):
             log.exception("generation failed")
             self.failed.emit(request, f"{type(exc).__name__}: {exc}")
 
+    @Slot(str)
+    def prefill(self, system: str) -> None:
+        try:
+            n = self.engine.prefill(system)
+        except Exception:  # only a head start: a failure here must not stop anything
+            log.exception("prefilling the system prompt failed")
+            return
+        log.info("system prompt prefilled (%d tokens)", n)
+
     @Slot()
     def close(self) -> None:
         self.engine.close()

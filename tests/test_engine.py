@@ -190,6 +190,23 @@ def test_a_pause_that_never_ends_only_delays_the_reply(gguf, monkeypatch):
         eng.close()
 
 
+def test_prefill_evaluates_the_shared_start_once_and_the_first_reply_reuses_it(gguf):
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    try:
+        n = eng.prefill(SYSTEM["content"])
+        assert n > 10  # the template's opening and the system prompt
+        assert eng.prefill(SYSTEM["content"]) == 0  # already there
+        expected = ChatEngine(config())
+        expected.load(gguf)
+        reference = "".join(expected.stream(chat("Hello Jarvis")))
+        expected.close()
+        assert "".join(eng.stream(chat("Hello Jarvis"))) == reference  # same reply, greedy
+        assert eng.last_stats.cached_tokens == n  # not evaluated again
+    finally:
+        eng.close()
+
+
 def test_one_generation_at_a_time(engine):
     first = engine.stream(chat("Hello Jarvis"))
     next(first)
