@@ -21,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from jarvis_desktop.paths import asset, data_dir, write_atomic
+from jarvis_desktop.paths import asset, data_dir, installed_program, write_atomic, xdg_dir
 
 __all__ = ["SingleInstance", "launch_command", "desktop_entry", "install_menu_entry", "set_autostart",
            "autostart_path", "menu_entry_path"]
@@ -90,28 +90,20 @@ def launch_command() -> list[str]:
     ``python -m jarvis_desktop.cli``."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    beside = Path(sys.executable).parent / "jarvis"
-    if beside.is_file():
-        return [str(beside)]
-    found = shutil.which("jarvis")
+    found = installed_program("jarvis")
     return [found] if found else [sys.executable, "-m", "jarvis_desktop.cli"]
 
 
-def _xdg(var: str, default: str) -> Path:
-    value = os.environ.get(var, "")
-    return Path(value) if value and Path(value).is_absolute() else Path.home() / default
-
-
 def menu_entry_path() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / "applications" / f"{APP_ID}.desktop"
+    return xdg_dir("XDG_DATA_HOME", ".local/share") / "applications" / f"{APP_ID}.desktop"
 
 
 def autostart_path() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config") / "autostart" / f"{APP_ID}.desktop"
+    return xdg_dir("XDG_CONFIG_HOME", ".config") / "autostart" / f"{APP_ID}.desktop"
 
 
 def icon_path() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share") / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
+    return xdg_dir("XDG_DATA_HOME", ".local/share") / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
 
 
 def desktop_entry(command: list[str] | None = None, autostart: bool = False) -> str:
@@ -141,10 +133,13 @@ def install_menu_entry(command: list[str] | None = None) -> Path:
     icon = icon_path()
     icon.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(asset("icons", "jarvis.svg"), icon)
-    path = menu_entry_path()
+    return _write_entry(menu_entry_path(), desktop_entry(command))
+
+
+def _write_entry(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, desktop_entry(command))
-    os.chmod(path, 0o644)
+    write_atomic(path, text)
+    os.chmod(path, 0o644)  # write_atomic makes files private; desktop entries are read by the session
     return path
 
 
@@ -152,9 +147,6 @@ def set_autostart(enabled: bool, command: list[str] | None = None) -> Path:
     """Start Jarvis at login, or not: writes or removes the autostart entry."""
     path = autostart_path()
     if enabled:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, desktop_entry(command, autostart=True))
-        os.chmod(path, 0o644)
-    elif path.exists():
-        path.unlink()
+        return _write_entry(path, desktop_entry(command, autostart=True))
+    path.unlink(missing_ok=True)
     return path

@@ -465,7 +465,6 @@ class ChatEngine:
             if llm.detokenize(reply).decode("utf-8", "replace") == stats.text:
                 self._segments.insert(0, (prompt_text + stats.text, tokens + reply))
 
-
     def _pause(self, stop: threading.Event | None, longest: float) -> bool:
         """Wait for ``may_run``, at most ``longest`` s; False when ``stop`` was set meanwhile."""
         deadline = time.monotonic() + longest

@@ -29,12 +29,18 @@ from jarvis_desktop.paths import data_dir, write_atomic
 from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
-           "migrate", "to_placeholders", "utc_now"]
+           "migrate", "to_placeholders", "utc_now", "log_path", "HOLDOUT_EVERY"]
 
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
                  "total_s, tokens, rating, correction, excluded, spoken, rated")
 
 HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
+
+
+def log_path() -> Path:
+    """The user's interaction log: ``<data dir>/interactions.sqlite3``."""
+    return data_dir() / "interactions.sqlite3"
+
 
 class LogInputError(JarvisError, ValueError):
     """A value handed to the log is not allowed (a rating of 2, a correction on a thumbs-up)."""
@@ -156,7 +162,7 @@ class InteractionLog:
     """The SQLite log of chat turns; safe to share between threads (see the module notes)."""
 
     def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path is not None else data_dir() / "interactions.sqlite3"
+        self.path = Path(path) if path is not None else log_path()
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         try:

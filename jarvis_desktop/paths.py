@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic"]
+__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "xdg_dir",
+           "installed_program"]
 
 APP_NAME = "jarvis"
 
@@ -68,6 +69,25 @@ def assets_dir() -> Path:
 
 def asset(*parts: str) -> Path:
     return assets_dir().joinpath(*parts)
+
+
+def xdg_dir(var: str, default: str) -> Path:
+    """A freedesktop base directory: ``$var`` when it is an absolute path (the spec ignores
+    relative ones), else ``~/default`` (``XDG_CONFIG_HOME``, ``.config``)."""
+    value = os.environ.get(var, "")
+    return Path(value) if value and Path(value).is_absolute() else Path.home() / default
+
+
+def installed_program(name: str) -> str | None:
+    """A console script of this installation: beside this Python (a venv's bin, not a desktop
+    bundle's own executable), else on PATH; None when neither has it."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and not getattr(sys, "frozen", False):
+        return str(beside)
+    return shutil.which(name)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

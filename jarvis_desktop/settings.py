@@ -34,7 +34,8 @@ class Settings:
     retrain_every_days: int = _f(30, "retrain on a schedule every N days when there are new ratings (0: never)")
     last_retrain: str = _f("", "when the last retrain finished (ISO time)")
     retrain_args: list = _f(None, "extra flags for `jarvis-train retrain` (advanced)")
-    trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis)")
+    trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis, on PATH, "
+                                  "or the one the set-up recorded)")
     window_geometry: str = _f("", "window size and position (saved on close)")
     start_at_login: bool = _f(False, "start Jarvis when you log in (an entry in ~/.config/autostart)")
     voice: bool = _f(True, "speech in and out (off: text only)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
 
 from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.paths import installed_program, xdg_dir
 
 __all__ = ["EngineWorker", "RetrainJob", "trainer_command"]
 
@@ -94,10 +94,7 @@ TRAINER_HINT = ("Retraining runs in Jarvis's training environment (PyTorch and f
 
 def recorded_trainer() -> Path:
     """Where ``.ci/setup.sh install`` writes the path of the jarvis-train it installed."""
-    import os
-
-    base = os.environ.get("XDG_CONFIG_HOME", "")
-    return (Path(base) if base and Path(base).is_absolute() else Path.home() / ".config") / "jarvis" / "trainer-command"
+    return xdg_dir("XDG_CONFIG_HOME", ".config") / "jarvis" / "trainer-command"
 
 
 def trainer_command(configured: str = "") -> list[str]:
@@ -107,11 +104,7 @@ def trainer_command(configured: str = "") -> list[str]:
     get one."""
     if configured:
         return configured.split()
-    frozen = getattr(sys, "frozen", False)
-    beside = Path(sys.executable).parent / "jarvis-train"
-    if beside.is_file() and not frozen:
-        return [str(beside)]
-    found = shutil.which("jarvis-train")
+    found = installed_program("jarvis-train")
     if found:
         return [found]
     try:
@@ -120,7 +113,7 @@ def trainer_command(configured: str = "") -> list[str]:
         recorded = ""
     if recorded and Path(recorded).is_file():
         return [recorded]
-    if frozen:
+    if getattr(sys, "frozen", False):
         raise JarvisError(TRAINER_HINT)
     return [sys.executable, "-m", "trainer.cli"]
 

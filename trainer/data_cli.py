@@ -151,13 +151,12 @@ def _rated_down_win_rate(args, system: str, progress) -> dict:
     """MODEL against --against on the held-out thumbs-down turns of an interaction log."""
     import tempfile
 
-    from jarvis_desktop.interactions import InteractionLog
-    from jarvis_desktop.paths import data_dir
-    from trainer.evaluate import rated_down_prompts, run_model, win_rate
+    from jarvis_desktop.interactions import InteractionLog, log_path
+    from trainer.evaluate import compare_on, rated_down_prompts
 
     if not args.against:
         raise ConfigError("--rated-down needs --against: the win rate compares two models")
-    log = data_dir() / "interactions.sqlite3" if args.rated_down == "auto" else Path(args.rated_down)
+    log = log_path() if args.rated_down == "auto" else Path(args.rated_down)
     if not log.is_file():
         raise ConfigError(f"--rated-down {log}: no such interaction log")
     with tempfile.TemporaryDirectory() as tmp:  # the export holds the user's words: gone afterwards
@@ -166,6 +165,5 @@ def _rated_down_win_rate(args, system: str, progress) -> dict:
         prompts = rated_down_prompts(Path(tmp) / "heldout.jsonl", args.honorific)
     if not prompts:
         return {"log": str(log), "prompts": 0}
-    replies = [run_model(Path(m), prompts, system, args.max_tokens, args.threads, progress=progress)
-               for m in (args.model, args.against)]
-    return {"log": str(log), **win_rate(prompts, replies[0], replies[1], args.honorific)}
+    return {"log": str(log), **compare_on(prompts, Path(args.model), Path(args.against), system, args.honorific,
+                                          args.max_tokens, args.threads, progress)}

@@ -39,7 +39,7 @@ from trainer.data import Example, fill_honorific, load_examples, persona_prompt,
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
-           "win_rate", "MIN_WIN_PROMPTS"]
+           "win_rate", "compare_on", "MIN_WIN_PROMPTS"]
 
 RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
                 "degenerate_rate", "speech_rate", "math_exact")
@@ -102,12 +102,20 @@ def rated_down_prompts(path: Path, honorific: str) -> list[EvalPrompt]:
     return prompts
 
 
+def _degenerate(text: str) -> bool:
+    return pm.repetition(text) > DEGENERATE
+
+
+def _sized_for_speech(text: str) -> bool:
+    return 1 <= pm.sentence_count(text) <= 4 and not pm.has_markdown(text)
+
+
 def reply_checks(text: str, finish_reason: str, honorific: str) -> int:
     """How many of the persona checks one reply passes (0-6): addressed once, no disclaimer,
     British spelling, not looping, sized to be spoken, ended by itself."""
     return sum((pm.address_count(text, honorific) == 1, not pm.has_ai_disclaimer(text),
-                not pm.american_spellings(text), pm.repetition(text) <= DEGENERATE,
-                1 <= pm.sentence_count(text) <= 4 and not pm.has_markdown(text), finish_reason == "stop"))
+                not pm.american_spellings(text), not _degenerate(text), _sized_for_speech(text),
+                finish_reason == "stop"))
 
 
 def _f1(a: str, b: str) -> float:
@@ -127,6 +135,13 @@ def judge(prompt: EvalPrompt, a: Reply, b: Reply, honorific: str) -> float:
     else:
         closer = _f1(b.text, prompt.rejected) - _f1(a.text, prompt.rejected)
     return 0.5 if abs(closer) < 1e-9 else float(closer > 0)
+
+
+def compare_on(prompts: list[EvalPrompt], candidate: Path, current: Path, system: str, honorific: str,
+               max_tokens: int = 160, n_threads: int = 0, progress=None) -> dict:
+    """Both models answer ``prompts`` (rated down); the candidate's ``win_rate`` against the other."""
+    return win_rate(prompts, run_model(candidate, prompts, system, max_tokens, n_threads, progress=progress),
+                    run_model(current, prompts, system, max_tokens, n_threads, progress=progress), honorific)
 
 
 def win_rate(prompts: list[EvalPrompt], candidate: list[Reply], current: list[Reply], honorific: str) -> dict:
@@ -198,9 +213,8 @@ def score(prompts: list[EvalPrompt], replies: list[Reply], honorific: str) -> di
         "disclaimer_rate": sum(pm.has_ai_disclaimer(r.text) for r in replies) / n,
         "american_rate": sum(bool(pm.american_spellings(r.text)) for r in replies) / n,
         "clean_stop_rate": sum(r.finish_reason == "stop" for r in replies) / n,
-        "degenerate_rate": sum(pm.repetition(r.text) > DEGENERATE for r in replies) / n,
-        "speech_rate": sum(1 <= pm.sentence_count(r.text) <= 4 and not pm.has_markdown(r.text)
-                           for r in replies) / n,
+        "degenerate_rate": sum(_degenerate(r.text) for r in replies) / n,
+        "speech_rate": sum(_sized_for_speech(r.text) for r in replies) / n,
         "math_exact": (sum(pm.contains_number(r.text, p.answer) for p, r in maths) / len(maths)) if maths else None,
         "math_prompts": len(maths),
         "words_median": statistics.median([pm.word_count(r.text) for r in replies]) if replies else 0,

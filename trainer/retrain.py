@@ -34,6 +34,7 @@ from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.paths import runs_dir, write_atomic
 from trainer.data import dataset_hash, load_examples, persona_prompt
 from trainer.lock import RetrainLock
+from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
 
@@ -52,8 +53,8 @@ class RetrainOptions:
     feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
     feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
-    prefs_learning_rate: float = 2e-5  # PrefsOptions' defaults: see there
-    prefs_epochs: float = 1.0
+    prefs_learning_rate: float = PrefsOptions.learning_rate
+    prefs_epochs: float = PrefsOptions.epochs
 
 
 class InjectedFailure(JarvisError):
@@ -209,13 +210,12 @@ FEEDBACK_SFT = "feedback_sft.jsonl"
 
 def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
     """(whether there are ratings newer than the current model, a line saying so)."""
-    from jarvis_desktop.interactions import InteractionLog
-    from jarvis_desktop.paths import data_dir
+    from jarvis_desktop.interactions import InteractionLog, log_path
 
     current = (registry or Registry()).current()
     if current is None:
         return True, "no model yet"
-    path = data_dir() / "interactions.sqlite3"
+    path = log_path()
     if not path.is_file():
         return False, "no ratings yet"
     since = current.meta.get("created") or None
@@ -229,7 +229,7 @@ def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
 def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> dict:
     """Export the interaction log's ratings into ``folder`` (sft/kto/dpo.jsonl) and write the
     capped SFT mix (FEEDBACK_SFT).  Returns counts, a hash of what was exported and a summary."""
-    from jarvis_desktop.interactions import InteractionLog
+    from jarvis_desktop.interactions import InteractionLog, log_path
     from trainer.data import FEEDBACK_CATEGORY, parse_row
 
     empty = {"source": None, "sft": 0, "sft_used": 0, "sft_skipped": 0, "kto": 0, "dpo": 0,
@@ -237,9 +237,7 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
     if opts.feedback == "off":
         return {**empty, "summary": "ratings left out (--feedback off)"}
     if opts.feedback == "auto":
-        from jarvis_desktop.paths import data_dir
-
-        path = data_dir() / "interactions.sqlite3"
+        path = log_path()
         if not path.is_file():
             return empty
     else:
@@ -283,7 +281,7 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
 
 def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progress: Progress):
     """(adapter or None, what happened) for the prefs stage."""
-    from trainer.prefs import NotEnoughFeedback, PrefsOptions, run_prefs
+    from trainer.prefs import NotEnoughFeedback, run_prefs
 
     prefs = PrefsOptions(model=str(merged_sft), data=str(work / "export"), honorific=opts.sft.honorific,
                          persona=opts.sft.persona, output=str(work / "prefs"), precision=opts.sft.precision,
@@ -304,8 +302,7 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     cached in its folder) on the persona, and both on the held-out prompts the user rated
     down (``rated_down``, the export's heldout.jsonl); decide whether the candidate may be
     promoted: not worse on the persona, and winning at least half of those prompts."""
-    from trainer.evaluate import (MIN_WIN_PROMPTS, evaluate_model, gate, heldout_prompts, rated_down_prompts,
-                                  run_model, win_rate)
+    from trainer.evaluate import MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, rated_down_prompts
 
     honorific = opts.sft.honorific
     prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
@@ -327,8 +324,7 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     bad = rated_down_prompts(rated_down, honorific) if rated_down else []
     if bad:  # both models answer afresh: these prompts change with every export
         progress.update("eval", message=f"answering {len(bad)} held-out prompts you rated down, with both models")
-        wins = win_rate(bad, run_model(candidate, bad, system, opts.eval_max_tokens, progress=progress),
-                        run_model(current.gguf, bad, system, opts.eval_max_tokens, progress=progress), honorific)
+        wins = compare_on(bad, candidate, current.gguf, system, honorific, opts.eval_max_tokens, progress=progress)
         evaluation["rated_down"] = wins
     if not opts.gate:
         return evaluation, {"promoted": True, "reason": "gate turned off (--no-gate)"}

@@ -296,16 +296,15 @@ class VoicePipeline:
         words = speakable(text)
         if not words or self._void(reply):
             return
-        first = reply > self._first_made
+        pause = self.llm_may_run if reply > self._first_made else None  # the reply's first chunk
         self._first_made = max(self._first_made, reply)
-        if first and self.llm_may_run is not None:
-            self.llm_may_run.clear()
-            try:
-                chunk = self.synthesizer.synthesize(words)
-            finally:
-                self.llm_may_run.set()
-        else:
+        if pause is not None:
+            pause.clear()
+        try:
             chunk = self.synthesizer.synthesize(words)
+        finally:
+            if pause is not None:
+                pause.set()
         if not self._void(reply):
             self._put_audio(AudioChunk(chunk.samples, chunk.rate, text, reply))
 
