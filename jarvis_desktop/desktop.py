@@ -112,7 +112,8 @@ def desktop_entry(command: list[str] | None = None, autostart: bool = False) -> 
     lines = ["[Desktop Entry]", "Type=Application", "Version=1.5", "Name=Jarvis",
              "GenericName=Voice assistant", "Comment=Your desktop butler, fine-tuned on your own machine",
              f"Exec={exec_line}", f"Icon={APP_ID}", "Terminal=false", "Categories=Utility;",
-             "Keywords=assistant;voice;chat;AI;", "StartupNotify=false", f"StartupWMClass={APP_ID}"]
+             "Keywords=assistant;voice;chat;AI;", "StartupNotify=false",
+             "StartupWMClass=Jarvis"]  # the class part of the windows' WM_CLASS ("jarvis", "Jarvis")
     if autostart:
         lines += ["X-GNOME-Autostart-enabled=true", "X-KDE-autostart-after=panel"]
     return "\n".join(lines) + "\n"

@@ -40,7 +40,7 @@ class Settings:
     start_at_login: bool = _f(False, "start Jarvis when you log in (an entry in ~/.config/autostart)")
     voice: bool = _f(True, "speech in and out (off: text only)")
     hands_free: bool = _f(False, "listen all the time instead of push-to-talk")
-    wake_word: bool = _f(False, "hands-free: wait for \"Hey Jarvis\" before each command")
+    wake_word: bool = _f(False, "wait for \"Hey Jarvis\" before each command (hands-free mode)")
     headset: bool = _f(False, "you wear a headset: your voice may interrupt Jarvis in hands-free mode")
     muted: bool = _f(False, "Jarvis answers in the window only")
     speak_typed: bool = _f(False, "also speak the replies to typed messages")

@@ -101,6 +101,7 @@ def test_menu_entry_and_icon(xdg):
     entry = _entry(path)
     assert entry["Type"] == "Application" and entry["Name"] == "Jarvis" and entry["Icon"] == "jarvis"
     assert entry["Exec"] == '"/opt/jarvis bundle/jarvis"' and entry["Terminal"] == "false"
+    assert entry["StartupWMClass"] == "Jarvis"  # what xprop shows as the class of Jarvis's windows
     icon = xdg / "share" / "icons" / "hicolor" / "scalable" / "apps" / "jarvis.svg"
     assert icon.read_text().lstrip().startswith("<")
     assert "X-GNOME-Autostart-enabled" not in entry

@@ -34,6 +34,13 @@ def test_settings_dialog_edits_and_validates(qtbot, jarvis_home):
     dialog.editors["honorific"].setCurrentText("")
     dialog._accept()
     assert "honorific cannot be empty" in dialog.error.text() and dialog.result() == 0
+    # labels: the setting's words without their explanation (which is the tooltip), case kept
+    form = dialog.layout().itemAt(0).layout()
+    labels = [form.labelForField(w).text() for w in dialog.editors.values()]
+    assert "CPU threads for the model" in labels and "How Jarvis addresses you" in labels
+    assert "Start Jarvis when you log in" in labels and "Global push-to-talk key" in labels
+    assert not [x for x in labels if "(" in x and ")" not in x], labels
+    assert dialog.editors["n_threads"].toolTip() == "CPU threads for the model (0: all cores)"
 
 
 def test_window_geometry_is_saved_on_close(qtbot, registered):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
@@ -15,6 +16,13 @@ __all__ = ["SettingsDialog"]
 HIDDEN = {"last_retrain", "retrain_args", "window_geometry", "muted"}  # (muted: the speaker button)
 LIMITS = {"n_ctx": (256, 131072), "n_threads": (0, 256), "n_gpu_layers": (-1, 999), "max_tokens": (16, 4096),
           "retrain_every_days": (0, 365), "speech_rate": (0.5, 2.0), "silence_s": (0.2, 3.0)}
+
+
+def field_label(help_text: str) -> str:
+    """A form label from a setting's help text: the words before its first explanation
+    (": …", "; …", " (…"), first letter capitalised; the whole text is the tooltip."""
+    head = re.split(r":|;| \(", help_text, maxsplit=1)[0].strip()
+    return head[:1].upper() + head[1:]
 
 
 class SettingsDialog(QDialog):
@@ -59,7 +67,7 @@ class SettingsDialog(QDialog):
                 w = QLineEdit(str(value))
             w.setToolTip(f.metadata.get("help", ""))
             self.editors[f.name] = w
-            form.addRow(f.metadata.get("help", f.name).split(":")[0].capitalize(), w)
+            form.addRow(field_label(f.metadata.get("help", f.name)), w)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
