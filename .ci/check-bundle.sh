@@ -35,7 +35,7 @@ t0=$(date +%s.%N)
 env -i HOME="$TMP/home" TMPDIR="$TMP/tmp" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
     "$DIST/jarvis" > "$TMP/app.log" 2>&1 &
 app=$!
-trap 'kill "$app" 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill "$app" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 300); do  # its single-instance socket appears as it builds its window
     compgen -G "$TMP/tmp/jarvis-*" >/dev/null && break
     kill -0 "$app" 2>/dev/null || { cat "$TMP/app.log"; echo "error: the app exited" >&2; exit 1; }
@@ -47,7 +47,7 @@ second=$(clean QT_QPA_PLATFORM=offscreen "$DIST/jarvis" 2>&1)
 echo "second start: $second"
 kill -0 "$app" 2>/dev/null || { cat "$TMP/app.log"; echo "error: the first app died" >&2; exit 1; }
 kill "$app"; wait "$app" 2>/dev/null || true
-kill -0 "$app" 2>/dev/null && { echo "error: the app did not stop when asked" >&2; exit 1; }
+if kill -0 "$app" 2>/dev/null; then echo "error: the app did not stop when asked" >&2; exit 1; fi
 case "$second" in *"already running"*) ;; *) echo "error: the second start did not find the first" >&2; exit 1 ;; esac
 if [ -n "$MODEL_HOME" ]; then
     echo "--- jarvis --check with the model in $MODEL_HOME"
