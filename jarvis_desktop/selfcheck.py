@@ -55,9 +55,12 @@ def _qt() -> str:
     window.close()
     if shot.isNull() or pixmap.isNull():
         raise JarvisError("Qt could not draw the window or the SVG icons (the imageformats plugin is missing)")
+    from jarvis_desktop.qt_binding import check_binding
+
+    check_binding()  # a binding that loses references crashes the app after a few hundred turns
     import PySide6
 
-    return f"Qt {PySide6.__version__} ({app.platformName()}): window and icons drawn"
+    return f"Qt {PySide6.__version__} ({app.platformName()}): window and icons drawn, signals keep their references"
 
 
 def _llama() -> str:
