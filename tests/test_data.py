@@ -112,3 +112,94 @@ def test_cli_validate_reports_file_line(tmp_path, capsys):
     assert train_main(["data", "validate", str(path)]) == 1
     assert f"{path}:2: error: not valid JSON" in capsys.readouterr().out
     assert train_main(["data", "validate", str(_write(tmp_path, GOOD))]) == 0
+
+
+def _validate(capsys, *paths) -> tuple[int, str, str]:
+    """Run `jarvis-train data validate PATHS` in this process: (exit code, stdout, stderr)."""
+    code = train_main(["data", "validate", *map(str, paths)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_a_file_that_is_not_utf8_is_named_by_line_not_a_traceback(tmp_path, capsys):
+    path = tmp_path / "latin1.jsonl"
+    row = json.dumps({"messages": [{"role": "user", "content": "Café?"},
+                                   {"role": "assistant", "content": "Très bien, {honorific}."}]},
+                     ensure_ascii=False)
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n" + row.encode("latin-1") + b"\n")
+    with pytest.raises(DataError) as info:
+        load_examples(path)
+    assert str(info.value) == f"{path}:2: not UTF-8 text (byte 0xe9 at column 47) (save the file as UTF-8)"
+    code, out, err = _validate(capsys, path)
+    assert code == 1
+    assert f"{path}:2: error: not UTF-8 text (byte 0xe9 at column 47) (save the file as UTF-8)" in out.splitlines()
+    assert err.startswith("jarvis-train: error: ") and err.count("\n") == 1
+    # a binary file gives one finding, not one per "line"
+    blob = tmp_path / "model.gguf"
+    blob.write_bytes(b"GGUF\x03\x00\xff\xfe\n" * 500)
+    code, out, _ = _validate(capsys, blob)
+    assert code == 1 and out.count("not UTF-8") == 1
+
+
+def test_a_byte_order_mark_is_not_an_error(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n")
+    assert [ex.messages for ex in load_examples(path)] == [GOOD["messages"]]
+
+
+def test_deeply_nested_json_is_a_data_error_not_a_recursion_error(tmp_path, capsys):
+    path = _write(tmp_path, GOOD, "[" * 100000, GOOD)
+    errors: list[DataError] = []
+    assert len(load_examples(path, errors)) == 2  # the lines after it are still read
+    assert [str(e) for e in errors] == [f"{path}:2: JSON nested too deeply (each line must be one example "
+                                        "object; an example needs only a few levels)"]
+    code, out, err = _validate(capsys, path)
+    assert code == 1 and f"{path}:2: error: JSON nested too deeply" in out
+    assert err.count("\n") == 1
+    # nesting the parser accepts is still refused where the example keeps it
+    deep = {"category": json.loads("[" * 200 + "]" * 200), "messages": GOOD["messages"]}
+    role = {"messages": [{"role": "user", "content": "Hi"}, {"role": json.loads("[" * 200 + "]" * 200),
+                                                             "content": "x"}]}
+    odd_check = {**GOOD, "check": {"expr": "1 + 1", "answer": "2", "extra": json.loads("[" * 200 + "]" * 200)}}
+    path = _write(tmp_path, deep, role, odd_check)
+    errors = []
+    examples = load_examples(path, errors)
+    assert [str(e) for e in errors] == [
+        f"{path}:1: 'category' must be a non-empty string (e.g. \"category\": \"math\")",
+        f"{path}:2: message 2 has unknown role of type list (roles are system, user, assistant)"]
+    assert examples[0].check == {"expr": "1 + 1", "answer": "2"}  # only the fields that are read
+
+
+def test_a_number_too_long_for_python_is_a_data_error(tmp_path):
+    path = _write(tmp_path, '{"messages": ' + "1" * 5000 + "}")
+    with pytest.raises(DataError, match=f"^{path}:1: not valid JSON \\(a number too long to read\\)"):
+        load_examples(path)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "\ufeff\n"])
+def test_validate_fails_an_empty_dataset(tmp_path, capsys, text):
+    path = tmp_path / "empty.jsonl"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = _validate(capsys, path)
+    assert code == 1
+    assert f"{path}: error: the dataset is empty (add at least one example, one JSON object a line)" in out
+    assert "0 examples: 1 error(s)" in out
+    assert err.startswith(f"jarvis-train: error: {path}: 1 error(s)") and err.count("\n") == 1
+    # one good file does not hide an empty one
+    code, out, _ = _validate(capsys, _write(tmp_path, GOOD), path)
+    assert code == 1 and f"{path}: error: the dataset is empty" in out
+
+
+def test_import_reports_a_bad_file_in_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"instruction": "Hi", "response": "Hello, sir."}\n\xff\xfe\n')
+    assert train_main(["data", "import", str(bad), "--out", str(tmp_path / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"jarvis-train: error: {bad}:2: not UTF-8 text (byte 0xff at column 1) (save the file as UTF-8)\n"
+    assert not (tmp_path / "out.jsonl").exists()
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    assert train_main(["data", "import", str(empty), "--out", str(tmp_path / "out.jsonl")]) == 1
+    assert "no examples to import" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()

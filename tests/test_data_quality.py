@@ -121,3 +121,25 @@ def test_arithmetic_is_computed_without_eval():
     for bad in ("__import__('os')", "open('x')", "(1).real", "9 ** 9 ** 9", "1 / 0", "x + 1", "[1, 2]"):
         with pytest.raises(ArithmeticError_):
             evaluate(bad)
+
+
+@pytest.mark.timeout(60)  # the bomb used to hang validate: a regression fails here, not at the 900-s default
+@pytest.mark.parametrize("expr, problem", [
+    ("((10 ** 1000) ** 1000) ** 1000",
+     "'(10 ** 1000) ** 1000' is too large to compute (about 1,000,000 digits; the limit is 3,000)"),
+    ("round(5, -10 ** 9)", "round's digits must be a whole number from -100 to 100"),
+    ("-(" * 300 + "1" + ")" * 300, "has too many nested operations (at most 200)"),
+    ("sqrt(-1)", "'sqrt(-1)' has no real answer"),
+    ("1e308 * 10 - 1e308 * 10", "'1e+308 * 10' is too large to compute"),
+])
+def test_an_expression_bomb_in_a_check_is_a_finding_not_a_hang(tmp_path, capsys, expr, problem):
+    bomb = {**_msg("And this one?", "That is 7, {honorific}."), "category": "math",
+            "check": {"expr": expr, "answer": "7"}}
+    path = _write(tmp_path, [*GOOD, bomb])
+    assert train_main(["data", "validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    line = next(ln for ln in out.splitlines() if ln.startswith(f"{path}:5: "))
+    assert line.startswith(f"{path}:5: error: check expression: ") and problem in line, line
+    assert len(line) < 300
+    assert err.startswith("jarvis-train: error: ") and err.count("\n") == 1

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from jarvis_desktop.errors import DataError
 from jarvis_desktop.persona import fill_honorific
@@ -20,6 +21,8 @@ from jarvis_desktop.persona import fill_honorific
 __all__ = [
     "Example",
     "load_examples",
+    "read_rows",
+    "parse_row",
     "fill_honorific",
     "dataset_hash",
     "persona_prompt",
@@ -49,40 +52,86 @@ class Example:
         return json.dumps(row, ensure_ascii=False)
 
 
+def read_rows(path: Path, errors: list | None = None) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed JSON)`` for each non-blank line of a JSONL file.
+
+    A line that is not UTF-8 or not JSON raises DataError naming file:line, or with an
+    ``errors`` list is appended there and skipped.  Text that is not UTF-8 ends the file's
+    reading: it is the wrong encoding, not one bad line, and a binary file would otherwise
+    yield one error per "line".  Nesting is bounded by the JSON parser's recursion limit; a
+    line past it is an error, never a RecursionError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, None, "no such file")
+
+    def fail(exc: DataError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                # utf-8-sig: an editor's byte-order mark at the start is harmless, not an error
+                text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                fail(DataError(path, lineno, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column "
+                                             f"{exc.start + 1})", "save the file as UTF-8"))
+                return
+            if not text.strip():
+                continue
+            try:
+                row = json.loads(text)
+            except json.JSONDecodeError as exc:
+                fail(DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})",
+                               "each line must be one JSON object"))
+                continue
+            except RecursionError:
+                fail(DataError(path, lineno, "JSON nested too deeply",
+                               "each line must be one example object; an example needs only a few levels"))
+                continue
+            except ValueError:  # an integer of more than 4,300 digits: Python refuses to read it
+                fail(DataError(path, lineno, "not valid JSON (a number too long to read)",
+                               "write long numbers as strings"))
+                continue
+            yield lineno, row
+
+
 def load_examples(path: Path, errors: list | None = None) -> list[Example]:
     """Read and check a JSONL dataset; raise DataError naming file:line on the first problem.
 
     With an ``errors`` list, every bad line's DataError is appended there and the line skipped
-    instead (``jarvis-train data validate`` reports them all at once).
+    instead (``jarvis-train data validate`` reports them all at once).  A file with no example
+    at all (empty, or only blank lines) is an error either way.
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(path, None, "no such dataset file")
     examples = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                try:
-                    row = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})",
-                                    "each line must be one JSON object") from None
-                examples.append(parse_row(row, path, lineno))
-            except DataError as exc:
-                if errors is None:
-                    raise
-                errors.append(exc)
-    if not examples and errors is None:
-        raise DataError(path, None, "the dataset is empty", "add at least one example")
+    found = len(errors) if errors is not None else 0
+    for lineno, row in read_rows(path, errors):
+        try:
+            examples.append(parse_row(row, path, lineno))
+        except DataError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+    if not examples and (errors is None or len(errors) == found):  # bad lines are reported already
+        empty = DataError(path, None, "the dataset is empty", "add at least one example, one JSON object a line")
+        if errors is None:
+            raise empty
+        errors.append(empty)
     return examples
 
 
 def parse_row(row, path, lineno) -> Example:
+    """One parsed JSONL line as an Example; DataError naming ``path:lineno`` if it is not one."""
     if not isinstance(row, dict):
         raise DataError(path, lineno, "a line must be a JSON object")
     category = row.get("category", "general")
+    if not isinstance(category, str) or not category.strip():
+        raise DataError(path, lineno, "'category' must be a non-empty string", 'e.g. "category": "math"')
     if "messages" in row:
         messages = row["messages"]
     elif "instruction" in row or "response" in row:
@@ -103,8 +152,10 @@ def parse_row(row, path, lineno) -> Example:
     if check is not None and not (isinstance(check, dict) and isinstance(check.get("expr"), str)
                                   and isinstance(check.get("answer"), str)):
         raise DataError(path, lineno, "'check' must be {\"expr\": \"<arithmetic>\", \"answer\": \"<as in the reply>\"}")
+    if check is not None:  # only the two fields: anything else in it would be carried along unread
+        check = {"expr": check["expr"], "answer": check["answer"]}
     return Example([{"role": m["role"], "content": m["content"]} for m in messages],
-                   str(category), f"{path}:{lineno}", check)
+                   category, f"{path}:{lineno}", check)
 
 
 def check_messages(messages, path, lineno) -> None:
@@ -114,7 +165,8 @@ def check_messages(messages, path, lineno) -> None:
         if not isinstance(m, dict) or "role" not in m or "content" not in m:
             raise DataError(path, lineno, f"message {i + 1} needs 'role' and 'content'")
         if m["role"] not in ROLES:
-            raise DataError(path, lineno, f"message {i + 1} has unknown role {m['role']!r}",
+            role = repr(m["role"])[:40] if isinstance(m["role"], str) else f"of type {type(m['role']).__name__}"
+            raise DataError(path, lineno, f"message {i + 1} has unknown role {role}",
                             "roles are system, user, assistant")
         if not isinstance(m["content"], str) or not m["content"].strip():
             raise DataError(path, lineno, f"message {i + 1} ({m['role']}) is empty")

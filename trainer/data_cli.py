@@ -74,30 +74,24 @@ def run_data_command(args) -> int:
 
 
 def _import(args) -> int:
-    from trainer.data import parse_row
+    from trainer.data import parse_row, read_rows
 
     out_rows = []
     for f in args.files:
         path = Path(f)
-        if not path.is_file():
-            raise DataError(path, None, "no such file")
-        with path.open(encoding="utf-8") as fh:
-            for lineno, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    row = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    raise DataError(path, lineno, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-                if isinstance(row, dict) and args.category and "category" not in row:
-                    row["category"] = args.category
-                ex = parse_row(row, path, lineno)  # seed {"instruction", "response"} or TRL {"messages"}
-                ex.messages = [m for m in ex.messages if m["role"] != "system"]  # the persona prompt is ours
-                if not args.keep_honorific:
-                    for m in ex.messages:
-                        if m["role"] == "assistant":
-                            m["content"] = to_placeholder(m["content"])
-                out_rows.append(ex)
+        for lineno, row in read_rows(path):  # DataError (file:line) on a line that is not UTF-8 JSON
+            if isinstance(row, dict) and args.category and "category" not in row:
+                row["category"] = args.category
+            ex = parse_row(row, path, lineno)  # seed {"instruction", "response"} or TRL {"messages"}
+            ex.messages = [m for m in ex.messages if m["role"] != "system"]  # the persona prompt is ours
+            if not args.keep_honorific:
+                for m in ex.messages:
+                    if m["role"] == "assistant":
+                        m["content"] = to_placeholder(m["content"])
+            out_rows.append(ex)
+    if not out_rows:
+        raise DataError(", ".join(args.files), None, "no examples to import (the files are empty)",
+                        "each line must be one JSON object")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, "".join(ex.to_json() + "\n" for ex in out_rows))
