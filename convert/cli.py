@@ -4,7 +4,7 @@
     jarvis-convert gguf HF_DIR --out FILE [--outtype f16|bf16|f32]
     jarvis-convert quantize SRC.gguf --out DST.gguf [--type Q8_0|Q5_K_M|Q4_K_M]
     jarvis-convert verify HF_DIR FILE.gguf --type Q8_0
-    jarvis-convert models list | promote VERSION | rollback
+    jarvis-convert models list | promote VERSION | rollback | repair | check [VERSION]
     jarvis-convert setup [--sdist FILE]     extract llama.cpp's converter (done by the installer)
 """
 
@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     pr = msub.add_parser("promote", help="make a version current")
     pr.add_argument("version")
     msub.add_parser("rollback", help="switch back to the previous version")
+    msub.add_parser("repair", help="rewrite a broken current-model pointer to the newest complete version")
+    ck = msub.add_parser("check", help="compare model files with the SHA-256 recorded when they were registered")
+    ck.add_argument("version", nargs="?", help="one version (default: all)")
     s = sub.add_parser("setup", help="extract llama.cpp's HF->GGUF converter for the installed llama-cpp-python")
     s.add_argument("--sdist", type=Path, help="a downloaded llama-cpp-python sdist (else pip downloads it)")
     return p
@@ -58,6 +61,27 @@ def main(argv: list[str] | None = None) -> int:
     except JarvisError as exc:
         print(f"jarvis-convert: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a read-only folder: still one line, never a traceback
+        from jarvis_desktop.paths import describe_os_error
+
+        print(f"jarvis-convert: error: {describe_os_error(exc, doing='access')}", file=sys.stderr)
+        return 1
+
+
+def _check_models(reg, name: str | None) -> int:
+    """One line per version: intact, damaged, or registered before SHA-256s were recorded."""
+    versions = [reg.get(name)] if name else reg.versions()
+    damaged = 0
+    for v in versions:
+        if not v.meta.get("sha256"):
+            print(f"{v.name}: no SHA-256 recorded (registered before checks existed): not checked")
+            continue
+        try:
+            print(f"{v.name}: intact ({reg.check(v):.2f} s)")
+        except JarvisError as exc:
+            damaged += 1
+            print(f"{v.name}: {exc}")
+    return 1 if damaged else 0
 
 
 def _run(args) -> int:
@@ -66,15 +90,24 @@ def _run(args) -> int:
 
         reg = Registry()
         if args.models_command == "list":
-            current = reg.current()
+            current, problem = reg.resolve()
             versions = reg.versions()
             if not versions:
                 print("no models registered yet: run `jarvis-train retrain`")
-            for v in versions:
+            for v in versions:  # * marks the version the app runs (the fallback, when the pointer is broken)
                 mark = "*" if current and v.name == current.name else " "
                 print(f"{mark} {v.describe()}")
+            if problem:
+                print(f"jarvis-convert: warning: {problem}", file=sys.stderr)
         elif args.models_command == "promote":
             print(f"current model: {reg.promote(args.version).describe()}")
+        elif args.models_command == "repair":
+            current, problem = reg.resolve(fix=True)
+            print(problem or (f"nothing to repair: the pointer names {current.name}" if current
+                              else "nothing to repair: no model is registered yet"))
+            return 1 if reg.resolve()[1] else 0  # still broken: nothing to fall back to, or unwritable
+        elif args.models_command == "check":
+            return _check_models(reg, args.version)
         else:
             print(f"rolled back to: {reg.rollback().describe()}")
         return 0

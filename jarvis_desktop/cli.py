@@ -10,52 +10,41 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jarvis_desktop.errors import JarvisError, ModelError
-from jarvis_desktop.paths import asset
+
+if TYPE_CHECKING:
+    from convert.registry import ModelVersion
+    from jarvis_desktop.selfcheck import Check
 
 __all__ = ["main"]
 
-PERSONA = asset("persona.txt")
-
-
 def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128) -> dict:
-    """One chat turn through the GGUF's own template; returns reply and timings."""
-    import llama_cpp
+    """One chat turn through the app's engine (the GGUF's own template, the app's system
+    prompt); returns reply and timings.  A question too long for the context is cut to fit,
+    and the reply says so (the engine's note), instead of failing."""
+    from datetime import datetime
 
-    system = PERSONA.read_text(encoding="utf-8").strip().replace("{honorific}", honorific)
+    from jarvis_desktop.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.persona import system_prompt
+
+    system = system_prompt(honorific, datetime.now())
     t0 = time.perf_counter()
-    try:
-        llm = llama_cpp.Llama(str(gguf), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
-    except Exception as exc:
-        raise ModelError(f"llama.cpp cannot load {gguf}: {exc}") from None
+    engine = ChatEngine(EngineConfig(n_ctx=2048, max_tokens=max_tokens, temperature=0.0, seed=0))
+    engine.load(gguf)
     loaded = time.perf_counter()
     try:
-        first = None
-        parts = []
-        finish = None
-        stream = llm.create_chat_completion(
-            [{"role": "system", "content": system}, {"role": "user", "content": question}],
-            max_tokens=max_tokens, temperature=0.0, stream=True)
-        for chunk in stream:
-            choice = chunk["choices"][0]
-            text = choice["delta"].get("content")
-            if text:
-                first = first or time.perf_counter()
-                parts.append(text)
-            finish = choice.get("finish_reason") or finish
-        done = time.perf_counter()
-        n = len(llm.tokenize("".join(parts).encode(), add_bos=False)) if parts else 0
+        reply = "".join(engine.stream([{"role": "system", "content": system}, {"role": "user", "content": question}]))
+        stats = engine.last_stats
     finally:
-        llm.close()
-    gen = done - (first or done)
-    return {"reply": "".join(parts).strip(), "finish_reason": finish, "load_s": loaded - t0,
-            "first_token_s": (first or done) - loaded, "tokens": n,
-            "tokens_per_s": (n - 1) / gen if n > 1 and gen > 0 else 0.0}
+        engine.close()
+    return {"reply": reply.strip(), "finish_reason": stats.finish_reason, "load_s": loaded - t0,
+            "first_token_s": stats.first_token_s, "tokens": stats.completion_tokens,
+            "tokens_per_s": stats.tokens_per_s, "truncated": stats.truncated}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,17 +67,23 @@ def main(argv: list[str] | None = None) -> int:
     args.ask = args.ask or "Good morning, Jarvis. What can you do for me?"
     if args.check:
         return _check(args)
-    from convert.registry import Registry
+    from convert.registry import Registry, verify_file
 
     try:
-        current = Registry().current()
+        current, problem = Registry().resolve()
+        if problem:  # a broken pointer: answer with the fallback, and say so
+            print(f"jarvis: warning: {problem}", file=sys.stderr)
         if current is None:
             raise ModelError(NO_MODEL)
+        verify_file(current)
         result = ask(current.gguf, args.ask, args.honorific)
     except JarvisError as exc:
         print(f"jarvis: error: {exc}", file=sys.stderr)
         return 1
-    print(f"you: {args.ask}")
+    shown = args.ask if len(args.ask) <= 300 else f"{args.ask[:300]}… ({len(args.ask):,} characters)"
+    print(f"you: {shown}")
+    if result["truncated"]:
+        print("jarvis: note: the question was too long for the model's context and was cut to fit", file=sys.stderr)
     print(f"jarvis: {result['reply']}")
     return 0
 
@@ -97,28 +92,48 @@ NO_MODEL = ("no model is registered yet: run `jarvis-train retrain` to train the
             "minutes on a 2-core CPU), or start Jarvis and it offers to")
 
 
+def _model_to_check() -> tuple[ModelVersion | None, Check | None]:
+    """(the version ``--check`` tests, a failed "registry" Check or None).  A broken
+    current-model pointer fails the self-test, and the fallback the app would run is still
+    tested; ``--check`` never rewrites the pointer (``jarvis-convert models repair`` does)."""
+    from convert.registry import Registry
+    from jarvis_desktop.selfcheck import Check
+
+    t0 = time.perf_counter()
+    try:
+        current, problem = Registry().resolve()
+    except JarvisError as exc:
+        current, problem = None, str(exc)
+    return current, (Check("registry", False, problem, time.perf_counter() - t0) if problem else None)
+
+
 def _check(args) -> int:
     """The self-test: every part of the install (jarvis_desktop.selfcheck), then the model."""
-    from convert.registry import Registry
+    from convert.registry import verify_file
     from jarvis_desktop.selfcheck import run_checks
 
-    current = Registry().current()
+    current, pointer_check = _model_to_check()
     answer: dict = {}
 
     def model() -> str:
+        checked = verify_file(current)
         result = ask(current.gguf, args.ask, args.honorific)
         answer.update(result)
         if not result["reply"]:
             raise ModelError("the model gave an empty reply")
-        return (f"{current.describe().split('  ')[0]}: load {result['load_s']:.2f} s, first token "
-                f"{result['first_token_s']:.2f} s, {result['tokens_per_s']:.1f} tok/s, stop: {result['finish_reason']}")
+        return (f"{current.describe().split('  ')[0]}: SHA-256 {checked:.2f} s, load {result['load_s']:.2f} s, "
+                f"first token {result['first_token_s']:.2f} s, {result['tokens_per_s']:.1f} tok/s, "
+                f"stop: {result['finish_reason']}")
 
     t0 = time.perf_counter()
     checks = run_checks(model if current is not None else None)
+    if pointer_check is not None:  # listed just before the model it fell back to
+        at = next((i for i, c in enumerate(checks) if c.name == "model"), len(checks))
+        checks.insert(at, pointer_check)
     for c in checks:
         mark = "ok  " if c.ok else ("FAIL" if c.required else "note")
         print(f"{mark} {c.name:12s} {c.detail}  ({c.seconds:.2f} s)")
-    if current is None:
+    if current is None and pointer_check is None:
         print(f"note model        {NO_MODEL}")
     elif answer:
         print(f"you: {args.ask}\njarvis: {answer['reply']}")

@@ -7,13 +7,17 @@ The data dir holds the user's conversations and models: only its owner may read 
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
+import stat
 from pathlib import Path
 
-__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "xdg_dir",
-           "installed_program"]
+__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "fsync_dir",
+           "describe_os_error", "xdg_dir", "installed_program"]
 
 APP_NAME = "jarvis"
+log = logging.getLogger(__name__)
 
 
 def _base_dir(env_var: str, kind: str, private: bool) -> Path:
@@ -26,9 +30,21 @@ def _base_dir(env_var: str, kind: str, private: bool) -> Path:
         path = Path(getattr(platformdirs, kind)(APP_NAME, appauthor=False))
     if not path.is_dir():
         path.mkdir(parents=True, exist_ok=True)
-        if private:
-            os.chmod(path, 0o700)
+    if private:
+        _make_private(path)
     return path
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only access, checked at every call: a data dir made before this rule, restored
+    from a backup or opened up by hand still holds conversations.  One stat; chmod only when
+    needed.  A dir we do not own (or on a read-only disk) cannot be changed: logged, not fatal."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, 0o700)
+    except OSError as exc:
+        log.warning("cannot make %s private (owner-only): %s", path, exc.strerror or exc)
 
 
 def data_dir() -> Path:
@@ -109,3 +125,42 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    fsync_dir(path.parent)  # the rename itself survives a power cut only once its folder is synced
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename into it, a new file) to disk.
+
+    Best effort: some file systems and Windows refuse to open or fsync a directory; then the
+    rename is as durable as that system makes it, and nothing is raised.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str = "write") -> str:
+    """One line a person can act on for a failed file operation: what, where, what to do.
+
+    A full disk says so and never hints that a file is damaged: the file is fine, the space is not.
+    """
+    where = path if path is not None else (exc.filename or "a file")
+    head = f"cannot {doing} {where}"
+    if exc.errno == errno.ENOSPC:
+        return f"{head}: the disk is full; free some space on it and try again"
+    if exc.errno == getattr(errno, "EDQUOT", -1):
+        return f"{head}: your disk quota is used up; free some space and try again"
+    if exc.errno == errno.EROFS:
+        return f"{head}: the file system is read-only; remount it writable or set JARVIS_HOME to a writable folder"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        access = "write access" if doing in ("write", "create") else "access"
+        return (f"{head}: permission denied; give your user {access} to {Path(where).parent} "
+                "or set JARVIS_HOME to a folder you can write")
+    return f"{head}: {exc.strerror or exc}"

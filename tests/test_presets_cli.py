@@ -83,3 +83,13 @@ def test_jarvis_check_fails_on_a_broken_model(registered, capsys):
     assert jarvis_main(["--check"]) == 1
     out = capsys.readouterr().out
     assert "FAIL model" in out and "failed: model" in out
+
+
+def test_a_question_longer_than_the_context_is_cut_not_a_traceback(registered, capsys):
+    # 100 KB pasted into --ask used to end in "ValueError: Requested tokens exceed context window"
+    question = "Please summarise this log for me. " + "The backup finished without errors. " * 2800
+    assert len(question) > 100_000
+    assert jarvis_main(["--ask", question]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "was cut to fit" in captured.err
+    assert "(100," in captured.out and "jarvis: " in captured.out
