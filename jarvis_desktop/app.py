@@ -6,16 +6,20 @@ the app keeps running where it can.  Where the desktop has no tray, the window o
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import os
 import sys
 import threading
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.paths import data_dir, describe_os_error
 from jarvis_desktop.settings import Settings, load_settings, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
@@ -50,15 +54,41 @@ def install_crash_handlers(show) -> _CrashRelay:
     return relay
 
 
-def setup_logging() -> None:
-    folder = data_dir() / "logs"
-    folder.mkdir(exist_ok=True)
-    handler = logging.FileHandler(folder / "jarvis.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+def setup_logging() -> Path | None:
+    """Log to ``<data dir>/logs/jarvis.log`` (owner-only: voice transcripts can land there), and
+    let ``faulthandler`` write a fatal error's traceback there too, so a crash inside a C
+    extension leaves a trace the user can send.  Returns the log file, or None when the data
+    folder cannot be written (then the log goes to stderr and Jarvis says why)."""
     root = logging.getLogger()
-    root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # a line per utterance otherwise
+    try:
+        folder = data_dir() / "logs"
+        folder.mkdir(exist_ok=True)
+        path = folder / "jarvis.log"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)  # an older log made 0644
+        stream = os.fdopen(fd, "a", encoding="utf-8", buffering=1)
+    except OSError as exc:
+        logging.basicConfig(level=logging.INFO)
+        log.error("cannot write the log in the data folder (%s); logging to the terminal", exc)
+        faulthandler.enable()
+        return None
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    faulthandler.enable(file=stream, all_threads=True)  # the stream stays open for the process
+    return path
+
+
+def data_folder_hint() -> str:
+    """Where the data folder is meant to be (without creating it): for messages."""
+    env = os.environ.get("JARVIS_HOME")
+    if env:
+        return env
+    import platformdirs
+
+    return platformdirs.user_data_dir("jarvis", appauthor=False)
 
 
 class JarvisApp(QObject):
@@ -222,12 +252,23 @@ def main(argv: list[str] | None = None) -> int:
     qt_app.setQuitOnLastWindowClosed(not QSystemTrayIcon.isSystemTrayAvailable())
     from jarvis_desktop.desktop import SingleInstance
 
-    instance = SingleInstance()
-    if not instance.claim():
-        log.info("Jarvis is already running: asked it to show its window")
-        print("Jarvis is already running: its window has been brought to the front.")
-        return 0
-    jarvis = JarvisApp()
+    instance = None
+    try:
+        instance = SingleInstance()
+        if not instance.claim():
+            log.info("Jarvis is already running: asked it to show its window")
+            print("Jarvis is already running: its window has been brought to the front.")
+            return 0
+        jarvis = JarvisApp()
+    except (JarvisError, OSError) as exc:  # a data folder that cannot be read or written, a full disk
+        reason = describe_os_error(exc, getattr(exc, "filename", None) or data_folder_hint()) \
+            if isinstance(exc, OSError) else str(exc)
+        log.error("cannot start: %s", reason)
+        print(f"jarvis: error: {reason}", file=sys.stderr, flush=True)
+        if instance is not None:
+            instance.close()
+        QMessageBox.critical(None, "Jarvis cannot start", reason)
+        return 1
     instance.activated.connect(jarvis.open_window)
     relay = install_crash_handlers(lambda text: jarvis.show_problem(f"Something went wrong: {text}\n\n"
                                                                      f"Details are in {data_dir() / 'logs'}."))
@@ -240,4 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         jarvis.controller.shutdown()
     del relay
     instance.close()
+    if jarvis.controller.stuck:  # Qt would abort on the running thread at exit ("Destroyed while…")
+        logging.shutdown()
+        os._exit(code)
     return code

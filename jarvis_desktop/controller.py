@@ -7,6 +7,8 @@ runs in its own QThread (workers.EngineWorker), the retrain in a child process
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
@@ -20,13 +22,28 @@ from jarvis_desktop.engine import EngineConfig
 from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.interactions import InteractionLog
 from jarvis_desktop.settings import Settings, save_settings
-from jarvis_desktop.skills import Skills
+from jarvis_desktop.skills import SkillResult, Skills
 from jarvis_desktop.timers import TimerService, announcement
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
 __all__ = ["Controller"]
 
 log = logging.getLogger(__name__)
+
+SKILL_WAIT_S = 2.0
+SHUTDOWN_WAIT_MS = 15_000
+HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
+
+
+def _why_not_saved(exc: Exception) -> str:
+    """A failed write in words: a full disk says so (and never that a file is damaged)."""
+    cause = exc.__cause__ or exc
+    text = str(cause).lower()
+    if "disk is full" in text or getattr(cause, "errno", None) == errno.ENOSPC or "no space" in text:
+        return "the disk is full (free some space and it will be saved again)"
+    if "readonly" in text or "read-only" in text or getattr(cause, "errno", None) in (errno.EACCES, errno.EROFS):
+        return f"the data folder cannot be written ({cause})"
+    return str(exc)
 
 
 class Controller(QObject):
@@ -45,7 +62,7 @@ class Controller(QObject):
     announcement = Signal(str)
     conversation_reset = Signal()
     log_changed = Signal()  # turns excluded or deleted (rating shows in place)
-    _load = Signal(str, str)
+    _load = Signal(str, str, object)
     _generate = Signal(int, object)
     _prefill = Signal(str)
 
@@ -59,7 +76,7 @@ class Controller(QObject):
         self.skills = Skills(self.timers, clock=clock)
         self.version = ""  # the model answering now
         self.history: list[dict] = []  # this conversation's user/assistant messages
-        self.conversation = self.log.new_conversation()
+        self.conversation = self._open_conversation()
         self.busy = False
         self._request = 0
         self._pending_prompt = ""
@@ -68,6 +85,7 @@ class Controller(QObject):
         self._draft: list[str] = []  # its pieces so far
         self._draft_done = None  # its StreamStats, when it ended before the guess was confirmed
         self._dropped = 0  # request of a discarded guess still winding down
+        self._tried: set[str] = set()  # versions asked to load: a fallback never loops
         self.job = RetrainJob(self)
         self.job.progress.connect(self._job_progress)
         self.job.finished.connect(self._job_done)
@@ -99,6 +117,7 @@ class Controller(QObject):
         self._thread.start()
         self._tick.start(1000)
         self._schedule.start(3600 * 1000)
+        self._tidy()
         version = self._model_to_run()
         if version is not None:
             self.load_version(version.name)
@@ -115,9 +134,30 @@ class Controller(QObject):
         self._tick.stop()
         self._schedule.stop()
         self._thread.quit()
-        self._thread.wait(60000)
-        self.worker.engine.close()
+        if self._thread.wait(SHUTDOWN_WAIT_MS):
+            self.worker.engine.close()
+        else:  # stuck in llama.cpp: leave it to the process's exit rather than hang the quit
+            log.error("the engine thread did not stop within %d s; quitting without waiting for it",
+                      SHUTDOWN_WAIT_MS // 1000)
         self.log.close()
+
+    @property
+    def stuck(self) -> bool:
+        """The engine thread is still running after shutdown (the app then exits at once)."""
+        return self._thread.isRunning()
+
+    def _tidy(self) -> None:
+        """What killed runs leave behind: registry leftovers, and run folders holding exported
+        conversations (a retrain that was killed outright never removed them)."""
+        from jarvis_desktop.runs import clean_stale_runs  # light: no torch
+
+        try:
+            removed = [*self.registry.clean_leftovers(), *clean_stale_runs()]
+        except (JarvisError, OSError) as exc:
+            log.warning("could not tidy the data folder: %s", exc)
+            return
+        if removed:
+            log.info("removed leftovers of interrupted work: %s", ", ".join(map(str, removed)))
 
     def _model_to_run(self):
         if self.settings.model_version:
@@ -125,14 +165,19 @@ class Controller(QObject):
                 return self.registry.get(self.settings.model_version)
             except JarvisError:
                 log.warning("model %s from settings is gone; using the current one", self.settings.model_version)
-        return self.registry.current()
+        version, problem = self.registry.resolve(fix=True)
+        if problem:  # a damaged pointer must not look like "no model" (and start a first-run retrain)
+            self.problem.emit(problem)
+        return version
 
     # --- models --------------------------------------------------------------------------------
     def load_version(self, name: str) -> None:
         version = self.registry.get(name)
         self._pending_version = name
+        self._tried.add(name)
         self.notice.emit(f"Loading model {name}…")
-        self._load.emit(str(version.gguf), name)
+        # The worker checks the file's SHA-256 first (a second or so, off the GUI thread).
+        self._load.emit(str(version.gguf), name, functools.partial(self.registry.check, version))
 
     def switch_model(self, name: str) -> None:
         """Run another registered version (and make it current, so the trainer builds on it)."""
@@ -152,21 +197,42 @@ class Controller(QObject):
 
     def _loaded(self, version: str, path: str) -> None:
         self.version = version
+        self._tried = set()
         self.model_changed.emit(version)
         self.notice.emit(f"Model {version} ready.")
         self._prefill.emit(self._system_prompt())  # the next reply starts from a warm cache
 
     def _load_failed(self, version: str, reason: str) -> None:
+        fallback = None if self.version else self._fallback()
+        if fallback is not None:  # nothing runs yet: the newest version not yet tried
+            self.problem.emit(f"Model {version} could not be loaded, so Jarvis uses {fallback.name} instead "
+                              f"(switch back from the Models menu once it is fixed, or retrain).\n\n{reason}")
+            self.load_version(fallback.name)
+            return
         self.problem.emit(f"Model {version} could not be loaded; "
                           f"{'still using ' + self.version if self.version else 'no model is loaded'}.\n\n{reason}")
         self.model_changed.emit(self.version)
+
+    def _fallback(self):
+        previous = self.registry.previous()
+        candidates = ([previous] if previous else []) + list(reversed(self.registry.versions()))
+        return next((v for v in candidates if v.name not in self._tried), None)
 
     # --- conversation ----------------------------------------------------------------------------
     def new_conversation(self) -> None:
         self.stop()
         self.history = []
-        self.conversation = self.log.new_conversation()
+        self.conversation = self._open_conversation()
         self.conversation_reset.emit()
+
+    def _open_conversation(self) -> int:
+        """A new conversation in the log; 0 when the log cannot be written (a full disk): the
+        first turn that can be saved opens it then."""
+        try:
+            return self.log.new_conversation()
+        except JarvisError as exc:
+            log.error("no new conversation in the log: %s", exc)
+            return 0
 
     def send(self, text: str, tentative: bool = False) -> bool:
         """Answer ``text``; True when the model was asked.  ``tentative``: ``text`` is a guess at
@@ -179,14 +245,14 @@ class Controller(QObject):
         if self.busy:
             self.notice.emit("Jarvis is still answering: stop him first.")
             return False
-        skill = self.skills.handle(text, self.settings.honorific)
+        skill = self._skill(text)
         if tentative and (skill is not None or not self.version):
             return False
         if not tentative:
             self.user_message.emit(text)
         if skill is not None:
-            turn = self.log.add_turn(self.conversation, text, skill.reply, f"skill:{skill.skill}")
-            self.history += [{"role": "user", "content": text}, {"role": "assistant", "content": skill.reply}]
+            turn = self._log_turn(text, skill.reply, f"skill:{skill.skill}")
+            self._remember(text, skill.reply)
             self.reply_started.emit()
             self.reply_token.emit(skill.reply)
             self.draft_token.emit(skill.reply)
@@ -259,11 +325,53 @@ class Controller(QObject):
             return
         self.busy = False
         text = stats.text.strip()
-        turn = self.log.add_turn(self.conversation, self._pending_prompt, text, self.version,
-                                 first_token_s=stats.first_token_s, total_s=stats.total_s,
-                                 tokens=stats.completion_tokens)
-        self.history += [{"role": "user", "content": self._pending_prompt}, {"role": "assistant", "content": text}]
+        turn = self._log_turn(self._pending_prompt, text, self.version, first_token_s=stats.first_token_s,
+                              total_s=stats.total_s, tokens=stats.completion_tokens)
+        self._remember(self._pending_prompt, text)
         self.reply_finished.emit(turn, text, stats)
+
+    def _skill(self, text: str):
+        """The skills' answer, worked out off the GUI thread: a skill that takes longer than
+        SKILL_WAIT_S (none should: arithmetic is bounded before it is computed) gets a polite
+        refusal, and the window never freezes."""
+        box: list = []
+        done = threading.Event()
+
+        def work():
+            try:
+                box.append(self.skills.handle(text, self.settings.honorific))
+            except Exception:  # a skill's bug must not cost the user the conversation
+                log.exception("skill failed on %r", text[:200])
+                box.append(None)
+            done.set()
+
+        threading.Thread(target=work, name="jarvis-skill", daemon=True).start()
+        if done.wait(SKILL_WAIT_S):
+            return box[0]
+        log.warning("a skill took over %.1f s on %r; answered that it is too much", SKILL_WAIT_S, text[:200])
+        h = self.settings.honorific
+        return SkillResult(f"I'm afraid that would take me far too long to work out, {h}.", "calculator")
+
+    def _log_turn(self, prompt: str, reply: str, version: str, **figures) -> int:
+        """Log a turn; 0 when it could not be saved (the user is told, and the chat goes on)."""
+        try:
+            if not self.conversation:
+                self.conversation = self.log.new_conversation()
+            return self.log.add_turn(self.conversation, prompt, reply, version, **figures)
+        except JarvisError as exc:
+            log.error("turn not saved: %s", exc)
+            self.notice.emit(f"Not saved: {_why_not_saved(exc)}. Jarvis goes on answering; this reply "
+                             "cannot be rated.")
+            return 0
+
+    def _remember(self, prompt: str, reply: str) -> None:
+        self.history += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
+        # Turns this old are far outside any context (each message costs the template a few
+        # tokens): dropping them in chunks keeps memory flat over a days-long conversation, and
+        # the engine's KV cache survives all but one turn per chunk.
+        limit = max(HISTORY_MIN, self.settings.n_ctx)
+        if len(self.history) > limit + HISTORY_CHUNK:
+            del self.history[:HISTORY_CHUNK]
 
     def _failed(self, request: int, reason: str) -> None:
         if self._wound_down(request):
@@ -284,7 +392,10 @@ class Controller(QObject):
         except JarvisError as exc:  # deleted meanwhile: nothing to record
             log.info("spoken text of turn %d not recorded: %s", turn_id, exc)
             return
-        last = self.log.turns(self.conversation)[-1:] if interrupted else []
+        try:
+            last = self.log.turns(self.conversation)[-1:] if interrupted else []
+        except JarvisError:
+            last = []
         if last and last[0].id == turn_id and len(self.history) >= 2:
             if text.strip():
                 self.history[-1] = {"role": "assistant", "content": text.strip()}
@@ -292,7 +403,11 @@ class Controller(QObject):
                 del self.history[-2:]  # nothing was heard: as if unanswered
 
     def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
-        self.log.rate(turn_id, rating, correction or None)
+        try:
+            self.log.rate(turn_id, rating, correction or None)
+        except JarvisError as exc:  # deleted meanwhile, never saved, or the disk is full
+            self.notice.emit(f"Rating not saved: {_why_not_saved(exc)}.")
+            return
         self.notice.emit({1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
                           0: "Rating cleared."}[rating])
         self.log_changed.emit()
@@ -313,8 +428,9 @@ class Controller(QObject):
         self.log_changed.emit()
 
     def delete_turns(self, turn_ids: list[int]) -> None:
-        ours = {t.id for t in self.log.turns(self.conversation)}
+        ours: set[int] = set()
         try:
+            ours = {t.id for t in self.log.turns(self.conversation)} if self.conversation else set()
             for turn_id in turn_ids:
                 self.log.delete_turn(turn_id)
         except JarvisError as exc:
@@ -386,6 +502,7 @@ class Controller(QObject):
                 self.load_version(current.name)  # hot swap: close the old model, load the new one
         self.job_finished.emit(ok, message)
         if not ok:
+            self._tidy()  # a trainer killed after Cancel could not remove its exported conversations
             self.problem.emit(message)
 
     def check_schedule(self, now: datetime | None = None) -> bool:

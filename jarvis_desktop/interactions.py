@@ -9,11 +9,18 @@ user's only (0600); a delete zeroes the text (``secure_delete``) and truncates t
 Threads: ONE connection (``check_same_thread=False``) behind a lock.  The app writes from a worker
 thread and reads from the GUI thread; each call takes milliseconds, so serialising costs nothing
 visible, whereas per-thread connections (threading.local) could not be closed by ``close()`` and
-leak one per short-lived worker.  Other processes (the retrain child) open their own log."""
+leak one per short-lived worker.  Other processes (the retrain child) open their own log.
+
+Exports left on disk: a retrain exports into ``<data dir>/runs/`` (``export(..., turn_ids=True)``),
+writing beside each JSONL a sidecar ``<name>.turns.json`` that lists, per row, the ids of the
+turns whose text the row holds (a row's prompt carries the earlier turns of its conversation).
+Deleting or excluding a turn then drops every row holding it from those exports
+(``scrub_exports``), so a running or killed retrain never keeps text the user took back."""
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -29,12 +36,15 @@ from jarvis_desktop.paths import data_dir, write_atomic
 from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
-           "migrate", "to_placeholders", "utc_now", "log_path", "HOLDOUT_EVERY"]
+           "migrate", "to_placeholders", "utc_now", "log_path", "HOLDOUT_EVERY", "scrub_exports", "TURNS_SIDECAR"]
+
+_log = logging.getLogger(__name__)
 
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
                  "total_s, tokens, rating, correction, excluded, spoken, rated")
 
 HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
+TURNS_SIDECAR = ".turns.json"  # <name>.turns.json beside <name>.jsonl: the turn ids of each row
 
 
 def log_path() -> Path:
@@ -227,9 +237,12 @@ class InteractionLog:
         with self._lock:
             with self._tx(write=True) as db:
                 self._require(db, table, row_id)
+                column = "id" if table == "turns" else "conversation_id"
+                gone = [r[0] for r in db.execute(f"SELECT id FROM turns WHERE {column} = ?", (row_id,))]
                 db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))  # a conversation's turns cascade
             # Truncate the WAL so no old copy of the text stays there (best effort if another process reads).
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _scrub_quietly(gone)
 
     def new_conversation(self, title: str = "") -> int:
         """Start a conversation; returns its id."""
@@ -281,6 +294,8 @@ class InteractionLog:
         with self._tx(write=True) as db:
             self._require(db, "turns", turn_id)
             db.execute("UPDATE turns SET excluded = ? WHERE id = ?", (int(excluded), turn_id))
+        if excluded:  # "keep it out of training" holds for an export already on disk too
+            _scrub_quietly([turn_id])
 
     def set_spoken(self, turn_id: int, spoken: str) -> None:
         """Record what the voice said of a turn's reply (all of it, or up to a barge-in)."""
@@ -291,7 +306,8 @@ class InteractionLog:
             db.execute("UPDATE turns SET spoken = ? WHERE id = ?", (spoken, turn_id))
 
     def delete_turn(self, turn_id: int) -> None:
-        """Delete a turn for good (its text is overwritten on disk)."""
+        """Delete a turn for good (its text is overwritten on disk, and rows holding it are
+        dropped from retrain exports left in the runs folder: ``scrub_exports``)."""
         self._delete("turns", turn_id)
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -344,9 +360,12 @@ class InteractionLog:
             total, up, down, corrections = db.execute(sql + (" AND rated > ?" if args else ""), args).fetchone()
         return {"up": up, "down": down, "corrections": corrections, "total_rated": total}
 
-    def export(self, out_dir: Path, honorific: str = "sir", holdout_every: int = HOLDOUT_EVERY) -> dict:
+    def export(self, out_dir: Path, honorific: str = "sir", holdout_every: int = HOLDOUT_EVERY, *,
+               turn_ids: bool = False) -> dict:
         """Write ``sft.jsonl``, ``kto.jsonl``, ``dpo.jsonl`` (TRL's formats) and ``heldout.jsonl``
-        into ``out_dir``.
+        into ``out_dir``; with ``turn_ids`` also each one's sidecar ``<name>.turns.json`` (a
+        JSON list with, per row, the ids of the turns it holds), which ``scrub_exports`` needs.
+        Retrain exports in the runs folder have it; the user's own copy does not need it.
 
         sft ``{"messages"}``: thumbs-up replies and thumbs-down corrections; kto ``{"prompt",
         "completion", "label"}``: every rated turn; dpo ``{"prompt", "chosen", "rejected"}``:
@@ -363,8 +382,10 @@ class InteractionLog:
         with self._tx() as db:  # one snapshot: nothing changes halfway through the export
             rows = db.execute("SELECT id, conversation_id, prompt, reply, rating, correction FROM turns "
                               "WHERE excluded = 0 ORDER BY conversation_id, id").fetchall()
-        rows_by_file = _training_rows(rows, honorific, holdout_every)
+        rows_by_file, ids_by_file = _training_rows(rows, honorific, holdout_every)
         for name, data in rows_by_file.items():
+            if turn_ids:  # the sidecar first: a JSONL never exists without the ids to scrub it by
+                write_atomic(Path(out_dir) / f"{name}{TURNS_SIDECAR}", json.dumps(ids_by_file[name]))
             _write_jsonl(Path(out_dir) / f"{name}.jsonl", data)
         return {name: len(data) for name, data in rows_by_file.items()}
 
@@ -374,30 +395,93 @@ def _to_turn(row) -> Turn:
     return Turn(*head, bool(excluded), spoken, rated)
 
 
-def _training_rows(rows, honorific: str, holdout_every: int = 0) -> dict[str, list[dict]]:
-    """(id, conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows."""
+def _training_rows(rows, honorific: str, holdout_every: int = 0) -> tuple[dict[str, list[dict]],
+                                                                           dict[str, list[list[int]]]]:
+    """(id, conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows per
+    file, and per file the ids of the turns each row holds (its context's and its own)."""
     def said(text: str) -> list[dict]:
         return [{"role": "assistant", "content": to_placeholders(text, honorific)}]
 
     out: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": [], "heldout": []}
+    ids: dict[str, list[list[int]]] = {name: [] for name in out}
+
+    def add(name: str, row: dict) -> None:
+        out[name].append(row)
+        ids[name].append(held)
+
     history: list[dict] = []
+    history_ids: list[int] = []
     conversation = None
     for turn, cid, prompt, reply, rating, correction in rows:
         if cid != conversation:
-            conversation, history = cid, []
+            conversation, history, history_ids = cid, [], []
         if not reply.strip():
             continue  # nothing to learn from, and it would break user/assistant alternation
         prompt_msgs = history + [{"role": "user", "content": prompt}]
         history = prompt_msgs + said(reply)
+        history_ids = history_ids + [turn]
+        held = history_ids
         if rating == -1 and holdout_every > 0 and turn % holdout_every == 0:
-            out["heldout"].append({"prompt": prompt_msgs, "rejected": said(reply),
-                                   "chosen": said(correction) if correction else None})
+            add("heldout", {"prompt": prompt_msgs, "rejected": said(reply),
+                            "chosen": said(correction) if correction else None})
             continue
         if rating == 1:
-            out["sft"].append({"messages": prompt_msgs + said(reply)})
+            add("sft", {"messages": prompt_msgs + said(reply)})
         if rating == -1 and correction:
-            out["sft"].append({"messages": prompt_msgs + said(correction)})
-            out["dpo"].append({"prompt": prompt_msgs, "chosen": said(correction), "rejected": said(reply)})
+            add("sft", {"messages": prompt_msgs + said(correction)})
+            add("dpo", {"prompt": prompt_msgs, "chosen": said(correction), "rejected": said(reply)})
         if rating:
-            out["kto"].append({"prompt": prompt_msgs, "completion": said(reply), "label": rating == 1})
-    return out
+            add("kto", {"prompt": prompt_msgs, "completion": said(reply), "label": rating == 1})
+    return out, ids
+
+
+def _runs_root() -> Path:
+    return data_dir() / "runs"  # jarvis_desktop.paths.runs_dir() without creating it
+
+
+def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:
+    """Drop every row holding any of ``turn_ids`` from the exports under ``runs_root`` (default
+    ``<data dir>/runs``): each JSONL with a ``<name>.turns.json`` sidecar is rewritten
+    atomically, sidecar included.  A JSONL whose sidecar is unreadable or does not match it
+    row for row is deleted with its sidecar: which rows hold the turns cannot be told, and
+    the retrain re-exports anyway.  Returns the JSONL files changed (or deleted)."""
+    gone = {int(t) for t in turn_ids}
+    root = Path(runs_root) if runs_root is not None else _runs_root()
+    if not gone or not root.is_dir():
+        return []
+    changed = []
+    for sidecar in sorted(root.rglob(f"*{TURNS_SIDECAR}")):
+        jsonl = sidecar.with_name(sidecar.name[:-len(TURNS_SIDECAR)] + ".jsonl")
+        try:
+            held = json.loads(sidecar.read_text(encoding="utf-8"))
+            # Rows end in b"\n" only (str.splitlines would also split at U+2028 inside a row).
+            lines = jsonl.read_bytes().split(b"\n")[:-1] if jsonl.exists() else []
+            if not isinstance(held, list) or len(held) != len(lines):
+                raise ValueError(f"{len(held) if isinstance(held, list) else '?'} id lists for {len(lines)} rows")
+            keep = [i for i, ids in enumerate(held) if not gone.intersection(ids)]
+        except (OSError, ValueError, TypeError) as exc:
+            _log.warning("cannot match %s with %s (%s): deleting both", jsonl, sidecar, exc)
+            jsonl.unlink(missing_ok=True)
+            sidecar.unlink(missing_ok=True)
+            changed.append(jsonl)
+            continue
+        if len(keep) == len(lines):
+            continue
+        # The JSONL first: a crash between the two writes leaves a mismatch, which the next
+        # scrub treats as unreadable (deleted), never a row the user removed.
+        write_atomic(jsonl, b"".join(lines[i] + b"\n" for i in keep))
+        write_atomic(sidecar, json.dumps([held[i] for i in keep]))
+        changed.append(jsonl)
+    return changed
+
+
+def _scrub_quietly(turn_ids: list[int]) -> None:
+    """scrub_exports for the log's delete and exclude: the database change is done and stays
+    done, so a problem with the runs folder is logged, never raised."""
+    try:
+        changed = scrub_exports(turn_ids)
+    except Exception:  # noqa: BLE001 - best effort by design (see above)
+        _log.exception("could not remove turns %s from the retrain exports", turn_ids)
+        return
+    if changed:
+        _log.info("removed turns %s from %d retrain export file(s)", turn_ids, len(changed))

@@ -163,4 +163,6 @@ def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str =
         access = "write access" if doing in ("write", "create") else "access"
         return (f"{head}: permission denied; give your user {access} to {Path(where).parent} "
                 "or set JARVIS_HOME to a folder you can write")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"{head}: a file is in the way of a folder there; move it, or set JARVIS_HOME to a folder you can write"
     return f"{head}: {exc.strerror or exc}"

@@ -42,9 +42,14 @@ class EngineWorker(QObject):
         self.stop_event = threading.Event()
         self.version = ""
 
-    @Slot(str, str)
-    def load(self, path: str, version: str) -> None:
+    @Slot(str, str, object)
+    def load(self, path: str, version: str, check=None) -> None:
+        """Load ``path``; ``check`` (optional) is called first and raises when the file is
+        damaged (the registry's SHA-256 check): garbage weights load and "work" otherwise."""
         try:
+            if check is not None:
+                seconds = check()
+                log.info("model %s: file checked (SHA-256) in %.2f s", version, seconds or 0.0)
             if self.engine.loaded is None:
                 self.engine.load(Path(path))
             else:

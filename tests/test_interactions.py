@@ -238,6 +238,67 @@ def test_export_never_leaks_excluded_or_deleted_turns(log, tmp_path):
     assert b"DELETED" not in raw and b"EXCLUDED" in raw  # excluded turns stay, for the user to see
 
 
+def test_deleting_a_turn_scrubs_it_from_exports_left_in_runs(log, jarvis_home, tmp_path):
+    """A retrain's export (with turn-id sidecars) left in runs/ loses every row holding a turn
+    the user deletes or excludes, as context too; the rest stays readable by the trainer."""
+    from trainer.prefs import load_preferences
+
+    c = log.new_conversation()
+    t1 = log.add_turn(c, "MY-SECRET\u2028plan", "Noted, sir.", "v1")  # U+2028: a row is one \n-ended line
+    t2 = log.add_turn(c, "And the weather?", "Rain, sir.", "v1")
+    other = log.new_conversation()
+    t3 = log.add_turn(other, "Good morning", "Good morning, sir.", "v1")
+    t4 = log.add_turn(other, "OTHER-CHAT again", "Indeed, sir.", "v1")
+    for t in (t1, t2, t3, t4):
+        log.rate(t, 1)
+    export = jarvis_home / "runs" / "retrain-abc" / "export"
+    log.export(export, turn_ids=True)
+    assert json.loads((export / "kto.turns.json").read_text()) == [[t1], [t1, t2], [t3], [t3, t4]]
+    log.export(tmp_path / "users-copy", holdout_every=0)  # the History window's export needs no sidecar
+    assert not list((tmp_path / "users-copy").glob("*.turns.json"))
+
+    log.delete_turn(t1)  # t2's rows carry t1 as context: they go too
+    text = "".join(p.read_text() for p in export.iterdir())
+    assert "MY-SECRET" not in text and "Rain" not in text and "OTHER-CHAT" in text
+    assert json.loads((export / "kto.turns.json").read_text()) == [[t3], [t3, t4]]
+    kind, rows = load_preferences(export / "kto.jsonl")  # still the trainer's format
+    assert kind == "kto" and [r["prompt"][-1]["content"] for r in rows] == ["Good morning", "OTHER-CHAT again"]
+    if os.name == "posix":
+        assert stat.S_IMODE((export / "kto.jsonl").stat().st_mode) == 0o600
+
+    log.set_excluded(t4, True)  # "keep it out of training" reaches the export too
+    assert len(_read(export / "sft.jsonl")) == 1 and "OTHER-CHAT" not in (export / "sft.jsonl").read_text()
+    log.delete_conversation(other)
+    assert all(p.read_text() in ("", "[]") for p in export.iterdir())
+    assert len(log.turns()) == 1  # t2 stays in the log: only the export lost it
+
+
+def test_a_sidecar_that_does_not_match_its_export_deletes_both(log, jarvis_home):
+    c = log.new_conversation()
+    t = log.add_turn(c, "hello", "Hello, sir.", "v1")
+    log.rate(t, 1)
+    export = jarvis_home / "runs" / "retrain-abc" / "export"
+    log.export(export, turn_ids=True)
+    (export / "sft.turns.json").write_text("[[1], [2]]")  # two id lists for one row: cannot tell which
+    (export / "kto.turns.json").write_text("not json")
+    u = log.add_turn(c, "unrelated", "Quite, sir.", "v1")
+    log.delete_turn(u)
+    assert not (export / "sft.jsonl").exists() and not (export / "kto.jsonl").exists()
+    assert (export / "dpo.jsonl").exists()  # matched, and held nothing deleted: untouched
+
+
+def test_deleting_is_not_stopped_by_the_runs_folder(log, jarvis_home, caplog):
+    c = log.new_conversation()
+    log.delete_turn(log.add_turn(c, "hi", "Hello, sir.", "v1"))  # no runs folder at all
+    export = jarvis_home / "runs" / "retrain-abc" / "export"
+    (export / "kto.jsonl").mkdir(parents=True)  # a folder where the export should be: cannot be fixed
+    (export / "kto.turns.json").write_text("[[1]]")
+    log.add_turn(c, "and then?", "Then nothing, sir.", "v1")
+    log.delete_conversation(c)  # the log's delete is done and stays done; the problem is logged
+    assert log.conversations() == []
+    assert "could not remove turns" in caplog.text
+
+
 def test_to_placeholders():
     assert to_placeholders("Yes, sir. Sir, the SIR file; sirloin, Sirius.", "sir") == \
         "Yes, {honorific}. {Honorific}, the {Honorific} file; sirloin, Sirius."

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import multiprocessing
 import os
 import signal
+import stat
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from convert.registry import Registry
 from jarvis_desktop.errors import BusyError
-from tests.conftest import tiny_flags
+from jarvis_desktop.interactions import InteractionLog
+from tests.conftest import DATA, ROOT, tiny_flags
 from trainer.cli import main as train_main
-from trainer.lock import RetrainLock
+from jarvis_desktop.retrain_lock import RetrainLock
 from trainer.retrain import STAGES
+from jarvis_desktop.runs import clean_stale_runs
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and file modes")
 
 
 def _fingerprint(reg: Registry) -> tuple:
@@ -112,3 +121,134 @@ def test_interrupted_sft_resumes_from_its_checkpoint(tiny_base, tmp_path):
     meta = json.loads((adapter / "jarvis_sft.json").read_text())
     assert meta["resumed_from"].endswith("checkpoint-5")
     assert meta["steps"] == 10
+
+
+@POSIX
+def test_retrain_lock_is_private(jarvis_home):
+    jarvis_home.mkdir(parents=True, exist_ok=True)
+    old = os.umask(0)  # even a permissive umask gets an owner-only file
+    try:
+        with RetrainLock() as lock:
+            assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+    os.chmod(lock.path, 0o644)  # one made by an older version
+    with RetrainLock():
+        assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+
+
+def _killed_run(runs: Path, name: str, age_s: float) -> Path:
+    """A run folder as a retrain SIGKILLed after its prefs stage leaves it."""
+    run = runs / name
+    (run / "export").mkdir(parents=True)
+    (run / "export" / "kto.jsonl").write_text('{"prompt": [{"role": "user", "content": "PRIVATE"}]}\n')
+    (run / "export" / "kto.turns.json").write_text("[[7]]")
+    checkpoint = run / "sft" / "checkpoints" / "checkpoint-5"
+    checkpoint.mkdir(parents=True)
+    (checkpoint / "trainer_state.json").write_text('{"global_step": 5}')
+    (run / "merged-sft").mkdir()
+    (run / "merged-sft" / "model.safetensors").write_bytes(b"weights")
+    (run / "model-F16.gguf").write_bytes(b"GGUF")
+    when = time.time() - age_s
+    os.utime(run, (when, when))
+    return run
+
+
+def test_stale_runs_lose_their_conversations_but_not_while_a_retrain_runs(jarvis_home):
+    runs = jarvis_home / "runs"
+    newest = _killed_run(runs, "retrain-newest", 60)
+    older = _killed_run(runs, "retrain-older", 3600)
+    staging = runs / "export-x1y2"  # an export staged by a run killed before it moved it
+    staging.mkdir()
+    (staging / "sft.jsonl").write_text('{"messages": []}\n')
+    mine = runs / "sft-20250101-000000"  # a `jarvis-train sft` output: the user's own
+    mine.mkdir()
+
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    child = ctx.Process(target=_hold_lock_forever, args=(str(jarvis_home), ready))
+    child.start()
+    try:
+        assert ready.wait(60)
+        assert clean_stale_runs() == []  # a retrain is running: its folder is in use
+        assert (newest / "export" / "kto.jsonl").is_file() and older.is_dir() and staging.is_dir()
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+
+    removed = clean_stale_runs()
+    assert newest / "export" in removed and older in removed and staging in removed
+    assert sorted(p.name for p in runs.iterdir()) == ["retrain-newest", "sft-20250101-000000"]
+    # the newest run keeps only its checkpoints, for the next retrain to resume from
+    assert [p.name for p in newest.iterdir()] == ["sft"]
+    assert (newest / "sft" / "checkpoints" / "checkpoint-5" / "trainer_state.json").is_file()
+    assert not [p for p in runs.rglob("*") if p.suffix == ".jsonl" or p.name.endswith(".turns.json")]
+    assert clean_stale_runs() == []  # nothing left to do
+    RetrainLock().acquire().release()  # and the lock was released
+
+
+def test_cancel_during_the_fine_tune_removes_the_exported_conversations(tiny_base, jarvis_home, tmp_path):
+    """The app's Cancel (SIGTERM) while torch trains: the run folder, with the conversations
+    exported into it, is removed, and the trainer says so in one line."""
+    with InteractionLog() as log:
+        c = log.new_conversation()
+        for i in range(3):
+            log.rate(log.add_turn(c, f"PRIVATE-{i}, what time is it?", f"Noon, sir ({i}).", "v1"), 1)
+    left = jarvis_home / "runs" / "retrain-killed" / "export"  # a killed run's leftover
+    left.mkdir(parents=True)
+    (left / "sft.jsonl").write_text('{"messages": []}\n')
+    err_file = tmp_path / "stderr.txt"
+    env = {**os.environ, "JARVIS_HOME": str(jarvis_home)}
+    with open(err_file, "w") as err:  # a file, not a pipe: a full stderr pipe would stall the child
+        proc = subprocess.Popen([sys.executable, "-m", "trainer.cli", "retrain", *tiny_flags(tiny_base, steps=100000),
+                                 "--progress", "json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
+                                text=True)
+    try:
+        training = False
+        for line in proc.stdout:
+            row = json.loads(line) if line.startswith("{") else {}
+            if row.get("stage") == "sft" and row.get("step", 0) >= 1:
+                training = True
+                break
+        assert training, err_file.read_text()[-3000:]
+        exported = list((jarvis_home / "runs").glob("retrain-*/export/*.jsonl"))
+        assert "PRIVATE-0" in "".join(p.read_text() for p in exported)  # the export is really there
+        assert not left.parent.exists()  # the retrain removed the killed run's leftover before it began
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=600)  # a safety net, not a timing check
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 128 + signal.SIGTERM
+    last = err_file.read_text().strip().splitlines()[-1]
+    assert last == ("jarvis-train: cancelled (SIGTERM); the current model is unchanged and the run folder "
+                    "was removed")
+    assert json.loads(out.strip().splitlines()[-1])["stage"] == "error"
+    assert list((jarvis_home / "runs").iterdir()) == []  # no retrain-*, no export-*
+
+
+def test_a_current_model_that_cannot_load_does_not_stop_the_gate(tiny_chain, jarvis_home, tmp_path):
+    from trainer.data import persona_prompt
+    from trainer.progress import Progress
+    from trainer.retrain import RetrainOptions, _evaluate_and_gate, _warn_if_current_unloadable
+    from trainer.sft_config import SFTOptions
+
+    garbage = tmp_path / "damaged.gguf"
+    garbage.write_bytes(b"GGUF" + os.urandom(20000))  # the magic, then nothing llama.cpp can parse
+    reg = Registry()
+    reg.promote(reg.add(garbage, {"base": "tiny", "quant": "F16"}).name)
+    opts = RetrainOptions(sft=SFTOptions(data=[str(DATA / "tiny_chat.jsonl")], persona=str(DATA / "tiny_persona.txt")),
+                          eval_max_tokens=8)
+    out = io.StringIO()
+    progress = Progress("json", stream=out)
+    _warn_if_current_unloadable(reg, progress)  # said before the fine-tune
+    early = json.loads(out.getvalue().splitlines()[-1])
+    assert early["stage"] == "data" and early["message"].startswith("the current model v1 could not be loaded (")
+    system = persona_prompt("sir", DATA / "tiny_persona.txt")
+    evaluation, decision = _evaluate_and_gate(tiny_chain["f16"], reg, opts, system, progress)
+    assert decision["promoted"] is True
+    assert decision["reason"].startswith("the current model v1 could not be loaded (llama.cpp cannot load ")
+    assert decision["reason"].endswith("): judged on its own")
+    assert evaluation["metrics"]["prompts"] == 1 and evaluation["current_unloadable"]["version"] == "v1"
+    assert "against" not in evaluation

@@ -7,6 +7,10 @@
     jarvis-train prefs --model MERGED_SFT --data EXPORT_FOLDER [--method auto|kto|dpo]
     jarvis-train schedule [--every monthly] [--install | --remove | --cron]
     jarvis-train presets
+
+SIGTERM (the app's Cancel) and SIGHUP (a closed terminal, a logout) stop any command the way
+Ctrl-C does: an exception, so every clean-up on the way runs (a retrain removes its run folder
+and the conversations exported into it), then one line and exit status 128 + the signal.
 """
 
 from __future__ import annotations
@@ -14,11 +18,42 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
+import threading
 
 from jarvis_desktop.errors import JarvisError
 
-__all__ = ["main"]
+__all__ = ["main", "Cancelled"]
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Cancelled(BaseException):
+    """The trainer was told to stop (SIGTERM, SIGHUP).  A BaseException, like KeyboardInterrupt,
+    so that no ``except Exception`` (or ``except JarvisError``) on the way swallows it, while
+    every ``finally`` and ``except BaseException`` clean-up runs."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _cancel(signum, frame):
+    # Once only: a second signal must not interrupt the clean-up the first one started (the
+    # app follows up with SIGKILL if the clean-up takes too long).  A signal that arrives while
+    # torch is inside a C call is handled when Python regains control: within a training step.
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    raise Cancelled(signum)
+
+
+def _install_stop_handlers() -> dict:
+    """Turn SIGTERM/SIGHUP into Cancelled; returns the previous handlers (main() restores them,
+    so an in-process caller such as a test keeps its own)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # signal handlers can only be set from the main thread
+    return {sig: signal.signal(sig, _cancel) for sig in _STOP_SIGNALS}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     progress = None
+    previous = _install_stop_handlers()
     try:
         if args.command == "presets":
             from trainer.presets import DEFAULT_PRESET, PRESETS
@@ -165,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)
+    except Cancelled as exc:
+        what = "; the current model is unchanged and the run folder was removed" if args.command == "retrain" else ""
+        return _fail(f"cancelled ({exc}){what}", progress, code=128 + exc.signum, prefix="jarvis-train: ")
     except KeyboardInterrupt:
         return _fail("interrupted; the current model is unchanged", progress, code=130)
     except OSError as exc:  # a full disk, a permission problem: still one clear line
@@ -172,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if progress is not None:
             progress.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _run_prefs(args, progress) -> int:
@@ -187,10 +228,10 @@ def _run_prefs(args, progress) -> int:
     return 0
 
 
-def _fail(message: str, progress, code: int = 1) -> int:
+def _fail(message: str, progress, code: int = 1, prefix: str = "jarvis-train: error: ") -> int:
     if progress is not None and progress.mode == "json":
         print(json.dumps({"stage": "error", "message": message}), flush=True)
-    print(f"jarvis-train: error: {message}", file=sys.stderr)
+    print(f"{prefix}{message}", file=sys.stderr)
     return code
 
 

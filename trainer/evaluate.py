@@ -39,7 +39,7 @@ from trainer.data import Example, fill_honorific, load_examples, persona_prompt,
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
-           "win_rate", "compare_on", "MIN_WIN_PROMPTS"]
+           "win_rate", "compare_on", "MIN_WIN_PROMPTS", "load_problem"]
 
 RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
                 "degenerate_rate", "speech_rate", "math_exact")
@@ -87,7 +87,8 @@ def rated_down_prompts(path: Path, honorific: str) -> list[EvalPrompt]:
     if not path.is_file():
         return []
     prompts = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON leaves unescaped.
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -158,9 +159,8 @@ def eval_key(prompts: list[EvalPrompt], system: str, max_tokens: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def run_model(gguf: Path, prompts: list[EvalPrompt], system: str, max_tokens: int = 160,
-              n_threads: int = 0, n_ctx: int = 2048, progress=None) -> list[Reply]:
-    """Greedy chat replies from llama.cpp, through the GGUF's own chat template, with timings."""
+def _open(gguf: Path, n_ctx: int, n_threads: int = 0):
+    """A llama.cpp model with an embedded chat template, or ModelError saying why not."""
     import llama_cpp
 
     gguf = Path(gguf)
@@ -170,10 +170,30 @@ def run_model(gguf: Path, prompts: list[EvalPrompt], system: str, max_tokens: in
         llm = llama_cpp.Llama(str(gguf), n_ctx=n_ctx, n_threads=n_threads or None, seed=0, verbose=False)
     except Exception as exc:
         raise ModelError(f"llama.cpp cannot load {gguf}: {exc}") from None
+    if not llm.metadata.get("tokenizer.chat_template"):
+        llm.close()
+        raise ModelError(f"{gguf} has no embedded chat template; convert it with `jarvis-convert gguf`, "
+                         "which embeds the preset's template")
+    return llm
+
+
+def load_problem(gguf: Path) -> str | None:
+    """Why ``gguf`` cannot be evaluated (missing, not loadable by llama.cpp, no chat template),
+    or None when it can.  A full load with a small context; the weights are memory-mapped, so
+    it costs little.  Damage inside the tensor data still loads and is not found here."""
     try:
-        if not llm.metadata.get("tokenizer.chat_template"):
-            raise ModelError(f"{gguf} has no embedded chat template; convert it with `jarvis-convert gguf`, "
-                             "which embeds the preset's template")
+        _open(gguf, n_ctx=256).close()
+    except ModelError as exc:
+        return str(exc)
+    return None
+
+
+def run_model(gguf: Path, prompts: list[EvalPrompt], system: str, max_tokens: int = 160,
+              n_threads: int = 0, n_ctx: int = 2048, progress=None) -> list[Reply]:
+    """Greedy chat replies from llama.cpp, through the GGUF's own chat template, with timings."""
+    gguf = Path(gguf)
+    llm = _open(gguf, n_ctx, n_threads)
+    try:
         replies = []
         for i, p in enumerate(prompts):
             t0 = time.perf_counter()

@@ -9,13 +9,18 @@ only when there is enough feedback.
 
 One at a time (RetrainLock).  Work happens in a run folder; only a verified GGUF reaches the
 registry, and only at the very end, so a failure at any stage leaves the current model as it
-was.  The run folder is removed on success and on failure; a run killed outright leaves it,
-and the next retrain with the same data and settings resumes its fine-tune from the last
-checkpoint.
+was.  The run folder is removed on success, on failure and on cancel (SIGTERM/SIGHUP become
+an exception: trainer/cli.py); a run killed outright leaves it, and the next start of the app
+or of a retrain removes the exported conversations and all but the fine-tune checkpoints
+(jarvis_desktop/runs.py ``clean_stale_runs``), so the next retrain with the same data and settings
+resumes its fine-tune from the last checkpoint.  ``--keep-work`` keeps a folder until then.
 
 The eval stage is the promotion gate: the candidate is scored on the held-out prompts
 (trainer/evaluate.py) against the current model; a candidate that is worse on the persona is
-registered with the reason in its meta.json but not made current.
+registered with the reason in its meta.json but not made current.  A current model that
+llama.cpp cannot load (a damaged or missing file) is treated as absent: the candidate is
+judged on its own, as a first model is, and the reason says so (checked before the fine-tune
+too, so the user learns of it at once).
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from convert.registry import ModelVersion, Registry, training_key
-from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.errors import JarvisError, ModelError
+from jarvis_desktop.interactions import TURNS_SIDECAR
 from jarvis_desktop.paths import runs_dir, write_atomic
 from trainer.data import dataset_hash, load_examples, persona_prompt
-from trainer.lock import RetrainLock
+from jarvis_desktop.retrain_lock import RetrainLock
 from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
+from jarvis_desktop.runs import clean_stale_runs
 from trainer.sft_config import SFTOptions
 
 __all__ = ["RetrainOptions", "retrain", "STAGES"]
@@ -81,15 +88,18 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
     registry = registry or Registry()
     timings: dict[str, float] = {}
     with RetrainLock():
+        clean_stale_runs(lock_held=True)  # conversations a killed run left must not outlive it
         t = time.monotonic()
         _stage(progress, "data", "checking the training data")
         count = sum(len(load_examples(Path(p))) for p in opts.sft.data)
         data_hash = dataset_hash([Path(p) for p in opts.sft.data])
+        _warn_if_current_unloadable(registry, progress)
         timings["data"] = time.monotonic() - t
-        t = time.monotonic()
-        _stage(progress, "export", "collecting rated replies from the interaction log")
-        staging = Path(tempfile.mkdtemp(prefix="export-", dir=runs_dir()))
-        try:
+        staging = work = None
+        try:  # from here on the run's files (the user's conversations first) go on any exit
+            t = time.monotonic()
+            _stage(progress, "export", "collecting rated replies from the interaction log")
+            staging = Path(tempfile.mkdtemp(prefix="export-", dir=runs_dir()))
             feedback = export_feedback(opts, staging, count)
             key = hashlib.sha256((data_hash + feedback["hash"] + opts.sft.to_json() + opts.quant)
                                  .encode()).hexdigest()[:12]
@@ -97,11 +107,9 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             work.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(work / "export", ignore_errors=True)
             shutil.move(str(staging), work / "export")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        progress.update("export", message=feedback["summary"])
-        timings["export"] = time.monotonic() - t
-        try:
+            progress.update("export", message=feedback["summary"])
+            timings["export"] = time.monotonic() - t
+
             t = time.monotonic()
             extra = [str(work / "export" / FEEDBACK_SFT)] if feedback["sft_used"] else []
             _stage(progress, "sft", f"fine-tuning {opts.sft.base} on {count} examples"
@@ -189,8 +197,10 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                              json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
             if decision["promoted"]:
                 registry.promote(version.name)
-        except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
+        except BaseException:  # a failure, Ctrl-C, or a cancel (SIGTERM) alike
+            for folder in (staging, work):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
             raise
         if not opts.keep_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -244,11 +254,12 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         path = Path(opts.feedback)
         if not path.is_file():
             raise JarvisError(f"--feedback {path}: no such interaction log")
-    with InteractionLog(path) as log:
-        counts = log.export(folder, opts.sft.honorific)
-    rows = [json.loads(x) for x in (folder / "sft.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    usable, skipped, seen = [], 0, set()
-    for n, row in enumerate(rows, 1):
+    with InteractionLog(path) as log:  # with the turn-id sidecars: deleting a turn scrubs these files
+        counts = log.export(folder, opts.sft.honorific, turn_ids=True)
+    rows = _read_jsonl(folder / "sft.jsonl")
+    row_ids = json.loads((folder / f"sft{TURNS_SIDECAR}").read_text(encoding="utf-8"))
+    usable, skipped, seen = [], 0, {}
+    for n, (row, ids) in enumerate(zip(rows, row_ids), 1):
         try:  # the user's chat can hold anything; a line the trainer cannot use is left out
             parse_row({"category": FEEDBACK_CATEGORY, "messages": row["messages"]}, folder / "sft.jsonl", n)
         except JarvisError:
@@ -256,17 +267,18 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
             continue
         key = json.dumps(row["messages"], sort_keys=True)
         if key not in seen:  # a reply liked and also typed as a correction counts once
-            seen.add(key)
-            usable.append({"category": FEEDBACK_CATEGORY, "messages": row["messages"]})
+            seen[key] = len(usable)
+            usable.append(({"category": FEEDBACK_CATEGORY, "messages": row["messages"]}, list(ids)))
+        else:  # the same words from other turns: deleting any of them drops the row
+            usable[seen[key]][1].extend(i for i in ids if i not in usable[seen[key]][1])
     cap = int(opts.feedback_share * persona_count)
     used = usable[-cap:] if cap > 0 else []  # the most recent, when there are more than the cap
-    (folder / FEEDBACK_SFT).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in used),
-                                       encoding="utf-8")
+    write_atomic(folder / f"{Path(FEEDBACK_SFT).stem}{TURNS_SIDECAR}", json.dumps([ids for _, ids in used]))
+    write_atomic(folder / FEEDBACK_SFT, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r, _ in used))
     digest = hashlib.sha256()
     for name in ("sft.jsonl", "kto.jsonl", "dpo.jsonl"):
         digest.update((folder / name).read_bytes())
-    good = sum(json.loads(x)["label"] is True
-               for x in (folder / "kto.jsonl").read_text(encoding="utf-8").splitlines() if x.strip())
+    good = sum(row["label"] is True for row in _read_jsonl(folder / "kto.jsonl"))
     summary = (f"{counts['kto']} rated replies ({good} good, {counts['kto'] - good} bad, {counts['dpo']} corrected); "
                f"{len(used)} join the {persona_count} persona examples")
     if len(usable) > len(used):
@@ -277,6 +289,23 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         summary += f"; {counts['heldout']} rated down kept aside to judge the new model"
     return {"source": str(path), "sft": counts["sft"], "sft_used": len(used), "sft_skipped": skipped,
             "kto": counts["kto"], "dpo": counts["dpo"], "hash": digest.hexdigest()[:16], "summary": summary}
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON leaves unescaped
+    # in the user's text.
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
+
+
+def _warn_if_current_unloadable(registry: Registry, progress: Progress) -> None:
+    """Say before the fine-tune, not after it, that the gate will have nothing to compare with."""
+    from trainer.evaluate import load_problem
+
+    current = registry.current()
+    problem = load_problem(current.gguf) if current is not None else None
+    if problem:
+        progress.update("data", message=f"the current model {current.name} could not be loaded ({problem}): "
+                                        "the new model will be judged on its own")
 
 
 def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progress: Progress):
@@ -302,7 +331,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     cached in its folder) on the persona, and both on the held-out prompts the user rated
     down (``rated_down``, the export's heldout.jsonl); decide whether the candidate may be
     promoted: not worse on the persona, and winning at least half of those prompts."""
-    from trainer.evaluate import MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, rated_down_prompts
+    from trainer.evaluate import (MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, load_problem,
+                                  rated_down_prompts)
 
     honorific = opts.sft.honorific
     prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
@@ -313,19 +343,35 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     current = registry.current()
     if current is None:
         return evaluation, {"promoted": True, "reason": "first model"}
-    cache = current.path / f"eval-{cand['key']}.json"
-    if cache.is_file():
-        cur_metrics = json.loads(cache.read_text())["metrics"]
-    else:
-        cur = evaluate_model(current.gguf, prompts, honorific, system, opts.eval_max_tokens, progress=progress)
-        cur_metrics = cur["metrics"]
-        write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
-    evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
-    bad = rated_down_prompts(rated_down, honorific) if rated_down else []
-    if bad:  # both models answer afresh: these prompts change with every export
-        progress.update("eval", message=f"answering {len(bad)} held-out prompts you rated down, with both models")
-        wins = compare_on(bad, candidate, current.gguf, system, honorific, opts.eval_max_tokens, progress=progress)
-        evaluation["rated_down"] = wins
+    # Checked even when its score is cached: the rated-down comparison loads it, and a damaged
+    # current model must not fail the run after the whole fine-tune.  Judged alone instead.
+    problem = load_problem(current.gguf)
+    try:
+        if problem is None:
+            cache = current.path / f"eval-{cand['key']}.json"
+            if cache.is_file():
+                cur_metrics = json.loads(cache.read_text())["metrics"]
+            else:
+                cur = evaluate_model(current.gguf, prompts, honorific, system, opts.eval_max_tokens,
+                                     progress=progress)
+                cur_metrics = cur["metrics"]
+                write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
+            evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
+            bad = rated_down_prompts(rated_down, honorific) if rated_down else []
+            if bad:  # both models answer afresh: these prompts change with every export
+                progress.update("eval", message=f"answering {len(bad)} held-out prompts you rated down, "
+                                                "with both models")
+                wins = compare_on(bad, candidate, current.gguf, system, honorific, opts.eval_max_tokens,
+                                  progress=progress)
+                evaluation["rated_down"] = wins
+    except ModelError as exc:  # loaded for the check, then failed (a file changed underneath)
+        problem = str(exc)
+    if problem:
+        evaluation.pop("against", None)
+        evaluation.pop("rated_down", None)
+        evaluation["current_unloadable"] = {"version": current.name, "error": problem}
+        return evaluation, {"promoted": True, "reason": f"the current model {current.name} could not be loaded "
+                                                         f"({problem}): judged on its own"}
     if not opts.gate:
         return evaluation, {"promoted": True, "reason": "gate turned off (--no-gate)"}
     ok, reason = gate(cand["metrics"], cur_metrics)

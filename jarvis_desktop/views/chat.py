@@ -9,7 +9,10 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWind
 
 from jarvis_desktop.paths import asset
 
-__all__ = ["ChatWindow", "MessageBubble", "icon"]
+__all__ = ["ChatWindow", "MessageBubble", "icon", "MAX_BUBBLES", "MAX_INPUT_CHARS"]
+
+MAX_BUBBLES = 200  # messages kept on screen
+MAX_INPUT_CHARS = 1_000_000  # a pasted document; the engine cuts what the context cannot hold
 
 
 def icon(name: str) -> QIcon:
@@ -78,7 +81,7 @@ class MessageBubble(QFrame):
         if text is not None:
             self.label.setText(text)
         self.turn_id = turn_id
-        if self.up is not None and turn_id is not None:
+        if self.up is not None and turn_id:  # 0: the turn could not be saved, so it cannot be rated
             self.up.setEnabled(True)
             self.down.setEnabled(True)
 
@@ -136,6 +139,9 @@ class ChatWindow(QMainWindow):
 
         self.input = QLineEdit()
         self.input.setPlaceholderText("Ask Jarvis…")
+        # Qt's default cuts pasted text at 32,767 characters without a word; take it all (the
+        # engine fits a message too long for the model's context and says where it was cut).
+        self.input.setMaxLength(MAX_INPUT_CHARS)
         self.input.returnPressed.connect(self._send_or_stop)
         self.send_button = QToolButton()
         self.send_button.setIconSize(QSize(22, 22))
@@ -270,6 +276,12 @@ class ChatWindow(QMainWindow):
     def _add(self, bubble: MessageBubble) -> MessageBubble:
         self.column.addWidget(bubble)
         self.bubbles.append(bubble)
+        # A days-long conversation must not grow the window without end: older messages leave
+        # the screen (the History view keeps them all).
+        while len(self.bubbles) > MAX_BUBBLES:
+            old = self.bubbles.pop(0)
+            old.setParent(None)
+            old.deleteLater()
         return bubble
 
     def _send_or_stop(self) -> None:

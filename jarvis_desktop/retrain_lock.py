@@ -2,7 +2,8 @@
 
 An OS file lock (flock / msvcrt) is released by the kernel when its holder dies, so a lock
 left by a killed run is recovered by the next one without any clean-up.  The file also
-records who holds it, for the "already running" message.
+records who holds it, for the "already running" message; it is the owner's only (0600), like
+everything else in the data dir.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ __all__ = ["RetrainLock"]
 
 
 class RetrainLock:
+    """An exclusive, non-blocking lock: ``acquire`` raises BusyError (naming the holder) when
+    another process holds it.  Use as a context manager."""
+
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else data_dir() / "retrain.lock"
         self._fh = None
 
     def acquire(self) -> "RetrainLock":
-        fh = open(self.path, "a+")
+        # Created 0600 (never readable by others, whatever the umask); an older file is fixed.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.chmod(self.path, 0o600)
+        except OSError:
+            pass  # someone else's file (a shared data dir): the lock still works
+        fh = os.fdopen(fd, "a+")
         try:
             _lock(fh)
         except OSError:
