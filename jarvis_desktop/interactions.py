@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import data_dir, write_atomic
+from jarvis_desktop.paths import data_dir, describe_os_error, write_atomic
 from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
@@ -157,6 +157,22 @@ def _check_amount(value, name: str, kinds=(int, float)):
         raise LogInputError(f"{name} must be a number >= 0 or None, not {value!r}")
 
 
+def _open_failure(path: Path, exc: Exception) -> str:
+    """Why the log cannot be opened, in words: a full disk or an unwritable folder says so (the
+    file is fine then); only a damaged file is worth moving aside."""
+    if isinstance(exc, OSError):
+        return f"cannot open the interaction log: {describe_os_error(exc, path, 'open')}"
+    text = str(exc).lower()
+    if "disk is full" in text:
+        return (f"cannot open the interaction log {path}: the disk is full; free some space and start "
+                "Jarvis again (your conversations are safe)")
+    if "readonly" in text or "unable to open" in text or "locked" in text:
+        return (f"cannot open the interaction log {path}: {exc}; check that the folder can be written "
+                "and that no other program holds the file")
+    return (f"cannot open the interaction log {path}: {exc} (if the file is damaged, move it aside and "
+            "Jarvis starts a new log)")
+
+
 def _create_private(path: Path) -> None:
     """Create the file 0600 before SQLite opens it: it never exists readable by others."""
     os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
@@ -188,8 +204,7 @@ class InteractionLog:
             self.applied_migrations = migrate(self._db)  # names run by this open (tests, logs)
         except (sqlite3.Error, OSError) as exc:
             self.close()
-            raise JarvisError(f"cannot open the interaction log {self.path}: {exc} (if the file is "
-                              "damaged, move it aside and Jarvis starts a new log)") from exc
+            raise JarvisError(_open_failure(self.path, exc)) from exc
         for side in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
             if side.exists():  # SQLite gives them the db file's mode; this fixes older ones
                 os.chmod(side, 0o600)

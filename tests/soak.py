@@ -102,7 +102,7 @@ def soak(app, turns: int, versions: list[str], retrain_args: list[str] | None = 
         if i and i % 100 == 0:
             w.new_conversation_requested.emit()
             fig.conversations += 1
-        if i and i % 150 == 0 and len(versions) > 1 and not c.job.running:
+        if i and i % 150 == 0 and len(versions) > 1:  # during the retrain too, as a user may
             target = versions[(i // 150) % len(versions)]
             if target != c.version:
                 _switch(c, target)

@@ -229,3 +229,23 @@ def test_an_unwritable_data_folder_is_one_line_not_a_traceback(tmp_path):
     err = "".join(lines)
     assert "Traceback" not in err and "jarvis: error: cannot" in err, err
     assert str(blocker) in err and "JARVIS_HOME" in err
+
+
+def test_a_full_disk_at_start_says_so_and_never_that_a_file_is_damaged(tmp_path):
+    from jarvis_desktop.errors import JarvisError
+    from jarvis_desktop.interactions import InteractionLog
+    from tests.test_paths import tmpfs
+
+    with tmpfs(tmp_path / "small", size="64k") as mount:
+        fd = os.open(mount / "ballast", os.O_WRONLY | os.O_CREAT)  # fill it for real
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        with pytest.raises(JarvisError) as err:
+            InteractionLog(mount / "interactions.sqlite3")
+    message = str(err.value)
+    assert "disk is full" in message and "damaged" not in message and "move it aside" not in message

@@ -98,12 +98,14 @@ def read_rows(path: Path, errors: list | None = None) -> Iterator[tuple[int, obj
             yield lineno, row
 
 
-def load_examples(path: Path, errors: list | None = None) -> list[Example]:
+def load_examples(path: Path, errors: list | None = None, allow_empty: bool = False) -> list[Example]:
     """Read and check a JSONL dataset; raise DataError naming file:line on the first problem.
 
     With an ``errors`` list, every bad line's DataError is appended there and the line skipped
     instead (``jarvis-train data validate`` reports them all at once).  A file with no example
-    at all (empty, or only blank lines) is an error either way.
+    at all (empty, or only blank lines) is an error either way, unless ``allow_empty`` (the
+    fine-tune reads several files: the feedback one may lose its last rows when the user deletes
+    turns during a retrain).
     """
     path = Path(path)
     if not path.is_file():
@@ -117,7 +119,7 @@ def load_examples(path: Path, errors: list | None = None) -> list[Example]:
             if errors is None:
                 raise
             errors.append(exc)
-    if not examples and (errors is None or len(errors) == found):  # bad lines are reported already
+    if not examples and not allow_empty and (errors is None or len(errors) == found):  # bad lines: reported
         empty = DataError(path, None, "the dataset is empty", "add at least one example, one JSON object a line")
         if errors is None:
             raise empty

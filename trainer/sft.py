@@ -160,7 +160,10 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
 
     progress.update("data", message=f"reading {len(opts.data)} file(s)")
     tokenizer = load_tokenizer(base)
-    examples = [ex for path in opts.data for ex in load_examples(Path(path))]
+    examples = [ex for path in opts.data for ex in load_examples(Path(path), allow_empty=True)]
+    if not examples:
+        raise DataError(opts.data[0], None, "the training data is empty",
+                        "add at least one example, one JSON object a line")
     examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
     persona = persona_prompt(opts.honorific, Path(opts.persona) if opts.persona else None)
     rows = build_rows(examples, tokenizer, persona, opts.honorific, opts.max_length)
