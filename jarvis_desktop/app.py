@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 from jarvis_desktop.controller import Controller
 from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.paths import data_dir, describe_os_error
-from jarvis_desktop.settings import Settings, load_settings, save_settings
+from jarvis_desktop.settings import Settings, load_settings_with_notice, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog
@@ -97,7 +97,10 @@ class JarvisApp(QObject):
     def __init__(self, settings: Settings | None = None, controller: Controller | None = None, save: bool = True,
                  build_voice=None):
         super().__init__()
-        self.settings = settings or load_settings()
+        self.settings_notice = ""  # why the settings file was set aside, if it was
+        if settings is None:
+            settings, self.settings_notice = load_settings_with_notice()
+        self.settings = settings
         self.save = save
         self.controller = controller or Controller(self.settings, save=save)
         self.voice = VoiceService(self.settings, self.controller, build_voice)
@@ -175,8 +178,7 @@ class JarvisApp(QObject):
             changed_login = new.start_at_login != self.settings.start_at_login
             for k, v in new.__dict__.items():
                 setattr(self.settings, k, v)
-            if self.save:
-                save_settings(self.settings)
+            self._save_settings()
             if changed_login:
                 self.apply_start_at_login()
             if changed_model:
@@ -229,13 +231,22 @@ class JarvisApp(QObject):
 
     def _set_muted(self, muted: bool) -> None:
         self.voice.set_muted(muted)
-        if self.save:
-            save_settings(self.settings)
+        self._save_settings()
 
     def _save_geometry(self) -> None:
         self.settings.window_geometry = bytes(self.window.saveGeometry().toBase64()).decode()
-        if self.save:
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        """Save; a full disk is said in the status bar (the previous file stays intact) and
+        never stops what the user was doing, quitting included."""
+        if not self.save:
+            return
+        try:
             save_settings(self.settings)
+        except JarvisError as exc:
+            log.error("%s", exc)
+            self.window.statusBar().showMessage(str(exc), 15000)
 
     def quit(self) -> None:
         self._save_geometry()
@@ -273,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     relay = install_crash_handlers(lambda text: jarvis.show_problem(f"Something went wrong: {text}\n\n"
                                                                      f"Details are in {data_dir() / 'logs'}."))
     jarvis.show()
+    if jarvis.settings_notice:
+        jarvis.show_problem(jarvis.settings_notice)
     jarvis.controller.start()
     jarvis.voice.start()
     code = qt_app.exec()

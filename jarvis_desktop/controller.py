@@ -521,4 +521,8 @@ class Controller(QObject):
 
     def _persist(self) -> None:
         if self._save:
-            save_settings(self.settings)
+            try:
+                save_settings(self.settings)
+            except JarvisError as exc:  # a full disk: the previous settings file stays as it was
+                log.error("%s", exc)
+                self.notice.emit(str(exc))

@@ -27,10 +27,11 @@ from typing import Iterator
 
 from jinja2 import TemplateError, nodes
 from jinja2.ext import Extension, loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from jarvis_desktop.errors import BusyError, ConfigError, ModelError
 from jarvis_desktop.options import option as _f
+from jarvis_desktop.template_limits import BoundedSandbox, OverBudget, render_budget
 
 __all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
 
@@ -44,11 +45,15 @@ class _UnsafeTemplate(ModelError):
     pass
 
 
+class _CostlyTemplate(ModelError):
+    """The template went over its work budget (template_limits.py)."""
+
+
 class _Refused(Exception):
     """raise_exception() called by a template (e.g. "roles must alternate")."""
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class _Sandbox(BoundedSandbox):
     # Jinja's sandbox turns a forbidden attribute into a silent empty value; fail loudly
     # instead, so a template that probes for a way out is refused rather than half-run.
     def unsafe_undefined(self, obj, attribute):
@@ -70,8 +75,10 @@ class ChatTemplate:
 
     Refused up front: include/import/extends and any ``_private`` attribute or key; at render
     time the sandbox stops the rest (names built at run time, unsafe calls, mutating
-    ``messages``).  Either way: a ModelError saying "unsafe chat template".  ``stop_strings``
-    are the markers the template writes between a reply and the next user message.
+    ``messages``).  Either way: a ModelError saying "unsafe chat template".  A render that
+    loops or builds text without end stops at a work budget (template_limits.py): a ModelError
+    saying it "takes too long to render", at load already when the probe below hits it.
+    ``stop_strings`` are the markers the template writes between a reply and the next user message.
     """
 
     def __init__(self, source: str, bos_token: str = "", eos_token: str = "", origin: str = "the model"):
@@ -83,7 +90,7 @@ class ChatTemplate:
         env.globals.update(raise_exception=_refuse, strftime_now=lambda f: datetime.now().strftime(f))
         try:
             tree = env.parse(source)
-        except TemplateError as exc:
+        except (TemplateError, RecursionError) as exc:  # RecursionError: nested beyond reason
             raise ModelError(f"{origin}: its chat template is not valid Jinja ({exc}); {CONVERT_HINT}") from None
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             self._unsafe(f"it tries to load another file (line {node.lineno})")
@@ -91,7 +98,10 @@ class ChatTemplate:
             name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(name, str) and name.startswith("_"):
                 self._unsafe(f"it reaches for the internal attribute {name!r} (line {node.lineno})")
-        self._template = env.from_string(tree)
+        try:
+            self._template = env.from_string(env.limit(tree))
+        except (TemplateError, RecursionError) as exc:
+            raise ModelError(f"{origin}: its chat template is not valid Jinja ({exc}); {CONVERT_HINT}") from None
         self.stop_strings = self._probe_stops()
 
     def _unsafe(self, why: str):
@@ -99,10 +109,16 @@ class ChatTemplate:
                               f"model from a source you trust, or {CONVERT_HINT}")
 
     def render(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
-        """The prompt text for ``messages``; ModelError if the template is unsafe, refuses or fails."""
+        """The prompt text for ``messages``; ModelError if the template is unsafe, refuses, fails
+        or goes over its work budget."""
+        chars = sum(len(str(m.get("content") or "")) for m in messages)
         try:
-            return self._template.render(messages=[dict(m) for m in messages], bos_token=self.bos_token,
-                                         eos_token=self.eos_token, add_generation_prompt=add_generation_prompt)
+            with render_budget(chars):
+                return self._template.render(messages=[dict(m) for m in messages], bos_token=self.bos_token,
+                                             eos_token=self.eos_token, add_generation_prompt=add_generation_prompt)
+        except OverBudget as exc:
+            raise _CostlyTemplate(f"The chat template of {self.origin} takes too long to render ({exc.why}): Jarvis "
+                                  f"stopped it. Use a model from a source you trust, or {CONVERT_HINT}") from None
         except SecurityError as exc:
             self._unsafe(f"it tried to escape the sandbox ({exc})")
         except _Refused as exc:
@@ -119,7 +135,7 @@ class ChatTemplate:
         for probe in (chat, [{"role": "system", "content": "hi"}, *chat]):  # some demand a system message
             try:
                 text = self.render(probe, add_generation_prompt=False)
-            except _UnsafeTemplate:
+            except (_UnsafeTemplate, _CostlyTemplate):  # not this probe's fault: every render would do it
                 raise
             except ModelError:
                 continue

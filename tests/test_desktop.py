@@ -6,18 +6,20 @@ import configparser
 import json
 import os
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir
 
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
 from jarvis_desktop.desktop import (SingleInstance, autostart_path, desktop_entry, install_menu_entry,
-                                    launch_command, menu_entry_path, set_autostart)
+                                    launch_command, menu_entry_path, set_autostart, socket_path)
+from jarvis_desktop.paths import data_dir
 from jarvis_desktop.settings import Settings
 
 
@@ -37,6 +39,7 @@ def _entry(path: Path) -> dict:
 
 def test_a_second_claim_wakes_the_first(qtbot):
     first, second = SingleInstance("jarvis-test-claim"), SingleInstance("jarvis-test-claim")
+    assert first.path == str(data_dir() / "run" / "jarvis-test-claim")
     try:
         assert first.claim() is True
         with qtbot.waitSignal(first.activated, timeout=5000):
@@ -51,24 +54,141 @@ def test_a_second_claim_wakes_the_first(qtbot):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a Unix domain socket file")
 def test_a_socket_left_by_a_crashed_jarvis_is_taken_over(qtbot):
-    path = Path(QDir.tempPath()) / "jarvis-test-stale"
-    path.unlink(missing_ok=True)
+    instance = SingleInstance("jarvis-test-stale")
+    path = Path(instance.path)
     dead = socket.socket(socket.AF_UNIX)
     dead.bind(str(path))  # bound, never listening: what a killed process leaves behind
     dead.close()
     assert path.exists()
-    instance = SingleInstance("jarvis-test-stale")
     try:
         assert instance.claim() is True and instance.server.isListening()
     finally:
         instance.close()
 
 
+def test_the_socket_lives_in_a_folder_only_we_may_enter(tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    path = Path(socket_path())
+    assert path == data_dir() / "run" / "jarvis.sock" and (path.parent.stat().st_mode & 0o777) == 0o700
+    runtime = Path(tempfile.mkdtemp(prefix="xdg-"))  # 0700, and short like /run/user/1000
+    try:
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))  # the session's own folder: used
+        assert Path(socket_path()).parent == runtime and Path(socket_path()).name.startswith("jarvis-")
+        runtime.chmod(0o755)  # others may enter it: not used
+        assert Path(socket_path()).parent == data_dir() / "run"
+    finally:
+        runtime.rmdir()
+    monkeypatch.setenv("JARVIS_HOME", str(tmp_path / ("long-" * 20)))  # too long a path for a socket
+    fallback = Path(tempfile.gettempdir()) / f"jarvis-{os.getuid()}"
+    made = not fallback.exists()
+    path = Path(socket_path())
+    assert path.parent == fallback and path.name.startswith("jarvis-")
+    assert (fallback.stat().st_mode & 0o777) == 0o700
+    if made:
+        fallback.rmdir()
+
+
+def test_a_squatter_on_the_old_tmp_name_does_not_stop_jarvis(qtbot):
+    """Another user used to be able to create /tmp/jarvis-<hash> first: Jarvis then said
+    "already running", exited, and sent that user "show"."""
+    import hashlib
+
+    old = Path(tempfile.gettempdir()) / ("jarvis-" + hashlib.sha256(f"{os.getuid()}:{data_dir()}".encode())
+                                        .hexdigest()[:16])
+    old.unlink(missing_ok=True)
+    squatter = socket.socket(socket.AF_UNIX)
+    squatter.bind(str(old))
+    squatter.listen(1)
+    squatter.setblocking(False)
+    instance = SingleInstance()
+    try:
+        assert instance.claim() is True and instance.server.isListening()
+        with pytest.raises(BlockingIOError):
+            squatter.accept()  # nobody knocked
+    finally:
+        instance.close()
+        squatter.close()
+        old.unlink(missing_ok=True)
+
+
+as_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                             reason="acting as another user (chown, setuid) needs root")
+NOBODY = 65534
+
+
+@as_root
+def test_a_socket_file_of_another_user_at_our_path_is_replaced(qtbot, caplog):
+    instance = SingleInstance()
+    squatter = socket.socket(socket.AF_UNIX)
+    squatter.bind(instance.path)
+    squatter.listen(1)
+    squatter.setblocking(False)
+    os.chown(instance.path, NOBODY, NOBODY)
+    try:
+        assert instance.claim() is True and instance.server.isListening()
+        assert os.stat(instance.path).st_uid == os.getuid()
+        with pytest.raises(BlockingIOError):
+            squatter.accept()  # not even asked
+        assert "is not a socket of ours (owner uid 65534): ignored and replaced" in caplog.text
+    finally:
+        instance.close()
+        squatter.close()
+
+
+@as_root
+def test_a_listener_running_as_another_user_is_not_told_to_show(qtbot, caplog):
+    """A socket file of ours, but the process on it runs as someone else: no "show" for it."""
+    instance = SingleInstance()
+    listener = subprocess.Popen([sys.executable, "-c", (
+        "import os, socket\n"
+        f"s = socket.socket(socket.AF_UNIX); s.bind({instance.path!r})\n"
+        f"os.setgid({NOBODY}); os.setuid({NOBODY})\n"
+        "s.listen(1); print('ready', flush=True); s.settimeout(30)\n"
+        "conn, _ = s.accept(); conn.settimeout(30); print(repr(conn.recv(100)), flush=True)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert listener.stdout.readline().strip() == "ready"
+        assert instance.claim() is True and instance.server.isListening()
+        out, _ = listener.communicate(timeout=30)
+        assert out.strip() == "b''"  # connected, checked, hung up: nothing sent
+        assert "runs as uid 65534, not as us: not told to show" in caplog.text
+    finally:
+        instance.close()
+        listener.kill()
+        listener.wait()
+
+
+@as_root
+def test_a_connection_from_another_user_is_ignored(qtbot, caplog):
+    folder = Path(tempfile.mkdtemp(prefix="jarvis-test-"))
+    try:
+        folder.chmod(0o711)  # so that the other user can reach the socket at all
+        path = str(folder / "sock")
+        first = SingleInstance(path)
+        assert first.claim() is True
+        os.chmod(path, 0o777)
+        shown = []
+        first.activated.connect(lambda: shown.append(1))
+        other = subprocess.Popen([sys.executable, "-c", (
+            "import os, socket\n"
+            f"os.setgid({NOBODY}); os.setuid({NOBODY})\n"
+            f"s = socket.socket(socket.AF_UNIX); s.connect({path!r}); s.settimeout(30)\n"
+            "try:\n    s.sendall(b'show\\n'); s.recv(10)\n"  # until the server hangs up
+            "except ConnectionError:\n    pass\n")])  # (it may hang up before "show" is even sent)
+        qtbot.waitUntil(lambda: other.poll() is not None, timeout=30000)
+        assert other.returncode == 0 and shown == []
+        assert "ignored a connection from uid 65534" in caplog.text
+        with qtbot.waitSignal(first.activated, timeout=5000):
+            assert SingleInstance(path).claim() is False  # we still may
+        assert shown == [1]
+        first.close()
+    finally:
+        shutil.rmtree(folder)
+
+
 def test_starting_jarvis_again_focuses_the_running_one(registered, jarvis_home, qtbot):
     """Two real processes: the second exits at once and says so; the first goes on."""
     from PySide6.QtNetwork import QLocalSocket
-
-    from jarvis_desktop.desktop import _socket_name
 
     (jarvis_home / "settings.json").write_text(json.dumps({"voice": False}))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "JARVIS_HOME": str(jarvis_home)}
@@ -77,7 +197,7 @@ def test_starting_jarvis_again_focuses_the_running_one(registered, jarvis_home, 
     try:
         probe, deadline = QLocalSocket(), time.monotonic() + 60
         while True:  # until the first one listens
-            probe.connectToServer(_socket_name())
+            probe.connectToServer(socket_path())
             if probe.waitForConnected(200):
                 probe.disconnectFromServer()
                 break

@@ -419,3 +419,112 @@ def test_config_is_checked():
     with pytest.raises(ConfigError):
         EngineConfig(temperature=-1)
     assert EngineConfig().n_ctx == 4096 and EngineConfig().seed == -1
+
+
+LOOP_BOMB = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def test_a_model_with_a_loop_bomb_template_is_refused_and_the_old_one_kept(gguf, tmp_path):
+    """Nested range(100000) loops hung the load (the template is probed there) for good."""
+    bomb = copy_gguf(gguf, tmp_path / "bomb.gguf", LOOP_BOMB + CHATML)
+    fresh = ChatEngine(config())
+    with pytest.raises(ModelError, match=r"bomb.gguf takes too long to render \(over 250,000 loop steps") as caught:
+        fresh.load(bomb)
+    assert "source you trust" in str(caught.value) and fresh.loaded is None
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    with pytest.raises(ModelError, match="takes too long to render"):
+        eng.swap(bomb)
+    assert eng.loaded == gguf and "sir" in "".join(eng.stream(chat("Hello Jarvis")))
+    eng.close()
+
+
+def test_a_bomb_set_off_by_one_message_stops_that_turn_only(gguf, tmp_path):
+    sleeper = "{% if messages[-1]['content'] == 'boom' %}" + LOOP_BOMB + "{% endif %}" + CHATML
+    eng = ChatEngine(config())
+    eng.load(copy_gguf(gguf, tmp_path / "sleeper.gguf", sleeper))
+    with pytest.raises(ModelError, match="takes too long to render"):
+        list(eng.stream(chat("boom")))
+    assert "sir" in "".join(eng.stream(chat("Hello Jarvis")))  # the engine is not left busy
+    eng.close()
+
+
+BOMBS = {
+    "nested loops over text": "{% for a in 'x' * 99999 %}{% for b in 'x' * 99999 %}{% endfor %}{% endfor %}",
+    "output": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "recursive loop": "{% for a in ['x' * 9999] recursive %}{% if loop.depth < 4 %}{{ loop('x' * 9999) }}"
+                      "{% endif %}{% endfor %}",
+    "macro": "{% macro m(n) %}{% if n %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(60) }}",
+    "repetition": "{{ 'x' * 10000000000 }}",
+    "list repetition": "{{ ([1] * 100000) * 100000 }}",
+    "power": "{{ 10 ** 100000 }}",
+    "doubling with ~": "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}"
+                       "{% endfor %}",
+    "doubling with +": "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}"
+                       "{% endfor %}",
+    "join": "{{ range(100000) | join('x' * 100000) }}",
+    "str.join": "{{ ('x' * 100000).join(range(100000) | map('string')) }}",
+    "replace": "{{ ('x' * 100000) | replace('x', 'y' * 100000) }}",
+    "str.replace": "{{ ('x' * 100000).replace('x', 'y' * 100000) }}",
+    "padding": "{{ 'x'.ljust(10000000000) }}",
+    "center": "{{ 'x' | center(10000000000) }}",
+    "format width": "{{ '{:>10000000000}'.format(1) }}",
+    "% width": "{{ '%*s' % (10000000000, 'x') }}",
+    "indent": "{{ ('\n' * 100000) | indent(100000, blank=true) }}",
+    "slice": "{{ [1] | slice(10000000000) | list }}",
+    "lipsum": "{{ lipsum(100000, max=100000) }}",
+    "tojson indent": "{{ messages | tojson(indent=1000000000) }}",
+}
+
+
+@pytest.mark.parametrize("bomb", BOMBS.values(), ids=BOMBS.keys())
+def test_template_work_is_bounded(bomb):
+    with pytest.raises(ModelError, match="chat template of bombs.gguf takes too long to render"):
+        ChatTemplate(bomb + CHATML, origin="bombs.gguf")
+
+
+def test_the_deadline_stops_steps_that_are_each_costly(monkeypatch):
+    from jarvis_desktop import template_limits
+
+    template = ChatTemplate(CHATML)
+    monkeypatch.setattr(template_limits, "MAX_RENDER_S", -1.0)  # as if the clock had run out at once
+    with pytest.raises(ModelError, match=r"takes too long to render \(over -1 s\)"):
+        template.render(chat("hi"))
+
+
+LLAMA3 = ("{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = "
+          "'<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + "
+          "'<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}"
+          "{{ content }}{% endfor %}{% if add_generation_prompt %}"
+          "{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}")
+GEMMA_HF = ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not "
+            "supported') }}{% endif %}{% for message in messages %}{% if (message['role'] == 'user') != "
+            "(loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate "
+            "user/assistant/user/assistant/...') }}{% endif %}{% if (message['role'] == 'assistant') %}"
+            "{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}"
+            "{{ '<start_of_turn>' + role + '\n' + message['content'] | trim + '<end_of_turn>\n' }}{% endfor %}"
+            "{% if add_generation_prompt %}{{'<start_of_turn>model\n'}}{% endif %}")
+
+
+def test_real_templates_render_exactly_as_without_the_budget():
+    """Gemma's, Llama 3's, ChatML and the trainer's own: byte for byte what the plain sandbox
+    renders, a conversation of 2,500 long messages (more text than the size limit) included."""
+    from jinja2.ext import loopcontrols
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from trainer import chat_templates as ct
+
+    plain = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f" turn {i}: " + "words " * 350}
+             for i in range(2500)]
+    short = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Good evening, sir."},
+             {"role": "user", "content": "Tea, please."}]
+    system = [{"role": "system", "content": "You are Jarvis."}]
+    cases = [(src, convo) for src in (ct.GEMMA, ct.CHATML, ct.MISTRAL, ct.LLAMA2, ct.PHI, ct.PLAIN, LLAMA3)
+             for convo in (short, system + short, system + turns)] + [(GEMMA_HF, short), (GEMMA_HF, turns)]
+    for source, convo in cases:
+        for gen in (True, False):
+            kw = {"bos_token": "<s>", "eos_token": "</s>"}
+            expected = plain.from_string(source).render(messages=convo, add_generation_prompt=gen, **kw)
+            assert ChatTemplate(source, **kw).render(convo, add_generation_prompt=gen) == expected
+    assert len(expected) > 4_000_000  # the long conversation is over the size limit for a template's own values

@@ -249,3 +249,21 @@ def test_a_full_disk_at_start_says_so_and_never_that_a_file_is_damaged(tmp_path)
             InteractionLog(mount / "interactions.sqlite3")
     message = str(err.value)
     assert "disk is full" in message and "damaged" not in message and "move it aside" not in message
+
+
+def test_settings_the_dialog_once_accepted_no_longer_crash_the_start(qtbot, registered, jarvis_home):
+    # n_ctx 256 with max_tokens 4096 used to raise ConfigError at every start
+    (jarvis_home / "settings.json").write_text(json.dumps({"n_ctx": 256, "max_tokens": 4096, "honorific": "madam",
+                                                           "n_threads": 1}))
+    jarvis = JarvisApp(save=False)
+    qtbot.addWidget(jarvis.window)
+    try:
+        assert jarvis.settings_notice and jarvis.settings.honorific == "madam"  # the rest is kept
+        assert jarvis.settings.max_tokens <= jarvis.settings.n_ctx - 64
+        assert list(jarvis_home.glob("settings.json.unreadable-*"))  # the user's file is kept aside
+        with qtbot.waitSignal(jarvis.controller.model_changed, timeout=WAIT):
+            jarvis.controller.start(first_run_training=False)
+        turn, text, _ = _ask(qtbot, jarvis, "Hello Jarvis")
+        assert text
+    finally:
+        jarvis.controller.shutdown()

@@ -1,4 +1,9 @@
-"""Settings: a form built from the Settings dataclass's fields and their help texts."""
+"""Settings: a form built from the Settings dataclass's fields, their help texts and limits.
+
+The spin boxes take their ranges from the fields' ``min``/``max`` (the limits ``Settings``
+checks); what a range cannot say (settings that must fit together) ``Settings`` checks when
+the dialog builds the result, and Save is refused with its message.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,11 @@ from jarvis_desktop.settings import Settings
 __all__ = ["SettingsDialog"]
 
 HIDDEN = {"last_retrain", "retrain_args", "window_geometry", "muted"}  # (muted: the speaker button)
-LIMITS = {"n_ctx": (256, 131072), "n_threads": (0, 256), "n_gpu_layers": (-1, 999), "max_tokens": (16, 4096),
-          "retrain_every_days": (0, 365), "speech_rate": (0.5, 2.0), "silence_s": (0.2, 3.0)}
+
+
+def field_range(f, default: tuple) -> tuple:
+    """A spin box's range: the field's own limits, ``default`` where it has none."""
+    return f.metadata.get("min", default[0]), f.metadata.get("max", default[1])
 
 
 def field_label(help_text: str) -> str:
@@ -56,12 +64,12 @@ class SettingsDialog(QDialog):
                 w.setChecked(value)
             elif isinstance(value, float):
                 w = QDoubleSpinBox()
-                w.setRange(*LIMITS.get(f.name, (0.0, 10.0)))
+                w.setRange(*field_range(f, (0.0, 10.0)))
                 w.setSingleStep(0.05)
                 w.setValue(value)
             elif isinstance(value, int):
                 w = QSpinBox()
-                w.setRange(*LIMITS.get(f.name, (0, 10**6)))
+                w.setRange(*field_range(f, (0, 10**6)))
                 w.setValue(value)
             else:
                 w = QLineEdit(str(value))
@@ -70,6 +78,7 @@ class SettingsDialog(QDialog):
             form.addRow(field_label(f.metadata.get("help", f.name)), w)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e")
+        self.error.setWordWrap(True)  # a refusal names the settings and what to do: a sentence or two
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -94,6 +103,7 @@ class SettingsDialog(QDialog):
         return out
 
     def result_settings(self) -> Settings:
+        """The edited settings; ConfigError when they break a limit or do not fit together."""
         return replace(self.settings, **self.values())
 
     def _accept(self) -> None:
