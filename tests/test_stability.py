@@ -267,3 +267,16 @@ def test_settings_the_dialog_once_accepted_no_longer_crash_the_start(qtbot, regi
         assert text
     finally:
         jarvis.controller.shutdown()
+
+
+def test_a_long_paste_is_taken_whole(qtbot):
+    from jarvis_desktop.views.chat import ChatWindow
+
+    window = ChatWindow()
+    qtbot.addWidget(window)
+    sent = []
+    window.send_requested.connect(sent.append)
+    text = "A log line worth reading. " * 2000  # 52,000 characters: Qt's default cut at 32,767
+    window.input.insert(text)  # as a paste does
+    window.input.returnPressed.emit()
+    assert sent == [text.strip()]
