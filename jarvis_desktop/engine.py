@@ -352,14 +352,27 @@ class ChatEngine:
             text, tokens = build(self._last_drop)
             if len(tokens) <= budget:
                 return text, tokens, self._last_drop, False
-        fallback = None
-        for k in range(1, len(cuts) + 1):
-            text, tokens = build(k)
-            if len(tokens) <= budget - budget // 4:
-                return text, tokens, k, False
-            if fallback is None and len(tokens) <= budget:
-                fallback = (text, tokens, k, False)
-        return fallback or (*self._cut_last(build, len(cuts), last, budget), len(cuts), True)
+        # The fewest turns to drop, found by bisection: the prompt only shrinks as more are
+        # dropped, and a conversation of thousands of turns must not cost thousands of renders.
+        built: dict[int, tuple[str, list[int]]] = {}
+
+        def fewest(limit: int) -> int | None:
+            lo, hi, found = 1, len(cuts), None
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                if mid not in built:
+                    built[mid] = build(mid)
+                if len(built[mid][1]) <= limit:
+                    found, hi = mid, mid - 1
+                else:
+                    lo = mid + 1
+            return found
+
+        for limit in (budget - budget // 4, budget):
+            k = fewest(limit)
+            if k is not None:
+                return (*built[k], k, False)
+        return (*self._cut_last(build, len(cuts), last, budget), len(cuts), True)
 
     def _cut_last(self, build, drop: int, last: dict, budget: int) -> tuple[str, list[int]]:
         """Cut the latest message so that the system prompt and it fit; the message says so."""

@@ -528,3 +528,24 @@ def test_real_templates_render_exactly_as_without_the_budget():
             expected = plain.from_string(source).render(messages=convo, add_generation_prompt=gen, **kw)
             assert ChatTemplate(source, **kw).render(convo, add_generation_prompt=gen) == expected
     assert len(expected) > 4_000_000  # the long conversation is over the size limit for a template's own values
+
+
+def test_a_conversation_of_thousands_of_turns_costs_a_few_renders_per_reply(gguf):
+    # A days-long conversation: finding which old turns to drop is a bisection, not one
+    # render of the whole history per turn dropped (3,000 turns took 3,000 renders).
+    eng = ChatEngine(config(n_ctx=512, max_tokens=32))
+    eng.load(gguf)
+    history = [SYSTEM]
+    for i in range(3000):
+        history += [{"role": "user", "content": f"Note {i}: the kettle is on."},
+                    {"role": "assistant", "content": "Very good, sir."}]
+    renders = []
+    render = eng._template.render
+    eng._template.render = lambda messages, **kw: renders.append(len(messages)) or render(messages, **kw)
+    reply = "".join(eng.stream([*history, {"role": "user", "content": "Which note came last?"}]))
+    s = eng.last_stats
+    assert reply == s.text and s.dropped_turns > 2900 and s.prompt_tokens + 32 <= 512
+    assert len(renders) <= 30, len(renders)
+    # the dropped turns are the oldest: the latest note is still in the prompt
+    assert s.prompt_tokens > 100
+    eng.close()
