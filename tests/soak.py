@@ -86,9 +86,10 @@ def soak(app, turns: int, versions: list[str], retrain_args: list[str] | None = 
     soak waits for it at the end).  Returns the figures; raises on a hang."""
     c, w = app.controller, app.window
     fig = SoakFigures()
-    ended: list = []
-    c.reply_finished.connect(lambda turn, text, stats: ended.append(("ok", turn, stats)))
-    c.reply_failed.connect(lambda reason: ended.append(("failed", 0, reason)))
+    ended: list = [0, None]  # replies ended so far, the last one
+    # Only a count and the last end are kept: the soak must not itself grow with the turns.
+    c.reply_finished.connect(lambda turn, text, stats: _end(ended, ("ok", turn)))
+    c.reply_failed.connect(lambda reason: _end(ended, ("failed", 0)))
     job: list = []
     c.job_finished.connect(lambda ok, message: job.append((ok, message)))
     c.notice.connect(lambda text: fig.notes.append(text) if text.startswith("Not saved") else None)
@@ -113,11 +114,11 @@ def soak(app, turns: int, versions: list[str], retrain_args: list[str] | None = 
                 raise RuntimeError("soak: Retrain now did not start")
         skill = i % 7 == 3
         text = SKILL_PROMPTS[i % len(SKILL_PROMPTS)] if skill else PROMPTS[i % len(PROMPTS)]
-        before = len(ended)
+        before = ended[0]
         w.input.setText(text)
         w.input.returnPressed.emit()
-        _wait(lambda: len(ended) > before, 120, f"the reply to turn {i} ({text!r})")
-        kind, turn, _ = ended[-1]
+        _wait(lambda: ended[0] > before, 120, f"the reply to turn {i} ({text!r})")
+        kind, turn = ended[1]
         fig.turns += 1
         fig.timed_turns += i >= warmup
         fig.skill_turns += skill
@@ -127,6 +128,7 @@ def soak(app, turns: int, versions: list[str], retrain_args: list[str] | None = 
             fig.not_saved += 1
         if kind == "ok" and turn:
             sent_ids.append(turn)
+            del sent_ids[:-500]  # the recent ones are enough to pick deletions from
             bubble = w.bubbles[-1]
             if i % 10 == 0:
                 bubble.up.click()
@@ -152,6 +154,11 @@ def soak(app, turns: int, versions: list[str], retrain_args: list[str] | None = 
     fig.rss_end_mb, fig.true_refs_end = rss_mb(), sys.getrefcount(True)
     fig.rss_peak_mb = _peak_mb()
     return fig
+
+
+def _end(ended: list, what: tuple) -> None:
+    ended[0] += 1
+    ended[1] = what
 
 
 def _switch(c, target: str) -> None:

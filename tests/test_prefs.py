@@ -244,3 +244,29 @@ def test_if_new_ratings_skips_until_there_are_ratings_newer_than_the_model(regis
     log.rate(old, 1)
     log.close()
     assert new_ratings() == (True, "1 new ratings since v1")
+
+
+def test_a_rating_late_in_a_long_conversation_keeps_the_context_that_fits(tiny_chain):
+    # Found by the soak: after a 100-turn chat every preference row was longer than
+    # max_length, the trainer dropped them all, and the retrain failed with "num_samples=0".
+    from transformers import AutoTokenizer
+
+    from trainer.prefs import _tokens, fit_context
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_chain["merged"])
+    system = {"role": "system", "content": "You are Jarvis."}
+    turns = []
+    for i in range(100):
+        turns += [{"role": "user", "content": f"Note {i}: the kettle is on."},
+                  {"role": "assistant", "content": "Very good, sir."}]
+    prompt = [system, *turns, {"role": "user", "content": "And the last note?"}]
+    answers = [[{"role": "assistant", "content": "Note 99, sir."}], [{"role": "assistant", "content": "No idea."}]]
+    kept = fit_context(prompt, answers, tokenizer, 256)
+    assert kept[0] == system and kept[-1] == prompt[-1] and kept[-2] == prompt[-2]  # newest turns kept
+    assert [m["role"] for m in kept[1:]] == ["user", "assistant"] * ((len(kept) - 2) // 2) + ["user"]
+    assert all(_tokens(tokenizer, kept + a) <= 256 for a in answers)
+    # as many turns as fit: one more would not
+    more = [system, *prompt[len(prompt) - len(kept) - 1:]]
+    assert any(_tokens(tokenizer, more + a) > 256 for a in answers) or len(kept) == len(prompt)
+    short = [system, {"role": "user", "content": "Hello"}]
+    assert fit_context(short, answers, tokenizer, 256) == short

@@ -24,7 +24,7 @@ from jarvis_desktop.errors import ConfigError, DataError, JarvisError
 from trainer.data import fill_honorific, persona_prompt
 from trainer.progress import Progress
 
-__all__ = ["PrefsOptions", "NotEnoughFeedback", "load_preferences", "kto_weights", "run_prefs",
+__all__ = ["PrefsOptions", "NotEnoughFeedback", "load_preferences", "kto_weights", "run_prefs", "fit_context",
            "PREFS_META"]
 
 PREFS_META = "jarvis_prefs.json"
@@ -137,6 +137,37 @@ def _with_persona(messages: list[dict], system: str, honorific: str) -> list[dic
     return [{"role": "system", "content": system}, *_fill([m for m in messages if m["role"] != "system"], honorific)]
 
 
+def _tokens(tokenizer, messages: list[dict]) -> int:
+    text = tokenizer.apply_chat_template(messages, tokenize=False)
+    return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def fit_context(prompt: list[dict], answers: list[list[dict]], tokenizer, max_length: int) -> list[dict]:
+    """``prompt`` (system, then user/assistant turns ending with the user's message) without its
+    oldest turns, so that it and each answer fit in ``max_length`` tokens.  A reply rated late in
+    a long conversation carries the whole conversation before it; the trainer would otherwise
+    drop every such row (a retrain after a 100-turn chat had none left: "num_samples=0").  The
+    system prompt and the user's last message are always kept; bisection finds how many turns
+    to drop, so a long conversation costs a few tokenizations, not one per turn."""
+    head, turns = prompt[:1], prompt[1:]
+
+    def fits(drop: int) -> bool:
+        kept = head + turns[2 * drop:]
+        return all(_tokens(tokenizer, kept + a) <= max_length for a in answers)
+
+    pairs = (len(turns) - 1) // 2  # user/assistant pairs before the last user message
+    if pairs <= 0 or fits(0):
+        return prompt
+    lo, hi = 1, pairs
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return head + turns[2 * lo:]
+
+
 def _choose(opts: PrefsOptions) -> tuple[str, Path, list[dict]]:
     """Pick the method and file; raise NotEnoughFeedback (saying how much there is) if too little."""
     data = Path(opts.data)
@@ -183,6 +214,9 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     method, data_path, rows = _choose(opts)
     progress.update("prefs", message=f"{method.upper()} on {len(rows)} rows from {data_path.name}")
     system = persona_prompt(opts.honorific, Path(opts.persona) if opts.persona else None)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
     if method == "kto":
         records = [{"prompt": _with_persona(r["prompt"], system, opts.honorific),
                     "completion": _fill(r["completion"], opts.honorific), "label": r["label"]} for r in rows]
@@ -192,13 +226,12 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
         records = [{"prompt": _with_persona(r["prompt"], system, opts.honorific),
                     "chosen": _fill(r["chosen"], opts.honorific),
                     "rejected": _fill(r["rejected"], opts.honorific)} for r in rows]
+    answers = ("completion",) if method == "kto" else ("chosen", "rejected")
+    for r in records:  # a reply late in a long conversation carries all of it: keep what fits
+        r["prompt"] = fit_context(r["prompt"], [r[a] for a in answers], tokenizer, opts.max_length)
     cuda, precision, qlora = _device_and_precision(opts, model_dir)
     out = Path(opts.output) if opts.output else _new_run_dir().with_name(time.strftime("prefs-%Y%m%d-%H%M%S"))
     out.mkdir(parents=True, exist_ok=True)
-
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
     progress.update("load", message=f"loading {model_dir.name}")
     model = AutoModelForCausalLM.from_pretrained(model_dir, **load_kwargs(precision, qlora))
     present = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}

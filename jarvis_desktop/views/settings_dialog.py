@@ -110,6 +110,7 @@ class SettingsDialog(QDialog):
         try:
             self.result_settings()
         except ConfigError as exc:
-            self.error.setText(str(exc))
+            text = str(exc)
+            self.error.setText(text[:1].upper() + text[1:])  # a sentence on screen
             return
         self.accept()
