@@ -21,6 +21,7 @@ from jarvis_desktop import persona
 from jarvis_desktop.engine import EngineConfig
 from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.paths import data_dir, describe_os_error, write_atomic
 from jarvis_desktop.settings import Settings, save_settings
 from jarvis_desktop.skills import SkillResult, Skills
 from jarvis_desktop.timers import TimerService, announcement
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SKILL_WAIT_S = 2.0
 SHUTDOWN_WAIT_MS = 15_000
+PERSONA_FILE = "persona.txt"  # the user's own persona from Settings, as the trainer reads it
 HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
 
 
@@ -473,8 +475,8 @@ class Controller(QObject):
         if self.job.running:
             self.notice.emit("A retrain is already running.")
             return False
-        args = ["--honorific", self.settings.honorific, *self.settings.retrain_args]
         try:
+            args = self.retrain_arguments()
             command = trainer_command(self.settings.trainer_command)
         except JarvisError as exc:
             self.problem.emit(str(exc))
@@ -482,6 +484,21 @@ class Controller(QObject):
         self.job.start(command, args, env)
         self.job_changed.emit({"running": True, "stage": "starting", "step": 0, "total": 0, "message": ""})
         return True
+
+    def retrain_arguments(self) -> list[str]:
+        """The flags Retrain now passes: the honorific and, when the user wrote a persona of their
+        own in Settings, that persona (saved beside the settings), so the model is trained on the
+        prompt it will be served with.  The advanced ``retrain_args`` come last and win."""
+        args = ["--honorific", self.settings.honorific]
+        if self.settings.persona.strip():
+            path = data_dir() / PERSONA_FILE
+            try:
+                write_atomic(path, self.settings.persona.strip() + "\n")
+            except OSError as exc:
+                raise JarvisError(f"Could not save your persona for the retrain: "
+                                  f"{describe_os_error(exc, path)}") from None
+            args += ["--persona", str(path)]
+        return [*args, *self.settings.retrain_args]
 
     def cancel_retrain(self) -> None:
         self.job.cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -137,7 +138,12 @@ def test_hot_swap_between_two_models_mid_session(qtbot, app, rambling_gguf):
 
 
 def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app, tiny_base):
-    app.settings.retrain_args = [*tiny_flags(tiny_base), "--no-gate"]  # the gate has its own tests
+    flags = tiny_flags(tiny_base)
+    at = flags.index("--persona")
+    persona = Path(flags[at + 1]).read_text()
+    del flags[at:at + 2]
+    app.settings.retrain_args = [*flags, "--no-gate"]  # the gate has its own tests
+    app.settings.persona = persona  # the user's own persona, from Settings: it must reach training
     seen_running = []
 
     def on_job(state):
@@ -156,6 +162,8 @@ def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app,
     assert ok, message
     qtbot.waitUntil(lambda: changes == ["v2"], timeout=WAIT)  # hot swap to the new model
     assert Registry().current().name == "v2"
+    trained_with = Path(Registry().current().meta["config"]["sft"]["persona"])
+    assert trained_with.read_text().strip() == persona.strip()
     assert any(any(t.startswith("Retraining: sft") for t in texts) for texts in seen_running)
     app.tray_menu.rebuild()
     texts = app.tray_menu.texts()
