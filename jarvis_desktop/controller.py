@@ -67,6 +67,7 @@ class Controller(QObject):
     _load = Signal(str, str, object)
     _generate = Signal(int, object)
     _prefill = Signal(str)
+    _configure = Signal(object)
 
     def __init__(self, settings: Settings, registry: Registry | None = None,
                  interactions: InteractionLog | None = None, clock=datetime.now, save=True):
@@ -97,13 +98,12 @@ class Controller(QObject):
         # first sound (VoicePipeline.llm_may_run).
         self.may_run = threading.Event()
         self.may_run.set()
-        self.worker = EngineWorker(EngineConfig(n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                                                n_gpu_layers=settings.n_gpu_layers, max_tokens=settings.max_tokens),
-                                   self.may_run)
+        self.worker = EngineWorker(self._engine_config(), self.may_run)
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
         self._generate.connect(self.worker.generate)
         self._prefill.connect(self.worker.prefill)
+        self._configure.connect(self.worker.configure)
         self.worker.loaded.connect(self._loaded)
         self.worker.load_failed.connect(self._load_failed)
         self.worker.token.connect(self._token)
@@ -180,6 +180,18 @@ class Controller(QObject):
         self.notice.emit(f"Loading model {name}…")
         # The worker checks the file's SHA-256 first (a second or so, off the GUI thread).
         self._load.emit(str(version.gguf), name, functools.partial(self.registry.check, version))
+
+    def _engine_config(self) -> EngineConfig:
+        s = self.settings
+        return EngineConfig(n_ctx=s.n_ctx, n_threads=s.n_threads, n_gpu_layers=s.n_gpu_layers, max_tokens=s.max_tokens)
+
+    def apply_engine_settings(self, reload: bool = True) -> None:
+        """Context size, threads, GPU layers or reply length changed in Settings: the engine
+        takes them (in its thread, after any reply under way) and, with ``reload``, the model
+        answering now is loaded again with them (close-then-load; the old one stays if that fails)."""
+        self._configure.emit(self._engine_config())
+        if reload and self.version:
+            self.load_version(self.version)
 
     def switch_model(self, name: str) -> None:
         """Run another registered version (and make it current, so the trainer builds on it)."""

@@ -64,6 +64,12 @@ class EngineWorker(QObject):
         self.version = version
         self.loaded.emit(version, path)
 
+    @Slot(object)
+    def configure(self, config) -> None:
+        """New engine settings; they take effect at the next load (n_ctx, threads, GPU layers)
+        and at the next reply (max_tokens)."""
+        self.engine.config = config
+
     @Slot(int, object)
     def generate(self, request: int, messages: list) -> None:
         self.stop_event.clear()

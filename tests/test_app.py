@@ -255,3 +255,17 @@ def test_history_view_excludes_deletes_and_exports(qtbot, app, tmp_path):
     history.delete_conv_button.click()
     assert app.controller.log.turns() == [] and history.turns.topLevelItemCount() == 0
     assert "History…" in app.tray_menu.texts()
+
+
+def test_engine_settings_apply_at_once_without_a_restart(qtbot, app):
+    from dataclasses import replace
+
+    before = app.controller.worker.engine.model_info()["n_ctx"]
+    new = replace(app.settings, n_ctx=before - 128, max_tokens=48)
+    with qtbot.waitSignal(app.controller.model_changed, timeout=WAIT) as changed:
+        app.apply_settings(new)  # what Save in the Settings dialog does
+    assert changed.args == ["v1"]
+    engine = app.controller.worker.engine
+    assert engine.model_info()["n_ctx"] == before - 128 and engine.config.max_tokens == 48
+    (turn, text, stats), _ = _ask(qtbot, app, "Hello Jarvis")
+    assert text and stats.prompt_tokens + 48 <= before - 128
