@@ -78,7 +78,7 @@ fi
 
 # --- llama-cpp-python, built from source with portable CPU flags --------------------------
 # The default -march=native build segfaults on quantized models on CPUs with AMX
-# (DESIGN.md); these flags keep AVX2/FMA speed without the AMX path.
+# (docs/DESIGN.md); these flags keep AVX2/FMA speed without the AMX path.
 SDIST="$CACHE/sdist/llama_cpp_python-$LLAMA_VERSION.tar.gz"
 if [ ! -f "$SDIST" ]; then
     say "downloading the llama-cpp-python $LLAMA_VERSION source"

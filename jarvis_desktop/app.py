@@ -156,7 +156,7 @@ class JarvisApp(QObject):
         current = self.controller.version
         return {"job": self.controller.job_state(), "current": current,
                 "voice": {"available": self.voice.available, "muted": self.settings.muted},
-                "versions": [(v.name, v.describe().split("  ")[0]) for v in reg.versions()],
+                "versions": [(v.name, v.name) for v in reg.versions()],
                 "can_rollback": reg.previous() is not None}
 
     def show(self) -> None:

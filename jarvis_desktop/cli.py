@@ -121,7 +121,7 @@ def _check(args) -> int:
         answer.update(result)
         if not result["reply"]:
             raise ModelError("the model gave an empty reply")
-        return (f"{current.describe().split('  ')[0]}: SHA-256 {checked:.2f} s, load {result['load_s']:.2f} s, "
+        return (f"{current.name}: SHA-256 {checked:.2f} s, load {result['load_s']:.2f} s, "
                 f"first token {result['first_token_s']:.2f} s, {result['tokens_per_s']:.1f} tok/s, "
                 f"stop: {result['finish_reason']}")
 

@@ -266,7 +266,7 @@ class ChatEngine:
                 raise ModelError(f"{path} is not a GGUF file: {CONVERT_HINT}")
         cfg = self.config
         threads = cfg.n_threads or os.cpu_count() or 1
-        # DESIGN.md's AMX guard, use_extra_bufts=False, is no Llama argument in llama-cpp-python
+        # docs/DESIGN.md's AMX guard, use_extra_bufts=False, is no Llama argument in llama-cpp-python
         # 0.3.36 (it would vanish into **kwargs): the portable build of .ci/setup.sh is the guard.
         n_ctx = cfg.n_ctx
         for _ in range(2):  # a second time only to cap n_ctx at the model's training length

@@ -1,5 +1,5 @@
 """The interaction log: every chat turn with its rating, correction and exclude flag, in SQLite;
-``export`` writes rated turns in TRL's JSONL formats (DESIGN.md) for ``jarvis-train retrain``.
+``export`` writes rated turns in TRL's JSONL formats (docs/DESIGN.md) for ``jarvis-train retrain``.
 
 Storage, the simonw/llm pattern: ``<data dir>/interactions.sqlite3``, WAL, ``synchronous=FULL``,
 foreign keys on, numbered migration functions recorded in a ``migrations`` table.  Every write is

@@ -1,6 +1,6 @@
 """Progress for people (a bar on stderr) and for the app (JSON lines on stdout).
 
-The JSON line format is an interface (DESIGN.md)::
+The JSON line format is an interface (docs/DESIGN.md)::
 
     {"stage": "sft", "step": 12, "total": 300, "message": "loss 1.234", "eta_s": 95}
 
