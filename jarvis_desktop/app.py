@@ -82,16 +82,6 @@ def setup_logging() -> Path | None:
     return path
 
 
-def data_folder_hint() -> str:
-    """Where the data folder is meant to be (without creating it): for messages."""
-    env = os.environ.get("JARVIS_HOME")
-    if env:
-        return env
-    import platformdirs
-
-    return platformdirs.user_data_dir("jarvis", appauthor=False)
-
-
 class JarvisApp(QObject):
     """Everything the desktop needs, wired; ``show()`` opens the tray (or the window)."""
 
@@ -156,7 +146,7 @@ class JarvisApp(QObject):
         current = self.controller.version
         return {"job": self.controller.job_state(), "current": current,
                 "voice": {"available": self.voice.available, "muted": self.settings.muted},
-                "versions": [(v.name, v.name) for v in reg.versions()],
+                "versions": [v.name for v in reg.versions()],
                 "can_rollback": reg.previous() is not None}
 
     def show(self) -> None:
@@ -281,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         jarvis = JarvisApp()
     except (JarvisError, OSError) as exc:  # a data folder that cannot be read or written, a full disk
-        reason = describe_os_error(exc, getattr(exc, "filename", None) or data_folder_hint()) \
+        reason = describe_os_error(exc, getattr(exc, "filename", None) or data_dir(create=False)) \
             if isinstance(exc, OSError) else str(exc)
         log.error("cannot start: %s", reason)
         print(f"jarvis: error: {reason}", file=sys.stderr, flush=True)

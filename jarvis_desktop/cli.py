@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+
 def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128) -> dict:
     """One chat turn through the app's engine (the GGUF's own template, the app's system
     prompt); returns reply and timings.  A question too long for the context is cut to fit,

@@ -21,7 +21,7 @@ from jarvis_desktop import persona
 from jarvis_desktop.engine import EngineConfig
 from jarvis_desktop.errors import JarvisError
 from jarvis_desktop.interactions import InteractionLog
-from jarvis_desktop.paths import data_dir, describe_os_error, write_atomic
+from jarvis_desktop.paths import data_dir, describe_os_error, is_disk_full, write_atomic
 from jarvis_desktop.settings import Settings, save_settings
 from jarvis_desktop.skills import SkillResult, Skills
 from jarvis_desktop.timers import TimerService, announcement
@@ -39,10 +39,10 @@ HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped a
 
 def _why_not_saved(exc: Exception) -> str:
     """A failed write in words: a full disk says so (and never that a file is damaged)."""
+    if is_disk_full(exc):
+        return "the disk is full (free some space and it will be saved again)"
     cause = exc.__cause__ or exc
     text = str(cause).lower()
-    if "disk is full" in text or getattr(cause, "errno", None) == errno.ENOSPC or "no space" in text:
-        return "the disk is full (free some space and it will be saved again)"
     if "readonly" in text or "read-only" in text or getattr(cause, "errno", None) in (errno.EACCES, errno.EROFS):
         return f"the data folder cannot be written ({cause})"
     return str(exc)

@@ -13,6 +13,7 @@ prompt and reply, so only the new tokens are evaluated.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import functools
@@ -354,24 +355,12 @@ class ChatEngine:
                 return text, tokens, self._last_drop, False
         # The fewest turns to drop, found by bisection: the prompt only shrinks as more are
         # dropped, and a conversation of thousands of turns must not cost thousands of renders.
-        built: dict[int, tuple[str, list[int]]] = {}
-
-        def fewest(limit: int) -> int | None:
-            lo, hi, found = 1, len(cuts), None
-            while lo <= hi:
-                mid = (lo + hi) // 2
-                if mid not in built:
-                    built[mid] = build(mid)
-                if len(built[mid][1]) <= limit:
-                    found, hi = mid, mid - 1
-                else:
-                    lo = mid + 1
-            return found
-
+        built = functools.cache(build)
+        drops = range(1, len(cuts) + 1)
         for limit in (budget - budget // 4, budget):
-            k = fewest(limit)
-            if k is not None:
-                return (*built[k], k, False)
+            i = bisect.bisect_left(drops, True, key=lambda k: len(built(k)[1]) <= limit)
+            if i < len(drops):
+                return (*built(drops[i]), drops[i], False)
         return (*self._cut_last(build, len(cuts), last, budget), len(cuts), True)
 
     def _cut_last(self, build, drop: int, last: dict, budget: int) -> tuple[str, list[int]]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import data_dir, describe_os_error, write_atomic
+from jarvis_desktop.paths import data_dir, describe_os_error, is_disk_full, runs_dir, write_atomic
 from jarvis_desktop.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
@@ -163,7 +163,7 @@ def _open_failure(path: Path, exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"cannot open the interaction log: {describe_os_error(exc, path, 'open')}"
     text = str(exc).lower()
-    if "disk is full" in text:
+    if is_disk_full(exc):
         return (f"cannot open the interaction log {path}: the disk is full; free some space and start "
                 "Jarvis again (your conversations are safe)")
     if "readonly" in text or "unable to open" in text or "locked" in text:
@@ -450,10 +450,6 @@ def _training_rows(rows, honorific: str, holdout_every: int = 0) -> tuple[dict[s
     return out, ids
 
 
-def _runs_root() -> Path:
-    return data_dir() / "runs"  # jarvis_desktop.paths.runs_dir() without creating it
-
-
 def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:
     """Drop every row holding any of ``turn_ids`` from the exports under ``runs_root`` (default
     ``<data dir>/runs``): each JSONL with a ``<name>.turns.json`` sidecar is rewritten
@@ -461,7 +457,7 @@ def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:
     row for row is deleted with its sidecar: which rows hold the turns cannot be told, and
     the retrain re-exports anyway.  Returns the JSONL files changed (or deleted)."""
     gone = {int(t) for t in turn_ids}
-    root = Path(runs_root) if runs_root is not None else _runs_root()
+    root = Path(runs_root) if runs_root is not None else runs_dir(create=False)
     if not gone or not root.is_dir():
         return []
     changed = []

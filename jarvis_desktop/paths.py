@@ -14,20 +14,23 @@ import stat
 from pathlib import Path
 
 __all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "fsync_dir",
-           "describe_os_error", "xdg_dir", "installed_program"]
+           "describe_os_error", "is_disk_full", "xdg_dir", "installed_program"]
 
 APP_NAME = "jarvis"
 log = logging.getLogger(__name__)
 
 
-def _base_dir(env_var: str, kind: str, private: bool) -> Path:
+def _base_path(env_var: str, kind: str) -> Path:
     env = os.environ.get(env_var)
     if env:
-        path = Path(env).expanduser()
-    else:
-        import platformdirs
+        return Path(env).expanduser()
+    import platformdirs
 
-        path = Path(getattr(platformdirs, kind)(APP_NAME, appauthor=False))
+    return Path(getattr(platformdirs, kind)(APP_NAME, appauthor=False))
+
+
+def _base_dir(env_var: str, kind: str, private: bool) -> Path:
+    path = _base_path(env_var, kind)
     if not path.is_dir():
         path.mkdir(parents=True, exist_ok=True)
     if private:
@@ -47,8 +50,11 @@ def _make_private(path: Path) -> None:
         log.warning("cannot make %s private (owner-only): %s", path, exc.strerror or exc)
 
 
-def data_dir() -> Path:
-    """The user data dir: interaction log, model registry, logs."""
+def data_dir(create: bool = True) -> Path:
+    """The user data dir: interaction log, model registry, logs.  ``create=False``: only where it
+    is meant to be, touching nothing (for a message when it cannot be made)."""
+    if not create:
+        return _base_path("JARVIS_HOME", "user_data_dir")
     return _base_dir("JARVIS_HOME", "user_data_dir", private=True)
 
 
@@ -68,9 +74,10 @@ def models_dir() -> Path:
     return _sub("models")
 
 
-def runs_dir() -> Path:
-    """Working folders of training runs (checkpoints for resuming, staging)."""
-    return _sub("runs")
+def runs_dir(create: bool = True) -> Path:
+    """Working folders of training runs (checkpoints for resuming, staging); ``create=False``:
+    the path only, for those that look for leftovers there."""
+    return _sub("runs") if create else data_dir() / "runs"
 
 
 def assets_dir() -> Path:
@@ -144,6 +151,17 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a failed write (an OSError, or SQLite's error, or a JarvisError raised from either)
+    failed because the disk is full: the file is fine then, only the space is not."""
+    for err in (exc, exc.__cause__):
+        if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+            return True
+        if err is not None and "database or disk is full" in str(err):  # SQLITE_FULL
+            return True
+    return False
 
 
 def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str = "write") -> str:

@@ -25,7 +25,7 @@ import shutil
 from pathlib import Path
 
 from jarvis_desktop.errors import BusyError
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.paths import runs_dir
 from jarvis_desktop.retrain_lock import RetrainLock
 
 __all__ = ["clean_stale_runs", "KEPT"]
@@ -44,7 +44,7 @@ def clean_stale_runs(runs_root: Path | None = None, *, lock_held: bool = False) 
     holds the lock itself (``lock_held``), the lock is tried without waiting, and while
     another process holds it nothing is removed.  Never raises on a file it cannot remove:
     that is logged, and the next call tries again."""
-    root = Path(runs_root) if runs_root is not None else data_dir() / "runs"
+    root = Path(runs_root) if runs_root is not None else runs_dir(create=False)
     if not root.is_dir():
         return []
     if lock_held:

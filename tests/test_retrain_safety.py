@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -19,11 +20,11 @@ import pytest
 from convert.registry import Registry
 from jarvis_desktop.errors import BusyError
 from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.retrain_lock import RetrainLock
+from jarvis_desktop.runs import clean_stale_runs
 from tests.conftest import DATA, ROOT, tiny_flags
 from trainer.cli import main as train_main
-from jarvis_desktop.retrain_lock import RetrainLock
 from trainer.retrain import STAGES
-from jarvis_desktop.runs import clean_stale_runs
 
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX signals and file modes")
 
@@ -81,18 +82,26 @@ def _hold_lock_forever(home: str, ready) -> None:
     time.sleep(600)
 
 
-def test_lock_left_by_a_killed_run_is_recovered(jarvis_home):
+@contextlib.contextmanager
+def _lock_held_by_another_process(home):
+    """A spawned process holding the RetrainLock (as a running retrain does) until the block
+    ends; then it is killed outright, as a crashed run would be.  Yields its pid."""
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
-    child = ctx.Process(target=_hold_lock_forever, args=(str(jarvis_home), ready))
+    child = ctx.Process(target=_hold_lock_forever, args=(str(home), ready))
     child.start()
     try:
         assert ready.wait(60)
-        with pytest.raises(BusyError, match=f"pid {child.pid}"):
-            RetrainLock().acquire()
+        yield child.pid
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.join()
+
+
+def test_lock_left_by_a_killed_run_is_recovered(jarvis_home):
+    with _lock_held_by_another_process(jarvis_home) as pid:
+        with pytest.raises(BusyError, match=f"pid {pid}"):
+            RetrainLock().acquire()
     lock = RetrainLock().acquire()  # the kernel released the dead holder's lock
     lock.release()
 
@@ -164,17 +173,9 @@ def test_stale_runs_lose_their_conversations_but_not_while_a_retrain_runs(jarvis
     mine = runs / "sft-20250101-000000"  # a `jarvis-train sft` output: the user's own
     mine.mkdir()
 
-    ctx = multiprocessing.get_context("spawn")
-    ready = ctx.Event()
-    child = ctx.Process(target=_hold_lock_forever, args=(str(jarvis_home), ready))
-    child.start()
-    try:
-        assert ready.wait(60)
+    with _lock_held_by_another_process(jarvis_home):
         assert clean_stale_runs() == []  # a retrain is running: its folder is in use
         assert (newest / "export" / "kto.jsonl").is_file() and older.is_dir() and staging.is_dir()
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.join()
 
     removed = clean_stale_runs()
     assert newest / "export" in removed and older in removed and staging in removed

@@ -15,6 +15,7 @@ With too little feedback nothing is trained, and the reason says how much there 
 
 from __future__ import annotations
 
+import bisect
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -158,14 +159,9 @@ def fit_context(prompt: list[dict], answers: list[list[dict]], tokenizer, max_le
     pairs = (len(turns) - 1) // 2  # user/assistant pairs before the last user message
     if pairs <= 0 or fits(0):
         return prompt
-    lo, hi = 1, pairs
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if fits(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return head + turns[2 * lo:]
+    drops = range(1, pairs + 1)  # all of them at most: the user's last message always stays
+    drop = drops[min(bisect.bisect_left(drops, True, key=fits), pairs - 1)]
+    return head + turns[2 * drop:]
 
 
 def _choose(opts: PrefsOptions) -> tuple[str, Path, list[dict]]:

@@ -38,11 +38,11 @@ from convert.registry import ModelVersion, Registry, training_key
 from jarvis_desktop.errors import JarvisError, ModelError
 from jarvis_desktop.interactions import TURNS_SIDECAR
 from jarvis_desktop.paths import runs_dir, write_atomic
-from trainer.data import dataset_hash, load_examples, persona_prompt
 from jarvis_desktop.retrain_lock import RetrainLock
+from jarvis_desktop.runs import clean_stale_runs
+from trainer.data import dataset_hash, load_examples, persona_prompt
 from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
-from jarvis_desktop.runs import clean_stale_runs
 from trainer.sft_config import SFTOptions
 
 __all__ = ["RetrainOptions", "retrain", "STAGES"]

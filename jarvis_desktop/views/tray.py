@@ -13,7 +13,7 @@ __all__ = ["TrayMenu", "Tray"]
 
 
 class TrayMenu(QObject):
-    """Builds the menu from ``state()``: {"job": {...}, "current": "v3", "versions": [(name, label)],
+    """Builds the menu from ``state()``: {"job": {...}, "current": "v3", "versions": [name, ...],
     "can_rollback": bool, "voice": {"available": bool, "muted": bool}}.  Its actions only emit."""
 
     open_requested = Signal()
@@ -55,11 +55,11 @@ class TrayMenu(QObject):
         models = m.addMenu("Models")
         current = st.get("current") or ""
         models.addAction(f"Current: {current or 'none'}").setEnabled(False)
-        others = [(n, label) for n, label in st.get("versions", []) if n != current]
+        others = [n for n in st.get("versions", []) if n != current]
         if others:
             models.addSeparator()
-        for name, label in others:
-            models.addAction(f"Switch to {label}", lambda n=name: self.switch_requested.emit(n))
+        for name in others:
+            models.addAction(f"Switch to {name}", lambda n=name: self.switch_requested.emit(n))
         models.addSeparator()
         back = models.addAction("Roll back", self.rollback_requested.emit)
         back.setEnabled(bool(st.get("can_rollback")))
