@@ -31,7 +31,7 @@ t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from jarvis_desktop.app import JarvisApp
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.settings import Settings
 j = JarvisApp(Settings(), save=False)
 j.open_window()
 app.processEvents()
@@ -50,7 +50,7 @@ def plain(gguf: Path, threads: int, max_tokens: int) -> float:
 
     import llama_cpp
 
-    from jarvis_desktop.persona import system_prompt
+    from jarvis_desktop.core.persona import system_prompt
 
     system = system_prompt("sir", datetime.now())
     llm = llama_cpp.Llama(str(gguf), n_ctx=4096, n_threads=threads, verbose=False, seed=0)
@@ -72,9 +72,9 @@ def in_app(gguf: Path, threads: int, max_tokens: int) -> tuple[float, list[float
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
     from jarvis_desktop.controller import Controller
-    from jarvis_desktop.settings import Settings
+    from jarvis_desktop.core.settings import Settings
 
     qt = QApplication.instance() or QApplication([])
     reg = Registry()

@@ -39,8 +39,8 @@ def main() -> None:
     ap.add_argument("extra", nargs="*", help="more jarvis-train retrain flags (after --)")
     args = ap.parse_args()
 
-    from convert.registry import Registry
-    from jarvis_desktop.interactions import InteractionLog
+    from jarvis_desktop.core.registry import Registry
+    from jarvis_desktop.core.interactions import InteractionLog
     from trainer.data import load_examples, split_examples
     from trainer.sft_config import default_data
 

@@ -56,10 +56,10 @@ def main() -> int:
     try:
         from PySide6.QtWidgets import QApplication
 
-        from convert.registry import Registry
+        from jarvis_desktop.core.registry import Registry
         from jarvis_desktop.app import JarvisApp
         from jarvis_desktop.controller import Controller
-        from jarvis_desktop.settings import Settings
+        from jarvis_desktop.core.settings import Settings
         from tests.conftest import tiny_flags
         from tests.soak import rss_mb, soak
 
@@ -91,7 +91,7 @@ def main() -> int:
                    warmup=args.warmup, progress=report, every=1000)
         jarvis.controller.shutdown()
         logged = None
-        from jarvis_desktop.interactions import InteractionLog
+        from jarvis_desktop.core.interactions import InteractionLog
 
         with InteractionLog() as log:
             logged = len(log.turns())

@@ -189,9 +189,9 @@ def main() -> int:
     ap.add_argument("--asr-threads", type=int, default=0, help="whisper threads (0: all cores, as in the app)")
     args = ap.parse_args()
 
-    from convert.registry import Registry
-    from jarvis_desktop.engine import ChatEngine, EngineConfig
-    from jarvis_desktop.persona import system_prompt
+    from jarvis_desktop.core.registry import Registry
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.persona import system_prompt
     from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
     from jarvis_desktop.voice.vad import VadOptions
 

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.core.errors import JarvisError
 
 __all__ = ["main"]
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jarvis-convert: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a read-only folder: still one line, never a traceback
-        from jarvis_desktop.paths import describe_os_error
+        from jarvis_desktop.core.paths import describe_os_error
 
         print(f"jarvis-convert: error: {describe_os_error(exc, doing='access')}", file=sys.stderr)
         return 1
@@ -86,7 +86,7 @@ def _check_models(reg, name: str | None) -> int:
 
 def _run(args) -> int:
     if args.command == "models":
-        from convert.registry import Registry
+        from jarvis_desktop.core.registry import Registry
 
         reg = Registry()
         if args.models_command == "list":

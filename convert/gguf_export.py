@@ -16,8 +16,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from jarvis_desktop.errors import JarvisError, ModelError
-from jarvis_desktop.paths import cache_dir
+from jarvis_desktop.core.errors import JarvisError, ModelError
+from jarvis_desktop.core.paths import cache_dir
 
 __all__ = ["ensure_converter", "hf_to_gguf", "llama_cpp_version"]
 

@@ -11,7 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from jarvis_desktop.errors import ModelError
+from jarvis_desktop.core.errors import ModelError
 
 __all__ = ["merge_adapter", "read_sft_meta"]
 
@@ -32,7 +32,7 @@ def merge_adapter(adapter: Path, out: Path) -> Path:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from trainer.turn_tokens import merge_turn_tokens
+    from convert.turn_tokens import merge_turn_tokens
 
     adapter, out = Path(adapter), Path(out)
     meta = read_sft_meta(adapter)

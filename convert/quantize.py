@@ -11,7 +11,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, ModelError
+from jarvis_desktop.core.errors import ConfigError, ModelError
 
 __all__ = ["QUANT_TYPES", "quantize", "tensor_types", "check_gguf_file"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jarvis_desktop.errors import ModelError, VerificationError
+from jarvis_desktop.core.errors import ModelError, VerificationError
 from convert.quantize import check_gguf_file
 
 __all__ = ["verify", "THRESHOLDS", "VERIFY_PROMPTS"]

@@ -30,9 +30,9 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
     from jarvis_desktop.app import JarvisApp
-    from jarvis_desktop.settings import Settings
+    from jarvis_desktop.core.settings import Settings
 
     reg = Registry()
     staged = home / "incoming.gguf"

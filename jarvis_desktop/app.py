@@ -18,9 +18,9 @@ from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import data_dir, describe_os_error
-from jarvis_desktop.settings import Settings, load_settings_with_notice, save_settings
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.paths import data_dir, describe_os_error
+from jarvis_desktop.core.settings import Settings, load_settings_with_notice, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog

@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jarvis_desktop.errors import JarvisError, ModelError
+from jarvis_desktop.core.errors import JarvisError, ModelError
 
 if TYPE_CHECKING:
-    from convert.registry import ModelVersion
+    from jarvis_desktop.core.registry import ModelVersion
     from jarvis_desktop.selfcheck import Check
 
 __all__ = ["main"]
@@ -30,8 +30,8 @@ def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128
     and the reply says so (the engine's note), instead of failing."""
     from datetime import datetime
 
-    from jarvis_desktop.engine import ChatEngine, EngineConfig
-    from jarvis_desktop.persona import system_prompt
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.persona import system_prompt
 
     system = system_prompt(honorific, datetime.now())
     t0 = time.perf_counter()
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args.ask = args.ask or "Good morning, Jarvis. What can you do for me?"
     if args.check:
         return _check(args)
-    from convert.registry import Registry, verify_file
+    from jarvis_desktop.core.registry import Registry, verify_file
 
     try:
         current, problem = Registry().resolve()
@@ -97,7 +97,7 @@ def _model_to_check() -> tuple[ModelVersion | None, Check | None]:
     """(the version ``--check`` tests, a failed "registry" Check or None).  A broken
     current-model pointer fails the self-test, and the fallback the app would run is still
     tested; ``--check`` never rewrites the pointer (``jarvis-convert models repair`` does)."""
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
     from jarvis_desktop.selfcheck import Check
 
     t0 = time.perf_counter()
@@ -110,7 +110,7 @@ def _model_to_check() -> tuple[ModelVersion | None, Check | None]:
 
 def _check(args) -> int:
     """The self-test: every part of the install (jarvis_desktop.selfcheck), then the model."""
-    from convert.registry import verify_file
+    from jarvis_desktop.core.registry import verify_file
     from jarvis_desktop.selfcheck import run_checks
 
     current, pointer_check = _model_to_check()

@@ -16,15 +16,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from convert.registry import Registry
-from jarvis_desktop import persona
-from jarvis_desktop.engine import EngineConfig
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.interactions import InteractionLog
-from jarvis_desktop.paths import data_dir, describe_os_error, is_disk_full, write_atomic
-from jarvis_desktop.settings import Settings, save_settings
-from jarvis_desktop.skills import SkillResult, Skills
-from jarvis_desktop.timers import TimerService, announcement
+from jarvis_desktop.core.registry import Registry
+from jarvis_desktop.core import persona
+from jarvis_desktop.core.engine import EngineConfig
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.interactions import InteractionLog
+from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
+from jarvis_desktop.core.settings import Settings, save_settings
+from jarvis_desktop.core.skills import SkillResult, Skills
+from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
 __all__ = ["Controller"]
@@ -151,7 +151,7 @@ class Controller(QObject):
     def _tidy(self) -> None:
         """What killed runs leave behind: registry leftovers, and run folders holding exported
         conversations (a retrain that was killed outright never removed them)."""
-        from jarvis_desktop.runs import clean_stale_runs  # light: no torch
+        from jarvis_desktop.core.runs import clean_stale_runs  # light: no torch
 
         try:
             removed = [*self.registry.clean_leftovers(), *clean_stale_runs()]

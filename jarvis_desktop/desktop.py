@@ -27,7 +27,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from jarvis_desktop.paths import asset, data_dir, installed_program, write_atomic, xdg_dir
+from jarvis_desktop.core.paths import asset, data_dir, installed_program, write_atomic, xdg_dir
 
 __all__ = ["SingleInstance", "socket_path", "launch_command", "desktop_entry", "install_menu_entry", "set_autostart",
            "autostart_path", "menu_entry_path"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.core.errors import JarvisError
 
 __all__ = ["PINNED", "binding_leaks", "check_binding"]
 

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import asset
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.paths import asset
 
 __all__ = ["Check", "run_checks"]
 

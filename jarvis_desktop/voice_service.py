@@ -19,8 +19,8 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.settings import Settings
 
 __all__ = ["VoiceService", "build_pipeline"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
 
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import installed_program, xdg_dir
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.paths import installed_program, xdg_dir
 
 __all__ = ["EngineWorker", "RetrainJob", "trainer_command"]
 
@@ -36,7 +36,7 @@ class EngineWorker(QObject):
 
     def __init__(self, config, may_run: threading.Event | None = None):
         super().__init__()
-        from jarvis_desktop.engine import ChatEngine
+        from jarvis_desktop.core.engine import ChatEngine
 
         self.engine = ChatEngine(config, may_run)
         self.stop_event = threading.Event()

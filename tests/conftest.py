@@ -66,7 +66,7 @@ def tiny_chain(tiny_base, tmp_path_factory) -> dict:
 @pytest.fixture
 def registered(tiny_chain, jarvis_home):
     """A registry whose current model (v1) is the tiny chain's F16 GGUF."""
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
 
     reg = Registry()
     tmp = jarvis_home / "incoming.gguf"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from convert.registry import Registry
+from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.settings import Settings
 from tests.conftest import tiny_flags
 
 WAIT = 60_000

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from convert.registry import Registry
+from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.voice.asr import WhisperTranscriber
 from jarvis_desktop.voice.audio import ArraySink, frames_of, resample
 from jarvis_desktop.voice.pipeline import VoicePipeline

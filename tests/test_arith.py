@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from jarvis_desktop.arith import MAX_CHARS, MAX_DEPTH, ArithmeticError_, evaluate
-from jarvis_desktop.skills import Skills
-from jarvis_desktop.timers import TimerService
+from jarvis_desktop.core.arith import MAX_CHARS, MAX_DEPTH, ArithmeticError_, evaluate
+from jarvis_desktop.core.skills import Skills
+from jarvis_desktop.core.timers import TimerService
 
 BIG = "9" * 300  # a 300-digit literal: three fit in the text limit
 E999 = "(10 ** 999)"  # a 1,000-digit integer, the biggest building block a short text makes

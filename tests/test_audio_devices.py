@@ -34,7 +34,7 @@ sink.close()
 print("speaker ok")
 
 # the app's own wiring: microphone -> VAD -> whisper, piper -> speaker
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.voice_service import build_pipeline
 
 pipeline = build_pipeline(Settings(hands_free=True)).start()

@@ -7,7 +7,7 @@ import json
 import llama_cpp
 from safetensors.torch import load_file
 
-from convert.registry import Registry
+from jarvis_desktop.core.registry import Registry
 from tests.conftest import tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES

@@ -10,7 +10,7 @@ from convert.cli import main as convert_main
 from convert.gguf_export import hf_to_gguf
 from convert.quantize import check_gguf_file, quantize
 from convert.verify import verify
-from jarvis_desktop.errors import ModelError, VerificationError
+from jarvis_desktop.core.errors import ModelError, VerificationError
 
 
 @pytest.mark.parametrize("qtype", ["F16", "Q8_0", "Q4_K_M"])

@@ -7,7 +7,7 @@ import json
 import pytest
 from transformers import AutoTokenizer
 
-from jarvis_desktop.errors import DataError
+from jarvis_desktop.core.errors import DataError
 from trainer.cli import main as train_main
 from trainer.data import fill_honorific, load_examples, tokenize_chat
 

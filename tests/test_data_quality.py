@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from jarvis_desktop.arith import ArithmeticError_, evaluate
+from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from trainer.cli import main as train_main
 from trainer.data import load_examples, split_examples
 from trainer.data_quality import check_files, dataset_stats

@@ -19,8 +19,8 @@ from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
 from jarvis_desktop.desktop import (SingleInstance, autostart_path, desktop_entry, install_menu_entry,
                                     launch_command, menu_entry_path, set_autostart, socket_path)
-from jarvis_desktop.paths import data_dir
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.paths import data_dir
+from jarvis_desktop.core.settings import Settings
 
 
 @pytest.fixture
@@ -254,7 +254,7 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(qtbot, xdg, regis
 def test_a_bundle_finds_the_trainer_or_says_how_to_get_one(monkeypatch, tmp_path, qtbot):
     """The bundle has no PyTorch: it runs the jarvis-train the set-up recorded, one on PATH or
     the one in Settings; with none it says how to get one instead of failing obscurely."""
-    from jarvis_desktop.errors import JarvisError
+    from jarvis_desktop.core.errors import JarvisError
     from jarvis_desktop.workers import recorded_trainer, trainer_command
 
     monkeypatch.setattr(sys, "frozen", True, raising=False)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from jarvis_desktop.engine import ChatEngine, ChatTemplate, EngineConfig
-from jarvis_desktop.errors import BusyError, ConfigError, ModelError
+from jarvis_desktop.core.engine import ChatEngine, ChatTemplate, EngineConfig
+from jarvis_desktop.core.errors import BusyError, ConfigError, ModelError
 
 SYSTEM = {"role": "system", "content": "You are Jarvis. Address the user as sir."}
 QUESTIONS = ["Hello Jarvis", "Who are you?", "What is two plus two?", "Good morning",
@@ -172,7 +172,7 @@ def test_may_run_pauses_the_reply_between_tokens_and_resumes_it(gguf):
 
 def test_a_pause_that_never_ends_only_delays_the_reply(gguf, monkeypatch):
     """A voice stuck with may_run clear costs a reply MAX_PAUSE_S in all, not per token."""
-    import jarvis_desktop.engine as engine_module
+    import jarvis_desktop.core.engine as engine_module
 
     monkeypatch.setattr(engine_module, "MAX_PAUSE_S", 0.2)
     may_run = threading.Event()  # never set
@@ -484,7 +484,7 @@ def test_template_work_is_bounded(bomb):
 
 
 def test_the_deadline_stops_steps_that_are_each_costly(monkeypatch):
-    from jarvis_desktop import template_limits
+    from jarvis_desktop.core import template_limits
 
     template = ChatTemplate(CHATML)
     monkeypatch.setattr(template_limits, "MAX_RENDER_S", -1.0)  # as if the clock had run out at once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from convert.registry import Registry
+from jarvis_desktop.core.registry import Registry
 from tests.conftest import DATA, tiny_flags
 from trainer.cli import main as train_main
 

@@ -8,7 +8,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from trainer.data import tokenize_chat
 from trainer.fast_loss import assistant_only_loss, chunked_head_loss
 from trainer.sft import turn_token_ids
-from trainer.turn_tokens import TurnTokens
+from convert.turn_tokens import TurnTokens
 
 
 def _batch(tok):

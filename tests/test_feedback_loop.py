@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from convert.registry import Registry
-from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.core.registry import Registry
+from jarvis_desktop.core.interactions import InteractionLog
 from tests.conftest import DATA, tiny_flags
 from trainer.cli import main as train_main
 from trainer.evaluate import EvalPrompt, Reply, judge, win_rate

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.interactions import (MIGRATIONS, Conversation, InteractionLog, LogInputError,
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.interactions import (MIGRATIONS, Conversation, InteractionLog, LogInputError,
                                          LogNotFoundError, Turn, migrate, to_placeholders)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -404,7 +404,7 @@ _WRITER = """
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.core.interactions import InteractionLog
 log = InteractionLog(Path({path!r}))
 cid = log.new_conversation("crash test")
 i = 0
@@ -451,7 +451,7 @@ def test_sigkill_loses_no_committed_turn(tmp_path):
 
 
 def test_desktop_log_stays_light():
-    code = ("import sys; import jarvis_desktop.interactions; "
+    code = ("import sys; import jarvis_desktop.core.interactions; "
             "bad = [m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jarvis_desktop.paths import data_dir, describe_os_error, fsync_dir, write_atomic
+from jarvis_desktop.core.paths import data_dir, describe_os_error, fsync_dir, write_atomic
 
 
 @contextmanager
@@ -61,7 +61,7 @@ def test_data_dir_that_cannot_be_changed_is_logged_not_fatal(tmp_path, monkeypat
         os.chmod(home, 0o755)
         remount_readonly(mount)  # chmod now fails with EROFS, as it would for a folder we do not own
         monkeypatch.setenv("JARVIS_HOME", str(home))
-        with caplog.at_level(logging.WARNING, logger="jarvis_desktop.paths"):
+        with caplog.at_level(logging.WARNING, logger="jarvis_desktop.core.paths"):
             assert data_dir() == home
         assert _mode(home) == 0o755
         assert f"cannot make {home} private" in caplog.text

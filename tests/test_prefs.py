@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from convert.merge import merge_adapter
-from jarvis_desktop.errors import DataError
-from jarvis_desktop.interactions import InteractionLog
+from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.interactions import InteractionLog
 from trainer.cli import main as train_main
 from trainer.prefs import NotEnoughFeedback, PrefsOptions, kto_weights, load_preferences, run_prefs
 from trainer.progress import Progress
@@ -139,8 +139,8 @@ def test_kto_weights_fall_in_trls_recommended_range(good, bad):
 
 
 def test_retrain_learns_from_the_apps_ratings_and_keeps_private_turns_out(tiny_base, jarvis_home, capsys):
-    from convert.registry import Registry
-    from jarvis_desktop.paths import runs_dir
+    from jarvis_desktop.core.registry import Registry
+    from jarvis_desktop.core.paths import runs_dir
     from tests.conftest import tiny_flags
 
     log = InteractionLog()  # the app's own log in the data dir, as a user leaves it
@@ -175,7 +175,7 @@ def test_retrain_learns_from_the_apps_ratings_and_keeps_private_turns_out(tiny_b
 
 
 def test_retrain_without_a_log_or_with_feedback_off_uses_the_persona_data_alone(tiny_base, capsys):
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
     from tests.conftest import tiny_flags
 
     assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0
@@ -187,7 +187,7 @@ def test_retrain_without_a_log_or_with_feedback_off_uses_the_persona_data_alone(
 
 def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(tiny_base, capsys):
     from convert.cli import main as convert_main
-    from convert.registry import Registry
+    from jarvis_desktop.core.registry import Registry
     from tests.conftest import tiny_flags
 
     assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0      # v1

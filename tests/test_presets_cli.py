@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jarvis_desktop.cli import main as jarvis_main
-from jarvis_desktop.errors import ConfigError, ModelError, NetworkRequiredError
+from jarvis_desktop.core.errors import ConfigError, ModelError, NetworkRequiredError
 from trainer.cli import main as train_main
 from trainer.presets import PRESETS, get_preset, resolve_base
 

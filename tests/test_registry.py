@@ -13,8 +13,8 @@ import time
 import pytest
 
 from convert.cli import main as convert_main
-from convert.registry import Registry, verify_file
-from jarvis_desktop.errors import ConfigError, ModelError
+from jarvis_desktop.core.registry import Registry, verify_file
+from jarvis_desktop.core.errors import ConfigError, ModelError
 from tests.test_paths import remount_readonly, tmpfs
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from convert.registry import Registry
-from jarvis_desktop.errors import BusyError
-from jarvis_desktop.interactions import InteractionLog
-from jarvis_desktop.retrain_lock import RetrainLock
-from jarvis_desktop.runs import clean_stale_runs
+from jarvis_desktop.core.registry import Registry
+from jarvis_desktop.core.errors import BusyError
+from jarvis_desktop.core.interactions import InteractionLog
+from jarvis_desktop.core.retrain_lock import RetrainLock
+from jarvis_desktop.core.runs import clean_stale_runs
 from tests.conftest import DATA, ROOT, tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES

@@ -9,8 +9,8 @@ from dataclasses import fields
 
 import pytest
 
-from jarvis_desktop.errors import ConfigError, JarvisError
-from jarvis_desktop.settings import (MIN_PROMPT_TOKENS, Settings, load_settings, load_settings_with_notice,
+from jarvis_desktop.core.errors import ConfigError, JarvisError
+from jarvis_desktop.core.settings import (MIN_PROMPT_TOKENS, Settings, load_settings, load_settings_with_notice,
                                      save_settings, settings_path)
 
 

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jarvis_desktop.arith import ArithmeticError_, evaluate
-from jarvis_desktop.persona import (PERSONA_FILE, fill_honorific, part_of_day, read_number,
+from jarvis_desktop.core.arith import ArithmeticError_, evaluate
+from jarvis_desktop.core.persona import (persona_file, fill_honorific, part_of_day, read_number,
                                     spoken_time, system_prompt)
-from jarvis_desktop.skills import SkillResult, Skills, format_number
-from jarvis_desktop.timers import Timer, TimerService, announcement, duration_seconds
+from jarvis_desktop.core.skills import SkillResult, Skills, format_number
+from jarvis_desktop.core.timers import Timer, TimerService, announcement, duration_seconds
 
 NOW = datetime(2026, 11, 26, 14, 5)  # a Thursday afternoon
 
@@ -57,7 +57,7 @@ def ask(skills: Skills, text: str, honorific: str = "sir") -> SkillResult:
 
 def test_system_prompt_carries_persona_time_and_honorific():
     prompt = system_prompt("madam", NOW)
-    assert prompt.startswith(fill_honorific(PERSONA_FILE.read_text(encoding="utf-8").strip(), "madam"))
+    assert prompt.startswith(fill_honorific(persona_file().read_text(encoding="utf-8").strip(), "madam"))
     assert "Address the user as madam." in prompt and "{honorific}" not in prompt
     assert "It is Thursday 26 November 2026, 2:05 pm (afternoon)." in prompt
     assert "name" not in prompt.split("(afternoon).")[1]
@@ -85,7 +85,7 @@ def test_part_of_day(hour, part):
 
 
 def test_the_persona_layer_stays_light():
-    code = ("import sys, jarvis_desktop.skills; "
+    code = ("import sys, jarvis_desktop.core.skills; "
             "print(sorted(m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

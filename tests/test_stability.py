@@ -12,11 +12,11 @@ import threading
 
 import pytest
 
-from convert.registry import Registry
+from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.settings import Settings
-from jarvis_desktop.skills import Skills
+from jarvis_desktop.core.settings import Settings
+from jarvis_desktop.core.skills import Skills
 from tests.conftest import ROOT
 
 WAIT = 60_000
@@ -232,8 +232,8 @@ def test_an_unwritable_data_folder_is_one_line_not_a_traceback(tmp_path):
 
 
 def test_a_full_disk_at_start_says_so_and_never_that_a_file_is_damaged(tmp_path):
-    from jarvis_desktop.errors import JarvisError
-    from jarvis_desktop.interactions import InteractionLog
+    from jarvis_desktop.core.errors import JarvisError
+    from jarvis_desktop.core.interactions import InteractionLog
     from tests.test_paths import tmpfs
 
     with tmpfs(tmp_path / "small", size="64k") as mount:

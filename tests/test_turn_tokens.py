@@ -6,7 +6,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from trainer.sft import turn_token_ids
-from trainer.turn_tokens import TurnTokens, merge_turn_tokens
+from convert.turn_tokens import TurnTokens, merge_turn_tokens
 
 
 def _tied_and_untied(tiny_base):

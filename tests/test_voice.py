@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.voice.asr import AsrOptions, BASE_SHA256, BASE_SIZE, WhisperTranscriber, join_whisper_base, resolve_whisper
 from jarvis_desktop.voice.audio import ArraySink, frames_of, resample
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline

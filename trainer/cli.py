@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 
-from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.core.errors import JarvisError
 
 __all__ = ["main", "Cancelled"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from jarvis_desktop.errors import DataError
-from jarvis_desktop.persona import fill_honorific
+from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.persona import fill_honorific, read_persona
 
 __all__ = [
     "Example",
@@ -29,10 +29,8 @@ __all__ = [
     "tokenize_chat",
     "split_examples",
     "example_key",
-    "ASSETS",
 ]
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ROLES = ("system", "user", "assistant")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _ALLOWED_PLACEHOLDERS = {"honorific", "Honorific"}
@@ -189,8 +187,7 @@ def check_messages(messages, path, lineno) -> None:
 
 
 def persona_prompt(honorific: str = "sir", path: Path | None = None) -> str:
-    text = (path or ASSETS / "persona.txt").read_text(encoding="utf-8").strip()
-    return fill_honorific(text, honorific)
+    return fill_honorific(read_persona(path).strip(), honorific)
 
 
 def dataset_hash(paths: list[Path]) -> str:

@@ -7,10 +7,10 @@ import json
 import time
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, DataError, JarvisError
-from jarvis_desktop.interactions import HOLDOUT_EVERY
-from jarvis_desktop.paths import write_atomic
-from jarvis_desktop.persona import to_placeholders
+from jarvis_desktop.core.errors import ConfigError, DataError, JarvisError
+from jarvis_desktop.core.interactions import HOLDOUT_EVERY
+from jarvis_desktop.core.paths import write_atomic
+from jarvis_desktop.core.persona import to_placeholders
 
 __all__ = ["run_data_command", "run_eval_command", "to_placeholder"]
 
@@ -100,7 +100,7 @@ def _import(args) -> int:
 
 
 def run_eval_command(args) -> int:
-    from jarvis_desktop.paths import data_dir
+    from jarvis_desktop.core.paths import data_dir
     from trainer.eval_report import metrics_table
     from trainer.evaluate import default_system, evaluate_model, heldout_prompts, write_report
     from trainer.progress import Progress
@@ -145,7 +145,7 @@ def _rated_down_win_rate(args, system: str, progress) -> dict:
     """MODEL against --against on the held-out thumbs-down turns of an interaction log."""
     import tempfile
 
-    from jarvis_desktop.interactions import InteractionLog, log_path
+    from jarvis_desktop.core.interactions import InteractionLog, log_path
     from trainer.evaluate import compare_on, rated_down_prompts
 
     if not args.against:

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jarvis_desktop.arith import evaluate
-from jarvis_desktop.errors import DataError
+from jarvis_desktop.core.arith import evaluate
+from jarvis_desktop.core.errors import DataError
 from trainer import persona_metrics as pm
 from trainer.data import Example, load_examples, split_examples
 

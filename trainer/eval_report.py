@@ -34,7 +34,7 @@ def _fmt(v) -> str:
 
 def metrics_table(results: dict[str, dict]) -> str:
     """A Markdown table: one row per metric, one column per model (plus the change for two)."""
-    from trainer.evaluate import LOWER_IS_BETTER
+    from trainer.persona_metrics import LOWER_IS_BETTER
 
     names = list(results)
     head = "| metric | " + " | ".join(names) + (" | change |" if len(names) == 2 else " |")

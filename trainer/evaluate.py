@@ -33,7 +33,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from jarvis_desktop.errors import DataError, ModelError
+from jarvis_desktop.core.errors import DataError, ModelError
 from trainer import persona_metrics as pm
 from trainer.data import Example, fill_honorific, load_examples, persona_prompt, split_examples
 
@@ -41,10 +41,7 @@ __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "pers
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
            "win_rate", "compare_on", "MIN_WIN_PROMPTS", "load_problem"]
 
-RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
-                "degenerate_rate", "speech_rate", "math_exact")
-LOWER_IS_BETTER = {"overuse_rate", "disclaimer_rate", "american_rate", "degenerate_rate",
-                   "first_token_s"}
+RATE_METRICS, LOWER_IS_BETTER = pm.RATE_METRICS, pm.LOWER_IS_BETTER
 DEGENERATE = 0.2
 MIN_WIN_PROMPTS = 3  # fewer held-out rated-down prompts than this: the win rate is shown, not gated on
 

@@ -21,6 +21,13 @@ __all__ = [
     "opening",
 ]
 
+# The evaluation's rates (trainer/evaluate.py) and which of them a better model lowers; the
+# report (trainer/eval_report.py) reads the same table to colour its deltas.
+RATE_METRICS = ("address_rate", "overuse_rate", "disclaimer_rate", "american_rate", "clean_stop_rate",
+                "degenerate_rate", "speech_rate", "math_exact")
+LOWER_IS_BETTER = frozenset({"overuse_rate", "disclaimer_rate", "american_rate", "degenerate_rate",
+                             "first_token_s"})
+
 _DISCLAIMER = re.compile(
     r"\b(as an? (ai|a\.i\.|artificial intelligence|language model|large language model|virtual assistant)"
     r"|i(?: am|'m) (just |only |merely )?(an? )?(ai|a\.i\.|language model|large language model|chatbot)\b"

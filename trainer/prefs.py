@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, DataError, JarvisError
+from jarvis_desktop.core.errors import ConfigError, DataError, JarvisError
 from trainer.data import fill_honorific, persona_prompt
 from trainer.progress import Progress
 

@@ -13,8 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, ModelError, NetworkRequiredError
-from jarvis_desktop.paths import cache_dir
+from jarvis_desktop.core.errors import ConfigError, ModelError, NetworkRequiredError
+from jarvis_desktop.core.paths import cache_dir
 from trainer import chat_templates
 
 __all__ = ["Preset", "PRESETS", "BaseModel", "get_preset", "resolve_base"]

@@ -34,12 +34,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from convert.registry import ModelVersion, Registry, training_key
-from jarvis_desktop.errors import JarvisError, ModelError
-from jarvis_desktop.interactions import TURNS_SIDECAR
-from jarvis_desktop.paths import runs_dir, write_atomic
-from jarvis_desktop.retrain_lock import RetrainLock
-from jarvis_desktop.runs import clean_stale_runs
+from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
+from jarvis_desktop.core.errors import JarvisError, ModelError
+from jarvis_desktop.core.interactions import TURNS_SIDECAR
+from jarvis_desktop.core.paths import runs_dir, write_atomic
+from jarvis_desktop.core.retrain_lock import RetrainLock
+from jarvis_desktop.core.runs import clean_stale_runs
 from trainer.data import dataset_hash, load_examples, persona_prompt
 from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
@@ -220,7 +220,7 @@ FEEDBACK_SFT = "feedback_sft.jsonl"
 
 def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
     """(whether there are ratings newer than the current model, a line saying so)."""
-    from jarvis_desktop.interactions import InteractionLog, log_path
+    from jarvis_desktop.core.interactions import InteractionLog, log_path
 
     current = (registry or Registry()).current()
     if current is None:
@@ -239,7 +239,7 @@ def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
 def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> dict:
     """Export the interaction log's ratings into ``folder`` (sft/kto/dpo.jsonl) and write the
     capped SFT mix (FEEDBACK_SFT).  Returns counts, a hash of what was exported and a summary."""
-    from jarvis_desktop.interactions import InteractionLog, log_path
+    from jarvis_desktop.core.interactions import InteractionLog, log_path
     from trainer.data import FEEDBACK_CATEGORY, parse_row
 
     empty = {"source": None, "sft": 0, "sft_used": 0, "sft_skipped": 0, "kto": 0, "dpo": 0,

@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.paths import write_atomic
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.paths import write_atomic
 
 __all__ = ["UNIT", "units", "cron_line", "run_schedule_command", "systemd_user_dir"]
 

@@ -12,14 +12,14 @@ import re
 import time
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, DataError
+from jarvis_desktop.core.errors import ConfigError, DataError
 from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_examples, persona_prompt,
                           split_examples, tokenize_chat)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
-from trainer.turn_tokens import FILE_NAME as TURN_FILE
-from trainer.turn_tokens import TurnTokens
+from convert.turn_tokens import FILE_NAME as TURN_FILE
+from convert.turn_tokens import TurnTokens
 
 __all__ = ["run_sft", "load_tokenizer", "build_rows", "SFT_META"]
 
@@ -257,7 +257,7 @@ def _last_checkpoint(folder: Path) -> Path | None:
 
 
 def _new_run_dir() -> Path:
-    from jarvis_desktop.paths import runs_dir
+    from jarvis_desktop.core.paths import runs_dir
 
     return runs_dir() / time.strftime("sft-%Y%m%d-%H%M%S")
 

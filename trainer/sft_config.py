@@ -13,17 +13,15 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.options import option as _f
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.options import option as _f
+from jarvis_desktop.core.paths import asset
 
 __all__ = ["SFTOptions", "add_option_flags", "options_from_args", "load_config_file"]
 
-PERSONA_DATA = Path(__file__).resolve().parent.parent / "assets" / "data" / "persona"
-
-
 def default_data() -> list[str]:
     """The persona dataset shipped in assets/data/persona/ (one JSONL file per category)."""
-    return [str(p) for p in sorted(PERSONA_DATA.glob("*.jsonl"))]
+    return [str(p) for p in sorted(asset("data", "persona").glob("*.jsonl"))]
 
 
 @dataclass

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QProgressBar,
                                QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
-from jarvis_desktop.paths import asset
+from jarvis_desktop.core.paths import asset
 
 __all__ = ["ChatWindow", "MessageBubble", "icon", "MAX_BUBBLES", "MAX_INPUT_CHARS"]
 

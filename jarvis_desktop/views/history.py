@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from jarvis_desktop.interactions import Conversation, Turn
+from jarvis_desktop.core.interactions import Conversation, Turn
 from jarvis_desktop.views.chat import icon
 
 __all__ = ["HistoryDialog", "local_time"]

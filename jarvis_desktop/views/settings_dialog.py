@@ -13,8 +13,8 @@ from dataclasses import fields, replace
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
-from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.settings import Settings
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.settings import Settings
 
 __all__ = ["SettingsDialog"]
 

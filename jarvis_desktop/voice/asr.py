@@ -23,9 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
-from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.options import option as _f
-from jarvis_desktop.paths import cache_dir
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.options import option as _f
+from jarvis_desktop.core.paths import cache_dir
 
 __all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "resolve_whisper", "join_whisper_base"]
 

@@ -18,7 +18,7 @@ from typing import Iterator, Protocol
 
 import numpy as np
 
-from jarvis_desktop.errors import JarvisError
+from jarvis_desktop.core.errors import JarvisError
 
 __all__ = ["SAMPLE_RATE", "FRAME", "AudioChunk", "AudioUnavailable", "AudioSink", "ArraySink",
            "SoundDeviceSink", "Microphone", "frames_of", "resample", "probe_audio"]

@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from jarvis_desktop.options import option as _f
+from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions

@@ -15,8 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-from jarvis_desktop.errors import ConfigError
-from jarvis_desktop.options import option as _f
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import AudioChunk
 
 __all__ = ["TtsOptions", "Synthesizer", "PiperSynthesizer", "resolve_voice"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jarvis_desktop.options import option as _f
+from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE
 
 __all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]

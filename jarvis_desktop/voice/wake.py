@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.core.errors import ConfigError
 
 __all__ = ["WakeWord"]
 

@@ -30,9 +30,9 @@ from jinja2 import TemplateError, nodes
 from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import SecurityError
 
-from jarvis_desktop.errors import BusyError, ConfigError, ModelError
-from jarvis_desktop.options import option as _f
-from jarvis_desktop.template_limits import BoundedSandbox, OverBudget, render_budget
+from jarvis_desktop.core.errors import BusyError, ConfigError, ModelError
+from jarvis_desktop.core.options import option as _f
+from jarvis_desktop.core.template_limits import BoundedSandbox, OverBudget, render_budget
 
 __all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
 

@@ -87,7 +87,7 @@ def assets_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "assets"
-    return Path(__file__).resolve().parent.parent / "assets"
+    return Path(__file__).resolve().parents[2] / "assets"  # jarvis_desktop/core/paths.py -> repo
 
 
 def asset(*parts: str) -> Path:

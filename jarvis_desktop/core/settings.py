@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, JarvisError
-from jarvis_desktop.options import option as _f
-from jarvis_desktop.paths import data_dir, describe_os_error, write_atomic
+from jarvis_desktop.core.errors import ConfigError, JarvisError
+from jarvis_desktop.core.options import option as _f
+from jarvis_desktop.core.paths import data_dir, describe_os_error, write_atomic
 
 __all__ = ["Settings", "load_settings", "load_settings_with_notice", "save_settings", "settings_path",
            "field_problem", "cross_problems", "MIN_PROMPT_TOKENS"]

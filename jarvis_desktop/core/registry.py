@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError, ModelError
-from jarvis_desktop.paths import describe_os_error, fsync_dir, models_dir, write_atomic
+from jarvis_desktop.core.errors import ConfigError, ModelError
+from jarvis_desktop.core.paths import describe_os_error, fsync_dir, models_dir, write_atomic
 
 __all__ = ["ModelVersion", "Registry", "file_sha256", "verify_file", "write_atomic"]
 

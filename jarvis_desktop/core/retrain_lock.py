@@ -13,8 +13,8 @@ import os
 import time
 from pathlib import Path
 
-from jarvis_desktop.errors import BusyError
-from jarvis_desktop.paths import data_dir
+from jarvis_desktop.core.errors import BusyError
+from jarvis_desktop.core.paths import data_dir
 
 __all__ = ["RetrainLock"]
 

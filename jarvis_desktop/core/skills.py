@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from jarvis_desktop.arith import ArithmeticError_, evaluate
-from jarvis_desktop.persona import read_number, spoken_date, spoken_time, with_article
-from jarvis_desktop.timers import (DURATION, MAX_AHEAD, Timer, TimerService, clock_due, describe,
+from jarvis_desktop.core.arith import ArithmeticError_, evaluate
+from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, with_article
+from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
                                    timer_name, when_phrase)
 

@@ -24,9 +24,9 @@ import logging
 import shutil
 from pathlib import Path
 
-from jarvis_desktop.errors import BusyError
-from jarvis_desktop.paths import runs_dir
-from jarvis_desktop.retrain_lock import RetrainLock
+from jarvis_desktop.core.errors import BusyError
+from jarvis_desktop.core.paths import runs_dir
+from jarvis_desktop.core.retrain_lock import RetrainLock
 
 __all__ = ["clean_stale_runs", "KEPT"]
 

@@ -31,9 +31,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from jarvis_desktop.errors import JarvisError
-from jarvis_desktop.paths import data_dir, describe_os_error, is_disk_full, runs_dir, write_atomic
-from jarvis_desktop.persona import to_placeholders
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, runs_dir, write_atomic
+from jarvis_desktop.core.persona import to_placeholders
 
 __all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
            "migrate", "to_placeholders", "utc_now", "log_path", "HOLDOUT_EVERY", "scrub_exports", "TURNS_SIDECAR"]

@@ -16,10 +16,12 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from jarvis_desktop.errors import ConfigError
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.paths import asset
 
 __all__ = [
-    "PERSONA_FILE",
+    "persona_file",
+    "read_persona",
     "DAY_NAMES",
     "MONTH_NAMES",
     "fill_honorific",
@@ -36,7 +38,22 @@ __all__ = [
     "NUMBER_WORDS", "to_placeholders",
 ]
 
-PERSONA_FILE = Path(__file__).resolve().parent.parent / "assets" / "persona.txt"
+
+
+def persona_file() -> Path:
+    """The shipped persona prompt, ``assets/persona.txt`` (inside the bundle too)."""
+    return asset("persona.txt")
+
+
+def read_persona(path: Path | None = None) -> str:
+    """The persona text holding ``{honorific}``: the user's own file, or the shipped one."""
+    path = Path(path) if path else persona_file()
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read the persona prompt {path}: {exc.strerror or exc}; "
+                          + ("reinstall Jarvis or restore assets/persona.txt" if path == persona_file()
+                             else "fix the file, or clear the persona in Settings to use the shipped one")) from None
 
 # English names rather than strftime's %A / %B: Qt calls setlocale() at start-up, after which
 # strftime would put "Donnerstag" into an English sentence on a German desktop.
@@ -94,11 +111,7 @@ def system_prompt(honorific: str, now: datetime, user_name: str = "",
     ``template`` is persona text holding ``{honorific}``; by default ``assets/persona.txt``.
     """
     if template is None:
-        try:
-            template = PERSONA_FILE.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read the persona prompt {PERSONA_FILE}: {exc.strerror}; "
-                              "reinstall Jarvis or restore assets/persona.txt") from None
+        template = read_persona()
     text = template
     parts = [fill_honorific(text.strip(), honorific), context_sentence(now)]
     name = user_name.strip()

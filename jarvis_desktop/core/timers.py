@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from jarvis_desktop.errors import DataError
-from jarvis_desktop.paths import data_dir, write_atomic
-from jarvis_desktop.persona import (NUMBER_WORDS, capitalised, read_number, spoken_clock,
+from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.paths import data_dir, write_atomic
+from jarvis_desktop.core.persona import (NUMBER_WORDS, capitalised, read_number, spoken_clock,
                                     spoken_date, with_article)
 
 __all__ = [
