@@ -29,7 +29,6 @@ from jarvis_desktop.voice_service import VoiceService
 
 __all__ = ["JarvisApp", "main", "install_crash_handlers"]
 
-ENGINE_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "max_tokens")
 VOICE_SETTINGS = ("voice", "hands_free", "wake_word", "headset", "asr_model", "tts_voice", "speech_rate",
                   "silence_s", "talk_hotkey")
 
@@ -169,19 +168,12 @@ class JarvisApp(QObject):
         """Take the settings the user saved, and apply each change where it belongs at once: the
         model's (context, threads, GPU layers, reply length: the model reloads), the voice's
         (it restarts), start at login; nothing waits silently for a restart."""
-        changed_model = new.model_version != self.settings.model_version and new.model_version
-        changed_engine = any(getattr(new, k) != getattr(self.settings, k) for k in ENGINE_SETTINGS)
         changed_voice = any(getattr(new, k) != getattr(self.settings, k) for k in VOICE_SETTINGS)
         changed_login = new.start_at_login != self.settings.start_at_login
-        for k, v in new.__dict__.items():
-            setattr(self.settings, k, v)
+        self.controller.apply(new)  # copies them into self.settings (the same object) first
         self._save_settings()
         if changed_login:
             self.apply_start_at_login()
-        if changed_engine:
-            self.controller.apply_engine_settings(reload=not changed_model)
-        if changed_model:
-            self.controller.load_version(new.model_version)
         if changed_voice:  # close-then-load, as for a model
             self.voice.close()
             self.voice.start()

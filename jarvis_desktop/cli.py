@@ -3,7 +3,8 @@
     jarvis            open the desktop app (tray and chat window)
     jarvis --check    headless self-test of the install (Qt, llama.cpp, the voice, the wake word)
                       and of the current model; exit 1 with the reason when a part is broken
-    jarvis --ask "…"  ask one question on the console
+    jarvis --ask "…"  ask one question on the console (the app's skills, persona and model)
+    jarvis chat       a conversation on the console: one message a line, replies streamed
     jarvis --install-menu-entry   put Jarvis in the applications menu
 """
 
@@ -12,10 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jarvis_desktop.core.errors import JarvisError, ModelError
+from jarvis_desktop.console import NO_MODEL
+from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
 
 if TYPE_CHECKING:
     from jarvis_desktop.core.registry import ModelVersion
@@ -24,37 +25,59 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 
-def ask(gguf: Path, question: str, honorific: str = "sir", max_tokens: int = 128) -> dict:
-    """One chat turn through the app's engine (the GGUF's own template, the app's system
-    prompt); returns reply and timings.  A question too long for the context is cut to fit,
-    and the reply says so (the engine's note), instead of failing."""
-    from datetime import datetime
+def _settings():
+    """The user's settings, as the app reads them (a damaged file: the defaults, and why)."""
+    from jarvis_desktop.core.settings import load_settings_with_notice
 
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
-    from jarvis_desktop.core.persona import system_prompt
+    settings, notice = load_settings_with_notice()
+    if notice:
+        print(f"jarvis: note: {notice}", file=sys.stderr)
+    return settings
 
-    system = system_prompt(honorific, datetime.now())
+
+def _console_options(args):
+    from jarvis_desktop.console import ConsoleOptions, parse_now
+
+    if args.temperature < 0:
+        raise ConfigError(f"--temperature must be 0 or more, not {args.temperature}")
+    return ConsoleOptions(honorific=args.honorific or "", model=args.model or "", temperature=args.temperature,
+                          now=parse_now(args.now) if args.now else None)
+
+
+def _warn(text: str) -> None:
+    print(f"jarvis: warning: {text}", file=sys.stderr)
+
+
+def ask(question: str, args, warn=_warn) -> dict:
+    """One message through the app's assistant (skills, persona, the current model); the
+    reply and its figures.  A question too long for the context is cut to fit, and a note
+    says so, instead of failing."""
+    from jarvis_desktop.console import open_assistant
+
     t0 = time.perf_counter()
-    engine = ChatEngine(EngineConfig(n_ctx=2048, max_tokens=max_tokens, temperature=0.0, seed=0))
-    engine.load(gguf)
+    assistant = open_assistant(_settings(), _console_options(args), warn)
     loaded = time.perf_counter()
     try:
-        reply = "".join(engine.stream([{"role": "system", "content": system}, {"role": "user", "content": question}]))
-        stats = engine.last_stats
+        answer = assistant.ask(question).result()
     finally:
-        engine.close()
-    return {"reply": reply.strip(), "finish_reason": stats.finish_reason, "load_s": loaded - t0,
-            "first_token_s": stats.first_token_s, "tokens": stats.completion_tokens,
-            "tokens_per_s": stats.tokens_per_s, "truncated": stats.truncated}
+        assistant.engine.close()
+    return {"reply": answer.text, "answer": answer, "load_s": loaded - t0}
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="jarvis", description="Jarvis, your desktop assistant.")
+    p = argparse.ArgumentParser(prog="jarvis", description="Jarvis, your desktop assistant.",
+                                epilog="jarvis chat: a conversation on the console (jarvis chat --help)")
     p.add_argument("--check", action="store_true", help="headless self-test of the install and the current model")
     p.add_argument("--ask", default=None, help="ask one question on the console")
-    p.add_argument("--honorific", default="sir", help="how Jarvis addresses you")
     p.add_argument("--install-menu-entry", action="store_true",
                    help="put Jarvis in the applications menu (~/.local/share/applications/jarvis.desktop)")
+    _console_flags(p)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["chat"]:
+        c = argparse.ArgumentParser(prog="jarvis chat", description="A conversation with Jarvis on the console: "
+                                    "one message a line (from the keyboard or a pipe), the reply streamed back.")
+        _console_flags(c)
+        return _chat(c.parse_args(argv[1:]))
     args = p.parse_args(argv)
     if args.install_menu_entry:
         from jarvis_desktop.desktop import install_menu_entry
@@ -68,29 +91,39 @@ def main(argv: list[str] | None = None) -> int:
     args.ask = args.ask or "Good morning, Jarvis. What can you do for me?"
     if args.check:
         return _check(args)
-    from jarvis_desktop.core.registry import Registry, verify_file
-
     try:
-        current, problem = Registry().resolve()
-        if problem:  # a broken pointer: answer with the fallback, and say so
-            print(f"jarvis: warning: {problem}", file=sys.stderr)
-        if current is None:
-            raise ModelError(NO_MODEL)
-        verify_file(current)
-        result = ask(current.gguf, args.ask, args.honorific)
+        result = ask(args.ask, args)
     except JarvisError as exc:
         print(f"jarvis: error: {exc}", file=sys.stderr)
         return 1
     shown = args.ask if len(args.ask) <= 300 else f"{args.ask[:300]}… ({len(args.ask):,} characters)"
     print(f"you: {shown}")
-    if result["truncated"]:
+    if result["answer"].truncated:
         print("jarvis: note: the question was too long for the model's context and was cut to fit", file=sys.stderr)
     print(f"jarvis: {result['reply']}")
     return 0
 
 
-NO_MODEL = ("no model is registered yet: run `jarvis-train retrain` to train the default (about 13 "
-            "minutes on a 2-core CPU), or start Jarvis and it offers to")
+def _console_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--honorific", default="", help="how Jarvis addresses you (default: as in Settings)")
+    p.add_argument("--model", default="", help="a registered model version (default: the current one)")
+    p.add_argument("--temperature", type=float, default=0.0,
+                   help="sampling temperature (default 0: the same answer each time; the app samples at 0.7)")
+    p.add_argument("--now", default="", help="answer as if it were this time, e.g. 2026-11-26T20:40 (reproducible runs)")
+
+
+def _chat(args) -> int:
+    from jarvis_desktop.console import chat, open_assistant
+
+    try:
+        assistant = open_assistant(_settings(), _console_options(args), _warn)
+    except JarvisError as exc:
+        print(f"jarvis: error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return chat(assistant)
+    finally:
+        assistant.engine.close()
 
 
 def _model_to_check() -> tuple[ModelVersion | None, Check | None]:
@@ -118,13 +151,16 @@ def _check(args) -> int:
 
     def model() -> str:
         checked = verify_file(current)
-        result = ask(current.gguf, args.ask, args.honorific)
+        args.model = current.name  # the version resolved above (a fallback, when the pointer is broken)
+        result = ask(args.ask, args, warn=lambda _: None)  # the pointer has its own line
         answer.update(result)
-        if not result["reply"]:
+        a = result["answer"]
+        if not a.text:
             raise ModelError("the model gave an empty reply")
+        if a.source != "model":
+            return f"{current.name}: SHA-256 {checked:.2f} s, load {result['load_s']:.2f} s; answered by the {a.name} skill"
         return (f"{current.name}: SHA-256 {checked:.2f} s, load {result['load_s']:.2f} s, "
-                f"first token {result['first_token_s']:.2f} s, {result['tokens_per_s']:.1f} tok/s, "
-                f"stop: {result['finish_reason']}")
+                f"first token {a.first_token_s:.2f} s, {a.tokens_per_s:.1f} tok/s, stop: {a.finish_reason}")
 
     t0 = time.perf_counter()
     checks = run_checks(model if current is not None else None)

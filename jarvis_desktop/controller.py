@@ -1,8 +1,11 @@
-"""The app's brain, without widgets: conversation, engine, log, skills, models and retraining.
+"""The app's brain, without widgets: the core's ``Assistant`` with Qt signals and threads, plus
+the log, the models and retraining.
 
-Widgets call its methods and listen to its signals; it never touches a widget.  The engine
-runs in its own QThread (workers.EngineWorker), the retrain in a child process
-(workers.RetrainJob); their results come back here as queued signals on the GUI thread.
+Widgets call its methods and listen to its signals; it never touches a widget.  What a message
+gets for an answer is the ``Assistant``'s business (jarvis_desktop.core.assistant: persona,
+skills, engine), the same as on the console and in the promotion gate; this class adds the
+engine's QThread (workers.EngineWorker), the retrain child process (workers.RetrainJob) and
+their results, which come back here as queued signals on the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,19 +14,20 @@ import errno
 import functools
 import logging
 import threading
+from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from jarvis_desktop.core.registry import Registry
-from jarvis_desktop.core import persona
+from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Persona
 from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
+from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
-from jarvis_desktop.core.skills import SkillResult, Skills
+from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
@@ -31,10 +35,9 @@ __all__ = ["Controller"]
 
 log = logging.getLogger(__name__)
 
-SKILL_WAIT_S = 2.0
 SHUTDOWN_WAIT_MS = 15_000
 PERSONA_FILE = "persona.txt"  # the user's own persona from Settings, as the trainer reads it
-HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
+ENGINE_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "max_tokens")
 
 
 def _why_not_saved(exc: Exception) -> str:
@@ -54,7 +57,7 @@ class Controller(QObject):
     reply_token = Signal(str)
     draft_token = Signal(str)  # every piece of the reply being written, confirmed or not (the voice's feed)
     engine_free = Signal()  # a discarded guess has wound down (replies finish with reply_finished)
-    reply_finished = Signal(int, str, object)  # turn id, text, StreamStats (None for a skill)
+    reply_finished = Signal(int, str, object)  # turn id, text, Answer (source, figures)
     reply_failed = Signal(str)
     model_changed = Signal(str)  # version now answering ("" when none)
     notice = Signal(str)  # one line for the status bar
@@ -77,8 +80,6 @@ class Controller(QObject):
         self.log = interactions or InteractionLog()
         self.timers = TimerService(clock=clock)
         self.skills = Skills(self.timers, clock=clock)
-        self.version = ""  # the model answering now
-        self.history: list[dict] = []  # this conversation's user/assistant messages
         self.conversation = self._open_conversation()
         self.busy = False
         self._request = 0
@@ -86,7 +87,7 @@ class Controller(QObject):
         self._pending_version = ""
         self._tentative = False  # the reply is to a guess at what was said: not shown or logged yet
         self._draft: list[str] = []  # its pieces so far
-        self._draft_done = None  # its StreamStats, when it ended before the guess was confirmed
+        self._draft_done: Answer | None = None  # its answer, when it ended before the guess was confirmed
         self._dropped = 0  # request of a discarded guess still winding down
         self._tried: set[str] = set()  # versions asked to load: a fallback never loops
         self.job = RetrainJob(self)
@@ -99,6 +100,10 @@ class Controller(QObject):
         self.may_run = threading.Event()
         self.may_run.set()
         self.worker = EngineWorker(self._engine_config(), self.may_run)
+        # The assistant answers; its model part runs in the engine thread (worker.generate).
+        self.assistant = Assistant(self.worker.engine, self.skills, Persona.of(settings), clock,
+                                   history_limit=max(HISTORY_MIN, settings.n_ctx))
+        self.worker.assistant = self.assistant
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
         self._generate.connect(self.worker.generate)
@@ -144,6 +149,16 @@ class Controller(QObject):
         self.log.close()
 
     @property
+    def version(self) -> str:
+        """The model version answering now ("" when none)."""
+        return self.assistant.version
+
+    @property
+    def history(self) -> list[dict]:
+        """This conversation's user/assistant messages (the assistant's)."""
+        return self.assistant.history
+
+    @property
     def stuck(self) -> bool:
         """The engine thread is still running after shutdown (the app then exits at once)."""
         return self._thread.isRunning()
@@ -185,13 +200,26 @@ class Controller(QObject):
         s = self.settings
         return EngineConfig(n_ctx=s.n_ctx, n_threads=s.n_threads, n_gpu_layers=s.n_gpu_layers, max_tokens=s.max_tokens)
 
-    def apply_engine_settings(self, reload: bool = True) -> None:
-        """Context size, threads, GPU layers or reply length changed in Settings: the engine
-        takes them (in its thread, after any reply under way) and, with ``reload``, the model
-        answering now is loaded again with them (close-then-load; the old one stays if that fails)."""
-        self._configure.emit(self._engine_config())
-        if reload and self.version:
-            self.load_version(self.version)
+    def apply(self, new: Settings) -> None:
+        """Take the settings the user saved, each where it belongs, at once: the persona, name
+        and honorific from the next reply; context size, threads, GPU layers or reply length
+        in the engine (in its thread, after any reply under way), reloading the model answering
+        now with them (close-then-load; the old one stays if that fails); another model version
+        is loaded.  The voice and start-at-login are the app's (``JarvisApp.apply_settings``)."""
+        old = self.settings
+        changed_model = bool(new.model_version) and new.model_version != old.model_version
+        changed_engine = any(getattr(new, k) != getattr(old, k) for k in ENGINE_SETTINGS)
+        if new is not old:
+            for f in fields(Settings):
+                setattr(old, f.name, getattr(new, f.name))
+        self.assistant.persona = Persona.of(old)
+        self.assistant.history_limit = max(HISTORY_MIN, old.n_ctx)
+        if changed_engine:
+            self._configure.emit(self._engine_config())
+            if not changed_model and self.version:
+                self.load_version(self.version)
+        if changed_model:
+            self.load_version(old.model_version)
 
     def switch_model(self, name: str) -> None:
         """Run another registered version (and make it current, so the trainer builds on it)."""
@@ -205,16 +233,11 @@ class Controller(QObject):
         self.load_version(version.name)
         return version.name
 
-    def _system_prompt(self) -> str:
-        return persona.system_prompt(self.settings.honorific, self.clock(), self.settings.user_name,
-                                     self.settings.persona or None)
-
     def _loaded(self, version: str, path: str) -> None:
-        self.version = version
         self._tried = set()
         self.model_changed.emit(version)
         self.notice.emit(f"Model {version} ready.")
-        self._prefill.emit(self._system_prompt())  # the next reply starts from a warm cache
+        self._prefill.emit(self.assistant.system_prompt())  # the next reply starts from a warm cache
 
     def _load_failed(self, version: str, reason: str) -> None:
         fallback = None if self.version else self._fallback()
@@ -235,7 +258,7 @@ class Controller(QObject):
     # --- conversation ----------------------------------------------------------------------------
     def new_conversation(self) -> None:
         self.stop()
-        self.history = []
+        self.assistant.reset()
         self.conversation = self._open_conversation()
         self.conversation_reset.emit()
 
@@ -259,24 +282,23 @@ class Controller(QObject):
         if self.busy:
             self.notice.emit("Jarvis is still answering: stop him first.")
             return False
-        skill = self._skill(text)
+        skill = self.assistant.skill_answer(text)
         if tentative and (skill is not None or not self.version):
             return False
         if not tentative:
             self.user_message.emit(text)
         if skill is not None:
-            turn = self._log_turn(text, skill.reply, f"skill:{skill.skill}")
-            self._remember(text, skill.reply)
+            turn = self._log_turn(text, skill.text, skill.label)
+            self.assistant.remember(text, skill.text)
             self.reply_started.emit()
-            self.reply_token.emit(skill.reply)
-            self.draft_token.emit(skill.reply)
-            self.reply_finished.emit(turn, skill.reply, None)
+            self.reply_token.emit(skill.text)
+            self.draft_token.emit(skill.text)
+            self.reply_finished.emit(turn, skill.text, skill)
             return False
         if not self.version:
             self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
             return False
-        messages = [{"role": "system", "content": self._system_prompt()}, *self.history,
-                    {"role": "user", "content": text}]
+        messages = self.assistant.messages(text)
         self._request += 1
         self._pending_prompt = text
         self.busy = True
@@ -330,41 +352,18 @@ class Controller(QObject):
         self.engine_free.emit()
         return True
 
-    def _finished(self, request: int, stats) -> None:
+    def _finished(self, request: int, answer: Answer) -> None:
         if request != self._request:
             self._wound_down(request)
             return
         if self._tentative:
-            self._draft_done = stats
+            self._draft_done = answer
             return
         self.busy = False
-        text = stats.text.strip()
-        turn = self._log_turn(self._pending_prompt, text, self.version, first_token_s=stats.first_token_s,
-                              total_s=stats.total_s, tokens=stats.completion_tokens)
-        self._remember(self._pending_prompt, text)
-        self.reply_finished.emit(turn, text, stats)
-
-    def _skill(self, text: str):
-        """The skills' answer, worked out off the GUI thread: a skill that takes longer than
-        SKILL_WAIT_S (none should: arithmetic is bounded before it is computed) gets a polite
-        refusal, and the window never freezes."""
-        box: list = []
-        done = threading.Event()
-
-        def work():
-            try:
-                box.append(self.skills.handle(text, self.settings.honorific))
-            except Exception:  # a skill's bug must not cost the user the conversation
-                log.exception("skill failed on %r", text[:200])
-                box.append(None)
-            done.set()
-
-        threading.Thread(target=work, name="jarvis-skill", daemon=True).start()
-        if done.wait(SKILL_WAIT_S):
-            return box[0]
-        log.warning("a skill took over %.1f s on %r; answered that it is too much", SKILL_WAIT_S, text[:200])
-        h = self.settings.honorific
-        return SkillResult(f"I'm afraid that would take me far too long to work out, {h}.", "calculator")
+        turn = self._log_turn(self._pending_prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
+                              total_s=answer.total_s, tokens=answer.tokens)
+        self.assistant.remember(self._pending_prompt, answer.text)
+        self.reply_finished.emit(turn, answer.text, answer)
 
     def _log_turn(self, prompt: str, reply: str, version: str, **figures) -> int:
         """Log a turn; 0 when it could not be saved (the user is told, and the chat goes on)."""
@@ -377,15 +376,6 @@ class Controller(QObject):
             self.notice.emit(f"Not saved: {_why_not_saved(exc)}. Jarvis goes on answering; this reply "
                              "cannot be rated.")
             return 0
-
-    def _remember(self, prompt: str, reply: str) -> None:
-        self.history += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
-        # Turns this old are far outside any context (each message costs the template a few
-        # tokens): dropping them in chunks keeps memory flat over a days-long conversation, and
-        # the engine's KV cache survives all but one turn per chunk.
-        limit = max(HISTORY_MIN, self.settings.n_ctx)
-        if len(self.history) > limit + HISTORY_CHUNK:
-            del self.history[:HISTORY_CHUNK]
 
     def _failed(self, request: int, reason: str) -> None:
         if self._wound_down(request):

@@ -31,7 +31,7 @@ class EngineWorker(QObject):
     loaded = Signal(str, str)  # version, path
     load_failed = Signal(str, str)  # version, reason
     token = Signal(int, str)  # request id, text piece
-    finished = Signal(int, object)  # request id, StreamStats
+    finished = Signal(int, object)  # request id, Answer
     failed = Signal(int, str)  # request id, reason
 
     def __init__(self, config, may_run: threading.Event | None = None):
@@ -39,6 +39,7 @@ class EngineWorker(QObject):
         from jarvis_desktop.core.engine import ChatEngine
 
         self.engine = ChatEngine(config, may_run)
+        self.assistant = None  # the controller's Assistant, which answers through self.engine
         self.stop_event = threading.Event()
         self.version = ""
 
@@ -62,6 +63,8 @@ class EngineWorker(QObject):
             self.load_failed.emit(version, f"{type(exc).__name__}: {exc}")
             return
         self.version = version
+        if self.assistant is not None:  # set here, in the engine thread: replies name the model that wrote them
+            self.assistant.version = version
         self.loaded.emit(version, path)
 
     @Slot(object)
@@ -74,9 +77,10 @@ class EngineWorker(QObject):
     def generate(self, request: int, messages: list) -> None:
         self.stop_event.clear()
         try:
-            for piece in self.engine.stream(messages, stop=self.stop_event):
+            reply = self.assistant.generate(messages, self.stop_event)
+            for piece in reply:
                 self.token.emit(request, piece)
-            self.finished.emit(request, self.engine.last_stats)
+            self.finished.emit(request, reply.answer)
         except JarvisError as exc:
             self.failed.emit(request, str(exc))
         except Exception as exc:

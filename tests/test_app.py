@@ -47,17 +47,17 @@ def _ask(qtbot, jarvis, text):
 
 def test_send_a_message_and_see_the_reply_stream_in(qtbot, app):
     assert app.window.model_label.text() == "model v1"
-    (turn, text, stats), pieces = _ask(qtbot, app, "Hello Jarvis")
+    (turn, text, answer), pieces = _ask(qtbot, app, "Hello Jarvis")
     assert pieces and "".join(pieces).strip() == text  # (token by token: see the stop test)
-    assert stats.finish_reason == "stop" and text
+    assert (answer.source, answer.name, answer.finish_reason) == ("model", "v1", "stop") and text
     bubbles = app.window.bubbles
     assert [b.who for b in bubbles] == ["user", "jarvis"]
     assert bubbles[1].label.text() == text and bubbles[1].up.isEnabled()
     logged = app.controller.log.turn(turn)
     assert logged.prompt == "Hello Jarvis" and logged.reply == text and logged.model_version == "v1"
     # the follow-up reuses the conversation (and the KV cache)
-    (turn2, _, stats2), _ = _ask(qtbot, app, "Who are you?")
-    assert stats2.cached_tokens > 0
+    (turn2, _, answer2), _ = _ask(qtbot, app, "Who are you?")
+    assert answer2.stats.cached_tokens > 0
     assert [t.id for t in app.controller.log.turns(app.controller.conversation)] == [turn, turn2]
 
 
@@ -76,8 +76,8 @@ def test_rating_and_correction_reach_the_log(qtbot, app):
 
 
 def test_a_skill_answers_arithmetic_in_persona(qtbot, app):
-    (turn, text, stats), _ = _ask(qtbot, app, "what is 17 times 23")
-    assert stats is None and "391" in text and "sir" in text
+    (turn, text, answer), _ = _ask(qtbot, app, "what is 17 times 23")
+    assert (answer.source, answer.name) == ("skill", "calculator") and "391" in text and "sir" in text
     assert app.controller.log.turn(turn).model_version == "skill:calculator"
 
 
@@ -102,7 +102,7 @@ def test_stop_ends_a_generation_at_once(qtbot, app, rambling_gguf):
         app.window.input.setText("Tell me everything")
         with qtbot.waitSignal(app.controller.reply_finished, timeout=WAIT) as done:
             app.window.input.returnPressed.emit()
-        stats = done.args[2]
+        stats = done.args[2].stats
         # The untrained model samples its end-of-turn token now and then: when
         # that came before the click reached the engine, the reply ended by itself: ask again.
         if not (stats.finish_reason == "stop" and stats.completion_tokens < 10):
@@ -267,5 +267,18 @@ def test_engine_settings_apply_at_once_without_a_restart(qtbot, app):
     assert changed.args == ["v1"]
     engine = app.controller.worker.engine
     assert engine.model_info()["n_ctx"] == before - 128 and engine.config.max_tokens == 48
-    (turn, text, stats), _ = _ask(qtbot, app, "Hello Jarvis")
-    assert text and stats.prompt_tokens + 48 <= before - 128
+    (turn, text, answer), _ = _ask(qtbot, app, "Hello Jarvis")
+    assert text and answer.stats.prompt_tokens + 48 <= before - 128
+
+
+def test_a_new_honorific_name_and_persona_apply_from_the_next_reply(qtbot, app):
+    from dataclasses import replace
+
+    new = replace(app.settings, honorific="madam", user_name="Alice",
+                  persona="You are Jarvis, a butler. Address the user as {honorific}.")
+    app.apply_settings(new)
+    system = app.controller.assistant.messages("Hello")[0]["content"]
+    assert system.startswith("You are Jarvis, a butler. Address the user as madam.")
+    assert "The user's name is Alice." in system
+    (turn, text, answer), _ = _ask(qtbot, app, "what is 6 times 7")
+    assert "42" in text and "madam" in text and answer.source == "skill"

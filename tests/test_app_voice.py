@@ -85,8 +85,8 @@ def test_a_spoken_question_is_answered_aloud_and_logged(qtbot, voiced, asr):
     voiced.sink.played.clear()
     with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
         say(voiced, "Hello Jarvis.")
-    turn, reply, stats = done.args
-    assert stats is not None and reply  # the model, not a skill
+    turn, reply, answer = done.args
+    assert answer.source == "model" and reply  # the model, not a skill
     spoken = spoken_of(qtbot, voiced, turn)
     assert words(spoken) == words(reply) and len(voiced.sink.audio()) > 0
 

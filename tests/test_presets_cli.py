@@ -70,7 +70,16 @@ def test_jarvis_without_a_model_explains_what_to_do(capsys):
         assert f"ok   {part}" in out, out
 
 
-def test_jarvis_check_answers_with_the_current_model(registered, capsys):
+@pytest.fixture
+def console_settings(jarvis_home):
+    """Settings for the tiny model, whose context is 512 tokens (the defaults suit Gemma's 32k):
+    the console reads the user's settings, as the app does."""
+    from jarvis_desktop.core.settings import Settings, save_settings
+
+    save_settings(Settings(n_ctx=512, max_tokens=64, n_threads=1))
+
+
+def test_jarvis_check_answers_with_the_current_model(registered, console_settings, capsys):
     assert jarvis_main(["--check", "--ask", "Hello Jarvis"]) == 0
     out = capsys.readouterr().out
     assert "ok   model        v1" in out and "jarvis: " in out and "tok/s" in out and "all checks passed" in out
@@ -85,7 +94,7 @@ def test_jarvis_check_fails_on_a_broken_model(registered, capsys):
     assert "FAIL model" in out and "failed: model" in out
 
 
-def test_a_question_longer_than_the_context_is_cut_not_a_traceback(registered, capsys):
+def test_a_question_longer_than_the_context_is_cut_not_a_traceback(registered, console_settings, capsys):
     # 100 KB pasted into --ask used to end in "ValueError: Requested tokens exceed context window"
     question = "Please summarise this log for me. " + "The backup finished without errors. " * 2800
     assert len(question) > 100_000

@@ -72,7 +72,7 @@ def test_a_full_disk_shows_the_reply_says_not_saved_and_the_chat_goes_on(qtbot, 
     c.notice.connect(notices.append)
     _fill_the_disk(c.log)
     long_message = "Here is my shopping list for the week: " + "apples, pears, " * 600
-    turn, text, stats = _ask(qtbot, app, long_message)
+    turn, text, _answer = _ask(qtbot, app, long_message)
     # the reply is on screen, the user is told, and the window is not stuck on Stop
     assert turn == 0 and text and w.bubbles[-1].label.text() == text
     assert any(n.startswith("Not saved: the disk is full") for n in notices), notices
@@ -151,8 +151,8 @@ def test_a_damaged_model_is_caught_and_the_previous_one_answers(qtbot, registere
 
 
 def test_the_expression_bomb_gets_an_answer_and_the_window_stays_live(qtbot, app):
-    turn, text, stats = _ask(qtbot, app, "what is ((10^1000)^1000)^1000")
-    assert stats is None and "too large" in text
+    turn, text, answer = _ask(qtbot, app, "what is ((10^1000)^1000)^1000")
+    assert (answer.source, answer.name) == ("skill", "calculator") and "too large" in text
     turn, text, _ = _ask(qtbot, app, "what is 2 + 2")
     assert "4" in text
 
@@ -170,14 +170,14 @@ class _StuckSkills(Skills):
 
 
 def test_a_stuck_skill_does_not_freeze_the_window(qtbot, app, monkeypatch):
-    import jarvis_desktop.controller as controller
+    import jarvis_desktop.core.assistant as assistant
 
-    monkeypatch.setattr(controller, "SKILL_WAIT_S", 0.3)
+    monkeypatch.setattr(assistant, "SKILL_WAIT_S", 0.3)
     release = threading.Event()
-    app.controller.skills = _StuckSkills(app.controller.timers, release=release)
+    app.controller.assistant.skills = _StuckSkills(app.controller.timers, release=release)
     try:
-        turn, text, stats = _ask(qtbot, app, "what is the meaning of this")
-        assert stats is None and "too long to work out" in text and turn
+        turn, text, answer = _ask(qtbot, app, "what is the meaning of this")
+        assert answer.source == "skill" and "too long to work out" in text and turn
     finally:
         release.set()
 

@@ -1,0 +1,218 @@
+"""One conversation with Jarvis: the persona, the skills and the engine, in one place.
+
+Everything that prompts a model goes through ``Assistant``: the app (``controller.Controller``
+wraps it with Qt signals and an engine thread), ``jarvis --ask`` and ``--check``, ``jarvis
+chat``, the evaluation and promotion gate (``trainer.evaluate``, with a fixed clock) and the
+converter's clean-stop check (``convert.verify``).  So the system prompt, the chat template,
+the stop strings and the context fitting are the same wherever Jarvis answers, and the gate
+scores what the user gets.  See docs/ARCHITECTURE.md.
+
+    assistant = Assistant(engine, Skills(TimerService()), Persona("sir"))
+    reply = assistant.ask("What is 17 times 23?")
+    for piece in reply:          # the answer as it is written
+        print(piece, end="")
+    reply.answer                 # Answer(text=..., source="skill", name="calculator", ...)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterator
+
+from jarvis_desktop.core import persona as _persona
+from jarvis_desktop.core.engine import ChatEngine, StreamStats
+from jarvis_desktop.core.errors import ModelError
+from jarvis_desktop.core.skills import SkillResult, Skills
+
+__all__ = ["Assistant", "Answer", "Persona", "Reply", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
+
+log = logging.getLogger(__name__)
+
+SKILL_WAIT_S = 2.0  # a skill slower than this (none should be) gets a polite refusal
+HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Who Jarvis is in this conversation: how he addresses the user, the user's name, and
+    the persona text (``{honorific}`` filled in; None: the shipped ``assets/persona.txt``)."""
+
+    honorific: str = "sir"
+    user_name: str = ""
+    template: str | None = None
+
+    @classmethod
+    def of(cls, settings) -> Persona:
+        """The persona of the app's ``Settings`` (an empty persona text means the shipped one)."""
+        return cls(settings.honorific, settings.user_name, settings.persona or None)
+
+    def system_prompt(self, now: datetime) -> str:
+        return _persona.system_prompt(self.honorific, now, self.user_name, self.template)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came of one message: the reply and where it came from.
+
+    ``source`` is "model" (``name``: the version answering) or "skill" (``name``: the skill).
+    ``finish_reason``: "stop" (ended by itself; a skill's answer always), "length" (hit the
+    reply limit) or "cancelled" (stopped; ``text`` is what was written until then).
+    """
+
+    text: str
+    source: str
+    name: str
+    finish_reason: str = "stop"
+    first_token_s: float = 0.0
+    total_s: float = 0.0
+    tokens: int = 0
+    tokens_per_s: float = 0.0
+    truncated: bool = False  # the message itself was cut to fit the context
+    dropped_turns: int = 0  # oldest turns left out to fit the context
+    stats: StreamStats | None = field(default=None, repr=False, compare=False)
+    skill: SkillResult | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The interaction log's version column: the model version, or ``skill:<name>``."""
+        return f"skill:{self.name}" if self.source == "skill" else self.name
+
+    @classmethod
+    def of_skill(cls, result: SkillResult) -> Answer:
+        return cls(result.reply, "skill", result.skill, skill=result)
+
+    @classmethod
+    def of_stream(cls, stats: StreamStats, version: str) -> Answer:
+        return cls(stats.text.strip(), "model", version, stats.finish_reason, stats.first_token_s, stats.total_s,
+                   stats.completion_tokens, stats.tokens_per_s, stats.truncated, stats.dropped_turns, stats=stats)
+
+
+class Reply:
+    """The stream of one answer: iterate for its pieces; ``answer`` once it has ended.
+
+    ``result()`` reads whatever is left and returns the answer.  ``on_end`` (the assistant's)
+    is called once with the answer when the stream ends, however it ends.
+    """
+
+    def __init__(self, pieces: Iterator[str], finish: Callable[[], Answer],
+                 on_end: Callable[[Answer], None] | None = None):
+        self._pieces, self._finish, self._on_end = pieces, finish, on_end
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self.answer is not None:
+            return
+        ended = False
+        try:
+            yield from self._pieces
+            ended = True
+        except GeneratorExit:
+            # The consumer stopped early (closed the stream): the engine's figures then say
+            # "cancelled", and the answer is what was written until then.
+            ended = True
+            raise
+        finally:
+            if ended:  # an error in the engine has no answer: it goes to the consumer as it is
+                self.answer = self._finish()
+                if self._on_end is not None:
+                    self._on_end(self.answer)
+
+    def result(self) -> Answer:
+        for _ in self:
+            pass
+        if self.answer is None:  # already consumed by someone else: nothing left to read
+            raise ModelError("this reply was already read")
+        return self.answer
+
+
+class Assistant:
+    """Jarvis answering one conversation: skills first, then the model, with the persona's
+    system prompt at ``clock()`` and the conversation so far.
+
+    ``engine`` may be None (skills only, e.g. before a model is loaded); ``skills`` None turns
+    the skills off (the evaluation scores the model itself).  ``version`` names the model
+    answering, for ``Answer.name`` and the log.
+    """
+
+    def __init__(self, engine: ChatEngine | None = None, skills: Skills | None = None,
+                 persona: Persona | None = None, clock: Callable[[], datetime] = datetime.now,
+                 version: str = "", history: list[dict] | None = None, history_limit: int = HISTORY_MIN):
+        self.engine, self.skills, self.clock, self.version = engine, skills, clock, version
+        self.persona = persona or Persona()
+        self.history: list[dict] = list(history or [])  # this conversation's user/assistant messages
+        self.history_limit = history_limit
+
+    # --- the prompt -----------------------------------------------------------------------------
+    def system_prompt(self) -> str:
+        return self.persona.system_prompt(self.clock())
+
+    def messages(self, text: str) -> list[dict]:
+        """What the model is sent for ``text``: the system prompt, the conversation, the message."""
+        return [{"role": "system", "content": self.system_prompt()}, *self.history,
+                {"role": "user", "content": text}]
+
+    # --- answering -------------------------------------------------------------------------------
+    def ask(self, text: str, stop: threading.Event | None = None, remember: bool = True) -> Reply:
+        """Answer ``text``: a skill's reply when one applies, else the model's, streamed.  With
+        ``remember`` the turn joins the conversation when the reply ends."""
+        text = text.strip()
+        if not text:
+            raise ModelError("nothing to answer: the message is empty")
+        on_end = (lambda answer: self.remember(text, answer.text)) if remember else None
+        answer = self.skill_answer(text)
+        if answer is not None:
+            return Reply(iter([answer.text]), lambda: answer, on_end)
+        return self.generate(self.messages(text), stop, on_end)
+
+    def skill_answer(self, text: str, wait_s: float | None = None) -> Answer | None:
+        """The skills' answer to ``text``, or None (no skill applies, or skills are off).
+
+        Worked out in a thread: a skill that takes longer than ``wait_s`` (none should:
+        arithmetic is bounded before it is computed) gets a polite refusal, so neither the
+        window nor the console ever freezes on one; a skill's bug means "no skill"."""
+        if self.skills is None:
+            return None
+        wait_s = SKILL_WAIT_S if wait_s is None else wait_s
+        box: list = []
+        done = threading.Event()
+        honorific = self.persona.honorific
+
+        def work():
+            try:
+                box.append(self.skills.handle(text, honorific))
+            except Exception:  # a skill's bug must not cost the user the conversation
+                log.exception("skill failed on %r", text[:200])
+                box.append(None)
+            done.set()
+
+        threading.Thread(target=work, name="jarvis-skill", daemon=True).start()
+        if not done.wait(wait_s):
+            log.warning("a skill took over %.1f s on %r; answered that it is too much", wait_s, text[:200])
+            return Answer.of_skill(SkillResult(
+                f"I'm afraid that would take me far too long to work out, {honorific}.", "calculator"))
+        return Answer.of_skill(box[0]) if box[0] is not None else None
+
+    def generate(self, messages: list[dict], stop: threading.Event | None = None,
+                 on_end: Callable[[Answer], None] | None = None) -> Reply:
+        """The model's reply to ``messages`` (as ``messages()`` builds them), streamed."""
+        engine = self.engine
+        if engine is None or engine.loaded is None:
+            raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
+        version = self.version or engine.loaded.stem
+        return Reply(engine.stream(messages, stop), lambda: Answer.of_stream(engine.last_stats, version), on_end)
+
+    # --- the conversation -------------------------------------------------------------------------
+    def remember(self, prompt: str, reply: str) -> None:
+        """Add a turn.  Turns far outside any context (each message costs the template a few
+        tokens) are dropped in chunks: memory stays flat over a days-long conversation, and the
+        engine's KV cache survives all but one turn per chunk."""
+        self.history += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
+        if len(self.history) > self.history_limit + HISTORY_CHUNK:
+            del self.history[:HISTORY_CHUNK]
+
+    def reset(self) -> None:
+        """A new conversation."""
+        self.history = []
