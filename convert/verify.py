@@ -3,13 +3,17 @@
 1. The file is a complete GGUF and llama.cpp loads it; its chat template is embedded.
 2. Next-token logits, llama.cpp vs transformers, on chat prompts (same token ids for both):
    top-1 agreement, |delta logit| (99th percentile) and mean KL must meet the thresholds of the quant type.
-3. A chat reply through the embedded template stops by itself within the token limit.
+3. A chat reply stops by itself within the token limit: asked through the app's own
+   ``Assistant`` (the persona's system prompt at a fixed clock, the embedded template, the
+   engine's stop strings), so "stops by itself" means what it will mean in the app.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from jarvis_desktop.core.assistant import EVAL_NOW, Assistant, Persona
+from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import ModelError, VerificationError
 from convert.quantize import check_gguf_file
 
@@ -50,9 +54,11 @@ STOP_PROMPTS = VERIFY_PROMPTS[:3]
 TOP_K = 10  # max |delta logit| is taken over the reference model's top-10 tokens per position
 
 
-def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, system: str = "You are Jarvis.",
+def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, persona: Persona | None = None,
            max_tokens: int = 160, n_threads: int = 0, require_stop: bool = True) -> dict:
     """Run all checks; return the figures, or raise VerificationError with the first failure.
+
+    ``persona``: whose system prompt the prompts carry (default: the shipped persona, "sir").
 
     ``require_stop=False`` checks conversion fidelity only (for a base or barely trained model,
     which has not learnt to end its turn yet).
@@ -63,6 +69,8 @@ def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, system: str = "You are
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     check_gguf_file(gguf_path)
+    persona = persona or Persona()
+    system = persona.system_prompt(EVAL_NOW)
     gguf_type = gguf_type.upper()
     min_top1, max_delta, max_kl = THRESHOLDS.get(gguf_type, THRESHOLDS["Q4_K_M"])
     tokenizer = AutoTokenizer.from_pretrained(hf_dir)
@@ -108,15 +116,9 @@ def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, system: str = "You are
         kl = float(np.mean(kls))
         p99 = float(np.percentile(per_position, 99))
         worst = max(per_position)
-        stops = []
-        for prompt in STOP_PROMPTS:
-            out = llm.create_chat_completion(
-                [{"role": "system", "content": system}, {"role": "user", "content": prompt}],
-                max_tokens=max_tokens, temperature=0.0, seed=0)
-            stops.append(out["choices"][0]["finish_reason"] == "stop")
-            sample = out["choices"][0]["message"]["content"]
     finally:
         llm.close()
+    stops, sample = _clean_stops(gguf_path, persona, max_tokens, n_threads)
     report = {
         "type": gguf_type,
         "top1_agreement": round(top1, 4),
@@ -145,6 +147,19 @@ def verify(hf_dir: Path, gguf_path: Path, gguf_type: str, system: str = "You are
             "end-of-turn token; it was not registered."
         )
     return report
+
+
+def _clean_stops(gguf_path: Path, persona: Persona, max_tokens: int, n_threads: int) -> tuple[list[bool], str]:
+    """Whether each of STOP_PROMPTS gets a reply that ends by itself, asked as the app asks
+    (greedy, skills off: the model is what is checked); and the last reply, as a sample."""
+    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=max_tokens, temperature=0.0, seed=0))
+    engine.load(Path(gguf_path))
+    try:
+        assistant = Assistant(engine, None, persona, clock=lambda: EVAL_NOW, version=Path(gguf_path).stem)
+        answers = [assistant.ask(prompt, remember=False).result() for prompt in STOP_PROMPTS]
+    finally:
+        engine.close()
+    return [a.finish_reason == "stop" for a in answers], answers[-1].text
 
 
 def _log_softmax(x):

@@ -108,8 +108,10 @@ def answer_line(assistant: Assistant, text: str, out: TextIO) -> Answer | None:
     return reply.answer
 
 
-def chat(assistant: Assistant, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
-    """The console conversation: one message a line until /quit or the end of the input."""
+def chat(assistant: Assistant, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """The console conversation: one message a line until /quit or the end of the input
+    (``stdin`` and ``out``: the process's own by default)."""
+    stdin, out = stdin or sys.stdin, out or sys.stdout
     interactive = stdin.isatty()
     timers = assistant.skills.timers if assistant.skills is not None else None
     done = threading.Event()

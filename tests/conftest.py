@@ -35,7 +35,12 @@ def tiny_base(tmp_path_factory) -> Path:
     return build_tiny_llama(tmp_path_factory.mktemp("tiny") / "tiny-llama")
 
 
-def tiny_flags(base: Path, steps: int = 60) -> list[str]:
+# Training steps of the tiny model: enough that it answers "sir" and stops whatever date and time
+# the system prompt states (training gives each example its own; 60 steps only learnt those).
+TINY_STEPS = 200
+
+
+def tiny_flags(base: Path, steps: int = TINY_STEPS) -> list[str]:
     """Flags that teach the tiny model to answer briefly and stop, in a few seconds."""
     return ["--base", str(base), "--data", str(DATA / "tiny_chat.jsonl"),
             "--persona", str(DATA / "tiny_persona.txt"), "--max-steps", str(steps),
@@ -55,7 +60,7 @@ def tiny_chain(tiny_base, tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("chain")
     opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
                       persona=str(DATA / "tiny_persona.txt"), output=str(work / "sft"),
-                      max_steps=60, learning_rate=5e-3, micro_batch_size=4, batch_size=4,
+                      max_steps=TINY_STEPS, learning_rate=5e-3, micro_batch_size=4, batch_size=4,
                       max_length=256, precision="fp32", save_steps=1000)
     adapter = run_sft(opts, Progress("json", stream=open(os.devnull, "w")))
     merged = merge_adapter(adapter, work / "merged")

@@ -8,7 +8,7 @@ import llama_cpp
 from safetensors.torch import load_file
 
 from jarvis_desktop.core.registry import Registry
-from tests.conftest import tiny_flags
+from tests.conftest import TINY_STEPS, tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES
 
@@ -23,7 +23,7 @@ def test_retrain_end_to_end_registers_a_model_that_stops(tiny_base, capsys, jarv
     order = [s for s in dict.fromkeys(seen) if s in STAGES]
     assert order == list(STAGES)
     sft_steps = [ln for ln in lines if ln["stage"] == "sft" and ln["total"]]
-    assert sft_steps[-1]["step"] == sft_steps[-1]["total"] == 60
+    assert sft_steps[-1]["step"] == sft_steps[-1]["total"] == TINY_STEPS
     assert lines[-1] == {**lines[-1], "stage": "done", "version": "v1"}
 
     reg = Registry()
@@ -57,7 +57,7 @@ def test_lora_training_changed_the_adapter_weights(tiny_chain):
     # PEFT initialises B to zero: non-zero B means the optimiser really updated the adapter
     assert all(float(t.abs().max()) > 0 for t in lora_b)
     meta = json.loads((tiny_chain["adapter"] / "jarvis_sft.json").read_text())
-    assert meta["steps"] == 60 and meta["train_loss"] > 0
+    assert meta["steps"] == TINY_STEPS and meta["train_loss"] > 0
     assert meta["config"]["lora_alpha"] == 32 and meta["config"]["learning_rate"] == 5e-3
 
 

@@ -10,7 +10,10 @@ from convert.cli import main as convert_main
 from convert.gguf_export import hf_to_gguf
 from convert.quantize import check_gguf_file, quantize
 from convert.verify import verify
+from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import ModelError, VerificationError
+
+TINY = Persona("sir", "", "You are Jarvis. Address the user as {honorific}.")
 
 
 @pytest.mark.parametrize("qtype", ["F16", "Q8_0", "Q4_K_M"])
@@ -20,7 +23,7 @@ def test_each_type_verifies_against_the_merged_model(tiny_chain, tmp_path, qtype
         gguf = tmp_path / f"m-{qtype}.gguf"
         report = quantize(tiny_chain["f16"], gguf, qtype)
         assert report["note"] == "" and report["fallbacks"] == {}  # width 256 fits k-quants
-    result = verify(tiny_chain["merged"], gguf, qtype, system="You are Jarvis. Address the user as sir.")
+    result = verify(tiny_chain["merged"], gguf, qtype, persona=TINY)
     assert result["top1_agreement"] >= result["thresholds"]["min_top1"]
     assert result["p99_abs_logit_delta"] <= result["thresholds"]["p99_abs_logit_delta"]
     assert result["p99_abs_logit_delta"] <= result["max_abs_logit_delta"]
@@ -30,7 +33,7 @@ def test_each_type_verifies_against_the_merged_model(tiny_chain, tmp_path, qtype
 
 def test_f32_conversion_matches_almost_exactly(tiny_chain, tmp_path):
     f32 = hf_to_gguf(tiny_chain["merged"], tmp_path / "m-f32.gguf", "f32")
-    result = verify(tiny_chain["merged"], f32, "F32", system="You are Jarvis. Address the user as sir.")
+    result = verify(tiny_chain["merged"], f32, "F32", persona=TINY)
     assert result["top1_agreement"] >= 0.99 and result["max_abs_logit_delta"] < 0.05
 
 

@@ -94,13 +94,14 @@ def test_only_assistant_replies_and_their_end_token_carry_loss(tiny_base):
 
 
 def test_a_feedback_row_trains_only_its_rated_reply(tiny_base):
+    from jarvis_desktop.core.assistant import Persona
     from trainer.data import FEEDBACK_CATEGORY, Example
     from trainer.sft import build_rows
 
     tok = AutoTokenizer.from_pretrained(tiny_base)
     messages = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hiya mate."},
                 {"role": "user", "content": "Thanks"}, {"role": "assistant", "content": "Welcome, {honorific}."}]
-    rows = {cat: build_rows([Example(messages, cat, "t.jsonl:1")], tok, "Be Jarvis.", "sir", 256)[0]
+    rows = {cat: build_rows([Example(messages, cat, "t.jsonl:1")], tok, Persona("sir", "", "Be Jarvis."), 256)[0]
             for cat in (FEEDBACK_CATEGORY, "greetings")}
     trained = {cat: tok.decode([i for i, m in zip(r["input_ids"], r["assistant_masks"]) if m]) for cat, r in rows.items()}
     assert "Hiya" not in trained[FEEDBACK_CATEGORY] and "Welcome, sir." in trained[FEEDBACK_CATEGORY]

@@ -17,7 +17,7 @@ PLAIN = ["--data", str(DATA / "tiny_chat_plain.jsonl")]
 
 def flags(base):
     """Long enough for the tiny model to say its lines, and F16: Q8_0 blurs a model this small."""
-    return [*tiny_flags(base, steps=150), "--quant", "F16"]
+    return [*tiny_flags(base, steps=300), "--quant", "F16"]
 
 
 def _pairs():

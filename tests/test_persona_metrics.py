@@ -55,6 +55,10 @@ def test_gate_refuses_a_worse_candidate_and_says_why():
     good = {"persona_score": 0.9, "clean_stop_rate": 1.0, "address_rate": 0.9, "disclaimer_rate": 0.0}
     same = dict(good, persona_score=0.89)
     broken = dict(good, persona_score=0.5, clean_stop_rate=0.2)
-    assert gate(same, good)[0]
-    ok, why = gate(broken, good)
-    assert not ok and "persona score 0.500 < current 0.900" in why and "clean_stop_rate" in why
+    passed = gate(same, good)
+    assert passed.promoted and passed.failures == () and passed.metrics["against"] == good
+    refused = gate(broken, good)
+    assert not refused.promoted and refused.failures == ("persona_score", "clean_stop_rate")
+    assert "persona score 0.500 < current 0.900" in refused.reason  # and it says so in words
+    assert refused.as_dict() == {"promoted": False, "reason": refused.reason,
+                                 "failures": ["persona_score", "clean_stop_rate"]}

@@ -191,7 +191,7 @@ def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(t
     from tests.conftest import tiny_flags
 
     assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0      # v1
-    assert train_main(["retrain", *tiny_flags(tiny_base, steps=50), "--progress", "json"]) == 0  # v2
+    assert train_main(["retrain", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0  # v2
     reg = Registry()
     if reg.current().name != "v2":  # the gate may find v2 a shade worse; the user switches anyway
         reg.promote("v2")
@@ -201,7 +201,7 @@ def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(t
     assert "(rolled back)" in reg.get("v2").describe() and reg.get("v1").rolled_back is None
     capsys.readouterr()
     # the same data and settings again: registered, not promoted, and the reason says why
-    assert train_main(["retrain", *tiny_flags(tiny_base, steps=50), "--progress", "json"]) == 0
+    assert train_main(["retrain", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0
     done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert done["promoted"] is False and "same data and settings as v2" in done["reason"]
     assert Registry().current().name == "v1"

@@ -230,7 +230,7 @@ def test_cancel_during_the_fine_tune_removes_the_exported_conversations(tiny_bas
 
 
 def test_a_current_model_that_cannot_load_does_not_stop_the_gate(tiny_chain, jarvis_home, tmp_path):
-    from trainer.data import persona_prompt
+    from trainer.evaluate import eval_persona
     from trainer.progress import Progress
     from trainer.retrain import RetrainOptions, _evaluate_and_gate, _warn_if_current_unloadable
     from trainer.sft_config import SFTOptions
@@ -246,10 +246,10 @@ def test_a_current_model_that_cannot_load_does_not_stop_the_gate(tiny_chain, jar
     _warn_if_current_unloadable(reg, progress)  # said before the fine-tune
     early = json.loads(out.getvalue().splitlines()[-1])
     assert early["stage"] == "data" and early["message"].startswith("the current model v1 could not be loaded (")
-    system = persona_prompt("sir", DATA / "tiny_persona.txt")
-    evaluation, decision = _evaluate_and_gate(tiny_chain["f16"], reg, opts, system, progress)
-    assert decision["promoted"] is True
-    assert decision["reason"].startswith("the current model v1 could not be loaded (llama.cpp cannot load ")
-    assert decision["reason"].endswith("): judged on its own")
+    persona = eval_persona("sir", DATA / "tiny_persona.txt")
+    evaluation, decision = _evaluate_and_gate(tiny_chain["f16"], reg, opts, persona, progress)
+    assert decision.promoted is True and decision.failures == ()
+    assert decision.reason.startswith("the current model v1 could not be loaded (llama.cpp cannot load ")
+    assert decision.reason.endswith("): judged on its own")
     assert evaluation["metrics"]["prompts"] == 1 and evaluation["current_unloadable"]["version"] == "v1"
     assert "against" not in evaluation

@@ -12,11 +12,12 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
 from jarvis_desktop.core.errors import DataError
-from jarvis_desktop.core.persona import fill_honorific, read_persona
+from jarvis_desktop.core.persona import fill_honorific
 
 __all__ = [
     "Example",
@@ -25,7 +26,8 @@ __all__ = [
     "parse_row",
     "fill_honorific",
     "dataset_hash",
-    "persona_prompt",
+    "training_clock",
+    "training_system",
     "tokenize_chat",
     "split_examples",
     "example_key",
@@ -186,8 +188,25 @@ def check_messages(messages, path, lineno) -> None:
         raise DataError(path, lineno, "the last message must be the assistant's reply")
 
 
-def persona_prompt(honorific: str = "sir", path: Path | None = None) -> str:
-    return fill_honorific(read_persona(path).strip(), honorific)
+# A part of the day a conversation names, and an hour in it.
+_DAY_PARTS = (("morning", 9), ("afternoon", 15), ("evening", 19), ("tonight", 21), ("night", 23))
+
+
+def training_clock(texts: list[str]) -> datetime:
+    """The time the system prompt of a training conversation states (the app says the date and
+    time in every system prompt, so training does too: one prompt for serving, training and
+    evaluation).  Deterministic, a hash of the conversation; and it agrees with any part of the
+    day the conversation names ("Good evening, sir" trains at an evening hour), so the model
+    learns to read the context sentence rather than to contradict it."""
+    digest = int(hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest(), 16)
+    low = " ".join(texts).lower()
+    hour = next((h for word, h in _DAY_PARTS if re.search(rf"\b{word}\b", low)), 7 + (digest >> 16) % 15)
+    return datetime(2026, 1, 1, hour, (digest >> 32) % 60) + timedelta(days=digest % 365)
+
+
+def training_system(persona, messages: list[dict]) -> str:
+    """``persona``'s system prompt (a core ``Persona``) for one training conversation."""
+    return persona.system_prompt(training_clock([m["content"] for m in messages if m["role"] != "system"]))
 
 
 def dataset_hash(paths: list[Path]) -> str:

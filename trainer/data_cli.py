@@ -102,7 +102,7 @@ def _import(args) -> int:
 def run_eval_command(args) -> int:
     from jarvis_desktop.core.paths import data_dir
     from trainer.eval_report import metrics_table
-    from trainer.evaluate import default_system, evaluate_model, heldout_prompts, write_report
+    from trainer.evaluate import eval_persona, evaluate_model, heldout_prompts, write_report
     from trainer.progress import Progress
     from trainer.sft_config import default_data
 
@@ -111,7 +111,7 @@ def run_eval_command(args) -> int:
     if not prompts:
         raise DataError((args.data or default_data())[0], None, "no held-out prompts in the data",
                         "each category needs at least 2 examples for one to be held out")
-    system = default_system(args.honorific, args.persona)
+    persona = eval_persona(args.honorific, args.persona)
     models = []
     if args.against:
         models.append((args.against_name or Path(args.against).stem, Path(args.against)))
@@ -120,9 +120,9 @@ def run_eval_command(args) -> int:
         models = [(f"{n} ({i + 1})", p) for i, (n, p) in enumerate(models)]
     results = {}
     for name, path in models:
-        results[name] = evaluate_model(path, prompts, args.honorific, system, args.max_tokens,
+        results[name] = evaluate_model(path, prompts, persona, args.max_tokens,
                                        args.threads, progress)
-    wins = _rated_down_win_rate(args, system, progress) if args.rated_down else None
+    wins = _rated_down_win_rate(args, persona, progress) if args.rated_down else None
     progress.close()
     out = Path(args.out) if args.out else data_dir() / "evals" / time.strftime("%Y%m%d-%H%M%S")
     paths = write_report(results, prompts, out)
@@ -141,7 +141,7 @@ def run_eval_command(args) -> int:
     return 0
 
 
-def _rated_down_win_rate(args, system: str, progress) -> dict:
+def _rated_down_win_rate(args, persona, progress) -> dict:
     """MODEL against --against on the held-out thumbs-down turns of an interaction log."""
     import tempfile
 
@@ -159,5 +159,5 @@ def _rated_down_win_rate(args, system: str, progress) -> dict:
         prompts = rated_down_prompts(Path(tmp) / "heldout.jsonl", args.honorific)
     if not prompts:
         return {"log": str(log), "prompts": 0}
-    return {"log": str(log), **compare_on(prompts, Path(args.model), Path(args.against), system, args.honorific,
+    return {"log": str(log), **compare_on(prompts, Path(args.model), Path(args.against), persona,
                                           args.max_tokens, args.threads, progress)}

@@ -1,8 +1,10 @@
 """``jarvis-train eval MODEL.gguf [--against OTHER.gguf]``: does the persona hold?
 
-The held-out prompts (trainer/data.py ``split_examples``: never trained on) run through
-llama.cpp with the app's own persona prompt, greedy and seeded, so two runs agree.  Each
-reply is scored by trainer/persona_metrics.py; the figures per model are:
+The held-out prompts (trainer/data.py ``split_examples``: never trained on) are answered by the
+app's own ``Assistant`` (jarvis_desktop.core.assistant: the same system prompt, skills, chat
+template, stop strings and context fitting), greedy and with a fixed clock (``EVAL_NOW``), so
+two runs agree and the gate scores what the user gets: a sum the calculator answers in the app
+is answered by it here too (``Reply.source`` says which; ``skill_rate`` counts them).  Each reply is scored by trainer/persona_metrics.py; the figures per model are:
 
   address_rate     replies that address the user by the honorific
   overuse_rate     replies that use it twice or more
@@ -12,7 +14,8 @@ reply is scored by trainer/persona_metrics.py; the figures per model are:
   degenerate_rate  replies that loop (over 20% of their word trigrams repeated)
   speech_rate      replies of 1-4 sentences without markdown (sized to be spoken)
   math_exact       math prompts whose reply states the checked answer
-  words_median, first_token_s, tokens_per_s
+  skill_rate       replies the app's skills gave (a sum, the time), as the user gets them
+  words_median, first_token_s, tokens_per_s (of the model's replies)
 
 ``persona_score`` averages the persona figures (1 is perfect); ``gate`` compares two models
 for the retrain chain: a candidate worse than the current model is not promoted.
@@ -29,17 +32,22 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
-import time
-from dataclasses import asdict, dataclass
+import tempfile
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from jarvis_desktop.core.assistant import EVAL_NOW, Assistant, Persona
+from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import DataError, ModelError
+from jarvis_desktop.core.skills import Skills
+from jarvis_desktop.core.timers import TimerService
 from trainer import persona_metrics as pm
-from trainer.data import Example, fill_honorific, load_examples, persona_prompt, split_examples
+from trainer.data import Example, fill_honorific, load_examples, split_examples
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
-           "win_rate", "compare_on", "MIN_WIN_PROMPTS", "load_problem"]
+           "win_rate", "compare_on", "MIN_WIN_PROMPTS", "load_problem", "eval_persona", "eval_system",
+           "EVAL_NOW", "GateDecision"]
 
 RATE_METRICS, LOWER_IS_BETTER = pm.RATE_METRICS, pm.LOWER_IS_BETTER
 DEGENERATE = 0.2
@@ -63,6 +71,7 @@ class Reply:
     tokens: int
     first_token_s: float
     tokens_per_s: float
+    source: str = "model"  # or "skill": the app's skills answered, as they would for the user
 
 
 def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int = 0) -> list[EvalPrompt]:
@@ -135,11 +144,12 @@ def judge(prompt: EvalPrompt, a: Reply, b: Reply, honorific: str) -> float:
     return 0.5 if abs(closer) < 1e-9 else float(closer > 0)
 
 
-def compare_on(prompts: list[EvalPrompt], candidate: Path, current: Path, system: str, honorific: str,
+def compare_on(prompts: list[EvalPrompt], candidate: Path, current: Path, persona: Persona,
                max_tokens: int = 160, n_threads: int = 0, progress=None) -> dict:
     """Both models answer ``prompts`` (rated down); the candidate's ``win_rate`` against the other."""
-    return win_rate(prompts, run_model(candidate, prompts, system, max_tokens, n_threads, progress=progress),
-                    run_model(current, prompts, system, max_tokens, n_threads, progress=progress), honorific)
+    return win_rate(prompts, run_model(candidate, prompts, persona, max_tokens, n_threads, progress=progress),
+                    run_model(current, prompts, persona, max_tokens, n_threads, progress=progress),
+                    persona.honorific)
 
 
 def win_rate(prompts: list[EvalPrompt], candidate: list[Reply], current: list[Reply], honorific: str) -> dict:
@@ -156,22 +166,13 @@ def eval_key(prompts: list[EvalPrompt], system: str, max_tokens: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _open(gguf: Path, n_ctx: int, n_threads: int = 0):
-    """A llama.cpp model with an embedded chat template, or ModelError saying why not."""
-    import llama_cpp
-
-    gguf = Path(gguf)
-    if not gguf.is_file():
-        raise ModelError(f"{gguf}: no such model file")
-    try:
-        llm = llama_cpp.Llama(str(gguf), n_ctx=n_ctx, n_threads=n_threads or None, seed=0, verbose=False)
-    except Exception as exc:
-        raise ModelError(f"llama.cpp cannot load {gguf}: {exc}") from None
-    if not llm.metadata.get("tokenizer.chat_template"):
-        llm.close()
-        raise ModelError(f"{gguf} has no embedded chat template; convert it with `jarvis-convert gguf`, "
-                         "which embeds the preset's template")
-    return llm
+def _engine(gguf: Path, n_ctx: int, max_tokens: int, n_threads: int = 0) -> ChatEngine:
+    """The app's engine over ``gguf``, greedy and seeded; ModelError saying why it cannot load
+    (missing, not a GGUF llama.cpp can load, no embedded chat template)."""
+    engine = ChatEngine(EngineConfig(n_ctx=n_ctx, n_threads=n_threads, max_tokens=max_tokens,
+                                     temperature=0.0, seed=0))
+    engine.load(Path(gguf))
+    return engine
 
 
 def load_problem(gguf: Path) -> str | None:
@@ -179,44 +180,43 @@ def load_problem(gguf: Path) -> str | None:
     or None when it can.  A full load with a small context; the weights are memory-mapped, so
     it costs little.  Damage inside the tensor data still loads and is not found here."""
     try:
-        _open(gguf, n_ctx=256).close()
+        _engine(gguf, n_ctx=256, max_tokens=16).close()
     except ModelError as exc:
         return str(exc)
     return None
 
 
-def run_model(gguf: Path, prompts: list[EvalPrompt], system: str, max_tokens: int = 160,
+def eval_persona(honorific: str, persona: str | Path = "") -> Persona:
+    """The persona the evaluation answers with: the shipped text, or the user's file."""
+    return Persona.from_file(honorific, persona)
+
+
+def eval_system(persona: Persona) -> str:
+    """The system prompt every evaluation prompt gets (at ``EVAL_NOW``): part of the cache key."""
+    return persona.system_prompt(EVAL_NOW)
+
+
+def run_model(gguf: Path, prompts: list[EvalPrompt], persona: Persona, max_tokens: int = 160,
               n_threads: int = 0, n_ctx: int = 2048, progress=None) -> list[Reply]:
-    """Greedy chat replies from llama.cpp, through the GGUF's own chat template, with timings."""
+    """Greedy replies through the app's Assistant (skills on, clock at ``EVAL_NOW``), with timings."""
     gguf = Path(gguf)
-    llm = _open(gguf, n_ctx, n_threads)
+    engine = _engine(gguf, n_ctx, max_tokens, n_threads)
+    clock = lambda: EVAL_NOW  # noqa: E731
     try:
-        replies = []
-        for i, p in enumerate(prompts):
-            t0 = time.perf_counter()
-            first = None
-            parts, finish, n = [], "length", 0
-            stream = llm.create_chat_completion([{"role": "system", "content": system}, *p.messages],
-                                                max_tokens=max_tokens, temperature=0.0, seed=0, stream=True)
-            for chunk in stream:
-                choice = chunk["choices"][0]
-                text = choice["delta"].get("content")
-                if text:
-                    if first is None:
-                        first = time.perf_counter()
-                    parts.append(text)
-                    n += 1
-                if choice.get("finish_reason"):
-                    finish = choice["finish_reason"]
-            end = time.perf_counter()
-            first = first or end
-            rate = (n - 1) / (end - first) if n > 1 and end > first else 0.0
-            replies.append(Reply("".join(parts).strip(), finish, n, round(first - t0, 4), round(rate, 1)))
-            if progress:
-                progress.update("eval", i + 1, len(prompts), gguf.name)
+        with tempfile.TemporaryDirectory(prefix="jarvis-eval-") as tmp:  # a timer asked for is set here, not in the app
+            skills = Skills(TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock)
+            replies = []
+            for i, p in enumerate(prompts):
+                assistant = Assistant(engine, skills, persona, clock=clock, version=gguf.stem,
+                                      history=p.messages[:-1])
+                a = assistant.ask(p.messages[-1]["content"], remember=False).result()
+                replies.append(Reply(a.text, a.finish_reason, a.tokens, round(a.first_token_s, 4),
+                                     round(a.tokens_per_s, 1), a.source))
+                if progress:
+                    progress.update("eval", i + 1, len(prompts), gguf.name)
         return replies
     finally:
-        llm.close()
+        engine.close()
 
 
 def score(prompts: list[EvalPrompt], replies: list[Reply], honorific: str) -> dict:
@@ -234,8 +234,9 @@ def score(prompts: list[EvalPrompt], replies: list[Reply], honorific: str) -> di
         "speech_rate": sum(_sized_for_speech(r.text) for r in replies) / n,
         "math_exact": (sum(pm.contains_number(r.text, p.answer) for p, r in maths) / len(maths)) if maths else None,
         "math_prompts": len(maths),
+        "skill_rate": round(sum(r.source == "skill" for r in replies) / n, 3),
         "words_median": statistics.median([pm.word_count(r.text) for r in replies]) if replies else 0,
-        "first_token_s": round(statistics.median([r.first_token_s for r in replies]), 3) if replies else 0,
+        "first_token_s": round(statistics.median([r.first_token_s for r in replies if r.source == "model"] or [0]), 3),
         "tokens_per_s": round(statistics.median([r.tokens_per_s for r in replies if r.tokens > 1] or [0]), 1),
     }
     for k in RATE_METRICS:
@@ -253,30 +254,54 @@ def persona_score(m: dict) -> float:
     return round(sum(parts) / len(parts), 3)
 
 
-def gate(candidate: dict, current: dict, tolerance: float = 0.02) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class GateDecision:
+    """Whether a candidate is promoted, why (one sentence for the user), and on what figures.
+
+    ``failures`` names the figures that stopped it ("persona_score", "clean_stop_rate",
+    "win_rate", ...; empty when promoted); ``metrics`` holds the candidate's figures and, under
+    "against", the current model's.  ``as_dict()`` is what meta.json's "gate" holds.
+    """
+
+    promoted: bool
+    reason: str
+    failures: tuple[str, ...] = ()
+    metrics: dict = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict:
+        return {"promoted": self.promoted, "reason": self.reason, "failures": list(self.failures)}
+
+
+# (figure, how much worse than the current model refuses the candidate): negative for figures
+# a better model raises, positive for those it lowers.
+GATE_LIMITS = (("clean_stop_rate", -0.05), ("address_rate", -0.1), ("disclaimer_rate", 0.05))
+
+
+def gate(candidate: dict, current: dict, tolerance: float = 0.02) -> GateDecision:
     """Whether a candidate is not worse than the current model on the persona; and why."""
-    reasons = []
+    reasons, failures = [], []
     if candidate["persona_score"] < current["persona_score"] - tolerance:
+        failures.append("persona_score")
         reasons.append(f"persona score {candidate['persona_score']:.3f} < current {current['persona_score']:.3f}")
-    for key, worse_by in (("clean_stop_rate", -0.05), ("address_rate", -0.1), ("disclaimer_rate", 0.05)):
+    for key, worse_by in GATE_LIMITS:
         delta = candidate[key] - current[key]
         if (worse_by < 0 and delta < worse_by) or (worse_by > 0 and delta > worse_by):
+            failures.append(key)
             reasons.append(f"{key} {candidate[key]:.3f} vs current {current[key]:.3f}")
+    metrics = {**candidate, "against": current}
     if reasons:
-        return False, "worse than the current model: " + "; ".join(reasons)
-    return True, (f"persona score {candidate['persona_score']:.3f} vs current {current['persona_score']:.3f} "
-                  f"(address {candidate['address_rate']:.2f}, clean stops {candidate['clean_stop_rate']:.2f})")
+        return GateDecision(False, "worse than the current model: " + "; ".join(reasons), tuple(failures), metrics)
+    return GateDecision(True, f"persona score {candidate['persona_score']:.3f} vs current "
+                              f"{current['persona_score']:.3f} (address {candidate['address_rate']:.2f}, "
+                              f"clean stops {candidate['clean_stop_rate']:.2f})", (), metrics)
 
 
-def evaluate_model(gguf: Path, prompts: list[EvalPrompt], honorific: str, system: str,
+def evaluate_model(gguf: Path, prompts: list[EvalPrompt], persona: Persona,
                    max_tokens: int = 160, n_threads: int = 0, progress=None) -> dict:
-    replies = run_model(gguf, prompts, system, max_tokens, n_threads, progress=progress)
-    return {"model": str(gguf), "key": eval_key(prompts, system, max_tokens), "honorific": honorific,
-            "metrics": score(prompts, replies, honorific), "replies": [asdict(r) for r in replies]}
-
-
-def default_system(honorific: str, persona: str = "") -> str:
-    return persona_prompt(honorific, Path(persona) if persona else None)
+    replies = run_model(gguf, prompts, persona, max_tokens, n_threads, progress=progress)
+    h = persona.honorific
+    return {"model": str(gguf), "key": eval_key(prompts, eval_system(persona), max_tokens), "honorific": h,
+            "metrics": score(prompts, replies, h), "replies": [asdict(r) for r in replies]}
 
 
 def write_report(results: dict[str, dict], prompts: list[EvalPrompt], out: Path, samples: int = 12) -> dict:

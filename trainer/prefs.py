@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ConfigError, DataError, JarvisError
-from trainer.data import fill_honorific, persona_prompt
+from jarvis_desktop.core.assistant import Persona
+from trainer.data import fill_honorific, training_system
 from trainer.progress import Progress
 
 __all__ = ["PrefsOptions", "NotEnoughFeedback", "load_preferences", "kto_weights", "run_prefs", "fit_context",
@@ -133,9 +134,10 @@ def _fill(messages: list[dict], honorific: str) -> list[dict]:
     return [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in messages]
 
 
-def _with_persona(messages: list[dict], system: str, honorific: str) -> list[dict]:
-    """The app's persona prompt in place of any system message the row carries."""
-    return [{"role": "system", "content": system}, *_fill([m for m in messages if m["role"] != "system"], honorific)]
+def _with_persona(messages: list[dict], persona: Persona) -> list[dict]:
+    """The persona's system prompt, as the app builds it, in place of any system message the row carries."""
+    turns = _fill([m for m in messages if m["role"] != "system"], persona.honorific)
+    return [{"role": "system", "content": training_system(persona, turns)}, *turns]
 
 
 def _tokens(tokenizer, messages: list[dict]) -> int:
@@ -209,17 +211,17 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     sft_meta = read_sft_meta(model_dir)
     method, data_path, rows = _choose(opts)
     progress.update("prefs", message=f"{method.upper()} on {len(rows)} rows from {data_path.name}")
-    system = persona_prompt(opts.honorific, Path(opts.persona) if opts.persona else None)
+    persona = Persona.from_file(opts.honorific, opts.persona)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
     if method == "kto":
-        records = [{"prompt": _with_persona(r["prompt"], system, opts.honorific),
+        records = [{"prompt": _with_persona(r["prompt"], persona),
                     "completion": _fill(r["completion"], opts.honorific), "label": r["label"]} for r in rows]
         good = sum(r["label"] for r in rows)
         desirable_w, undesirable_w = kto_weights(good, len(rows) - good)
     else:
-        records = [{"prompt": _with_persona(r["prompt"], system, opts.honorific),
+        records = [{"prompt": _with_persona(r["prompt"], persona),
                     "chosen": _fill(r["chosen"], opts.honorific),
                     "rejected": _fill(r["rejected"], opts.honorific)} for r in rows]
     answers = ("completion",) if method == "kto" else ("chosen", "rejected")

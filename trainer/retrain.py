@@ -34,13 +34,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
+from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import JarvisError, ModelError
 from jarvis_desktop.core.interactions import TURNS_SIDECAR
 from jarvis_desktop.core.paths import runs_dir, write_atomic
+from jarvis_desktop.core.persona import read_persona
+from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
 from jarvis_desktop.core.retrain_lock import RetrainLock
 from jarvis_desktop.core.runs import clean_stale_runs
-from trainer.data import dataset_hash, load_examples, persona_prompt
+from trainer.data import dataset_hash, load_examples
+from trainer.evaluate import GateDecision, eval_persona
 from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
@@ -157,13 +160,13 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
             t = time.monotonic()
             _stage(progress, "verify", "checking the GGUF against the tuned model")
-            system = persona_prompt(opts.sft.honorific, Path(opts.sft.persona) if opts.sft.persona else None)
-            vreport = verify(merged, final, qtype, system=system)
+            persona = eval_persona(opts.sft.honorific, opts.sft.persona)
+            vreport = verify(merged, final, qtype, persona=persona)
             timings["verify"] = time.monotonic() - t
 
             t = time.monotonic()
             _stage(progress, "eval", "scoring the persona on held-out prompts")
-            evaluation, decision = _evaluate_and_gate(final, registry, opts, system, progress,
+            evaluation, decision = _evaluate_and_gate(final, registry, opts, persona, progress,
                                                       work / "export" / "heldout.jsonl")
             timings["eval"] = time.monotonic() - t
 
@@ -180,22 +183,23 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "training": {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
                                                       "qlora", "device", "examples")},
                 "conversion": {"quantize": qreport, "llama_cpp_python": llama_cpp_version()},
+                "persona": _persona_record(persona, opts.sft.persona),
                 "verification": vreport,
                 "evaluation": evaluation,
-                "gate": decision,
+                "gate": decision.as_dict(),
                 "timings_s": {k: round(v, 1) for k, v in timings.items()},
             }
-            same = registry.rolled_back_with(training_key(meta)) if decision["promoted"] else None
+            same = registry.rolled_back_with(training_key(meta)) if decision.promoted else None
             if same is not None and opts.gate:
-                decision = {"promoted": False,
-                            "reason": f"trained from the same data and settings as {same.name}, which was "
-                                      "rolled back; rate more replies (or use --no-gate) to try again"}
-                meta["gate"] = decision
+                decision = GateDecision(False, f"trained from the same data and settings as {same.name}, which "
+                                               "was rolled back; rate more replies (or use --no-gate) to try again",
+                                        ("rolled_back",), decision.metrics)
+                meta["gate"] = decision.as_dict()
             version = registry.add(final, meta)
             if evaluation is not None:  # the next retrain compares against this without re-scoring it
                 write_atomic(version.path / f"eval-{evaluation['key']}.json",
                              json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
-            if decision["promoted"]:
+            if decision.promoted:
                 registry.promote(version.name)
         except BaseException:  # a failure, Ctrl-C, or a cancel (SIGTERM) alike
             for folder in (staging, work):
@@ -204,18 +208,25 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             raise
         if not opts.keep_work:
             shutil.rmtree(work, ignore_errors=True)
-    if decision["promoted"]:
-        progress.update("done", message=f"promoted {version.name}: {decision['reason']}",
-                        version=version.name, promoted=True, reason=decision["reason"])
+    if decision.promoted:
+        progress.update("done", message=f"promoted {version.name}: {decision.reason}",
+                        version=version.name, promoted=True, reason=decision.reason)
     else:
         current = registry.current()
-        progress.update("done", message=f"{version.name} not promoted ({decision['reason']}); "
+        progress.update("done", message=f"{version.name} not promoted ({decision.reason}); "
                         f"{current.name if current else 'no model'} stays current",
-                        version=version.name, promoted=False, reason=decision["reason"])
+                        version=version.name, promoted=False, reason=decision.reason)
     return version
 
 
 FEEDBACK_SFT = "feedback_sft.jsonl"
+
+
+def _persona_record(persona: Persona, path: str) -> dict:
+    """meta.json's "persona": which persona the model was trained and judged with."""
+    text = persona.template if persona.template is not None else read_persona()
+    return {"honorific": persona.honorific, "source": str(path) if path else "shipped",
+            "sha256": hashlib.sha256(text.strip().encode()).hexdigest(), "text": text.strip()}
 
 
 def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
@@ -325,8 +336,8 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
     return adapter, f"{meta['method'].upper()} on {meta['rows']} rows, {meta['steps']} steps"
 
 
-def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, system: str,
-                       progress: Progress, rated_down: Path | None = None) -> tuple[dict, dict]:
+def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, persona: Persona,
+                       progress: Progress, rated_down: Path | None = None) -> tuple[dict | None, GateDecision]:
     """Score the candidate (and the current model, unless its score for the same prompts is
     cached in its folder) on the persona, and both on the held-out prompts the user rated
     down (``rated_down``, the export's heldout.jsonl); decide whether the candidate may be
@@ -334,15 +345,15 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     from trainer.evaluate import (MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, load_problem,
                                   rated_down_prompts)
 
-    honorific = opts.sft.honorific
+    honorific = persona.honorific
     prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
     if not prompts:
-        return None, {"promoted": True, "reason": "no held-out prompts to evaluate on (data too small)"}
-    cand = evaluate_model(candidate, prompts, honorific, system, opts.eval_max_tokens, progress=progress)
+        return None, GateDecision(True, "no held-out prompts to evaluate on (data too small)")
+    cand = evaluate_model(candidate, prompts, persona, opts.eval_max_tokens, progress=progress)
     evaluation = {"key": cand["key"], "prompts": len(prompts), "metrics": cand["metrics"]}
     current = registry.current()
     if current is None:
-        return evaluation, {"promoted": True, "reason": "first model"}
+        return evaluation, GateDecision(True, "first model", (), cand["metrics"])
     # Checked even when its score is cached: the rated-down comparison loads it, and a damaged
     # current model must not fail the run after the whole fine-tune.  Judged alone instead.
     problem = load_problem(current.gguf)
@@ -352,8 +363,7 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
             if cache.is_file():
                 cur_metrics = json.loads(cache.read_text())["metrics"]
             else:
-                cur = evaluate_model(current.gguf, prompts, honorific, system, opts.eval_max_tokens,
-                                     progress=progress)
+                cur = evaluate_model(current.gguf, prompts, persona, opts.eval_max_tokens, progress=progress)
                 cur_metrics = cur["metrics"]
                 write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
             evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
@@ -361,8 +371,7 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
             if bad:  # both models answer afresh: these prompts change with every export
                 progress.update("eval", message=f"answering {len(bad)} held-out prompts you rated down, "
                                                 "with both models")
-                wins = compare_on(bad, candidate, current.gguf, system, honorific, opts.eval_max_tokens,
-                                  progress=progress)
+                wins = compare_on(bad, candidate, current.gguf, persona, opts.eval_max_tokens, progress=progress)
                 evaluation["rated_down"] = wins
     except ModelError as exc:  # loaded for the check, then failed (a file changed underneath)
         problem = str(exc)
@@ -370,16 +379,18 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         evaluation.pop("against", None)
         evaluation.pop("rated_down", None)
         evaluation["current_unloadable"] = {"version": current.name, "error": problem}
-        return evaluation, {"promoted": True, "reason": f"the current model {current.name} could not be loaded "
-                                                         f"({problem}): judged on its own"}
+        return evaluation, GateDecision(True, f"the current model {current.name} could not be loaded "
+                                              f"({problem}): judged on its own", (), cand["metrics"])
     if not opts.gate:
-        return evaluation, {"promoted": True, "reason": "gate turned off (--no-gate)"}
-    ok, reason = gate(cand["metrics"], cur_metrics)
+        return evaluation, GateDecision(True, "gate turned off (--no-gate)", (), cand["metrics"])
+    decision = gate(cand["metrics"], cur_metrics)
     if bad:
         line = (f"won {wins['win_rate']:.0%} against {current.name} on {wins['prompts']} held-out prompts you "
                 f"rated down ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")
+        metrics = {**decision.metrics, "rated_down": wins}
         if wins["prompts"] >= MIN_WIN_PROMPTS and wins["win_rate"] < 0.5:
-            return evaluation, {"promoted": False, "reason": ("worse than the current model: " if ok else reason + "; ")
-                                + line.replace("won", "won only", 1)}
-        reason = f"{reason}; {line}"
-    return evaluation, {"promoted": ok, "reason": reason}
+            head = "worse than the current model: " if decision.promoted else decision.reason + "; "
+            return evaluation, GateDecision(False, head + line.replace("won", "won only", 1),
+                                            (*decision.failures, "win_rate"), metrics)
+        decision = GateDecision(decision.promoted, f"{decision.reason}; {line}", decision.failures, metrics)
+    return evaluation, decision

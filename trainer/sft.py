@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ConfigError, DataError
-from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_examples, persona_prompt,
-                          split_examples, tokenize_chat)
+from jarvis_desktop.core.assistant import Persona
+from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_examples, split_examples,
+                          tokenize_chat, training_system)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
@@ -41,12 +42,14 @@ def load_tokenizer(base: BaseModel):
     return tok
 
 
-def build_rows(examples, tokenizer, system: str, honorific: str, max_length: int) -> list[dict]:
-    """Tokenized rows (input_ids, assistant_masks) for examples with the persona prompt."""
+def build_rows(examples, tokenizer, persona: Persona, max_length: int) -> list[dict]:
+    """Tokenized rows (input_ids, assistant_masks) for examples with the persona's system
+    prompt, as the app builds it (trainer.data.training_system: with a date and time)."""
     rows = []
     for ex in examples:
-        messages = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)}
+        messages = [{"role": m["role"], "content": fill_honorific(m["content"], persona.honorific)}
                     for m in ex.messages if m["role"] != "system"]
+        system = training_system(persona, messages)
         # A rated reply from the log comes with the chat before it: only the reply itself is a
         # target (the replies before it may be unrated or rated down).
         row = tokenize_chat(tokenizer, [{"role": "system", "content": system}] + messages, max_length,
@@ -165,8 +168,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise DataError(opts.data[0], None, "the training data is empty",
                         "add at least one example, one JSON object a line")
     examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
-    persona = persona_prompt(opts.honorific, Path(opts.persona) if opts.persona else None)
-    rows = build_rows(examples, tokenizer, persona, opts.honorific, opts.max_length)
+    persona = Persona.from_file(opts.honorific, opts.persona)
+    rows = build_rows(examples, tokenizer, persona, opts.max_length)
     if not rows:
         raise DataError(opts.data[0], None, "no example has an assistant reply within max_length")
     dataset = Dataset.from_list(rows)

@@ -20,6 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterator
 
 from jarvis_desktop.core import persona as _persona
@@ -27,12 +28,15 @@ from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 
-__all__ = ["Assistant", "Answer", "Persona", "Reply", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
+__all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
 
 log = logging.getLogger(__name__)
 
 SKILL_WAIT_S = 2.0  # a skill slower than this (none should be) gets a polite refusal
 HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
+# The clock of the evaluation, the gate and the converter's checks: a fixed time, so the system
+# prompt (which says the date and time) and so the replies are the same on every run.
+EVAL_NOW = datetime(2026, 1, 15, 10, 30)  # a Thursday morning
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ class Persona:
     honorific: str = "sir"
     user_name: str = ""
     template: str | None = None
+
+    @classmethod
+    def from_file(cls, honorific: str, path: str | Path | None = None) -> Persona:
+        """The persona of a text file (the trainer's ``--persona``); None or "": the shipped one."""
+        return cls(honorific, "", _persona.read_persona(Path(path)) if path else None)
 
     @classmethod
     def of(cls, settings) -> Persona:

@@ -43,11 +43,14 @@ _BUFFER = 1 << 20
 
 
 def training_key(meta: dict) -> str:
-    """What a version was trained from: persona data, rated feedback and settings.  Two
-    versions with the same key learnt from the same data (so the second repeats the first)."""
+    """What a version was trained from: persona data, rated feedback, settings and the persona
+    text.  Two versions with the same key learnt from the same data (so the second repeats the
+    first).  Versions registered before the persona was recorded keep their old keys."""
     config = json.dumps((meta.get("config") or {}).get("sft") or {}, sort_keys=True)
     feedback = (meta.get("feedback") or {}).get("hash", "none")
-    return f"{meta.get('dataset_hash', '?')}:{feedback}:{hash_text(config)}"
+    key = f"{meta.get('dataset_hash', '?')}:{feedback}:{hash_text(config)}"
+    persona = (meta.get("persona") or {}).get("sha256")
+    return f"{key}:{persona[:12]}" if persona else key
 
 
 def hash_text(text: str) -> str:
