@@ -25,6 +25,7 @@ from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
+from jarvis_desktop.core.progress_event import JobState, ProgressEvent
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
@@ -62,7 +63,7 @@ class Controller(QObject):
     model_changed = Signal(str)  # version now answering ("" when none)
     notice = Signal(str)  # one line for the status bar
     problem = Signal(str)  # something the user must read (a dialog)
-    job_changed = Signal(dict)  # {"running": bool, "stage", "step", "total", "message", "eta_s"}
+    job_changed = Signal(object)  # JobState: running, and the latest ProgressEvent
     job_finished = Signal(bool, str)
     announcement = Signal(str)
     conversation_reset = Signal()
@@ -484,7 +485,7 @@ class Controller(QObject):
             self.problem.emit(str(exc))
             return False
         self.job.start(command, args, env)
-        self.job_changed.emit({"running": True, "stage": "starting", "step": 0, "total": 0, "message": ""})
+        self.job_changed.emit(JobState(True, ProgressEvent("starting")))
         return True
 
     def retrain_arguments(self) -> list[str]:
@@ -505,19 +506,19 @@ class Controller(QObject):
     def cancel_retrain(self) -> None:
         self.job.cancel()
 
-    def job_state(self) -> dict:
-        return {"running": self.job.running, **self.job.last}
+    def job_state(self) -> JobState:
+        return JobState(self.job.running, self.job.last)
 
-    def _job_progress(self, row: dict) -> None:
-        self.job_changed.emit({"running": True, **row})
+    def _job_progress(self, event: ProgressEvent) -> None:
+        self.job_changed.emit(JobState(True, event))
 
-    def _job_done(self, ok: bool, message: str, last: dict) -> None:
-        self.job_changed.emit({"running": False, **last})
+    def _job_done(self, ok: bool, message: str, last: ProgressEvent) -> None:
+        self.job_changed.emit(JobState(False, last))
         if ok:
             self.settings.last_retrain = datetime.now(timezone.utc).isoformat(timespec="seconds")
             self._persist()
             current = self.registry.current()
-            if last.get("promoted", True) and current is not None and current.name != self.version:
+            if last.promoted and current is not None and current.name != self.version:
                 self.load_version(current.name)  # hot swap: close the old model, load the new one
         self.job_finished.emit(ok, message)
         if not ok:

@@ -8,7 +8,6 @@ child process (the app never imports torch) and turns its JSON progress lines in
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -19,6 +18,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal, Slot
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.paths import installed_program, xdg_dir
+from jarvis_desktop.core.progress_event import ProgressEvent
 
 __all__ = ["EngineWorker", "RetrainJob", "trainer_command"]
 
@@ -137,13 +137,13 @@ class RetrainJob(QObject):
     """``jarvis-train retrain --progress json`` as a QProcess; one at a time per app (and the
     trainer's own lock makes it one at a time per user, whoever starts it)."""
 
-    progress = Signal(dict)  # each JSON line
-    finished = Signal(bool, str, dict)  # ok, one-line message, the final "done" line
+    progress = Signal(object)  # each JSON line, as a ProgressEvent
+    finished = Signal(bool, str, object)  # ok, one-line message, the last ProgressEvent (the "done" line)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.proc: QProcess | None = None
-        self.last: dict = {}
+        self.last = ProgressEvent("idle")
         self._err = b""
         self._buf = b""
         self._cancelled = False
@@ -155,7 +155,7 @@ class RetrainJob(QObject):
     def start(self, command: list[str], extra_args: list[str] | None = None, env: dict | None = None) -> None:
         if self.running:
             raise JarvisError("a retrain is already running")
-        self.last, self._err, self._buf, self._cancelled = {"stage": "starting", "step": 0, "total": 0}, b"", b"", False
+        self.last, self._err, self._buf, self._cancelled = ProgressEvent("starting"), b"", b"", False
         proc = QProcess(self)
         penv = QProcessEnvironment.systemEnvironment()
         if getattr(sys, "frozen", False):
@@ -192,13 +192,10 @@ class RetrainJob(QObject):
         self._buf += bytes(self.proc.readAllStandardOutput())
         *lines, self._buf = self._buf.split(b"\n")
         for raw in lines:
-            try:
-                row = json.loads(raw)
-            except ValueError:
-                continue  # stray library output
-            if isinstance(row, dict) and "stage" in row:
-                self.last = row
-                self.progress.emit(row)
+            event = ProgressEvent.from_json(raw)
+            if event is not None:  # else stray library output
+                self.last = event
+                self.progress.emit(event)
 
     def _error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -215,9 +212,9 @@ class RetrainJob(QObject):
         last, self.proc = self.last, None
         if self._cancelled:
             self.finished.emit(False, "retrain cancelled; the current model is unchanged", last)
-        elif code == 0 and last.get("stage") == "done":
-            self.finished.emit(True, last.get("message", "done"), last)
+        elif code == 0 and last.done:
+            self.finished.emit(True, last.message or "done", last)
         else:
-            if last.get("stage") == "error":
-                reason = last.get("message", reason)
+            if last.failed:
+                reason = last.message or reason
             self.finished.emit(False, f"retrain failed: {reason}", last)

@@ -147,7 +147,7 @@ def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app,
     seen_running = []
 
     def on_job(state):
-        if state.get("running") and state.get("stage") == "sft":
+        if state.running and state.stage == "sft":
             app.tray_menu.rebuild()  # as when the user opens the menu
             seen_running.append(app.tray_menu.texts())
 
@@ -206,7 +206,7 @@ def test_first_run_trains_a_model_with_progress_then_loads_it(qtbot, tiny_base):
     qtbot.addWidget(jarvis.window)
     notices, etas = [], []
     jarvis.controller.notice.connect(notices.append)
-    jarvis.controller.job_changed.connect(lambda st: etas.append(st.get("eta_s")) if st.get("stage") == "sft" else None)
+    jarvis.controller.job_changed.connect(lambda st: etas.append(st.eta_s) if st.stage == "sft" else None)
     try:
         assert Registry().current() is None
         with qtbot.waitSignal(jarvis.controller.model_changed, timeout=300_000) as changed:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import signal
 import sys
 import threading
@@ -230,7 +229,9 @@ def _run_prefs(args, progress) -> int:
 
 def _fail(message: str, progress, code: int = 1, prefix: str = "jarvis-train: error: ") -> int:
     if progress is not None and progress.mode == "json":
-        print(json.dumps({"stage": "error", "message": message}), flush=True)
+        from jarvis_desktop.core.progress_event import ProgressEvent
+
+        print(ProgressEvent("error", message=message).to_json(), flush=True)
     print(f"{prefix}{message}", file=sys.stderr)
     return code
 

@@ -1,17 +1,19 @@
 """Progress for people (a bar on stderr) and for the app (JSON lines on stdout).
 
-The JSON line format is an interface (docs/DESIGN.md)::
+The JSON line format is an interface (docs/ARCHITECTURE.md, "Progress lines")::
 
     {"stage": "sft", "step": 12, "total": 300, "message": "loss 1.234", "eta_s": 95}
 
 and a final ``{"stage": "done", ...}`` or, on failure, ``{"stage": "error", "message": ...}``.
+Each line is a ``ProgressEvent`` (jarvis_desktop.core.progress_event), which the app reads back.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import time
+
+from jarvis_desktop.core.progress_event import ProgressEvent
 
 __all__ = ["Progress"]
 
@@ -36,11 +38,7 @@ class Progress:
         if total and step:
             eta = round((time.monotonic() - self._t0) / step * (total - step))
         if self.mode == "json":
-            row = {"stage": stage, "step": step, "total": total, "message": message}
-            if eta is not None:
-                row["eta_s"] = eta
-            row.update(extra)
-            self.stream.write(json.dumps(row) + "\n")
+            self.stream.write(ProgressEvent(stage, step, total, message, eta, extra).to_json() + "\n")
             self.stream.flush()
         elif self.mode == "bar":
             self._show_bar(stage, step, total, message)

@@ -232,17 +232,17 @@ class ChatWindow(QMainWindow):
     def set_model(self, version: str) -> None:
         self.model_label.setText(f"model {version}" if version else "no model")
 
-    def set_job(self, state: dict) -> None:
-        if not state.get("running"):
+    def set_job(self, state) -> None:
+        """The retrain's progress bar from a ``JobState`` (jarvis_desktop.core.progress_event)."""
+        if not state.running:
             self.job_bar.hide()
             return
         self.job_bar.show()
-        total, step = state.get("total") or 0, state.get("step") or 0
-        self.job_bar.setRange(0, total if total else 0)
-        self.job_bar.setValue(step)
-        eta = state.get("eta_s")
-        self.job_bar.setFormat(f"{state.get('stage', '')} %p%" + (f" · {eta // 60} min left" if eta else ""))
-        self.job_bar.setToolTip(state.get("message", ""))
+        self.job_bar.setRange(0, state.total)
+        self.job_bar.setValue(state.step)
+        eta = state.eta_s
+        self.job_bar.setFormat(f"{state.stage} %p%" + (f" · {eta // 60} min left" if eta else ""))
+        self.job_bar.setToolTip(state.message)
 
     def set_listening(self, on: bool) -> None:
         self.talk_button.setIcon(icon("mic_on" if on else "mic"))

@@ -13,7 +13,7 @@ __all__ = ["TrayMenu", "Tray"]
 
 
 class TrayMenu(QObject):
-    """Builds the menu from ``state()``: {"job": {...}, "current": "v3", "versions": [name, ...],
+    """Builds the menu from ``state()``: {"job": JobState, "current": "v3", "versions": [name, ...],
     "can_rollback": bool, "voice": {"available": bool, "muted": bool}}.  Its actions only emit."""
 
     open_requested = Signal()
@@ -43,12 +43,11 @@ class TrayMenu(QObject):
             m.addAction("Talk", self.talk_requested.emit)
             muted = bool(voice.get("muted"))
             m.addAction("Unmute voice" if muted else "Mute voice", lambda: self.mute_requested.emit(not muted))
-        job = st.get("job") or {}
-        if job.get("running"):
-            step, total = job.get("step") or 0, job.get("total") or 0
-            pct = f" {100 * step // total}%" if total else ""
-            eta = f", about {max(1, job['eta_s'] // 60)} min left" if job.get("eta_s") else ""
-            m.addAction(f"Retraining: {job.get('stage', '')}{pct}{eta}").setEnabled(False)
+        job = st.get("job")  # a JobState (jarvis_desktop.core.progress_event), or None
+        if job is not None and job.running:
+            pct = f" {100 * job.step // job.total}%" if job.total else ""
+            eta = f", about {max(1, job.eta_s // 60)} min left" if job.eta_s else ""
+            m.addAction(f"Retraining: {job.stage}{pct}{eta}").setEnabled(False)
             m.addAction("Cancel retrain", self.cancel_requested.emit)
         else:
             m.addAction("Retrain now", self.retrain_requested.emit)
