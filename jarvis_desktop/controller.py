@@ -32,7 +32,7 @@ from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
-__all__ = ["Controller"]
+__all__ = ["Controller", "Guess"]
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,29 @@ def _why_not_saved(exc: Exception) -> str:
     return str(exc)
 
 
+class Guess:
+    """A reply being written to a guess at what the user is saying: the handle
+    ``Controller.guess`` returns.  ``draft`` holds the pieces so far, ``answer`` the Answer once
+    the reply has ended (still unconfirmed); ``confirm()`` shows and logs it as the user's turn,
+    ``discard()`` drops it (nothing was shown or logged).  Either is a no-op once one was called."""
+
+    source = "model"  # skills answer at once, so a guess only ever goes to the model
+
+    def __init__(self, controller: Controller, text: str):
+        self._controller, self.text = controller, text
+        self.draft: list[str] = []
+        self.answer: Answer | None = None
+
+    def confirm(self) -> None:
+        self._controller._confirm(self)
+
+    def discard(self) -> None:
+        self._controller._discard(self)
+
+
 class Controller(QObject):
     user_message = Signal(str)
-    reply_started = Signal()
+    reply_started = Signal(bool)  # True when the user spoke the message (the voice speaks the reply)
     reply_token = Signal(str)
     draft_token = Signal(str)  # every piece of the reply being written, confirmed or not (the voice's feed)
     engine_free = Signal()  # a discarded guess has wound down (replies finish with reply_finished)
@@ -86,9 +106,7 @@ class Controller(QObject):
         self._request = 0
         self._pending_prompt = ""
         self._pending_version = ""
-        self._tentative = False  # the reply is to a guess at what was said: not shown or logged yet
-        self._draft: list[str] = []  # its pieces so far
-        self._draft_done: Answer | None = None  # its answer, when it ended before the guess was confirmed
+        self._guess: Guess | None = None  # the reply is to a guess at what was said: not shown or logged yet
         self._dropped = 0  # request of a discarded guess still winding down
         self._tried: set[str] = set()  # versions asked to load: a fallback never loops
         self.job = RetrainJob(self)
@@ -272,61 +290,69 @@ class Controller(QObject):
             log.error("no new conversation in the log: %s", exc)
             return 0
 
-    def send(self, text: str, tentative: bool = False) -> bool:
-        """Answer ``text``; True when the model was asked.  ``tentative``: ``text`` is a guess at
-        what the user is saying (transcribed while the voice waits for the end of speech): the
-        model starts writing, but nothing is shown or logged until ``confirm``; ``discard``
-        drops it.  Skills answer at once anyway, so a guess never goes to them."""
+    def send(self, text: str, spoken: bool = False) -> bool:
+        """Answer ``text``; True when the model was asked.  ``spoken``: the user said it (the
+        voice then speaks the reply; ``reply_started`` carries it)."""
+        return self._ask(text, spoken, guess=False) is not None
+
+    def guess(self, text: str) -> Guess | None:
+        """Start answering a guess at what the user is saying (transcribed while the voice
+        waits for the end of speech): the model writes, but nothing is shown or logged until
+        the handle's ``confirm()``; ``discard()`` drops it.  None when the model is not asked
+        (busy, no model, or a skill would answer: skills answer at once anyway)."""
+        return self._ask(text, True, guess=True)
+
+    def _ask(self, text: str, spoken: bool, guess: bool):
         text = text.strip()
         if not text:
-            return False
+            return None
         if self.busy:
             self.notice.emit("Jarvis is still answering: stop him first.")
-            return False
+            return None
         skill = self.assistant.skill_answer(text)
-        if tentative and (skill is not None or not self.version):
-            return False
-        if not tentative:
+        if guess and (skill is not None or not self.version):
+            return None
+        if not guess:
             self.user_message.emit(text)
         if skill is not None:
             turn = self._log_turn(text, skill.text, skill.label)
             self.assistant.remember(text, skill.text)
-            self.reply_started.emit()
+            self.reply_started.emit(spoken)
             self.reply_token.emit(skill.text)
             self.draft_token.emit(skill.text)
             self.reply_finished.emit(turn, skill.text, skill)
-            return False
+            return None
         if not self.version:
             self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
-            return False
+            return None
         messages = self.assistant.messages(text)
         self._request += 1
         self._pending_prompt = text
         self.busy = True
-        self._tentative, self._draft, self._draft_done = tentative, [], None
-        if not tentative:
-            self.reply_started.emit()
+        self._guess = Guess(self, text) if guess else None
+        if not guess:
+            self.reply_started.emit(spoken)
         self._generate.emit(self._request, messages)
-        return True
+        return self._guess or True
 
-    def confirm(self) -> None:
+    def _confirm(self, guess: Guess) -> None:
         """The guess was what the user said: show it, and the reply so far, and go on."""
-        if not self._tentative:
+        if guess is not self._guess:
             return
-        self._tentative = False
-        self.user_message.emit(self._pending_prompt)
-        self.reply_started.emit()
-        for piece in self._draft:
+        self._guess = None
+        self.user_message.emit(guess.text)
+        self.reply_started.emit(True)
+        for piece in guess.draft:
             self.reply_token.emit(piece)
-        if self._draft_done is not None:
-            self._finished(self._request, self._draft_done)
+        if guess.answer is not None:
+            self._finished(self._request, guess.answer)
 
-    def discard(self) -> None:
+    def _discard(self, guess: Guess) -> None:
         """The guess was wrong (the user went on speaking): stop it; nothing was shown or logged."""
-        if not self._tentative:
+        if guess is not self._guess:
             return
-        self._tentative = False
-        if self._draft_done is not None:
+        self._guess = None
+        if guess.answer is not None:
             self.busy = False
             return
         self._dropped = self._request
@@ -340,8 +366,8 @@ class Controller(QObject):
     def _token(self, request: int, piece: str) -> None:
         if request == self._request:
             self.draft_token.emit(piece)
-            if self._tentative:
-                self._draft.append(piece)
+            if self._guess is not None:
+                self._guess.draft.append(piece)
             else:
                 self.reply_token.emit(piece)
 
@@ -357,8 +383,8 @@ class Controller(QObject):
         if request != self._request:
             self._wound_down(request)
             return
-        if self._tentative:
-            self._draft_done = answer
+        if self._guess is not None:
+            self._guess.answer = answer
             return
         self.busy = False
         turn = self._log_turn(self._pending_prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
@@ -383,8 +409,8 @@ class Controller(QObject):
             return
         if request == self._request:
             self.busy = False
-            if self._tentative:
-                self._tentative = False
+            if self._guess is not None:
+                self._guess = None
                 self.user_message.emit(self._pending_prompt)
             self.reply_failed.emit(reason)
 

@@ -65,7 +65,7 @@ class VoiceService(QObject):
     muted_changed = Signal(bool)
     _built = Signal(object, str)
     _heard = Signal(object)
-    _guess = Signal(object)
+    _guess_heard = Signal(object)
     _guess_void = Signal()
     _spoken = Signal(int, str, bool)
     _barge_in = Signal()
@@ -79,16 +79,15 @@ class VoiceService(QObject):
         self.pipeline = None
         self.reason = ""
         self.listening = False
-        self._voice_request = False  # the reply now starting answers something said aloud
         self._reply = 0  # the pipeline's id of the reply being spoken (0: none)
         self._turn_of: dict[int, int] = {}  # pipeline reply id -> logged turn id
         self._spoken_of: dict[int, tuple[str, bool]] = {}
         self._pending = ""  # heard while the last reply was still being written
-        self._guessed = ""  # the guess the model is answering now, unconfirmed
+        self._guess = None  # the controller's Guess the model is answering now, unconfirmed
         self._hotkey = None
         self._built.connect(self._on_built)
         self._heard.connect(self._on_heard)
-        self._guess.connect(self._on_guess)
+        self._guess_heard.connect(self._on_guess)
         self._guess_void.connect(self._drop_guess)
         self._spoken.connect(self._on_spoken)
         self._barge_in.connect(controller.stop)
@@ -108,7 +107,7 @@ class VoiceService(QObject):
         if not self.settings.voice:
             self._on_built(None, "it is switched off in Settings; Jarvis works text-only")
             return
-        callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess.emit, on_guess_void=self._guess_void.emit,
+        callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess_heard.emit, on_guess_void=self._guess_void.emit,
                          on_spoken=self._spoken.emit,
                          on_barge_in=self._barge_in.emit, on_listening=self._listening.emit,
                          llm_may_run=self.controller.may_run)
@@ -146,7 +145,7 @@ class VoiceService(QObject):
         if self.pipeline is not None:
             self.pipeline.close()
             self.pipeline = None
-        self._reply, self._guessed, self._pending = 0, "", ""
+        self._reply, self._guess, self._pending = 0, None, ""
         self._turn_of.clear()
         self._spoken_of.clear()
 
@@ -188,34 +187,31 @@ class VoiceService(QObject):
     def _on_guess(self, heard) -> None:
         """Speculation: answer the words transcribed during the trailing silence right away; the
         audio is made but held until the endpoint confirms them (``_on_heard``)."""
-        if self._guessed or self.controller.busy or self.pipeline is None:
+        if self._guess is not None or self.controller.busy or self.pipeline is None:
             return
         reply = 0 if self.settings.muted else self.pipeline.begin_reply(held=True)
         self._reply = reply
-        if self.controller.send(heard.text, tentative=True):
-            self._guessed = heard.text
-        else:
+        self._guess = self.controller.guess(heard.text)
+        if self._guess is None:
             self._reply = 0
             if reply:
                 self.pipeline.cancel(reply)
 
     def _drop_guess(self) -> None:
-        if self._guessed:
-            self._guessed = ""
-            self.controller.discard()
+        if self._guess is not None:
+            guess, self._guess = self._guess, None
+            guess.discard()
             if self._reply:
                 self.pipeline.cancel(self._reply)
                 self._reply = 0
 
     def _on_heard(self, heard) -> None:
-        if self._guessed:
-            if heard.text == self._guessed:  # the guess was right: show it, speak it
-                self._guessed = ""
+        if self._guess is not None:
+            if heard.text == self._guess.text:  # the guess was right: show it, speak it
+                guess, self._guess = self._guess, None
                 if self._reply:
                     self.pipeline.release(self._reply)
-                self._voice_request = True
-                self.controller.confirm()
-                self._voice_request = False
+                guess.confirm()
                 return
             self._drop_guess()  # the user said more: answer all of it once the guess has stopped
         if self.controller.busy:  # barge-in has asked the model to stop; send when it has
@@ -225,9 +221,7 @@ class VoiceService(QObject):
         self._send(heard.text)
 
     def _send(self, text: str) -> None:
-        self._voice_request = True
-        self.controller.send(text)
-        self._voice_request = False
+        self.controller.send(text, spoken=True)
 
     def _on_spoken(self, reply: int, text: str, interrupted: bool) -> None:
         self._spoken_of[reply] = (text, interrupted)
@@ -239,13 +233,13 @@ class VoiceService(QObject):
             self.controller.record_spoken(self._turn_of.pop(reply), text, interrupted)
 
     # --- from the controller ---------------------------------------------------------------------------
-    def _reply_started(self) -> None:
-        if self._reply and self._voice_request:
+    def _reply_started(self, spoken: bool) -> None:
+        if self._reply and spoken:
             return  # a confirmed guess: its reply is already being spoken
         self._reply = 0
         if self.pipeline is None or self.settings.muted:
             return
-        if self._voice_request or self.settings.speak_typed:
+        if spoken or self.settings.speak_typed:
             self._reply = self.pipeline.begin_reply()
 
     def _reply_token(self, piece: str) -> None:

@@ -282,3 +282,30 @@ def test_a_new_honorific_name_and_persona_apply_from_the_next_reply(qtbot, app):
     assert "The user's name is Alice." in system
     (turn, text, answer), _ = _ask(qtbot, app, "what is 6 times 7")
     assert "42" in text and "madam" in text and answer.source == "skill"
+
+
+def test_a_guessed_reply_is_one_handle_shown_only_when_confirmed(qtbot, app):
+    c = app.controller
+    shown, started = [], []
+    c.user_message.connect(shown.append)
+    c.reply_started.connect(started.append)
+    assert c.guess("what is 6 times 7") is None  # a skill answers at once: never a guess
+    shown.clear(), started.clear()
+    before = len(c.log.turns())
+    guess = c.guess("Hello Jarvis")
+    assert guess is not None and guess.text == "Hello Jarvis" and guess.source == "model"
+    qtbot.waitUntil(lambda: guess.answer is not None, timeout=WAIT)  # written, not shown
+    assert guess.draft and "".join(guess.draft).strip() == guess.answer.text
+    assert shown == [] and started == [] and len(c.log.turns()) == before and c.busy
+    with qtbot.waitSignal(c.reply_finished, timeout=WAIT) as done:
+        guess.confirm()
+    assert shown == ["Hello Jarvis"] and started == [True] and done.args[1] == guess.answer.text
+    assert c.log.turn(done.args[0]).prompt == "Hello Jarvis" and not c.busy
+    guess.confirm()  # a second confirm does nothing
+    assert len(c.log.turns()) == before + 1
+
+    dropped = c.guess("Who are you?")
+    dropped.discard()
+    qtbot.waitUntil(lambda: not c.busy, timeout=WAIT)
+    assert shown == ["Hello Jarvis"] and len(c.log.turns()) == before + 1
+    assert c.history[-1]["content"] == guess.answer.text  # the dropped guess left no turn

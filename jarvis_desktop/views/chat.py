@@ -194,7 +194,8 @@ class ChatWindow(QMainWindow):
     def add_user(self, text: str) -> MessageBubble:
         return self._add(MessageBubble("user", text))
 
-    def start_reply(self) -> None:
+    def start_reply(self, spoken: bool = False) -> None:
+        """A reply begins (``spoken``: to something said aloud; shown the same either way)."""
         self._current = self._add(MessageBubble("jarvis"))
         # Signal to signal: a bound ``emit`` as the slot left a small object behind per bubble
         # in PySide6 (seen over a 4,000-turn soak); Qt's own signal chaining keeps nothing.
