@@ -1,6 +1,6 @@
 """Training data: read, check and tokenize chat examples.
 
-On disk (docs/DESIGN.md): JSONL, one example a line, either TRL's ``{"messages": [...]}`` (with an
+On disk (docs/ARCHITECTURE.md, "Training data formats"): JSONL, one example a line, either TRL's ``{"messages": [...]}`` (with an
 optional ``"category"``) or the seed guide's ``{"instruction", "response"}``.  Assistant text
 may hold ``{honorific}`` / ``{Honorific}``, filled from the user's setting so one dataset serves
 sir, madam or a name.  Every problem is reported as ``file:line: what (what to do)``.

@@ -1,6 +1,6 @@
 """The model registry: verified GGUF files the app can load, and which one is current.
 
-Layout (docs/DESIGN.md)::
+Layout (docs/ARCHITECTURE.md, "Model registry")::
 
     <data dir>/models/
         v1/model.gguf, v1/meta.json      meta.json is written last: no meta, not a version
