@@ -30,6 +30,7 @@ from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
+from jarvis_desktop.core.trl import export_copy
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
 __all__ = ["Controller", "Guess"]
@@ -486,7 +487,7 @@ class Controller(QObject):
 
     def export_log(self, folder: str) -> dict | None:
         try:
-            counts = self.log.export(Path(folder), self.settings.honorific, holdout_every=0)  # the user's copy: all of it
+            counts = export_copy(self.log, Path(folder), self.settings.honorific)  # the user's copy: all of it
         except (JarvisError, OSError) as exc:
             self.problem.emit(f"Could not export the history to {folder}: {exc}")
             return None

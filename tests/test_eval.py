@@ -38,7 +38,11 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     reg = Registry()
     v1 = reg.current()
     v1_eval = json.loads((v1.path / "meta.json").read_text())["evaluation"]
-    assert json.loads((v1.path / "meta.json").read_text())["gate"]["promoted"] is True
+    meta1 = json.loads((v1.path / "meta.json").read_text())
+    assert meta1["gate"] == {"promoted": True, "reason": "first model", "failures": []}
+    # the persona it was trained and judged with is recorded (the tiny one, from --persona)
+    assert meta1["persona"]["source"].endswith("tiny_persona.txt") and meta1["persona"]["honorific"] == "sir"
+    assert meta1["persona"]["text"] == (DATA / "tiny_persona.txt").read_text().strip()
     # its own score is kept with it, so the next retrain does not score it again
     cached = json.loads((v1.path / f"eval-{v1_eval['key']}.json").read_text())
     assert cached["metrics"] == v1_eval["metrics"]
@@ -52,7 +56,7 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     reg = Registry()
     assert reg.current().name == "v1"
     meta = json.loads((reg.get("v2").path / "meta.json").read_text())
-    assert meta["gate"]["promoted"] is False
+    assert meta["gate"]["promoted"] is False and set(meta["gate"]["failures"]) & {"persona_score", "address_rate"}
     assert meta["evaluation"]["against"] == {"version": "v1", "metrics": v1_eval["metrics"]}
     assert meta["evaluation"]["metrics"]["address_rate"] < meta["evaluation"]["against"]["metrics"]["address_rate"]
     assert "not promoted" in reg.get("v2").describe()

@@ -16,7 +16,9 @@ import pytest
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import (MIGRATIONS, Conversation, InteractionLog, LogInputError,
-                                         LogNotFoundError, Turn, migrate, to_placeholders)
+                                              LogNotFoundError, RatedTurn, Turn, migrate)
+from jarvis_desktop.core.persona import to_placeholders
+from jarvis_desktop.core.trl import export_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes and signals")
@@ -38,6 +40,13 @@ def _user(text):
 
 def _bot(text):
     return {"role": "assistant", "content": text}
+
+
+def _retrain_export(log, folder: Path) -> None:
+    """What a retrain writes into its run folder: the rows with their turn-id sidecars."""
+    from trainer.feedback import build_feedback, write_feedback
+
+    write_feedback(build_feedback(log.rated_turns(), "sir"), folder)
 
 
 def test_default_path_is_in_the_data_dir(log, jarvis_home):
@@ -128,7 +137,7 @@ def test_files_are_private(log, tmp_path):
         f = Path(f"{log.path}{suffix}")
         assert f.exists(), f
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
-    log.export(tmp_path / "out")
+    export_copy(log, tmp_path / "out")
     for name in ("sft", "kto", "dpo"):
         assert stat.S_IMODE((tmp_path / "out" / f"{name}.jsonl").stat().st_mode) == 0o600
     assert not [p for p in (tmp_path / "out").iterdir() if "partial" in p.name]
@@ -183,11 +192,37 @@ def _privacy_log(log):
     return a, b, e
 
 
+def test_rated_turns_are_what_training_needs(log):
+    """Rated, not excluded, not deleted turns, by conversation, each with the chat before it as
+    logged (no placeholders): excluded turns and empty replies are not context either."""
+    a, b, e = _privacy_log(log)
+    c = log.turn(a).conversation_id
+    u = log.add_turn(c, "Unrated", "", "v2")  # an empty reply: not context for what follows
+    f = log.add_turn(c, "Later?", "Later, sir.", "v2")
+    log.rate(f, 1)
+    rated = log.rated_turns()
+    assert all(isinstance(t, RatedTurn) and t.excluded is False for t in rated)
+    assert [t.id for t in rated] == [a, b, f, e]  # by conversation, then as logged
+    first, second, later, other = rated
+    assert (first.context, first.context_ids, first.text_ids) == ([], [], [a])
+    assert second.context == [_user("Good morning"), _bot("Good morning, sir. Coffee is ready.")]  # x excluded
+    assert (second.prompt, second.reply, second.rating, second.correction) == \
+        ("Sum of 2 and 2?", "Five, sir.", -1, "Four, sir. Sir, I do apologise.")
+    assert later.context_ids == [a, b] and later.text_ids == [a, b, f] and len(later.context) == 4
+    assert (later.model_version, other.context) == ("v2", [])  # e's deleted predecessor is gone
+    assert later.created == log.turn(f).created and later.rated == log.turn(f).rated
+    assert u not in [t.id for t in rated]
+    log.rate(f, 0)  # a cleared rating is not a rating
+    assert f not in [t.id for t in log.rated_turns()]
+
+
 def test_export_formats_and_placeholders(log, tmp_path):
+    """The History window's copy: every rated turn in TRL's formats, nothing held back."""
     _privacy_log(log)
-    counts = log.export(tmp_path / "out")
-    assert counts == {"sft": 2, "kto": 3, "dpo": 1, "heldout": 0}  # the one turn with id 5 was deleted
+    counts = export_copy(log, tmp_path / "out")
+    assert counts == {"sft": 2, "kto": 3, "dpo": 1}
     out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["dpo.jsonl", "kto.jsonl", "sft.jsonl"]
     good = [_user("Good morning"), _bot("Good morning, {honorific}. Coffee is ready.")]
     ctx = good + [_user("Sum of 2 and 2?")]
     fixed = _bot("Four, {honorific}. {Honorific}, I do apologise.")
@@ -199,38 +234,17 @@ def test_export_formats_and_placeholders(log, tmp_path):
     ]
     assert _read(out / "dpo.jsonl") == [{"prompt": ctx, "chosen": [fixed], "rejected": [_bot("Five, {honorific}.")]}]
     # Another honorific: "madam" is replaced, "sir" kept as written.
-    log.export(tmp_path / "madam", honorific="madam")
+    export_copy(log, tmp_path / "madam", honorific="madam")
     assert _read(tmp_path / "madam" / "kto.jsonl")[2]["completion"] == [_bot("Then the sirloin, {honorific}.")]
     assert "Good morning, sir." in (tmp_path / "madam" / "sft.jsonl").read_text()
 
 
-def test_one_thumbs_down_in_five_is_held_out_of_training(log, tmp_path):
-    """Turns 5 and 10 (by id) are kept for the gate's win rate: in heldout.jsonl with their
-    correction (or none), and in no training file; the next turns still see them as context."""
-    c = log.new_conversation()
-    turns = [log.add_turn(c, f"question {i}", f"Answer {i}.", "v1") for i in range(1, 12)]
-    for i, t in enumerate(turns, 1):
-        if i in (2, 4, 7):
-            log.rate(t, 1)
-        else:
-            log.rate(t, -1, f"Answer {i}, sir." if i % 2 else "")
-    counts = log.export(tmp_path / "out")
-    out = tmp_path / "out"
-    held = _read(out / "heldout.jsonl")
-    assert counts["heldout"] == 2 and [h["rejected"] for h in held] == [[_bot("Answer 5.")], [_bot("Answer 10.")]]
-    assert held[0]["chosen"] == [_bot("Answer 5, {honorific}.")] and held[1]["chosen"] is None
-    assert held[1]["prompt"][-1] == _user("question 10") and len(held[1]["prompt"]) == 19
-    training = "".join((out / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo"))
-    assert '"Answer 5, {honorific}."' not in training  # the held-out correction is never trained on
-    kto = _read(out / "kto.jsonl")
-    assert len(kto) == 9 and kto[-1]["prompt"][-3:] == [_user("question 10"), _bot("Answer 10."), _user("question 11")]
-    assert log.export(tmp_path / "all", holdout_every=0)["kto"] == 11
-
-
 def test_export_never_leaks_excluded_or_deleted_turns(log, tmp_path):
     _privacy_log(log)
-    log.export(tmp_path / "out")
-    text = "".join((tmp_path / "out" / f"{n}.jsonl").read_text() for n in ("sft", "kto", "dpo", "heldout"))
+    export_copy(log, tmp_path / "out")
+    _retrain_export(log, tmp_path / "retrain")
+    text = "".join(p.read_text() for folder in ("out", "retrain") for p in (tmp_path / folder).iterdir())
+    text += repr(log.rated_turns())
     for marker in ("EXCLUDED", "DELETED", "bank pin"):
         assert marker not in text
     # Deleted words are gone from the database file and its WAL too, not just hidden.
@@ -252,9 +266,9 @@ def test_deleting_a_turn_scrubs_it_from_exports_left_in_runs(log, jarvis_home, t
     for t in (t1, t2, t3, t4):
         log.rate(t, 1)
     export = jarvis_home / "runs" / "retrain-abc" / "export"
-    log.export(export, turn_ids=True)
+    _retrain_export(log, export)
     assert json.loads((export / "kto.turns.json").read_text()) == [[t1], [t1, t2], [t3], [t3, t4]]
-    log.export(tmp_path / "users-copy", holdout_every=0)  # the History window's export needs no sidecar
+    export_copy(log, tmp_path / "users-copy")  # the History window's export needs no sidecar
     assert not list((tmp_path / "users-copy").glob("*.turns.json"))
 
     log.delete_turn(t1)  # t2's rows carry t1 as context: they go too
@@ -278,7 +292,7 @@ def test_a_sidecar_that_does_not_match_its_export_deletes_both(log, jarvis_home)
     t = log.add_turn(c, "hello", "Hello, sir.", "v1")
     log.rate(t, 1)
     export = jarvis_home / "runs" / "retrain-abc" / "export"
-    log.export(export, turn_ids=True)
+    _retrain_export(log, export)
     (export / "sft.turns.json").write_text("[[1], [2]]")  # two id lists for one row: cannot tell which
     (export / "kto.turns.json").write_text("not json")
     u = log.add_turn(c, "unrelated", "Quite, sir.", "v1")
@@ -360,7 +374,8 @@ def test_bad_input_raises_clear_errors(log, tmp_path):
     with pytest.raises(LogInputError, match="ISO-8601"):
         log.rating_counts(since="last tuesday")
     with pytest.raises(LogInputError, match="honorific"):
-        log.export(tmp_path / "x", honorific="")
+        export_copy(log, tmp_path / "x", honorific="")
+    assert not hasattr(log, "export")  # the store stores: TRL rows are core/trl.py's and the trainer's
     assert isinstance(LogInputError("x"), JarvisError) and isinstance(LogNotFoundError("x"), JarvisError)
     assert [x.id for x in log.turns()] == [t] and log.turn(t).rating == 0  # nothing half-written
     log.close()

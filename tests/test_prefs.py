@@ -10,6 +10,7 @@ import torch
 from convert.merge import merge_adapter
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.interactions import InteractionLog
+from jarvis_desktop.core.trl import export_copy
 from trainer.cli import main as train_main
 from trainer.prefs import NotEnoughFeedback, PrefsOptions, kto_weights, load_preferences, run_prefs
 from trainer.progress import Progress
@@ -36,7 +37,7 @@ def _export_ratings(folder, good_is_plain=True, copies=3):
             log.rate(log.add_turn(conv, prompt, good, "v1"), 1)
             conv = log.new_conversation()
             log.rate(log.add_turn(conv, prompt, bad, "v1"), -1, good)
-    counts = log.export(folder / "export", holdout_every=0)  # all of it: this is about the prefs stage alone
+    counts = export_copy(log, folder / "export")  # all of it: this is about the prefs stage alone
     log.close()
     return folder / "export", counts
 

@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ConfigError, DataError, JarvisError
-from jarvis_desktop.core.interactions import HOLDOUT_EVERY
 from jarvis_desktop.core.paths import write_atomic
 from jarvis_desktop.core.persona import to_placeholders
+from trainer.feedback import HOLDOUT_EVERY
 
 __all__ = ["run_data_command", "run_eval_command", "to_placeholder"]
 
@@ -147,15 +147,17 @@ def _rated_down_win_rate(args, persona, progress) -> dict:
 
     from jarvis_desktop.core.interactions import InteractionLog, log_path
     from trainer.evaluate import compare_on, rated_down_prompts
+    from trainer.feedback import build_feedback, write_rows
 
     if not args.against:
         raise ConfigError("--rated-down needs --against: the win rate compares two models")
     log = log_path() if args.rated_down == "auto" else Path(args.rated_down)
     if not log.is_file():
         raise ConfigError(f"--rated-down {log}: no such interaction log")
-    with tempfile.TemporaryDirectory() as tmp:  # the export holds the user's words: gone afterwards
-        with InteractionLog(log) as il:
-            il.export(Path(tmp), args.honorific)
+    with InteractionLog(log) as il:
+        feedback = build_feedback(il.rated_turns(), args.honorific)
+    with tempfile.TemporaryDirectory() as tmp:  # the held-out turns hold the user's words: gone afterwards
+        write_rows(Path(tmp), "heldout", feedback.rows["heldout"], feedback.ids["heldout"])
         prompts = rated_down_prompts(Path(tmp) / "heldout.jsonl", args.honorific)
     if not prompts:
         return {"log": str(log), "prompts": 0}

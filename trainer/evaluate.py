@@ -87,7 +87,7 @@ def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int
 
 
 def rated_down_prompts(path: Path, honorific: str) -> list[EvalPrompt]:
-    """The held-out thumbs-down turns (``InteractionLog.export``'s heldout.jsonl) as prompts:
+    """The held-out thumbs-down turns (trainer/feedback.py's heldout.jsonl) as prompts:
     ``reference`` is the correction ("" without one), ``rejected`` the reply rated down."""
     path = Path(path)
     if not path.is_file():

@@ -1,6 +1,6 @@
 """``jarvis-train prefs``: preference tuning from the user's ratings, on top of the SFT model.
 
-Input is what the app's interaction log exports (``InteractionLog.export``):
+Input is what a retrain exports from the interaction log (trainer/feedback.py):
 
 - ``kto.jsonl``: every rated turn, ``{"prompt": [messages], "completion": [assistant], "label": bool}``
   (unpaired: a thumbs-up or a thumbs-down on its own);

@@ -36,7 +36,6 @@ from pathlib import Path
 
 from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import JarvisError, ModelError
-from jarvis_desktop.core.interactions import TURNS_SIDECAR
 from jarvis_desktop.core.paths import runs_dir, write_atomic
 from jarvis_desktop.core.persona import read_persona
 from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
@@ -248,10 +247,12 @@ def new_ratings(registry: Registry | None = None) -> tuple[bool, str]:
 
 
 def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> dict:
-    """Export the interaction log's ratings into ``folder`` (sft/kto/dpo.jsonl) and write the
-    capped SFT mix (FEEDBACK_SFT).  Returns counts, a hash of what was exported and a summary."""
+    """Export the interaction log's ratings into ``folder`` (trainer/feedback.py: sft/kto/dpo/
+    heldout.jsonl with their turn-id sidecars) and write the capped SFT mix (FEEDBACK_SFT), each
+    file once.  Returns counts, a hash of what was exported and a summary."""
     from jarvis_desktop.core.interactions import InteractionLog, log_path
     from trainer.data import FEEDBACK_CATEGORY, parse_row
+    from trainer.feedback import build_feedback, write_feedback, write_rows
 
     empty = {"source": None, "sft": 0, "sft_used": 0, "sft_skipped": 0, "kto": 0, "dpo": 0,
              "hash": "none", "summary": "no interaction log: training on the persona data alone"}
@@ -265,12 +266,12 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         path = Path(opts.feedback)
         if not path.is_file():
             raise JarvisError(f"--feedback {path}: no such interaction log")
-    with InteractionLog(path) as log:  # with the turn-id sidecars: deleting a turn scrubs these files
-        counts = log.export(folder, opts.sft.honorific, turn_ids=True)
-    rows = _read_jsonl(folder / "sft.jsonl")
-    row_ids = json.loads((folder / f"sft{TURNS_SIDECAR}").read_text(encoding="utf-8"))
+    with InteractionLog(path) as log:
+        feedback = build_feedback(log.rated_turns(), opts.sft.honorific)
+    written = write_feedback(feedback, folder)  # with the turn-id sidecars: deleting a turn scrubs these files
+    counts = feedback.counts()
     usable, skipped, seen = [], 0, {}
-    for n, (row, ids) in enumerate(zip(rows, row_ids), 1):
+    for n, (row, ids) in enumerate(zip(feedback.rows["sft"], feedback.ids["sft"]), 1):
         try:  # the user's chat can hold anything; a line the trainer cannot use is left out
             parse_row({"category": FEEDBACK_CATEGORY, "messages": row["messages"]}, folder / "sft.jsonl", n)
         except JarvisError:
@@ -284,12 +285,11 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
             usable[seen[key]][1].extend(i for i in ids if i not in usable[seen[key]][1])
     cap = int(opts.feedback_share * persona_count)
     used = usable[-cap:] if cap > 0 else []  # the most recent, when there are more than the cap
-    write_atomic(folder / f"{Path(FEEDBACK_SFT).stem}{TURNS_SIDECAR}", json.dumps([ids for _, ids in used]))
-    write_atomic(folder / FEEDBACK_SFT, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r, _ in used))
+    write_rows(folder, Path(FEEDBACK_SFT).stem, [r for r, _ in used], [ids for _, ids in used])
     digest = hashlib.sha256()
-    for name in ("sft.jsonl", "kto.jsonl", "dpo.jsonl"):
-        digest.update((folder / name).read_bytes())
-    good = sum(row["label"] is True for row in _read_jsonl(folder / "kto.jsonl"))
+    for name in ("sft", "kto", "dpo"):
+        digest.update(written[name])
+    good = sum(row["label"] is True for row in feedback.rows["kto"])
     summary = (f"{counts['kto']} rated replies ({good} good, {counts['kto'] - good} bad, {counts['dpo']} corrected); "
                f"{len(used)} join the {persona_count} persona examples")
     if len(usable) > len(used):
@@ -300,12 +300,6 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         summary += f"; {counts['heldout']} rated down kept aside to judge the new model"
     return {"source": str(path), "sft": counts["sft"], "sft_used": len(used), "sft_skipped": skipped,
             "kto": counts["kto"], "dpo": counts["dpo"], "hash": digest.hexdigest()[:16], "summary": summary}
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON leaves unescaped
-    # in the user's text.
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x.strip()]
 
 
 def _warn_if_current_unloadable(registry: Registry, progress: Progress) -> None:

@@ -1,5 +1,8 @@
-"""The interaction log: every chat turn with its rating, correction and exclude flag, in SQLite;
-``export`` writes rated turns in TRL's JSONL formats (docs/DESIGN.md) for ``jarvis-train retrain``.
+"""The interaction log: every chat turn with its rating, correction and exclude flag, in SQLite.
+It stores; what training makes of the ratings is not its business: ``rated_turns`` hands over the
+rated turns, each with the chat before it; jarvis_desktop/core/trl.py puts them in TRL's formats
+(the History window's copy for the user) and trainer/feedback.py makes a retrain's files of them
+(its held-out turns, its sidecars).
 
 Storage, the simonw/llm pattern: ``<data dir>/interactions.sqlite3``, WAL, ``synchronous=FULL``,
 foreign keys on, numbered migration functions recorded in a ``migrations`` table.  Every write is
@@ -11,9 +14,9 @@ thread and reads from the GUI thread; each call takes milliseconds, so serialisi
 visible, whereas per-thread connections (threading.local) could not be closed by ``close()`` and
 leak one per short-lived worker.  Other processes (the retrain child) open their own log.
 
-Exports left on disk: a retrain exports into ``<data dir>/runs/`` (``export(..., turn_ids=True)``),
-writing beside each JSONL a sidecar ``<name>.turns.json`` that lists, per row, the ids of the
-turns whose text the row holds (a row's prompt carries the earlier turns of its conversation).
+Exports left on disk: a retrain exports into ``<data dir>/runs/`` (trainer/feedback.py), writing
+beside each JSONL a sidecar ``<name>.turns.json`` that lists, per row, the ids of the turns
+whose text the row holds (a row's prompt carries the earlier turns of its conversation).
 Deleting or excluding a turn then drops every row holding it from those exports
 (``scrub_exports``), so a running or killed retrain never keeps text the user took back."""
 
@@ -33,17 +36,16 @@ from typing import Callable, Iterator
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, runs_dir, write_atomic
-from jarvis_desktop.core.persona import to_placeholders
 
-__all__ = ["Turn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError", "MIGRATIONS",
-           "migrate", "to_placeholders", "utc_now", "log_path", "HOLDOUT_EVERY", "scrub_exports", "TURNS_SIDECAR"]
+__all__ = ["Turn", "RatedTurn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError",
+           "MIGRATIONS", "migrate", "utc_now", "log_path", "scrub_exports",
+           "TURNS_SIDECAR"]
 
 _log = logging.getLogger(__name__)
 
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
                  "total_s, tokens, rating, correction, excluded, spoken, rated")
 
-HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
 TURNS_SIDECAR = ".turns.json"  # <name>.turns.json beside <name>.jsonl: the turn ids of each row
 
 
@@ -80,6 +82,32 @@ class Turn:
     excluded: bool
     spoken: str | None
     rated: str | None = None
+
+
+@dataclass
+class RatedTurn:
+    """A rated, not excluded turn as training sees it: ``context`` is the chat before it in its
+    conversation as user/assistant messages (excluded turns and empty replies left out, as in
+    ``InteractionLog.context``), taken from the turns ``context_ids``.  The text is as logged:
+    no placeholders, no hold-out; that is for whoever builds rows from it."""
+
+    id: int
+    conversation_id: int
+    context: list[dict]
+    context_ids: list[int]
+    prompt: str
+    reply: str
+    rating: int
+    correction: str | None
+    excluded: bool
+    created: str
+    model_version: str
+    rated: str | None
+
+    @property
+    def text_ids(self) -> list[int]:
+        """The turns whose words a row made from this turn holds: its context's and its own."""
+        return [*self.context_ids, self.id]
 
 
 @dataclass
@@ -177,11 +205,6 @@ def _create_private(path: Path) -> None:
     """Create the file 0600 before SQLite opens it: it never exists readable by others."""
     os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
     os.chmod(path, 0o600)  # an older file, or one made under another umask
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    """Rows as JSONL, written atomically and owner-only (they are conversations)."""
-    write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 class InteractionLog:
@@ -375,79 +398,30 @@ class InteractionLog:
             total, up, down, corrections = db.execute(sql + (" AND rated > ?" if args else ""), args).fetchone()
         return {"up": up, "down": down, "corrections": corrections, "total_rated": total}
 
-    def export(self, out_dir: Path, honorific: str = "sir", holdout_every: int = HOLDOUT_EVERY, *,
-               turn_ids: bool = False) -> dict:
-        """Write ``sft.jsonl``, ``kto.jsonl``, ``dpo.jsonl`` (TRL's formats) and ``heldout.jsonl``
-        into ``out_dir``; with ``turn_ids`` also each one's sidecar ``<name>.turns.json`` (a
-        JSON list with, per row, the ids of the turns it holds), which ``scrub_exports`` needs.
-        Retrain exports in the runs folder have it; the user's own copy does not need it.
-
-        sft ``{"messages"}``: thumbs-up replies and thumbs-down corrections; kto ``{"prompt",
-        "completion", "label"}``: every rated turn; dpo ``{"prompt", "chosen", "rejected"}``:
-        thumbs-down with a correction.  heldout ``{"prompt", "rejected", "chosen"}`` (chosen
-        null when not corrected): one thumbs-down turn in ``holdout_every`` (by turn id, so the
-        same ones each time; 0: none), left out of the other three, for the retrain gate's
-        win rate.  Prompts carry the chat before the turn (no system message: the trainer adds
-        the persona).  Excluded and deleted turns appear nowhere; the literal ``honorific`` in
-        assistant text becomes {honorific}/{Honorific}.  Returns counts.
-        """
-        if not isinstance(honorific, str) or not honorific.strip():
-            raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        with self._tx() as db:  # one snapshot: nothing changes halfway through the export
-            rows = db.execute("SELECT id, conversation_id, prompt, reply, rating, correction FROM turns "
-                              "WHERE excluded = 0 ORDER BY conversation_id, id").fetchall()
-        rows_by_file, ids_by_file = _training_rows(rows, honorific, holdout_every)
-        for name, data in rows_by_file.items():
-            if turn_ids:  # the sidecar first: a JSONL never exists without the ids to scrub it by
-                write_atomic(Path(out_dir) / f"{name}{TURNS_SIDECAR}", json.dumps(ids_by_file[name]))
-            _write_jsonl(Path(out_dir) / f"{name}.jsonl", data)
-        return {name: len(data) for name, data in rows_by_file.items()}
+    def rated_turns(self) -> list[RatedTurn]:
+        """The rated, not excluded turns, by conversation and then as logged, each with the chat
+        before it: what a training export needs, read in one snapshot (nothing changes halfway)."""
+        with self._tx() as db:
+            rows = db.execute("SELECT id, conversation_id, created, prompt, reply, model_version, rating, "
+                              "correction, rated FROM turns WHERE excluded = 0 "
+                              "ORDER BY conversation_id, id").fetchall()
+        rated: list[RatedTurn] = []
+        conversation, context, context_ids = None, [], []
+        for turn, cid, created, prompt, reply, version, rating, correction, when in rows:
+            if cid != conversation:
+                conversation, context, context_ids = cid, [], []
+            if rating:
+                rated.append(RatedTurn(turn, cid, list(context), list(context_ids), prompt, reply, rating,
+                                       correction, False, created, version, when))
+            if reply.strip():  # as context(): an empty reply would break user/assistant alternation
+                context += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
+                context_ids.append(turn)
+        return rated
 
 
 def _to_turn(row) -> Turn:
     *head, excluded, spoken, rated = row
     return Turn(*head, bool(excluded), spoken, rated)
-
-
-def _training_rows(rows, honorific: str, holdout_every: int = 0) -> tuple[dict[str, list[dict]],
-                                                                           dict[str, list[list[int]]]]:
-    """(id, conversation_id, prompt, reply, rating, correction) rows, in order -> TRL rows per
-    file, and per file the ids of the turns each row holds (its context's and its own)."""
-    def said(text: str) -> list[dict]:
-        return [{"role": "assistant", "content": to_placeholders(text, honorific)}]
-
-    out: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": [], "heldout": []}
-    ids: dict[str, list[list[int]]] = {name: [] for name in out}
-
-    def add(name: str, row: dict) -> None:
-        out[name].append(row)
-        ids[name].append(held)
-
-    history: list[dict] = []
-    history_ids: list[int] = []
-    conversation = None
-    for turn, cid, prompt, reply, rating, correction in rows:
-        if cid != conversation:
-            conversation, history, history_ids = cid, [], []
-        if not reply.strip():
-            continue  # nothing to learn from, and it would break user/assistant alternation
-        prompt_msgs = history + [{"role": "user", "content": prompt}]
-        history = prompt_msgs + said(reply)
-        history_ids = history_ids + [turn]
-        held = history_ids
-        if rating == -1 and holdout_every > 0 and turn % holdout_every == 0:
-            add("heldout", {"prompt": prompt_msgs, "rejected": said(reply),
-                            "chosen": said(correction) if correction else None})
-            continue
-        if rating == 1:
-            add("sft", {"messages": prompt_msgs + said(reply)})
-        if rating == -1 and correction:
-            add("sft", {"messages": prompt_msgs + said(correction)})
-            add("dpo", {"prompt": prompt_msgs, "chosen": said(correction), "rejected": said(reply)})
-        if rating:
-            add("kto", {"prompt": prompt_msgs, "completion": said(reply), "label": rating == 1})
-    return out, ids
 
 
 def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:

@@ -1,0 +1,78 @@
+"""Rated turns in TRL's formats: the rows a retrain trains on and the user's own copy.
+
+``trl_rows`` turns ``InteractionLog.rated_turns`` into ``sft`` ``{"messages"}``, ``kto``
+``{"prompt", "completion", "label"}`` and ``dpo`` ``{"prompt", "chosen", "rejected"}`` rows
+(docs/ARCHITECTURE.md, "Training data formats").  ``export_copy`` writes the History window's
+"Export for training…" copy (every rated turn, nothing held back, no sidecars); a retrain's
+export, with held-out turns and turn-id sidecars, is trainer/feedback.py's.  Here, in the core,
+because the desktop app carries no trainer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from jarvis_desktop.core.interactions import InteractionLog, LogInputError, RatedTurn
+from jarvis_desktop.core.paths import write_atomic
+from jarvis_desktop.core.persona import to_placeholders
+
+__all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific"]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    """Rows as JSONL, written atomically and owner-only (they are conversations)."""
+    write_atomic(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+
+
+def export_copy(log: InteractionLog, out_dir: Path, honorific: str = "sir") -> dict:
+    """The user's own copy: every rated turn in TRL's formats as ``sft.jsonl``, ``kto.jsonl`` and
+    ``dpo.jsonl`` in ``out_dir``, written atomically and owner-only.  Returns the row counts."""
+    check_honorific(honorific)
+    rows: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": []}
+    for _, turn_rows in trl_rows(log.rated_turns(), honorific):
+        for name, data in turn_rows.items():
+            rows[name] += data
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for name, data in rows.items():
+        write_jsonl(Path(out_dir) / f"{name}.jsonl", data)
+    return {name: len(data) for name, data in rows.items()}
+
+
+def check_honorific(honorific) -> None:
+    if not isinstance(honorific, str) or not honorific.strip():
+        raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
+
+
+def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[RatedTurn, dict[str, list[dict]]]]:
+    """Each rated turn with its rows in TRL's formats, ``{"sft": [...], "kto": [...], "dpo": [...]}``:
+
+    sft ``{"messages"}``: a thumbs-up reply, or a thumbs-down's correction; kto ``{"prompt",
+    "completion", "label"}``: every rating; dpo ``{"prompt", "chosen", "rejected"}``: a
+    thumbs-down with a correction.  Prompts carry the chat before the turn (no system message:
+    the trainer adds the persona); the literal ``honorific`` in assistant text becomes
+    {honorific}/{Honorific}.  An empty reply gives no rows: nothing to learn from."""
+    done: dict[str, dict] = {}  # this conversation's replies as messages: each made once, shared by its rows
+
+    def said(text: str) -> list[dict]:
+        if text not in done:
+            done[text] = {"role": "assistant", "content": to_placeholders(text, honorific)}
+        return [done[text]]
+
+    conversation = None
+    for turn in turns:
+        if turn.conversation_id != conversation:
+            conversation = turn.conversation_id
+            done.clear()
+        rows: dict[str, list[dict]] = {"sft": [], "kto": [], "dpo": []}
+        if turn.rating and turn.reply.strip():
+            prompt = [m if m["role"] == "user" else said(m["content"])[0] for m in turn.context]
+            prompt.append({"role": "user", "content": turn.prompt})
+            if turn.rating == 1:
+                rows["sft"].append({"messages": prompt + said(turn.reply)})
+            if turn.rating == -1 and turn.correction:
+                rows["sft"].append({"messages": prompt + said(turn.correction)})
+                rows["dpo"].append({"prompt": prompt, "chosen": said(turn.correction), "rejected": said(turn.reply)})
+            rows["kto"].append({"prompt": prompt, "completion": said(turn.reply), "label": turn.rating == 1})
+        yield turn, rows
