@@ -298,6 +298,130 @@ def test_overflow_cuts_a_message_too_long_for_the_context(gguf):
     eng.close()
 
 
+def fresh_reply(gguf: Path, messages: list[dict], dropped: int) -> str:
+    """The reply of an engine with nothing cached to ``messages`` less the ``dropped`` oldest turns."""
+    eng = ChatEngine(config(max_tokens=32))
+    eng.load(gguf)
+    try:
+        reply = "".join(eng.stream([messages[0], *messages[1 + 2 * dropped:]]))
+        assert eng.last_stats.dropped_turns == 0 and eng.last_stats.cached_tokens == 0
+        return reply
+    finally:
+        eng.close()
+
+
+def overflowing_conversation(eng: ChatEngine, gguf: Path, questions: list[str], messages=None) -> list:
+    """Ask ``questions`` in one conversation; at each turn that drops more turns than the last,
+    check that the reply is the one a fresh evaluation gives.  Returns (stats, llama.cpp's
+    evaluated token count) per turn."""
+    import llama_cpp
+
+    messages, turns = messages if messages is not None else [SYSTEM], []
+    for question in questions:
+        messages.append({"role": "user", "content": question})
+        perf0 = llama_cpp.llama_perf_context(eng._llm.ctx)
+        reply = "".join(eng.stream(messages))
+        perf1 = llama_cpp.llama_perf_context(eng._llm.ctx)
+        s = eng.last_stats
+        assert s.finish_reason == "stop" and reply == s.text and s.prompt_tokens + 32 <= 512
+        if s.dropped_turns > (turns[-1][0].dropped_turns if turns else 0):
+            assert reply == fresh_reply(gguf, messages, s.dropped_turns)  # greedy: the same reply
+        turns.append((s, (perf1.n_p_eval + perf1.n_eval) - (perf0.n_p_eval + perf0.n_eval)))
+        messages.append({"role": "assistant", "content": reply})
+    return turns
+
+
+def test_dropped_turns_are_cut_out_of_the_kv_cache_and_the_kept_ones_reused(gguf):
+    # The turn that drops old turns cuts their tokens out of the cache and shifts the kept
+    # turns down (llama.cpp's context shift): it evaluates only what is new, as other turns do,
+    # not the whole remaining conversation again.  Replies stay those of a fresh evaluation.
+    eng = ChatEngine(config(max_tokens=32))
+    eng.load(gguf)
+    system = eng.prefill(SYSTEM["content"])  # the start every conversation shares
+    turns = overflowing_conversation(eng, gguf, QUESTIONS * 4)
+    shifts = 0
+    for (prev, _), (s, evaluated) in zip(turns, turns[1:]):
+        if s.dropped_turns > prev.dropped_turns:
+            shifts += 1
+            assert s.shifted_tokens > 0
+            # all that was cached but the dropped turns is reused: far more than the system prompt
+            assert s.cached_tokens == prev.prompt_tokens + prev.completion_tokens - s.shifted_tokens
+            assert s.cached_tokens - system >= s.shifted_tokens and s.prompt_tokens - s.cached_tokens <= 40
+            # llama.cpp's own counters agree: the new prompt tokens, then one decode per reply token
+            assert evaluated == s.prompt_tokens - s.cached_tokens + s.completion_tokens
+        else:
+            assert s.shifted_tokens == 0
+    assert shifts >= 4
+    eng.close()
+
+
+def test_where_the_cache_is_not_shifted_the_system_prompt_stays_cached(gguf):
+    # What happens for a model whose cache cannot shift (llama_memory_can_shift false):
+    # the dropped turns' prompt is evaluated again after the start it shares with the cache.
+    eng = ChatEngine(config(max_tokens=32))
+    eng.context_shift = False
+    eng.load(gguf)
+    system = eng.prefill(SYSTEM["content"])
+    turns = overflowing_conversation(eng, gguf, QUESTIONS * 2)
+    drops = [s for (prev, _), (s, _) in zip(turns, turns[1:]) if s.dropped_turns > prev.dropped_turns]
+    assert drops
+    for s in drops:
+        assert s.shifted_tokens == 0 and system <= s.cached_tokens < s.prompt_tokens - 200
+    eng.close()
+
+
+def test_when_most_of_the_cache_would_be_cut_it_is_evaluated_afresh(gguf):
+    # A long message makes most of the conversation go: the few kept turns' cache was computed
+    # mostly in view of what is cut (engine.py, _shift: replies drifted from a fresh evaluation),
+    # so they are evaluated again after the shared start.
+    eng = ChatEngine(config(max_tokens=32))
+    eng.load(gguf)
+    system = eng.prefill(SYSTEM["content"])
+    messages = [SYSTEM]
+    overflowing_conversation(eng, gguf, QUESTIONS, messages)
+    long = "Tell me about the Thames and the river's history, from the Tower to Westminster. " * 5
+    (s, _), = overflowing_conversation(eng, gguf, [long], messages)
+    assert s.dropped_turns >= 4 and s.shifted_tokens == 0
+    assert system <= s.cached_tokens < s.prompt_tokens - 150
+    eng.close()
+
+
+def test_the_cache_of_another_conversation_is_never_shifted_into_place(gguf):
+    # Only the conversation the cache holds is shifted: another long one (a conversation
+    # reopened) that must drop turns is evaluated after the start it shares, and answers right.
+    eng = ChatEngine(config(max_tokens=32))
+    eng.load(gguf)
+    overflowing_conversation(eng, gguf, QUESTIONS * 2)
+    other = [SYSTEM]
+    for i in range(24):
+        other += [{"role": "user", "content": f"Note {i}: the kettle is on."},
+                  {"role": "assistant", "content": "Very good, sir."}]
+    other.append({"role": "user", "content": "Hello Jarvis"})
+    reply = "".join(eng.stream(other))
+    s = eng.last_stats
+    assert s.dropped_turns > 0 and s.shifted_tokens == 0 and s.cached_tokens < s.prompt_tokens - 200
+    assert reply == fresh_reply(gguf, other, s.dropped_turns)
+    eng.close()
+
+
+def test_a_reply_cut_short_keeps_the_part_the_cache_holds(gguf):
+    # A reply stopped part-way (the user spoke over it) comes back shorter than what the model
+    # sampled: the next prompt reuses the cached reply as far as the text repeats it.
+    eng = ChatEngine(config())
+    eng.load(gguf)
+    messages = chat("Hello Jarvis")
+    reply = "".join(eng.stream(messages))
+    first = eng.last_stats
+    messages += [{"role": "assistant", "content": reply[:len(reply) // 2]}, {"role": "user", "content": "Who are you?"}]
+    again = "".join(eng.stream(messages))
+    assert eng.last_stats.cached_tokens > first.prompt_tokens
+    eng.close()
+    fresh = ChatEngine(config())
+    fresh.load(gguf)
+    assert "".join(fresh.stream(messages)) == again
+    fresh.close()
+
+
 def test_swap_to_a_corrupt_file_keeps_the_old_model(gguf, tmp_path):
     good = shutil.copy(gguf, tmp_path / "v1.gguf")
     broken = tmp_path / "v2.gguf"

@@ -8,7 +8,9 @@ to end (set its stop event first), and raise BusyError if it does not end within
 Prompts are rendered with the GGUF's *own* chat template (the one it was tuned with) in a
 Jinja sandbox: a model file must not be able to run code or read files.  Follow-up turns
 reuse llama.cpp's KV cache: the prompt of turn n+1 starts with exactly the tokens of turn n's
-prompt and reply, so only the new tokens are evaluated.
+prompt and reply, so only the new tokens are evaluated.  When the oldest turns must go to fit
+the context, their tokens are cut out of the cache in place and the kept turns' keys shifted
+down (llama.cpp's context shift), so that turn too evaluates only what is new.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
+import ctypes
 import functools
 import json
 import os
@@ -24,7 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jinja2 import TemplateError, nodes
 from jinja2.ext import Extension, loopcontrols
@@ -40,6 +43,8 @@ CONVERT_HINT = "convert it with `jarvis-convert gguf`, which embeds the chat tem
 CUT_NOTE = "\n\n[Note: this message was too long for the model's context and was cut here.]"
 LOCK_WAIT_S = 60.0
 MAX_PAUSE_S = 2.0  # a reply's pauses through may_run, in all: a stuck voice must not stall it
+SHIFT_MIN = 16     # fewest kept tokens worth a context shift (it re-rotates every cached key)
+SHIFT_SLACK = 8    # cached tokens after the kept ones that a shift may give up (a trimmed last reply)
 
 
 class _UnsafeTemplate(ModelError):
@@ -183,10 +188,15 @@ class StreamStats:
     text: str = ""               # the reply: exactly the yielded pieces, joined
     dropped_turns: int = 0       # oldest user/assistant turns left out to fit the context
     truncated: bool = False      # the latest message itself was cut to fit
+    shifted_tokens: int = 0      # dropped turns' tokens cut out of the KV cache in place (context shift)
 
 
 class ChatEngine:
     """llama.cpp chat over one GGUF at a time, with hot swap and KV-cache reuse."""
+
+    # False: dropped turns make llama.cpp evaluate the kept ones again (only the shared start of
+    # the prompt stays cached), as when a model's cache cannot shift; benchmarks compare the two.
+    context_shift = True
 
     def __init__(self, config: EngineConfig | None = None, may_run: threading.Event | None = None):
         """``may_run``: while it is clear, generation pauses between tokens (the voice clears
@@ -200,6 +210,7 @@ class ChatEngine:
         self._info: dict = {}
         self._n_ctx = self._last_drop = 0
         self._segments: list[tuple[str, list[int]]] = []  # texts of the last turn with their exact tokens
+        self._pieces: dict[int, bytes] = {}  # token -> its text, as the cache is read back
 
     @property
     def loaded(self) -> Path | None:
@@ -319,17 +330,143 @@ class ChatEngine:
         if self._llm is not None:
             self._llm.close()
         self._llm = self._template = self._path = None
-        self._info, self._n_ctx, self._segments, self._last_drop = {}, 0, [], 0
+        self._info, self._n_ctx, self._segments, self._last_drop, self._pieces = {}, 0, [], 0, {}
 
-    def _tokenize(self, text: str) -> list[int]:
+    def _tokenize(self, text: str, cache: Callable[[], tuple[bytes, list[int], list[int]]] | None = None,
+                  dropped: bool = False) -> list[int]:
+        """The prompt's tokens, as far as can be those the KV cache holds.  ``cache``: a function
+        giving ``_cached_text()``, read only where the last turn's tokens do not serve whole."""
         # Where the new prompt starts with the last prompt (and reply), reuse their exact
         # tokens: re-tokenizing a reply need not give back the tokens the model sampled, and
         # any difference would end the KV-cache match there.
-        for seg_text, seg_tokens in self._segments:
+        tokens, reused = None, 0
+        for i, (seg_text, seg_tokens) in enumerate(self._segments):
             if text.startswith(seg_text):
-                return seg_tokens + self._llm.tokenize(text[len(seg_text):].encode(), add_bos=False, special=True)
+                tokens = seg_tokens + self._llm.tokenize(text[len(seg_text):].encode(), add_bos=False, special=True)
+                if i == 0 or cache is None:
+                    return tokens
+                reused = len(seg_tokens)
+                break
+        if cache is not None:
+            # A trimmed reply, or old turns dropped: reuse what is cached, as far as the text
+            # repeats it (unless the tokens as the last prompt was sent match more of the cache).
+            aligned, n = self._tokenize_like_cache(text, cache(), dropped)
+            if n > reused:
+                return aligned
         # No BOS of our own: the template writes it where the model wants one (as in training).
-        return self._llm.tokenize(text.encode(), add_bos=False, special=True)
+        return tokens if tokens is not None else self._llm.tokenize(text.encode(), add_bos=False, special=True)
+
+    def _piece(self, token: int) -> bytes:
+        piece = self._pieces.get(token)
+        if piece is None:
+            import llama_cpp
+
+            vocab, buf = llama_cpp.llama_model_get_vocab(self._llm.model), ctypes.create_string_buffer(64)
+            n = llama_cpp.llama_token_to_piece(vocab, token, buf, len(buf), 0, True)
+            if n < 0:  # a longer piece: -n bytes
+                buf = ctypes.create_string_buffer(-n)
+                n = llama_cpp.llama_token_to_piece(vocab, token, buf, len(buf), 0, True)
+            piece = self._pieces[token] = buf.raw[:max(n, 0)]
+        return piece
+
+    def _cached_text(self) -> tuple[bytes, list[int], list[int]]:
+        """What the KV cache holds, as text: its bytes, its tokens and where each token starts
+        (one offset more: the end)."""
+        ids = [int(t) for t in self._llm._input_ids]
+        pieces = [self._piece(t) for t in ids]
+        offsets = [0]
+        for piece in pieces:
+            offsets.append(offsets[-1] + len(piece))
+        return b"".join(pieces), ids, offsets
+
+    def _tokenize_like_cache(self, text: str, cache: tuple[bytes, list[int], list[int]],
+                             dropped: bool) -> tuple[list[int], int]:
+        """Tokens for ``text`` that are the cache's own where the text repeats what it holds: the
+        start they share (a reply the template trimmed, or edited, loses only its changed end),
+        then, where old turns were ``dropped``, the kept turns up to the end of the cache (give or
+        take SHIFT_SLACK tokens; otherwise it is another conversation, and is not reused); the
+        rest is tokenized.  Re-tokenizing a sampled reply need not give back its tokens, and the
+        cache can be reused (and shifted) only where the tokens are the same.  Returns the tokens
+        and how many of them are the cache's."""
+        data, (cached, ids, offsets) = text.encode(), cache
+        head = _within(offsets, _common(data, cached))  # tokens [0, head) are shared
+        tokens, rest = ids[:head], data[offsets[head]:]
+        if dropped:  # where the rest goes on in the cache, at a token's start
+            starts, key, best = {o: i for i, o in enumerate(offsets[:-1])}, rest[:32], (0, 0)
+            at = cached.find(key, offsets[head] + 1) if key else -1
+            while at >= 0:
+                if at in starts and (n := _common(rest, cached[at:])) > best[1]:
+                    best = (starts[at], n)
+                at = cached.find(key, at + 1)
+            start, end = best[0], _within(offsets, offsets[best[0]] + best[1])
+            if start and end - start >= SHIFT_MIN and end >= len(ids) - SHIFT_SLACK:
+                tokens, rest = tokens + ids[start:end], rest[offsets[end] - offsets[start]:]
+        return tokens + self._llm.tokenize(rest, add_bos=False, special=True), len(tokens)
+
+    def _shift(self, tokens: list[int]) -> int:
+        """Cut the dropped turns out of the KV cache and move the kept ones down, so that the
+        cache starts with ``tokens`` as far as it can (llama.cpp's context shift: the keys'
+        RoPE rotation moves with them when the next batch is decoded).
+
+        The dropped span lies between the prompt's shared start and the longest run of cached
+        tokens it goes on with; that run must reach the end of the cache (give or take
+        SHIFT_SLACK) and be at least as long as the span.  Returns the tokens cut out; 0 where
+        there is nothing to gain or no shift is done (then llama-cpp-python reuses the shared
+        start only, as without a shift).
+
+        A shifted cache is not what evaluating the shorter prompt afresh gives: the kept turns'
+        keys and values (above the first layer) were computed in view of the dropped turns.
+        The rotation itself is exact to float noise.  Measured on Gemma 3 270M: where the kept
+        run is at least as long as the cut (the engine drops a quarter of the context at a time;
+        llama.cpp's own shift drops half), greedy replies were those of a fresh evaluation in 10
+        shifts of 10 (KL <= 0.004 nats per token); keeping 0.6 times the cut, in 1 of 4 (KL up to
+        0.07): so shorter runs are evaluated afresh."""
+        import llama_cpp
+        import numpy as np
+
+        llm = self._llm
+        ids, new = llm._input_ids, np.asarray(tokens, dtype=llm._input_ids.dtype)
+        n, keep = len(ids), _run(ids, new)
+        if keep >= n or keep >= len(new) - SHIFT_MIN:
+            return 0
+        best = (0, 0)
+        for j in np.flatnonzero(ids[keep + 1:] == new[keep]) + keep + 1:
+            if (m := _run(ids[j:], new[keep:])) > best[1]:
+                best = (int(j), m)
+        start, m = best
+        if m < max(SHIFT_MIN, start - keep) or start + m < n - SHIFT_SLACK:
+            return 0
+        mem = llama_cpp.llama_get_memory(llm.ctx)
+        if mem is None or not llama_cpp.llama_memory_can_shift(mem):
+            return 0  # e.g. M-RoPE models, or a sliding-window cache smaller than the context
+        if not llama_cpp.llama_memory_seq_rm(mem, 0, keep, start):
+            llm.reset()  # refused part-way: trust none of it, evaluate the prompt afresh
+            return 0
+        llama_cpp.llama_memory_seq_add(mem, 0, start, -1, keep - start)
+        llm.input_ids[keep:n - (start - keep)] = llm.input_ids[start:n].copy()
+        llm.n_tokens = n - (start - keep)
+        llm._requires_eval = True  # the last logits were computed before the shift
+        return start - keep
+
+    def _check_window(self, tokens: list[int]) -> None:
+        """Start afresh where the cache lacks what the prompt's reused start needs.
+
+        A sliding-window cache (Gemma 3) frees cells that fell out of the window; llama.cpp
+        keeps the positions [pos_min, pos_max] of a sequence whole.  New tokens after a reused
+        start of r tokens attend to the last n_swa positions before r: if they are gone, reusing
+        the start would attend to nothing there.  (llama-cpp-python does not check this.)"""
+        import llama_cpp
+        import numpy as np
+
+        llm = self._llm
+        n_swa = llama_cpp.llama_model_n_swa(llm.model)
+        if n_swa <= 0 or llm.n_tokens == 0:
+            return
+        reuse = _run(llm._input_ids, np.asarray(tokens, dtype=llm._input_ids.dtype))
+        reuse -= reuse == len(tokens)  # all cached: llama-cpp-python evaluates the last one again
+        mem = llama_cpp.llama_get_memory(llm.ctx)
+        if mem is not None and llama_cpp.llama_memory_seq_pos_min(mem, 0) > max(0, reuse - n_swa):
+            llm.reset()
 
     def _fit(self, messages: list[dict]) -> tuple[str, list[int], int, bool]:
         """The prompt (text, tokens) that leaves max_tokens free, dropping old turns if need be."""
@@ -339,9 +476,11 @@ class ChatEngine:
         # A turn starts at a user message: dropping whole turns keeps the roles alternating.
         cuts = [i for i in range(1, len(middle)) if middle[i].get("role") == "user"] + [len(middle)] if middle else []
 
+        cached = functools.cache(self._cached_text)  # read at most once per prompt
+
         def build(drop: int, last_msg=last):
             text = self._template.render(system + middle[cuts[drop - 1] if drop else 0:] + [last_msg])
-            return text, self._tokenize(text)
+            return text, self._tokenize(text, cached, dropped=bool(drop) and self.context_shift)
 
         text, tokens = build(0)
         if len(tokens) <= budget:
@@ -426,6 +565,9 @@ class ChatEngine:
         self._last_drop = dropped
         stats = self.last_stats = StreamStats(prompt_tokens=len(tokens), dropped_turns=dropped, truncated=cut,
                                               finish_reason="cancelled")
+        if dropped and self.context_shift:
+            stats.shifted_tokens = self._shift(tokens)
+        self._check_window(tokens)
         vocab, stops = llama_cpp.llama_model_get_vocab(llm.model), self._template.stop_strings
         limit = min(cfg.max_tokens, self._n_ctx - len(tokens))
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -490,6 +632,31 @@ class ChatEngine:
             if stop is not None and stop.is_set():
                 return False
         return not (stop is not None and stop.is_set())
+
+
+def _common(a: bytes, b: bytes) -> int:
+    """Length of the common start of ``a`` and ``b`` (by bisection: slices compare in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _within(offsets: list[int], at: int) -> int:
+    """How many tokens (starting at ``offsets``) lie whole in the first ``at`` bytes; a token
+    that shows no text is left out at the end: the text cannot tell whether it is there."""
+    return bisect.bisect_left(offsets, offsets[bisect.bisect_right(offsets, at) - 1])
+
+
+def _run(a, b) -> int:
+    """Length of the common start of two numpy token arrays."""
+    n = min(len(a), len(b))
+    diff = (a[:n] != b[:n]).nonzero()[0]
+    return int(diff[0]) if len(diff) else n
 
 
 @functools.cache
