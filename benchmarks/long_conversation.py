@@ -36,30 +36,16 @@ QUESTIONS = ["Good morning, Jarvis.", "How do I find large files on Linux?", "Te
 
 def with_template(gguf: Path, work: Path) -> Path:
     """``gguf`` itself if it has a chat template, else a copy with the trainer's template."""
-    from gguf import GGUFReader, GGUFValueType, GGUFWriter
+    from gguf import GGUFReader
 
+    from convert.gguf_export import copy_with_template
     from trainer.chat_templates import CHATML, GEMMA
 
     reader = GGUFReader(gguf)
     if "tokenizer.chat_template" in reader.fields:
         return gguf
     arch = reader.fields["general.architecture"].contents()
-    dst = work / f"{gguf.stem}-templated.gguf"
-    writer = GGUFWriter(dst, arch=arch)
-    for f in reader.fields.values():
-        if f.name != "general.architecture" and not f.name.startswith("GGUF."):
-            writer.add_key_value(f.name, f.contents(), f.types[0],
-                                 sub_type=f.types[-1] if f.types[0] == GGUFValueType.ARRAY else None)
-    writer.add_chat_template(GEMMA if arch.startswith("gemma") else CHATML)
-    for t in reader.tensors:
-        writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_ti_data_to_file()
-    for t in reader.tensors:
-        writer.write_tensor_data(t.data, tensor_endianess=reader.endianess)
-    writer.close()
-    return dst
+    return copy_with_template(gguf, work / f"{gguf.stem}-templated.gguf", GEMMA if arch.startswith("gemma") else CHATML)
 
 
 def find_model(work: Path) -> tuple[Path, str]:

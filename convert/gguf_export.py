@@ -105,3 +105,28 @@ def hf_to_gguf(hf_dir: Path, out: Path, outtype: str = "f16") -> Path:
         raise ModelError(f"llama.cpp's converter failed on {hf_dir}: {reason}")
     os.replace(tmp, out)
     return out
+
+
+def copy_with_template(src: Path, dst: Path, template: str | None) -> Path:
+    """A copy of the GGUF ``src`` at ``dst`` with every tensor and metadata key, but ``template``
+    as its chat template (None: no template at all)."""
+    from gguf import GGUFReader, GGUFValueType, GGUFWriter
+
+    reader = GGUFReader(src)
+    writer = GGUFWriter(dst, arch=reader.fields["general.architecture"].contents())
+    for f in reader.fields.values():
+        if f.name == "general.architecture" or f.name.startswith(("GGUF.", "tokenizer.chat_template")):
+            continue
+        sub = f.types[-1] if f.types[0] == GGUFValueType.ARRAY else None
+        writer.add_key_value(f.name, f.contents(), f.types[0], sub_type=sub)
+    if template is not None:
+        writer.add_chat_template(template)
+    for t in reader.tensors:
+        writer.add_tensor_info(t.name, t.data.shape, t.data.dtype, t.data.nbytes, t.tensor_type)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_ti_data_to_file()
+    for t in reader.tensors:
+        writer.write_tensor_data(t.data, tensor_endianess=reader.endianess)
+    writer.close()
+    return dst
