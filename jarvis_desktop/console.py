@@ -105,6 +105,8 @@ def answer_line(assistant: Assistant, text: str, out: TextIO) -> Answer | None:
         out.write(" [stopped]\n")
         return None
     out.write("\n")
+    out.flush()
+    assistant.prefill()  # while the reply is read: the next one evaluates only its message
     return reply.answer
 
 

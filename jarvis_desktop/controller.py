@@ -91,7 +91,7 @@ class Controller(QObject):
     log_changed = Signal()  # turns excluded or deleted (rating shows in place)
     _load = Signal(str, str, object)
     _generate = Signal(int, object)
-    _prefill = Signal(str)
+    _prefill = Signal(object)
     _configure = Signal(object)
 
     def __init__(self, settings: Settings, registry: Registry | None = None,
@@ -257,7 +257,7 @@ class Controller(QObject):
         self._tried = set()
         self.model_changed.emit(version)
         self.notice.emit(f"Model {version} ready.")
-        self._prefill.emit(self.assistant.system_prompt())  # the next reply starts from a warm cache
+        self._prefill_next()  # the next reply starts from a warm cache
 
     def _load_failed(self, version: str, reason: str) -> None:
         fallback = None if self.version else self._fallback()
@@ -322,6 +322,8 @@ class Controller(QObject):
             self.reply_token.emit(skill.text)
             self.draft_token.emit(skill.text)
             self.reply_finished.emit(turn, skill.text, skill)
+            if self.version and not self.busy:
+                self._prefill_next()
             return None
         if not self.version:
             self.reply_failed.emit("No model is loaded yet." + (" Training is under way." if self.job.running else ""))
@@ -392,6 +394,13 @@ class Controller(QObject):
                               total_s=answer.total_s, tokens=answer.tokens)
         self.assistant.remember(self._pending_prompt, answer.text)
         self.reply_finished.emit(turn, answer.text, answer)
+        if self.version:
+            self._prefill_next()
+
+    def _prefill_next(self) -> None:
+        """While the reply is read or heard, let the engine thread evaluate what the next prompt
+        starts with (the conversation so far): the next reply then evaluates only the message."""
+        self._prefill.emit([{"role": "system", "content": self.assistant.system_prompt()}, *self.assistant.history])
 
     def _log_turn(self, prompt: str, reply: str, version: str, **figures) -> int:
         """Log a turn; 0 when it could not be saved (the user is told, and the chat goes on)."""

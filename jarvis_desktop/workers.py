@@ -87,14 +87,15 @@ class EngineWorker(QObject):
             log.exception("generation failed")
             self.failed.emit(request, f"{type(exc).__name__}: {exc}")
 
-    @Slot(str)
-    def prefill(self, system: str) -> None:
+    @Slot(object)
+    def prefill(self, conversation: list) -> None:
+        """ChatEngine.prefill: the system prompt and the conversation so far (a list of messages)."""
         try:
-            n = self.engine.prefill(system)
+            n = self.engine.prefill(conversation)
         except Exception:  # only a head start: a failure here must not stop anything
-            log.exception("prefilling the system prompt failed")
+            log.exception("prefilling the prompt failed")
             return
-        log.info("system prompt prefilled (%d tokens)", n)
+        log.debug("prompt prefilled (%d tokens)", n)
 
     @Slot()
     def close(self) -> None:

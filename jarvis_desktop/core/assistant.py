@@ -213,6 +213,15 @@ class Assistant:
         version = self.version or engine.loaded.stem
         return Reply(engine.stream(messages, stop), lambda: Answer.of_stream(engine.last_stats, version), on_end)
 
+    def prefill(self) -> int:
+        """Evaluate ahead of time what the next reply's prompt starts with: the system prompt and
+        the conversation so far (ChatEngine.prefill).  For the moments no one waits on the
+        model: after a model loads, and after a reply while it is read or heard.  Returns the
+        tokens evaluated; 0 without a model."""
+        if self.engine is None or self.engine.loaded is None:
+            return 0
+        return self.engine.prefill([{"role": "system", "content": self.system_prompt()}, *self.history])
+
     # --- the conversation -------------------------------------------------------------------------
     def remember(self, prompt: str, reply: str) -> None:
         """Add a turn.  Turns far outside any context (each message costs the template a few

@@ -8,9 +8,10 @@ to end (set its stop event first), and raise BusyError if it does not end within
 Prompts are rendered with the GGUF's *own* chat template (the one it was tuned with) in a
 Jinja sandbox: a model file must not be able to run code or read files.  Follow-up turns
 reuse llama.cpp's KV cache: the prompt of turn n+1 starts with exactly the tokens of turn n's
-prompt and reply, so only the new tokens are evaluated.  When the oldest turns must go to fit
-the context, their tokens are cut out of the cache in place and the kept turns' keys shifted
-down (llama.cpp's context shift), so that turn too evaluates only what is new.
+prompt and reply, so only the new tokens are evaluated.  Where the prompt changes inside (a new
+minute in the system prompt, the oldest turns dropped to fit the context) the cache is spliced
+(kv_cache.py); after each reply ``prefill`` evaluates the next turn's opening while the user
+reads, so a turn evaluates little more than its message however long the conversation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import contextlib
-import ctypes
 import functools
 import json
 import os
@@ -33,6 +33,7 @@ from jinja2 import TemplateError, nodes
 from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import SecurityError
 
+from jarvis_desktop.core import kv_cache
 from jarvis_desktop.core.errors import BusyError, ConfigError, ModelError
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.core.template_limits import BoundedSandbox, OverBudget, render_budget
@@ -42,9 +43,8 @@ __all__ = ["EngineConfig", "StreamStats", "ChatEngine", "ChatTemplate"]
 CONVERT_HINT = "convert it with `jarvis-convert gguf`, which embeds the chat template it was tuned with"
 CUT_NOTE = "\n\n[Note: this message was too long for the model's context and was cut here.]"
 LOCK_WAIT_S = 60.0
+PROBE_WORDS = 24  # a typical message, as prefill() makes room for the next one
 MAX_PAUSE_S = 2.0  # a reply's pauses through may_run, in all: a stuck voice must not stall it
-SHIFT_MIN = 16     # fewest kept tokens worth a context shift (it re-rotates every cached key)
-SHIFT_SLACK = 8    # cached tokens after the kept ones that a shift may give up (a trimmed last reply)
 
 
 class _UnsafeTemplate(ModelError):
@@ -188,7 +188,8 @@ class StreamStats:
     text: str = ""               # the reply: exactly the yielded pieces, joined
     dropped_turns: int = 0       # oldest user/assistant turns left out to fit the context
     truncated: bool = False      # the latest message itself was cut to fit
-    shifted_tokens: int = 0      # dropped turns' tokens cut out of the KV cache in place (context shift)
+    shifted_tokens: int = 0      # tokens cut out of the KV cache in place (dropped turns, an old minute)
+    refreshed_tokens: int = 0    # changed tokens evaluated in place inside the cache (the new minute)
 
 
 class ChatEngine:
@@ -209,8 +210,9 @@ class ChatEngine:
         self._llm = self._template = self._path = None
         self._info: dict = {}
         self._n_ctx = self._last_drop = 0
+        self._drop_pinned = False  # the cache holds the conversation with _last_drop turns dropped by prefill()
         self._segments: list[tuple[str, list[int]]] = []  # texts of the last turn with their exact tokens
-        self._pieces: dict[int, bytes] = {}  # token -> its text, as the cache is read back
+        self._piece: Callable[[int], bytes] | None = None  # token -> its text, as the cache is read back
 
     @property
     def loaded(self) -> Path | None:
@@ -325,17 +327,17 @@ class ChatEngine:
         self._close()
         self._llm, self._template, self._info, self._path = llm, template, info, path
         self._n_ctx = info["n_ctx"]
+        self._piece = kv_cache.piece_reader(llm)
 
     def _close(self):
         if self._llm is not None:
             self._llm.close()
         self._llm = self._template = self._path = None
-        self._info, self._n_ctx, self._segments, self._last_drop, self._pieces = {}, 0, [], 0, {}
+        self._info, self._n_ctx, self._segments, self._last_drop, self._piece = {}, 0, [], 0, None
 
-    def _tokenize(self, text: str, cache: Callable[[], tuple[bytes, list[int], list[int]]] | None = None,
-                  dropped: bool = False) -> list[int]:
+    def _tokenize(self, text: str, cache: Callable[[], kv_cache.CachedText] | None = None) -> list[int]:
         """The prompt's tokens, as far as can be those the KV cache holds.  ``cache``: a function
-        giving ``_cached_text()``, read only where the last turn's tokens do not serve whole."""
+        giving what the cache holds, read only where the last turn's tokens do not serve whole."""
         # Where the new prompt starts with the last prompt (and reply), reuse their exact
         # tokens: re-tokenizing a reply need not give back the tokens the model sampled, and
         # any difference would end the KV-cache match there.
@@ -348,125 +350,17 @@ class ChatEngine:
                 reused = len(seg_tokens)
                 break
         if cache is not None:
-            # A trimmed reply, or old turns dropped: reuse what is cached, as far as the text
-            # repeats it (unless the tokens as the last prompt was sent match more of the cache).
-            aligned, n = self._tokenize_like_cache(text, cache(), dropped)
+            # A trimmed reply, a new minute in the system prompt, old turns dropped: reuse what
+            # is cached, as far as the text repeats it (unless the tokens as the last prompt was
+            # sent match more of the cache).
+            aligned, n = kv_cache.align(text, cache(), self._tokenize_bytes, reuse_runs=self.context_shift)
             if n > reused:
                 return aligned
         # No BOS of our own: the template writes it where the model wants one (as in training).
-        return tokens if tokens is not None else self._llm.tokenize(text.encode(), add_bos=False, special=True)
+        return tokens if tokens is not None else self._tokenize_bytes(text.encode())
 
-    def _piece(self, token: int) -> bytes:
-        piece = self._pieces.get(token)
-        if piece is None:
-            import llama_cpp
-
-            vocab, buf = llama_cpp.llama_model_get_vocab(self._llm.model), ctypes.create_string_buffer(64)
-            n = llama_cpp.llama_token_to_piece(vocab, token, buf, len(buf), 0, True)
-            if n < 0:  # a longer piece: -n bytes
-                buf = ctypes.create_string_buffer(-n)
-                n = llama_cpp.llama_token_to_piece(vocab, token, buf, len(buf), 0, True)
-            piece = self._pieces[token] = buf.raw[:max(n, 0)]
-        return piece
-
-    def _cached_text(self) -> tuple[bytes, list[int], list[int]]:
-        """What the KV cache holds, as text: its bytes, its tokens and where each token starts
-        (one offset more: the end)."""
-        ids = [int(t) for t in self._llm._input_ids]
-        pieces = [self._piece(t) for t in ids]
-        offsets = [0]
-        for piece in pieces:
-            offsets.append(offsets[-1] + len(piece))
-        return b"".join(pieces), ids, offsets
-
-    def _tokenize_like_cache(self, text: str, cache: tuple[bytes, list[int], list[int]],
-                             dropped: bool) -> tuple[list[int], int]:
-        """Tokens for ``text`` that are the cache's own where the text repeats what it holds: the
-        start they share (a reply the template trimmed, or edited, loses only its changed end),
-        then, where old turns were ``dropped``, the kept turns up to the end of the cache (give or
-        take SHIFT_SLACK tokens; otherwise it is another conversation, and is not reused); the
-        rest is tokenized.  Re-tokenizing a sampled reply need not give back its tokens, and the
-        cache can be reused (and shifted) only where the tokens are the same.  Returns the tokens
-        and how many of them are the cache's."""
-        data, (cached, ids, offsets) = text.encode(), cache
-        head = _within(offsets, _common(data, cached))  # tokens [0, head) are shared
-        tokens, rest = ids[:head], data[offsets[head]:]
-        if dropped:  # where the rest goes on in the cache, at a token's start
-            starts, key, best = {o: i for i, o in enumerate(offsets[:-1])}, rest[:32], (0, 0)
-            at = cached.find(key, offsets[head] + 1) if key else -1
-            while at >= 0:
-                if at in starts and (n := _common(rest, cached[at:])) > best[1]:
-                    best = (starts[at], n)
-                at = cached.find(key, at + 1)
-            start, end = best[0], _within(offsets, offsets[best[0]] + best[1])
-            if start and end - start >= SHIFT_MIN and end >= len(ids) - SHIFT_SLACK:
-                tokens, rest = tokens + ids[start:end], rest[offsets[end] - offsets[start]:]
-        return tokens + self._llm.tokenize(rest, add_bos=False, special=True), len(tokens)
-
-    def _shift(self, tokens: list[int]) -> int:
-        """Cut the dropped turns out of the KV cache and move the kept ones down, so that the
-        cache starts with ``tokens`` as far as it can (llama.cpp's context shift: the keys'
-        RoPE rotation moves with them when the next batch is decoded).
-
-        The dropped span lies between the prompt's shared start and the longest run of cached
-        tokens it goes on with; that run must reach the end of the cache (give or take
-        SHIFT_SLACK) and be at least as long as the span.  Returns the tokens cut out; 0 where
-        there is nothing to gain or no shift is done (then llama-cpp-python reuses the shared
-        start only, as without a shift).
-
-        A shifted cache is not what evaluating the shorter prompt afresh gives: the kept turns'
-        keys and values (above the first layer) were computed in view of the dropped turns.
-        The rotation itself is exact to float noise.  Measured on Gemma 3 270M: where the kept
-        run is at least as long as the cut (the engine drops a quarter of the context at a time;
-        llama.cpp's own shift drops half), greedy replies were those of a fresh evaluation in 10
-        shifts of 10 (KL <= 0.004 nats per token); keeping 0.6 times the cut, in 1 of 4 (KL up to
-        0.07): so shorter runs are evaluated afresh."""
-        import llama_cpp
-        import numpy as np
-
-        llm = self._llm
-        ids, new = llm._input_ids, np.asarray(tokens, dtype=llm._input_ids.dtype)
-        n, keep = len(ids), _run(ids, new)
-        if keep >= n or keep >= len(new) - SHIFT_MIN:
-            return 0
-        best = (0, 0)
-        for j in np.flatnonzero(ids[keep + 1:] == new[keep]) + keep + 1:
-            if (m := _run(ids[j:], new[keep:])) > best[1]:
-                best = (int(j), m)
-        start, m = best
-        if m < max(SHIFT_MIN, start - keep) or start + m < n - SHIFT_SLACK:
-            return 0
-        mem = llama_cpp.llama_get_memory(llm.ctx)
-        if mem is None or not llama_cpp.llama_memory_can_shift(mem):
-            return 0  # e.g. M-RoPE models, or a sliding-window cache smaller than the context
-        if not llama_cpp.llama_memory_seq_rm(mem, 0, keep, start):
-            llm.reset()  # refused part-way: trust none of it, evaluate the prompt afresh
-            return 0
-        llama_cpp.llama_memory_seq_add(mem, 0, start, -1, keep - start)
-        llm.input_ids[keep:n - (start - keep)] = llm.input_ids[start:n].copy()
-        llm.n_tokens = n - (start - keep)
-        llm._requires_eval = True  # the last logits were computed before the shift
-        return start - keep
-
-    def _check_window(self, tokens: list[int]) -> None:
-        """Start afresh where the cache lacks what the prompt's reused start needs.
-
-        A sliding-window cache (Gemma 3) frees cells that fell out of the window; llama.cpp
-        keeps the positions [pos_min, pos_max] of a sequence whole.  New tokens after a reused
-        start of r tokens attend to the last n_swa positions before r: if they are gone, reusing
-        the start would attend to nothing there.  (llama-cpp-python does not check this.)"""
-        import llama_cpp
-        import numpy as np
-
-        llm = self._llm
-        n_swa = llama_cpp.llama_model_n_swa(llm.model)
-        if n_swa <= 0 or llm.n_tokens == 0:
-            return
-        reuse = _run(llm._input_ids, np.asarray(tokens, dtype=llm._input_ids.dtype))
-        reuse -= reuse == len(tokens)  # all cached: llama-cpp-python evaluates the last one again
-        mem = llama_cpp.llama_get_memory(llm.ctx)
-        if mem is not None and llama_cpp.llama_memory_seq_pos_min(mem, 0) > max(0, reuse - n_swa):
-            llm.reset()
+    def _tokenize_bytes(self, data: bytes) -> list[int]:
+        return self._llm.tokenize(data, add_bos=False, special=True)
 
     def _fit(self, messages: list[dict]) -> tuple[str, list[int], int, bool]:
         """The prompt (text, tokens) that leaves max_tokens free, dropping old turns if need be."""
@@ -476,15 +370,21 @@ class ChatEngine:
         # A turn starts at a user message: dropping whole turns keeps the roles alternating.
         cuts = [i for i in range(1, len(middle)) if middle[i].get("role") == "user"] + [len(middle)] if middle else []
 
-        cached = functools.cache(self._cached_text)  # read at most once per prompt
+        cached = functools.cache(lambda: kv_cache.read_cache(self._llm, self._piece))  # read once per prompt
 
-        def build(drop: int, last_msg=last):
+        def build(drop: int, last_msg=last, aligned=True):
             text = self._template.render(system + middle[cuts[drop - 1] if drop else 0:] + [last_msg])
-            return text, self._tokenize(text, cached, dropped=bool(drop) and self.context_shift)
+            return text, self._tokenize(text, cached if aligned else None)
 
-        text, tokens = build(0)
+        if 0 < self._last_drop <= len(cuts) and self._drop_pinned:  # prefill() dropped them: keep that
+            text, tokens = build(self._last_drop)
+            if len(tokens) <= budget:
+                return text, tokens, self._last_drop, False
+        # After turns were dropped, the whole conversation rarely fits again: count its tokens
+        # before aligning them with the cache (which costs more).
+        text, tokens = build(0, aligned=not self._last_drop)
         if len(tokens) <= budget:
-            return text, tokens, 0, False
+            return (*(build(0) if self._last_drop else (text, tokens)), 0, False)
         # Dropping as many turns as last time keeps the start of the prompt, and so the KV
         # cache.  Otherwise drop a quarter of the budget more than needed: the next turns
         # then fit the same way instead of moving the start (and re-evaluating) every turn.
@@ -518,23 +418,37 @@ class ChatEngine:
                 return text, tokens
             keep = max(0, keep - max(4, len(tokens) - budget))
 
-    def prefill(self, system: str) -> int:
-        """Evaluate the start every conversation shares (the template's opening and the system
-        prompt) ahead of time, so the first reply does not pay for it: the voice's first turn
-        after a model loads.  Returns the tokens evaluated (0: nothing shared, or busy)."""
+    def prefill(self, conversation: str | list[dict]) -> int:
+        """Evaluate ahead of time what the next prompt starts with, so that the next reply does
+        not pay for it: after a model loads, the template's opening and the system prompt (a
+        str); after a reply, while the user reads or hears it, the conversation so far
+        (system prompt and turns, as ``stream`` takes them) and the opening of the next user
+        message.  Where a message of PROBE_WORDS words would not fit, old turns are dropped now,
+        so the context shift happens then too.  Returns the tokens evaluated (0: nothing to
+        do, or busy)."""
+        if isinstance(conversation, str):
+            conversation = [{"role": "system", "content": conversation}]
         if self._llm is None or not self._lock.acquire(blocking=False):
             return 0
         try:
-            a, b = ([{"role": "system", "content": system}, {"role": "user", "content": word}] for word in ("A", "Z"))
-            ta, tb = self._tokenize(self._template.render(a)), self._tokenize(self._template.render(b))
+            (text, ta, drop, cut), (_, tb, _, _) = (
+                self._fit([*conversation, {"role": "user", "content": " ".join([word] * PROBE_WORDS)}])
+                for word in ("A", "Z"))
             shared = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), min(len(ta), len(tb)))
-            prefix = ta[:shared]
-            if not prefix or list(self._llm._input_ids[:len(prefix)]) == prefix:
+            prefix, llm = ta[:shared], self._llm
+            if not prefix or cut:
                 return 0
-            self._llm.reset()
-            self._llm.eval(prefix)
-            self._segments = []
-            return len(prefix)
+            self._last_drop, self._drop_pinned = drop, bool(drop)
+            if self.context_shift:
+                kv_cache.splice(llm, prefix)
+            kv_cache.check_window(llm, prefix)
+            reuse = kv_cache.common_start(llm._input_ids, prefix)
+            if reuse < len(prefix):
+                llm.n_tokens = reuse  # eval() drops the cache's cells from here on
+                llm.eval(prefix[reuse:])
+            seen = b"".join(self._piece(t) for t in prefix).decode("utf-8", "replace")
+            self._segments = [(seen, prefix)] if text.startswith(seen) else []
+            return len(prefix) - reuse
         finally:
             self._lock.release()
 
@@ -562,12 +476,13 @@ class ChatEngine:
             raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
         t0 = time.perf_counter()
         prompt_text, tokens, dropped, cut = self._fit(messages)
-        self._last_drop = dropped
+        self._last_drop, self._drop_pinned = dropped, False
         stats = self.last_stats = StreamStats(prompt_tokens=len(tokens), dropped_turns=dropped, truncated=cut,
                                               finish_reason="cancelled")
-        if dropped and self.context_shift:
-            stats.shifted_tokens = self._shift(tokens)
-        self._check_window(tokens)
+        if self.context_shift:
+            done = kv_cache.splice(llm, tokens)
+            stats.shifted_tokens, stats.refreshed_tokens = done.cut, done.fresh
+        kv_cache.check_window(llm, tokens)
         vocab, stops = llama_cpp.llama_model_get_vocab(llm.model), self._template.stop_strings
         limit = min(cfg.max_tokens, self._n_ctx - len(tokens))
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -634,40 +549,27 @@ class ChatEngine:
         return not (stop is not None and stop.is_set())
 
 
-def _common(a: bytes, b: bytes) -> int:
-    """Length of the common start of ``a`` and ``b`` (by bisection: slices compare in C)."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def _within(offsets: list[int], at: int) -> int:
-    """How many tokens (starting at ``offsets``) lie whole in the first ``at`` bytes; a token
-    that shows no text is left out at the end: the text cannot tell whether it is there."""
-    return bisect.bisect_left(offsets, offsets[bisect.bisect_right(offsets, at) - 1])
-
-
-def _run(a, b) -> int:
-    """Length of the common start of two numpy token arrays."""
-    n = min(len(a), len(b))
-    diff = (a[:n] != b[:n]).nonzero()[0]
-    return int(diff[0]) if len(diff) else n
-
-
 @functools.cache
 def _llama_class():
     """llama_cpp.Llama that counts the tokens it evaluates (imported lazily: it is heavy)."""
     import llama_cpp
+    from llama_cpp import _internals
 
     class CountingLlama(llama_cpp.Llama):
         # Llama.generate skips the prefix it finds in the KV cache and eval()s the rest:
         # counting here measures the reuse instead of re-deriving generate's logic.
         evaluated = 0
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # A second sequence, in which kv_cache.splice evaluates changed tokens inside the
+            # cache; one unified cache, so each sequence still has the whole context.  (Llama
+            # takes no such argument: its context is made again, before anything ran in it.)
+            params = self.context_params
+            params.n_seq_max, params.kv_unified = 2, True
+            self._ctx.close()
+            self._ctx = self._stack.enter_context(contextlib.closing(
+                _internals.LlamaContext(model=self._model, params=params, verbose=self.verbose)))
 
         def eval(self, tokens):
             self.evaluated += len(tokens)
