@@ -30,6 +30,7 @@ from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
 from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
+from jarvis_desktop.core.tools import Toolbox
 
 __all__ = ["ConsoleOptions", "open_assistant", "chat", "parse_now", "NO_MODEL", "HELP"]
 
@@ -83,7 +84,8 @@ def open_assistant(settings: Settings, opts: ConsoleOptions, warn: Callable[[str
         folder = tempfile.mkdtemp(prefix="jarvis-console-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         timers = TimerService(Path(folder) / "timers.json", clock=clock)
-    return Assistant(engine, Skills(timers, clock=clock), persona, clock, version=version.name)
+    return Assistant(engine, Skills(timers, clock=clock), persona, clock, version=version.name,
+                     tools=Toolbox(timers=timers, clock=clock))
 
 
 def answer_line(assistant: Assistant, text: str, out: TextIO) -> Answer | None:

@@ -30,6 +30,7 @@ from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
+from jarvis_desktop.core.tools import Toolbox
 from jarvis_desktop.core.trl import export_copy
 from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
 
@@ -122,7 +123,8 @@ class Controller(QObject):
         self.worker = EngineWorker(self._engine_config(), self.may_run)
         # The assistant answers; its model part runs in the engine thread (worker.generate).
         self.assistant = Assistant(self.worker.engine, self.skills, Persona.of(settings), clock,
-                                   history_limit=max(HISTORY_MIN, settings.n_ctx))
+                                   history_limit=max(HISTORY_MIN, settings.n_ctx),
+                                   tools=Toolbox(timers=self.timers, clock=clock))
         self.worker.assistant = self.assistant
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)

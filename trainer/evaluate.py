@@ -41,6 +41,7 @@ from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import DataError, ModelError
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService
+from jarvis_desktop.core.tools import Toolbox
 from trainer import persona_metrics as pm
 from trainer.data import Example, fill_honorific, load_examples, split_examples
 
@@ -204,11 +205,12 @@ def run_model(gguf: Path, prompts: list[EvalPrompt], persona: Persona, max_token
     clock = lambda: EVAL_NOW  # noqa: E731
     try:
         with tempfile.TemporaryDirectory(prefix="jarvis-eval-") as tmp:  # a timer asked for is set here, not in the app
-            skills = Skills(TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock)
+            timers = TimerService(Path(tmp) / "timers.json", clock=clock)
+            skills, tools = Skills(timers, clock=clock), Toolbox(timers=timers, clock=clock)
             replies = []
             for i, p in enumerate(prompts):
                 assistant = Assistant(engine, skills, persona, clock=clock, version=gguf.stem,
-                                      history=p.messages[:-1])
+                                      history=p.messages[:-1], tools=tools)
                 a = assistant.ask(p.messages[-1]["content"], remember=False).result()
                 replies.append(Reply(a.text, a.finish_reason, a.tokens, round(a.first_token_s, 4),
                                      round(a.tokens_per_s, 1), a.source))

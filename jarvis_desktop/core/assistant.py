@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
@@ -27,6 +28,8 @@ from jarvis_desktop.core import persona as _persona
 from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
+from jarvis_desktop.core.tools import Outcome, Toolbox
+from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
 
 __all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
 
@@ -66,7 +69,9 @@ class Persona:
 class Answer:
     """What came of one message: the reply and where it came from.
 
-    ``source`` is "model" (``name``: the version answering) or "skill" (``name``: the skill).
+    ``source`` is "model" (``name``: the version answering), "skill" (``name``: the skill) or
+    "tool" (the model called a tool, ``name``; ``tool`` holds the call and its result, and the
+    text is the tool's sentence: every number in it is the tool's).
     ``finish_reason``: "stop" (ended by itself; a skill's answer always), "length" (hit the
     reply limit) or "cancelled" (stopped; ``text`` is what was written until then).
     """
@@ -83,11 +88,13 @@ class Answer:
     dropped_turns: int = 0  # oldest turns left out to fit the context
     stats: StreamStats | None = field(default=None, repr=False, compare=False)
     skill: SkillResult | None = field(default=None, repr=False, compare=False)
+    tool: Outcome | None = field(default=None, repr=False, compare=False)
+    version: str = ""  # the model that wrote the reply or the call ("" for a skill)
 
     @property
     def label(self) -> str:
         """The interaction log's version column: the model version, or ``skill:<name>``."""
-        return f"skill:{self.name}" if self.source == "skill" else self.name
+        return f"skill:{self.name}" if self.source == "skill" else self.version or self.name
 
     @classmethod
     def of_skill(cls, result: SkillResult) -> Answer:
@@ -96,7 +103,8 @@ class Answer:
     @classmethod
     def of_stream(cls, stats: StreamStats, version: str) -> Answer:
         return cls(stats.text.strip(), "model", version, stats.finish_reason, stats.first_token_s, stats.total_s,
-                   stats.completion_tokens, stats.tokens_per_s, stats.truncated, stats.dropped_turns, stats=stats)
+                   stats.completion_tokens, stats.tokens_per_s, stats.truncated, stats.dropped_turns, stats=stats,
+                   version=version)
 
 
 class Reply:
@@ -148,8 +156,10 @@ class Assistant:
 
     def __init__(self, engine: ChatEngine | None = None, skills: Skills | None = None,
                  persona: Persona | None = None, clock: Callable[[], datetime] = datetime.now,
-                 version: str = "", history: list[dict] | None = None, history_limit: int = HISTORY_MIN):
+                 version: str = "", history: list[dict] | None = None, history_limit: int = HISTORY_MIN,
+                 tools: Toolbox | None = None):
         self.engine, self.skills, self.clock, self.version = engine, skills, clock, version
+        self.tools = tools  # None: a call the model writes is not run (its text is the reply)
         self.persona = persona or Persona()
         self.history: list[dict] = list(history or [])  # this conversation's user/assistant messages
         self.history_limit = history_limit
@@ -211,7 +221,49 @@ class Assistant:
         if engine is None or engine.loaded is None:
             raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
         version = self.version or engine.loaded.stem
-        return Reply(engine.stream(messages, stop), lambda: Answer.of_stream(engine.last_stats, version), on_end)
+        if self.tools is None:
+            return Reply(engine.stream(messages, stop), lambda: Answer.of_stream(engine.last_stats, version), on_end)
+        seen: dict = {}
+
+        def finish() -> Answer:
+            answer = Answer.of_stream(engine.last_stats, version)
+            outcome = seen.get("outcome")
+            if outcome is not None:
+                return replace(answer, text=outcome.result.reply, source="tool", name=outcome.name,
+                               finish_reason="stop", first_token_s=seen["first_s"], total_s=seen["total_s"],
+                               tool=outcome)
+            if seen.get("call"):  # stopped while writing a call: nothing was said
+                return replace(answer, text="", finish_reason="cancelled")
+            return answer
+
+        return Reply(self._call_or_prose(engine.stream(messages, stop), stop, seen), finish, on_end)
+
+    def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict) -> Iterator[str]:
+        """The model's pieces as they come, unless the reply is a tool call: then the call is read
+        whole (the first characters are held back until it is clear), the model is stopped at
+        its closing brace, the tool runs, and its sentence is the one piece."""
+        t0, held = time.perf_counter(), ""
+        for piece in pieces:
+            held += piece
+            if not may_be_call(held):
+                yield held  # prose: from here on, as it comes
+                yield from pieces
+                return
+            if held.lstrip().startswith(PREFIX) and (is_complete(held) or len(held) > MAX_CALL_CHARS):
+                break
+        else:
+            if not held.lstrip().startswith(PREFIX):
+                if held:
+                    yield held  # a reply as short as "c"
+                return
+        pieces.close()  # a call is all the model has to say: stop it at the closing brace
+        seen["call"] = held.strip()
+        if stop is not None and stop.is_set():
+            return
+        outcome = self.tools.run(held.strip(), self.persona.honorific)
+        seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0
+        seen["total_s"] = seen["first_s"]
+        yield outcome.result.reply
 
     def prefill(self) -> int:
         """Evaluate ahead of time what the next reply's prompt starts with: the system prompt and

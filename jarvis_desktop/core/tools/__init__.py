@@ -1,0 +1,108 @@
+"""Tools the fine-tune calls for what a 270M model cannot know: sums and units, the clock and the
+calendar, the computer itself (docs/ARCHITECTURE.md, "Tools").
+
+``Toolbox.run(text)`` takes what the model wrote (``call:convert{value:5,from:"mile",to:"km"}``),
+parses and checks it, runs the tool in a thread with the tool's time limit, and returns an
+``Outcome`` whose ``result.reply`` is what Jarvis says.  Whatever goes wrong (a malformed call,
+an unknown tool, a wrong argument, a tool that fails or hangs) ends in a polite sentence: a call
+never reaches the user as text.  Each tool is a small module's ``TOOLS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable
+
+from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
+
+__all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
+           "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
+
+log = logging.getLogger(__name__)
+
+MODULES = ("calculator", "units", "clock", "computer")
+
+
+def default_tools() -> tuple[Tool, ...]:
+    """Every tool of the modules in MODULES, in that order."""
+    tools: list[Tool] = []
+    for name in MODULES:
+        tools += importlib.import_module(f"jarvis_desktop.core.tools.{name}").TOOLS
+    return tuple(tools)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came of a call: ``call`` None where the text was not a valid call; ``error`` says
+    what went wrong (for the log; the user hears ``result.reply``)."""
+
+    call: ToolCall | None
+    result: ToolResult
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.call.name if self.call is not None else "unknown"
+
+
+class Toolbox:
+    """The tools the model may call, and running them safely."""
+
+    def __init__(self, tools: Iterable[Tool] | None = None, timers=None,
+                 clock: Callable[[], datetime] = datetime.now):
+        listed = tuple(tools) if tools is not None else default_tools()
+        self.tools = {t.name: t for t in listed}
+        if len(self.tools) != len(listed):
+            raise ValueError("two tools share a name")
+        self.timers, self.clock = timers, clock
+
+    def run(self, text: str, honorific: str = "sir") -> Outcome:
+        t0 = time.perf_counter()
+        sorry = ToolResult(f"I'm afraid I couldn't work out how to do that, {honorific}.", ok=False)
+        try:
+            call = parse(text)
+        except CallError as exc:
+            log.warning("malformed tool call %r: %s", text[:200], exc)
+            return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0)
+        tool = self.tools.get(call.name)
+        if tool is None:
+            log.warning("call to an unknown tool %r", call.name)
+            return Outcome(call, sorry, f"no tool is called {call.name!r}", time.perf_counter() - t0)
+        try:
+            args = check(call, tool)
+        except CallError as exc:
+            log.warning("bad arguments in %r: %s", text[:200], exc)
+            return Outcome(call, sorry, str(exc), time.perf_counter() - t0)
+        result, error = self._run(tool, args, Context(honorific, self.clock(), self.timers))
+        return Outcome(call, result, error, time.perf_counter() - t0)
+
+    def _run(self, tool: Tool, args: dict, context: Context) -> tuple[ToolResult, str]:
+        """Run ``tool`` in a thread: a tool that hangs (a stuck disk, D-Bus) costs the reply
+        ``tool.timeout_s`` at most, and the conversation goes on."""
+        box: list = []
+        done = threading.Event()
+
+        def work():
+            try:
+                box.append((tool.run(args, context), ""))
+            except ToolFailed as exc:
+                box.append((ToolResult(str(exc), ok=False), f"{tool.name}: {exc}"))
+            except Exception as exc:  # a tool's bug must not cost the user the conversation
+                log.exception("tool %s failed on %r", tool.name, args)
+                box.append((ToolResult(f"I'm afraid that didn't work, {context.honorific}: something went "
+                                       "wrong on my side.", ok=False), f"{tool.name}: {type(exc).__name__}: {exc}"))
+            done.set()
+
+        threading.Thread(target=work, name=f"jarvis-tool-{tool.name}", daemon=True).start()
+        if not done.wait(tool.timeout_s):
+            log.warning("tool %s took over %.1f s on %r", tool.name, tool.timeout_s, args)
+            return (ToolResult(f"I'm sorry, {context.honorific}, that is taking far too long; do ask again "
+                               "in a moment.", ok=False), f"{tool.name}: over {tool.timeout_s} s")
+        return box[0]

@@ -1,0 +1,240 @@
+"""Sums the model cannot do in its head: ``calculate``, ``percent``, ``split_bill``, ``total_duration``.
+
+``calculate`` hands the expression to ``arith.evaluate`` (bounded, never ``eval``) and phrases
+the answer as the calculator skill does ("That comes to 391, sir.").  Numbers are said with
+``skills.format_number``; money with ``format_money`` (two decimals, "95.10", since pence are
+said that way); durations with ``timers.spoken_duration``.  Each reply's figures are stored in
+``data`` as they are said.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from jarvis_desktop.core.arith import ArithmeticError_, evaluate
+from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.timers import spoken_duration
+from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+
+__all__ = ["TOOLS", "format_money"]
+
+MAX_AMOUNT = 1e12  # a bill or a percentage base beyond this is a slip of the tongue
+MAX_PEOPLE = 1000
+MAX_HOURS = 1000  # spoken_duration says "1000 hours" without a comma; more is no diary's total
+
+
+def format_money(amount: float) -> str:
+    """84.5 -> "84.50", 1296 -> "1,296", 1296.1 -> "1,296.10": pence always as two digits."""
+    if amount == int(amount):
+        return format_number(int(amount))
+    return f"{amount:,.2f}"
+
+
+def _is_rounded(value: float | int, spoken: str) -> bool:
+    """Whether ``format_number`` had to round ``value`` to say it as ``spoken``."""
+    plain = spoken.removeprefix("minus ").replace(",", "")
+    try:
+        return not math.isclose(float(plain), abs(value), rel_tol=1e-9)
+    except ValueError:  # "1.23 times 10 to the power of 20": four digits of a longer number
+        return True
+
+
+def _finite(value: float, what: str, h: str) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+        raise ToolFailed(f"I'm afraid {what} is not a figure I can work with, {h}.")
+    return value
+
+
+# -- calculate ---------------------------------------------------------------------------------
+
+# The model writes sums as typed: "17 × 23", "2^10", "100 ÷ 4".
+_SYMBOLS = (("×", "*"), ("÷", "/"), ("^", "**"), ("−", "-"))
+
+
+def _calculate(args: dict, context: Context) -> ToolResult:
+    h = context.honorific
+    expression = args["expression"].strip()
+    for symbol, operator in _SYMBOLS:
+        expression = expression.replace(symbol, operator)
+    expression = re.sub(r"(?<=[\d)])\s*x\s*(?=[\d(])", "*", expression)  # "3 x 4"
+    try:
+        value = evaluate(expression)
+    except ArithmeticError_ as exc:
+        if "division by zero" in str(exc):
+            raise ToolFailed(f"I'm afraid dividing by zero is beyond even my talents, {h}.") from None
+        if "large" in str(exc) or "range" in str(exc):
+            raise ToolFailed(f"I'm afraid that number is rather too large to put a figure on, {h}.") from None
+        raise ToolFailed(f"I'm afraid I couldn't make that sum out, {h}. "
+                         f"Might you put it another way?") from None
+    except ValueError:  # sqrt(-4): arith's "has no real answer"
+        raise ToolFailed(f"I'm afraid that has no real answer, {h}.") from None
+    spoken = format_number(value)
+    approx = "approximately " if _is_rounded(value, spoken) else ""
+    return ToolResult(f"That comes to {approx}{spoken}, {h}.", {"expression": expression, "value": value})
+
+
+# -- percent -----------------------------------------------------------------------------------
+
+def _percent(args: dict, context: Context) -> ToolResult:
+    h = context.honorific
+    percent = _finite(float(args["percent"]), "that percentage", h)
+    of = _finite(float(args["of"]), "that amount", h)
+    result = percent * of / 100
+    spoken = format_number(result)
+    verb = "is about" if _is_rounded(result, spoken) else "is"
+    return ToolResult(f"{format_number(percent)} percent of {format_number(of)} {verb} {spoken}, {h}.",
+                      {"percent": percent, "of": of, "result": result})
+
+
+# -- split_bill --------------------------------------------------------------------------------
+
+def _pennies(amount: float, rounding: str = ROUND_HALF_UP) -> float:
+    """``amount`` to the penny, rounded from its decimal digits as written: 10.5625 -> 10.56,
+    0.125 -> 0.13 (round() would give 0.12, half to even); ROUND_CEILING: 31.6866 -> 31.69."""
+    return float(Decimal(repr(amount)).quantize(Decimal("0.01"), rounding))
+
+
+def _split_bill(args: dict, context: Context) -> ToolResult:
+    """Each person's share, rounded *up* to the penny so the shares always cover the bill
+    (100 between 3 is 33.34 each, not 33.33, which would leave the table a penny short)."""
+    h = context.honorific
+    total = _finite(float(args["total"]), "that bill", h)
+    people = int(args["people"])
+    tip_percent = _finite(float(args.get("tip_percent", 0.0)), "that tip", h)
+    if total <= 0:
+        raise ToolFailed(f"I'm afraid there is no bill to split, {h}.")
+    if not 1 <= people <= MAX_PEOPLE:
+        raise ToolFailed(f"I'm afraid a bill needs between 1 and {MAX_PEOPLE:,} people to split it, {h}.")
+    if not 0 <= tip_percent <= 100:
+        raise ToolFailed(f"I'm afraid a tip must be between 0 and 100 percent, {h}.")
+    tip = _pennies(total * tip_percent / 100)
+    with_tip = _pennies(total + tip)
+    share = _pennies(with_tip / people, ROUND_CEILING)
+    data = {"total": total, "people": people, "tip_percent": tip_percent, "tip": tip,
+            "total_with_tip": with_tip, "share": share}
+    tip_words = f"with a {format_number(tip_percent)} percent tip"
+    if people == 1:  # no sharing: the bill with its tip
+        reply = f"That's {format_money(share)}{' ' + tip_words if tip else ''} for you alone, {h}."
+    else:
+        in_all = f", {format_money(with_tip)} in all {tip_words}" if tip else ""
+        reply = f"That's {format_money(share)} each for {format_number(people)} people{in_all}, {h}."
+    return ToolResult(reply, data)
+
+
+# -- total_duration ----------------------------------------------------------------------------
+
+def _total_duration(args: dict, context: Context) -> ToolResult:
+    """``count`` lots of ``minutes``, said as spoken_duration says a timer.  It leaves seconds
+    out from 10 minutes up, so such totals are first rounded to the minute ("about")."""
+    h = context.honorific
+    count = int(args["count"])
+    minutes = _finite(float(args["minutes"]), "that length", h)
+    if count < 1 or minutes <= 0:
+        raise ToolFailed(f"I'm afraid I need at least one thing of some length to add up, {h}.")
+    exact = count * minutes * 60
+    seconds = math.floor(exact + 0.5)
+    if seconds >= 600:
+        seconds = math.floor(exact / 60 + 0.5) * 60
+    if seconds >= MAX_HOURS * 3600:
+        raise ToolFailed(f"I'm afraid that comes to a thousand hours or more, {h}; "
+                         f"might you check the figures?")
+    hours, rest = divmod(seconds, 3600)
+    data = {"count": count, "minutes": minutes, "total_minutes": count * minutes,
+            "parts": {"hours": hours, "minutes": rest // 60, "seconds": rest % 60}}
+    about = "about " if not math.isclose(seconds, exact, abs_tol=1e-6) else ""
+    lots = f"{format_number(count)} lot{'' if count == 1 else 's'}"
+    length = f"{format_number(minutes)} minute{'' if minutes == 1 else 's'}"
+    verb = "comes" if count == 1 else "come"
+    return ToolResult(f"{lots} of {length} {verb} to {about}{spoken_duration(seconds)}, {h}.", data)
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        name="calculate",
+        doc="Work out an arithmetic expression: numbers, + - * / // % **, parentheses, "
+            "sqrt, round, abs, floor, ceil.",
+        params=(Param("expression", str, 'the sum as Python-style arithmetic, e.g. "17*23", "sqrt(2)"'),),
+        run=_calculate,
+        examples=(
+            ("What's 17 times 23?", 'call:calculate{expression:"17*23"}'),
+            ("whats 144 divided by 12", 'call:calculate{expression:"144/12"}'),
+            ("Could you work out 2 to the power of 10?", 'call:calculate{expression:"2**10"}'),
+            ("square root of two", 'call:calculate{expression:"sqrt(2)"}'),
+            ("what does 1,296 minus 587 come to", 'call:calculate{expression:"1296-587"}'),
+            ("(3 + 4) × 5?", 'call:calculate{expression:"(3+4)*5"}'),
+            ("Add up 12.50, 8.99 and 3.25 for me.", 'call:calculate{expression:"12.5+8.99+3.25"}'),
+            ("how much is seven eighths as a decimal", 'call:calculate{expression:"7/8"}'),
+            ("Be a dear and tot up 45 and 67.", 'call:calculate{expression:"45+67"}'),
+            ("nineteen squared", 'call:calculate{expression:"19**2"}'),
+            ("what's left of 100 once you take away 37", 'call:calculate{expression:"100-37"}'),
+            ("If 6 boxes hold 48 apiece, how many in all?", 'call:calculate{expression:"6*48"}'),
+        ),
+    ),
+    Tool(
+        name="percent",
+        doc="A percentage of an amount: 15 percent of 80.",
+        params=(Param("percent", float, "the percentage, e.g. 15 for 15%"),
+                Param("of", float, "the amount it is a percentage of")),
+        run=_percent,
+        examples=(
+            ("What's 15% of 80?", "call:percent{percent:15,of:80}"),
+            ("fifteen percent of eighty", "call:percent{percent:15,of:80}"),
+            ("What's a 20 per cent tip on £45?", "call:percent{percent:20,of:45}"),
+            ("VAT at 20% on 350 pounds, how much is that?", "call:percent{percent:20,of:350}"),
+            ("how much is twelve and a half percent of two hundred", "call:percent{percent:12.5,of:200}"),
+            ("What is 3 percent of 1.5 million?", "call:percent{percent:3,of:1500000}"),
+            ("knock 25% off 60, how much is the discount", "call:percent{percent:25,of:60}"),
+            ("what's 7 per cent interest on 5000 a year", "call:percent{percent:7,of:5000}"),
+            ("If I put aside a tenth of my 2400 wage, what's that?", "call:percent{percent:10,of:2400}"),
+            ("half of 90", "call:percent{percent:50,of:90}"),
+            ("What's 0.5% of 12,000?", "call:percent{percent:0.5,of:12000}"),
+        ),
+    ),
+    Tool(
+        name="split_bill",
+        doc="Split a bill between people, with an optional tip; each share is rounded up to the penny.",
+        params=(Param("total", float, "the bill before any tip"),
+                Param("people", int, "how many people share it"),
+                Param("tip_percent", float, "the tip as a percentage of the bill", required=False)),
+        run=_split_bill,
+        examples=(
+            ("Split 84.50 three ways with a 12.5% tip.", "call:split_bill{total:84.5,people:3,tip_percent:12.5}"),
+            ("we owe 120 between four of us", "call:split_bill{total:120,people:4}"),
+            ("divide a bill of 230 pounds among 5 people and add 10 percent",
+             "call:split_bill{total:230,people:5,tip_percent:10}"),
+            ("Dinner came to 96 quid for the two of us, plus 15% service.",
+             "call:split_bill{total:96,people:2,tip_percent:15}"),
+            ("how much each if six of us share a 300 bill", "call:split_bill{total:300,people:6}"),
+            ("split a 47.80 tab between 2 no tip", "call:split_bill{total:47.8,people:2}"),
+            ("The bill's 150, there are 4 of us and we'd like to leave 20 percent.",
+             "call:split_bill{total:150,people:4,tip_percent:20}"),
+            ("go halves on 38.60", "call:split_bill{total:38.6,people:2}"),
+            ("What does each of three pay for a £72 meal?", "call:split_bill{total:72,people:3}"),
+            ("three of us 64 pounds plus a ten per cent gratuity",
+             "call:split_bill{total:64,people:3,tip_percent:10}"),
+        ),
+    ),
+    Tool(
+        name="total_duration",
+        doc="How long a number of equal stretches last in all: 3 meetings of 45 minutes.",
+        params=(Param("count", int, "how many there are"),
+                Param("minutes", float, "how long each one lasts, in minutes")),
+        run=_total_duration,
+        examples=(
+            ("3 meetings of 45 minutes, how long is that in total?", "call:total_duration{count:3,minutes:45}"),
+            ("how long are 8 lessons of 50 minutes", "call:total_duration{count:8,minutes:50}"),
+            ("four episodes at 22 minutes each how long altogether", "call:total_duration{count:4,minutes:22}"),
+            ("If I do 12 sets of 2.5 minutes, what's the total time?",
+             "call:total_duration{count:12,minutes:2.5}"),
+            ("Total time for 6 sessions of 90 minutes?", "call:total_duration{count:6,minutes:90}"),
+            ("ten 15 minute calls back to back how long is that", "call:total_duration{count:10,minutes:15}"),
+            ("How long will 5 films of two hours take?", "call:total_duration{count:5,minutes:120}"),
+            ("two 40 minute halves", "call:total_duration{count:2,minutes:40}"),
+            ("Three lectures of an hour and a quarter each, all told?",
+             "call:total_duration{count:3,minutes:75}"),
+            ("a fortnight of half-hour walks adds up to what", "call:total_duration{count:14,minutes:30}"),
+        ),
+    ),
+)

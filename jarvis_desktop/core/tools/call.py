@@ -1,0 +1,199 @@
+"""The tool-call syntax: what the model writes instead of prose to use a tool.
+
+    call:disk_free{}
+    call:convert{value:5,from:"mile",to:"km"}
+
+A name, then arguments in braces: ``key:value`` pairs separated by commas; a value is a number
+(5, -2.5, 1e3), a double-quoted string (``\\"`` and ``\\\\`` escape) or true/false.  A few tokens,
+so the call costs the model little to write and the engine can tell it from prose by its first
+five characters.  ``parse`` refuses anything else with a CallError saying what and where;
+``check`` holds a parsed call against its tool's parameters.  ``format_call`` writes the one
+canonical form (the training data's), so ``parse(format_call(n, a))`` gives back ``n`` and ``a``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from jarvis_desktop.core.tools.base import Tool
+
+__all__ = ["PREFIX", "ToolCall", "CallError", "parse", "check", "format_call", "is_complete", "may_be_call"]
+
+PREFIX = "call:"
+MAX_CALL_CHARS = 400  # a call longer than this is not a call but a runaway
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class CallError(ValueError):
+    """A call that cannot be run: malformed, or not what its tool takes.  The message says what
+    and at which character."""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    name: str
+    args: dict
+    text: str  # as the model wrote it
+
+    def __str__(self) -> str:
+        return format_call(self.name, self.args)
+
+
+def may_be_call(text: str) -> bool:
+    """Whether a reply that starts with ``text`` (leading space ignored) may still be a call:
+    used while streaming, to hold back the first characters until it is clear."""
+    head = text.lstrip()
+    return head.startswith(PREFIX) or PREFIX.startswith(head)
+
+
+def is_complete(text: str) -> bool:
+    """Whether ``text`` (a call being streamed) has reached its closing brace, outside strings."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth <= 0:
+                return True
+    return False
+
+
+def parse(text: str) -> ToolCall:
+    """The call in ``text`` (surrounding space allowed, nothing else); CallError otherwise."""
+    src = text.strip()
+    if len(src) > MAX_CALL_CHARS:
+        raise CallError(f"the call is {len(src)} characters long (at most {MAX_CALL_CHARS})")
+    if not src.startswith(PREFIX):
+        raise CallError(f"a call starts with {PREFIX!r}")
+    at = len(PREFIX)
+    m = _NAME.match(src, at)
+    if not m:
+        raise CallError(f"character {at + 1}: a tool name (lower case letters, digits, _) is expected")
+    name, at = m.group(), m.end()
+    if src[at:at + 1] != "{":
+        raise CallError(f"character {at + 1}: '{{' is expected after the tool name {name!r}")
+    at += 1
+    args: dict = {}
+    if src[at:at + 1] == "}":
+        at += 1
+    else:
+        while True:
+            key = _WORD.match(src, at)
+            if not key:
+                raise CallError(f"character {at + 1}: an argument name is expected")
+            at = key.end()
+            if src[at:at + 1] != ":":
+                raise CallError(f"character {at + 1}: ':' is expected after {key.group()!r}")
+            if key.group() in args:
+                raise CallError(f"the argument {key.group()!r} is given twice")
+            args[key.group()], at = _value(src, at + 1)
+            if src[at:at + 1] == ",":
+                at += 1
+            elif src[at:at + 1] == "}":
+                at += 1
+                break
+            else:
+                raise CallError(f"character {at + 1}: ',' or '}}' is expected")
+    if at != len(src):
+        raise CallError(f"character {at + 1}: nothing may follow the call's closing brace")
+    return ToolCall(name, args, src)
+
+
+def _value(src: str, at: int):
+    if src[at:at + 1] == '"':
+        out, i = [], at + 1
+        while i < len(src):
+            ch = src[i]
+            if ch == "\\" and i + 1 < len(src) and src[i + 1] in '"\\':
+                out.append(src[i + 1])
+                i += 2
+            elif ch == '"':
+                return "".join(out), i + 1
+            else:
+                out.append(ch)
+                i += 1
+        raise CallError(f"character {at + 1}: the string is not closed")
+    if src.startswith("true", at) or src.startswith("false", at):
+        word = "true" if src.startswith("true", at) else "false"
+        return word == "true", at + len(word)
+    m = _NUMBER.match(src, at)
+    if not m:
+        raise CallError(f"character {at + 1}: a number, a \"string\", true or false is expected")
+    text = m.group()
+    value = float(text) if any(c in text for c in ".eE") else int(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CallError(f"character {at + 1}: {text} is not a finite number")
+    return value, m.end()
+
+
+def check(call: ToolCall, tool: Tool) -> dict:
+    """The call's arguments as ``tool`` takes them: every one known, every required one given,
+    each of its kind (an int where a float is wanted is fine; 5.0 for an int is 5), a choice
+    spelt as the tool spells it.  CallError saying which argument is wrong otherwise."""
+    if call.name != tool.name:
+        raise CallError(f"the call is to {call.name!r}, not {tool.name!r}")
+    out = {}
+    for key, value in call.args.items():
+        param = tool.param(key)
+        if param is None:
+            known = ", ".join(p.name for p in tool.params) or "none"
+            raise CallError(f"{tool.name} takes no argument {key!r} (it takes: {known})")
+        out[key] = _coerce(tool.name, param, value)
+    missing = [p.name for p in tool.params if p.required and p.name not in out]
+    if missing:
+        raise CallError(f"{tool.name} needs {', '.join(missing)}")
+    return out
+
+
+def _coerce(tool: str, param, value):
+    kind, where = param.kind, f"{tool}'s {param.name}"
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise CallError(f"{where} is true or false, not {value!r}")
+        return value
+    if kind in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise CallError(f"{where} is a number, not {value!r}")
+        if kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise CallError(f"{where} is a whole number, not {value}")
+            return int(value)
+        return float(value)
+    if not isinstance(value, str):
+        raise CallError(f"{where} is a \"string\", not {value!r}")
+    if param.choices:
+        choice = next((c for c in param.choices if c.casefold() == value.strip().casefold()), None)
+        if choice is None:
+            raise CallError(f"{where} is one of {', '.join(param.choices)}, not {value!r}")
+        return choice
+    return value
+
+
+def format_call(name: str, args: dict | None = None) -> str:
+    """The canonical text of a call (the training data's): no spaces, arguments in the order
+    given, strings JSON-quoted, whole floats without ".0"."""
+    parts = []
+    for key, value in (args or {}).items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            text = str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+        else:
+            text = json.dumps(str(value), ensure_ascii=False)
+        parts.append(f"{key}:{text}")
+    return f"{PREFIX}{name}{{{','.join(parts)}}}"

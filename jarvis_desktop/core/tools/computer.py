@@ -1,0 +1,443 @@
+"""The computer's own state: disk space, memory, processor, battery, uptime, name, network.
+
+Every tool here only looks (psutil, shutil, socket, platform) and answers at once; none reaches
+the internet.  Sizes are spoken in "GB" of 1024**3 bytes, the unit ``df -h``, ``free -h`` and
+Windows's Task Manager show, so Jarvis's figure matches what the user sees on screen.  Each
+reply is phrased from ``data`` with ``format_number``, so every number said is one stored.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+import time
+from datetime import datetime
+
+import psutil
+
+from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+
+__all__ = ["TOOLS", "spoken_span"]
+
+GIB = 1024 ** 3
+CPU_SAMPLE_S = 0.3  # long enough to be a fair reading, short enough to answer at once
+TOP_N = 3
+
+
+def _gb(n_bytes: int) -> float:
+    return round(n_bytes / GIB, 1)
+
+
+def _join(items: list[str]) -> str:
+    """["a"] -> "a"; ["a", "b", "c"] -> "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def spoken_span(seconds: float) -> tuple[str, dict]:
+    """A long span in days, hours and minutes ("3 days, 4 hours and 12 minutes") and its parts.
+
+    Unlike ``timers.spoken_duration`` it counts days and never seconds: nobody wants to hear
+    the seconds of a machine's uptime or of a battery's charge.
+    """
+    minutes_total = max(0, int(seconds // 60))
+    days, rest = divmod(minutes_total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = {"days": days, "hours": hours, "minutes": minutes}
+    words = [f"{format_number(n)} {unit[:-1] if n == 1 else unit}"
+             for unit, n in parts.items() if n]
+    return (_join(words) if words else "less than a minute"), parts
+
+
+# --- disk_free ---------------------------------------------------------------------------------
+
+def _mount_of(path: str) -> str:
+    """The mount point (Linux, macOS) or drive root (Windows) of the disk holding ``path``."""
+    current = os.path.realpath(path)
+    while not os.path.ismount(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return current
+
+
+def _disk_name(mount: str) -> str:
+    drive = os.path.splitdrive(mount)[0]  # "C:" on Windows, "" elsewhere
+    if drive and mount.rstrip("\\/") == drive:
+        return f"drive {drive[0].upper()}"
+    if mount == "/":
+        return "the main disk"
+    return f"the disk mounted at {mount}"
+
+
+def _disk_free(args: dict, context: Context) -> ToolResult:
+    given = (args.get("path") or "").strip()
+    path = os.path.expanduser(given or "~")
+    if not os.path.exists(path):
+        raise ToolFailed(f"I can't find {given or 'your home folder'}, {context.honorific}; "
+                         "please check the folder's name.")
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError as err:
+        raise ToolFailed(f"I can't read the disk holding {given or 'your home folder'}, "
+                         f"{context.honorific}: {err.strerror or err}.") from err
+    mount = _mount_of(path)
+    data = {"path": path, "mount": mount, "free_gb": _gb(usage.free), "total_gb": _gb(usage.total),
+            "free_bytes": usage.free, "total_bytes": usage.total}
+    where = _disk_name(mount)
+    if not given or os.path.realpath(path) == os.path.realpath(os.path.expanduser("~")):
+        where += ", which holds your home folder"
+    elif os.path.realpath(path) != mount:
+        where += f", which holds {given}"
+    reply = (f"You have {format_number(data['free_gb'])} GB free of "
+             f"{format_number(data['total_gb'])} GB on {where}, {context.honorific}.")
+    return ToolResult(reply, data)
+
+
+# --- memory, cpu_load, battery, uptime ----------------------------------------------------------
+
+def _memory(args: dict, context: Context) -> ToolResult:
+    vm = psutil.virtual_memory()
+    used = vm.total - vm.available  # as psutil's percent: cache the system can drop counts as free
+    data = {"used_gb": _gb(used), "total_gb": _gb(vm.total), "percent": round(vm.percent)}
+    reply = (f"You're using {format_number(data['percent'])} percent of your memory, "
+             f"{format_number(data['used_gb'])} GB of {format_number(data['total_gb'])} GB, "
+             f"{context.honorific}.")
+    return ToolResult(reply, data)
+
+
+def _cpu_load(args: dict, context: Context) -> ToolResult:
+    data: dict = {"percent": round(psutil.cpu_percent(interval=CPU_SAMPLE_S)),
+                  "cores": psutil.cpu_count(logical=True)}
+    reply = f"The processor is at {format_number(data['percent'])} percent"
+    if data["cores"]:
+        reply += f" across {format_number(data['cores'])} cores"
+    if hasattr(os, "getloadavg"):  # not on Windows, where psutil's stand-in starts at zero
+        data["load_1min"] = round(os.getloadavg()[0], 2)
+        reply += f", with a load average of {format_number(data['load_1min'])} over the last minute"
+    return ToolResult(f"{reply}, {context.honorific}.", data)
+
+
+def battery_reply(percent: float, plugged: bool | None, secs_left: float | None,
+                  honorific: str) -> ToolResult:
+    """A battery reading in words; ``secs_left`` None where the system cannot tell."""
+    data: dict = {"percent": round(percent), "plugged_in": plugged}
+    level = f"The battery is at {format_number(data['percent'])} percent"
+    if plugged and data["percent"] >= 100:
+        return ToolResult(f"The battery is full and plugged in, {honorific}.", data)
+    if plugged:
+        return ToolResult(f"{level} and charging, {honorific}.", data)
+    if secs_left is None:
+        return ToolResult(f"{level} and not plugged in, {honorific}.", data)
+    words, parts = spoken_span(secs_left)
+    data.update(seconds_left=int(secs_left), **parts)
+    return ToolResult(f"{level} with about {words} left, {honorific}.", data)
+
+
+def _battery(args: dict, context: Context) -> ToolResult:
+    reading = psutil.sensors_battery() if hasattr(psutil, "sensors_battery") else None
+    if reading is None:
+        raise ToolFailed(f"This computer has no battery, {context.honorific}.")
+    secs: float | None = reading.secsleft
+    if secs in (psutil.POWER_TIME_UNLIMITED, psutil.POWER_TIME_UNKNOWN) or secs is None or secs < 0:
+        secs = None
+    return battery_reply(reading.percent, reading.power_plugged, secs, context.honorific)
+
+
+def _uptime(args: dict, context: Context) -> ToolResult:
+    boot = psutil.boot_time()
+    seconds = max(0.0, time.time() - boot)
+    words, parts = spoken_span(seconds)
+    data = {"booted": datetime.fromtimestamp(boot).isoformat(timespec="seconds"),
+            "seconds": int(seconds), **parts}
+    return ToolResult(f"Your computer has been running for {words}, {context.honorific}.", data)
+
+
+# --- hostname, os_info -----------------------------------------------------------------------
+
+def _hostname(args: dict, context: Context) -> ToolResult:
+    name = socket.gethostname()
+    return ToolResult(f"This computer is called {name}, {context.honorific}.", {"hostname": name})
+
+
+def _os_name() -> tuple[str, str, str]:
+    """(the system as people name it, its version, how Jarvis adds the version), e.g.
+    ("Debian GNU/Linux 12 (bookworm)", "6.1.0-18", " with Linux kernel 6.1.0-18")."""
+    system, release = platform.system(), platform.release()
+    if system == "Linux":
+        try:
+            pretty = platform.freedesktop_os_release().get("PRETTY_NAME", "")
+        except OSError:  # no /etc/os-release (a minimal container)
+            pretty = ""
+        return (pretty or "Linux"), release, f" with Linux kernel {release}"
+    if system == "Darwin":
+        version = platform.mac_ver()[0]
+        return f"macOS {version}".strip(), version, ""
+    if system == "Windows":
+        version = platform.version()
+        return f"Windows {release}", version, f", build {version}"
+    return f"{system} {release}".strip(), release, ""
+
+
+def _os_info(args: dict, context: Context) -> ToolResult:
+    name, version, detail = _os_name()
+    data = {"name": name, "version": version, "system": platform.system(),
+            "release": platform.release(), "machine": platform.machine()}
+    return ToolResult(f"This computer runs {name}{detail}, {context.honorific}.", data)
+
+
+# --- local_ip, network ---------------------------------------------------------------------------
+
+def _connected_interfaces() -> dict[str, list[str]]:
+    """Interfaces other than loopback that are up and have an address: name -> addresses.
+
+    IPv6 link-local addresses (fe80::) do not count: every up interface has one, cable or not.
+    """
+    stats = psutil.net_if_stats()
+    found: dict[str, list[str]] = {}
+    for name, addrs in psutil.net_if_addrs().items():
+        st = stats.get(name)
+        flags = getattr(st, "flags", "") if st else ""
+        if not st or not st.isup or "loopback" in flags.split(","):
+            continue
+        if flags and "running" not in flags.split(","):  # up but no carrier: cable out
+            continue
+        ips = [a.address for a in addrs
+               if (a.family == socket.AF_INET and not a.address.startswith("127."))
+               or (a.family == socket.AF_INET6 and not a.address.lower().startswith("fe80")
+                   and a.address != "::1")]
+        if ips:
+            found[name] = ips
+    return found
+
+
+def _routed_ip() -> str | None:
+    """The address the system would send from: a UDP "connect" only picks a route, it sends
+    nothing, and the target is a private address, so nothing leaves the machine."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect(("10.254.254.254", 1))
+            ip = sock.getsockname()[0]
+    except OSError:  # no route at all
+        return None
+    return None if ip.startswith(("127.", "0.")) else ip
+
+
+def _local_ip(args: dict, context: Context) -> ToolResult:
+    interfaces = _connected_interfaces()
+    ip = _routed_ip()
+    if ip is None:  # fall back to the first IPv4 address of a connected interface
+        ip = next((a for addrs in interfaces.values() for a in addrs if ":" not in a), None)
+    if ip is None:
+        raise ToolFailed(f"I can't find a local IP address, {context.honorific}; "
+                         "this computer doesn't seem to be on a network.")
+    interface = next((name for name, addrs in interfaces.items() if ip in addrs), None)
+    data = {"ip": ip, "interface": interface}
+    on = f" on {interface}" if interface else ""
+    return ToolResult(f"Your local IP address is {ip}{on}, {context.honorific}.", data)
+
+
+def _network(args: dict, context: Context) -> ToolResult:
+    interfaces = _connected_interfaces()
+    data = {"up": bool(interfaces), "interfaces": sorted(interfaces)}
+    if not interfaces:
+        return ToolResult(f"You don't seem to be connected to any network, {context.honorific}.",
+                          data)
+    # Only the local network is checked: whether the internet answers is another question.
+    return ToolResult(f"You're connected to the local network through "
+                      f"{_join(data['interfaces'])}, {context.honorific}.", data)
+
+
+# --- top_processes -------------------------------------------------------------------------------
+
+def _memory_shares() -> dict[str, float]:
+    shares: dict[str, float] = {}
+    for proc in psutil.process_iter(["name", "memory_percent"]):
+        name, share = proc.info["name"], proc.info["memory_percent"]  # None where access is denied
+        if name and share is not None:
+            shares[name] = shares.get(name, 0.0) + share
+    return shares
+
+
+def _cpu_shares() -> dict[str, float]:
+    """Each program's share of the whole processor (all cores) over a short sample."""
+    procs = []
+    for proc in psutil.process_iter(["name"]):
+        try:
+            proc.cpu_percent(None)  # the first call starts the process's sample
+            procs.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    time.sleep(CPU_SAMPLE_S)
+    cores = psutil.cpu_count(logical=True) or 1
+    shares: dict[str, float] = {}
+    for proc in procs:
+        try:
+            share = proc.cpu_percent(None) / cores
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        name = proc.info["name"]
+        if name:
+            shares[name] = shares.get(name, 0.0) + share
+    return shares
+
+
+def _top_processes(args: dict, context: Context) -> ToolResult:
+    by = args.get("by") or "memory"
+    shares = _memory_shares() if by == "memory" else _cpu_shares()
+    ranked = sorted(shares.items(), key=lambda item: item[1], reverse=True)
+    # min(): a process's sample can straddle the machine's by a few milliseconds.
+    top = [{"name": name, "percent": round(min(share, 100.0), 1)}
+           for name, share in ranked[:TOP_N]]
+    top = [p for p in top if p["percent"] > 0]
+    data = {"by": by, "processes": top}
+    what = "memory" if by == "memory" else "the processor"
+    if not top:
+        return ToolResult(f"Nothing is using {what} noticeably just now, {context.honorific}.",
+                          data)
+    listed = _join([f"{p['name']} at {format_number(p['percent'])} percent" for p in top])
+    subject = "The biggest users" if len(top) > 1 else "The biggest user"
+    verb = "are" if len(top) > 1 else "is"
+    return ToolResult(f"{subject} of {what} {verb} {listed}, {context.honorific}.", data)
+
+
+# --- the tools -----------------------------------------------------------------------------------
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("disk_free", "Free and total space on the disk holding a folder (default: home).",
+         (Param("path", str, "a folder on the disk; the home folder if absent", required=False),),
+         _disk_free, examples=(
+             ("How much space is left on my drive?", "call:disk_free{}"),
+             ("how much disk space have i got left", "call:disk_free{}"),
+             ("Am I running out of storage?", "call:disk_free{}"),
+             ("is my hard drive nearly full", "call:disk_free{}"),
+             ("What's the free space on /mnt/backup?", 'call:disk_free{path:"/mnt/backup"}'),
+             ("how much room is there on the external drive at /media/usb",
+              'call:disk_free{path:"/media/usb"}'),
+             ("How full is drive D?", r'call:disk_free{path:"D:\\"}'),
+             ("Have I got room for a few more films?", "call:disk_free{}"),
+             ("check the space in my downloads folder", 'call:disk_free{path:"~/Downloads"}'),
+             ("Jarvis, gigabytes remaining?", "call:disk_free{}"),
+             ("could you tell me how much storage is free on the root partition",
+              'call:disk_free{path:"/"}'),
+         )),
+    Tool("memory", "RAM in use, total RAM and the percentage used.", (), _memory, examples=(
+        ("How much memory am I using?", "call:memory{}"),
+        ("how much ram is free", "call:memory{}"),
+        ("What's my RAM usage like?", "call:memory{}"),
+        ("is the memory full", "call:memory{}"),
+        ("How much RAM has this machine got?", "call:memory{}"),
+        ("are we short on memory at the moment", "call:memory{}"),
+        ("Check the RAM, would you?", "call:memory{}"),
+        ("how many gigs of ram are in use", "call:memory{}"),
+        ("Is something hogging all the memory?", "call:memory{}"),
+        ("jarvis memory usage please", "call:memory{}"),
+    )),
+    Tool("cpu_load", "How busy the processor is now, its cores and load average.", (), _cpu_load,
+         examples=(
+             ("How busy is the CPU?", "call:cpu_load{}"),
+             ("whats the cpu usage", "call:cpu_load{}"),
+             ("Is the processor working hard right now?", "call:cpu_load{}"),
+             ("how many cores have i got", "call:cpu_load{}"),
+             ("What's the load average?", "call:cpu_load{}"),
+             ("why is everything so sluggish", "call:cpu_load{}"),
+             ("Is the machine under strain at the moment?", "call:cpu_load{}"),
+             ("check the processor load please", "call:cpu_load{}"),
+             ("The fans are roaring, is the computer flat out?", "call:cpu_load{}"),
+             ("jarvis cpu", "call:cpu_load{}"),
+         )),
+    Tool("battery", "Battery level, whether it is charging, and the time left.", (), _battery,
+         examples=(
+             ("How much battery have I got left?", "call:battery{}"),
+             ("whats my battery on", "call:battery{}"),
+             ("Is the laptop charging?", "call:battery{}"),
+             ("how long until i need to plug in", "call:battery{}"),
+             ("Battery level?", "call:battery{}"),
+             ("am i going to run out of juice soon", "call:battery{}"),
+             ("Is the charger connected?", "call:battery{}"),
+             ("How long will this thing last unplugged?", "call:battery{}"),
+             ("what percentage is the battery at", "call:battery{}"),
+             ("Do I need to find a socket?", "call:battery{}"),
+         )),
+    Tool("uptime", "How long the computer has been running since it was started.", (), _uptime,
+         examples=(
+             ("How long has the computer been on?", "call:uptime{}"),
+             ("whats the uptime", "call:uptime{}"),
+             ("When did I last restart?", "call:uptime{}"),
+             ("how long since the last reboot", "call:uptime{}"),
+             ("Has this machine been running all week?", "call:uptime{}"),
+             ("when was the computer switched on", "call:uptime{}"),
+             ("How long have we been up and running?", "call:uptime{}"),
+             ("Is it time I gave the PC a restart?", "call:uptime{}"),
+             ("system uptime please", "call:uptime{}"),
+             ("how many days since it booted", "call:uptime{}"),
+         )),
+    Tool("hostname", "The computer's network name.", (), _hostname, examples=(
+        ("What's this computer called?", "call:hostname{}"),
+        ("whats my hostname", "call:hostname{}"),
+        ("What name does this machine go by on the network?", "call:hostname{}"),
+        ("what is the pc's name", "call:hostname{}"),
+        ("Remind me of the computer name.", "call:hostname{}"),
+        ("which machine am i on", "call:hostname{}"),
+        ("How does the laptop identify itself?", "call:hostname{}"),
+        ("tell me the device name", "call:hostname{}"),
+        ("Hostname?", "call:hostname{}"),
+        ("what do the other computers see this one as", "call:hostname{}"),
+    )),
+    Tool("os_info", "The operating system, its version and the kernel.", (), _os_info, examples=(
+        ("What operating system am I running?", "call:os_info{}"),
+        ("which os is this", "call:os_info{}"),
+        ("What version of Linux is this?", "call:os_info{}"),
+        ("whats the kernel version", "call:os_info{}"),
+        ("Is this Windows or a Mac?", "call:os_info{}"),
+        ("which release of the system have i got", "call:os_info{}"),
+        ("Am I up to date on the OS version?", "call:os_info{}"),
+        ("what distro am i on", "call:os_info{}"),
+        ("Tell me about the software this computer runs on.", "call:os_info{}"),
+        ("which build of windows is installed", "call:os_info{}"),
+    )),
+    Tool("local_ip", "The computer's address on the local network (never the internet's).", (),
+         _local_ip, examples=(
+             ("What's my IP address?", "call:local_ip{}"),
+             ("whats my local ip", "call:local_ip{}"),
+             ("What address does this computer have on the network?", "call:local_ip{}"),
+             ("tell me the ip", "call:local_ip{}"),
+             ("I need the machine's LAN address.", "call:local_ip{}"),
+             ("which address should i type in on my phone to reach this pc", "call:local_ip{}"),
+             ("Where can the printer find me?", "call:local_ip{}"),
+             ("my internal ip please", "call:local_ip{}"),
+             ("What's the laptop's network address?", "call:local_ip{}"),
+             ("IP?", "call:local_ip{}"),
+         )),
+    Tool("network", "Whether the computer is connected to a network (the internet not checked).",
+         (), _network, examples=(
+             ("Am I connected to the network?", "call:network{}"),
+             ("is the network up", "call:network{}"),
+             ("Is the Wi-Fi working?", "call:network{}"),
+             ("are we online", "call:network{}"),
+             ("Has the connection dropped?", "call:network{}"),
+             ("is the ethernet cable plugged in", "call:network{}"),
+             ("Check the network connection, please.", "call:network{}"),
+             ("am i on the wifi", "call:network{}"),
+             ("Is the machine hooked up?", "call:network{}"),
+             ("network status", "call:network{}"),
+         )),
+    Tool("top_processes", "The three programs using the most memory or processor.",
+         (Param("by", str, "what to rank by", required=False, choices=("memory", "cpu")),),
+         _top_processes, examples=(
+             ("What's using all my memory?", "call:top_processes{}"),
+             ("which programs are using the most ram", 'call:top_processes{by:"memory"}'),
+             ("What's hogging the CPU?", 'call:top_processes{by:"cpu"}'),
+             ("whats eating my processor", 'call:top_processes{by:"cpu"}'),
+             ("Which apps are the heaviest?", "call:top_processes{}"),
+             ("what's slowing the computer down", 'call:top_processes{by:"cpu"}'),
+             ("Show me the top processes.", "call:top_processes{}"),
+             ("which app is making the fans spin", 'call:top_processes{by:"cpu"}'),
+             ("Who's the greediest program at the moment?", "call:top_processes{}"),
+             ("list the biggest memory users", 'call:top_processes{by:"memory"}'),
+             ("what's working the processor hardest right now", 'call:top_processes{by:"cpu"}'),
+         )),
+)

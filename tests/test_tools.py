@@ -1,0 +1,134 @@
+"""The tool-call syntax, the Toolbox that runs calls safely, and a streamed reply that is a call
+(jarvis_desktop/core/tools/)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+import pytest
+
+from jarvis_desktop.core.assistant import Assistant, Persona
+from jarvis_desktop.core.tools import Outcome, Param, Tool, Toolbox, ToolFailed, ToolResult, default_tools
+from jarvis_desktop.core.tools.call import CallError, check, format_call, is_complete, may_be_call, parse
+
+
+def echo(args, context):
+    return ToolResult(f"You said {args.get('word', 'nothing')}, {context.honorific}.", dict(args))
+
+
+ECHO = Tool("echo", "say a word back", (Param("word", str, "the word", required=False),
+                                      Param("times", int, "how often", required=False),
+                                      Param("loud", bool, "shout", required=False),
+                                      Param("size", float, "how big", required=False),
+                                      Param("mood", str, "a mood", required=False, choices=("Calm", "Cross"))), echo)
+
+
+def test_a_call_parses_and_formats_back_the_same():
+    call = parse(' call:convert{value:5,from:"mile",to:"km"} ')
+    assert (call.name, call.args) == ("convert", {"value": 5, "from": "mile", "to": "km"})
+    assert format_call(call.name, call.args) == 'call:convert{value:5,from:"mile",to:"km"}'
+    assert parse("call:disk_free{}").args == {}
+    odd = {"text": 'say "hi" \\ there', "n": -2.5, "big": 1e3, "yes": True, "no": False}
+    assert parse(format_call("echo", odd)).args == {**odd, "big": 1000}
+    assert format_call("x", {"v": 2.0}) == "call:x{v:2}"
+
+
+@pytest.mark.parametrize("text, where", [
+    ("convert{}", "starts with 'call:'"),
+    ("call:Convert{}", "character 6"),
+    ("call:convert", "character 13"),
+    ("call:convert{value 5}", "character 19"),
+    ('call:convert{value:"5}', "not closed"),
+    ("call:convert{value:five}", "character 20"),
+    ("call:convert{value:5,value:6}", "given twice"),
+    ("call:convert{value:5} and more", "nothing may follow"),
+    ("call:convert{value:5;to:1}", "character 21"),
+    ("call:x{" + "a:1," * 120 + "}", "characters long"),
+])
+def test_a_malformed_call_is_refused_saying_where(text, where):
+    with pytest.raises(CallError, match=where):
+        parse(text)
+
+
+def test_check_holds_a_call_to_its_tools_parameters():
+    assert check(parse('call:echo{word:"hi",times:3.0,size:2,mood:"calm"}'), ECHO) == \
+        {"word": "hi", "times": 3, "size": 2.0, "mood": "Calm"}
+    for text, why in [('call:echo{colour:"red"}', "takes no argument 'colour'"),
+                      ("call:echo{times:2.5}", "whole number"), ('call:echo{size:"big"}', "is a number"),
+                      ("call:echo{word:5}", "is a \"string\""), ("call:echo{loud:1}", "true or false"),
+                      ('call:echo{mood:"glum"}', "one of Calm, Cross")]:
+        with pytest.raises(CallError, match=why):
+            check(parse(text), ECHO)
+    needs = Tool("needs", "", (Param("a", int, "a"),), echo)
+    with pytest.raises(CallError, match="needs a"):
+        check(parse("call:needs{}"), needs)
+
+
+def test_a_streamed_call_is_recognised_from_its_first_characters_and_ends_at_its_brace():
+    assert may_be_call("") and may_be_call("  ca") and may_be_call("call:disk")
+    assert not may_be_call("Certainly") and not may_be_call("can do, sir")
+    assert not is_complete('call:echo{word:"}"') and is_complete('call:echo{word:"}"}')
+    assert is_complete("call:disk_free{}") and not is_complete("call:disk_free{")
+
+
+def test_the_toolbox_always_answers_politely_and_says_what_went_wrong():
+    slow = Tool("slow", "", (), lambda a, c: time.sleep(5), timeout_s=0.2)
+    broken = Tool("broken", "", (), lambda a, c: 1 / 0)
+    refusing = Tool("refusing", "", (), lambda a, c: (_ for _ in ()).throw(ToolFailed("Not today, sir.")))
+    box = Toolbox([ECHO, slow, broken, refusing], clock=lambda: datetime(2026, 1, 15, 10, 30))
+    ok = box.run('call:echo{word:"hello"}', "madam")
+    assert ok.result.reply == "You said hello, madam." and ok.result.ok and not ok.error and ok.name == "echo"
+    cases = {"call:echo{word:": "malformed call", "call:nothing{}": "no tool is called 'nothing'",
+             "call:echo{times:1.5}": "whole number", "call:slow{}": "over 0.2 s",
+             "call:broken{}": "ZeroDivisionError", "call:refusing{}": "Not today"}
+    for text, error in cases.items():
+        t0 = time.perf_counter()
+        out = box.run(text)
+        assert isinstance(out, Outcome) and not out.result.ok and error in out.error
+        assert "call:" not in out.result.reply and "sir" in out.result.reply
+        assert time.perf_counter() - t0 < 4  # the slow tool is not waited for
+    assert box.run("call:refusing{}").result.reply == "Not today, sir."
+
+
+def test_every_tool_has_examples_that_are_valid_calls():
+    tools = default_tools()
+    assert len({t.name for t in tools}) == len(tools) >= 15
+    for tool in tools:
+        assert len(tool.examples) >= 10, tool.name
+        for request, text in tool.examples:
+            call = parse(text)
+            assert call.name == tool.name, (request, text)
+            check(call, tool)  # raises where an example would teach a wrong call
+            assert format_call(call.name, call.args) == text, "examples are written in the canonical form"
+
+
+def stream(*pieces: str, after: list[str] | None = None):
+    """A model's reply as the engine yields it; ``after`` records what was read past the call."""
+    for piece in pieces:
+        if after is not None and piece.startswith("~"):
+            after.append(piece)
+        yield piece
+
+
+def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stopped():
+    box = Toolbox([ECHO])
+    assistant = Assistant(tools=box, persona=Persona("sir"))
+    seen, after = {}, []
+    pieces = list(assistant._call_or_prose(stream("ca", "ll:echo{word:", '"tea"}', "~more", after=after), None, seen))
+    assert pieces == ["You said tea, sir."] and after == []  # nothing read past the brace
+    assert seen["outcome"].call.args == {"word": "tea"} and seen["call"] == 'call:echo{word:"tea"}'
+    # prose streams through as it comes (the first piece held only while it could be a call)
+    seen = {}
+    assert list(assistant._call_or_prose(stream("c", "an do", ", sir."), None, seen)) == ["can do", ", sir."]
+    assert "outcome" not in seen
+    # a call cut off by the end of the reply (max_tokens) is malformed: an apology, never the text
+    seen = {}
+    pieces = list(assistant._call_or_prose(stream("call:echo{word:", '"te'), None, seen))
+    assert pieces == ["I'm afraid I couldn't work out how to do that, sir."] and "malformed" in seen["outcome"].error
+    # stopped by the user while the call was written: nothing is run, nothing said
+    stop, seen = threading.Event(), {}
+    stop.set()
+    assert list(assistant._call_or_prose(stream("call:echo{word:", '"tea"}'), stop, seen)) == []
+    assert "outcome" not in seen and seen["call"]
