@@ -66,10 +66,10 @@ def test_calculate_refuses_politely(expression, words):
 
 def test_percent():
     result = run("percent", percent=15.0, of=80.0)
-    assert result.reply == "15 percent of 80 is 12, sir."
+    assert result.reply == "15 per cent of 80 is 12, sir."
     assert result.data["result"] == 12
-    assert run("percent", percent=12.5, of=84.5).reply == "12.5 percent of 84.5 is 10.5625, sir."
-    assert run("percent", percent=3.0, of=1_500_000.0).reply == "3 percent of 1,500,000 is 45,000, sir."
+    assert run("percent", percent=12.5, of=84.5).reply == "12.5 per cent of 84.5 is 10.5625, sir."
+    assert run("percent", percent=3.0, of=1_500_000.0).reply == "3 per cent of 1,500,000 is 45,000, sir."
     assert "is about 0.3333" in run("percent", percent=100 / 3, of=1.0).reply
     for percent, of in ((15, 80), (12.5, 84.5), (100 / 3, 1), (-20, 50), (0.5, 12000)):
         assert_numbers_from_data(run("percent", percent=float(percent), of=float(of)))
@@ -87,7 +87,7 @@ def test_split_bill_with_a_tip():
     # 84.50 + 12.5% = 95.0625 -> 95.06; a third is 31.6866... -> 31.69 (rounded up: covers the bill)
     assert result.data == {"total": 84.5, "people": 3, "tip_percent": 12.5, "tip": 10.56,
                            "total_with_tip": 95.06, "share": 31.69}
-    assert result.reply == "That's 31.69 each for 3 people, 95.06 in all with a 12.5 percent tip, sir."
+    assert result.reply == "That's 31.69 each for 3 people, 95.06 in all with a 12.5 per cent tip, sir."
     assert_numbers_from_data(result, format_money)
 
 
@@ -105,7 +105,7 @@ def test_split_bill_phrasing():
     assert run("split_bill", total=84.5, people=2).reply == "That's 42.25 each for 2 people, sir."
     assert run("split_bill", total=81.0, people=2).reply == "That's 40.50 each for 2 people, sir."
     assert run("split_bill", total=84.5, people=1, tip_percent=10.0).reply == \
-        "That's 92.95 with a 10 percent tip for you alone, sir."
+        "That's 92.95 with a 10 per cent tip for you alone, sir."
     assert format_money(84.5) == "84.50" and format_money(1296.0) == "1,296" and format_money(1296.1) == "1,296.10"
 
 
@@ -114,8 +114,8 @@ def test_split_bill_phrasing():
     ({"total": 84.5, "people": 5000}, "between 1 and 1,000 people"),
     ({"total": 0.0, "people": 2}, "no bill"),
     ({"total": -10.0, "people": 2}, "no bill"),
-    ({"total": 50.0, "people": 2, "tip_percent": -5.0}, "between 0 and 100 percent"),
-    ({"total": 50.0, "people": 2, "tip_percent": 150.0}, "between 0 and 100 percent"),
+    ({"total": 50.0, "people": 2, "tip_percent": -5.0}, "between 0 and 100 per cent"),
+    ({"total": 50.0, "people": 2, "tip_percent": 150.0}, "between 0 and 100 per cent"),
     ({"total": math.nan, "people": 2}, "that bill"),
 ])
 def test_split_bill_refuses_politely(args, words):

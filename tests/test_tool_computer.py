@@ -169,11 +169,11 @@ def test_battery_matches_psutil():
 
 
 @pytest.mark.parametrize("percent, plugged, secs, expected", [
-    (76.4, True, None, "The battery is at 76 percent and charging, sir."),
+    (76.4, True, None, "The battery is at 76 per cent and charging, sir."),
     (100.0, True, None, "The battery is full and plugged in, sir."),
-    (41.0, False, 2 * 3600 + 5 * 60 + 40, "The battery is at 41 percent with about 2 hours and "
+    (41.0, False, 2 * 3600 + 5 * 60 + 40, "The battery is at 41 per cent with about 2 hours and "
                                           "5 minutes left, sir."),
-    (9.6, False, None, "The battery is at 10 percent and not plugged in, sir."),
+    (9.6, False, None, "The battery is at 10 per cent and not plugged in, sir."),
 ])
 def test_battery_phrasing(percent, plugged, secs, expected):
     result = battery_reply(percent, plugged, secs, "sir")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jarvis_desktop.core.arith import evaluate
 from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.tools.call import PREFIX as CALL_PREFIX
 from trainer import persona_metrics as pm
 from trainer.data import Example, load_examples, split_examples
 
@@ -103,6 +104,8 @@ def check_examples(examples: list[Example]) -> list[Finding]:
             if problem:
                 findings.append(Finding(ex.source, problem))
         for reply in _replies(ex):
+            if reply.startswith(CALL_PREFIX):  # a tool call, not a spoken reply: tools/call.py checks it
+                continue
             if re.search(r"(?<![A-Za-z{])(sir|madam)(?![A-Za-z}])", reply, re.IGNORECASE):
                 findings.append(Finding(ex.source, "the reply says sir/madam literally; write {honorific} "
                                         "so the user's own setting is used", "warning"))
@@ -144,8 +147,10 @@ def check_files(paths: list) -> QualityReport:
 
 
 def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
-    """Counts per category and the quality figures the issue asks to report."""
-    replies = [r for ex in examples for r in _replies(ex)]
+    """Counts per category and the quality figures the issue asks to report.  The reply figures
+    are of spoken replies: a tool call (``call:...``, the tools category) is counted apart."""
+    replies = [r for ex in examples for r in _replies(ex) if not r.startswith(CALL_PREFIX)]
+    calls = sum(r.startswith(CALL_PREFIX) for ex in examples for r in _replies(ex))
     train, held = split_examples(examples, holdout)
     per_cat: dict[str, dict] = {}
     for ex in examples:
@@ -160,6 +165,7 @@ def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
         "train": len(train),
         "held_out": len(held),
         "replies": len(replies),
+        "tool_calls": calls,
         "multi_turn_3plus": sum(1 for ex in examples if len(_replies(ex)) >= 3),
         "per_category": dict(sorted(per_cat.items())),
         "distinct_openings_share": round(len(set(openings)) / max(1, len(openings)), 3),

@@ -84,7 +84,7 @@ def _percent(args: dict, context: Context) -> ToolResult:
     result = percent * of / 100
     spoken = format_number(result)
     verb = "is about" if _is_rounded(result, spoken) else "is"
-    return ToolResult(f"{format_number(percent)} percent of {format_number(of)} {verb} {spoken}, {h}.",
+    return ToolResult(f"{format_number(percent)} per cent of {format_number(of)} {verb} {spoken}, {h}.",
                       {"percent": percent, "of": of, "result": result})
 
 
@@ -108,13 +108,13 @@ def _split_bill(args: dict, context: Context) -> ToolResult:
     if not 1 <= people <= MAX_PEOPLE:
         raise ToolFailed(f"I'm afraid a bill needs between 1 and {MAX_PEOPLE:,} people to split it, {h}.")
     if not 0 <= tip_percent <= 100:
-        raise ToolFailed(f"I'm afraid a tip must be between 0 and 100 percent, {h}.")
+        raise ToolFailed(f"I'm afraid a tip must be between 0 and 100 per cent, {h}.")
     tip = _pennies(total * tip_percent / 100)
     with_tip = _pennies(total + tip)
     share = _pennies(with_tip / people, ROUND_CEILING)
     data = {"total": total, "people": people, "tip_percent": tip_percent, "tip": tip,
             "total_with_tip": with_tip, "share": share}
-    tip_words = f"with a {format_number(tip_percent)} percent tip"
+    tip_words = f"with a {format_number(tip_percent)} per cent tip"
     if people == 1:  # no sharing: the bill with its tip
         reply = f"That's {format_money(share)}{' ' + tip_words if tip else ''} for you alone, {h}."
     else:
@@ -174,7 +174,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         name="percent",
-        doc="A percentage of an amount: 15 percent of 80.",
+        doc="A percentage of an amount: 15 per cent of 80.",
         params=(Param("percent", float, "the percentage, e.g. 15 for 15%"),
                 Param("of", float, "the amount it is a percentage of")),
         run=_percent,

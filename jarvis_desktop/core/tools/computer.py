@@ -103,7 +103,7 @@ def _memory(args: dict, context: Context) -> ToolResult:
     vm = psutil.virtual_memory()
     used = vm.total - vm.available  # as psutil's percent: cache the system can drop counts as free
     data = {"used_gb": _gb(used), "total_gb": _gb(vm.total), "percent": round(vm.percent)}
-    reply = (f"You're using {format_number(data['percent'])} percent of your memory, "
+    reply = (f"You're using {format_number(data['percent'])} per cent of your memory, "
              f"{format_number(data['used_gb'])} GB of {format_number(data['total_gb'])} GB, "
              f"{context.honorific}.")
     return ToolResult(reply, data)
@@ -112,7 +112,7 @@ def _memory(args: dict, context: Context) -> ToolResult:
 def _cpu_load(args: dict, context: Context) -> ToolResult:
     data: dict = {"percent": round(psutil.cpu_percent(interval=CPU_SAMPLE_S)),
                   "cores": psutil.cpu_count(logical=True)}
-    reply = f"The processor is at {format_number(data['percent'])} percent"
+    reply = f"The processor is at {format_number(data['percent'])} per cent"
     if data["cores"]:
         reply += f" across {format_number(data['cores'])} cores"
     if hasattr(os, "getloadavg"):  # not on Windows, where psutil's stand-in starts at zero
@@ -125,7 +125,7 @@ def battery_reply(percent: float, plugged: bool | None, secs_left: float | None,
                   honorific: str) -> ToolResult:
     """A battery reading in words; ``secs_left`` None where the system cannot tell."""
     data: dict = {"percent": round(percent), "plugged_in": plugged}
-    level = f"The battery is at {format_number(data['percent'])} percent"
+    level = f"The battery is at {format_number(data['percent'])} per cent"
     if plugged and data["percent"] >= 100:
         return ToolResult(f"The battery is full and plugged in, {honorific}.", data)
     if plugged:
@@ -298,7 +298,7 @@ def _top_processes(args: dict, context: Context) -> ToolResult:
     if not top:
         return ToolResult(f"Nothing is using {what} noticeably just now, {context.honorific}.",
                           data)
-    listed = _join([f"{p['name']} at {format_number(p['percent'])} percent" for p in top])
+    listed = _join([f"{p['name']} at {format_number(p['percent'])} per cent" for p in top])
     subject = "The biggest users" if len(top) > 1 else "The biggest user"
     verb = "are" if len(top) > 1 else "is"
     return ToolResult(f"{subject} of {what} {verb} {listed}, {context.honorific}.", data)
@@ -410,7 +410,7 @@ TOOLS: tuple[Tool, ...] = (
              ("Where can the printer find me?", "call:local_ip{}"),
              ("my internal ip please", "call:local_ip{}"),
              ("What's the laptop's network address?", "call:local_ip{}"),
-             ("IP?", "call:local_ip{}"),
+             ("what address has this laptop got on the wifi", "call:local_ip{}"),
          )),
     Tool("network", "Whether the computer is connected to a network (the internet not checked).",
          (), _network, examples=(
