@@ -51,14 +51,18 @@ def tiny_flags(base: Path, steps: int = TINY_STEPS) -> list[str]:
 @pytest.fixture(scope="session")
 def tiny_chain(tiny_base, tmp_path_factory) -> dict:
     """sft -> merge -> F16 GGUF of the tiny model, once per session (read-only for tests)."""
+    return train_tiny_chain(tiny_base, DATA / "tiny_chat.jsonl", tmp_path_factory.mktemp("chain"))
+
+
+def train_tiny_chain(tiny_base: Path, data: Path, work: Path) -> dict:
+    """sft on ``data`` -> merge -> F16 GGUF of the tiny model, in ``work``."""
     from convert.gguf_export import hf_to_gguf
     from convert.merge import merge_adapter
     from trainer.progress import Progress
     from trainer.sft import run_sft
     from trainer.sft_config import SFTOptions
 
-    work = tmp_path_factory.mktemp("chain")
-    opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
+    opts = SFTOptions(base=str(tiny_base), data=[str(data)],
                       persona=str(DATA / "tiny_persona.txt"), output=str(work / "sft"),
                       max_steps=TINY_STEPS, learning_rate=5e-3, micro_batch_size=4, batch_size=4,
                       max_length=256, precision="fp32", save_steps=1000)

@@ -132,3 +132,9 @@ def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stop
     stop.set()
     assert list(assistant._call_or_prose(stream("call:echo{word:", '"tea"}'), stop, seen)) == []
     assert "outcome" not in seen and seen["call"]
+
+
+def test_a_left_out_argument_with_a_default_is_the_same_call():
+    ranked = Tool("rank", "", (Param("by", str, "what by", required=False, choices=("memory", "cpu"),
+                                     default="memory"),), echo)
+    assert check(parse("call:rank{}"), ranked) == check(parse('call:rank{by:"Memory"}'), ranked) == {"by": "memory"}

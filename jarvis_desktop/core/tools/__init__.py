@@ -46,6 +46,7 @@ class Outcome:
     result: ToolResult
     error: str = ""
     seconds: float = 0.0
+    status: str = "ran"  # ran | failed (the tool's own "cannot") | malformed | unknown | arguments | timeout | error
 
     @property
     def name(self) -> str:
@@ -70,20 +71,20 @@ class Toolbox:
             call = parse(text)
         except CallError as exc:
             log.warning("malformed tool call %r: %s", text[:200], exc)
-            return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0)
+            return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0, "malformed")
         tool = self.tools.get(call.name)
         if tool is None:
             log.warning("call to an unknown tool %r", call.name)
-            return Outcome(call, sorry, f"no tool is called {call.name!r}", time.perf_counter() - t0)
+            return Outcome(call, sorry, f"no tool is called {call.name!r}", time.perf_counter() - t0, "unknown")
         try:
             args = check(call, tool)
         except CallError as exc:
             log.warning("bad arguments in %r: %s", text[:200], exc)
-            return Outcome(call, sorry, str(exc), time.perf_counter() - t0)
-        result, error = self._run(tool, args, Context(honorific, self.clock(), self.timers))
-        return Outcome(call, result, error, time.perf_counter() - t0)
+            return Outcome(call, sorry, str(exc), time.perf_counter() - t0, "arguments")
+        result, error, status = self._run(tool, args, Context(honorific, self.clock(), self.timers))
+        return Outcome(call, result, error, time.perf_counter() - t0, status)
 
-    def _run(self, tool: Tool, args: dict, context: Context) -> tuple[ToolResult, str]:
+    def _run(self, tool: Tool, args: dict, context: Context) -> tuple[ToolResult, str, str]:
         """Run ``tool`` in a thread: a tool that hangs (a stuck disk, D-Bus) costs the reply
         ``tool.timeout_s`` at most, and the conversation goes on."""
         box: list = []
@@ -91,18 +92,19 @@ class Toolbox:
 
         def work():
             try:
-                box.append((tool.run(args, context), ""))
+                box.append((tool.run(args, context), "", "ran"))
             except ToolFailed as exc:
-                box.append((ToolResult(str(exc), ok=False), f"{tool.name}: {exc}"))
+                box.append((ToolResult(str(exc), ok=False), f"{tool.name}: {exc}", "failed"))
             except Exception as exc:  # a tool's bug must not cost the user the conversation
                 log.exception("tool %s failed on %r", tool.name, args)
                 box.append((ToolResult(f"I'm afraid that didn't work, {context.honorific}: something went "
-                                       "wrong on my side.", ok=False), f"{tool.name}: {type(exc).__name__}: {exc}"))
+                                       "wrong on my side.", ok=False), f"{tool.name}: {type(exc).__name__}: {exc}",
+                            "error"))
             done.set()
 
         threading.Thread(target=work, name=f"jarvis-tool-{tool.name}", daemon=True).start()
         if not done.wait(tool.timeout_s):
             log.warning("tool %s took over %.1f s on %r", tool.name, tool.timeout_s, args)
             return (ToolResult(f"I'm sorry, {context.honorific}, that is taking far too long; do ask again "
-                               "in a moment.", ok=False), f"{tool.name}: over {tool.timeout_s} s")
+                               "in a moment.", ok=False), f"{tool.name}: over {tool.timeout_s} s", "timeout")
         return box[0]

@@ -19,13 +19,16 @@ __all__ = ["Param", "Tool", "ToolResult", "Context", "ToolFailed"]
 @dataclass(frozen=True)
 class Param:
     """One argument of a tool: ``kind`` is float, int, str or bool; a str may be limited to
-    ``choices`` (compared case-insensitively; the call is normalised to the choice's spelling)."""
+    ``choices`` (compared case-insensitively; the call is normalised to the choice's spelling).
+    An optional one's ``default`` (None: none) is filled in when a call leaves it out, so
+    ``call:top_processes{}`` and ``call:top_processes{by:"memory"}`` are the same call."""
 
     name: str
     kind: type
     doc: str
     required: bool = True
     choices: tuple[str, ...] = ()
+    default: object = None
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,9 @@ def check(call: ToolCall, tool: Tool) -> dict:
     missing = [p.name for p in tool.params if p.required and p.name not in out]
     if missing:
         raise CallError(f"{tool.name} needs {', '.join(missing)}")
+    for p in tool.params:
+        if p.name not in out and p.default is not None:
+            out[p.name] = p.default
     return out
 
 

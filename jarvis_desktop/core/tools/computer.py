@@ -426,7 +426,7 @@ TOOLS: tuple[Tool, ...] = (
              ("network status", "call:network{}"),
          )),
     Tool("top_processes", "The three programs using the most memory or processor.",
-         (Param("by", str, "what to rank by", required=False, choices=("memory", "cpu")),),
+         (Param("by", str, "what to rank by", required=False, choices=("memory", "cpu"), default="memory"),),
          _top_processes, examples=(
              ("What's using all my memory?", "call:top_processes{}"),
              ("which programs are using the most ram", 'call:top_processes{by:"memory"}'),

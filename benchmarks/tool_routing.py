@@ -1,0 +1,67 @@
+"""Tool calling on the held-out requests (assets/data/eval/tools_heldout.jsonl): routing,
+arguments, false calls on chat, result fidelity, overall and per tool (trainer/tool_eval.py).
+
+    python benchmarks/tool_routing.py MODEL.gguf [OTHER.gguf ...] [--threads 2] [--limit N]
+
+Each model answers every request alone through the app's Assistant (tools on, skills off,
+greedy, at the evaluation's clock).  Printed, not asserted; goals (issue 14): routing >= 0.97,
+false calls on chat <= 0.02, arguments >= 0.95, fidelity 1.00.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    from benchmarks.long_conversation import with_template
+    from jarvis_desktop.core.assistant import Persona
+    from trainer.tool_eval import load_cases, run_cases, score_cases
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("gguf", type=Path, nargs="+")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--limit", type=int, default=0, help="only the first N requests")
+    ap.add_argument("--show", type=int, default=8, help="wrong answers to print per model")
+    args = ap.parse_args()
+    cases = load_cases()
+    cases = cases[:args.limit] if args.limit else cases
+    scores, wrong = {}, {}
+    for gguf in args.gguf:
+        work = Path(os.environ.get("TMPDIR", "/tmp"))
+        model = with_template(gguf, work)
+        t0 = time.perf_counter()
+        results = run_cases(model, cases, Persona("sir"), n_threads=args.threads)
+        scores[gguf.name] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
+        wrong[gguf.name] = [r for r in results if (r.called is None) != (r.case.call is None)
+                            or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
+    print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
+          f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}")
+    keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",
+            "invalid_calls", "seconds"]
+    print("| figure | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
+    for key in keys:
+        print(f"| {key} | " + " | ".join(str(s[key]) for s in scores.values()) + " |")
+    tools = sorted({t for s in scores.values() for t in s["per_tool"]})
+    print("\n| tool (routed / arguments of requests) | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
+    for tool in tools:
+        cells = []
+        for s in scores.values():
+            row = s["per_tool"].get(tool, {"requests": 0, "routed": 0, "arguments": 0})
+            cells.append(f"{row['routed']}/{row['arguments']} of {row['requests']}")
+        print(f"| {tool} | " + " | ".join(cells) + " |")
+    for name, rows in wrong.items():
+        print(f"\n{name}: {len(rows)} routed wrong; the first {min(args.show, len(rows))}:")
+        for r in rows[:args.show]:
+            print(f"  {r.case.request!r}: expected {r.case.call or 'prose'}, got {r.called or repr(r.reply[:70])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Scoring a model's tool calling on the held-out requests (assets/data/eval/tools_heldout.jsonl).
+
+Every request goes through the app's Assistant with the tools on and the skills off (the model
+itself is scored: a regex skill that answers a sum first would hide its routing), at the
+evaluation's fixed clock ``EVAL_NOW``.  Per request: did the model call the right tool (or,
+for chat, none), with the right arguments, and does the reply say what the tool said.
+
+    routing_accuracy   requests answered the right way: the expected tool, or prose for chat
+    false_call_rate    chat requests answered with a call
+    missed_call_rate   tool requests answered in prose
+    argument_accuracy  of the calls to the right tool, those with the expected arguments
+                       (numbers equal to 1e-6, strings compared without case or spaces)
+    result_fidelity    tool answers whose text is the tool's own sentence (the Assistant says
+                       nothing else: anything below 1.0 is a bug)
+    invalid_calls      calls the Toolbox could not parse, to no tool, or with wrong arguments
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jarvis_desktop.core.assistant import EVAL_NOW, Answer, Assistant, Persona
+from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.timers import TimerService
+from jarvis_desktop.core.tools import Toolbox, default_tools, parse
+from jarvis_desktop.core.tools.call import CallError, check
+
+__all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "score_cases", "HELDOUT"]
+
+HELDOUT = ("data", "eval", "tools_heldout.jsonl")
+
+
+@dataclass(frozen=True)
+class ToolCase:
+    id: str
+    request: str
+    call: str | None  # the expected call; None: chat, no tool
+    kind: str         # "tool" | "chat"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: ToolCase
+    reply: str
+    called: str | None  # the call the model wrote (as it wrote it), or None for prose
+    tool: str | None    # the tool it named
+    error: str          # why the call was not run ("" when it was, or for prose)
+    faithful: bool      # a tool answer whose text is the tool's sentence (True for prose)
+    status: str = "prose"  # or the Toolbox's Outcome.status
+
+
+def load_cases(path: Path | None = None) -> list[ToolCase]:
+    """The held-out requests; DataError naming file:line for a bad line."""
+    path = Path(path) if path is not None else asset(*HELDOUT)
+    cases = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            case = ToolCase(str(row["id"]), str(row["request"]), row.get("call"), str(row["kind"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(path, n, f"not a held-out request ({exc})",
+                            'expected {"id", "request", "call": "call:..." or null, "kind": "tool" or "chat"}') from None
+        if (case.call is None) != (case.kind == "chat"):
+            raise DataError(path, n, "a chat request has no call and a tool request has one")
+        cases.append(case)
+    return cases
+
+
+def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
+              max_tokens: int = 64, progress=None) -> list[CaseResult]:
+    """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW)."""
+    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=max_tokens,
+                                     temperature=0.0, seed=0))
+    engine.load(Path(gguf))
+    clock = lambda: EVAL_NOW  # noqa: E731
+    results = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="jarvis-tool-eval-") as tmp:
+            tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock)
+            for i, case in enumerate(cases):
+                assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools)
+                answer = assistant.ask(case.request, remember=False).result()
+                results.append(_result(case, answer))
+                if progress:
+                    progress(i + 1, len(cases))
+    finally:
+        engine.close()
+    return results
+
+
+def _result(case: ToolCase, answer: Answer) -> CaseResult:
+    outcome = answer.tool
+    if outcome is None:
+        return CaseResult(case, answer.text, None, None, "", True)
+    written = outcome.call.text if outcome.call is not None else answer.stats.text.strip() if answer.stats else ""
+    return CaseResult(case, answer.text, written, outcome.call.name if outcome.call else None, outcome.error,
+                      answer.text == outcome.result.reply, outcome.status)
+
+
+def same_arguments(expected: str, got: str) -> bool:
+    """Whether two calls to the same tool carry the same arguments, as the tool takes them."""
+    tools = {t.name: t for t in default_tools()}
+    try:
+        a, b = parse(expected), parse(got)
+        a_args, b_args = check(a, tools[a.name]), check(b, tools[b.name])
+    except (CallError, KeyError):
+        return False
+    if a.name != b.name or set(a_args) != set(b_args):
+        return False
+    for key, x in a_args.items():
+        y = b_args[key]
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            if not math.isclose(float(x), float(y), rel_tol=1e-6, abs_tol=1e-9):
+                return False
+        elif isinstance(x, str):
+            if "".join(x.split()).casefold() != "".join(str(y).split()).casefold():
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def score_cases(results: list[CaseResult]) -> dict:
+    """The figures of the module's docstring, overall and per tool (``per_tool``: requests,
+    routed right, arguments right)."""
+    tool_cases = [r for r in results if r.case.kind == "tool"]
+    chat_cases = [r for r in results if r.case.kind == "chat"]
+    routed = [r for r in results if (r.tool == parse(r.case.call).name if r.case.call else r.called is None)]
+    right_tool = [r for r in tool_cases if r in routed]
+    args_right = [r for r in right_tool if r.called and same_arguments(r.case.call, r.called)]
+    called = [r for r in results if r.called is not None]
+    per_tool: dict[str, dict] = {}
+    for r in tool_cases:
+        row = per_tool.setdefault(parse(r.case.call).name, {"requests": 0, "routed": 0, "arguments": 0})
+        row["requests"] += 1
+        row["routed"] += r in right_tool
+        row["arguments"] += r in args_right
+
+    def share(part, whole):
+        return round(len(part) / len(whole), 3) if whole else 0.0
+
+    return {
+        "requests": len(results), "tool_requests": len(tool_cases), "chat_requests": len(chat_cases),
+        "routing_accuracy": share(routed, results),
+        "false_call_rate": share([r for r in chat_cases if r.called is not None], chat_cases),
+        "missed_call_rate": share([r for r in tool_cases if r.called is None], tool_cases),
+        "argument_accuracy": share(args_right, right_tool),
+        "result_fidelity": share([r for r in called if r.faithful], called) if called else 1.0,
+        "invalid_calls": sum(r.status in ("malformed", "unknown", "arguments") for r in called),
+        "per_tool": dict(sorted(per_tool.items())),
+    }
