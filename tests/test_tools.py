@@ -138,3 +138,50 @@ def test_a_left_out_argument_with_a_default_is_the_same_call():
     ranked = Tool("rank", "", (Param("by", str, "what by", required=False, choices=("memory", "cpu"),
                                      default="memory"),), echo)
     assert check(parse("call:rank{}"), ranked) == check(parse('call:rank{by:"Memory"}'), ranked) == {"by": "memory"}
+
+
+def test_under_the_tools_grammar_any_model_writes_only_valid_calls(tiny_chain):
+    # The tiny model never learnt a call; sampled under the grammar after "call:", whatever it
+    # writes is a call to a real tool with arguments that tool takes, each of its kind.
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.tools.grammar import call_grammar
+
+    box = Toolbox(tools=[ECHO, *default_tools()])
+    grammar = call_grammar(box.tools.values())
+    assert grammar == box.grammar
+    for temperature in (0.0, 1.0):
+        eng = ChatEngine(EngineConfig(n_ctx=1024, n_threads=1, temperature=temperature, seed=7, max_tokens=400))
+        eng.load(tiny_chain["f16"])
+        try:
+            for question in ("Hello Jarvis", "What is two plus two?", "Who are you?"):
+                text = "call:"
+                for piece in eng.stream([{"role": "user", "content": question}], prefix="call:", grammar=grammar):
+                    text += piece
+                    if is_complete(text):
+                        break
+                call = parse(text)
+                check(call, box.tools[call.name])  # raises for a required argument left out
+        finally:
+            eng.close()
+
+
+def test_the_grammar_names_every_tool_and_argument_and_compiles():
+    from llama_cpp import LlamaGrammar
+
+    from jarvis_desktop.core.tools.grammar import call_grammar
+
+    tools = [ECHO, *default_tools()]
+    source = call_grammar(tools)
+    for tool in tools:
+        assert f'"{tool.name}{{' in source
+        assert all(f'"{p.name}:"' in source for p in tool.params)
+    assert '"\\"Calm\\""' in source  # a choice is a literal
+    LlamaGrammar.from_string(source, verbose=False)
+
+
+def test_once_call_is_written_the_rest_comes_from_the_constrained_sampler():
+    assistant = Assistant(tools=Toolbox([ECHO]), persona=Persona("sir"))
+    seen, after = {}, []
+    pieces = list(assistant._call_or_prose(stream("call", ":", "~free", after=after), None, seen,
+                                           lambda: stream("echo{word:", '"tea"}', "~past")))
+    assert pieces == ["You said tea, sir."] and after == [] and seen["call"] == 'call:echo{word:"tea"}'

@@ -236,12 +236,19 @@ class Assistant:
                 return replace(answer, text="", finish_reason="cancelled")
             return answer
 
-        return Reply(self._call_or_prose(engine.stream(messages, stop), stop, seen), finish, on_end)
+        def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
+            return engine.stream(messages, stop, prefix=PREFIX, grammar=self.tools.grammar)
 
-    def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict) -> Iterator[str]:
+        return Reply(self._call_or_prose(engine.stream(messages, stop), stop, seen, constrained), finish, on_end)
+
+    def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict,
+                       constrained: Callable[[], Iterator[str]] | None = None) -> Iterator[str]:
         """The model's pieces as they come, unless the reply is a tool call: then the call is read
         whole (the first characters are held back until it is clear), the model is stopped at
-        its closing brace, the tool runs, and its sentence is the one piece."""
+        its closing brace, the tool runs, and its sentence is the one piece.  With
+        ``constrained``, the model is stopped as soon as it has written ``call:`` and the rest
+        comes from ``constrained()`` (sampled under the tools' grammar: only real tools and
+        arguments)."""
         t0, held = time.perf_counter(), ""
         for piece in pieces:
             held += piece
@@ -249,14 +256,24 @@ class Assistant:
                 yield held  # prose: from here on, as it comes
                 yield from pieces
                 return
-            if held.lstrip().startswith(PREFIX) and (is_complete(held) or len(held) > MAX_CALL_CHARS):
+            started = held.lstrip().startswith(PREFIX)
+            if started and (constrained is not None or is_complete(held) or len(held) > MAX_CALL_CHARS):
                 break
         else:
             if not held.lstrip().startswith(PREFIX):
                 if held:
                     yield held  # a reply as short as "c"
                 return
+            constrained = None  # the reply ended (max_tokens): what was written is the call
         pieces.close()  # a call is all the model has to say: stop it at the closing brace
+        if constrained is not None and not (stop is not None and stop.is_set()):
+            rest = constrained()
+            held = PREFIX
+            for piece in rest:
+                held += piece
+                if is_complete(held) or len(held) > MAX_CALL_CHARS:
+                    break
+            rest.close()
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
             return

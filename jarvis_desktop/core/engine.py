@@ -96,6 +96,7 @@ class ChatEngine:
         self._llm = self._template = self._path = None
         self._info: dict = {}
         self._n_ctx = self._last_drop = 0
+        self._grammars: dict = {}  # GBNF source -> llama_cpp.LlamaGrammar
         self._drop_pinned = False  # the cache holds the conversation with _last_drop turns dropped by prefill()
         self._segments: list[tuple[str, list[int]]] = []  # texts of the last turn with their exact tokens
         self._piece: Callable[[int], bytes] | None = None  # token -> its text, as the cache is read back
@@ -338,23 +339,26 @@ class ChatEngine:
         finally:
             self._lock.release()
 
-    def stream(self, messages: list[dict], stop: threading.Event | None = None) -> Iterator[str]:
+    def stream(self, messages: list[dict], stop: threading.Event | None = None, prefix: str = "",
+               grammar: str | None = None) -> Iterator[str]:
         """Yield the reply to ``messages`` ({"role", "content"} dicts) piece by piece.
 
         Ends on the model's end-of-generation token, a template stop string, max_tokens, or at
         once when ``stop`` is set; then ``last_stats`` holds the figures and the text.  Pass
         the reply back as the assistant message of the next turn: the KV cache is reused.
+        ``prefix``: the reply's start, given (not yielded); ``grammar``: a GBNF grammar the rest
+        of the reply is sampled under (tools/grammar.py: a tool call).
         """
         if not messages:
             raise ModelError("stream() needs at least one message")
         if not self._lock.acquire(blocking=False):
             raise BusyError("A reply is already being generated: wait for it or stop it first")
         try:
-            yield from self._generate(messages, stop)
+            yield from self._generate(messages, stop, prefix, grammar)
         finally:
             self._lock.release()
 
-    def _generate(self, messages, stop):
+    def _generate(self, messages, stop, prefix: str = "", grammar: str | None = None):
         import llama_cpp
 
         llm, cfg = self._llm, self.config
@@ -362,6 +366,8 @@ class ChatEngine:
             raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
         t0 = time.perf_counter()
         prompt_text, tokens, dropped, cut = self._fit(messages)
+        if prefix:
+            prompt_text, tokens = prompt_text + prefix, tokens + self._tokenize_bytes(prefix.encode())
         self._last_drop, self._drop_pinned = dropped, False
         stats = self.last_stats = StreamStats(prompt_tokens=len(tokens), dropped_turns=dropped, truncated=cut,
                                               finish_reason="cancelled")
@@ -377,7 +383,8 @@ class ChatEngine:
         pause_left = MAX_PAUSE_S
         try:
             before = llm.evaluated
-            gen = llm.generate(tokens, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty)
+            gen = llm.generate(tokens, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty,
+                               grammar=self._grammar(grammar) if grammar else None)
             while True:
                 # Checked before asking for the next token: llama.cpp does its work in next().
                 if stop is not None and stop.is_set():
@@ -425,6 +432,17 @@ class ChatEngine:
             self._segments = [(prompt_text, tokens)]
             if llm.detokenize(reply).decode("utf-8", "replace") == stats.text:
                 self._segments.insert(0, (prompt_text + stats.text, tokens + reply))
+
+    def _grammar(self, source: str):
+        """llama.cpp's compiled grammar for ``source``, kept (compiling the tools' takes a while)."""
+        from llama_cpp import LlamaGrammar
+
+        if self._grammars.get(source) is None:
+            try:
+                self._grammars[source] = LlamaGrammar.from_string(source, verbose=False)
+            except ValueError as exc:
+                raise ConfigError(f"not a GBNF grammar llama.cpp can use: {exc}") from None
+        return self._grammars[source]
 
     def _pause(self, stop: threading.Event | None, longest: float) -> bool:
         """Wait for ``may_run``, at most ``longest`` s; False when ``stop`` was set meanwhile."""

@@ -10,6 +10,7 @@ never reaches the user as text.  Each tool is a small module's ``TOOLS``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import threading
@@ -20,6 +21,7 @@ from typing import Callable, Iterable
 
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
+from jarvis_desktop.core.tools.grammar import call_grammar
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -63,6 +65,11 @@ class Toolbox:
         if len(self.tools) != len(listed):
             raise ValueError("two tools share a name")
         self.timers, self.clock = timers, clock
+
+    @functools.cached_property
+    def grammar(self) -> str:
+        """The GBNF grammar of every valid call to these tools (after ``call:``)."""
+        return call_grammar(self.tools.values())
 
     def run(self, text: str, honorific: str = "sir") -> Outcome:
         t0 = time.perf_counter()
