@@ -8,6 +8,7 @@ ones inside functions), so a lazy import cannot hide a wrong-way dependency.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import subprocess
 import sys
@@ -28,7 +29,21 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+@functools.cache
 def _import_graph() -> dict[str, set[str]]:
+    """The graph, read in a fresh interpreter: CPython 3.11's ``ast`` can be left broken by a
+    RecursionError in an earlier test ("AST constructor recursion depth mismatch"), which made
+    this test fail after some mixes of other tests in the same process."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from tests.test_layers import read_graph; "
+            "print(json.dumps({k: sorted(v) for k, v in read_graph().items()}))")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return {k: set(v) for k, v in json.loads(out.stdout).items()}
+
+
+def read_graph() -> dict[str, set[str]]:
+    """Every module's imports of the project's own modules, from the source."""
     modules = _modules()
     graph = {}
     for name, path in modules.items():
