@@ -90,10 +90,11 @@ def tool_rows(tools=None) -> list[dict]:
 def follow_up_rows(box: Toolbox | None = None) -> list[dict]:
     """Two-turn examples: a request, the tool's sentence the user heard, a follow-up and its call."""
     box = box or Toolbox(clock=lambda: FIXED_NOW)
+    known = {t.name for t in default_tools()}
     rows = []
     for first, call, follow, again, *given in FOLLOW_UPS:
         for text in (call, again):  # written by hand: refuse a typo here, not in training
-            if parse(text).name not in {t.name for t in default_tools()}:
+            if parse(text).name not in known:
                 raise ValueError(f"FOLLOW_UPS: no tool is called {parse(text).name!r}")
         if given:
             heard = given[0]
@@ -115,9 +116,9 @@ def all_rows() -> list[dict]:
 def _deterministic():
     """The tools whose sentence depends only on the call and the clock (not on this machine):
     the follow-ups' first replies must be the same wherever the file is written."""
-    machine = {"disk_free", "memory", "cpu_load", "battery", "uptime", "hostname", "os_info", "local_ip",
-               "network", "top_processes"}
-    return [t for t in default_tools() if t.name not in machine]
+    from jarvis_desktop.core.tools import computer
+
+    return [t for t in default_tools() if t not in computer.TOOLS]
 
 
 def write(path: Path | None = None) -> Path:

@@ -17,6 +17,7 @@ for chat, none), with the right arguments, and does the reply say what the tool 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import tempfile
@@ -105,9 +106,14 @@ def _result(case: ToolCase, answer: Answer) -> CaseResult:
                       answer.text == outcome.result.reply, outcome.status)
 
 
+@functools.cache
+def _tools() -> dict:
+    return {t.name: t for t in default_tools()}
+
+
 def same_arguments(expected: str, got: str) -> bool:
     """Whether two calls to the same tool carry the same arguments, as the tool takes them."""
-    tools = {t.name: t for t in default_tools()}
+    tools = _tools()
     try:
         a, b = parse(expected), parse(got)
         a_args, b_args = check(a, tools[a.name]), check(b, tools[b.name])
