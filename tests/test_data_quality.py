@@ -25,6 +25,9 @@ GOOD = [
      "check": {"expr": "17 * 23", "answer": "391"}},
     {**_msg("10k in miles?", "About 6.21 miles, {honorific}."), "category": "math",
      "check": {"expr": "10 / 1.609344", "answer": "6.21"}},
+    # the request answered with a call: the call is run, and its result must give the answer
+    {**_msg("what's 1000 divided by 7", 'call:calculate{expression:"1000/7"}'), "category": "math",
+     "check": {"expr": "1000 / 7", "answer": "142.86"}},
 ]
 
 
@@ -38,6 +41,10 @@ def _write(tmp_path, rows, name="data.jsonl"):
     ({**_msg("What's 12 times 12?", "That is 124, {honorific}."), "category": "math",
       "check": {"expr": "12 * 12", "answer": "124"}}, "wrong answer: 12 * 12 = 144"),
     ({**_msg("Half of 9?", "4.5, {honorific}."), "category": "math"}, "without a 'check'"),
+    ({**_msg("10 km in miles", 'call:convert{value:10,from:"mile",to:"km"}'), "category": "math",
+      "check": {"expr": "10 / 1.609344", "answer": "6.21"}}, "not the checked answer 6.21"),
+    ({**_msg("12 km in parsnips", 'call:convert{value:12,from:"km",to:"parsnip"}'), "category": "math",
+      "check": {"expr": "12", "answer": "12"}}, "does not run"),
     ({**_msg("Root of 2?", "About 1.41, {honorific}."), "category": "math",
       "check": {"expr": "__import__('os').getcwd()", "answer": "1.41"}}, "is not allowed"),
     ({"category": "casual", "messages": [{"role": "user", "content": "Hi"}]}, "last message must be the assistant"),
@@ -52,7 +59,7 @@ def test_validator_names_each_bad_example_by_file_and_line(tmp_path, capsys, bad
     assert train_main(["data", "validate", str(path)]) == 1
     out = capsys.readouterr().out
     line = next(ln for ln in out.splitlines() if problem in ln)
-    assert line.startswith(f"{path}:5: error: "), line
+    assert line.startswith(f"{path}:{len(GOOD) + 1}: error: "), line
 
 
 def test_validator_warns_about_style_and_passes_good_data(tmp_path, capsys):
@@ -139,7 +146,8 @@ def test_an_expression_bomb_in_a_check_is_a_finding_not_a_hang(tmp_path, capsys,
     assert train_main(["data", "validate", str(path)]) == 1
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    line = next(ln for ln in out.splitlines() if ln.startswith(f"{path}:5: "))
-    assert line.startswith(f"{path}:5: error: check expression: ") and problem in line, line
+    where = f"{path}:{len(GOOD) + 1}: "
+    line = next(ln for ln in out.splitlines() if ln.startswith(where))
+    assert line.startswith(f"{where}error: check expression: ") and problem in line, line
     assert len(line) < 300
     assert err.startswith("jarvis-train: error: ") and err.count("\n") == 1

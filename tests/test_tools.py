@@ -92,6 +92,19 @@ def test_the_toolbox_always_answers_politely_and_says_what_went_wrong():
     assert box.run("call:refusing{}").result.reply == "Not today, sir."
 
 
+def test_a_dry_run_checks_a_call_that_changes_something_but_does_not_run_it(tmp_path):
+    done = []
+    act = Tool("act", "", (Param("what", str, "what to do"),), lambda a, c: done.append(a) or ToolResult("Done, sir."),
+               read_only=False)
+    dry = Toolbox([ECHO, act], act=False)
+    out = dry.run('call:act{what:"open"}', "madam")
+    assert done == [] and out.status == "dry_run" and out.result.ok and out.result.data["dry_run"] is True
+    assert out.result.reply == "Dry run, madam: act with what 'open' not done."
+    assert dry.run('call:act{}').status == "arguments"  # still checked
+    assert dry.run('call:echo{word:"hi"}').result.reply == "You said hi, sir."  # read-only tools run
+    assert Toolbox([act]).run('call:act{what:"open"}').result.reply == "Done, sir." and done == [{"what": "open"}]
+
+
 def test_every_tool_has_examples_that_are_valid_calls():
     tools = default_tools()
     assert len({t.name for t in tools}) == len(tools) >= 15

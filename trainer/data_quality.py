@@ -1,6 +1,7 @@
 """Dataset checks beyond the schema, and statistics: ``jarvis-train data validate | stats``.
 
-Errors (the data must be fixed): schema problems, a math answer that does not recompute,
+Errors (the data must be fixed): schema problems, a math answer that does not recompute (or a
+math request's tool call whose result does not give it),
 duplicate and near-duplicate examples.  Warnings (worth a look): American spelling, markdown
 in a spoken reply, an AI disclaimer, the honorific written literally or more than once,
 replies too long to speak comfortably.  Every finding names ``file:line``.
@@ -8,6 +9,7 @@ replies too long to speak comfortably.  Every finding names ``file:line``.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import Counter
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from jarvis_desktop.core.arith import evaluate
 from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.tools import Toolbox, calculator, units
 from jarvis_desktop.core.tools.call import PREFIX as CALL_PREFIX
 from trainer import persona_metrics as pm
 from trainer.data import Example, load_examples, split_examples
@@ -67,11 +70,27 @@ def math_problem(ex: Example) -> str | None:
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
         return f"check answer {answer!r} is not a plain number"
     decimals = len(text.split(".")[1]) if "." in text else 0
-    if abs(value - float(text)) > 0.5 * 10 ** -decimals + 1e-9:
+    tolerance = 0.5 * 10 ** -decimals + 1e-9
+    if abs(value - float(text)) > tolerance:
         return f"wrong answer: {expr} = {value:.6g}, but the example says {answer}"
-    if not pm.contains_number(_replies(ex)[-1], answer):
+    reply = _replies(ex)[-1]
+    if reply.startswith(CALL_PREFIX):  # the model calls a tool: its result must give the answer
+        said = _toolbox().run(reply).result
+        if not said.ok:
+            return f"the call {reply} does not run: {said.reply}"
+        numbers = [float(t.replace(",", "")) for t in re.findall(r"-?\d[\d,]*(?:\.\d+)?", said.reply)]
+        if not any(abs(n - float(text)) <= tolerance for n in numbers):
+            return f"the call {reply} answers {said.reply!r}, not the checked answer {answer}"
+        return None
+    if not pm.contains_number(reply, answer):
         return f"the reply does not state the checked answer {answer}"
     return None
+
+
+@functools.cache
+def _toolbox() -> Toolbox:
+    """The sums and units tools, at a fixed clock: a math example's call is run to check it."""
+    return Toolbox(tools=[*calculator.TOOLS, *units.TOOLS], act=False)
 
 
 def _shingles(ex: Example) -> set[tuple[str, str]]:

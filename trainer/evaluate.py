@@ -206,7 +206,7 @@ def run_model(gguf: Path, prompts: list[EvalPrompt], persona: Persona, max_token
     try:
         with tempfile.TemporaryDirectory(prefix="jarvis-eval-") as tmp:  # a timer asked for is set here, not in the app
             timers = TimerService(Path(tmp) / "timers.json", clock=clock)
-            skills, tools = Skills(timers, clock=clock), Toolbox(timers=timers, clock=clock)
+            skills, tools = Skills(timers, clock=clock), Toolbox(timers=timers, clock=clock, act=False)
             replies = []
             for i, p in enumerate(prompts):
                 assistant = Assistant(engine, skills, persona, clock=clock, version=gguf.stem,

@@ -85,7 +85,7 @@ def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: in
     results = []
     try:
         with tempfile.TemporaryDirectory(prefix="jarvis-tool-eval-") as tmp:
-            tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock)
+            tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False)
             for i, case in enumerate(cases):
                 assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools)
                 answer = assistant.ask(case.request, remember=False).result()

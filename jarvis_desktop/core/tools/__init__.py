@@ -48,7 +48,7 @@ class Outcome:
     result: ToolResult
     error: str = ""
     seconds: float = 0.0
-    status: str = "ran"  # ran | failed (the tool's own "cannot") | malformed | unknown | arguments | timeout | error
+    status: str = "ran"  # ran | dry_run (act=False: checked, not run) | failed (the tool's own "cannot") | malformed | unknown | arguments | timeout | error
 
     @property
     def name(self) -> str:
@@ -59,12 +59,15 @@ class Toolbox:
     """The tools the model may call, and running them safely."""
 
     def __init__(self, tools: Iterable[Tool] | None = None, timers=None,
-                 clock: Callable[[], datetime] = datetime.now):
+                 clock: Callable[[], datetime] = datetime.now, act: bool = True):
+        """``act`` False: a tool that changes something (opens an app, pauses the music) is
+        checked but not run, and the reply says what would have been done; the evaluation
+        and the gate score calls so, and never open the user's apps."""
         listed = tuple(tools) if tools is not None else default_tools()
         self.tools = {t.name: t for t in listed}
         if len(self.tools) != len(listed):
             raise ValueError("two tools share a name")
-        self.timers, self.clock = timers, clock
+        self.timers, self.clock, self.act = timers, clock, act
 
     @functools.cached_property
     def grammar(self) -> str:
@@ -88,6 +91,11 @@ class Toolbox:
         except CallError as exc:
             log.warning("bad arguments in %r: %s", text[:200], exc)
             return Outcome(call, sorry, str(exc), time.perf_counter() - t0, "arguments")
+        if not (self.act or tool.read_only):
+            said = ", ".join(f"{k} {v!r}" for k, v in args.items())
+            result = ToolResult(f"Dry run, {honorific}: {tool.name}{' with ' + said if said else ''} not done.",
+                                {"dry_run": True, **args})
+            return Outcome(call, result, "", time.perf_counter() - t0, "dry_run")
         result, error, status = self._run(tool, args, Context(honorific, self.clock(), self.timers))
         return Outcome(call, result, error, time.perf_counter() - t0, status)
 
