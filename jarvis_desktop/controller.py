@@ -393,7 +393,8 @@ class Controller(QObject):
             return
         self.busy = False
         turn = self._log_turn(self._pending_prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
-                              total_s=answer.total_s, tokens=answer.tokens)
+                              total_s=answer.total_s, tokens=answer.tokens,
+                              **(answer.tool.log_record() if answer.tool is not None else {}))
         self.assistant.remember(self._pending_prompt, answer.text)
         self.reply_finished.emit(turn, answer.text, answer)
         if self.version:

@@ -151,3 +151,15 @@ def test_an_expression_bomb_in_a_check_is_a_finding_not_a_hang(tmp_path, capsys,
     assert line.startswith(f"{where}error: check expression: ") and problem in line, line
     assert len(line) < 300
     assert err.startswith("jarvis-train: error: ") and err.count("\n") == 1
+
+
+def test_the_honest_not_certain_rows_are_a_set_by_design_not_near_duplicates(tmp_path, capsys):
+    from trainer.facts import UNSURE_REPLIES
+
+    honest = [{**_msg(q, UNSURE_REPLIES[0]), "category": "facts"}
+              for q in ("What's the capital of Mongolia?", "Who painted The Night Watch?")]
+    path = _write(tmp_path, [*GOOD, *honest])
+    assert train_main(["data", "validate", str(path)]) == 0, capsys.readouterr().out
+    same = [{**_msg(q, UNSURE_REPLIES[0]), "category": "casual"} for q in ("Hmm, Mongolia?", "Hmm, Mongolia!")]
+    assert train_main(["data", "validate", str(_write(tmp_path, [*GOOD, *same], "casual.jsonl"))]) == 1
+    assert "near-duplicate" in capsys.readouterr().out

@@ -57,6 +57,12 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     assert reg.current().name == "v1"
     meta = json.loads((reg.get("v2").path / "meta.json").read_text())
     assert meta["gate"]["promoted"] is False and set(meta["gate"]["failures"]) & {"persona_score", "address_rate"}
-    assert meta["evaluation"]["against"] == {"version": "v1", "metrics": v1_eval["metrics"]}
+    against = meta["evaluation"]["against"]
+    assert {k: against[k] for k in ("version", "metrics")} == {"version": "v1", "metrics": v1_eval["metrics"]}
+    # both were scored on substance too (tool calls, facts): v1's score is kept with it
+    key = meta["evaluation"]["substance"]["key"]
+    assert against["substance"] == json.loads((v1.path / f"substance-{key}.json").read_text())
+    assert v1_eval["substance"] == against["substance"] and against["substance"]["requests"] >= 150
+    assert (reg.get("v2").path / f"substance-{key}.json").is_file()
     assert meta["evaluation"]["metrics"]["address_rate"] < meta["evaluation"]["against"]["metrics"]["address_rate"]
     assert "not promoted" in reg.get("v2").describe()

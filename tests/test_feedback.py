@@ -214,3 +214,36 @@ def test_placeholders_in_every_file_and_the_honorific_checked(log):
     for bad in ("", "  ", None):
         with pytest.raises(ConfigError, match="honorific"):
             build_feedback(log.rated_turns(), bad)
+
+
+def test_a_rated_tool_turn_is_learnt_as_the_call_the_model_wrote(jarvis_home):
+    ran = {"status": "ran", "data": {"free_gb": 41.2}, "error": ""}
+    with InteractionLog() as log:
+        c = log.new_conversation()
+        up = log.add_turn(c, "how much room is left on my drive", "You have 41.2 GB free, sir.", "v2",
+                          tool_call="call:disk_free{}", tool_result=ran)
+        down = log.add_turn(c, "and the time in Tokyo?", "It is 7:30 pm in Tokyo, sir.", "v2",
+                            tool_call='call:time_in{city:"Sydney"}', tool_result=ran)
+        fixed = log.add_turn(c, "what's 5 miles in km", "That comes to 5, sir.", "v2",
+                             tool_call='call:calculate{expression:"5"}', tool_result=ran)
+        broken = log.add_turn(c, "battery?", "I'm afraid I couldn't work out how to do that, sir.", "v2",
+                              tool_call="call:battery{", tool_result={"status": "malformed", "data": {}, "error": "x"})
+        log.rate(up, 1)
+        log.rate(down, -1)
+        log.rate(fixed, -1, "5 miles is 8.05 kilometres, sir.")
+        log.rate(broken, 1)  # a thumbs-up on the apology: the broken call is no example
+        feedback = build_feedback(log.rated_turns(), "sir", holdout_every=0)
+    sft, kto, dpo = feedback.rows["sft"], feedback.rows["kto"], feedback.rows["dpo"]
+    # the thumbs-up teaches the call, in the conversation as the user heard it
+    assert sft[0]["messages"] == [_user("how much room is left on my drive"), _bot("call:disk_free{}")]
+    assert kto[0] == {"prompt": [_user("how much room is left on my drive")],
+                      "completion": [_bot("call:disk_free{}")], "label": True}
+    # later turns see the tool's sentence, as it was said
+    assert kto[1]["prompt"][1] == _bot("You have 41.2 GB free, {honorific}.")
+    assert kto[1]["completion"] == [_bot('call:time_in{city:"Sydney"}')] and kto[1]["label"] is False
+    # a correction stays the user's words: chosen over the call, never made into a call
+    assert sft[1]["messages"][-1] == _bot("5 miles is 8.05 kilometres, {honorific}.")
+    assert dpo == [{"prompt": sft[1]["messages"][:-1], "chosen": [_bot("5 miles is 8.05 kilometres, {honorific}.")],
+                    "rejected": [_bot('call:calculate{expression:"5"}')]}]
+    assert len(sft) == 2 and len(kto) == 3  # nothing from the liked broken call
+    assert all("call:battery" not in json.dumps(r) for rows in feedback.rows.values() for r in rows)

@@ -104,7 +104,7 @@ def test_add_rate_correct_exclude_delete_and_read_back(log):
 
 def test_migrations_recorded_and_not_rerun(jarvis_home):
     with InteractionLog() as lg:
-        assert lg.applied_migrations == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial"]
+        assert lg.applied_migrations == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial", "m002_tool_calls"]
         path = lg.path
         lg.add_turn(lg.new_conversation(), "hi", "Hello.", "v1")
     db = sqlite3.connect(path)
@@ -116,13 +116,13 @@ def test_migrations_recorded_and_not_rerun(jarvis_home):
     db = sqlite3.connect(path, isolation_level=None)
     assert db.execute("SELECT name, applied FROM migrations").fetchall() == first
 
-    def m002_add_note(conn):  # a later schema change is one more function
+    def m009_add_note(conn):  # a later schema change is one more function
         conn.execute("ALTER TABLE turns ADD COLUMN note TEXT")
 
-    assert migrate(db, MIGRATIONS + [m002_add_note]) == ["m002_add_note"]
-    assert migrate(db, MIGRATIONS + [m002_add_note]) == []
+    assert migrate(db, MIGRATIONS + [m009_add_note]) == ["m009_add_note"]
+    assert migrate(db, MIGRATIONS + [m009_add_note]) == []
     assert [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")] == \
-        ["m001_initial", "m002_add_note"]
+        ["m001_initial", "m002_tool_calls", "m009_add_note"]
     db.close()
     with InteractionLog(path) as lg:  # the app still opens a log migrated further
         assert lg.applied_migrations == [] and lg.turns()[0].reply == "Hello."
@@ -470,3 +470,36 @@ def test_desktop_log_stays_light():
             "bad = [m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_a_log_from_before_tool_calls_is_migrated_with_its_turns_kept(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, MIGRATIONS[:1])  # the log as the app wrote it before tools existed
+    db.execute("INSERT INTO conversations (created, title) VALUES ('2026-01-01T00:00:00+00:00', '')")
+    db.execute("INSERT INTO turns (conversation_id, created, prompt, reply, model_version, rating, rated) "
+               "VALUES (1, '2026-01-01T00:00:00+00:00', 'hi', 'Hello, sir.', 'v1', 1, '2026-01-01T00:00:01+00:00')")
+    db.close()
+    with InteractionLog(path) as lg:
+        assert lg.applied_migrations == ["m002_tool_calls"]
+        (turn,) = lg.turns()
+        assert turn.reply == "Hello, sir." and turn.tool_call is None and turn.tool_result is None
+        assert lg.rated_turns()[0].tool_call is None
+
+
+def test_a_tool_turn_keeps_the_call_and_what_came_of_it(log):
+    c = log.new_conversation()
+    record = {"status": "ran", "data": {"free_gb": 41.2}, "error": ""}
+    t = log.add_turn(c, "how much space is left", "You have 41.2 GB free, sir.", "v2",
+                     tool_call="call:disk_free{}", tool_result=record)
+    assert log.turn(t).tool_call == "call:disk_free{}" and log.turn(t).tool_result == record
+    log.rate(t, 1)
+    (rated,) = log.rated_turns()
+    assert rated.tool_call == "call:disk_free{}" and rated.tool_status == "ran"
+    with pytest.raises(LogInputError, match="needs the call"):
+        log.add_turn(c, "x", "y", "v2", tool_result=record)
+    loop: dict = {}
+    loop["self"] = loop
+    with pytest.raises(LogInputError, match="JSON"):
+        log.add_turn(c, "x", "y", "v2", tool_call="call:x{}", tool_result=loop)
+    assert len(log.turns(c)) == 1  # nothing half-written

@@ -8,7 +8,8 @@ import pytest
 from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
-from trainer.tool_eval import CaseResult, ToolCase, load_cases, run_cases, same_arguments, score_cases
+from trainer.tool_eval import (CaseResult, ToolCase, load_cases, run_cases, same_arguments, score_cases,
+                               substance_failures)
 
 
 def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
@@ -24,6 +25,24 @@ def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
     assert s["routing_accuracy"] == 0.5 and s["missed_call_rate"] == 1.0 and s["false_call_rate"] == 0.0
     assert s["per_tool"] == {"convert": {"requests": 1, "routed": 0, "arguments": 0},
                              "uptime": {"requests": 1, "routed": 0, "arguments": 0}}
+    # The gate's way: prose is cut once it is surely prose; routing is scored the same.
+    quick = run_cases(tiny_chain["f16"], cases, Persona.from_file("sir", DATA / "tiny_persona.txt"), n_threads=1,
+                      whole_replies=False)
+    assert [r.called for r in quick] == [r.called for r in results]
+    assert {k: v for k, v in score_cases(quick).items()} == s
+    assert all(0 < len(q.reply) < len(r.reply) for q, r in zip(quick, results))
+
+
+def test_the_gate_refuses_a_candidate_worse_on_substance_by_more_than_noise():
+    current = {"routing_accuracy": 0.9, "argument_accuracy": 0.9, "false_call_rate": 0.05, "result_fidelity": 1.0,
+               "invalid_calls": 0, "facts_wrong_rate": 0.2}
+    assert substance_failures({**current, "routing_accuracy": 0.88, "facts_wrong_rate": 0.24}, current) == []
+    worse = {**current, "routing_accuracy": 0.8, "false_call_rate": 0.1, "invalid_calls": 2, "facts_wrong_rate": 0.3,
+             "result_fidelity": 0.99}
+    keys = [k for k, _ in substance_failures(worse, current)]
+    assert keys == ["routing_accuracy", "false_call_rate", "result_fidelity", "facts_wrong_rate", "invalid_calls"]
+    assert "routing accuracy 0.800 vs current 0.900" in dict(substance_failures(worse, current))["routing_accuracy"]
+    assert substance_failures({**current, "facts_wrong_rate": None}, current) == []  # no facts scored: not judged
 
 
 def test_scoring_and_arguments_on_plain_results():
@@ -45,3 +64,21 @@ def test_the_shipped_held_out_set_loads_and_a_bad_line_is_named(tmp_path):
     bad.write_text('{"id": "1", "request": "hi", "call": null, "kind": "chat"}\n{"id": "2", "request": "x"}\n')
     with pytest.raises(DataError, match="held.jsonl:2"):
         load_cases(bad)
+
+
+def test_the_retrain_gate_adds_substance_to_the_persona_decision():
+    from trainer.evaluate import GateDecision
+    from trainer.retrain import _substance_gate
+
+    current = {"routing_accuracy": 0.9, "argument_accuracy": 0.9, "false_call_rate": 0.05, "result_fidelity": 1.0,
+               "invalid_calls": 0, "facts_wrong_rate": 0.2}
+    promoted = GateDecision(True, "persona score 0.99 vs current 0.98", (), {"persona_score": 0.99})
+    kept = _substance_gate(promoted, current, current)
+    assert kept.promoted and "tool routing 0.90, arguments 0.90, facts wrong 0.20" in kept.reason
+    refused = _substance_gate(promoted, {**current, "routing_accuracy": 0.5}, current)
+    assert not refused.promoted and refused.failures == ("routing_accuracy",)
+    assert refused.reason == "worse than the current model: routing accuracy 0.500 vs current 0.900"
+    both = _substance_gate(GateDecision(False, "worse than the current model: persona score 0.5 < current 0.9",
+                                        ("persona_score",)), {**current, "facts_wrong_rate": 0.5}, current)
+    assert both.failures == ("persona_score", "facts_wrong_rate") and both.reason.endswith(
+        "; facts wrong rate 0.500 vs current 0.200")

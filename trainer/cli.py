@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--keep-work", action="store_true", help="keep the run folder afterwards")
             sp.add_argument("--no-gate", action="store_true",
                             help="promote a verified model even if it scores worse than the current one")
+            sp.add_argument("--no-substance", action="store_true",
+                            help="gate on the persona only, not on tool calls and facts (saves ~2 minutes)")
             sp.add_argument("--feedback", default="auto",
                             help="auto (the app's interaction log, if any), off, or an interaction log file")
             sp.add_argument("--feedback-share", type=float, default=0.25,
@@ -116,6 +118,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--rated-down", default="", metavar="LOG",
                     help="with --against: also the win rate on the held-out prompts rated down in this "
                          "interaction log ('auto': the app's)")
+    ev.add_argument("--no-substance", action="store_true",
+                    help="skip the tool-call and facts held-out sets (the persona only)")
     ev.add_argument("--out", default="", help="report folder (default: <data dir>/evals/<time>)")
     ev.add_argument("--progress", choices=("auto", "json", "bar"), default="auto")
     sub.add_parser("presets", help="list the base-model presets")
@@ -192,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                     return 0
 
             retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
-                                   gate=not args.no_gate, feedback=args.feedback,
+                                   gate=not args.no_gate, substance=not args.no_substance,
+                                   feedback=args.feedback,
                                    feedback_share=args.feedback_share,
                                    prefs_min_ratings=args.prefs_min_ratings,
                                    prefs_learning_rate=args.prefs_learning_rate,

@@ -123,10 +123,16 @@ def run_eval_command(args) -> int:
         results[name] = evaluate_model(path, prompts, persona, args.max_tokens,
                                        args.threads, progress)
     wins = _rated_down_win_rate(args, persona, progress) if args.rated_down else None
+    substance = {} if args.no_substance else _substance(models, persona, args.threads, progress)
     progress.close()
     out = Path(args.out) if args.out else data_dir() / "evals" / time.strftime("%Y%m%d-%H%M%S")
     paths = write_report(results, prompts, out)
     print(metrics_table(results))
+    if substance:
+        data = json.loads(Path(paths["json"]).read_text())
+        data["substance"] = substance
+        Path(paths["json"]).write_text(json.dumps(data, indent=2, ensure_ascii=False))
+        print("\n" + substance_table(substance))
     if wins is not None:
         data = json.loads(Path(paths["json"]).read_text())
         data["rated_down"] = wins
@@ -139,6 +145,30 @@ def run_eval_command(args) -> int:
                   f"{HOLDOUT_EVERY} is held out, by turn number)")
     print(f"\nreport: {paths['report']}\njson:   {paths['json']}")
     return 0
+
+
+SUBSTANCE_ROWS = ("routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",
+                  "invalid_calls", "facts_right_rate", "facts_unsure_rate", "facts_wrong_rate", "seconds")
+
+
+def _substance(models, persona, threads: int, progress) -> dict:
+    """Each model's tool-call and facts figures on their held-out sets (trainer/tool_eval.py)."""
+    from trainer.tool_eval import evaluate_substance
+
+    out = {}
+    for name, path in models:
+        def step(done, total, name=name):
+            progress.update("eval", done, total, f"{name}: tool calls and facts")
+        out[name] = evaluate_substance(path, persona, threads, progress=step)
+    return out
+
+
+def substance_table(substance: dict[str, dict]) -> str:
+    """A markdown table of the substance figures, one column per model."""
+    lines = ["| substance | " + " | ".join(substance) + " |", "|---|" + "---|" * len(substance)]
+    for key in SUBSTANCE_ROWS:
+        lines.append(f"| {key} | " + " | ".join(str(m.get(key)) for m in substance.values()) + " |")
+    return "\n".join(lines)
 
 
 def _rated_down_win_rate(args, persona, progress) -> dict:

@@ -21,6 +21,8 @@ from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.tools import Toolbox, calculator, units
 from jarvis_desktop.core.tools.call import PREFIX as CALL_PREFIX
 from trainer import persona_metrics as pm
+from trainer.facts import CATEGORY as FACTS_CATEGORY
+from trainer.facts import UNSURE_REPLIES
 from trainer.data import Example, load_examples, split_examples
 
 __all__ = ["Finding", "QualityReport", "check_files", "near_duplicates", "math_problem", "dataset_stats"]
@@ -98,8 +100,16 @@ def _shingles(ex: Example) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
 
+def _honest_template(ex: Example) -> bool:
+    """An R-Tuning "I'm not certain" row (trainer/facts.py): its reply is one of a fixed few by
+    design, so two of them differ only in the question and are not near-duplicates to fix."""
+    return ex.category == FACTS_CATEGORY and _replies(ex)[-1] in UNSURE_REPLIES
+
+
 def near_duplicates(examples: list[Example], threshold: float = NEAR_DUPLICATE_JACCARD):
-    """Pairs (a, b, similarity) of examples whose word-bigram Jaccard similarity is >= threshold."""
+    """Pairs (a, b, similarity) of examples whose word-bigram Jaccard similarity is >= threshold
+    (the honest "not certain" rows of the facts category left out: their replies are a set)."""
+    examples = [ex for ex in examples if not _honest_template(ex)]
     sets = [_shingles(ex) for ex in examples]
     index: dict[tuple[str, str], list[int]] = {}
     for i, s in enumerate(sets):
@@ -167,7 +177,8 @@ def check_files(paths: list) -> QualityReport:
 
 def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
     """Counts per category and the quality figures the issue asks to report.  The reply figures
-    are of spoken replies: a tool call (``call:...``, the tools category) is counted apart."""
+    are of spoken replies: a tool call (``call:...``, the tools category) is counted apart, and
+    the share of distinct openings leaves out the facts category's honest "not certain" set."""
     replies = [r for ex in examples for r in _replies(ex) if not r.startswith(CALL_PREFIX)]
     calls = sum(r.startswith(CALL_PREFIX) for ex in examples for r in _replies(ex))
     train, held = split_examples(examples, holdout)
@@ -177,7 +188,8 @@ def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
         row["examples"] += 1
     for ex in held:
         per_cat[ex.category]["held_out"] += 1
-    openings = [pm.opening(r) for r in replies]
+    # The honest "not certain" replies are a fixed set by design: their openings repeat.
+    openings = [pm.opening(r) for r in replies if r not in UNSURE_REPLIES]
     words = [pm.word_count(r) for r in replies]
     return {
         "examples": len(examples),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -47,6 +48,8 @@ from trainer.prefs import PrefsOptions
 from trainer.progress import Progress
 from trainer.sft_config import SFTOptions
 
+log = logging.getLogger(__name__)
+
 __all__ = ["RetrainOptions", "retrain", "STAGES"]
 
 STAGES = ("data", "export", "sft", "prefs", "merge", "gguf", "quantize", "verify", "eval", "promote")
@@ -59,6 +62,7 @@ class RetrainOptions:
     keep_work: bool = False
     gate: bool = True  # False: promote a verified model even if it scores worse (--no-gate)
     eval_max_tokens: int = 160
+    substance: bool = True  # the gate also scores tool calls and facts (trainer/tool_eval.py)
     feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
     feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
@@ -198,6 +202,9 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             if evaluation is not None:  # the next retrain compares against this without re-scoring it
                 write_atomic(version.path / f"eval-{evaluation['key']}.json",
                              json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
+                if "substance" in evaluation:
+                    sub = evaluation["substance"]
+                    write_atomic(version.path / f"substance-{sub['key']}.json", json.dumps(sub, indent=2))
             if decision.promoted:
                 registry.promote(version.name)
         except BaseException:  # a failure, Ctrl-C, or a cancel (SIGTERM) alike
@@ -330,12 +337,52 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
     return adapter, f"{meta['method'].upper()} on {meta['rows']} rows, {meta['steps']} steps"
 
 
+def _substance(gguf: Path, persona: Persona, progress: Progress, label: str, folder: Path | None = None) -> dict:
+    """A model's substance figures (tool calls on the held-out requests, facts right / unsure /
+    wrong), read from ``folder``'s cache where that model was scored on the same sets before."""
+    from trainer.tool_eval import evaluate_substance, substance_key
+
+    key = substance_key(persona)
+    cache = folder / f"substance-{key}.json" if folder is not None else None
+    if cache is not None and cache.is_file():
+        try:
+            return json.loads(cache.read_text())
+        except ValueError:
+            log.warning("ignoring an unreadable %s", cache)
+
+    def step(done: int, total: int) -> None:
+        if done == 1 or done % 20 == 0 or done == total:
+            progress.update("eval", message=f"scoring {label} on tool calls and facts: {done} of {total}")
+    scores = {"key": key, **evaluate_substance(gguf, persona, progress=step)}
+    if cache is not None:
+        write_atomic(cache, json.dumps(scores, indent=2))
+    return scores
+
+
+def _substance_gate(decision: GateDecision, candidate: dict, current: dict) -> GateDecision:
+    """The persona gate's decision, refused as well where the candidate does worse than the
+    current model on tool calls or facts (trainer/tool_eval.SUBSTANCE_LIMITS)."""
+    from trainer.tool_eval import substance_failures
+
+    worse = substance_failures(candidate, current)
+    metrics = {**decision.metrics, "substance": candidate}
+    if not worse:
+        line = (f"tool routing {candidate['routing_accuracy']:.2f}, arguments {candidate['argument_accuracy']:.2f}, "
+                f"facts wrong {candidate['facts_wrong_rate'] or 0:.2f}")
+        return GateDecision(decision.promoted, f"{decision.reason}; {line}", decision.failures, metrics)
+    said = "; ".join(why for _key, why in worse)
+    head = "worse than the current model: " if decision.promoted else decision.reason + "; "
+    return GateDecision(False, head + said, (*decision.failures, *(k for k, _ in worse)), metrics)
+
+
 def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, persona: Persona,
                        progress: Progress, rated_down: Path | None = None) -> tuple[dict | None, GateDecision]:
     """Score the candidate (and the current model, unless its score for the same prompts is
     cached in its folder) on the persona, and both on the held-out prompts the user rated
-    down (``rated_down``, the export's heldout.jsonl); decide whether the candidate may be
-    promoted: not worse on the persona, and winning at least half of those prompts."""
+    down (``rated_down``, the export's heldout.jsonl); with ``opts.substance`` both also on
+    the substance sets (tool calls, facts; cached likewise).  Decide whether the candidate may
+    be promoted: not worse on the persona or on substance, and winning at least half of the
+    rated-down prompts."""
     from trainer.evaluate import (MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, load_problem,
                                   rated_down_prompts)
 
@@ -345,6 +392,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         return None, GateDecision(True, "no held-out prompts to evaluate on (data too small)")
     cand = evaluate_model(candidate, prompts, persona, opts.eval_max_tokens, progress=progress)
     evaluation = {"key": cand["key"], "prompts": len(prompts), "metrics": cand["metrics"]}
+    if opts.substance:
+        evaluation["substance"] = _substance(candidate, persona, progress, "the new model")
     current = registry.current()
     if current is None:
         return evaluation, GateDecision(True, "first model", (), cand["metrics"])
@@ -375,9 +424,18 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         evaluation["current_unloadable"] = {"version": current.name, "error": problem}
         return evaluation, GateDecision(True, f"the current model {current.name} could not be loaded "
                                               f"({problem}): judged on its own", (), cand["metrics"])
+    cur_substance = None
+    if opts.substance:
+        try:
+            cur_substance = _substance(current.gguf, persona, progress, current.name, current.path)
+            evaluation["against"]["substance"] = cur_substance
+        except ModelError as exc:  # scored on the persona a moment ago: a file changed underneath
+            log.warning("the current model could not be scored on substance: %s", exc)
     if not opts.gate:
         return evaluation, GateDecision(True, "gate turned off (--no-gate)", (), cand["metrics"])
     decision = gate(cand["metrics"], cur_metrics)
+    if cur_substance is not None:
+        decision = _substance_gate(decision, evaluation["substance"], cur_substance)
     if bad:
         line = (f"won {wins['win_rate']:.0%} against {current.name} on {wins['prompts']} held-out prompts you "
                 f"rated down ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")

@@ -13,14 +13,21 @@ for chat, none), with the right arguments, and does the reply say what the tool 
     result_fidelity    tool answers whose text is the tool's own sentence (the Assistant says
                        nothing else: anything below 1.0 is a bug)
     invalid_calls      calls the Toolbox could not parse, to no tool, or with wrong arguments
+
+With the factual questions no tool answers (trainer/facts.py: right, honestly unsure, wrong),
+these are the gate's substance figures (``evaluate_substance``, ``substance_failures``): a
+candidate worse on them than the current model is not promoted, as on the persona.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import math
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +38,11 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
 from jarvis_desktop.core.tools.call import CallError, check
+from trainer.facts import HELDOUT as FACTS_HELDOUT
+from trainer.facts import Fact, grade, load_facts, score_facts
 
-__all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "score_cases", "HELDOUT"]
+__all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "run_facts", "score_cases", "evaluate_substance",
+           "substance_failures", "substance_key", "HELDOUT", "SUBSTANCE_LIMITS"]
 
 HELDOUT = ("data", "eval", "tools_heldout.jsonl")
 
@@ -75,26 +85,108 @@ def load_cases(path: Path | None = None) -> list[ToolCase]:
     return cases
 
 
-def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
-              max_tokens: int = 64, progress=None) -> list[CaseResult]:
-    """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW)."""
+@contextlib.contextmanager
+def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int = 64):
+    """A function answering one message alone through the Assistant (tools on, dry run for
+    tools that change something, skills off, greedy, at EVAL_NOW): ``ask(text) -> Reply``."""
     engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=max_tokens,
                                      temperature=0.0, seed=0))
     engine.load(Path(gguf))
     clock = lambda: EVAL_NOW  # noqa: E731
-    results = []
     try:
         with tempfile.TemporaryDirectory(prefix="jarvis-tool-eval-") as tmp:
             tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False)
-            for i, case in enumerate(cases):
+
+            def ask(text: str):
                 assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools)
-                answer = assistant.ask(case.request, remember=False).result()
-                results.append(_result(case, answer))
-                if progress:
-                    progress(i + 1, len(cases))
+                return assistant.ask(text, remember=False)
+            yield ask
     finally:
         engine.close()
+
+
+def first_answer(reply) -> Answer:
+    """The answer as far as routing goes: a call's whole outcome, or a reply's first words once
+    they are surely prose (the rest is not generated: the gate needs only which way it went)."""
+    pieces = iter(reply)
+    next(pieces, None)
+    pieces.close()
+    return reply.answer
+
+
+def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
+              max_tokens: int = 64, progress=None, whole_replies: bool = True) -> list[CaseResult]:
+    """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW).
+    ``whole_replies`` False: prose is cut once it is surely prose (routing and arguments are
+    scored the same; only the chat replies' text is short)."""
+    results = []
+    with answering(gguf, persona, n_threads, max_tokens) as ask:
+        for i, case in enumerate(cases):
+            reply = ask(case.request)
+            results.append(_result(case, reply.result() if whole_replies else first_answer(reply)))
+            if progress:
+                progress(i + 1, len(cases))
     return results
+
+
+def run_facts(gguf: Path, facts: list[Fact], persona: Persona, n_threads: int = 0, max_tokens: int = 48,
+              progress=None) -> list[tuple[Fact, str, str]]:
+    """Each held-out question through the Assistant as ``run_cases`` asks: (fact, reply, grade)."""
+    results = []
+    with answering(gguf, persona, n_threads, max_tokens) as ask:
+        for i, fact in enumerate(facts):
+            text = ask(fact.question).result().text
+            results.append((fact, text, grade(text, fact.answers)))
+            if progress:
+                progress(i + 1, len(facts))
+    return results
+
+
+def substance_key(persona: Persona) -> str:
+    """What a substance score depends on: the held-out files, the system prompt, the tools' grammar."""
+    h = hashlib.sha256()
+    for part in (HELDOUT, FACTS_HELDOUT):
+        h.update(Path(asset(*part)).read_bytes())
+    h.update(persona.system_prompt(EVAL_NOW).encode())
+    h.update(Toolbox().grammar.encode())
+    return h.hexdigest()[:16]
+
+
+def evaluate_substance(gguf: Path, persona: Persona, n_threads: int = 0, progress=None) -> dict:
+    """The gate's substance figures for one model: the tool figures (``score_cases``, without
+    ``per_tool``) and the factual ones (``score_facts``), with the seconds they took."""
+    t0 = time.perf_counter()
+    cases, facts = load_cases(), load_facts(kind=FACTS_HELDOUT)
+    total = len(cases) + len(facts)
+
+    def after(offset: int):
+        return (lambda done, _n: progress(offset + done, total)) if progress else None
+    results = run_cases(gguf, cases, persona, n_threads, progress=after(0), whole_replies=False)
+    graded = run_facts(gguf, facts, persona, n_threads, progress=after(len(cases)))
+    scores = {k: v for k, v in score_cases(results).items() if k != "per_tool"}
+    return {**scores, **score_facts([g for _f, _t, g in graded]), "seconds": round(time.perf_counter() - t0, 1)}
+
+
+# (figure, how much worse than the current model refuses the candidate): negative for figures a
+# better model raises, positive for those it lowers.  A few requests' worth of slack (one of
+# 169 tool requests is 0.006): greedy replies of two fine-tunes differ by a little noise.
+SUBSTANCE_LIMITS = (("routing_accuracy", -0.03), ("argument_accuracy", -0.03), ("false_call_rate", 0.03),
+                    ("result_fidelity", -0.001), ("facts_wrong_rate", 0.05))
+
+
+def substance_failures(candidate: dict, current: dict) -> list[tuple[str, str]]:
+    """[(figure, why)] for each substance figure on which the candidate is worse than allowed."""
+    out = []
+    for key, worse_by in SUBSTANCE_LIMITS:
+        if candidate.get(key) is None or current.get(key) is None:
+            continue
+        delta = candidate[key] - current[key]
+        if (worse_by < 0 and delta < worse_by) or (worse_by > 0 and delta > worse_by):
+            out.append((key, f"{key.replace('_', ' ')} {candidate[key]:.3f} vs current {current[key]:.3f}"))
+    if candidate.get("invalid_calls", 0) > current.get("invalid_calls", 0):
+        out.append(("invalid_calls", f"{candidate['invalid_calls']} invalid calls vs current "
+                                     f"{current['invalid_calls']}"))
+    return out
 
 
 def _result(case: ToolCase, answer: Answer) -> CaseResult:

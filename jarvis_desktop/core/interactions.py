@@ -44,7 +44,7 @@ __all__ = ["Turn", "RatedTurn", "Conversation", "InteractionLog", "LogInputError
 _log = logging.getLogger(__name__)
 
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
-                 "total_s, tokens, rating, correction, excluded, spoken, rated")
+                 "total_s, tokens, rating, correction, excluded, spoken, rated, tool_call, tool_result")
 
 TURNS_SIDECAR = ".turns.json"  # <name>.turns.json beside <name>.jsonl: the turn ids of each row
 
@@ -82,6 +82,8 @@ class Turn:
     excluded: bool
     spoken: str | None
     rated: str | None = None
+    tool_call: str | None = None
+    tool_result: dict | None = None
 
 
 @dataclass
@@ -103,6 +105,8 @@ class RatedTurn:
     created: str
     model_version: str
     rated: str | None
+    tool_call: str | None = None  # the call the model wrote, where a tool answered
+    tool_status: str | None = None  # how it went: ran, failed (the tool's own "cannot"), malformed...
 
     @property
     def text_ids(self) -> list[int]:
@@ -142,7 +146,14 @@ def m001_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX turns_rated ON turns(rated)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_tool_calls(db: sqlite3.Connection) -> None:
+    """The tool call behind a reply and what came of it (JSON), so a rated tool turn can be
+    learnt from as the call the model wrote, not as the tool's sentence."""
+    db.execute("ALTER TABLE turns ADD COLUMN tool_call TEXT")
+    db.execute("ALTER TABLE turns ADD COLUMN tool_result TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_tool_calls]
 
 
 def migrate(db: sqlite3.Connection, migrations: list | None = None) -> list[str]:
@@ -290,9 +301,11 @@ class InteractionLog:
 
     def add_turn(self, conversation_id: int, prompt: str, reply: str, model_version: str, *,
                  first_token_s: float | None = None, total_s: float | None = None,
-                 tokens: int | None = None, spoken: str | None = None) -> int:
+                 tokens: int | None = None, spoken: str | None = None, tool_call: str | None = None,
+                 tool_result: dict | None = None) -> int:
         """Log one turn; returns its id.  ``reply`` may be empty (a barge-in before the first
-        word); ``spoken`` is what the voice said, None when the reply was only shown."""
+        word); ``spoken`` is what the voice said, None when the reply was only shown;
+        ``tool_call`` and ``tool_result`` (JSON-serialisable) where a tool gave the reply."""
         if not isinstance(prompt, str) or not prompt.strip():
             raise LogInputError("a turn needs the user's prompt (non-empty text)")
         if not isinstance(reply, str) or not (spoken is None or isinstance(spoken, str)):
@@ -302,13 +315,19 @@ class InteractionLog:
         _check_amount(first_token_s, "first_token_s")
         _check_amount(total_s, "total_s")
         _check_amount(tokens, "tokens", (int,))
+        if not (tool_call is None or isinstance(tool_call, str)) or (tool_result is not None and tool_call is None):
+            raise LogInputError("a tool call must be text, and a tool result needs the call it came from")
+        try:
+            result = None if tool_result is None else json.dumps(tool_result, ensure_ascii=False, default=str)
+        except (TypeError, ValueError) as exc:
+            raise LogInputError(f"the tool result cannot be stored as JSON: {exc}") from None
         with self._tx(write=True) as db:
             self._require(db, "conversations", conversation_id)
             return db.execute(
                 "INSERT INTO turns (conversation_id, created, prompt, reply, model_version, first_token_s, "
-                "total_s, tokens, spoken) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "total_s, tokens, spoken, tool_call, tool_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation_id, utc_now(), prompt, reply, model_version, first_token_s, total_s,
-                 tokens, spoken)).lastrowid
+                 tokens, spoken, tool_call, result)).lastrowid
 
     def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
         """Rate a turn: 1 up, -1 down, 0 clears; a correction (blank = none) goes with -1 only.
@@ -403,25 +422,35 @@ class InteractionLog:
         before it: what a training export needs, read in one snapshot (nothing changes halfway)."""
         with self._tx() as db:
             rows = db.execute("SELECT id, conversation_id, created, prompt, reply, model_version, rating, "
-                              "correction, rated FROM turns WHERE excluded = 0 "
+                              "correction, rated, tool_call, tool_result FROM turns WHERE excluded = 0 "
                               "ORDER BY conversation_id, id").fetchall()
         rated: list[RatedTurn] = []
         conversation, context, context_ids = None, [], []
-        for turn, cid, created, prompt, reply, version, rating, correction, when in rows:
+        for turn, cid, created, prompt, reply, version, rating, correction, when, call, result in rows:
             if cid != conversation:
                 conversation, context, context_ids = cid, [], []
             if rating:
+                status = _load_result(result).get("status") if call else None
                 rated.append(RatedTurn(turn, cid, list(context), list(context_ids), prompt, reply, rating,
-                                       correction, False, created, version, when))
+                                       correction, False, created, version, when, call, status))
             if reply.strip():  # as context(): an empty reply would break user/assistant alternation
                 context += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
                 context_ids.append(turn)
         return rated
 
 
+def _load_result(text: str | None) -> dict:
+    """A stored tool result; {} where there is none (or it cannot be read: a hand-edited log)."""
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _to_turn(row) -> Turn:
-    *head, excluded, spoken, rated = row
-    return Turn(*head, bool(excluded), spoken, rated)
+    *head, excluded, spoken, rated, call, result = row
+    return Turn(*head, bool(excluded), spoken, rated, call, _load_result(result) if call else None)
 
 
 def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:

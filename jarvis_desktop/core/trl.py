@@ -18,7 +18,9 @@ from jarvis_desktop.core.interactions import InteractionLog, LogInputError, Rate
 from jarvis_desktop.core.paths import write_atomic
 from jarvis_desktop.core.persona import to_placeholders
 
-__all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific"]
+__all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific", "UNREADABLE_CALL"]
+
+UNREADABLE_CALL = ("malformed", "unknown", "arguments")  # Outcome.status of a call no tool could run
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -52,7 +54,15 @@ def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[Rated
     "completion", "label"}``: every rating; dpo ``{"prompt", "chosen", "rejected"}``: a
     thumbs-down with a correction.  Prompts carry the chat before the turn (no system message:
     the trainer adds the persona); the literal ``honorific`` in assistant text becomes
-    {honorific}/{Honorific}.  An empty reply gives no rows: nothing to learn from."""
+    {honorific}/{Honorific}.  An empty reply gives no rows: nothing to learn from.
+
+    Where a tool gave the reply, what the model wrote was the call, so the call is what is
+    learnt (the tool's sentence stays the reply in later turns' context, as the user heard it):
+    a thumbs-up on a call that ran is an SFT example of that call; a thumbs-down makes it an
+    undesirable completion (kto) and, with a correction, the rejected side of a pair whose
+    chosen side is the correction as the user wrote it (never made into a call the user did not
+    confirm).  A call the tools could not read (malformed, unknown, wrong arguments) is never a
+    good example, whatever the rating."""
     done: dict[str, dict] = {}  # this conversation's replies as messages: each made once, shared by its rows
 
     def said(text: str) -> list[dict]:
@@ -69,10 +79,14 @@ def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[Rated
         if turn.rating and turn.reply.strip():
             prompt = [m if m["role"] == "user" else said(m["content"])[0] for m in turn.context]
             prompt.append({"role": "user", "content": turn.prompt})
+            wrote = [{"role": "assistant", "content": turn.tool_call}] if turn.tool_call else said(turn.reply)
+            if turn.rating == 1 and turn.tool_status in UNREADABLE_CALL:
+                yield turn, rows  # liked the apology for a broken call: nothing to learn from
+                continue
             if turn.rating == 1:
-                rows["sft"].append({"messages": prompt + said(turn.reply)})
+                rows["sft"].append({"messages": prompt + wrote})
             if turn.rating == -1 and turn.correction:
                 rows["sft"].append({"messages": prompt + said(turn.correction)})
-                rows["dpo"].append({"prompt": prompt, "chosen": said(turn.correction), "rejected": said(turn.reply)})
-            rows["kto"].append({"prompt": prompt, "completion": said(turn.reply), "label": turn.rating == 1})
+                rows["dpo"].append({"prompt": prompt, "chosen": said(turn.correction), "rejected": wrote})
+            rows["kto"].append({"prompt": prompt, "completion": wrote, "label": turn.rating == 1})
         yield turn, rows

@@ -1,5 +1,6 @@
-"""Tools the fine-tune calls for what a 270M model cannot know: sums and units, the clock and the
-calendar, the computer itself (docs/ARCHITECTURE.md, "Tools").
+"""Tools the fine-tune calls for what a 270M model cannot know or do: sums and units, the clock and
+the calendar, timers, the computer itself, apps and files, media and volume, what a command does
+(docs/ARCHITECTURE.md, "Tools").
 
 ``Toolbox.run(text)`` takes what the model wrote (``call:convert{value:5,from:"mile",to:"km"}``),
 parses and checks it, runs the tool in a thread with the tool's time limit, and returns an
@@ -10,6 +11,7 @@ never reaches the user as text.  Each tool is a small module's ``TOOLS``.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import logging
@@ -28,7 +30,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 
 log = logging.getLogger(__name__)
 
-MODULES = ("calculator", "units", "clock", "computer")
+MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "media", "explain")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -48,11 +50,19 @@ class Outcome:
     result: ToolResult
     error: str = ""
     seconds: float = 0.0
-    status: str = "ran"  # ran | dry_run (act=False: checked, not run) | failed (the tool's own "cannot") | malformed | unknown | arguments | timeout | error
+    # ran | dry_run (act=False: checked, not run) | failed (the tool's own "cannot") | malformed |
+    # unknown | arguments | timeout | error
+    status: str = "ran"
+    written: str = ""  # the call as the model wrote it (logged with the turn, malformed or not)
 
     @property
     def name(self) -> str:
         return self.call.name if self.call is not None else "unknown"
+
+    def log_record(self) -> dict:
+        """What the interaction log keeps of it: ``tool_call`` and ``tool_result``."""
+        return {"tool_call": self.written or (self.call.text if self.call else ""),
+                "tool_result": {"status": self.status, "data": self.result.data, "error": self.error}}
 
 
 class Toolbox:
@@ -75,6 +85,9 @@ class Toolbox:
         return call_grammar(self.tools.values())
 
     def run(self, text: str, honorific: str = "sir") -> Outcome:
+        return dataclasses.replace(self._check_and_run(text, honorific), written=text.strip())
+
+    def _check_and_run(self, text: str, honorific: str) -> Outcome:
         t0 = time.perf_counter()
         sorry = ToolResult(f"I'm afraid I couldn't work out how to do that, {honorific}.", ok=False)
         try:

@@ -1,0 +1,283 @@
+"""Timers and reminders as tools: set a timer, set a reminder, list them, cancel them.
+
+The skills (core/skills.py) catch the exact phrasings ("set a timer for 5 minutes"); these
+tools let the model reach the same timers from anything else ("eggs need six and a half
+minutes").  The app's ``TimerService`` (core/timers.py) comes in as ``context.timers``; it stores
+and announces, and its helpers (``timer_name``, ``spoken_duration``, ``when_phrase``,
+``describe``, ``clock_due``) phrase and place every timer.  The replies are worded as the skills
+word them (tests/test_tool_timers.py holds the two to the same sentences), so the user hears one
+voice whichever way a timer was set.  Every time is reckoned from ``context.now``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from jarvis_desktop.core.persona import spoken_clock, with_article
+from jarvis_desktop.core.timers import (MAX_AHEAD, ClockTime, Timer, TimerService, clock_due, describe,
+                                        spoken_duration, spoken_task, timer_name, when_phrase)
+from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+
+__all__ = ["TOOLS"]
+
+MAX_LABEL_CHARS = 60
+MAX_TASK_CHARS = 200
+_TOO_FAR = "I'm afraid that is rather further ahead than I can keep track of, {h}."  # as skills.py
+_AT = re.compile(r"(\d{1,2}):(\d{2})")
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# Words that say which kind of thing, not which one: "the pasta timer" is found by "pasta".
+_NOT_A_NAME = {"the", "my", "a", "an", "that", "this", "timer", "timers", "reminder", "reminders",
+               "to", "for", "about", "of"}
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _service(context: Context) -> TimerService:
+    if context.timers is None:
+        raise ToolFailed(f"I'm afraid timers aren't available here, {context.honorific}; the "
+                         "desktop app keeps them.")
+    return context.timers
+
+
+def _count(n: int, noun: str) -> str:
+    """3 -> "three timers", 1 -> "one reminder": counts in words, as the skills say them."""
+    word = _COUNT_WORDS[n] if n < len(_COUNT_WORDS) else str(n)
+    return f"{word} {noun}{'' if n == 1 else 's'}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _stored(timer: Timer) -> dict:
+    """A timer as ``data`` holds it (the same fields as the skills' results)."""
+    return {"id": timer.id, "due": timer.due, "label": timer.label, "kind": timer.kind}
+
+
+def _counts(timers: list[Timer]) -> str:
+    """"one timer and two reminders": only the kinds there are."""
+    return " and ".join(_count(n, kind) for kind in ("timer", "reminder")
+                        if (n := sum(t.kind == kind for t in timers)))
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(" .,;:!?\"'")
+
+
+def _timer_label(text: str, h: str) -> str:
+    """"the pasta timer" -> "pasta": the name a timer is called by."""
+    words = _clean(text).split()
+    while words and words[0].lower() in ("the", "my", "a", "an"):
+        words = words[1:]
+    while words and words[-1].lower() in ("timer", "countdown"):
+        words = words[:-1]
+    label = " ".join(words)
+    if len(label) > MAX_LABEL_CHARS:
+        raise ToolFailed(f"That's rather a long name for a timer, {h}; a word or two will do.")
+    return label
+
+
+def _seconds_ahead(seconds: int, h: str) -> int:
+    if seconds > MAX_AHEAD.total_seconds():
+        raise ToolFailed(_TOO_FAR.format(h=h))
+    return seconds
+
+
+# -- the tools' functions ---------------------------------------------------------------------
+
+def set_timer(args: dict, context: Context) -> ToolResult:
+    """"Very good, sir: a 5 minute timer, due at 10:35 am."; named: "a pasta timer for 5 minutes"."""
+    h, timers = context.honorific, _service(context)
+    parts = [args.get(k, 0) for k in ("hours", "minutes", "seconds")]
+    if any(n < 0 for n in parts):
+        raise ToolFailed(f"I'm afraid a timer can't run backwards, {h}; tell me how long it should run.")
+    secs = _seconds_ahead(parts[0] * 3600 + parts[1] * 60 + parts[2], h)
+    if secs == 0:
+        raise ToolFailed(f"Certainly, {h}. For how long shall I set it?")
+    name = _timer_label(args.get("label", ""), h)
+    now = context.now
+    length, due = timer_name(secs), now + timedelta(seconds=secs)
+    timer = timers.add(due, name or length, "timer")
+    what = f"{with_article(name)} timer for {spoken_duration(secs)}" if name else \
+        f"{with_article(length)} timer"
+    # "due at 2:05 pm" says nothing useful about a 30-second timer.
+    when = "starting now" if secs < 120 else f"due {when_phrase(due, now)}"
+    data = {**_stored(timer), "seconds": secs, "what": what, "when": when}
+    return ToolResult(f"Very good, {h}: {what}, {when}.", data)
+
+
+def _due_at(at: str, day: str, now: datetime, h: str) -> datetime:
+    """"17:30" (24-hour) today, or tomorrow where it has passed or ``day`` says so."""
+    m = _AT.fullmatch(at.strip())
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        shown = " ".join(at.split())[:20]
+        raise ToolFailed(f"I'm afraid \"{shown}\" isn't a time I can read, {h}; I need it on the "
+                         "24-hour clock, such as 17:30.")
+    due = clock_due(now, ClockTime(int(m[1]), int(m[2]), exact=True, span=(0, 0)), day)
+    if day == "today" and due.date() != now.date():
+        raise ToolFailed(f"It's already past {spoken_clock(due)} today, {h}; shall I make it tomorrow?")
+    return due
+
+
+def remind_me(args: dict, context: Context) -> ToolResult:
+    """"Very good, sir: I'll remind you to call your mum in 30 minutes, at 11 am."."""
+    h, timers = context.honorific, _service(context)
+    task = re.sub(r"^(?:remind me |me )?to\s+", "", _clean(args.get("task", "")), flags=re.I)
+    if len(task) > MAX_TASK_CHARS:
+        raise ToolFailed(f"That's rather a lot to remember in one go, {h}; could you put it in a few "
+                         "words?")
+    said_task = f" {spoken_task(task)}" if task else ""
+    minutes, at, now = args.get("in_minutes"), args.get("at"), context.now
+    if minutes is None and at is None:
+        raise ToolFailed(f"When shall I remind you{said_task}, {h}? I need a time of day, or how "
+                         "many minutes from now.")
+    if minutes is not None and at is not None:
+        raise ToolFailed(f"Shall I remind you{said_task} in so many minutes or at a time of day, {h}? "
+                         "I can only take the one.")
+    if minutes is not None:
+        if minutes <= 0:
+            raise ToolFailed(f"I can only remind you of things still to come, {h}; how many minutes "
+                             "from now?")
+        secs = _seconds_ahead(minutes * 60, h)
+        due = now + timedelta(seconds=secs)
+        when = f"in {spoken_duration(secs)}, {when_phrase(due, now)}"
+    else:
+        due = _due_at(at, args.get("day") or "", now, h)
+        when = when_phrase(due, now)
+    timer = timers.add(due, task, "reminder")
+    return ToolResult(f"Very good, {h}: I'll remind you{said_task} {when}.",
+                      {**_stored(timer), "task": said_task.strip(), "when": when})
+
+
+def _said(timer: Timer, now: datetime) -> str:
+    """Within the hour a timer is "a pasta timer with 4 minutes to go"; the rest as describe() has it."""
+    left = (timer.due_at - now).total_seconds()
+    if timer.kind == "timer" and left < 3600:
+        return f"{with_article(timer.label)} timer with {spoken_duration(left)} to go"
+    return describe(timer, now)
+
+
+def list_timers(args: dict, context: Context) -> ToolResult:
+    """"You have one timer and one reminder, sir: a pasta timer with 4 minutes to go and ..."."""
+    h, timers = context.honorific, _service(context)
+    items = timers.pending("timer") + timers.pending("reminder")  # timers first, as the skills list
+    said = [_said(t, context.now) for t in items]
+    data = {"timers": [{**_stored(t), "said": s} for t, s in zip(items, said)]}
+    if not items:
+        return ToolResult(f"You have no timers running or no reminders set, {h}.", data)
+    return ToolResult(f"You have {_counts(items)}, {h}: {_join(said)}.", data)
+
+
+def cancel_timer(args: dict, context: Context) -> ToolResult:
+    """Cancels the one named (or the only one), or all: "Very good, sir: I've cancelled the pasta
+    timer."; where it cannot tell which, it says what there is and cancels nothing."""
+    h, timers, now = context.honorific, _service(context), context.now
+    kind = args.get("kind")
+    noun = kind or "timer or reminder"
+    pending = timers.pending(kind)
+    if not pending:
+        raise ToolFailed(f"There's no {noun} to cancel, {h}.")
+    hints = [w for w in re.findall(r"[a-z0-9']+", args.get("label", "").lower()) if w not in _NOT_A_NAME]
+    chosen = [t for t in pending if all(w in t.label.lower() for w in hints)]
+    if args.get("all") and chosen:
+        gone = timers.cancel_all(kind) if not hints else [t for t in chosen if timers.cancel(t.id)]
+        return ToolResult(f"Very good, {h}: I've cancelled {_counts(gone)}.",
+                          {"cancelled": [_stored(t) for t in gone]})
+    listed = chosen if len(chosen) > 1 else pending
+    data = {"cancelled": [], "pending": [{**_stored(t), "said": describe(t, now)} for t in listed]}
+    items = _join([describe(t, now) for t in listed])
+    if not chosen:
+        return ToolResult(f"I can't find that {noun}, {h}. You have {items}.", {**data, "needs": "which"},
+                          ok=False)
+    if len(chosen) > 1:
+        return ToolResult(f"Which one, {h}? You have {items}. Or shall I cancel all of them?",
+                          {**data, "needs": "which"}, ok=False)
+    t = chosen[0]
+    timers.cancel(t.id)
+    what = f"the {t.label} timer" if t.kind == "timer" else \
+        f"the reminder {spoken_task(t.label) + ' ' if t.label else ''}{when_phrase(t.due_at, now)}"
+    return ToolResult(f"Very good, {h}: I've cancelled {what}.", {"cancelled": [_stored(t)], "what": what})
+
+
+# -- the tools --------------------------------------------------------------------------------
+
+_KIND = Param("kind", str, "only timers or only reminders", required=False, choices=("timer", "reminder"))
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("set_timer", "Start a countdown timer, optionally named (\"pasta\").",
+         (Param("hours", int, "hours to run", required=False),
+          Param("minutes", int, "minutes to run", required=False),
+          Param("seconds", int, "seconds to run", required=False),
+          Param("label", str, 'what it is for, e.g. "pasta"', required=False)),
+         set_timer, read_only=False, examples=(
+        ("Set a timer for ten minutes.", "call:set_timer{minutes:10}"),
+        ("set a timer for 5 minutes", "call:set_timer{minutes:5}"),
+        ("Start a 20-minute pasta timer, please.", 'call:set_timer{minutes:20,label:"pasta"}'),
+        ("timer ninety seconds", "call:set_timer{seconds:90}"),
+        ("Could you time an hour and a half for me?", "call:set_timer{hours:1,minutes:30}"),
+        ("the eggs need six and a half minutes", 'call:set_timer{minutes:6,seconds:30,label:"eggs"}'),
+        ("Put the kettle timer on for three minutes.", 'call:set_timer{minutes:3,label:"kettle"}'),
+        ("Count down two hours for the roast.", 'call:set_timer{hours:2,label:"roast"}'),
+        ("Let me know when 45 seconds are up.", "call:set_timer{seconds:45}"),
+        ("start a 25 minute pomodoro", 'call:set_timer{minutes:25,label:"pomodoro"}'),
+        ("I'm putting the bread in, forty minutes please", 'call:set_timer{minutes:40,label:"bread"}'),
+        ("give us a quarter of an hour on the clock", "call:set_timer{minutes:15}"),
+    )),
+    Tool("remind_me", "Set a reminder: in so many minutes, or at a time of day (24-hour) today "
+         "or tomorrow.",
+         (Param("task", str, 'what to remind of, e.g. "call mum"', required=False),
+          Param("in_minutes", int, "minutes from now", required=False),
+          Param("at", str, 'a time of day, 24-hour "HH:MM", e.g. "17:30"', required=False),
+          Param("day", str, "the day of an at time", required=False, choices=("today", "tomorrow"))),
+         remind_me, read_only=False, examples=(
+        ("Remind me to take the bins out at 7pm.", 'call:remind_me{task:"take the bins out",at:"19:00"}'),
+        ("remind me to call mum in half an hour", 'call:remind_me{task:"call mum",in_minutes:30}'),
+        ("Remind me tomorrow at 9 am to ring the dentist.",
+         'call:remind_me{task:"ring the dentist",at:"09:00",day:"tomorrow"}'),
+        ("dont let me forget to hang the washing out in 40 minutes",
+         'call:remind_me{task:"hang the washing out",in_minutes:40}'),
+        ("Nudge me about the meeting at quarter past two this afternoon.",
+         'call:remind_me{task:"about the meeting",at:"14:15",day:"today"}'),
+        ("at half five remind me to pick up the kids", 'call:remind_me{task:"pick up the kids",at:"17:30"}'),
+        ("In two hours, remind me to check the oven.", 'call:remind_me{task:"check the oven",in_minutes:120}'),
+        ("set a reminder for noon tomorrow to pay the gas bill",
+         'call:remind_me{task:"pay the gas bill",at:"12:00",day:"tomorrow"}'),
+        ("Remind me that the parcel's coming, at ten tonight.",
+         'call:remind_me{task:"that the parcel\'s coming",at:"22:00",day:"today"}'),
+        ("ping me in 5 minutes to stretch", 'call:remind_me{task:"stretch",in_minutes:5}'),
+        ("could you remind me at 8:15 to take my tablets", 'call:remind_me{task:"take my tablets",at:"08:15"}'),
+        ("Jog my memory at 23:00: lock the back door.", 'call:remind_me{task:"lock the back door",at:"23:00"}'),
+    )),
+    Tool("list_timers", "The timers and reminders still to come, and how long each has to go.", (),
+         list_timers, examples=(
+        ("How long's left on the pasta timer?", "call:list_timers{}"),
+        ("what timers have i got", "call:list_timers{}"),
+        ("Do I have any reminders set?", "call:list_timers{}"),
+        ("how much time is left", "call:list_timers{}"),
+        ("Are there any timers running?", "call:list_timers{}"),
+        ("What have you got me down for?", "call:list_timers{}"),
+        ("list my reminders", "call:list_timers{}"),
+        ("When will the roast be done?", "call:list_timers{}"),
+        ("is the egg timer still going", "call:list_timers{}"),
+        ("What did I ask you to remind me about?", "call:list_timers{}"),
+        ("Show me everything that's counting down.", "call:list_timers{}"),
+    )),
+    Tool("cancel_timer", "Cancel a timer or reminder: the one named, the only one, or all.",
+         (Param("label", str, 'its name or task, e.g. "pasta"', required=False), _KIND,
+          Param("all", bool, "cancel every one (of that kind)", required=False)),
+         cancel_timer, read_only=False, examples=(
+        ("Cancel the timer.", "call:cancel_timer{}"),
+        ("stop the pasta timer", 'call:cancel_timer{label:"pasta"}'),
+        ("Cancel all my timers.", 'call:cancel_timer{kind:"timer",all:true}'),
+        ("forget the reminder about the dentist", 'call:cancel_timer{label:"dentist",kind:"reminder"}'),
+        ("Never mind the eggs.", 'call:cancel_timer{label:"eggs"}'),
+        ("clear everything youve got counting down", "call:cancel_timer{all:true}"),
+        ("I don't need reminding to call mum any more.", 'call:cancel_timer{label:"call mum",kind:"reminder"}'),
+        ("scrap that timer", "call:cancel_timer{}"),
+        ("Turn off the roast timer, it's done.", 'call:cancel_timer{label:"roast"}'),
+        ("delete all reminders", 'call:cancel_timer{kind:"reminder",all:true}'),
+        ("Call off the countdown.", "call:cancel_timer{}"),
+        ("Cancel my reminder, please.", 'call:cancel_timer{kind:"reminder"}'),
+    )),
+)
