@@ -3,7 +3,8 @@
     python benchmarks/voice_latency.py [--asr tiny.en,base] [--runs 6] [--gguf MODEL]
 
 1. Round trip: generated commands are fed to the real pipeline (Silero VAD, whisper, the
-   Jarvis model in llama.cpp, piper) frame by frame at real-time pace, as a microphone would;
+   Jarvis model in llama.cpp through the app's Assistant with its tools, piper) frame by frame at
+   real-time pace, as a microphone would; a reply a tool gave and a prose one are told apart;
    the clock runs from the end of the user's speech to the first audio handed to the speaker.
    It is broken into endpointing (end of speech -> endpoint), ASR left after the endpoint
    (the transcription starts speculatively during the trailing silence), LLM first sentence
@@ -59,6 +60,16 @@ COMMANDS = [
 
 
 # --- word error rate ------------------------------------------------------------------------------
+# The round trips alternate requests a tool answers (with a model trained on the tools data) and
+# plain chat, so the first audio of a tool reply is compared with a plain one in the same run.
+ROUND_TRIPS = [
+    "What time is it?", "Good morning, Jarvis.", "How much disk space is left?",
+    "Explain what a Python decorator is.", "Set a timer for five minutes.", "Thank you, that will be all.",
+    "What is twelve times fifteen?", "Who wrote Pride and Prejudice?", "Pause the music.",
+    "How do I undo the last git commit?", "Lock the screen.", "What does this error mean?",
+]
+
+
 def normalise(text: str) -> list[str]:
     return re.findall(r"[a-z']+", speakable(text).lower().replace("-", " "))
 
@@ -183,7 +194,7 @@ def stages_alone(asr, llm, tts, text: str, audio: np.ndarray, silence_s: float) 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--asr", default="tiny.en,base", help="whisper models, comma-separated")
-    ap.add_argument("--runs", type=int, default=6, help="round trips per model")
+    ap.add_argument("--runs", type=int, default=8, help=f"round trips per model (at most {len(ROUND_TRIPS)})")
     ap.add_argument("--gguf", default="", help="the LLM (default: the registered current model)")
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: all cores, as in the app)")
     ap.add_argument("--asr-threads", type=int, default=0, help="whisper threads (0: all cores, as in the app)")
@@ -191,7 +202,11 @@ def main() -> int:
 
     from jarvis_desktop.core.registry import Registry
     from jarvis_desktop.core.engine import ChatEngine, EngineConfig
-    from jarvis_desktop.core.persona import system_prompt
+    import tempfile
+
+    from jarvis_desktop.core.assistant import Assistant, Persona
+    from jarvis_desktop.core.timers import TimerService
+    from jarvis_desktop.core.tools import Toolbox
     from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
     from jarvis_desktop.voice.vad import VadOptions
 
@@ -203,15 +218,22 @@ def main() -> int:
     engine = ChatEngine(EngineConfig(n_ctx=2048, n_threads=args.threads, max_tokens=96), may_run)
     engine.load(gguf)
 
-    class Llm:  # the app's prompt: the persona system prompt, then the user's words
+    class Llm:
+        """The app's path for a voice request: the Assistant with the tools on (a call is read
+        whole, run, and the tool's sentence is the one piece), the persona's system prompt, the
+        user's words.  Tools that change something run dry (nothing is locked or opened); the
+        skills are off so that the model routes every request.  ``source``: how the last
+        reply was made ("tool" or "model")."""
+
         def __init__(self):
-            self.may_run = may_run
+            self.may_run, self.source = may_run, ""
 
         def stream(self, messages, stop=None):
-            from datetime import datetime
-            return engine.stream([{"role": "system", "content": system_prompt("sir", datetime.now())}, *messages],
-                                 stop=stop)
+            assistant = Assistant(engine, None, Persona("sir"), tools=tools)
+            return assistant.generate([{"role": "system", "content": assistant.system_prompt()}, *messages], stop,
+                                      on_end=lambda answer: setattr(self, "source", answer.source))
 
+    tools = Toolbox(timers=TimerService(Path(tempfile.mkdtemp(prefix="jarvis-voice-")) / "timers.json"), act=False)
     llm = Llm()
     list(llm.stream([{"role": "user", "content": "Hello."}]))  # warm: load pages, fill the KV cache
     tts = piper_voice()
@@ -222,12 +244,12 @@ def main() -> int:
         asr = WhisperTranscriber(AsrOptions(model=name, threads=args.asr_threads))
         asr.transcribe(piper_says("Warm up."))
         rows, alone, plain = [], [], []
-        for text in COMMANDS[:args.runs]:
+        for text in ROUND_TRIPS[:args.runs]:
             r = round_trip(asr, llm, tts, text, piper_says)
             if not r:
                 print(f"  {text!r}: no reply")
                 continue
-            rows.append(r)
+            rows.append({**r, "source": llm.source})
             alone.append(stages_alone(asr, llm, tts, r["text"], r["audio"], silence_s))
             p = round_trip(asr, llm, tts, text, piper_says, speculate=False)
             if p:
@@ -246,6 +268,11 @@ def main() -> int:
             print(f"  total, reply begun only after the endpoint: {statistics.median(p['total'] for p in plain):.3f} s "
                   f"(same runs; speculation / none = "
                   f"{statistics.median(r['total'] for r in rows) / statistics.median(p['total'] for p in plain):.2f})")
+        for source, label in (("tool", "answered by a tool"), ("model", "answered in prose")):
+            mine = [r["total"] for r in rows if r["source"] == source]
+            if mine:
+                print(f"  {label:18s}  {statistics.median(mine):.3f} s median of {len(mine)} "
+                      f"({', '.join(repr(r['text'][:24]) for r in rows if r['source'] == source)})")
         print(f"  reply begun before the endpoint by {statistics.median(r['asked_before_endpoint'] for r in rows):.3f} s")
         print(f"  endpointing         {med['endpoint']:.3f} s")
         print(f"  ASR after endpoint  {med['asr_after_endpoint']:.3f} s   (compute {med['asr_compute']:.3f} s)")

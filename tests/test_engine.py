@@ -537,3 +537,28 @@ def test_a_conversation_of_thousands_of_turns_costs_a_few_renders_per_reply(gguf
     # the dropped turns are the oldest: the latest note is still in the prompt
     assert s.prompt_tokens > 100
     eng.close()
+
+
+def test_the_first_hook_sees_the_first_logits_and_may_begin_the_reply_otherwise(engine):
+    plain = "".join(engine.stream(chat("Hello Jarvis")))
+    seen = {}
+
+    def keep(logits, token):
+        seen.update(argmax=int(logits.argmax()), token=token, size=len(logits))
+        return None
+
+    assert "".join(engine.stream(chat("Hello Jarvis"), first=keep)) == plain  # greedy: nothing changes
+    assert seen["size"] == engine._llm.n_vocab() and seen["token"] == seen["argmax"]
+    # Begin with another token: the reply starts with it, and the model writes on from there.
+    other = engine._llm.tokenize(b" Indeed", add_bos=False, special=False)[0]
+    text = "".join(engine.stream(chat("Hello Jarvis"), first=lambda logits, token: other))
+    assert text.startswith(engine._llm.detokenize([other]).decode().strip()) and text != plain
+    assert engine.last_stats.text == text and engine.last_stats.completion_tokens >= 1
+
+
+def test_the_tokens_that_can_begin_a_call(engine):
+    starts = engine.starting_tokens("call:")
+    llm = engine._llm
+    assert starts and all("call:".startswith(llm.detokenize([t]).decode().lstrip()) for t in starts)
+    assert llm.tokenize(b"c", add_bos=False, special=False)[0] in starts
+    assert engine.starting_tokens("call:") is starts  # worked out once per model

@@ -82,3 +82,14 @@ def test_the_retrain_gate_adds_substance_to_the_persona_decision():
                                         ("persona_score",)), {**current, "facts_wrong_rate": 0.5}, current)
     assert both.failures == ("persona_score", "facts_wrong_rate") and both.reason.endswith(
         "; facts wrong rate 0.500 vs current 0.200")
+
+
+def test_the_persona_prompts_leave_the_tool_calls_to_the_substance_sets():
+    from trainer.evaluate import heldout_prompts
+    from trainer.sft_config import default_data
+
+    prompts = heldout_prompts(default_data(), "sir")
+    categories = {p.category for p in prompts}
+    assert "tools" not in categories and {"facts", "tools_negative", "math", "greetings"} <= categories
+    # only math's held-out requests are calls: their checked answer is scored from the tool's reply
+    assert {p.category for p in prompts if p.reference.startswith("call:")} <= {"math"}

@@ -75,11 +75,19 @@ class Reply:
     source: str = "model"  # or "skill": the app's skills answered, as they would for the user
 
 
+# Categories whose replies are tool calls: what the user hears is the tool's sentence, so they
+# say nothing of the persona; the substance sets (trainer/tool_eval.py) score the calls.
+CALL_CATEGORIES = ("tools",)
+
+
 def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int = 0) -> list[EvalPrompt]:
+    """The persona prompts: each category's held-out examples, but CALL_CATEGORIES'."""
     examples: list[Example] = [ex for p in data for ex in load_examples(Path(p))]
     _, held = split_examples(examples, holdout)
     prompts = []
     for ex in held:
+        if ex.category in CALL_CATEGORIES:
+            continue
         msgs = [m for m in ex.messages if m["role"] != "system"]
         context = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in msgs[:-1]]
         prompts.append(EvalPrompt(context, fill_honorific(msgs[-1]["content"], honorific), ex.category,

@@ -129,9 +129,11 @@ def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: in
     return results
 
 
-def run_facts(gguf: Path, facts: list[Fact], persona: Persona, n_threads: int = 0, max_tokens: int = 48,
+def run_facts(gguf: Path, facts: list[Fact], persona: Persona, n_threads: int = 0, max_tokens: int = 24,
               progress=None) -> list[tuple[Fact, str, str]]:
-    """Each held-out question through the Assistant as ``run_cases`` asks: (fact, reply, grade)."""
+    """Each held-out question through the Assistant as ``run_cases`` asks: (fact, reply, grade).
+    Graded on the reply's first ``max_tokens``: the data puts the fact (or the honest "not
+    certain") first, and what follows is wit, not substance."""
     results = []
     with answering(gguf, persona, n_threads, max_tokens) as ask:
         for i, fact in enumerate(facts):

@@ -30,6 +30,7 @@ from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
+from jarvis_desktop.core.tools.router import route
 
 __all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
 
@@ -239,7 +240,13 @@ class Assistant:
         def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
             return engine.stream(messages, stop, prefix=PREFIX, grammar=self.tools.grammar)
 
-        return Reply(self._call_or_prose(engine.stream(messages, stop), stop, seen, constrained), finish, on_end)
+        starts = engine.starting_tokens(PREFIX)
+
+        def decide(logits, token):  # call or prose, by the probability of calling (tools/router.py)
+            return route(logits, token, starts, seen=seen)
+
+        return Reply(self._call_or_prose(engine.stream(messages, stop, first=decide), stop, seen, constrained),
+                     finish, on_end)
 
     def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict,
                        constrained: Callable[[], Iterator[str]] | None = None) -> Iterator[str]:

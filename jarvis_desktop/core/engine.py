@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
+
 from jarvis_desktop.core import kv_cache
 from jarvis_desktop.core.chat_template import CONVERT_HINT, ChatTemplate
 from jarvis_desktop.core.errors import BusyError, ConfigError, ModelError
@@ -97,6 +99,7 @@ class ChatEngine:
         self._info: dict = {}
         self._n_ctx = self._last_drop = 0
         self._grammars: dict = {}  # GBNF source -> llama_cpp.LlamaGrammar
+        self._starts: dict = {}  # (model, text) -> the tokens a reply beginning with text opens with
         self._drop_pinned = False  # the cache holds the conversation with _last_drop turns dropped by prefill()
         self._segments: list[tuple[str, list[int]]] = []  # texts of the last turn with their exact tokens
         self._piece: Callable[[int], bytes] | None = None  # token -> its text, as the cache is read back
@@ -340,25 +343,45 @@ class ChatEngine:
             self._lock.release()
 
     def stream(self, messages: list[dict], stop: threading.Event | None = None, prefix: str = "",
-               grammar: str | None = None) -> Iterator[str]:
+               grammar: str | None = None, first: Callable | None = None) -> Iterator[str]:
         """Yield the reply to ``messages`` ({"role", "content"} dicts) piece by piece.
 
         Ends on the model's end-of-generation token, a template stop string, max_tokens, or at
         once when ``stop`` is set; then ``last_stats`` holds the figures and the text.  Pass
         the reply back as the assistant message of the next turn: the KV cache is reused.
         ``prefix``: the reply's start, given (not yielded); ``grammar``: a GBNF grammar the rest
-        of the reply is sampled under (tools/grammar.py: a tool call).
+        of the reply is sampled under (tools/grammar.py: a tool call).  ``first(logits, token)``
+        sees the first step's logits (a float32 array over the vocabulary) and the token sampled
+        from them, and may return another token to begin the reply with (None: keep it): the
+        Assistant decides there whether a reply is a tool call (core/tools/router.py).
         """
         if not messages:
             raise ModelError("stream() needs at least one message")
         if not self._lock.acquire(blocking=False):
             raise BusyError("A reply is already being generated: wait for it or stop it first")
         try:
-            yield from self._generate(messages, stop, prefix, grammar)
+            yield from self._generate(messages, stop, prefix, grammar, first)
         finally:
             self._lock.release()
 
-    def _generate(self, messages, stop, prefix: str = "", grammar: str | None = None):
+    def starting_tokens(self, text: str) -> frozenset[int]:
+        """The tokens a reply beginning ``text`` may open with: each single token that spells a
+        non-empty start of it, with or without a leading space ("c", "ca", " call", ...)."""
+        llm = self._llm
+        if llm is None:
+            raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
+        key = (str(self.loaded), text)
+        if key not in self._starts:
+            found = set()
+            for n in range(1, len(text) + 1):
+                for head in (text[:n], " " + text[:n]):
+                    ids = llm.tokenize(head.encode(), add_bos=False, special=False)
+                    if len(ids) == 1 and llm.detokenize(ids).decode("utf-8", "replace") == head:
+                        found.add(ids[0])
+            self._starts[key] = frozenset(found)
+        return self._starts[key]
+
+    def _generate(self, messages, stop, prefix: str = "", grammar: str | None = None, first=None):
         import llama_cpp
 
         llm, cfg = self._llm, self.config
@@ -381,10 +404,13 @@ class ChatEngine:
         reply, shown, pending, seen, sampled = [], [], "", b"", 0
         t_first = t_last = gen = None
         pause_left = MAX_PAUSE_S
+        def sampling(prompt: list[int]):
+            return llm.generate(prompt, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty,
+                                grammar=self._grammar(grammar) if grammar else None)
+
         try:
             before = llm.evaluated
-            gen = llm.generate(tokens, temp=cfg.temperature, top_p=cfg.top_p, repeat_penalty=cfg.repeat_penalty,
-                               grammar=self._grammar(grammar) if grammar else None)
+            gen = sampling(tokens)
             while True:
                 # Checked before asking for the next token: llama.cpp does its work in next().
                 if stop is not None and stop.is_set():
@@ -398,6 +424,13 @@ class ChatEngine:
                         break
                     pause_left -= time.monotonic() - t_pause
                 token = next(gen)
+                if first is not None and sampled == 0:
+                    # The first step's logits are the context's until the next token is evaluated.
+                    logits = np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm.n_vocab(),))
+                    other = first(logits, token)
+                    if other is not None and other != token:  # begin with it, and sample on from there
+                        gen.close()
+                        token, gen = other, sampling(tokens + [other])
                 sampled, t_last = sampled + 1, time.perf_counter()
                 if t_first is None:
                     t_first, stats.cached_tokens = t_last, max(0, len(tokens) - (llm.evaluated - before))
