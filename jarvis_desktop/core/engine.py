@@ -496,6 +496,8 @@ def _llama_class():
         # Llama.generate skips the prefix it finds in the KV cache and eval()s the rest:
         # counting here measures the reuse instead of re-deriving generate's logic.
         evaluated = 0
+        fast_grammar = True  # False: llama.cpp's own grammar sampler (for comparison)
+        last_grammar = None
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -511,5 +513,18 @@ def _llama_class():
         def eval(self, tokens):
             self.evaluated += len(tokens)
             super().eval(tokens)
+
+        def _init_sampler(self, *args, grammar=None, **kwargs):
+            # Under a grammar (a tool call): greedy, the likeliest allowed tokens checked first
+            # (core/grammar_sampler.py) rather than the whole vocabulary at every step.
+            if grammar is None or not self.fast_grammar:
+                return super()._init_sampler(*args, grammar=grammar, **kwargs)
+            from jarvis_desktop.core.grammar_sampler import GrammarGreedy
+
+            fast = GrammarGreedy(self._model.vocab, grammar._grammar, grammar._root)
+            sampler = _internals.LlamaSampler()
+            sampler.add_custom(fast.apply)
+            sampler.jarvis_grammar = self.last_grammar = fast  # lives as long as the sampler
+            return sampler
 
     return CountingLlama
