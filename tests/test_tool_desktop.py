@@ -20,9 +20,11 @@ import pytest
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, format_call, parse
-from jarvis_desktop.core.tools.desktop import (TOOLS, DesktopEntry, exec_argv, find_app, find_reply,
-                                                load_entries, search_home, web_address)
+from jarvis_desktop.core.tools import desktop, files
+from jarvis_desktop.core.tools.desktop import DesktopEntry, exec_argv, find_app, load_entries, web_address
+from jarvis_desktop.core.tools.files import find_reply, search_home
 
+TOOLS = (*desktop.TOOLS, *files.TOOLS)
 BY_NAME = {tool.name: tool for tool in TOOLS}
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 LINUX_DESKTOP = os.name == "posix" and sys.platform != "darwin"  # where xdg-open is the handler

@@ -30,7 +30,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 
 log = logging.getLogger(__name__)
 
-MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "media", "explain")
+MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain")
 
 
 def default_tools() -> tuple[Tool, ...]:

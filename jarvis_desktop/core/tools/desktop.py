@@ -1,4 +1,4 @@
-"""Apps, files and places: open an application, a folder, a file or a web address, find files.
+"""Apps and places: open an application or a web address (folders and files: tools/files.py).
 
 Applications are the desktop's own menu entries, the freedesktop ``.desktop`` files, matched to
 the spoken name forgivingly ("the web browser" finds Firefox through its GenericName) and
@@ -13,7 +13,6 @@ reply a second and a half, never the conversation.
 from __future__ import annotations
 
 import difflib
-import heapq
 import ipaddress
 import os
 import re
@@ -22,30 +21,25 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import webbrowser
-from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
-__all__ = ["TOOLS", "DesktopEntry", "application_dirs", "load_entries", "find_app", "exec_argv",
-           "user_dir", "search_home", "Search", "find_reply", "web_address"]
+__all__ = ["TOOLS", "DesktopEntry", "application_dirs", "load_entries", "find_app", "exec_argv", "web_address",
+           "open_with_handler", "join_words", "shown_path", "TOP_N"]
 
-SEARCH_S = 1.5  # how long a search of the home folder may take before it stops and says so
 TOP_N = 3
 
 
-def _join(items: list[str]) -> str:
+def join_words(items: list[str]) -> str:
     """["a"] -> "a"; ["a", "b", "c"] -> "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as Jarvis says it: "~/projects" under the home folder, absolute elsewhere."""
     home = Path.home()
     try:
@@ -79,7 +73,7 @@ def _need_display(what: str, context: Context) -> None:
         raise ToolFailed(f"I can't open {what}, {context.honorific}: no desktop display is running.")
 
 
-def _open_with_handler(target: str, what: str, context: Context) -> str:
+def open_with_handler(target: str, what: str, context: Context) -> str:
     """Hand ``target`` (a path or an http(s) address) to the desktop's default handler; the
     handler's name for ``data``.  ToolFailed where there is none."""
     if os.name == "nt":
@@ -291,7 +285,7 @@ def _open_app(args: dict, context: Context) -> ToolResult:
     if entry is None:
         names = {e.name.casefold(): e.name for e in entries}
         close = difflib.get_close_matches(spoken.casefold(), list(names), n=TOP_N, cutoff=0.5)
-        hint = f"; the closest I have are {_join([names[c] for c in close])}" if close else ""
+        hint = f"; the closest I have are {join_words([names[c] for c in close])}" if close else ""
         raise ToolFailed(f"I can't find an application called \"{spoken}\", {context.honorific}{hint}.")
     if entry.terminal:
         raise ToolFailed(f"{entry.name} runs in a terminal, {context.honorific}; "
@@ -307,245 +301,6 @@ def _open_app(args: dict, context: Context) -> ToolResult:
                          f"{err.strerror or err} (its entry is {entry.path}).") from err
     data = {"app": entry.name, "desktop_file": str(entry.path), "command": argv}
     return ToolResult(f"Opening {entry.name}, {context.honorific}.", data)
-
-
-# --- open_folder: the XDG user folders and paths ------------------------------------------------
-
-_PLACES = {"home": "", "desktop": "DESKTOP", "documents": "DOCUMENTS", "downloads": "DOWNLOAD",
-           "music": "MUSIC", "pictures": "PICTURES", "videos": "VIDEOS", "templates": "TEMPLATES",
-           "public": "PUBLICSHARE"}
-_ALIASES = {"download": "downloads", "document": "documents", "docs": "documents",
-            "picture": "pictures", "photos": "pictures", "photo": "pictures", "images": "pictures",
-            "video": "videos", "movies": "videos", "films": "videos", "template": "templates"}
-_DEFAULT_DIRS = {"DESKTOP": "Desktop", "DOWNLOAD": "Downloads", "DOCUMENTS": "Documents",
-                 "MUSIC": "Music", "PICTURES": "Pictures", "TEMPLATES": "Templates",
-                 "PUBLICSHARE": "Public", "VIDEOS": "Movies" if sys.platform == "darwin" else "Videos"}
-_USER_DIR_LINE = re.compile(r'\s*XDG_([A-Z]+)_DIR\s*=\s*"(.*)"\s*$')
-
-
-def user_dir(key: str) -> Path:
-    """A user folder ("DOWNLOAD", "MUSIC", ...) as ~/.config/user-dirs.dirs names it (the
-    folders have local names: "Téléchargements"), else its usual English name."""
-    home = Path.home()
-    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "user-dirs.dirs"
-    try:
-        lines = config.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    for line in lines:
-        m = _USER_DIR_LINE.match(line)
-        if m and m[1] == key:
-            value = m[2]
-            if value == "$HOME" or value.startswith("$HOME/"):
-                return home / value.removeprefix("$HOME").lstrip("/")
-            if os.path.isabs(value):
-                return Path(value)
-    return home / _DEFAULT_DIRS[key]
-
-
-def _place(spoken: str) -> str | None:
-    """"my downloads folder" -> "downloads"; None where it is not one of the user folders."""
-    words = [w for w in re.findall(r"[^\W_]+", spoken.casefold())
-             if w not in {"my", "the", "your", "folder", "directory", "dir"}]
-    text = " ".join(words) or "home"
-    text = _ALIASES.get(text, text)
-    return text if text in _PLACES else None
-
-
-def _looks_like_path(text: str) -> bool:
-    return text.startswith(("~", "/", ".")) or "/" in text or "\\" in text or bool(
-        re.match(r"[A-Za-z]:", text))
-
-
-def _as_path(text: str) -> Path:
-    """A spoken path: "~" expanded, a relative one taken from the home folder."""
-    path = Path(os.path.expanduser(text))
-    return path if path.is_absolute() else Path.home() / path
-
-
-def _child_folder(name: str) -> Path | None:
-    """A folder directly in the home folder called ``name`` (any case): "projects"."""
-    home = Path.home()
-    exact = home / name
-    if exact.is_dir():
-        return exact
-    try:
-        return next((p for p in home.iterdir() if p.name.casefold() == name.casefold() and p.is_dir()),
-                    None)
-    except OSError:
-        return None
-
-
-def _open_folder(args: dict, context: Context) -> ToolResult:
-    spoken = args["name"].strip()
-    place = _place(spoken) if not _looks_like_path(spoken) else None
-    if place is not None:
-        folder = Path.home() if place == "home" else user_dir(_PLACES[place])
-        label = "your home folder" if place == "home" else f"your {folder.name} folder"
-        if not folder.is_dir():
-            raise ToolFailed(f"You don't have a {place} folder, {context.honorific}; "
-                             f"I looked for {_shown(folder)}.")
-    elif _looks_like_path(spoken):
-        folder = _as_path(spoken)
-        label = _shown(folder)
-        if folder.is_file():
-            raise ToolFailed(f"I can't open {label} as a folder, {context.honorific}: it's a file.")
-        if not folder.is_dir():
-            raise ToolFailed(f"There's no folder at {label}, {context.honorific}.")
-    else:
-        found = _child_folder(spoken)
-        if found is None:
-            raise ToolFailed(f"I can't find a folder called \"{spoken}\" in your home folder, "
-                             f"{context.honorific}.")
-        folder, label = found, _shown(found)
-    handler = _open_with_handler(str(folder), "folders", context)
-    data = {"folder": str(folder), "place": place, "handler": handler}
-    return ToolResult(f"Opening {label}, {context.honorific}.", data)
-
-
-# --- find_files and open_file: a bounded search of the home folder ---------------------------------
-
-_SKIP_DIRS = {"node_modules", "__pycache__", "site-packages", "venv", "dist-packages", "Trash"}
-_SKIP_AT_HOME = {"Library", "AppData", "snap"}  # macOS's and Windows's app data, snaps' own
-
-
-def _skipped(name: str, at_home: bool) -> bool:
-    """Hidden folders, caches and packages' trees hold nobody's invoice; they are skipped."""
-    return (name.startswith(".") or name in _SKIP_DIRS or "cache" in name.casefold()
-            or (at_home and name in _SKIP_AT_HOME))
-
-
-@dataclass(frozen=True)
-class Search:
-    """What a search found: ``count`` matching files, the ``best`` few (newest first, paths with
-    their modification times), and whether it looked everywhere before ``budget_s`` ran out."""
-
-    words: tuple[str, ...]
-    count: int
-    best: tuple[tuple[Path, float], ...]
-    complete: bool
-    budget_s: float
-
-
-def search_home(words: list[str], root: Path | None = None, budget_s: float = SEARCH_S,
-                keep: int = TOP_N, exact: str = "") -> Search:
-    """Files under ``root`` (the home folder) whose name holds every word, case aside.
-
-    Breadth first, so shallow files (the likelier ones) are found before the time runs out;
-    symbolic links to folders are not followed (no loops, no wandering off the disk).  A file
-    named exactly ``exact`` ranks before newer near-misses.
-    """
-    root = root or Path.home()
-    wanted = [w.casefold() for w in words]
-    deadline = time.monotonic() + budget_s
-    queue, heap, count, complete = deque([root]), [], 0, True
-    while queue and complete:
-        if time.monotonic() >= deadline:
-            complete = False
-            break
-        folder = queue.popleft()
-        try:
-            listing = os.scandir(folder)
-        except OSError:  # unreadable, or gone since it was listed
-            continue
-        with listing:
-            for i, item in enumerate(listing):
-                if i % 256 == 255 and time.monotonic() >= deadline:
-                    complete = False
-                    break
-                name = item.name
-                try:
-                    if item.is_dir(follow_symlinks=False):
-                        if not _skipped(name, folder == root):
-                            queue.append(Path(item.path))
-                        continue
-                    low = name.casefold()
-                    if name.startswith(".") or not all(w in low for w in wanted) or not item.is_file():
-                        continue
-                    mtime = item.stat().st_mtime
-                except OSError:
-                    continue
-                count += 1
-                is_exact = bool(exact) and exact.casefold() in (low, os.path.splitext(low)[0])
-                ranked = (is_exact, mtime, item.path)
-                if len(heap) < keep:
-                    heapq.heappush(heap, ranked)
-                elif keep:
-                    heapq.heappushpop(heap, ranked)
-    best = tuple((Path(p), mtime) for _, mtime, p in sorted(heap, reverse=True))
-    return Search(tuple(words), count, best, complete and not queue, budget_s)
-
-
-def _search_words(spoken: str) -> list[str]:
-    return [w for w in re.split(r"[\s*?]+", spoken) if w]
-
-
-def _folder_label(path: Path) -> str:
-    """Where a file is, as said: "Documents/tax", or "your home folder"."""
-    shown = _shown(path.parent)
-    return "your home folder" if shown == "~" else shown.removeprefix("~/")
-
-
-def _file_data(path: Path, mtime: float) -> dict:
-    return {"name": path.name, "folder": _folder_label(path), "path": str(path),
-            "modified": datetime.fromtimestamp(mtime).isoformat(timespec="seconds")}
-
-
-def _count(n: int) -> str:
-    return f"{format_number(n)} file{'' if n == 1 else 's'}"
-
-
-def find_reply(search: Search, spoken: str, honorific: str) -> ToolResult:
-    """The sentence for a search: how many, the newest few and where, and whether it stopped."""
-    files = [_file_data(path, mtime) for path, mtime in search.best]
-    data: dict = {"name": spoken, "count": search.count, "complete": search.complete, "files": files}
-    stopped = ""
-    if not search.complete:
-        data["searched_s"] = search.budget_s
-        stopped = f"I searched for {format_number(search.budget_s)} seconds and stopped: "
-    if not files:
-        where = "so far" if stopped else "in your home folder"
-        return ToolResult(f"{stopped}I found no files matching \"{spoken}\" {where}, {honorific}.", data)
-    listed = _join([f"{f['name']} in {f['folder']}" for f in files])
-    found = f"{stopped}I found {_count(search.count)} matching \"{spoken}\""
-    if search.count == 1:
-        return ToolResult(f"{found}, {listed}, {honorific}.", data)
-    newest = "the newest being" if len(files) > 1 else "the newest is"
-    return ToolResult(f"{found}, {newest} {listed}, {honorific}.", data)
-
-
-def _find_files(args: dict, context: Context) -> ToolResult:
-    spoken = args["name"].strip()
-    words = _search_words(spoken)
-    if not words:
-        raise ToolFailed(f"I need part of the file's name to look for, {context.honorific}.")
-    return find_reply(search_home(words), spoken, context.honorific)
-
-
-def _open_file(args: dict, context: Context) -> ToolResult:
-    spoken = args["name"].strip()
-    if _looks_like_path(spoken):
-        path = _as_path(spoken)
-        if not path.exists():
-            raise ToolFailed(f"There's nothing at {_shown(path)}, {context.honorific}.")
-        handler = _open_with_handler(str(path), "files", context)
-        return ToolResult(f"Opening {_shown(path)}, {context.honorific}.",
-                          {"name": spoken, "count": 1, "handler": handler, "path": str(path)})
-    words = _search_words(spoken)
-    if not words:
-        raise ToolFailed(f"I need the file's name to open it, {context.honorific}.")
-    search = search_home(words, keep=1, exact=spoken)
-    if not search.best:
-        cut = (f" in the {format_number(search.budget_s)} seconds I searched" if not search.complete
-               else " in your home folder")
-        raise ToolFailed(f"I can't find a file matching \"{spoken}\"{cut}, {context.honorific}.")
-    path, mtime = search.best[0]
-    handler = _open_with_handler(str(path), "files", context)
-    data = {"name": spoken, "count": search.count, "handler": handler, "file": _file_data(path, mtime)}
-    opened = f"Opening {path.name} in {data['file']['folder']}"
-    if search.count > 1:
-        opened += f", the likeliest of {_count(search.count)} matching \"{spoken}\""
-    return ToolResult(f"{opened}, {context.honorific}.", data)
 
 
 # --- open_url --------------------------------------------------------------------------------------
@@ -616,9 +371,12 @@ def _open_url(args: dict, context: Context) -> ToolResult:
         _need_display("web pages", context)
         handler = _browser_fallback(url, context)
     else:
-        handler = _open_with_handler(url, "web pages", context)
+        handler = open_with_handler(url, "web pages", context)
     shown = url.split("://", 1)[1].rstrip("/")
     return ToolResult(f"Opening {shown}, {context.honorific}.", {"url": url, "handler": handler})
+
+
+# --- the tools -------------------------------------------------------------------------------------
 
 
 # --- the tools -------------------------------------------------------------------------------------
@@ -642,39 +400,6 @@ TOOLS: tuple[Tool, ...] = (
               'call:open_app{name:"system monitor"}'),
              ("jarvis open files", 'call:open_app{name:"files"}'),
          )),
-    Tool("open_folder", "Open a folder in the file manager: home, desktop, documents, downloads, "
-         "music, pictures, videos, or a path.",
-         (Param("name", str, 'a place ("downloads") or a folder\'s path ("~/projects")'),),
-         _open_folder, read_only=False, timeout_s=3.0, examples=(
-             ("show me my downloads", 'call:open_folder{name:"downloads"}'),
-             ("Open my Documents folder.", 'call:open_folder{name:"documents"}'),
-             ("take me to my pictures", 'call:open_folder{name:"pictures"}'),
-             ("Pull up my photos, would you?", 'call:open_folder{name:"pictures"}'),
-             ("open the desktop folder", 'call:open_folder{name:"desktop"}'),
-             ("Open my home folder, please.", 'call:open_folder{name:"home"}'),
-             ("i want to have a look through my music", 'call:open_folder{name:"music"}'),
-             ("Show me the videos folder.", 'call:open_folder{name:"videos"}'),
-             ("open the projects folder in my home", 'call:open_folder{name:"~/projects"}'),
-             ("Can you open ~/Downloads/receipts?", 'call:open_folder{name:"~/Downloads/receipts"}'),
-             ("let me see what ive saved off the web lately", 'call:open_folder{name:"downloads"}'),
-             ("Open /mnt/backup in the file manager.", 'call:open_folder{name:"/mnt/backup"}'),
-         )),
-    Tool("open_file", "Open a file from the home folder (found by name; the newest if several) "
-         "in its usual program.",
-         (Param("name", str, 'the file\'s name or words from it, e.g. "report.pdf"'),),
-         _open_file, read_only=False, timeout_s=5.0, examples=(
-             ("open report.pdf", 'call:open_file{name:"report.pdf"}'),
-             ("Could you open my CV?", 'call:open_file{name:"cv"}'),
-             ("open the budget spreadsheet", 'call:open_file{name:"budget"}'),
-             ("Open the invoice I saved yesterday.", 'call:open_file{name:"invoice"}'),
-             ("show me the tax return pdf", 'call:open_file{name:"tax return pdf"}'),
-             ("Open notes.txt, please.", 'call:open_file{name:"notes.txt"}'),
-             ("could you open the wedding speech", 'call:open_file{name:"wedding speech"}'),
-             ("Open ~/Documents/letter.odt.", 'call:open_file{name:"~/Documents/letter.odt"}'),
-             ("i want to read the boarding pass again", 'call:open_file{name:"boarding pass"}'),
-             ("Bring up the minutes from the meeting.", 'call:open_file{name:"minutes"}'),
-             ("pull up my lasagne recipe", 'call:open_file{name:"lasagne"}'),
-         )),
     Tool("open_url", "Open a web address (http or https) in the default browser.",
          (Param("url", str, 'a web address, e.g. "bbc.co.uk"'),),
          _open_url, read_only=False, timeout_s=8.0, examples=(
@@ -690,21 +415,5 @@ TOOLS: tuple[Tool, ...] = (
              ("visit gov dot uk", 'call:open_url{url:"gov.uk"}'),
              ("I'd like the BBC Sport pages.", 'call:open_url{url:"bbc.co.uk/sport"}'),
              ("open the router page at 192.168.1.1", 'call:open_url{url:"http://192.168.1.1"}'),
-         )),
-    Tool("find_files", "Find files in the home folder whose names contain the given words: how "
-         "many, and the newest three with their folders.",
-         (Param("name", str, 'words from the file\'s name, e.g. "invoice"'),),
-         _find_files, timeout_s=4.0, examples=(
-             ("where's that invoice pdf I saved", 'call:find_files{name:"invoice"}'),
-             ("Find my CV.", 'call:find_files{name:"cv"}'),
-             ("Have I got any files called budget?", 'call:find_files{name:"budget"}'),
-             ("search my files for holiday", 'call:find_files{name:"holiday"}'),
-             ("Where did I put the tax return?", 'call:find_files{name:"tax return"}'),
-             ("look for anything named report 2024", 'call:find_files{name:"report 2024"}'),
-             ("Can you find the screenshots I took?", 'call:find_files{name:"screenshot"}'),
-             ("do i have a copy of my passport scan", 'call:find_files{name:"passport"}'),
-             ("Which folder is the lease agreement in?", 'call:find_files{name:"lease"}'),
-             ("hunt down that spreadsheet of expenses", 'call:find_files{name:"expenses"}'),
-             ('Is there a file with "minutes" in its name?', 'call:find_files{name:"minutes"}'),
          )),
 )
