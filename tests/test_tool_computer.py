@@ -20,30 +20,16 @@ import pytest
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.computer import TOOLS, battery_reply, spoken_span
+from tests.tool_checks import assert_numbers_from_data
 
 BY_NAME = {tool.name: tool for tool in TOOLS}
 GIB = 1024 ** 3
 HOME = os.path.expanduser("~")
 HAS_BATTERY = psutil.sensors_battery() is not None
-NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 def run(name: str, args: dict | None = None, honorific: str = "sir") -> ToolResult:
     return BY_NAME[name].run(args or {}, Context(honorific=honorific))
-
-
-def numbers_in_data(data) -> set[str]:
-    """Every number the data could be read out as: numeric values through format_number, and
-    the numbers inside its strings (an IP address, a kernel version, a path) as they are."""
-    if isinstance(data, dict):
-        return set().union(*(numbers_in_data(v) for v in data.values())) if data else set()
-    if isinstance(data, (list, tuple)):
-        return set().union(*(numbers_in_data(v) for v in data)) if data else set()
-    if isinstance(data, bool) or data is None:
-        return set()
-    if isinstance(data, (int, float)):
-        return {format_number(data)}
-    return set(NUMBER.findall(str(data)))
 
 
 def assert_butler_sentence(result: ToolResult, honorific: str) -> None:
@@ -51,8 +37,7 @@ def assert_butler_sentence(result: ToolResult, honorific: str) -> None:
     assert reply.endswith(f", {honorific}."), reply
     assert not re.search(r"[.!?]\s+[A-Z]", reply), f"more than one sentence: {reply}"
     assert "?" not in reply and "!" not in reply, reply
-    missing = set(NUMBER.findall(reply)) - numbers_in_data(result.data)
-    assert not missing, f"{missing} said but not in data {result.data}: {reply}"
+    assert_numbers_from_data(result)
 
 
 # --- the tools' declarations and examples ------------------------------------------------------

@@ -17,16 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, format_call, parse
 from jarvis_desktop.core.tools import desktop, files
 from jarvis_desktop.core.tools.desktop import DesktopEntry, exec_argv, find_app, load_entries, web_address
 from jarvis_desktop.core.tools.files import find_reply, search_home
+from tests.tool_checks import assert_numbers_from_data
 
 TOOLS = (*desktop.TOOLS, *files.TOOLS)
 BY_NAME = {tool.name: tool for tool in TOOLS}
-NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 LINUX_DESKTOP = os.name == "posix" and sys.platform != "darwin"  # where xdg-open is the handler
 MARK = "import sys\nopen(sys.argv[1], 'w').write('\\n'.join(sys.argv[2:]) + '\\n')\n"
 
@@ -37,26 +36,11 @@ def run(name: str, args: dict, honorific: str = "sir") -> ToolResult:
     return result
 
 
-def numbers_in_data(data) -> set[str]:
-    """Every number the data could be read out as (numbers through format_number, and the
-    numbers inside its strings, such as a file's name)."""
-    if isinstance(data, dict):
-        return set().union(set(), *(numbers_in_data(v) for v in data.values()))
-    if isinstance(data, (list, tuple)):
-        return set().union(set(), *(numbers_in_data(v) for v in data))
-    if isinstance(data, bool) or data is None:
-        return set()
-    if isinstance(data, (int, float)):
-        return {format_number(data)}
-    return set(NUMBER.findall(str(data)))
-
-
 def assert_butler_sentence(result: ToolResult, honorific: str) -> None:
     reply = result.reply
     assert result.ok and reply.endswith(f", {honorific}."), reply
     assert not re.search(r"[.!?]\s+[A-Z]", reply), f"more than one sentence: {reply}"
-    missing = set(NUMBER.findall(reply)) - numbers_in_data(result.data)
-    assert not missing, f"{missing} said but not in data {result.data}: {reply}"
+    assert_numbers_from_data(result)
 
 
 def wait_for(path: Path, lines: int = 1, seconds: float = 20.0) -> str:

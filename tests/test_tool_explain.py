@@ -6,7 +6,6 @@ tool is tested to say how to install it."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, parse
 from jarvis_desktop.core.tools.explain import TOOLS, spoken_summary
+from tests.tool_checks import assert_figures_stored
 
 TOOL = TOOLS[0]
 NEEDS_MAN_DB = pytest.mark.skipif(shutil.which("whatis") is None or shutil.which("mandb") is None,
@@ -36,13 +36,6 @@ PAGES = [
 
 def explain(command: str, honorific: str = "sir") -> ToolResult:
     return TOOL.run({"command": command}, Context(honorific))
-
-
-def assert_numbers_from_data(result: ToolResult) -> None:
-    """Every figure said is one the tool stored, written the same way."""
-    stored = json.dumps(result.data)
-    for number in re.findall(r"\d+(?:[.,:]\d+)*", result.reply):
-        assert number in stored, (number, result.reply, result.data)
 
 
 @pytest.fixture
@@ -71,7 +64,7 @@ def test_answers_from_the_manual_preferring_section_1(manual):
     assert result.reply == "frob turns the widget, sir (manual section 1)."
     assert result.data == {"command": "frob", "section": "1", "description": "turns the widget",
                            "sections": ["1", "8"]}
-    assert_numbers_from_data(result)
+    assert_figures_stored(result)
 
 
 def test_section_8_verb_put_in_the_third_person(manual):
@@ -83,7 +76,7 @@ def test_section_8_verb_put_in_the_third_person(manual):
 def test_other_sections_when_nothing_better_keeping_british_spelling(manual):
     result = explain("frobcount")
     assert result.reply == "frobcount counts, sorts and summarises the frobs, sir (manual section 3)."
-    assert_numbers_from_data(result)
+    assert_figures_stored(result)
 
 
 def test_article_and_noun_phrases(manual):
@@ -96,7 +89,7 @@ def test_a_page_with_no_summary_says_where_it_is(manual):
     assert result.data["description"] == "(unknown subject)"
     assert result.reply == ("There's a manual page for oddpage in section 1, sir, but it gives no summary; "
                             "man oddpage will show it.")
-    assert_numbers_from_data(result)
+    assert_figures_stored(result)
 
 
 def test_names_are_found_whatever_their_case(manual):
@@ -156,7 +149,7 @@ def test_the_systems_own_page_for_ls():
     assert result.data["command"] == "ls" and result.data["section"] == "1"
     assert result.data["description"] == lines[0].split(" - ", 1)[1].strip()
     assert result.reply.startswith("ls ") and result.reply.endswith(", sir (manual section 1).")
-    assert_numbers_from_data(result)
+    assert_figures_stored(result)
 
 
 # -- how a summary is said --------------------------------------------------------------------

@@ -20,16 +20,15 @@ import pytest
 from jeepney import HeaderFields, MessageType, new_error, new_method_return
 from jeepney.io.blocking import open_dbus_connection
 
-from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools import Toolbox
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, format_call, parse
 from jarvis_desktop.core.tools.media import (
     MAX_VOLUME, MPRIS_PREFIX, TOOLS, clamp_level, parse_pactl_mute, parse_pactl_volume,
     parse_wpctl_volume, read_volume_commands, volume_commands, volume_reply)
+from tests.tool_checks import assert_numbers_from_data
 
 BY_NAME = {tool.name: tool for tool in TOOLS}
-NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 PROPS = "org.freedesktop.DBus.Properties"
 MPRIS_PATH = "/org/mpris/MediaPlayer2"
 
@@ -61,24 +60,11 @@ def failure(name: str, args: dict | None = None, honorific: str = "sir") -> str:
     return message
 
 
-def numbers_in_data(data) -> set[str]:
-    if isinstance(data, dict):
-        return set().union(*(numbers_in_data(v) for v in data.values())) if data else set()
-    if isinstance(data, (list, tuple)):
-        return set().union(*(numbers_in_data(v) for v in data)) if data else set()
-    if isinstance(data, bool) or data is None:
-        return set()
-    if isinstance(data, (int, float)):
-        return {format_number(data)}
-    return set(NUMBER.findall(str(data)))
-
-
 def assert_butler_sentence(result: ToolResult, honorific: str = "sir") -> None:
     reply = result.reply
     assert reply.endswith(f", {honorific}."), reply
     assert not re.search(r"[.!?]\s+[A-Z]", reply), f"more than one sentence: {reply}"
-    missing = set(NUMBER.findall(reply)) - numbers_in_data(result.data)
-    assert not missing, f"{missing} said but not in data {result.data}: {reply}"
+    assert_numbers_from_data(result)
 
 
 # --- a private session bus and services on it ------------------------------------------------

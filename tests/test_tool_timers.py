@@ -4,7 +4,6 @@ failures, and that they say what the skills say for the same request."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timedelta
 
@@ -15,6 +14,7 @@ from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, parse
 from jarvis_desktop.core.tools.timers import TOOLS
+from tests.tool_checks import assert_figures_stored
 
 TOOL = {t.name: t for t in TOOLS}
 NOW = datetime(2026, 11, 26, 10, 30)  # a Thursday morning
@@ -28,7 +28,7 @@ def service(tmp_path) -> TimerService:
 def run(name: str, args: dict, service: TimerService | None, now: datetime = NOW,
         honorific: str = "sir") -> ToolResult:
     result = TOOL[name].run(args, Context(honorific, now, service))
-    assert_numbers_from_data(result)
+    assert_figures_stored(result)
     return result
 
 
@@ -36,13 +36,6 @@ def fails(name: str, args: dict, service: TimerService | None, now: datetime = N
     with pytest.raises(ToolFailed) as caught:
         TOOL[name].run(args, Context("sir", now, service))
     return str(caught.value)
-
-
-def assert_numbers_from_data(result: ToolResult) -> None:
-    """Every figure said is one the tool stored, written the same way."""
-    stored = json.dumps(result.data)
-    for number in re.findall(r"\d+(?:[.,:]\d+)*", result.reply):
-        assert number in stored, (number, result.reply, result.data)
 
 
 def saved(service: TimerService) -> list[tuple[str, str, datetime]]:

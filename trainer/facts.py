@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import tempfile
 import zlib
@@ -131,8 +132,6 @@ def _few_shot(question: str) -> str:
 
 def probe(gguf: Path, facts: list[Fact], n_threads: int = 0) -> dict[str, dict]:
     """Ask the base each question, few-shot and greedy; {id: {"answer", "knows"}}."""
-    import os
-
     from llama_cpp import Llama
 
     llm = Llama(model_path=str(gguf), n_ctx=512, n_threads=n_threads or os.cpu_count(), seed=0, verbose=False)

@@ -1,0 +1,38 @@
+"""Checks the tools' tests share: every number a reply says is one the tool stored."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.tools.base import ToolResult
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def numbers_in_data(data) -> set[str]:
+    """Every number the data could be read out as: numeric values through format_number, and
+    the numbers inside its strings (an IP address, a kernel version, a file's name) as they are."""
+    if isinstance(data, dict):
+        return set().union(set(), *(numbers_in_data(v) for v in data.values()))
+    if isinstance(data, (list, tuple)):
+        return set().union(set(), *(numbers_in_data(v) for v in data))
+    if isinstance(data, bool) or data is None:
+        return set()
+    if isinstance(data, (int, float)):
+        return {format_number(data)}
+    return set(NUMBER.findall(str(data)))
+
+
+def assert_numbers_from_data(result: ToolResult) -> None:
+    """Every number in the reply is one of ``numbers_in_data(result.data)``."""
+    missing = set(NUMBER.findall(result.reply)) - numbers_in_data(result.data)
+    assert not missing, f"{missing} said but not in data {result.data}: {result.reply}"
+
+
+def assert_figures_stored(result: ToolResult) -> None:
+    """Every figure said (times and dates too: "10:35", "3.5") is written in the stored data."""
+    stored = json.dumps(result.data)
+    for number in re.findall(r"\d+(?:[.,:]\d+)*", result.reply):
+        assert number in stored, (number, result.reply, result.data)
