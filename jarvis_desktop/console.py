@@ -27,6 +27,7 @@ from typing import Callable, TextIO
 from jarvis_desktop.core.assistant import Answer, Assistant, Persona
 from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
+from jarvis_desktop.core.memory import MemoryStore
 from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
@@ -84,8 +85,26 @@ def open_assistant(settings: Settings, opts: ConsoleOptions, warn: Callable[[str
         folder = tempfile.mkdtemp(prefix="jarvis-console-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         timers = TimerService(Path(folder) / "timers.json", clock=clock)
-    return Assistant(engine, Skills(timers, clock=clock), persona, clock, version=version.name,
-                     tools=Toolbox(timers=timers, clock=clock))
+    assistant = Assistant(engine, Skills(timers, clock=clock), persona, clock, version=version.name,
+                          tools=Toolbox(timers=timers, clock=clock, memory=open_memory(settings, warn)))
+    if assistant.memory is not None:  # a forgotten fact leaves this conversation too
+        assistant.memory.on_forget.append(
+            lambda facts: assistant.forget_words([p for f in facts for p in (f.text, f.spoken)]))
+    return assistant
+
+
+def open_memory(settings, warn: Callable[[str], None]):
+    """The user's memory (the app's, in the data dir) when Settings keep it on; None when off,
+    or when it cannot be opened (said through ``warn``: Jarvis answers without it)."""
+    if not settings.memory:
+        return None
+    try:
+        store = MemoryStore()
+    except JarvisError as exc:
+        warn(f"memory not available: {exc}")
+        return None
+    atexit.register(store.close)
+    return store
 
 
 def answer_line(assistant: Assistant, text: str, out: TextIO) -> Answer | None:

@@ -24,6 +24,7 @@ from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Person
 from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
+from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
 from jarvis_desktop.core.progress_event import JobState, ProgressEvent
 from jarvis_desktop.core.registry import Registry
@@ -90,17 +91,21 @@ class Controller(QObject):
     announcement = Signal(str)
     conversation_reset = Signal()
     log_changed = Signal()  # turns excluded or deleted (rating shows in place)
+    memory_changed = Signal()  # a fact kept, edited or forgotten, or the memory switched on or off
     _load = Signal(str, str, object)
     _generate = Signal(int, object)
     _prefill = Signal(object)
     _configure = Signal(object)
 
     def __init__(self, settings: Settings, registry: Registry | None = None,
-                 interactions: InteractionLog | None = None, clock=datetime.now, save=True):
+                 interactions: InteractionLog | None = None, clock=datetime.now, save=True,
+                 memory: MemoryStore | None = None):
         super().__init__()
         self.settings, self.clock, self._save = settings, clock, save
         self.registry = registry or Registry()
         self.log = interactions or InteractionLog()
+        self._memory_given = memory
+        self.memory: MemoryStore | None = None
         self.timers = TimerService(clock=clock)
         self.skills = Skills(self.timers, clock=clock)
         self.conversation = self._open_conversation()
@@ -125,6 +130,7 @@ class Controller(QObject):
         self.assistant = Assistant(self.worker.engine, self.skills, Persona.of(settings), clock,
                                    history_limit=max(HISTORY_MIN, settings.n_ctx),
                                    tools=Toolbox(timers=self.timers, clock=clock))
+        self._open_memory()
         self.worker.assistant = self.assistant
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
@@ -140,6 +146,38 @@ class Controller(QObject):
         self._tick.timeout.connect(self._poll_timers)
         self._schedule = QTimer(self)
         self._schedule.timeout.connect(self.check_schedule)
+
+    # --- memory -------------------------------------------------------------------------------
+    def _open_memory(self) -> None:
+        """Open the memory when Settings keep it on (and close it when off); a file that cannot
+        be opened is said once, and Jarvis answers without a memory."""
+        want = self.settings.memory
+        if want and self.memory is None:
+            try:
+                self.memory = self._memory_given or MemoryStore()
+            except JarvisError as exc:
+                log.error("memory not available: %s", exc)
+                self.problem.emit(f"Jarvis's memory cannot be opened: {exc}")
+                return
+            self.memory.on_forget.append(self._forgotten)
+        elif not want and self.memory is not None:
+            self.memory.on_forget.remove(self._forgotten)
+            if self.memory is not self._memory_given:
+                self.memory.close()
+            self.memory = None
+        self.assistant.tools.memory = self.memory
+        self.memory_changed.emit()
+
+    def _forgotten(self, facts: list[Fact]) -> None:
+        """Facts were forgotten (by the forget tool or the Memory window): no turn of the log, no
+        line of the app's own log file and no message of this conversation keeps their words."""
+        deleted = forget_in_log(self.log, facts)
+        forget_in_files(data_dir() / "logs", facts)
+        dropped = self.assistant.forget_words([p for f in facts for p in (f.text, f.spoken)])
+        log.info("forgot %d fact(s): %d logged turn(s) and %d exchange(s) of this conversation removed",
+                 len(facts), len(deleted), dropped)
+        self.log_changed.emit()
+        self.memory_changed.emit()
 
     # --- life cycle -------------------------------------------------------------------------
     def start(self, first_run_training: bool = True) -> None:
@@ -169,6 +207,8 @@ class Controller(QObject):
             log.error("the engine thread did not stop within %d s; quitting without waiting for it",
                       SHUTDOWN_WAIT_MS // 1000)
         self.log.close()
+        if self.memory is not None and self.memory is not self._memory_given:
+            self.memory.close()
 
     @property
     def version(self) -> str:
@@ -236,6 +276,8 @@ class Controller(QObject):
                 setattr(old, f.name, getattr(new, f.name))
         self.assistant.persona = Persona.of(old)
         self.assistant.history_limit = max(HISTORY_MIN, old.n_ctx)
+        if (self.memory is not None) != old.memory:
+            self._open_memory()
         if changed_engine:
             self._configure.emit(self._engine_config())
             if not changed_model and self.version:
@@ -392,13 +434,29 @@ class Controller(QObject):
             self._guess.answer = answer
             return
         self.busy = False
-        turn = self._log_turn(self._pending_prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
-                              total_s=answer.total_s, tokens=answer.tokens,
+        prompt = answer.kept_prompt(self._pending_prompt)
+        turn = self._log_turn(prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
+                              total_s=answer.total_s, tokens=answer.tokens, used_memory=answer.used_memory,
                               **(answer.tool.log_record() if answer.tool is not None else {}))
-        self.assistant.remember(self._pending_prompt, answer.text)
+        self.assistant.remember(prompt, answer.text)
+        self._noted(answer, turn)
         self.reply_finished.emit(turn, answer.text, answer)
         if self.version:
             self._prefill_next()
+
+    def _noted(self, answer: Answer, turn: int) -> None:
+        """A fact the remember tool kept: record the turn it came from (forgetting it deletes
+        that turn too), and let the Memory window show it."""
+        outcome = answer.tool
+        if outcome is None or outcome.name != "remember" or outcome.status != "ran" or self.memory is None:
+            return
+        fact_id = outcome.result.data.get("fact_id")
+        if turn and isinstance(fact_id, int):
+            try:
+                self.memory.link(fact_id, turn)
+            except JarvisError as exc:
+                log.warning("could not link fact %s to turn %s: %s", fact_id, turn, exc)
+        self.memory_changed.emit()
 
     def _prefill_next(self) -> None:
         """While the reply is read or heard, let the engine thread evaluate what the next prompt
@@ -532,6 +590,8 @@ class Controller(QObject):
         own in Settings, that persona (saved beside the settings), so the model is trained on the
         prompt it will be served with.  The advanced ``retrain_args`` come last and win."""
         args = ["--honorific", self.settings.honorific]
+        if self.settings.train_on_memory:
+            args.append("--memory-turns")
         if self.settings.persona.strip():
             path = data_dir() / PERSONA_FILE
             try:

@@ -104,7 +104,7 @@ def test_add_rate_correct_exclude_delete_and_read_back(log):
 
 def test_migrations_recorded_and_not_rerun(jarvis_home):
     with InteractionLog() as lg:
-        assert lg.applied_migrations == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial", "m002_tool_calls"]
+        assert lg.applied_migrations == [fn.__name__ for fn in MIGRATIONS] == ["m001_initial", "m002_tool_calls", "m003_used_memory"]
         path = lg.path
         lg.add_turn(lg.new_conversation(), "hi", "Hello.", "v1")
     db = sqlite3.connect(path)
@@ -122,7 +122,7 @@ def test_migrations_recorded_and_not_rerun(jarvis_home):
     assert migrate(db, MIGRATIONS + [m009_add_note]) == ["m009_add_note"]
     assert migrate(db, MIGRATIONS + [m009_add_note]) == []
     assert [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")] == \
-        ["m001_initial", "m002_tool_calls", "m009_add_note"]
+        ["m001_initial", "m002_tool_calls", "m003_used_memory", "m009_add_note"]
     db.close()
     with InteractionLog(path) as lg:  # the app still opens a log migrated further
         assert lg.applied_migrations == [] and lg.turns()[0].reply == "Hello."
@@ -481,7 +481,7 @@ def test_a_log_from_before_tool_calls_is_migrated_with_its_turns_kept(tmp_path):
                "VALUES (1, '2026-01-01T00:00:00+00:00', 'hi', 'Hello, sir.', 'v1', 1, '2026-01-01T00:00:01+00:00')")
     db.close()
     with InteractionLog(path) as lg:
-        assert lg.applied_migrations == ["m002_tool_calls"]
+        assert lg.applied_migrations == ["m002_tool_calls", "m003_used_memory"]
         (turn,) = lg.turns()
         assert turn.reply == "Hello, sir." and turn.tool_call is None and turn.tool_result is None
         assert lg.rated_turns()[0].tool_call is None

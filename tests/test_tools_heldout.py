@@ -17,6 +17,7 @@ import pytest
 from jarvis_desktop.core.assistant import EVAL_NOW
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
+from jarvis_desktop.core.memory import MemoryStore
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import check, format_call, parse
 
@@ -138,8 +139,9 @@ def test_the_set_was_written_for_the_evaluation_clock():
 @pytest.fixture(scope="module")
 def toolbox(tmp_path_factory) -> Toolbox:
     timers = TimerService(tmp_path_factory.mktemp("timers") / "timers.json", clock=lambda: CLOCK)
+    memory = MemoryStore(tmp_path_factory.mktemp("memory") / "memory.sqlite3")
     # act=False: never open the apps (or lock the screen) of the machine it runs on
-    return Toolbox(timers=timers, clock=lambda: CLOCK, act=False)
+    return Toolbox(timers=timers, clock=lambda: CLOCK, act=False, memory=memory)
 
 
 # Read-only tools that need what a test machine may lack; there they must say so.

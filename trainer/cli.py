@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="gate on the persona only, not on tool calls and facts (saves ~2 minutes)")
             sp.add_argument("--feedback", default="auto",
                             help="auto (the app's interaction log, if any), off, or an interaction log file")
+            sp.add_argument("--memory-turns", action="store_true",
+                            help="also learn from rated turns that drew on the user's memory (the app's "
+                                 "Settings, off by default; meta.json records it)")
             sp.add_argument("--feedback-share", type=float, default=0.25,
                             help="rated replies join the SFT data up to this share of the persona examples")
             sp.add_argument("--prefs-min-ratings", type=int, default=16,
@@ -197,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
             retrain(RetrainOptions(sft=opts, quant=args.quant, keep_work=args.keep_work,
                                    gate=not args.no_gate, substance=not args.no_substance,
-                                   feedback=args.feedback,
+                                   feedback=args.feedback, memory_turns=args.memory_turns,
                                    feedback_share=args.feedback_share,
                                    prefs_min_ratings=args.prefs_min_ratings,
                                    prefs_learning_rate=args.prefs_learning_rate,

@@ -86,9 +86,9 @@ def heldout_prompts(data: list, honorific: str, holdout: float = 0.1, limit: int
     _, held = split_examples(examples, holdout)
     prompts = []
     for ex in held:
-        if ex.category in CALL_CATEGORIES:
-            continue
         msgs = [m for m in ex.messages if m["role"] != "system"]
+        if ex.category in CALL_CATEGORIES or (msgs[-1]["content"].startswith("call:") and not ex.check):
+            continue  # a call with no checked answer says nothing of the persona
         context = [{"role": m["role"], "content": fill_honorific(m["content"], honorific)} for m in msgs[:-1]]
         prompts.append(EvalPrompt(context, fill_honorific(msgs[-1]["content"], honorific), ex.category,
                                   (ex.check or {}).get("answer"), ex.source))

@@ -52,11 +52,14 @@ def held_out(turn: RatedTurn, holdout_every: int = HOLDOUT_EVERY) -> bool:
     return turn.rating == -1 and holdout_every > 0 and turn.id % holdout_every == 0
 
 
-def build_feedback(turns: Iterable[RatedTurn], honorific: str, holdout_every: int = HOLDOUT_EVERY) -> Feedback:
-    """Rated turns (in the log's order) as the export's rows, the held-out ones apart."""
+def build_feedback(turns: Iterable[RatedTurn], honorific: str, holdout_every: int = HOLDOUT_EVERY,
+                   memory_turns: bool = False) -> Feedback:
+    """Rated turns (in the log's order) as the export's rows, the held-out ones apart.  Turns that
+    drew on the user's memory are left out unless ``memory_turns`` (the user's Settings allow it)."""
     if not isinstance(honorific, str) or not honorific.strip():
         raise ConfigError("the honorific to replace must be non-empty text, e.g. --honorific sir")
     out = Feedback()
+    turns = [t for t in turns if memory_turns or not t.used_memory]
     for turn, rows in trl_rows(turns, honorific):
         if not rows["kto"]:
             continue  # an empty reply: no rows, and nothing to judge a model on either

@@ -63,6 +63,7 @@ class RetrainOptions:
     gate: bool = True  # False: promote a verified model even if it scores worse (--no-gate)
     eval_max_tokens: int = 160
     substance: bool = True  # the gate also scores tool calls and facts (trainer/tool_eval.py)
+    memory_turns: bool = False  # rated turns that drew on the user's memory are trained on (Settings)
     feedback: str = "auto"  # auto: the app's interaction log if there is one; off; or a log file
     feedback_share: float = 0.25  # feedback SFT examples: at most this share of the persona examples
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
@@ -181,6 +182,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "preset": sft_meta["preset"],
                 "dataset_hash": data_hash,
                 "feedback": {k: v for k, v in feedback.items() if k != "summary"},
+                "memory_trained": opts.memory_turns,
                 "quant": qtype,
                 "config": {"sft": sft_meta["config"], "quant": qtype},
                 "training": {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
@@ -274,7 +276,7 @@ def export_feedback(opts: RetrainOptions, folder: Path, persona_count: int) -> d
         if not path.is_file():
             raise JarvisError(f"--feedback {path}: no such interaction log")
     with InteractionLog(path) as log:
-        feedback = build_feedback(log.rated_turns(), opts.sft.honorific)
+        feedback = build_feedback(log.rated_turns(), opts.sft.honorific, memory_turns=opts.memory_turns)
     written = write_feedback(feedback, folder)  # with the turn-id sidecars: deleting a turn scrubs these files
     counts = feedback.counts()
     usable, skipped, seen = [], 0, {}

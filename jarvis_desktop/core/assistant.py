@@ -30,11 +30,39 @@ from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
+from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
 from jarvis_desktop.core.tools.router import route
 
-__all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK"]
+__all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK",
+           "with_notes", "without_notes"]
 
 log = logging.getLogger(__name__)
+
+# Notes from the memory in a message's prompt: a few facts, a few dozen tokens at most, so the
+# first token comes as quickly as without them (benchmarks/memory_recall.py).
+NOTES_MAX, NOTES_CHARS = 3, 240
+NOTES_OPEN, NOTES_CLOSE = "[Noted: ", "]\n"
+
+
+def with_notes(text: str, notes: list[str]) -> str:
+    """The message as the model reads it: ``[Noted: your car is parked on level 3]`` and the
+    message on the next line; the message alone without notes."""
+    return f"{NOTES_OPEN}{'; '.join(notes)}{NOTES_CLOSE}{text}" if notes else text
+
+
+def count_notes(content: str) -> int:
+    """How many facts the notes of a message ``with_notes`` made hold (0: none)."""
+    if not (content.startswith(NOTES_OPEN) and NOTES_CLOSE in content):
+        return 0
+    return content.split(NOTES_CLOSE, 1)[0].count("; ") + 1
+
+
+def without_notes(content: str) -> str:
+    """The user's own words of a message ``with_notes`` made."""
+    if content.startswith(NOTES_OPEN) and NOTES_CLOSE in content:
+        return content.split(NOTES_CLOSE, 1)[1]
+    return content
+
 
 SKILL_WAIT_S = 2.0  # a skill slower than this (none should be) gets a polite refusal
 HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
@@ -91,6 +119,17 @@ class Answer:
     skill: SkillResult | None = field(default=None, repr=False, compare=False)
     tool: Outcome | None = field(default=None, repr=False, compare=False)
     version: str = ""  # the model that wrote the reply or the call ("" for a skill)
+    notes: int = 0  # facts from the user's memory in the prompt (Assistant.notes)
+
+    @property
+    def used_memory(self) -> bool:
+        """The reply drew on the user's memory: notes in its prompt, or a memory tool."""
+        return bool(self.notes) or (self.tool is not None and self.tool.name in MEMORY_TOOLS)
+
+    def kept_prompt(self, text: str) -> str:
+        """The user's message as the conversation and the log keep it: as said, unless the
+        reply was a call on words the user asked not to keep (a forget, a refused secret)."""
+        return PRIVATE_PROMPT if self.tool is not None and self.tool.private else text
 
     @property
     def label(self) -> str:
@@ -169,10 +208,36 @@ class Assistant:
     def system_prompt(self) -> str:
         return self.persona.system_prompt(self.clock())
 
+    @property
+    def memory(self):
+        """The user's MemoryStore (the toolbox's), or None."""
+        return self.tools.memory if self.tools is not None else None
+
+    def notes(self, text: str) -> list[str]:
+        """The stored facts most relevant to ``text`` that fit the notes' budget, as Jarvis
+        would say them ("your car is parked on level 3"); [] without a memory or a match."""
+        store = self.memory
+        if store is None:
+            return []
+        try:
+            found = store.search(text, limit=NOTES_MAX)
+        except Exception:  # the memory must never cost the user a reply
+            log.exception("memory search failed")
+            return []
+        notes, used = [], 0
+        for fact in found:
+            used += len(fact.text) + 2
+            if used > NOTES_CHARS:
+                break
+            notes.append(fact.spoken)
+        return notes
+
     def messages(self, text: str) -> list[dict]:
-        """What the model is sent for ``text``: the system prompt, the conversation, the message."""
+        """What the model is sent for ``text``: the system prompt, the conversation, the message
+        (after the notes of what the user told Jarvis that bear on it, where there are any:
+        ``with_notes``).  The conversation keeps the message without its notes."""
         return [{"role": "system", "content": self.system_prompt()}, *self.history,
-                {"role": "user", "content": text}]
+                {"role": "user", "content": with_notes(text, self.notes(text))}]
 
     # --- answering -------------------------------------------------------------------------------
     def ask(self, text: str, stop: threading.Event | None = None, remember: bool = True) -> Reply:
@@ -181,7 +246,7 @@ class Assistant:
         text = text.strip()
         if not text:
             raise ModelError("nothing to answer: the message is empty")
-        on_end = (lambda answer: self.remember(text, answer.text)) if remember else None
+        on_end = (lambda answer: self.remember(answer.kept_prompt(text), answer.text)) if remember else None
         answer = self.skill_answer(text)
         if answer is not None:
             return Reply(iter([answer.text]), lambda: answer, on_end)
@@ -224,10 +289,13 @@ class Assistant:
         version = self.version or engine.loaded.stem
         if self.tools is None:
             return Reply(engine.stream(messages, stop), lambda: Answer.of_stream(engine.last_stats, version), on_end)
-        seen: dict = {}
+
+        last = messages[-1]["content"] if messages else ""
+        notes = count_notes(last)
+        seen: dict = {"message": without_notes(last)}
 
         def finish() -> Answer:
-            answer = Answer.of_stream(engine.last_stats, version)
+            answer = replace(Answer.of_stream(engine.last_stats, version), notes=notes)
             outcome = seen.get("outcome")
             if outcome is not None:
                 return replace(answer, text=outcome.result.reply, source="tool", name=outcome.name,
@@ -284,7 +352,7 @@ class Assistant:
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
             return
-        outcome = self.tools.run(held.strip(), self.persona.honorific)
+        outcome = self.tools.run(held.strip(), self.persona.honorific, seen.get("message", ""))
         seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0
         seen["total_s"] = seen["first_s"]
         yield outcome.result.reply
@@ -310,3 +378,20 @@ class Assistant:
     def reset(self) -> None:
         """A new conversation."""
         self.history = []
+
+    def forget_words(self, phrases) -> int:
+        """Drop every exchange of this conversation that holds one of ``phrases`` (case
+        ignored): what the user had forgotten must not reach the model again.  Returns the
+        exchanges dropped."""
+        wanted = [p.casefold() for p in phrases if p.strip()]
+        kept, dropped = [], 0
+        for i in range(0, len(self.history) - 1, 2):
+            pair = self.history[i:i + 2]
+            if any(w in m["content"].casefold() for m in pair for w in wanted):
+                dropped += 1
+            else:
+                kept += pair
+        if len(self.history) % 2:
+            kept.append(self.history[-1])
+        self.history = kept
+        return dropped

@@ -4,15 +4,10 @@ rated turns, each with the chat before it; jarvis_desktop/core/trl.py puts them 
 (the History window's copy for the user) and trainer/feedback.py makes a retrain's files of them
 (its held-out turns, its sidecars).
 
-Storage, the simonw/llm pattern: ``<data dir>/interactions.sqlite3``, WAL, ``synchronous=FULL``,
-foreign keys on, numbered migration functions recorded in a ``migrations`` table.  Every write is
-one transaction: a crash or SIGKILL loses no committed turn.  The file and its -wal/-shm are the
-user's only (0600); a delete zeroes the text (``secure_delete``) and truncates the WAL.
-
-Threads: ONE connection (``check_same_thread=False``) behind a lock.  The app writes from a worker
-thread and reads from the GUI thread; each call takes milliseconds, so serialising costs nothing
-visible, whereas per-thread connections (threading.local) could not be closed by ``close()`` and
-leak one per short-lived worker.  Other processes (the retrain child) open their own log.
+Storage: ``<data dir>/interactions.sqlite3``, as core/sqlite_store.py keeps the user's files (WAL,
+``synchronous=FULL``, numbered migrations, one transaction a write, 0600, a delete zeroes the text
+and truncates the WAL; one connection behind a lock).  Other processes (the retrain child) open
+their own log.
 
 Exports left on disk: a retrain exports into ``<data dir>/runs/`` (trainer/feedback.py), writing
 beside each JSONL a sidecar ``<name>.turns.json`` that lists, per row, the ids of the turns
@@ -25,17 +20,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import sqlite3
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from jarvis_desktop.core.errors import JarvisError
-from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, runs_dir, write_atomic
+from jarvis_desktop.core.paths import data_dir, runs_dir, write_atomic
+from jarvis_desktop.core.sqlite_store import SQLiteStore, utc_now
+from jarvis_desktop.core.sqlite_store import migrate as _migrate
 
 __all__ = ["Turn", "RatedTurn", "Conversation", "InteractionLog", "LogInputError", "LogNotFoundError",
            "MIGRATIONS", "migrate", "utc_now", "log_path", "scrub_exports",
@@ -44,7 +38,7 @@ __all__ = ["Turn", "RatedTurn", "Conversation", "InteractionLog", "LogInputError
 _log = logging.getLogger(__name__)
 
 _TURN_COLUMNS = ("id, conversation_id, created, prompt, reply, model_version, first_token_s, "
-                 "total_s, tokens, rating, correction, excluded, spoken, rated, tool_call, tool_result")
+                 "total_s, tokens, rating, correction, excluded, spoken, rated, tool_call, tool_result, used_memory")
 
 TURNS_SIDECAR = ".turns.json"  # <name>.turns.json beside <name>.jsonl: the turn ids of each row
 
@@ -84,6 +78,7 @@ class Turn:
     rated: str | None = None
     tool_call: str | None = None
     tool_result: dict | None = None
+    used_memory: bool = False  # the reply drew on the user's memory (notes in its prompt, a memory tool)
 
 
 @dataclass
@@ -107,6 +102,7 @@ class RatedTurn:
     rated: str | None
     tool_call: str | None = None  # the call the model wrote, where a tool answered
     tool_status: str | None = None  # how it went: ran, failed (the tool's own "cannot"), malformed...
+    used_memory: bool = False  # trained on only where the user allows it (Settings, train_on_memory)
 
     @property
     def text_ids(self) -> list[int]:
@@ -122,11 +118,6 @@ class Conversation:
     created: str
     title: str
     turns: int
-
-
-def utc_now() -> str:
-    """Now as ISO-8601 UTC with microseconds: one fixed format, so strings sort as times."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 # Migrations: append new functions; never edit, rename or reorder old ones (names are recorded).
@@ -153,30 +144,18 @@ def m002_tool_calls(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE turns ADD COLUMN tool_result TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_tool_calls]
+def m003_used_memory(db: sqlite3.Connection) -> None:
+    """Whether a reply drew on the user's memory: such turns are trained on only when the user
+    allows it (Settings, "train_on_memory")."""
+    db.execute("ALTER TABLE turns ADD COLUMN used_memory INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_tool_calls, m003_used_memory]
 
 
 def migrate(db: sqlite3.Connection, migrations: list | None = None) -> list[str]:
-    """Run the migrations not yet recorded in ``migrations``; return the names run now.  One
-    transaction (SQLite's DDL is transactional): a crash leaves the schema as it was, and two
-    processes opening a new log do not both migrate.  ``db`` needs ``isolation_level=None``."""
-    migrations = MIGRATIONS if migrations is None else migrations
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
-        done = {name for (name,) in db.execute("SELECT name FROM migrations")}
-        ran = []
-        for fn in migrations:
-            if fn.__name__ not in done:
-                fn(db)
-                db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (fn.__name__, utc_now()))
-                ran.append(fn.__name__)
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    return ran
+    """The log's migrations not yet run on ``db`` (core/sqlite_store.migrate)."""
+    return _migrate(db, MIGRATIONS if migrations is None else migrations)
 
 
 def _normalise_time(value: str) -> str:
@@ -196,83 +175,15 @@ def _check_amount(value, name: str, kinds=(int, float)):
         raise LogInputError(f"{name} must be a number >= 0 or None, not {value!r}")
 
 
-def _open_failure(path: Path, exc: Exception) -> str:
-    """Why the log cannot be opened, in words: a full disk or an unwritable folder says so (the
-    file is fine then); only a damaged file is worth moving aside."""
-    if isinstance(exc, OSError):
-        return f"cannot open the interaction log: {describe_os_error(exc, path, 'open')}"
-    text = str(exc).lower()
-    if is_disk_full(exc):
-        return (f"cannot open the interaction log {path}: the disk is full; free some space and start "
-                "Jarvis again (your conversations are safe)")
-    if "readonly" in text or "unable to open" in text or "locked" in text:
-        return (f"cannot open the interaction log {path}: {exc}; check that the folder can be written "
-                "and that no other program holds the file")
-    return (f"cannot open the interaction log {path}: {exc} (if the file is damaged, move it aside and "
-            "Jarvis starts a new log)")
-
-
-def _create_private(path: Path) -> None:
-    """Create the file 0600 before SQLite opens it: it never exists readable by others."""
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    os.chmod(path, 0o600)  # an older file, or one made under another umask
-
-
-class InteractionLog:
+class InteractionLog(SQLiteStore):
     """The SQLite log of chat turns; safe to share between threads (see the module notes)."""
 
+    what = "interaction log"
+
+    MIGRATIONS = MIGRATIONS
+
     def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path is not None else log_path()
-        self._lock = threading.RLock()
-        self._db: sqlite3.Connection | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _create_private(self.path)
-            self._db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None,
-                                       check_same_thread=False)
-            if self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
-                raise sqlite3.OperationalError("SQLite refused WAL mode (is the folder on a network drive?)")
-            # FULL: a committed turn survives power loss too; secure_delete: deleted text is zeroed.
-            for pragma in ("synchronous=FULL", "foreign_keys=ON", "secure_delete=ON"):
-                self._db.execute(f"PRAGMA {pragma}")
-            self.applied_migrations = migrate(self._db)  # names run by this open (tests, logs)
-        except (sqlite3.Error, OSError) as exc:
-            self.close()
-            raise JarvisError(_open_failure(self.path, exc)) from exc
-        for side in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
-            if side.exists():  # SQLite gives them the db file's mode; this fixes older ones
-                os.chmod(side, 0o600)
-
-    def close(self) -> None:
-        """Close the connection (SQLite folds the WAL into the main file)."""
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
-
-    def __enter__(self) -> InteractionLog:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @contextmanager
-    def _tx(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """One transaction under the lock: committed whole or rolled back whole."""
-        with self._lock:
-            if self._db is None:
-                raise JarvisError(f"the interaction log {self.path} is closed")
-            db = self._db
-            try:
-                db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                yield db
-                db.execute("COMMIT")
-            except BaseException as exc:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise JarvisError(f"interaction log {self.path}: {exc} (disk full? file held?)") from exc
-                raise
+        super().__init__(Path(path) if path is not None else log_path())
 
     @staticmethod
     def _require(db: sqlite3.Connection, table: str, row_id) -> int:
@@ -289,8 +200,7 @@ class InteractionLog:
                 column = "id" if table == "turns" else "conversation_id"
                 gone = [r[0] for r in db.execute(f"SELECT id FROM turns WHERE {column} = ?", (row_id,))]
                 db.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))  # a conversation's turns cascade
-            # Truncate the WAL so no old copy of the text stays there (best effort if another process reads).
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._truncate_wal()
         _scrub_quietly(gone)
 
     def new_conversation(self, title: str = "") -> int:
@@ -302,7 +212,7 @@ class InteractionLog:
     def add_turn(self, conversation_id: int, prompt: str, reply: str, model_version: str, *,
                  first_token_s: float | None = None, total_s: float | None = None,
                  tokens: int | None = None, spoken: str | None = None, tool_call: str | None = None,
-                 tool_result: dict | None = None) -> int:
+                 tool_result: dict | None = None, used_memory: bool = False) -> int:
         """Log one turn; returns its id.  ``reply`` may be empty (a barge-in before the first
         word); ``spoken`` is what the voice said, None when the reply was only shown;
         ``tool_call`` and ``tool_result`` (JSON-serialisable) where a tool gave the reply."""
@@ -325,9 +235,10 @@ class InteractionLog:
             self._require(db, "conversations", conversation_id)
             return db.execute(
                 "INSERT INTO turns (conversation_id, created, prompt, reply, model_version, first_token_s, "
-                "total_s, tokens, spoken, tool_call, tool_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "total_s, tokens, spoken, tool_call, tool_result, used_memory) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation_id, utc_now(), prompt, reply, model_version, first_token_s, total_s,
-                 tokens, spoken, tool_call, result)).lastrowid
+                 tokens, spoken, tool_call, result, int(bool(used_memory)))).lastrowid
 
     def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
         """Rate a turn: 1 up, -1 down, 0 clears; a correction (blank = none) goes with -1 only.
@@ -388,6 +299,20 @@ class InteractionLog:
             rows = db.execute(sql + " ORDER BY id", args).fetchall()
         return [_to_turn(r) for r in rows]
 
+    def turns_mentioning(self, phrases) -> list[int]:
+        """Ids of the turns whose words hold any of ``phrases`` (case ignored): the message, the
+        reply, what was spoken, the correction, the tool call and its result."""
+        wanted = [p.lower() for p in phrases if isinstance(p, str) and p.strip()]
+        if not wanted:
+            return []
+        columns = ("prompt", "reply", "spoken", "correction", "tool_call", "tool_result")
+        test = " OR ".join(f"instr(lower(COALESCE({c}, '')), ?) > 0" for c in columns)
+        found: set[int] = set()
+        with self._tx() as db:
+            for phrase in wanted:
+                found.update(r[0] for r in db.execute(f"SELECT id FROM turns WHERE {test}", [phrase] * len(columns)))
+        return sorted(found)
+
     def conversations(self) -> list[Conversation]:
         """All conversations, oldest first, with their turn counts."""
         with self._tx() as db:
@@ -422,17 +347,17 @@ class InteractionLog:
         before it: what a training export needs, read in one snapshot (nothing changes halfway)."""
         with self._tx() as db:
             rows = db.execute("SELECT id, conversation_id, created, prompt, reply, model_version, rating, "
-                              "correction, rated, tool_call, tool_result FROM turns WHERE excluded = 0 "
+                              "correction, rated, tool_call, tool_result, used_memory FROM turns WHERE excluded = 0 "
                               "ORDER BY conversation_id, id").fetchall()
         rated: list[RatedTurn] = []
         conversation, context, context_ids = None, [], []
-        for turn, cid, created, prompt, reply, version, rating, correction, when, call, result in rows:
+        for turn, cid, created, prompt, reply, version, rating, correction, when, call, result, memory in rows:
             if cid != conversation:
                 conversation, context, context_ids = cid, [], []
             if rating:
                 status = _load_result(result).get("status") if call else None
                 rated.append(RatedTurn(turn, cid, list(context), list(context_ids), prompt, reply, rating,
-                                       correction, False, created, version, when, call, status))
+                                       correction, False, created, version, when, call, status, bool(memory)))
             if reply.strip():  # as context(): an empty reply would break user/assistant alternation
                 context += [{"role": "user", "content": prompt}, {"role": "assistant", "content": reply}]
                 context_ids.append(turn)
@@ -449,8 +374,8 @@ def _load_result(text: str | None) -> dict:
 
 
 def _to_turn(row) -> Turn:
-    *head, excluded, spoken, rated, call, result = row
-    return Turn(*head, bool(excluded), spoken, rated, call, _load_result(result) if call else None)
+    *head, excluded, spoken, rated, call, result, memory = row
+    return Turn(*head, bool(excluded), spoken, rated, call, _load_result(result) if call else None, bool(memory))
 
 
 def scrub_exports(turn_ids, runs_root: Path | None = None) -> list[Path]:

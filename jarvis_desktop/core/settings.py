@@ -78,6 +78,8 @@ class Settings:
     speech_rate: float = _f(1.0, "how fast Jarvis speaks (1.0: the voice's own pace)", min=0.5, max=2.0)
     silence_s: float = _f(0.45, "the pause that ends what you say, in seconds", min=0.2, max=3.0)
     talk_hotkey: str = _f("<ctrl>+<alt>+j", "global push-to-talk key (X11 desktops); empty: none")
+    memory: bool = _f(True, "remember what you ask Jarvis to (kept on this computer only; see the Memory window)")
+    train_on_memory: bool = _f(False, "let retrains learn from rated turns that used the memory (off: they are left out)")
 
     def __post_init__(self):
         if self.retrain_args is None:

@@ -30,7 +30,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 
 log = logging.getLogger(__name__)
 
-MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain")
+MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -59,8 +59,18 @@ class Outcome:
     def name(self) -> str:
         return self.call.name if self.call is not None else "unknown"
 
+    @property
+    def private(self) -> bool:
+        """The call holds words the user asked not to keep (a forget, a refused secret): the log
+        keeps neither them nor the message (tools/memory.py)."""
+        return bool(self.result.data.get("private"))
+
     def log_record(self) -> dict:
-        """What the interaction log keeps of it: ``tool_call`` and ``tool_result``."""
+        """What the interaction log keeps of it: ``tool_call`` and ``tool_result`` (of a private
+        one, the tool's name and what came of it, without its words)."""
+        if self.private:
+            return {"tool_call": f"{PREFIX}{self.name}{{}}",
+                    "tool_result": {"status": self.status, "data": {"private": True}, "error": ""}}
         return {"tool_call": self.written or (self.call.text if self.call else ""),
                 "tool_result": {"status": self.status, "data": self.result.data, "error": self.error}}
 
@@ -69,25 +79,27 @@ class Toolbox:
     """The tools the model may call, and running them safely."""
 
     def __init__(self, tools: Iterable[Tool] | None = None, timers=None,
-                 clock: Callable[[], datetime] = datetime.now, act: bool = True):
+                 clock: Callable[[], datetime] = datetime.now, act: bool = True, memory=None):
         """``act`` False: a tool that changes something (opens an app, pauses the music) is
         checked but not run, and the reply says what would have been done; the evaluation
-        and the gate score calls so, and never open the user's apps."""
+        and the gate score calls so, and never open the user's apps.  ``memory``: the user's
+        MemoryStore (None: the memory tools say it is off)."""
         listed = tuple(tools) if tools is not None else default_tools()
         self.tools = {t.name: t for t in listed}
         if len(self.tools) != len(listed):
             raise ValueError("two tools share a name")
-        self.timers, self.clock, self.act = timers, clock, act
+        self.timers, self.clock, self.act, self.memory = timers, clock, act, memory
 
     @functools.cached_property
     def grammar(self) -> str:
         """The GBNF grammar of every valid call to these tools (after ``call:``)."""
         return call_grammar(self.tools.values())
 
-    def run(self, text: str, honorific: str = "sir") -> Outcome:
-        return dataclasses.replace(self._check_and_run(text, honorific), written=text.strip())
+    def run(self, text: str, honorific: str = "sir", message: str = "") -> Outcome:
+        """Run the call ``text`` the model wrote in answer to the user's ``message``."""
+        return dataclasses.replace(self._check_and_run(text, honorific, message), written=text.strip())
 
-    def _check_and_run(self, text: str, honorific: str) -> Outcome:
+    def _check_and_run(self, text: str, honorific: str, message: str = "") -> Outcome:
         t0 = time.perf_counter()
         sorry = ToolResult(f"I'm afraid I couldn't work out how to do that, {honorific}.", ok=False)
         try:
@@ -109,7 +121,8 @@ class Toolbox:
             result = ToolResult(f"Dry run, {honorific}: {tool.name}{' with ' + said if said else ''} not done.",
                                 {"dry_run": True, **args})
             return Outcome(call, result, "", time.perf_counter() - t0, "dry_run")
-        result, error, status = self._run(tool, args, Context(honorific, self.clock(), self.timers))
+        context = Context(honorific, self.clock(), self.timers, self.memory, message)
+        result, error, status = self._run(tool, args, context)
         return Outcome(call, result, error, time.perf_counter() - t0, status)
 
     def _run(self, tool: Tool, args: dict, context: Context) -> tuple[ToolResult, str, str]:

@@ -45,11 +45,14 @@ class ToolResult:
 @dataclass(frozen=True)
 class Context:
     """What a tool may know of the conversation: how to address the user, the assistant's
-    clock (fixed in the evaluation) and the app's timers (None where there are none)."""
+    clock (fixed in the evaluation), the app's timers and memory (None where there are none),
+    and the user's message the call answers."""
 
     honorific: str = "sir"
     now: datetime = field(default_factory=datetime.now)
     timers: Any = None  # core.timers.TimerService
+    memory: Any = None  # core.memory.MemoryStore
+    message: str = ""
 
     @property
     def Honorific(self) -> str:  # noqa: N802 - for a sentence's start: "Sir, ..."

@@ -1,0 +1,379 @@
+"""What Jarvis remembers of the user across conversations: short facts, searchable, erasable.
+
+A 270M model holds no facts of its own, let alone the user's; the memory is a small SQLite
+store beside the interaction log (``<data dir>/memory.sqlite3``, kept as core/sqlite_store.py
+keeps the user's files: 0600, WAL, migrations, deleted text zeroed).  Each fact is one short
+sentence in the user's words ("my car is parked on level 3"), with when it was noted and the
+turn it came from, indexed by SQLite's full-text index (FTS5, Porter stemming: "parked" finds
+"park").  The model reaches it through the remember / recall / forget tools
+(core/tools/memory.py); the Assistant puts the few facts most relevant to a message in its
+prompt.  Nothing here leaves the machine.
+
+Secrets are never kept: a fact that looks like a password, a card number, an API key, a PIN or
+a one-time code is refused (``secret_kind`` says which), and Jarvis says why.
+
+Forgetting is thorough: ``delete`` removes the row, then merges the full-text index (FTS5
+keeps deleted terms in old segments until a merge) and truncates the WAL, with
+``secure_delete`` zeroing the freed pages, so the words are nowhere in the file afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.paths import data_dir, write_atomic
+from jarvis_desktop.core.sqlite_store import SQLiteStore, utc_now
+
+__all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "secret_kind", "second_person",
+           "search_terms", "clean_fact", "forget_in_log", "forget_in_files", "MAX_FACT_CHARS", "MIGRATIONS"]
+
+_log = logging.getLogger(__name__)
+
+MAX_FACT_CHARS = 300  # a fact is a sentence, not a document
+
+# Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
+STOPWORDS = frozenset("""
+a about above after again all am an and any are as at be been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers
+him his how i if in into is it its itself just know let me more most my myself no nor not now of off on
+once only or other our ours out over own please remember remind said same say she should so some such
+tell than that the their theirs them then there these they this those through to too told under until up
+very was we were what when where which while who whom why will with would you your yours jarvis sir
+madam again ever anything something thing things note noted recall forget forgot
+""".split())
+
+
+class MemoryRefused(JarvisError, ValueError):
+    """A fact that is not kept: empty, too long, or one that looks like a secret (``kind``)."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One remembered fact: ``text`` in the user's words; ``source`` "chat" (the user said it)
+    or "panel" (typed in the memory panel); ``turn_id`` the logged turn it came from, if any."""
+
+    id: int
+    text: str
+    created: str
+    updated: str
+    source: str = "chat"
+    turn_id: int | None = None
+
+    @property
+    def spoken(self) -> str:
+        """The fact as Jarvis says it back: "your car is parked on level 3"."""
+        return second_person(self.text)
+
+
+def memory_path() -> Path:
+    """The user's memory: ``<data dir>/memory.sqlite3``."""
+    return data_dir() / "memory.sqlite3"
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+_SECRET_WORDS = [
+    ("a password", re.compile(r"\b(pass ?words?|passphrase|pwd|login details|credentials)\b", re.I)),
+    ("a PIN", re.compile(r"\b(pin(?: number| code)?|passcode)\b\W+(?:is\W+)?\d{3,8}\b", re.I)),
+    ("a one-time code", re.compile(r"\b(one[- ]time|verification|security|2fa|otp|auth(?:entication)?|login)"
+                                   r" (?:code|pin|number)\b", re.I)),
+    ("an access code", re.compile(r"\b(door|gate|alarm|safe|locker|entry|access|security|garage) ?code\b", re.I)),
+    ("a bank account number", re.compile(r"\b(sort code|account number|iban)\b", re.I)),
+    ("an access key", re.compile(r"\b(api[ _-]?key|secret key|access key|private key|token|seed phrase|"
+                                 r"recovery phrase)\b", re.I)),
+]
+# Key-like strings whatever is said around them: provider prefixes, or a long run of letters and
+# digits mixed that no word or number in a sentence looks like.
+_KEY = re.compile(r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[bpars]-[A-Za-z0-9-]{10,}"
+                  r"|AIza[0-9A-Za-z_-]{30,})")
+_TOKEN = re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{24,}\b")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def secret_kind(text: str) -> str:
+    """What kind of secret ``text`` looks like ("a password", "a card number", ...), or ""."""
+    for match in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            return "a card number"
+    if _KEY.search(text) or _TOKEN.search(text):
+        return "an access key"
+    for kind, pattern in _SECRET_WORDS:
+        if pattern.search(text):
+            return kind
+    return ""
+
+
+# --- wording ---------------------------------------------------------------------------------------
+
+_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
+           "i've": "you've", "i'll": "you'll", "i'd": "you'd", "we": "you", "us": "you", "our": "your",
+           "ours": "yours", "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'll": "you'll",
+           "am": "are", "was": "were"}
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+def second_person(text: str) -> str:
+    """The user's first person as Jarvis says it back: "my car is where I left it" -> "your car
+    is where you left it".  "was" becomes "were" only after "I" ("I was" -> "you were")."""
+    out, last = [], 0
+    prev = ""
+    for m in _WORD.finditer(text):
+        word = m.group()
+        key = word.lower().replace("’", "'")
+        swap = _PERSON.get(key)
+        if key in ("am", "was") and prev not in ("i",):
+            swap = None
+        if swap is not None:
+            if word[0].isupper() and (m.start() == 0 or not key.startswith("i")):
+                swap = swap[0].upper() + swap[1:]
+            word = swap
+        out.append(text[last:m.start()] + word)
+        last = m.end()
+        prev = key
+    return "".join(out) + text[last:]
+
+
+_LEADS = re.compile(r"^(?:(?:please|jarvis|could you|can you|would you|kindly)\W+)*(?:"
+                    r"remember(?: that)?|note(?: that| down)|note:|make a note(?: that| of)?|keep in mind(?: that)?|"
+                    r"bear in mind(?: that)?|don't forget(?: that)?|do not forget(?: that)?|jot down(?: that)?)"
+                    r"(?:\W+|$)", re.I)
+
+
+def clean_fact(text: str) -> str:
+    """A fact as it is kept: one line, without "remember that", without a trailing full stop."""
+    text = " ".join(str(text).split())
+    text = _LEADS.sub("", text).strip(" .")
+    first = text.split(" ", 1)[0]
+    # "My car ..." -> "my car ...", as it sits inside Jarvis's sentence; "I", "Tom" stay
+    return text[:1].lower() + text[1:] if first.lower() in STOPWORDS and first != "I" else text
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of ``text`` worth searching for, in order, without repeats."""
+    seen: list[str] = []
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        if (len(word) > 1 or word.isdigit()) and word not in STOPWORDS and word not in seen:
+            seen.append(word)
+    return seen
+
+
+def _match(terms: list[str], every: bool) -> str:
+    """An FTS5 query of ``terms``, each quoted (so no word is read as FTS syntax)."""
+    return (" AND " if every else " OR ").join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+# --- the store -------------------------------------------------------------------------------------
+
+# Migrations: append new functions; never edit, rename or reorder old ones (names are recorded).
+def m001_facts(db: sqlite3.Connection) -> None:
+    db.execute("""CREATE TABLE facts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL, created TEXT NOT NULL,
+        updated TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'chat', turn_id INTEGER)""")
+    # External content: the index holds terms, the text lives once, in facts.
+    db.execute("CREATE VIRTUAL TABLE facts_index USING fts5(text, content='facts', content_rowid='id', "
+               "tokenize='porter unicode61')")
+    db.execute("CREATE TRIGGER facts_ai AFTER INSERT ON facts BEGIN "
+               "INSERT INTO facts_index(rowid, text) VALUES (new.id, new.text); END")
+    db.execute("CREATE TRIGGER facts_ad AFTER DELETE ON facts BEGIN "
+               "INSERT INTO facts_index(facts_index, rowid, text) VALUES ('delete', old.id, old.text); END")
+    db.execute("CREATE TRIGGER facts_au AFTER UPDATE OF text ON facts BEGIN "
+               "INSERT INTO facts_index(facts_index, rowid, text) VALUES ('delete', old.id, old.text); "
+               "INSERT INTO facts_index(rowid, text) VALUES (new.id, new.text); END")
+
+
+MIGRATIONS = [m001_facts]
+_COLUMNS = "id, text, created, updated, source, turn_id"
+
+
+class MemoryStore(SQLiteStore):
+    """The facts Jarvis keeps about the user; safe to share between threads."""
+
+    what = "memory"
+    MIGRATIONS = MIGRATIONS
+
+    def __init__(self, path: Path | None = None):
+        super().__init__(Path(path) if path is not None else memory_path())
+        # Called with the facts just deleted, from whatever deleted them (the forget tool, the
+        # panel): the app clears them from the interaction log and the conversation.
+        self.on_forget: list[Callable[[list[Fact]], None]] = []
+
+    # --- writing -------------------------------------------------------------------------------
+    def add(self, text: str, source: str = "chat", turn_id: int | None = None) -> Fact:
+        """Keep a fact (``clean_fact``); the same fact again is kept once, its time renewed.
+        MemoryRefused for an empty or overlong fact, or one that looks like a secret."""
+        fact = self._checked(text)
+        now = utc_now()
+        with self._tx(write=True) as db:
+            row = db.execute("SELECT id FROM facts WHERE lower(text) = lower(?)", (fact,)).fetchone()
+            if row is not None:
+                db.execute("UPDATE facts SET updated = ? WHERE id = ?", (now, row[0]))
+                fact_id = row[0]
+            else:
+                fact_id = db.execute("INSERT INTO facts (text, created, updated, source, turn_id) VALUES "
+                                     "(?, ?, ?, ?, ?)", (fact, now, now, source, turn_id)).lastrowid
+        return self.get(fact_id)
+
+    def update(self, fact_id: int, text: str) -> Fact:
+        """Change a fact's words (the panel's edit); the old words are gone from the file."""
+        fact = self._checked(text)
+        with self._tx(write=True) as db:
+            self._require(db, fact_id)
+            db.execute("UPDATE facts SET text = ?, updated = ? WHERE id = ?", (fact, utc_now(), fact_id))
+        self._purge()
+        return self.get(fact_id)
+
+    def link(self, fact_id: int, turn_id: int) -> None:
+        """Record the logged turn a fact came from (it is logged after the tool ran)."""
+        with self._tx(write=True) as db:
+            db.execute("UPDATE facts SET turn_id = ? WHERE id = ? AND turn_id IS NULL", (turn_id, fact_id))
+
+    def delete(self, fact_ids) -> list[Fact]:
+        """Forget facts for good: the rows, their index terms and any copy in the WAL."""
+        ids = [int(i) for i in fact_ids]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self._tx(write=True) as db:
+            gone = [self._fact(r) for r in db.execute(f"SELECT {_COLUMNS} FROM facts WHERE id IN ({marks})", ids)]
+            db.execute(f"DELETE FROM facts WHERE id IN ({marks})", ids)
+        if gone:
+            self._purge()
+            for hook in list(self.on_forget):
+                try:
+                    hook(gone)
+                except Exception:  # the facts are gone; a hook's failure is logged, not raised
+                    _log.exception("a forget hook failed")
+        return gone
+
+    def delete_all(self) -> list[Fact]:
+        """Forget everything (the panel's "Delete all")."""
+        return self.delete([f.id for f in self.facts()])
+
+    def _purge(self) -> None:
+        """Merge the index into one segment (deleted terms leave it) and empty the WAL."""
+        with self._tx(write=True) as db:
+            db.execute("INSERT INTO facts_index(facts_index) VALUES ('optimize')")
+        self._truncate_wal()
+
+    # --- reading -------------------------------------------------------------------------------
+    def get(self, fact_id: int) -> Fact:
+        with self._tx() as db:
+            self._require(db, fact_id)
+            return self._fact(db.execute(f"SELECT {_COLUMNS} FROM facts WHERE id = ?", (fact_id,)).fetchone())
+
+    def facts(self) -> list[Fact]:
+        """Every fact, the most recently noted first."""
+        with self._tx() as db:
+            rows = db.execute(f"SELECT {_COLUMNS} FROM facts ORDER BY updated DESC, id DESC").fetchall()
+        return [self._fact(r) for r in rows]
+
+    def count(self) -> int:
+        with self._tx() as db:
+            return db.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+
+    def search(self, text: str, limit: int = 3, every: bool = False) -> list[Fact]:
+        """The facts that best match the words of ``text`` (best first, by BM25); ``every``:
+        only facts holding all of its words.  No words worth searching: no facts."""
+        terms = search_terms(text)
+        if not terms:
+            return []
+        with self._tx() as db:
+            rows = db.execute(f"SELECT {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM facts_index "
+                              "JOIN facts f ON f.id = facts_index.rowid WHERE facts_index MATCH ? "
+                              "ORDER BY bm25(facts_index), f.updated DESC LIMIT ?",
+                              (_match(terms, every), int(limit))).fetchall()
+        return [self._fact(r) for r in rows]
+
+    def export(self, path: Path) -> int:
+        """Write every fact to ``path`` as JSON (the panel's Export); returns how many."""
+        facts = self.facts()
+        write_atomic(Path(path), json.dumps({"jarvis_memory": 1, "facts": [asdict(f) for f in facts]},
+                                            indent=2, ensure_ascii=False) + "\n")
+        return len(facts)
+
+    # --- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _checked(text: str) -> str:
+        if not isinstance(text, str):
+            raise MemoryRefused("a fact must be text")
+        fact = clean_fact(text)
+        if not fact:
+            raise MemoryRefused("there is nothing to remember: the fact is empty")
+        if len(fact) > MAX_FACT_CHARS:
+            raise MemoryRefused(f"a fact is kept to {MAX_FACT_CHARS} characters; this one has {len(fact)}: "
+                                "keep it to one short sentence")
+        kind = secret_kind(fact)
+        if kind:
+            raise MemoryRefused(f"it looks like {kind}, and secrets are not kept", kind)
+        return fact
+
+    @staticmethod
+    def _require(db: sqlite3.Connection, fact_id) -> int:
+        if isinstance(fact_id, bool) or not isinstance(fact_id, int):
+            raise MemoryRefused(f"a fact id must be an integer, not {fact_id!r}")
+        if db.execute("SELECT 1 FROM facts WHERE id = ?", (fact_id,)).fetchone() is None:
+            raise JarvisError(f"no fact {fact_id} in the memory (forgotten, or never kept)")
+        return fact_id
+
+    @staticmethod
+    def _fact(row) -> Fact:
+        return Fact(*row)
+
+
+def forget_in_files(folder: Path, facts: list[Fact]) -> list[Path]:
+    """Drop the lines that say one of ``facts`` from the text files in ``folder`` (the app's own
+    log, where a transcript or a failed call may have landed).  Rewritten in place, so a log
+    still open for appending goes on writing to the same file.  Returns the files changed."""
+    phrases = [p.lower() for f in facts for p in (f.text, f.spoken)]
+    changed = []
+    for path in sorted(Path(folder).glob("*.log*")) if Path(folder).is_dir() else []:
+        try:
+            with open(path, "r+", encoding="utf-8", errors="surrogateescape") as fh:
+                lines = fh.readlines()
+                kept = [line for line in lines if not any(p in line.lower() for p in phrases)]
+                if len(kept) != len(lines):
+                    fh.seek(0)
+                    fh.writelines(kept)
+                    fh.truncate()
+                    changed.append(path)
+        except OSError as exc:
+            _log.warning("could not remove forgotten words from %s: %s", path, exc)
+    return changed
+
+
+def forget_in_log(log, facts: list[Fact]) -> list[int]:
+    """Delete from the interaction log every turn that says one of ``facts`` (in the user's words
+    or as Jarvis said them back) and the turn each came from; the log's delete zeroes the text
+    and drops the turns from retrain exports.  Returns the turn ids deleted."""
+    phrases = [p for f in facts for p in (f.text, f.spoken)]
+    ids = set(log.turns_mentioning(phrases)) | {f.turn_id for f in facts if f.turn_id}
+    deleted = []
+    for turn_id in sorted(ids):
+        try:
+            log.delete_turn(turn_id)
+            deleted.append(turn_id)
+        except LookupError:  # deleted already (by the user, or a fact before)
+            pass
+    return deleted

@@ -1,0 +1,254 @@
+"""Remember, recall and forget: the user's facts across conversations (core/memory.py).
+
+``remember`` keeps one short fact in the user's words ("my car is parked on level 3") and says it
+back in the second person; a fact that looks like a secret is refused and Jarvis says why.
+``recall`` finds the stored facts that match what the user asks (the call's words and the
+message's, by full-text rank) and says them; with nothing stored it says so and never guesses.
+``forget`` deletes the facts that hold all the words asked about, from the memory and from every
+turn of the interaction log that says them (the store's forget hooks); its reply does not repeat
+the fact, and the request itself is kept in the log only as "(asked to forget something)".
+``list_memories`` says what Jarvis knows of the user.
+
+A result whose ``data`` has ``private`` set holds words the user asked not to keep (a forget
+request, a refused secret): the Assistant and the log keep PRIVATE_PROMPT instead of the message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from jarvis_desktop.core.memory import MemoryRefused, search_terms
+from jarvis_desktop.core.persona import MONTH_NAMES
+from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+
+__all__ = ["TOOLS", "PRIVATE_PROMPT", "LISTED", "MEMORY_TOOLS", "noted_when"]
+
+PRIVATE_PROMPT = "(asked to forget something)"
+LISTED = 5  # facts said by list_memories; the rest are in the memory panel
+MEMORY_TOOLS = ("remember", "recall", "forget", "list_memories")
+
+
+def _store(context: Context):
+    if context.memory is None:
+        raise ToolFailed(f"I'm afraid I can't keep notes just now, {context.honorific}: my memory is switched "
+                         "off in Settings.")
+    return context.memory
+
+
+def noted_when(created: str, now: datetime) -> str:
+    """When a fact was noted, as said: "today", "yesterday", "on 3 June", "on 3 June 2025"."""
+    try:
+        when = datetime.fromisoformat(created).astimezone(timezone.utc)
+    except ValueError:
+        return "some time ago"
+    local = when.astimezone(now.tzinfo) if now.tzinfo else when.astimezone().replace(tzinfo=None)
+    days = (now.date() - local.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    day = f"on {local.day} {MONTH_NAMES[local.month - 1]}"
+    return day if local.year == now.year else f"{day} {local.year}"
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _remember(args: dict, context: Context) -> ToolResult:
+    store = _store(context)
+    h = context.honorific
+    try:
+        fact = store.add(args["fact"], source="chat")
+    except MemoryRefused as exc:
+        if exc.kind:
+            return ToolResult(f"I'd rather not keep that, {h}: it looks like {exc.kind}, and secrets are safer in "
+                              "a password manager than in my notes.", {"refused": exc.kind, "private": True}, ok=False)
+        raise ToolFailed(f"I couldn't note that, {h}: {exc}.") from None
+    return ToolResult(f"Noted, {h}: {fact.spoken}.", {"fact_id": fact.id, "fact": fact.text})
+
+
+def _recall(args: dict, context: Context) -> ToolResult:
+    store = _store(context)
+    h = context.honorific
+    about = args.get("about", "")
+    wanted = search_terms(f"{about} {context.message}")
+    found = store.search(" ".join(wanted), limit=3) if wanted else []
+    if not found:
+        topic = f" about {about}" if about.strip() else ""
+        return ToolResult(f"You haven't told me anything{topic} that I've kept, {h}.", {"facts": []})
+    first = found[0]
+    data = {"facts": [f.text for f in found], "fact_ids": [f.id for f in found],
+            "noted": noted_when(first.created, context.now)}
+    if len(found) == 1:
+        return ToolResult(f"{_sentence_start(first.spoken)}, {h}; you told me {data['noted']}.", data)
+    return ToolResult(f"{_sentence_start(first.spoken)}, {h}. You also told me "
+                      + " and ".join(f.spoken for f in found[1:]) + ".", data)
+
+
+def _forget(args: dict, context: Context) -> ToolResult:
+    store = _store(context)
+    h = context.honorific
+    about = args.get("about", "")
+    if search_terms(about) and set(search_terms(about)) <= {"everything", "all", "me", "whole"}:
+        raise ToolFailed(f"To forget everything, {h}, use Delete all in the Memory window; I'd rather not "
+                         "erase it all on one word.")
+    found = store.search(about, limit=50, every=True) or store.search(context.message, limit=50, every=True)
+    if not found:  # no fact holds all the words: one that holds some of them, only if it is the only one
+        near = store.search(about, limit=2)
+        found = near if len(near) == 1 else []
+    if not found:
+        return ToolResult(f"I have nothing about that to forget, {h}.", {"forgotten": 0, "private": True})
+    gone = store.delete([f.id for f in found])  # the store's hooks clear the log and the conversation
+    n = len(gone)
+    return ToolResult(f"Done, {h}: I've forgotten {'it' if n == 1 else f'{n} things about that'}.",
+                      {"forgotten": n, "private": True})
+
+
+def _list_memories(args: dict, context: Context) -> ToolResult:
+    store = _store(context)
+    h = context.honorific
+    facts = store.facts()
+    if not facts:
+        return ToolResult(f"I've nothing noted about you yet, {h}; tell me something to remember and I'll keep it.",
+                          {"count": 0})
+    said = [f.spoken for f in facts[:LISTED]]
+    more = len(facts) - len(said)
+    listed = said[0] if len(said) == 1 else "; ".join(said[:-1]) + "; and " + said[-1]
+    tail = f" There {'is' if more == 1 else 'are'} {more} more in the Memory window." if more else ""
+    count = "one thing" if len(facts) == 1 else f"{len(facts)} things"
+    return ToolResult(f"I have {count} noted, {h}: {listed}.{tail}", {"count": len(facts), "facts": [f.text for f in facts[:LISTED]]})
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        name="remember",
+        doc="Keep a fact the user wants remembered, in the user's words (first person).",
+        params=(Param("fact", str, 'the fact as the user said it, e.g. "my car is parked on level 3"'),),
+        run=_remember,
+        read_only=False,
+        examples=(
+            ("Remember that my car is parked on level 3.", 'call:remember{fact:"my car is parked on level 3"}'),
+            ("note that the plumber is coming on thursday", 'call:remember{fact:"the plumber is coming on thursday"}'),
+            ("Please remember my wife's birthday is the 3rd of June.",
+             'call:remember{fact:"my wife\'s birthday is the 3rd of June"}'),
+            ("jarvis remember i lent dave my ladder", 'call:remember{fact:"I lent Dave my ladder"}'),
+            ("Make a note: the spare key is under the blue pot.", 'call:remember{fact:"the spare key is under the blue pot"}'),
+            ("Keep in mind that I'm allergic to penicillin.", 'call:remember{fact:"I\'m allergic to penicillin"}'),
+            ("I'd like you to remember that I take my tea with no sugar.",
+             'call:remember{fact:"I take my tea with no sugar"}'),
+            ("don't forget the boiler was serviced in march", 'call:remember{fact:"the boiler was serviced in march"}'),
+            ("For future reference, my shoe size is 10.", 'call:remember{fact:"my shoe size is 10"}'),
+            ("Store this: our anniversary is 14 February.", 'call:remember{fact:"our anniversary is 14 February"}'),
+            ("remember the restaurant we liked was called the olive tree",
+             'call:remember{fact:"the restaurant we liked was called the olive tree"}'),
+            ("Jot down that the bins go out on Tuesday nights.", 'call:remember{fact:"the bins go out on Tuesday nights"}'),
+            ("my mum's birthday is 3 June, don't let me forget", 'call:remember{fact:"my mum\'s birthday is 3 June"}'),
+            ("I've put the passports in the top drawer, remember that.",
+             'call:remember{fact:"I\'ve put the passports in the top drawer"}'),
+            ("um jarvis make a note i parked on the blue level near the lifts",
+             'call:remember{fact:"I parked on the blue level near the lifts"}'),
+            ("For future reference, the kids' dentist is Dr Patel on Mill Lane.",
+             'call:remember{fact:"the kids\' dentist is Dr Patel on Mill Lane"}'),
+            ("keep in mind my sister's vegetarian", 'call:remember{fact:"my sister\'s vegetarian"}'),
+            ("Can you make a note that the car's MOT is due in October?",
+             'call:remember{fact:"the car\'s MOT is due in October"}'),
+            ("remember the neighbours at number 12 are sue and phil",
+             'call:remember{fact:"the neighbours at number 12 are Sue and Phil"}'),
+            ("note to self: buy a bigger mug", 'call:remember{fact:"buy a bigger mug"}'),
+            ("Right, I've hidden Emma's present in the loft. Remember that for me.",
+             'call:remember{fact:"I\'ve hidden Emma\'s present in the loft"}'),
+            ("um jarvis keep in mind that i'm working from home on fridays",
+             'call:remember{fact:"I\'m working from home on fridays"}'),
+            ("Bear in mind that my friend Tom doesn't eat gluten.",
+             'call:remember{fact:"my friend Tom doesn\'t eat gluten"}'),
+            ("the radiator key's in the kitchen drawer just so you know for next time",
+             'call:remember{fact:"the radiator key\'s in the kitchen drawer"}'),
+            ("Something to keep: my blood type is O negative.", 'call:remember{fact:"my blood type is O negative"}'),
+            ("write down that the car insurance renews on 2 august",
+             'call:remember{fact:"the car insurance renews on 2 august"}'),
+            ("The dog's flea treatment was done on the 5th, make a note of that.",
+             'call:remember{fact:"the dog\'s flea treatment was done on the 5th"}'),
+            ("oh and remember dad likes single malt whisky", 'call:remember{fact:"dad likes single malt whisky"}'),
+        ),
+    ),
+    Tool(
+        name="recall",
+        doc="Say what the user told Jarvis to remember about something.",
+        params=(Param("about", str, 'what the question is about, e.g. "car parked"', required=False, default=""),),
+        run=_recall,
+        examples=(
+            ("Where did I park my car?", 'call:recall{about:"car parked"}'),
+            ("when is my wife's birthday", 'call:recall{about:"wife birthday"}'),
+            ("What did I tell you about the boiler?", 'call:recall{about:"boiler"}'),
+            ("Who did I lend my ladder to?", 'call:recall{about:"ladder"}'),
+            ("where's the spare key again", 'call:recall{about:"spare key"}'),
+            ("What was the name of that restaurant I told you about?", 'call:recall{about:"restaurant"}'),
+            ("Am I allergic to anything?", 'call:recall{about:"allergic"}'),
+            ("remind me what day the bins go out", 'call:recall{about:"bins"}'),
+            ("Did I mention when the plumber's coming?", 'call:recall{about:"plumber"}'),
+            ("what's my shoe size", 'call:recall{about:"shoe size"}'),
+            ("How do I take my tea, do you remember?", 'call:recall{about:"tea"}'),
+            ("When's our anniversary?", 'call:recall{about:"anniversary"}'),
+            ("where did I put the passports", 'call:recall{about:"passports"}'),
+            ("um jarvis when's mum's birthday again", 'call:recall{about:"mum birthday"}'),
+            ("Remind me where I parked today.", 'call:recall{about:"parked"}'),
+            ("what did i say about the MOT", 'call:recall{about:"MOT"}'),
+            ("Do you remember anything about my sister's diet?", 'call:recall{about:"sister diet"}'),
+            ("who's the kids dentist again", 'call:recall{about:"dentist"}'),
+            ("Did I tell you where Emma's present is hidden?", 'call:recall{about:"Emma present hidden"}'),
+            ("what's my blood type", 'call:recall{about:"blood type"}'),
+            ("When does the car insurance renew, did I mention?", 'call:recall{about:"car insurance renew"}'),
+            ("remind me what dad likes to drink", 'call:recall{about:"dad drink"}'),
+            ("What were the neighbours called again?", 'call:recall{about:"neighbours"}'),
+            ("when did we last do the dog's flea stuff", 'call:recall{about:"dog flea"}'),
+        ),
+    ),
+    Tool(
+        name="forget",
+        doc="Forget what the user told Jarvis about something (the facts holding those words).",
+        params=(Param("about", str, 'the words of the fact to forget, e.g. "car parked"'),),
+        run=_forget,
+        read_only=False,
+        examples=(
+            ("Forget what I said about my car.", 'call:forget{about:"car"}'),
+            ("forget about the spare key", 'call:forget{about:"spare key"}'),
+            ("Please forget my shoe size.", 'call:forget{about:"shoe size"}'),
+            ("You can forget the thing about the plumber now.", 'call:forget{about:"plumber"}'),
+            ("delete what you know about my ladder", 'call:forget{about:"ladder"}'),
+            ("Scrap the note about the boiler.", 'call:forget{about:"boiler"}'),
+            ("erase the restaurant i told you about", 'call:forget{about:"restaurant"}'),
+            ("Don't keep that note about the bins any more.", 'call:forget{about:"bins"}'),
+            ("Wipe what I told you about penicillin.", 'call:forget{about:"penicillin"}'),
+            ("forget our anniversary date", 'call:forget{about:"anniversary"}'),
+            ("um jarvis forget where the passports are", 'call:forget{about:"passports"}'),
+            ("Delete the note about Emma's present, she's opened it.", 'call:forget{about:"Emma present"}'),
+            ("you don't need to remember my blood type any more", 'call:forget{about:"blood type"}'),
+            ("Scratch that note about where I parked.", 'call:forget{about:"parked"}'),
+            ("i sold the car so forget the MOT date", 'call:forget{about:"MOT"}'),
+            ("Forget everything you know about me.", 'call:forget{about:"everything"}'),
+        ),
+    ),
+    Tool(
+        name="list_memories",
+        doc="Say what Jarvis has noted about the user.",
+        params=(),
+        run=_list_memories,
+        examples=(
+            ("What do you know about me?", "call:list_memories{}"),
+            ("what have you got noted about me", "call:list_memories{}"),
+            ("What do you remember about me, Jarvis?", "call:list_memories{}"),
+            ("Read me back everything you've noted.", "call:list_memories{}"),
+            ("what's in your memory", "call:list_memories{}"),
+            ("Which things have I asked you to remember?", "call:list_memories{}"),
+            ("list my notes", "call:list_memories{}"),
+            ("What have I told you to keep?", "call:list_memories{}"),
+            ("go on then whats on my file", "call:list_memories{}"),
+            ("What have you kept about me so far?", "call:list_memories{}"),
+            ("run through everything i've told you to remember", "call:list_memories{}"),
+            ("Do you have anything stored about me?", "call:list_memories{}"),
+            ("tell me all the facts you've got on me", "call:list_memories{}"),
+            ("Which notes have you got, Jarvis?", "call:list_memories{}"),
+        ),
+    ),
+)

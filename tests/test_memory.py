@@ -1,0 +1,121 @@
+"""The memory store (core/memory.py) on a real SQLite file: facts kept, found by their words,
+secrets refused, and forgotten facts gone from every byte of the file."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, second_person, secret_kind,
+                                        search_terms)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with MemoryStore(tmp_path / "memory.sqlite3") as s:
+        yield s
+
+
+def test_a_fact_is_kept_once_in_the_users_words_and_found_by_its_words(store):
+    car = store.add("Remember that my car is parked on level 3.")
+    assert car.text == "my car is parked on level 3" and car.source == "chat"
+    again = store.add("my car is parked on level 3")
+    assert again.id == car.id and store.count() == 1  # the same fact once, its time renewed
+    store.add("My wife's birthday is 3 June", turn_id=7)
+    store.add("the boiler was serviced by Dave in March", source="panel")
+    assert [f.text for f in store.search("Where did I park my car?")] == ["my car is parked on level 3"]
+    assert store.search("when's my wife's birthday")[0].turn_id == 7
+    assert store.search("what did I tell you about the boiler")[0].source == "panel"
+    assert store.search("what's the capital of Peru") == []  # nothing matches: nothing comes back
+    assert store.search("where is it?") == []  # no word worth searching for
+    assert [f.text for f in store.facts()][0] == "the boiler was serviced by Dave in March"
+
+
+def test_search_quotes_every_word_so_none_is_read_as_query_syntax(store):
+    store.add('my "lucky" number is seven')
+    assert store.search('lucky AND NOT OR NEAR( "* number')[0].text == 'my "lucky" number is seven'
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("my password is hunter2", "a password"),
+    ("the wifi passphrase is correct horse battery staple", "a password"),
+    ("my card number is 4111 1111 1111 1111", "a card number"),
+    ("my PIN is 4821", "a PIN"),
+    ("the verification code is 552913", "a one-time code"),
+    ("my api key is sk-abcdefghijklmnopqrstuvwx", "an access key"),
+    ("the deploy uses ghp_abcdefghijklmnopqrstuvwxyz0123", "an access key"),
+    ("the gate code is 1984", "an access code"),
+    ("my sort code is 20-00-00", "a bank account number"),
+])
+def test_secrets_are_refused_and_say_what_they_look_like(store, text, kind):
+    assert secret_kind(text) == kind
+    with pytest.raises(MemoryRefused, match=kind) as refused:
+        store.add(text)
+    assert refused.value.kind == kind and store.count() == 0
+
+
+@pytest.mark.parametrize("text", ["my car is parked on level 3", "my wife's birthday is 3 June",
+                                  "I take my coffee with oat milk", "the dentist is on 14 March at 2:30 pm",
+                                  "my phone number ends in 4471", "Dave's flat is number 1234"])
+def test_ordinary_facts_with_numbers_are_not_taken_for_secrets(text):
+    assert secret_kind(text) == ""
+
+
+def test_what_is_kept_is_one_short_sentence(store):
+    with pytest.raises(MemoryRefused, match="nothing to remember"):
+        store.add("remember that ")
+    with pytest.raises(MemoryRefused, match="300 characters"):
+        store.add("my notes say " + "x" * 400)
+    assert clean_fact("  Please note that   the spare key is under the blue pot. ") == \
+        "the spare key is under the blue pot"
+    assert clean_fact("I'm allergic to penicillin") == "I'm allergic to penicillin"
+
+
+def test_the_user_hears_his_facts_back_in_the_second_person():
+    assert second_person("my car is parked on level 3") == "your car is parked on level 3"
+    assert second_person("I was born in Leeds and I'm allergic to cats") == \
+        "You were born in Leeds and you're allergic to cats"
+    assert second_person("Our cat was a gift to me") == "Your cat was a gift to you"
+    assert search_terms("Where did I park my car, Jarvis?") == ["park", "car"]
+
+
+def test_forgetting_leaves_no_trace_in_the_file(tmp_path):
+    path = tmp_path / "memory.sqlite3"
+    with MemoryStore(path) as store:
+        keep = store.add("my sister lives in Kendal")
+        gone = store.add("the Zanzibarquux lockbox is behind the shed")
+        store.update(keep.id, "my sister lives in Ambleside")  # an edit drops the old words too
+        assert [f.text for f in store.delete([gone.id])] == ["the Zanzibarquux lockbox is behind the shed"]
+        assert store.search("zanzibarquux lockbox") == []
+        assert [f.text for f in store.facts()] == ["my sister lives in Ambleside"]
+        files = [p for p in tmp_path.iterdir() if p.name.startswith("memory.sqlite3")]
+        for p in files:
+            data = p.read_bytes().lower()
+            assert b"zanzibarquux" not in data and b"kendal" not in data, p.name
+        assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in files)
+    with MemoryStore(path) as store:  # and what was kept is there after a restart
+        assert [f.text for f in store.facts()] == ["my sister lives in Ambleside"]
+
+
+def test_export_and_delete_all(store, tmp_path):
+    store.add("my car is parked on level 3")
+    store.add("I prefer tea to coffee", source="panel")
+    out = tmp_path / "export.json"
+    assert store.export(out) == 2
+    data = json.loads(out.read_text())
+    assert data["jarvis_memory"] == 1 and {f["text"] for f in data["facts"]} == \
+        {"my car is parked on level 3", "I prefer tea to coffee"}
+    assert len(store.delete_all()) == 2 and store.count() == 0 and store.search("tea") == []
+
+
+def test_a_missing_fact_and_a_damaged_file_say_what_to_do(store, tmp_path):
+    with pytest.raises(JarvisError, match="no fact 99"):
+        store.get(99)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JarvisError, match="cannot open the memory .*move it aside"):
+        MemoryStore(bad)

@@ -1,0 +1,115 @@
+"""The remember / recall / forget / list_memories tools (core/tools/memory.py) through the
+Toolbox, on a real memory file: what the user hears, what is kept, and what is never invented."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from jarvis_desktop.core.memory import MemoryStore
+from jarvis_desktop.core.tools import Toolbox
+from jarvis_desktop.core.tools.memory import LISTED, PRIVATE_PROMPT, noted_when
+from tests.tool_checks import assert_numbers_from_data
+
+
+@pytest.fixture
+def store(tmp_path):
+    with MemoryStore(tmp_path / "memory.sqlite3") as s:
+        yield s
+
+
+def run(store, call, message=""):
+    return Toolbox(memory=store).run(call, "sir", message)
+
+
+def test_remember_keeps_the_fact_and_says_it_back_in_the_second_person(store):
+    out = run(store, 'call:remember{fact:"my car is parked on level 3"}', "Remember that my car is parked on level 3.")
+    assert out.status == "ran" and out.result.reply == "Noted, sir: your car is parked on level 3."
+    assert_numbers_from_data(out.result)
+    assert [f.text for f in store.facts()] == ["my car is parked on level 3"]
+    assert out.log_record()["tool_result"]["data"]["fact"] == "my car is parked on level 3"
+
+
+def test_a_secret_is_refused_kept_nowhere_and_its_words_are_not_logged(store):
+    out = run(store, 'call:remember{fact:"my password is hunter2"}', "remember my password is hunter2")
+    assert out.result.reply == ("I'd rather not keep that, sir: it looks like a password, and secrets are safer in "
+                                "a password manager than in my notes.")
+    assert store.count() == 0 and out.private
+    assert "hunter2" not in str(out.log_record())
+
+
+def test_recall_finds_the_fact_in_a_later_conversation_from_the_question_itself(tmp_path):
+    path = tmp_path / "memory.sqlite3"
+    with MemoryStore(path) as first:
+        run(first, 'call:remember{fact:"my car is parked on level 3"}')
+        run(first, "call:remember{fact:\"my wife's birthday is 3 June\"}")
+    with MemoryStore(path) as later:  # the app started again
+        out = run(later, 'call:recall{about:"car"}', "Where did I leave the car?")
+        assert out.result.reply == "Your car is parked on level 3, sir; you told me today."
+        assert_numbers_from_data(out.result)
+        # the call's words may miss: the message's own words still find it
+        out = run(later, "call:recall{}", "when is my wife's birthday again")
+        assert out.result.reply.startswith("Your wife's birthday is 3 June, sir")
+
+
+def test_recall_with_nothing_stored_says_so_and_never_guesses(store):
+    out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
+    assert out.result.reply == "You haven't told me anything about car that I've kept, sir."
+    assert out.result.data == {"facts": []}
+    run(store, "call:remember{fact:\"my wife's birthday is 3 June\"}")
+    out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
+    assert "birthday" not in out.result.reply and out.result.data == {"facts": []}
+
+
+def test_recall_says_several_matching_facts(store):
+    run(store, 'call:remember{fact:"the boiler was serviced in March"}')
+    run(store, 'call:remember{fact:"the boiler engineer is called Dave"}')
+    out = run(store, 'call:recall{about:"boiler"}', "what did I tell you about the boiler")
+    assert out.result.reply.count("boiler") == 2 and "You also told me" in out.result.reply
+
+
+def test_forget_removes_the_fact_without_repeating_it_and_tells_the_hooks(store):
+    run(store, 'call:remember{fact:"my car is parked on level 3"}')
+    run(store, 'call:remember{fact:"my bike is in the shed"}')
+    told = []
+    store.on_forget.append(told.append)
+    out = run(store, 'call:forget{about:"car"}', "forget what I said about my car")
+    assert out.result.reply == "Done, sir: I've forgotten it."
+    assert "level" not in out.result.reply and out.private
+    assert [f.text for f in told[0]] == ["my car is parked on level 3"]
+    assert [f.text for f in store.facts()] == ["my bike is in the shed"]
+    assert out.log_record() == {"tool_call": "call:forget{}",
+                                "tool_result": {"status": "ran", "data": {"private": True}, "error": ""}}
+    again = run(store, 'call:forget{about:"car"}', "forget my car")
+    assert again.result.reply == "I have nothing about that to forget, sir."
+    everything = run(store, 'call:forget{about:"everything"}', "forget everything")
+    assert "Delete all in the Memory window" in everything.result.reply and store.count() == 1
+
+
+def test_list_memories_says_the_latest_and_counts_the_rest(store):
+    out = run(store, "call:list_memories{}")
+    assert out.result.reply.startswith("I've nothing noted about you yet, sir")
+    for n in range(LISTED + 2):
+        store.add(f"note number {n} is kept")
+    out = run(store, "call:list_memories{}")
+    assert out.result.reply.startswith("I have 7 things noted, sir: note number 6 is kept; note number 5")
+    assert out.result.reply.endswith("There are 2 more in the Memory window.")
+
+
+def test_with_the_memory_off_each_tool_says_so():
+    out = Toolbox(memory=None).run('call:recall{about:"car"}')
+    assert out.status == "failed" and "my memory is switched off in Settings" in out.result.reply
+
+
+def test_a_dry_run_keeps_nothing(store):
+    out = Toolbox(memory=store, act=False).run('call:remember{fact:"my car is parked on level 3"}')
+    assert out.status == "dry_run" and store.count() == 0
+
+
+def test_when_a_fact_was_noted_is_said_as_a_day():
+    now = datetime(2026, 6, 10, 9, 0)
+    at = lambda d: (now - timedelta(days=d)).astimezone(timezone.utc).isoformat()  # noqa: E731
+    assert [noted_when(at(d), now) for d in (0, 1, 7)] == ["today", "yesterday", "on 3 June"]
+    assert noted_when(at(400), now) == "on 6 May 2025"
+    assert PRIVATE_PROMPT == "(asked to forget something)"
