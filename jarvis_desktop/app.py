@@ -23,6 +23,7 @@ from jarvis_desktop.core.paths import data_dir, describe_os_error
 from jarvis_desktop.core.settings import Settings, load_settings_with_notice, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
+from jarvis_desktop.views.memory import MemoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog
 from jarvis_desktop.views.tray import Tray, TrayMenu
 from jarvis_desktop.voice_service import VoiceService
@@ -98,6 +99,7 @@ class JarvisApp(QObject):
         self.tray_menu = TrayMenu(self.state)
         self.tray: Tray | None = None
         self.history: HistoryDialog | None = None
+        self.memory_dialog: MemoryDialog | None = None  # (the store is controller.memory)
         c, w, t = self.controller, self.window, self.tray_menu
         w.send_requested.connect(c.send)
         w.stop_requested.connect(c.stop)
@@ -106,6 +108,7 @@ class JarvisApp(QObject):
         w.retrain_requested.connect(c.retrain_now)
         w.settings_requested.connect(self.open_settings)
         w.history_requested.connect(self.open_history)
+        w.memory_requested.connect(self.open_memory)
         w.closing.connect(self._save_geometry)
         c.user_message.connect(w.add_user)
         c.reply_started.connect(w.start_reply)
@@ -136,6 +139,7 @@ class JarvisApp(QObject):
         t.rollback_requested.connect(c.rollback)
         t.settings_requested.connect(self.open_settings)
         t.history_requested.connect(self.open_history)
+        t.memory_requested.connect(self.open_memory)
         t.quit_requested.connect(self.quit)
         if self.settings.window_geometry:
             w.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
@@ -207,6 +211,19 @@ class JarvisApp(QObject):
         self.history.show()
         self.history.raise_()
         return self.history
+
+    def open_memory(self) -> MemoryDialog:
+        """The memory's window (one at a time; it follows the memory while open, and says when
+        Settings switch it off)."""
+        if self.memory_dialog is None:
+            c = self.controller
+            self.memory_dialog = MemoryDialog(lambda: c.memory, self.window)
+            c.memory_changed.connect(self.memory_dialog.refresh)
+        else:
+            self.memory_dialog.refresh()
+        self.memory_dialog.show()
+        self.memory_dialog.raise_()
+        return self.memory_dialog
 
     def show_problem(self, text: str) -> None:
         log.warning("shown to the user: %s", text)

@@ -119,3 +119,13 @@ def test_a_missing_fact_and_a_damaged_file_say_what_to_do(store, tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(JarvisError, match="cannot open the memory .*move it aside"):
         MemoryStore(bad)
+
+
+def test_a_search_may_ask_for_two_of_the_words(store):
+    store.add("my sister's birthday is 12 May")
+    store.add("my sister lives in Kendal")
+    store.add("the birthday cake shop is on Mill Lane")
+    found = store.search("what should I get my sister for her birthday", at_least=2)
+    assert [f.text for f in found] == ["my sister's birthday is 12 May"]
+    assert [f.text for f in store.search("the cake", at_least=2)] == ["the birthday cake shop is on Mill Lane"]
+    assert len(store.search("sister birthday")) == 3  # any one word

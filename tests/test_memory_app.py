@@ -131,6 +131,6 @@ def test_notes_stay_within_their_budget_and_out_of_the_users_words(tmp_path):
         notes = assistant.notes("where is the car")
         assert notes == ["your car is parked on level 3"]
         many = assistant.notes("the garden shed")
-        assert 1 <= len(many) <= 3 and sum(len(n) + 2 for n in many) <= 240
+        assert 1 <= len(many) <= 2 and sum(len(n) + 2 for n in many) <= 160
     content = with_notes("where is the car", notes)
     assert without_notes(content) == "where is the car" and without_notes("plain") == "plain"

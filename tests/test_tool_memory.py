@@ -113,3 +113,9 @@ def test_when_a_fact_was_noted_is_said_as_a_day():
     assert [noted_when(at(d), now) for d in (0, 1, 7)] == ["today", "yesterday", "on 3 June"]
     assert noted_when(at(400), now) == "on 6 May 2025"
     assert PRIVATE_PROMPT == "(asked to forget something)"
+
+
+def test_a_toolbox_may_let_only_the_memory_act(store):
+    box = Toolbox(memory=store, act={"remember"})
+    assert box.run('call:remember{fact:"my car is parked on level 3"}').status == "ran"
+    assert box.run('call:open_app{name:"firefox"}').status == "dry_run" and store.count() == 1

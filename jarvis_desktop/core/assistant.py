@@ -38,9 +38,10 @@ __all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S"
 
 log = logging.getLogger(__name__)
 
-# Notes from the memory in a message's prompt: a few facts, a few dozen tokens at most, so the
-# first token comes as quickly as without them (benchmarks/memory_recall.py).
-NOTES_MAX, NOTES_CHARS = 3, 240
+# Notes from the memory in a message's prompt: the facts holding two of its words (any one of
+# a short message), a few dozen tokens at most, so the first token comes about as quickly as without them
+# (benchmarks/memory_recall.py).
+NOTES_MAX, NOTES_CHARS = 2, 160
 NOTES_OPEN, NOTES_CLOSE = "[Noted: ", "]\n"
 
 
@@ -220,7 +221,7 @@ class Assistant:
         if store is None:
             return []
         try:
-            found = store.search(text, limit=NOTES_MAX)
+            found = store.search(text, limit=NOTES_MAX, at_least=2)
         except Exception:  # the memory must never cost the user a reply
             log.exception("memory search failed")
             return []

@@ -37,6 +37,7 @@ __all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "secret_kind",
 _log = logging.getLogger(__name__)
 
 MAX_FACT_CHARS = 300  # a fact is a sentence, not a document
+MAX_TERMS = 12  # words of a message searched for (a pasted page would make a huge query)
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -179,9 +180,15 @@ def search_terms(text: str) -> list[str]:
     return seen
 
 
-def _match(terms: list[str], every: bool) -> str:
-    """An FTS5 query of ``terms``, each quoted (so no word is read as FTS syntax)."""
-    return (" AND " if every else " OR ").join('"' + t.replace('"', '""') + '"' for t in terms)
+def _match(terms: list[str], every: bool, at_least: int = 1) -> str:
+    """An FTS5 query of ``terms``, each quoted (so no word is read as FTS syntax): all of them
+    (``every``), or any ``at_least`` of them (1, or 2 of three words or more)."""
+    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+    if every:
+        return " AND ".join(quoted)
+    if at_least >= 2 and len(quoted) >= 3:
+        return " OR ".join(f"({a} AND {b})" for i, a in enumerate(quoted) for b in quoted[i + 1:])
+    return " OR ".join(quoted)
 
 
 # --- the store -------------------------------------------------------------------------------------
@@ -293,17 +300,18 @@ class MemoryStore(SQLiteStore):
         with self._tx() as db:
             return db.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
 
-    def search(self, text: str, limit: int = 3, every: bool = False) -> list[Fact]:
+    def search(self, text: str, limit: int = 3, every: bool = False, at_least: int = 1) -> list[Fact]:
         """The facts that best match the words of ``text`` (best first, by BM25); ``every``:
-        only facts holding all of its words.  No words worth searching: no facts."""
-        terms = search_terms(text)
+        only facts holding all of its words; ``at_least`` 2: facts holding two of them (where it
+        has three or more).  No words worth searching: no facts."""
+        terms = search_terms(text)[:MAX_TERMS]
         if not terms:
             return []
         with self._tx() as db:
             rows = db.execute(f"SELECT {', '.join('f.' + c for c in _COLUMNS.split(', '))} FROM facts_index "
                               "JOIN facts f ON f.id = facts_index.rowid WHERE facts_index MATCH ? "
                               "ORDER BY bm25(facts_index), f.updated DESC LIMIT ?",
-                              (_match(terms, every), int(limit))).fetchall()
+                              (_match(terms, every, at_least), int(limit))).fetchall()
         return [self._fact(r) for r in rows]
 
     def export(self, path: Path) -> int:

@@ -112,6 +112,7 @@ class ChatWindow(QMainWindow):
     retrain_requested = Signal()
     settings_requested = Signal()
     history_requested = Signal()
+    memory_requested = Signal()
     talk_requested = Signal()
     mute_toggled = Signal(bool)
     closing = Signal()
@@ -181,6 +182,7 @@ class ChatWindow(QMainWindow):
         for text, signal, keys in (("New conversation", self.new_conversation_requested, QKeySequence.StandardKey.New),
                                    ("Talk", self.talk_requested, QKeySequence("Ctrl+Space")),
                                    ("History…", self.history_requested, QKeySequence("Ctrl+H")),
+                                   ("Memory…", self.memory_requested, QKeySequence("Ctrl+M")),
                                    ("Retrain now", self.retrain_requested, None),
                                    ("Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)):
             action = QAction(text, self)

@@ -79,16 +79,19 @@ class Toolbox:
     """The tools the model may call, and running them safely."""
 
     def __init__(self, tools: Iterable[Tool] | None = None, timers=None,
-                 clock: Callable[[], datetime] = datetime.now, act: bool = True, memory=None):
+                 clock: Callable[[], datetime] = datetime.now, act: bool | Iterable[str] = True,
+                 memory=None):
         """``act`` False: a tool that changes something (opens an app, pauses the music) is
         checked but not run, and the reply says what would have been done; the evaluation
-        and the gate score calls so, and never open the user's apps.  ``memory``: the user's
-        MemoryStore (None: the memory tools say it is off)."""
+        and the gate score calls so, and never open the user's apps; a set of tool names: only
+        those act (the memory benchmark keeps facts, and opens nothing).  ``memory``: the
+        user's MemoryStore (None: the memory tools say it is off)."""
         listed = tuple(tools) if tools is not None else default_tools()
         self.tools = {t.name: t for t in listed}
         if len(self.tools) != len(listed):
             raise ValueError("two tools share a name")
-        self.timers, self.clock, self.act, self.memory = timers, clock, act, memory
+        self.timers, self.clock, self.memory = timers, clock, memory
+        self.act = act if isinstance(act, bool) else frozenset(act)
 
     @functools.cached_property
     def grammar(self) -> str:
@@ -116,7 +119,8 @@ class Toolbox:
         except CallError as exc:
             log.warning("bad arguments in %r: %s", text[:200], exc)
             return Outcome(call, sorry, str(exc), time.perf_counter() - t0, "arguments")
-        if not (self.act or tool.read_only):
+        acts = self.act if isinstance(self.act, bool) else tool.name in self.act
+        if not (acts or tool.read_only):
             said = ", ".join(f"{k} {v!r}" for k, v in args.items())
             result = ToolResult(f"Dry run, {honorific}: {tool.name}{' with ' + said if said else ''} not done.",
                                 {"dry_run": True, **args})

@@ -1,0 +1,158 @@
+"""Memory across conversations, through the app's own path (issue 15).  Printed, not asserted.
+
+    python benchmarks/memory_recall.py MODEL.gguf [--threads 2] [--filler 1000] [--limit N]
+
+On the held-out set assets/data/eval/memory_heldout.jsonl (tell/ask pairs whose asks are
+paraphrased, and questions about things never told), each message alone in a new conversation
+through the Assistant (tools on with a real MemoryStore in a temporary folder, skills off,
+greedy, at the evaluation's clock; only the memory tools act, nothing else is opened):
+
+1. tell: each pair's ``tell``: did the model keep a fact (remember), holding the fact's words?
+2. recall: each ask, with every fact the tells kept stored: right when the reply holds all the
+   pair's fact words.  "recall (seeded)" stores each pair's fact as said, so it measures the
+   asking alone, whatever the tells did.
+3. invented: the never-told questions with nothing stored: prose that is not an honest "you
+   haven't told me" / "not certain" is an invention (a tool's reply says what it found, which is
+   true).  Asked again with all the facts stored, a reply saying another fact (or inventing) is
+   counted apart ("a nearby fact said").
+4. first token: the asks again with ``--filler`` more facts stored, so each prompt carries its
+   notes, against the same model with no memory (medians; goal within 10 %).
+
+Goals: recall >= 0.95, invented 0, first token within 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HONEST = re.compile(r"haven't told|have not told|not told me|nothing (?:noted|kept)|no note", re.I)
+
+
+def load(path: Path, limit: int) -> tuple[list[dict], list[dict]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    pairs = [r for r in rows if r["kind"] == "pair"]
+    unknown = [r for r in rows if r["kind"] == "unknown"]
+    return (pairs[:limit], unknown[:limit]) if limit else (pairs, unknown)
+
+
+def holds(reply: str, words: list[str]) -> bool:
+    low = reply.lower()
+    return all(w.lower() in low for w in words)
+
+
+def main() -> None:
+    from jarvis_desktop.core.assistant import EVAL_NOW, Assistant, Persona
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.memory import MemoryStore
+    from jarvis_desktop.core.timers import TimerService
+    from jarvis_desktop.core.tools import Toolbox
+    from trainer.facts import UNSURE
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("gguf", type=Path)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--filler", type=int, default=1000, help="more stored facts for the first-token figure")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pairs and unknowns")
+    ap.add_argument("--show", type=int, default=6, help="misses to print")
+    args = ap.parse_args()
+    pairs, unknown = load(ROOT / "assets" / "data" / "eval" / "memory_heldout.jsonl", args.limit)
+    persona = Persona("sir")
+    clock = lambda: EVAL_NOW  # noqa: E731
+    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=args.threads, max_tokens=64, temperature=0.0, seed=0))
+    engine.load(args.gguf)
+    tmp = Path(tempfile.mkdtemp(prefix="jarvis-memory-bench-"))
+    timers = TimerService(tmp / "timers.json", clock=clock)
+
+    def ask(store, text: str):
+        tools = Toolbox(timers=timers, clock=clock, act={"remember", "forget"}, memory=store)
+        assistant = Assistant(engine, None, persona, clock=clock, version=args.gguf.stem, tools=tools)
+        return assistant.ask(text, remember=False).result()
+
+    # 1. tells, each in its own conversation, into one store
+    told = MemoryStore(tmp / "told.sqlite3")
+    kept = []
+    for p in pairs:
+        answer = ask(told, p["tell"])
+        ok = answer.tool is not None and answer.tool.name == "remember" and answer.tool.status == "ran" \
+            and holds(answer.tool.result.data.get("fact", ""), p["fact_words"])
+        kept.append((p, ok, answer.tool.written if answer.tool else answer.text))
+
+    # 2. asks, with what the tells kept, and with each fact seeded as said
+    seeded = MemoryStore(tmp / "seeded.sqlite3")
+    for p in pairs:
+        seeded.add(p["tell"], source="chat")
+    results = {"told": [], "seeded": []}
+    first_tokens: dict[str, list[float]] = {"memory": [], "none": []}
+    for name, store in (("told", told), ("seeded", seeded)):
+        for p in pairs:
+            for q in p["asks"]:
+                answer = ask(store, q)
+                results[name].append((p, q, holds(answer.text, p["fact_words"]), answer.text))
+
+    # 3. never told: nothing stored, then everything stored
+    empty = MemoryStore(tmp / "empty.sqlite3")
+    invented, nearby = [], []
+    for u in unknown:
+        for store in (empty, seeded):
+            answer = ask(store, u["ask"])
+            if answer.tool is not None:  # a tool says what it found, true of this machine and memory
+                if answer.tool.name in ("recall", "list_memories") and answer.tool.result.data.get("facts"):
+                    nearby.append((u["ask"], answer.text))
+            elif not (HONEST.search(answer.text) or UNSURE.search(answer.text)):
+                (invented if store is empty else nearby).append((u["ask"], answer.text))
+
+    # 4. first token with notes from a big memory, against no memory
+    for n in range(args.filler):
+        seeded.add(f"note {n}: the {['blue', 'red', 'green', 'old'][n % 4]} {['box', 'van', 'shed', 'file'][n % 5 % 4]} "
+                   f"number {n} belongs to {['Sam', 'Ali', 'Jo', 'Kim', 'Lee'][n % 5]}", source="panel")
+    asks = [q for p in pairs for q in p["asks"]]
+    notes_seen = 0
+    for q in asks:
+        for name, store in (("none", None), ("memory", seeded)):
+            answer = ask(store, q)
+            first_tokens[name].append(answer.first_token_s)
+            notes_seen += answer.notes if name == "memory" else 0
+
+    def share(rows, index=2):
+        return round(sum(r[index] for r in rows) / len(rows), 3) if rows else 0.0
+
+    print(f"\n# Memory across conversations: {args.gguf.name}, {len(pairs)} tell/ask pairs "
+          f"({sum(len(p['asks']) for p in pairs)} asks), {len(unknown)} never told, {args.threads} threads")
+    print("| figure | value | goal |\n|---|---|---|")
+    print(f"| tells kept as a fact | {share(kept, 1)} | |")
+    print(f"| recall (facts the tells kept) | {share(results['told'])} | >= 0.95 |")
+    print(f"| recall (seeded: each fact as said) | {share(results['seeded'])} | >= 0.95 |")
+    print(f"| invented, nothing stored | {len(invented)} of {len(unknown)} | 0 |")
+    print(f"| a nearby fact said, all stored | {len(nearby)} of {len(unknown)} | |")
+    fm, fn = statistics.median(first_tokens["memory"]), statistics.median(first_tokens["none"])
+    print(f"| first token, {args.filler + len(pairs)} facts stored (median) | {fm:.3f} s "
+          f"({notes_seen / max(1, len(asks)):.1f} notes a prompt) | |")
+    print(f"| first token, no memory (median) | {fn:.3f} s | |")
+    print(f"| ratio | {fm / fn:.2f} | <= 1.10 |")
+    misses = [(p["tell"], said) for p, ok, said in kept if not ok]
+    print(f"\ntells not kept: {len(misses)}")
+    for tell, said in misses[:args.show]:
+        print(f"  {tell!r} -> {said[:90]!r}")
+    wrong = [(q, text) for p, q, ok, text in results["seeded"] if not ok]
+    print(f"asks missed (seeded): {len(wrong)}")
+    for q, text in wrong[:args.show]:
+        print(f"  {q!r} -> {text[:90]!r}")
+    for title, rows in (("invented", invented), ("nearby facts", nearby)):
+        print(f"{title}: {len(rows)}")
+        for q, text in rows[:args.show]:
+            print(f"  {q!r} -> {text[:90]!r}")
+    engine.close()
+
+
+if __name__ == "__main__":
+    main()
