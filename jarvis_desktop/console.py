@@ -27,6 +27,7 @@ from typing import Callable, TextIO
 from jarvis_desktop.core.assistant import Answer, Assistant, Persona
 from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
+from jarvis_desktop.core.embedder import default_embedder
 from jarvis_desktop.core.memory import MemoryStore
 from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.core.skills import Skills
@@ -99,7 +100,7 @@ def open_memory(settings, warn: Callable[[str], None]):
     if not settings.memory:
         return None
     try:
-        store = MemoryStore()
+        store = MemoryStore(embedder=default_embedder())
     except JarvisError as exc:
         warn(f"memory not available: {exc}")
         return None

@@ -24,6 +24,7 @@ from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Person
 from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
+from jarvis_desktop.core.embedder import default_embedder
 from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
 from jarvis_desktop.core.progress_event import JobState, ProgressEvent
@@ -154,7 +155,7 @@ class Controller(QObject):
         want = self.settings.memory
         if want and self.memory is None:
             try:
-                self.memory = self._memory_given or MemoryStore()
+                self.memory = self._memory_given or MemoryStore(embedder=default_embedder())
             except JarvisError as exc:
                 log.error("memory not available: %s", exc)
                 self.problem.emit(f"Jarvis's memory cannot be opened: {exc}")

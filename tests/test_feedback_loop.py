@@ -70,6 +70,7 @@ def test_ratings_raise_the_address_rate_and_the_gate_refuses_a_candidate_that_ig
     assert held["prompts"] == 4  # turns 10, 20, 30 and 40: rated down, one in five held out
     assert held["win_rate"] >= 0.5 and f"on {held['prompts']} held-out prompts you rated down" in done["reason"]
     assert meta["feedback"]["kto"] == 44  # 48 rated, 4 held out
+    assert meta["memory_trained"] is False  # turns that used the memory: only with --memory-turns
 
     # measured by jarvis-train eval: the address rate moved the right way
     result = _eval(v2.gguf, v1.gguf, tmp_path, "after", capsys)

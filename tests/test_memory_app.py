@@ -134,3 +134,18 @@ def test_notes_stay_within_their_budget_and_out_of_the_users_words(tmp_path):
         assert 1 <= len(many) <= 2 and sum(len(n) + 2 for n in many) <= 160
     content = with_notes("where is the car", notes)
     assert without_notes(content) == "where is the car" and without_notes("plain") == "plain"
+
+
+def test_the_console_opens_the_users_memory_when_settings_keep_it(jarvis_home):
+    from jarvis_desktop.console import open_memory
+
+    said = []
+    store = open_memory(Settings(), said.append)
+    assert isinstance(store, MemoryStore) and store.path == jarvis_home / "memory.sqlite3" and not said
+    store.close()
+    assert open_memory(Settings(memory=False), said.append) is None
+    (jarvis_home / "memory.sqlite3").write_bytes(b"not a database" * 200)
+    for side in ("-wal", "-shm"):
+        (jarvis_home / f"memory.sqlite3{side}").unlink(missing_ok=True)
+    assert open_memory(Settings(), said.append) is None
+    assert said and said[0].startswith("memory not available: cannot open the memory")

@@ -38,6 +38,10 @@ _log = logging.getLogger(__name__)
 
 MAX_FACT_CHARS = 300  # a fact is a sentence, not a document
 MAX_TERMS = 12  # words of a message searched for (a pasted page would make a huge query)
+# Finding a fact by meaning (MemoryStore.recall): cosine similarity of all-MiniLM-L6-v2 vectors,
+# plus WORD_BONUS for a fact sharing a word with the question; below RECALL_MIN Jarvis says he
+# was not told.  Set on the tools' own examples (tools/memory.py), not on the held-out set.
+RECALL_MIN, RECALL_SPREAD, WORD_BONUS = 0.45, 0.12, 0.10
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -210,7 +214,13 @@ def m001_facts(db: sqlite3.Connection) -> None:
                "INSERT INTO facts_index(rowid, text) VALUES (new.id, new.text); END")
 
 
-MIGRATIONS = [m001_facts]
+def m002_vectors(db: sqlite3.Connection) -> None:
+    """Each fact's sentence vector (core/embedder.py), for finding it by meaning; gone with it."""
+    db.execute("CREATE TABLE vectors (fact_id INTEGER PRIMARY KEY REFERENCES facts(id) ON DELETE CASCADE, "
+               "model TEXT NOT NULL, vector BLOB NOT NULL)")
+
+
+MIGRATIONS = [m001_facts, m002_vectors]
 _COLUMNS = "id, text, created, updated, source, turn_id"
 
 
@@ -220,8 +230,12 @@ class MemoryStore(SQLiteStore):
     what = "memory"
     MIGRATIONS = MIGRATIONS
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, embedder=None):
+        """``embedder``: a core.embedder.Embedder, to find facts by meaning as well as by
+        words (None: by words alone)."""
         super().__init__(Path(path) if path is not None else memory_path())
+        self.embedder = embedder
+        self._vectors: dict[int, object] | None = None  # fact id -> vector, read once
         # Called with the facts just deleted, from whatever deleted them (the forget tool, the
         # panel): the app clears them from the interaction log and the conversation.
         self.on_forget: list[Callable[[list[Fact]], None]] = []
@@ -232,6 +246,7 @@ class MemoryStore(SQLiteStore):
         MemoryRefused for an empty or overlong fact, or one that looks like a secret."""
         fact = self._checked(text)
         now = utc_now()
+        vector = self._embed(fact)
         with self._tx(write=True) as db:
             row = db.execute("SELECT id FROM facts WHERE lower(text) = lower(?)", (fact,)).fetchone()
             if row is not None:
@@ -240,14 +255,18 @@ class MemoryStore(SQLiteStore):
             else:
                 fact_id = db.execute("INSERT INTO facts (text, created, updated, source, turn_id) VALUES "
                                      "(?, ?, ?, ?, ?)", (fact, now, now, source, turn_id)).lastrowid
+            self._put_vector(db, fact_id, vector)
         return self.get(fact_id)
 
     def update(self, fact_id: int, text: str) -> Fact:
         """Change a fact's words (the panel's edit); the old words are gone from the file."""
         fact = self._checked(text)
+        vector = self._embed(fact)
         with self._tx(write=True) as db:
             self._require(db, fact_id)
             db.execute("UPDATE facts SET text = ?, updated = ? WHERE id = ?", (fact, utc_now(), fact_id))
+            db.execute("DELETE FROM vectors WHERE fact_id = ?", (fact_id,))
+            self._put_vector(db, fact_id, vector)
         self._purge()
         return self.get(fact_id)
 
@@ -264,7 +283,10 @@ class MemoryStore(SQLiteStore):
         marks = ",".join("?" * len(ids))
         with self._tx(write=True) as db:
             gone = [self._fact(r) for r in db.execute(f"SELECT {_COLUMNS} FROM facts WHERE id IN ({marks})", ids)]
-            db.execute(f"DELETE FROM facts WHERE id IN ({marks})", ids)
+            db.execute(f"DELETE FROM facts WHERE id IN ({marks})", ids)  # their vectors cascade
+            if self._vectors is not None:
+                for i in ids:
+                    self._vectors.pop(i, None)
         if gone:
             self._purge()
             for hook in list(self.on_forget):
@@ -313,6 +335,80 @@ class MemoryStore(SQLiteStore):
                               "ORDER BY bm25(facts_index), f.updated DESC LIMIT ?",
                               (_match(terms, every, at_least), int(limit))).fetchall()
         return [self._fact(r) for r in rows]
+
+    def recall(self, text: str, limit: int = 3) -> list[Fact]:
+        """The facts that answer ``text``, best first: by meaning (with an embedder: cosine
+        similarity, a little more for a fact that shares a word with it, kept from RECALL_MIN
+        and within RECALL_SPREAD of the best), else by words.  [] when none is close enough:
+        the caller says it was not told, never the nearest guess."""
+        if self.embedder is None:
+            return self.search(text, limit=limit)
+        scored = self.similar(text)
+        if not scored:
+            return self.search(text, limit=limit)
+        sharing = {f.id for f in self.search(text, limit=50)}
+        ranked = sorted(((score + (WORD_BONUS if fact.id in sharing else 0.0), fact) for fact, score in scored),
+                        key=lambda pair: -pair[0])
+        best = ranked[0][0]
+        return [fact for score, fact in ranked[:limit] if score >= RECALL_MIN and score >= best - RECALL_SPREAD]
+
+    def similar(self, text: str) -> list[tuple[Fact, float]]:
+        """Every fact with its cosine similarity to ``text`` (most similar first); [] without an
+        embedder, or when it fails (the memory then searches by words)."""
+        import numpy as np
+
+        try:
+            query = self._embed(text, strict=True)
+            vectors = self._all_vectors()
+        except Exception:  # noqa: BLE001 - a broken embedder must not cost the user the answer
+            _log.exception("searching the memory by meaning failed; searching by words")
+            return []
+        if query is None or not vectors:
+            return []
+        ids = list(vectors)
+        scores = np.stack([vectors[i] for i in ids]) @ query
+        facts = {f.id: f for f in self.facts()}
+        order = np.argsort(-scores)
+        return [(facts[ids[k]], float(scores[k])) for k in order if ids[k] in facts]
+
+    def _embed(self, text: str, strict: bool = False):
+        if self.embedder is None:
+            return None
+        try:
+            return self.embedder.embed(text)
+        except Exception:  # noqa: BLE001 - the fact is kept all the same, found by its words
+            if strict:
+                raise
+            _log.exception("could not embed a fact; it will be found by its words")
+            return None
+
+    def _put_vector(self, db: sqlite3.Connection, fact_id: int, vector) -> None:
+        if vector is None:
+            return
+        import numpy as np
+
+        db.execute("INSERT OR REPLACE INTO vectors (fact_id, model, vector) VALUES (?, ?, ?)",
+                   (fact_id, self.embedder.name, np.asarray(vector, dtype=np.float32).tobytes()))
+        if self._vectors is not None:
+            self._vectors[fact_id] = np.asarray(vector, dtype=np.float32)
+
+    def _all_vectors(self) -> dict:
+        """Every fact's vector, read once; facts kept without one (no embedder then, or
+        another model) are embedded now."""
+        import numpy as np
+
+        if self._vectors is None:
+            with self._tx() as db:
+                rows = db.execute("SELECT fact_id, vector FROM vectors WHERE model = ?", (self.embedder.name,)).fetchall()
+            self._vectors = {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
+        missing = [f for f in self.facts() if f.id not in self._vectors]
+        for fact in missing:
+            vector = self._embed(fact.text)
+            if vector is not None:
+                with self._tx(write=True) as db:
+                    if db.execute("SELECT 1 FROM facts WHERE id = ?", (fact.id,)).fetchone():
+                        self._put_vector(db, fact.id, vector)
+        return self._vectors
 
     def export(self, path: Path) -> int:
         """Write every fact to ``path`` as JSON (the panel's Export); returns how many."""

@@ -2,8 +2,9 @@
 
 ``remember`` keeps one short fact in the user's words ("my car is parked on level 3") and says it
 back in the second person; a fact that looks like a secret is refused and Jarvis says why.
-``recall`` finds the stored facts that match what the user asks (the call's words and the
-message's, by full-text rank) and says them; with nothing stored it says so and never guesses.
+``recall`` finds the stored facts that answer what the user asks (the message and the call's
+words, by meaning where the embedding model is set up, else by words: MemoryStore.recall) and
+says them; with nothing close enough it says so and never guesses.
 ``forget`` deletes the facts that hold all the words asked about, from the memory and from every
 turn of the interaction log that says them (the store's forget hooks); its reply does not repeat
 the fact, and the request itself is kept in the log only as "(asked to forget something)".
@@ -72,8 +73,8 @@ def _recall(args: dict, context: Context) -> ToolResult:
     store = _store(context)
     h = context.honorific
     about = args.get("about", "")
-    wanted = search_terms(f"{about} {context.message}")
-    found = store.search(" ".join(wanted), limit=3) if wanted else []
+    question = " ".join(part for part in (context.message, about) if part.strip())
+    found = store.recall(question, limit=3) if question.strip() else []
     if not found:
         topic = f" about {about}" if about.strip() else ""
         return ToolResult(f"You haven't told me anything{topic} that I've kept, {h}.", {"facts": []})

@@ -1,0 +1,68 @@
+"""The memory's embedding model (all-MiniLM-L6-v2 from its PyPI package, made a GGUF by
+jarvis-convert setup) and finding facts by meaning through it, on the real model."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from jarvis_desktop.core.embedder import Embedder, embedder_path
+from jarvis_desktop.core.errors import ModelError
+from jarvis_desktop.core.memory import MemoryStore
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    from convert.embedder import prepare_embedder
+
+    e = Embedder(prepare_embedder())
+    yield e
+    e.close()
+
+
+def test_vectors_are_unit_length_and_closer_for_the_same_meaning(embedder):
+    a = embedder.embed("my brother Tom lives in Glasgow")
+    near = embedder.embed("which city is my sibling based in")
+    far = embedder.embed("how do I descale the kettle")
+    assert a.shape == (384,) and abs(float((a * a).sum()) - 1.0) < 1e-4
+    assert float(a @ near) > float(a @ far) + 0.2
+
+
+def test_a_missing_model_says_how_to_make_it(tmp_path):
+    with pytest.raises(ModelError, match="jarvis-convert setup"):
+        Embedder(tmp_path / "none.gguf").embed("hello")
+    assert embedder_path().name == "all-MiniLM-L6-v2-f16.gguf"
+
+
+def test_recall_finds_a_fact_by_meaning_and_nothing_for_an_unrelated_question(tmp_path, embedder):
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        store.add("my brother Tom lives in Glasgow")
+        store.add("the boiler was serviced in March")
+        store.add("I take my tea with no sugar")
+        assert [f.text for f in store.recall("which city is my sibling based in")] == ["my brother Tom lives in Glasgow"]
+        assert store.search("which city is my sibling based in") == []  # the words alone miss it
+        assert store.recall("what's the capital of Peru") == []  # never the nearest guess
+
+
+def test_facts_kept_without_the_model_are_found_by_meaning_later_and_vectors_go_with_a_delete(tmp_path, embedder):
+    path = tmp_path / "m.sqlite3"
+    with MemoryStore(path) as words_only:
+        words_only.add("my brother Tom lives in Glasgow")
+    with MemoryStore(path, embedder=embedder) as store:
+        assert store.recall("which city is my sibling based in")[0].text == "my brother Tom lives in Glasgow"
+        db = sqlite3.connect(path)
+        assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 1  # embedded when first needed
+        db.close()
+        store.delete([f.id for f in store.facts()])
+        assert store.recall("which city is my sibling based in") == []
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 0
+    db.close()
+
+
+def test_a_broken_model_leaves_the_memory_working_by_words(tmp_path):
+    broken = Embedder(tmp_path / "missing.gguf")
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=broken) as store:
+        store.add("my car is parked on level 3")  # kept, without a vector
+        assert [f.text for f in store.recall("where is my car parked")] == ["my car is parked on level 3"]
