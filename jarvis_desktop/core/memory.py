@@ -42,6 +42,7 @@ MAX_TERMS = 12  # words of a message searched for (a pasted page would make a hu
 # plus WORD_BONUS for a fact sharing a word with the question; below RECALL_MIN Jarvis says he
 # was not told.  Set on the tools' own examples (tools/memory.py), not on the held-out set.
 RECALL_MIN, RECALL_SPREAD, WORD_BONUS = 0.45, 0.12, 0.10
+BACKFILL = 64  # facts without a vector embedded per search (~10 ms each)
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -394,14 +395,16 @@ class MemoryStore(SQLiteStore):
 
     def _all_vectors(self) -> dict:
         """Every fact's vector, read once; facts kept without one (no embedder then, or
-        another model) are embedded now."""
+        another model) are embedded now, BACKFILL at a time."""
         import numpy as np
 
         if self._vectors is None:
             with self._tx() as db:
                 rows = db.execute("SELECT fact_id, vector FROM vectors WHERE model = ?", (self.embedder.name,)).fetchall()
             self._vectors = {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
-        missing = [f for f in self.facts() if f.id not in self._vectors]
+        # A few at a time (a memory kept before the model was set up could hold thousands): the
+        # rest on the next searches, so no answer waits long.
+        missing = [f for f in self.facts() if f.id not in self._vectors][:BACKFILL]
         for fact in missing:
             vector = self._embed(fact.text)
             if vector is not None:

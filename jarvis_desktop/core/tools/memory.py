@@ -178,6 +178,7 @@ TOOLS: tuple[Tool, ...] = (
         doc="Say what the user told Jarvis to remember about something.",
         params=(Param("about", str, 'what the question is about, e.g. "car parked"', required=False, default=""),),
         run=_recall,
+        timeout_s=5.0,  # the first search loads the embedding model (about a second)
         examples=(
             ("Where did I park my car?", 'call:recall{about:"car parked"}'),
             ("when is my wife's birthday", 'call:recall{about:"wife birthday"}'),
