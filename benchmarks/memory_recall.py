@@ -53,6 +53,7 @@ def holds(reply: str, words: list[str]) -> bool:
 def main() -> None:
     from jarvis_desktop.core.assistant import EVAL_NOW, Assistant, Persona
     from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.embedder import default_embedder
     from jarvis_desktop.core.memory import MemoryStore
     from jarvis_desktop.core.timers import TimerService
     from jarvis_desktop.core.tools import Toolbox
@@ -79,7 +80,8 @@ def main() -> None:
         return assistant.ask(text, remember=False).result()
 
     # 1. tells, each in its own conversation, into one store
-    told = MemoryStore(tmp / "told.sqlite3")
+    embedder = default_embedder()  # as the app opens the memory: by meaning where set up
+    told = MemoryStore(tmp / "told.sqlite3", embedder=embedder)
     kept = []
     for p in pairs:
         answer = ask(told, p["tell"])
@@ -88,7 +90,7 @@ def main() -> None:
         kept.append((p, ok, answer.tool.written if answer.tool else answer.text))
 
     # 2. asks, with what the tells kept, and with each fact seeded as said
-    seeded = MemoryStore(tmp / "seeded.sqlite3")
+    seeded = MemoryStore(tmp / "seeded.sqlite3", embedder=embedder)
     for p in pairs:
         seeded.add(p["tell"], source="chat")
     results = {"told": [], "seeded": []}
@@ -100,7 +102,7 @@ def main() -> None:
                 results[name].append((p, q, holds(answer.text, p["fact_words"]), answer.text))
 
     # 3. never told: nothing stored, then everything stored
-    empty = MemoryStore(tmp / "empty.sqlite3")
+    empty = MemoryStore(tmp / "empty.sqlite3", embedder=embedder)
     invented, nearby = [], []
     for u in unknown:
         for store in (empty, seeded):
@@ -127,7 +129,8 @@ def main() -> None:
         return round(sum(r[index] for r in rows) / len(rows), 3) if rows else 0.0
 
     print(f"\n# Memory across conversations: {args.gguf.name}, {len(pairs)} tell/ask pairs "
-          f"({sum(len(p['asks']) for p in pairs)} asks), {len(unknown)} never told, {args.threads} threads")
+          f"({sum(len(p['asks']) for p in pairs)} asks), {len(unknown)} never told, {args.threads} threads, "
+          f"memory searched {'by meaning and words' if embedder else 'by words alone (no embedding model set up)'}")
     print("| figure | value | goal |\n|---|---|---|")
     print(f"| tells kept as a fact | {share(kept, 1)} | |")
     print(f"| recall (facts the tells kept) | {share(results['told'])} | >= 0.95 |")

@@ -129,3 +129,8 @@ def test_a_search_may_ask_for_two_of_the_words(store):
     assert [f.text for f in found] == ["my sister's birthday is 12 May"]
     assert [f.text for f in store.search("the cake", at_least=2)] == ["the birthday cake shop is on Mill Lane"]
     assert len(store.search("sister birthday")) == 3  # any one word
+
+
+def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
+    assert store.add("I stow my kit in locker 12").spoken == "you stow your kit in locker 12"
+    assert store.add("Tom's teacher is Mrs Okafor").spoken == "Tom's teacher is Mrs Okafor"

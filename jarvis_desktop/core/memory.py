@@ -78,8 +78,12 @@ class Fact:
 
     @property
     def spoken(self) -> str:
-        """The fact as Jarvis says it back: "your car is parked on level 3"."""
-        return second_person(self.text)
+        """The fact as Jarvis says it back, inside a sentence: "your car is parked on level 3"
+        ("I was born in Leeds" -> "you were born in Leeds")."""
+        said = second_person(self.text)
+        first = said.split(" ", 1)[0]
+        return said[:1].lower() + said[1:] if first in ("You", "Your", "You're", "You've", "You'll", "You'd",
+                                                         "Yours", "Yourself") else said
 
 
 def memory_path() -> Path:
