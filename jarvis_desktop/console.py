@@ -28,7 +28,7 @@ from jarvis_desktop.core.assistant import Answer, Assistant, Persona
 from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
 from jarvis_desktop.core.embedder import default_embedder
-from jarvis_desktop.core.memory import MemoryStore
+from jarvis_desktop.core.memory import MemoryStore, said_as
 from jarvis_desktop.core.settings import Settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
@@ -90,7 +90,7 @@ def open_assistant(settings: Settings, opts: ConsoleOptions, warn: Callable[[str
                           tools=Toolbox(timers=timers, clock=clock, memory=open_memory(settings, warn)))
     if assistant.memory is not None:  # a forgotten fact leaves this conversation too
         assistant.memory.on_forget.append(
-            lambda facts: assistant.forget_words([p for f in facts for p in (f.text, f.spoken)]))
+            lambda facts: assistant.forget_words(said_as(facts)))
     return assistant
 
 

@@ -25,7 +25,7 @@ from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.embedder import default_embedder
-from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log
+from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log, said_as
 from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
 from jarvis_desktop.core.progress_event import JobState, ProgressEvent
 from jarvis_desktop.core.registry import Registry
@@ -174,7 +174,7 @@ class Controller(QObject):
         line of the app's own log file and no message of this conversation keeps their words."""
         deleted = forget_in_log(self.log, facts)
         forget_in_files(data_dir() / "logs", facts)
-        dropped = self.assistant.forget_words([p for f in facts for p in (f.text, f.spoken)])
+        dropped = self.assistant.forget_words(said_as(facts))
         log.info("forgot %d fact(s): %d logged turn(s) and %d exchange(s) of this conversation removed",
                  len(facts), len(deleted), dropped)
         self.log_changed.emit()

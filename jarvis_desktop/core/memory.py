@@ -32,7 +32,7 @@ from jarvis_desktop.core.paths import data_dir, write_atomic
 from jarvis_desktop.core.sqlite_store import SQLiteStore, utc_now
 
 __all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "secret_kind", "second_person",
-           "search_terms", "clean_fact", "forget_in_log", "forget_in_files", "MAX_FACT_CHARS", "MIGRATIONS"]
+           "search_terms", "clean_fact", "forget_in_log", "forget_in_files", "said_as", "MAX_FACT_CHARS", "MIGRATIONS"]
 
 _log = logging.getLogger(__name__)
 
@@ -453,11 +453,17 @@ class MemoryStore(SQLiteStore):
         return Fact(*row)
 
 
+def said_as(facts: list[Fact]) -> list[str]:
+    """Every way the facts' words reach a file or a conversation: as the user said them, and as
+    Jarvis said them back."""
+    return [phrase for f in facts for phrase in (f.text, f.spoken)]
+
+
 def forget_in_files(folder: Path, facts: list[Fact]) -> list[Path]:
     """Drop the lines that say one of ``facts`` from the text files in ``folder`` (the app's own
     log, where a transcript or a failed call may have landed).  Rewritten in place, so a log
     still open for appending goes on writing to the same file.  Returns the files changed."""
-    phrases = [p.lower() for f in facts for p in (f.text, f.spoken)]
+    phrases = [p.lower() for p in said_as(facts)]
     changed = []
     for path in sorted(Path(folder).glob("*.log*")) if Path(folder).is_dir() else []:
         try:
@@ -478,8 +484,7 @@ def forget_in_log(log, facts: list[Fact]) -> list[int]:
     """Delete from the interaction log every turn that says one of ``facts`` (in the user's words
     or as Jarvis said them back) and the turn each came from; the log's delete zeroes the text
     and drops the turns from retrain exports.  Returns the turn ids deleted."""
-    phrases = [p for f in facts for p in (f.text, f.spoken)]
-    ids = set(log.turns_mentioning(phrases)) | {f.turn_id for f in facts if f.turn_id}
+    ids = set(log.turns_mentioning(said_as(facts))) | {f.turn_id for f in facts if f.turn_id}
     deleted = []
     for turn_id in sorted(ids):
         try:
