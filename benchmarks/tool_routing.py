@@ -1,10 +1,12 @@
 """Tool calling on the held-out requests (assets/data/eval/tools_heldout.jsonl): routing,
 arguments, false calls on chat, result fidelity, overall and per tool (trainer/tool_eval.py).
 
-    python benchmarks/tool_routing.py MODEL.gguf [OTHER.gguf ...] [--threads 2] [--limit N]
+    python benchmarks/tool_routing.py MODEL.gguf [OTHER.gguf ...] [--threads 2] [--limit N] [--calibrate]
 
 Each model answers every request alone through the app's Assistant (tools on, skills off,
-greedy, at the evaluation's clock).  Printed, not asserted; goals (issue 14): routing >= 0.97,
+greedy, at the evaluation's clock), with its own call threshold (its meta.json's; with
+``--calibrate``, measured first on the development set as a retrain does, and both the
+default threshold's and the calibrated one's figures are printed).  Printed, not asserted; goals (issue 14): routing >= 0.97,
 false calls on chat <= 0.02, arguments >= 0.95, fidelity 1.00.
 """
 
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     from benchmarks.long_conversation import with_template
     from jarvis_desktop.core.assistant import Persona
+    from trainer.router_calibration import calibrate
     from trainer.tool_eval import load_cases, run_cases, score_cases
 
     ap = argparse.ArgumentParser()
@@ -30,18 +33,29 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--limit", type=int, default=0, help="only the first N requests")
     ap.add_argument("--show", type=int, default=8, help="wrong answers to print per model")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="also score each model at the call threshold calibrated on the development set")
     args = ap.parse_args()
     cases = load_cases()
     cases = cases[:args.limit] if args.limit else cases
     scores, wrong = {}, {}
+    calibrated = {}
     for gguf in args.gguf:
         work = Path(os.environ.get("TMPDIR", "/tmp"))
         model = with_template(gguf, work)
-        t0 = time.perf_counter()
-        results = run_cases(model, cases, Persona("sir"), n_threads=args.threads)
-        scores[gguf.name] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
-        wrong[gguf.name] = [r for r in results if (r.called is None) != (r.case.call is None)
+        runs = [(gguf.name, None)]
+        if args.calibrate:
+            calibrated[gguf.name] = calibrate(model, Persona("sir"), n_threads=args.threads)
+            runs.append((f"{gguf.name} @{calibrated[gguf.name]['call_threshold']}",
+                         calibrated[gguf.name]["call_threshold"]))
+        for label, threshold in runs:
+            t0 = time.perf_counter()
+            results = run_cases(model, cases, Persona("sir"), n_threads=args.threads, call_threshold=threshold)
+            scores[label] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
+            wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
+    for name, cal in calibrated.items():
+        print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
     print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
           f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}")
     keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",

@@ -8,6 +8,7 @@ import llama_cpp
 from safetensors.torch import load_file
 
 from jarvis_desktop.core.registry import Registry
+from jarvis_desktop.core.tools.router import threshold_for
 from tests.conftest import TINY_STEPS, tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES
@@ -35,6 +36,9 @@ def test_retrain_end_to_end_registers_a_model_that_stops(tiny_base, capsys, jarv
     assert meta["quant"] == "Q8_0"
     assert meta["verification"]["top1_agreement"] >= 0.93
     assert meta["config"]["sft"]["lora_r"] == 16
+    # its call threshold was calibrated on the development set, and is what the app will use
+    assert meta["router"]["dev"]["tool"] >= 150 and meta["router"]["dev"]["chat"] >= 110
+    assert threshold_for(current.gguf) == meta["router"]["call_threshold"]
     # the run folder is cleaned up after success
     assert not list((jarvis_home / "runs").glob("retrain-*"))
 

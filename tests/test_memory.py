@@ -10,8 +10,8 @@ import stat
 import pytest
 
 from jarvis_desktop.core.errors import JarvisError
-from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, second_person, secret_kind,
-                                        search_terms)
+from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, fact_as_told, second_person,
+                                        search_terms, secret_kind, told)
 
 
 @pytest.fixture
@@ -134,3 +134,34 @@ def test_a_search_may_ask_for_two_of_the_words(store):
 def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
     assert store.add("I stow my kit in locker 12").spoken == "you stow your kit in locker 12"
     assert store.add("Tom's teacher is Mrs Okafor").spoken == "Tom's teacher is Mrs Okafor"
+
+
+@pytest.mark.parametrize("model_fact, message, kept", [
+    # the model wrote only the cue: the user's words are kept
+    ("that", "remember that sophie is allergic to peanuts and kiwi", "sophie is allergic to peanuts and kiwi"),
+    # the model's fact stops short of what was said: the whole of it is kept
+    ("my gp is dr alan whitfield", "my gp is dr alan whitfield at riverside surgery keep that in mind",
+     "my gp is dr alan whitfield at riverside surgery"),
+    ("the spare house keys are in the blue tin on top of the fr",
+     "don't let me forget, the spare house keys are in the blue tin on top of the fridge",
+     "the spare house keys are in the blue tin on top of the fridge"),
+    ("I've hidden Emma's present in the loft", "Right, I've hidden Emma's present in the loft. Remember that for me.",
+     "I've hidden Emma's present in the loft"),
+    # the model picked the fact out of a longer message: its fact is kept
+    ("the kids' dentist is Dr Shah", "I just got back. For future reference, the kids' dentist is Dr Shah.",
+     "the kids' dentist is Dr Shah"),
+    ("our car is a silver skoda", "note our car is a silver skoda octavia", "our car is a silver skoda octavia"),
+    ("my car is parked on level 3", "Remember that my car is parked on level 3.", "my car is parked on level 3"),
+    # a message with nothing but the cue: the model's fact stands
+    ("my shoe size is 10", "remember that", "my shoe size is 10"),
+])
+def test_the_fact_kept_is_the_users_whole_words_where_the_models_fall_short(model_fact, message, kept):
+    assert fact_as_told(model_fact, message) == kept
+
+
+def test_told_takes_the_asking_words_off_either_end():
+    assert told("um jarvis, for future reference: the bins go out on Tuesday nights. Thanks!") == \
+        "the bins go out on Tuesday nights"
+    assert told("Jot this down: my dad's favourite whisky is Talisker 10.") == "my dad's favourite whisky is Talisker 10"
+    assert told("the radiator key is in the kitchen drawer, just so you know") == "the radiator key is in the kitchen drawer"
+    assert told("Note that Ravi's teacher is Mrs Okafor.") == "Ravi's teacher is Mrs Okafor"

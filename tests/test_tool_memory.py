@@ -119,3 +119,12 @@ def test_a_toolbox_may_let_only_the_memory_act(store):
     box = Toolbox(memory=store, act={"remember"})
     assert box.run('call:remember{fact:"my car is parked on level 3"}').status == "ran"
     assert box.run('call:open_app{name:"firefox"}').status == "dry_run" and store.count() == 1
+
+
+def test_remember_keeps_the_users_whole_words_when_the_call_falls_short(store):
+    out = run(store, 'call:remember{fact:"that"}', "remember that sophie is allergic to peanuts and kiwi")
+    assert out.result.reply == "Noted, sir: sophie is allergic to peanuts and kiwi."
+    out = run(store, 'call:remember{fact:"my gp is dr alan whitfield"}',
+              "my gp is dr alan whitfield at riverside surgery keep that in mind")
+    assert sorted(f.text for f in store.facts()) == ["my gp is dr alan whitfield at riverside surgery",
+                                                     "sophie is allergic to peanuts and kiwi"]

@@ -169,6 +169,8 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             timings["verify"] = time.monotonic() - t
 
             t = time.monotonic()
+            _stage(progress, "eval", "calibrating when the new model calls a tool")
+            router = _calibrate_router(final, persona, progress)
             _stage(progress, "eval", "scoring the persona on held-out prompts")
             evaluation, decision = _evaluate_and_gate(final, registry, opts, persona, progress,
                                                       work / "export" / "heldout.jsonl")
@@ -190,6 +192,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "conversion": {"quantize": qreport, "llama_cpp_python": llama_cpp_version()},
                 "persona": _persona_record(persona, opts.sft.persona),
                 "verification": vreport,
+                "router": router,
                 "evaluation": evaluation,
                 "gate": decision.as_dict(),
                 "timings_s": {k: round(v, 1) for k, v in timings.items()},
@@ -337,6 +340,20 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
         return None, f"skipped: {exc}"
     meta = json.loads((adapter / "jarvis_prefs.json").read_text())
     return adapter, f"{meta['method'].upper()} on {meta['rows']} rows, {meta['steps']} steps"
+
+
+def _calibrate_router(gguf: Path, persona: Persona, progress: Progress) -> dict:
+    """The candidate's call threshold, measured on the development set (trainer/router_calibration.py)
+    and written to a ``meta.json`` beside it, so the gate scores it as the app will run it."""
+    from trainer.router_calibration import calibrate
+
+    def step(done: int, total: int) -> None:
+        if done == 1 or done % 50 == 0 or done == total:
+            progress.update("eval", message=f"calibrating tool calls: {done} of {total}")
+    router = calibrate(gguf, persona, progress=step)
+    write_atomic(gguf.parent / "meta.json", json.dumps({"router": router}, indent=2))
+    log.info("call threshold %.3f (dev: %s)", router["call_threshold"], router["dev"])
+    return router
 
 
 def _substance(gguf: Path, persona: Persona, progress: Progress, label: str, folder: Path | None = None) -> dict:

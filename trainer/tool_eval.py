@@ -86,9 +86,11 @@ def load_cases(path: Path | None = None) -> list[ToolCase]:
 
 
 @contextlib.contextmanager
-def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int = 64):
+def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int = 64,
+              call_threshold: float | None = None):
     """A function answering one message alone through the Assistant (tools on, dry run for
-    tools that change something, skills off, greedy, at EVAL_NOW): ``ask(text) -> Reply``."""
+    tools that change something, skills off, greedy, at EVAL_NOW): ``ask(text) -> Reply``.
+    ``call_threshold`` None: the model's own (its meta.json's, as the app reads it)."""
     engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=max_tokens,
                                      temperature=0.0, seed=0))
     engine.load(Path(gguf))
@@ -98,7 +100,8 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
             tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False)
 
             def ask(text: str):
-                assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools)
+                assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
+                                      call_threshold=call_threshold)
                 return assistant.ask(text, remember=False)
             yield ask
     finally:
@@ -115,12 +118,13 @@ def first_answer(reply) -> Answer:
 
 
 def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
-              max_tokens: int = 64, progress=None, whole_replies: bool = True) -> list[CaseResult]:
+              max_tokens: int = 64, progress=None, whole_replies: bool = True,
+              call_threshold: float | None = None) -> list[CaseResult]:
     """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW).
     ``whole_replies`` False: prose is cut once it is surely prose (routing and arguments are
     scored the same; only the chat replies' text is short)."""
     results = []
-    with answering(gguf, persona, n_threads, max_tokens) as ask:
+    with answering(gguf, persona, n_threads, max_tokens, call_threshold) as ask:
         for i, case in enumerate(cases):
             reply = ask(case.request)
             results.append(_result(case, reply.result() if whole_replies else first_answer(reply)))

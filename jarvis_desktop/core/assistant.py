@@ -31,7 +31,7 @@ from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
-from jarvis_desktop.core.tools.router import route
+from jarvis_desktop.core.tools.router import call_probability, route, threshold_for
 
 __all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK",
            "with_notes", "without_notes"]
@@ -198,9 +198,11 @@ class Assistant:
     def __init__(self, engine: ChatEngine | None = None, skills: Skills | None = None,
                  persona: Persona | None = None, clock: Callable[[], datetime] = datetime.now,
                  version: str = "", history: list[dict] | None = None, history_limit: int = HISTORY_MIN,
-                 tools: Toolbox | None = None):
+                 tools: Toolbox | None = None, call_threshold: float | None = None):
         self.engine, self.skills, self.clock, self.version = engine, skills, clock, version
         self.tools = tools  # None: a call the model writes is not run (its text is the reply)
+        # None: the loaded model's own (calibrated at its retrain: tools/router.threshold_for)
+        self.call_threshold = call_threshold
         self.persona = persona or Persona()
         self.history: list[dict] = list(history or [])  # this conversation's user/assistant messages
         self.history_limit = history_limit
@@ -311,11 +313,28 @@ class Assistant:
 
         starts = engine.starting_tokens(PREFIX)
 
+        threshold = self.call_threshold if self.call_threshold is not None else threshold_for(engine.loaded)
+
         def decide(logits, token):  # call or prose, by the probability of calling (tools/router.py)
-            return route(logits, token, starts, seen=seen)
+            return route(logits, token, starts, threshold, seen=seen)
 
         return Reply(self._call_or_prose(engine.stream(messages, stop, first=decide), stop, seen, constrained),
                      finish, on_end)
+
+    def call_probability(self, text: str) -> float:
+        """The probability that the model's reply to ``text`` (as ``ask`` would send it, skills
+        aside) begins a tool call: what the router decides on.  Only the first step is run."""
+        engine = self.engine
+        if engine is None or engine.loaded is None:
+            raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
+        starts, seen, enough = engine.starting_tokens(PREFIX), {}, threading.Event()
+
+        def look(logits, token):
+            seen["p"] = call_probability(logits, starts)
+            enough.set()  # the stream stops before its second token
+        for _ in engine.stream(self.messages(text.strip()), enough, first=look):
+            pass
+        return seen["p"]
 
     def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict,
                        constrained: Callable[[], Iterator[str]] | None = None) -> Iterator[str]:

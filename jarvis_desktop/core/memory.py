@@ -32,7 +32,7 @@ from jarvis_desktop.core.paths import data_dir, write_atomic
 from jarvis_desktop.core.sqlite_store import SQLiteStore, utc_now
 
 __all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "secret_kind", "second_person",
-           "search_terms", "clean_fact", "forget_in_log", "forget_in_files", "said_as", "MAX_FACT_CHARS", "MIGRATIONS"]
+           "search_terms", "clean_fact", "told", "fact_as_told", "forget_in_log", "forget_in_files", "said_as", "MAX_FACT_CHARS", "MIGRATIONS"]
 
 _log = logging.getLogger(__name__)
 
@@ -178,6 +178,44 @@ def clean_fact(text: str) -> str:
     first = text.split(" ", 1)[0]
     # "My car ..." -> "my car ...", as it sits inside Jarvis's sentence; "I", "Tom" stay
     return text[:1].lower() + text[1:] if first.lower() in STOPWORDS and first != "I" else text
+
+
+_OPENERS = re.compile(r"^(?:(?:um+|uh+|er+|oh|and|right|ok|okay|so|jarvis|please|hey)\b[\s,.!:;-]*)+", re.I)
+_CUES = re.compile(r"^(?:for future reference|just so you know|fyi|for the record|jot (?:this|that) down|"
+                   r"store this|file this away|something to keep|note to self|write (?:this )?down(?: that)?|"
+                   r"(?:don't|do not) let me forget|note)(?:\s+that)?\b[\s,.!:;-]*", re.I)
+_TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and )*(?:remember that|remember it|keep that in mind|"
+                    r"bear that in mind|(?:don't|do not) let me forget|(?:please )?make a note(?: of (?:that|it))?|"
+                    r"note that(?: down)?|jot that down|for future reference|just so you know|for me|"
+                    r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!]*$", re.I)
+
+
+def told(message: str) -> str:
+    """What the user asked to be kept, in their words: ``message`` without the words that ask
+    ("um jarvis, for future reference", "remember that", "..., keep that in mind")."""
+    text = " ".join(str(message).split())
+    for _ in range(3):  # "right, jarvis, for future reference, remember that ..."
+        text = _CUES.sub("", _OPENERS.sub("", text))
+    return clean_fact(_TAILS.sub("", text))
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def fact_as_told(fact: str, message: str) -> str:
+    """The fact to keep, from the one the model wrote in its call and the user's ``message``:
+    the user's own words (``told``) where the model's fact holds no word of substance (a cue
+    such as "that") or stops short of what was said ("... the blue tin on top of the fr"),
+    else the model's (it may have picked the fact out of a longer message)."""
+    mine, said = clean_fact(fact), told(message) if message else ""
+    if not said or not search_terms(said):
+        return mine
+    if not search_terms(mine):
+        return said
+    if len(said) > len(mine) and _plain(said).startswith(_plain(mine)):
+        return said
+    return mine
 
 
 def search_terms(text: str) -> list[str]:

@@ -10,15 +10,30 @@ than not) called on 5 % of chat, and missed 7.6 % of tool requests instead of 3.
 
 ``route`` is the engine's ``first`` hook (ChatEngine.stream): it sees the first step's logits
 and the token sampled, and swaps that token where it goes against the decision.
+
+Where the line falls is a property of each fine-tune: a retrain calibrates it on a development
+set that is neither trained on nor the gate's held-out set (trainer/router_calibration.py,
+``choose_threshold``) and records it in the version's ``meta.json`` ("router"), which
+``threshold_for`` reads; a model without one uses ``CALL_THRESHOLD``.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+from pathlib import Path
+
 import numpy as np
 
-__all__ = ["CALL_THRESHOLD", "call_probability", "route"]
+__all__ = ["CALL_THRESHOLD", "THRESHOLD_BOUNDS", "call_probability", "choose_threshold", "route",
+           "threshold_for"]
+
+log = logging.getLogger(__name__)
 
 CALL_THRESHOLD = 0.5
+# A calibrated threshold stays within these: a few hundred dev requests are too few to trust a
+# line that calls on nearly everything or on nearly nothing.
+THRESHOLD_BOUNDS = (0.2, 0.9)
 
 
 def call_probability(logits: np.ndarray, starts: frozenset[int]) -> float:
@@ -48,3 +63,46 @@ def route(logits: np.ndarray, token: int, starts: frozenset[int], threshold: flo
         z[np.fromiter(starts, dtype=np.int64, count=len(starts))] = -np.inf
         return int(np.argmax(z))
     return None
+
+
+def threshold_for(gguf: Path | str | None) -> float:
+    """The call threshold calibrated for the model ``gguf`` (its ``meta.json``'s
+    router.call_threshold, within THRESHOLD_BOUNDS), else CALL_THRESHOLD."""
+    if gguf is None:
+        return CALL_THRESHOLD
+    meta = Path(gguf).parent / "meta.json"
+    try:
+        value = json.loads(meta.read_text())["router"]["call_threshold"]
+    except (OSError, ValueError, KeyError, TypeError):  # none beside it, not calibrated, or damaged
+        return CALL_THRESHOLD
+    if not isinstance(value, (int, float)) or not THRESHOLD_BOUNDS[0] <= value <= THRESHOLD_BOUNDS[1]:
+        log.warning("%s: router.call_threshold %r is not a number within %s; using %s",
+                    meta, value, THRESHOLD_BOUNDS, CALL_THRESHOLD)
+        return CALL_THRESHOLD
+    return float(value)
+
+
+def choose_threshold(tool_p: list[float], chat_p: list[float]) -> tuple[float, dict]:
+    """The threshold that best separates requests needing a tool (``tool_p``: each one's
+    probability of calling) from chat (``chat_p``): fewest missed calls plus false calls, each
+    as a share of its own kind (so neither kind's size weighs), kept within THRESHOLD_BOUNDS.
+    Candidates are the midpoints between neighbouring probabilities; of equally good ones, the
+    nearest CALL_THRESHOLD.  Returns (threshold, figures at it and at CALL_THRESHOLD)."""
+    if not tool_p or not chat_p:
+        raise ValueError("calibrating the router needs requests of both kinds (tool and chat)")
+    tools, chats = np.sort(np.asarray(tool_p, float)), np.sort(np.asarray(chat_p, float))
+    lo, hi = THRESHOLD_BOUNDS
+    points = np.unique(np.concatenate([tools, chats, [lo, hi]]).clip(lo, hi))
+    candidates = np.unique(np.concatenate([(points[:-1] + points[1:]) / 2, [CALL_THRESHOLD]]))
+
+    def rates(t: float) -> tuple[float, float]:
+        missed = np.searchsorted(tools, t, side="left") / len(tools)  # p < t: not called
+        false = (len(chats) - np.searchsorted(chats, t, side="left")) / len(chats)  # p >= t: called
+        return float(missed), float(false)
+
+    best = min(candidates, key=lambda t: (round(sum(rates(t)), 9), abs(t - CALL_THRESHOLD)))
+    missed, false = rates(best)
+    missed0, false0 = rates(CALL_THRESHOLD)
+    return round(float(best), 4), {"tool": len(tools), "chat": len(chats),
+                                   "missed": round(missed, 4), "false_calls": round(false, 4),
+                                   "missed_at_default": round(missed0, 4), "false_calls_at_default": round(false0, 4)}

@@ -1,0 +1,145 @@
+"""Each fine-tune's call threshold: chosen on the development set (trainer/router_calibration.py,
+core/tools/router.choose_threshold), kept in the version's meta.json and used by the Assistant;
+on made-up probabilities and on the tiny real model."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from jarvis_desktop.core.assistant import PREFIX, Assistant, Persona
+from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+from jarvis_desktop.core.errors import DataError
+from jarvis_desktop.core.registry import Registry
+from jarvis_desktop.core.timers import TimerService
+from jarvis_desktop.core.tools import Toolbox
+from jarvis_desktop.core.tools.router import (CALL_THRESHOLD, THRESHOLD_BOUNDS, call_probability, choose_threshold,
+                                              threshold_for)
+from trainer.router_calibration import calibrate, load_dev
+
+
+# --- choosing the line ----------------------------------------------------------------------------
+def test_a_line_that_separates_the_kinds_is_found_between_them():
+    threshold, figures = choose_threshold([0.8, 0.85, 0.9, 0.95], [0.1, 0.3, 0.6, 0.7])
+    assert 0.7 < threshold <= 0.8
+    assert figures["missed"] == 0 and figures["false_calls"] == 0
+    assert figures["false_calls_at_default"] == 0.5  # 0.6 and 0.7 were called at 0.5
+
+
+def test_where_the_kinds_overlap_the_fewest_errors_of_both_win_each_as_a_share_of_its_kind():
+    # 10 tool requests and 2 chats: counted as shares, one false call (1/2) outweighs four misses (4/10)
+    tools = [0.3, 0.35, 0.4, 0.45, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]
+    threshold, figures = choose_threshold(tools, [0.1, 0.5])
+    assert 0.45 < threshold <= 0.5 or threshold > 0.5
+    assert figures["false_calls"] == 0 and figures["missed"] == 0.4
+
+
+def test_the_line_stays_within_bounds_and_near_the_default_among_equals():
+    lo, hi = THRESHOLD_BOUNDS
+    assert choose_threshold([0.99, 0.995], [0.97, 0.98])[0] <= hi
+    assert choose_threshold([0.02, 0.03], [0.001, 0.01])[0] >= lo
+    # every line between 0.2 and 0.8 separates them: the default is kept
+    assert choose_threshold([0.9], [0.1])[0] == CALL_THRESHOLD
+
+
+def test_calibrating_needs_both_kinds():
+    with pytest.raises(ValueError, match="both kinds"):
+        choose_threshold([0.9], [])
+
+
+# --- where it is kept ------------------------------------------------------------------------------
+def test_a_version_keeps_its_threshold_in_meta_json_and_a_bad_one_falls_back(tmp_path, caplog):
+    gguf = tmp_path / "v1" / "model.gguf"
+    gguf.parent.mkdir()
+    gguf.write_bytes(b"GGUF")
+    assert threshold_for(gguf) == CALL_THRESHOLD  # no meta.json
+    assert threshold_for(None) == CALL_THRESHOLD
+    meta = gguf.parent / "meta.json"
+    meta.write_text(json.dumps({"router": {"call_threshold": 0.62}}))
+    assert threshold_for(gguf) == 0.62
+    meta.write_text(json.dumps({"base": "x"}))  # registered before calibration existed
+    assert threshold_for(gguf) == CALL_THRESHOLD
+    meta.write_text("{damaged")
+    assert threshold_for(gguf) == CALL_THRESHOLD
+    meta.write_text(json.dumps({"router": {"call_threshold": 0.99}}))
+    with caplog.at_level(logging.WARNING):
+        assert threshold_for(gguf) == CALL_THRESHOLD
+    assert "not a number within" in caplog.text
+
+
+def test_a_bad_development_row_is_named_by_file_and_line(tmp_path):
+    path = tmp_path / "dev.jsonl"
+    path.write_text('{"id": "d1", "request": "hi", "kind": "chat"}\n{"id": "d2", "request": "space?", "kind": "tool"}\n')
+    with pytest.raises(DataError) as err:
+        load_dev(path)
+    assert f"{path}:2" in str(err.value) and "names its tool" in str(err.value)
+    path.write_text('{"id": "d1", "request": "hi"\n')
+    with pytest.raises(DataError, match=":1"):
+        load_dev(path)
+
+
+# --- on the tiny real model ------------------------------------------------------------------------
+CLOCK = datetime(2026, 1, 15, 10, 30)
+
+
+@pytest.fixture(scope="module")
+def engine(tiny_chain):
+    eng = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=24, temperature=0.0, seed=0))
+    eng.load(tiny_chain["f16"])
+    yield eng
+    eng.close()
+
+
+def test_the_probability_of_calling_is_the_first_steps_as_the_router_sees_it(engine):
+    assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK)
+    starts, seen = engine.starting_tokens(PREFIX), {}
+
+    def look(logits, token):
+        seen["p"] = call_probability(np.array(logits), starts)
+    for _ in engine.stream(assistant.messages("How much room is left on my drive?"), None, first=look):
+        pass
+    p = assistant.call_probability("How much room is left on my drive?")
+    assert 0.0 <= p <= 1.0 and p == pytest.approx(seen["p"], abs=1e-6)
+    assert engine.last_stats.completion_tokens <= 1  # only the first step was run
+
+
+def test_the_threshold_decides_call_or_prose(engine, tmp_path):
+    clock = lambda: CLOCK  # noqa: E731
+    tools = Toolbox(timers=TimerService(tmp_path / "timers.json", clock=clock), clock=clock, act=False)
+    text = "Tell me something."
+    p = Assistant(engine, None, Persona("sir"), clock=clock).call_probability(text)
+    always = Assistant(engine, None, Persona("sir"), clock=clock, tools=tools, call_threshold=p / 2)
+    never = Assistant(engine, None, Persona("sir"), clock=clock, tools=tools, call_threshold=min(1.0, p * 2) + 1e-9)
+    # Below the line the reply must begin a call ("c", "ca", ... whatever the tiny model writes
+    # after it); above it, it must not.
+    called = always.ask(text, remember=False).result()
+    assert called.tool is not None or called.text[:1].lower() == "c", called
+    prose = never.ask(text, remember=False).result()
+    assert prose.source == "model" and prose.text != called.text
+
+
+def test_calibration_measures_every_request_and_a_registered_version_is_served_at_its_line(tiny_chain, tmp_path,
+                                                                                            jarvis_home):
+    dev = tmp_path / "dev.jsonl"
+    rows = [("How much room is left on my drive?", "tool", "disk_free"), ("Convert 5 miles to km.", "tool", "convert"),
+            ("What time is it in Tokyo?", "tool", "time_in"), ("Good morning, Jarvis.", "chat", None),
+            ("Tell me a joke.", "chat", None), ("Thank you, that's all.", "chat", None)]
+    dev.write_text("".join(json.dumps({"id": f"d{i}", "request": r, "kind": k, **({"tool": t} if t else {})}) + "\n"
+                           for i, (r, k, t) in enumerate(rows)))
+    seen = []
+    router = calibrate(tiny_chain["f16"], Persona("sir"), n_threads=2, path=dev, progress=lambda d, n: seen.append(d))
+    assert seen == list(range(1, len(rows) + 1))
+    lo, hi = THRESHOLD_BOUNDS
+    assert lo <= router["call_threshold"] <= hi
+    assert router["dev"]["tool"] == 3 and router["dev"]["chat"] == 3 and len(router["dev_hash"]) == 16
+
+    reg = Registry()
+    tmp = jarvis_home / "incoming.gguf"
+    shutil.copy(tiny_chain["f16"], tmp)
+    version = reg.add(tmp, {"base": "tiny", "quant": "F16", "router": router})
+    assert threshold_for(version.gguf) == router["call_threshold"]
