@@ -16,7 +16,7 @@ import pytest
 from jarvis_desktop.core.persona import spoken_clock
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
-from jarvis_desktop.core.tools.clock import CITY_ALIASES, TOOLS, find_zone
+from jarvis_desktop.core.tools.clock import CITY_ALIASES, TOOLS, easter, find_zone, parse_date
 
 TOOL = {t.name: t for t in TOOLS}
 THURSDAY = datetime(2026, 11, 26, 14, 5)
@@ -301,3 +301,31 @@ def test_examples_are_calls_to_their_own_tool():
     # Spoken-transcript examples (lower case, no punctuation) are there for every tool.
     for tool in TOOLS:
         assert any(r == r.lower() and not re.search(r"[?.,!']", r) for r, _ in tool.examples), tool.name
+
+
+# -- dates as people say them -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("25 December", date(2026, 12, 25)), ("the 3rd of March 2027", date(2027, 3, 3)),
+    ("March 3rd", date(2027, 3, 3)), ("sept 5", date(2027, 9, 5)), ("on the 4th of July", date(2027, 7, 4)),
+    ("25/12", date(2026, 12, 25)), ("1/2/2027", date(2027, 2, 1)),  # day first, as in Britain
+    ("Christmas", date(2026, 12, 25)), ("boxing day", date(2026, 12, 26)), ("New Year's Day", date(2027, 1, 1)),
+    ("Bonfire Night", date(2027, 11, 5)), ("Easter", date(2027, 3, 28)), ("29th February", date(2028, 2, 29)),
+    ("tomorrow", date(2026, 11, 27)), ("today", date(2026, 11, 26)),
+    ("friday", date(2026, 11, 27)), ("next Thursday", date(2026, 12, 3)), ("this Thursday", date(2026, 11, 26)),
+])
+def test_a_date_as_people_say_it_reads_like_its_numbers(text, expected):
+    # The context clock is Thursday 26 November 2026: a call that copies the user's words
+    # ("days until Christmas" -> date:"Christmas") means the same as the worked-out one.
+    assert parse_date(text, date(2026, 11, 26), "sir") == expected
+
+
+def test_easter_follows_the_computus():
+    assert [easter(y) for y in (2024, 2025, 2026, 2027, 2038)] == [
+        date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28), date(2038, 4, 25)]
+
+
+@pytest.mark.parametrize("text", ["31 June", "the 40th of May", "Smarch 3", "next week-ish", "13/13"])
+def test_a_spoken_date_that_is_not_one_still_fails_politely(text):
+    with pytest.raises(ToolFailed, match="isn't a date I can read"):
+        parse_date(text, date(2026, 11, 26), "sir")

@@ -57,6 +57,20 @@ def test_scoring_and_arguments_on_plain_results():
     assert not same_arguments("call:memory{}", "call:memory{x:1}")  # an argument memory does not take
 
 
+def test_calls_that_give_the_same_answer_carry_the_same_arguments_however_spelt():
+    # the tools whose answer is the call's and the clock's alone: the sentence the user hears decides
+    assert same_arguments('call:days_until{date:"12-25"}', 'call:days_until{date:"Christmas"}')
+    assert same_arguments('call:weekday{date:"2026-12-25"}', 'call:weekday{date:"25th of December"}')
+    assert same_arguments('call:convert{value:5,from:"mile",to:"km"}', 'call:convert{value:5,from:"miles",to:"kilometres"}')
+    assert same_arguments('call:calculate{expression:"3*4.99+2*12.5"}', 'call:calculate{expression:"3*4.99 + 2*12.50"}')
+    assert not same_arguments('call:days_until{date:"12-25"}', 'call:days_until{date:"12-26"}')
+    assert not same_arguments('call:convert{value:5,from:"mile",to:"km"}', 'call:convert{value:5,from:"mile",to:"m"}')
+    # a call that fails answers nothing: never the same as one that runs
+    assert not same_arguments('call:days_until{date:"12-25"}', 'call:days_until{date:"soonish"}')
+    # tools whose answer depends on the machine or the files keep the strict comparison
+    assert not same_arguments('call:find_files{name:"invoice"}', 'call:find_files{name:"receipt"}')
+
+
 def test_the_shipped_held_out_set_loads_and_a_bad_line_is_named(tmp_path):
     cases = load_cases()
     assert len(cases) >= 150 and sum(c.kind == "chat" for c in cases) >= 40

@@ -19,7 +19,7 @@ from jarvis_desktop.core.persona import DAY_NAMES, MONTH_NAMES, ordinal, spoken_
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
-__all__ = ["TOOLS", "parse_date", "find_zone", "CITY_ALIASES"]
+__all__ = ["TOOLS", "parse_date", "easter", "find_zone", "CITY_ALIASES"]
 
 # -- dates ------------------------------------------------------------------------------------
 
@@ -28,8 +28,89 @@ _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 _MAX_SPAN_DAYS = 36_525  # date_in reaches a century either way; beyond that is a typo, not a plan
 
 
+_MONTHS = {name.lower(): n for n, name in enumerate(MONTH_NAMES, 1)}
+_MONTHS.update({name[:3].lower(): n for name, n in list(_MONTHS.items())} | {"sept": 9})
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_DAY_MONTH = re.compile(rf"(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MONTH}{_YEAR}", re.I)
+_MONTH_DAY_WORDS = re.compile(rf"{_MONTH}\s+(?:the\s+)?{_DAY}{_YEAR}", re.I)
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")  # day first, as in Britain
+_WEEKDAY = re.compile(r"(?:(this|next|on)\s+)?(" + "|".join(d.lower() for d in DAY_NAMES) + ")", re.I)
+# Days the calendar names, as a month and a day (Easter moves: worked out apart).
+_NAMED_DAYS = {
+    "christmas": (12, 25), "christmas day": (12, 25), "xmas": (12, 25), "christmas eve": (12, 24),
+    "boxing day": (12, 26), "new year's eve": (12, 31), "new years eve": (12, 31), "hogmanay": (12, 31),
+    "new year": (1, 1), "new year's day": (1, 1), "new years day": (1, 1), "new year's": (1, 1),
+    "burns night": (1, 25), "valentine's day": (2, 14), "valentines day": (2, 14), "valentine's": (2, 14),
+    "st david's day": (3, 1), "st patrick's day": (3, 17), "st george's day": (4, 23), "halloween": (10, 31),
+    "bonfire night": (11, 5), "guy fawkes night": (11, 5), "st andrew's day": (11, 30),
+}
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of ``year`` (the Gregorian computus, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _next_on_or_after(today: date, month: int, day: int) -> date | None:
+    """The next ``month``-``day`` from ``today`` (today included); 29 February: its next leap year."""
+    for year in range(today.year, today.year + 9):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    return None
+
+
+def _spoken_form(s: str, today: date) -> date | None:
+    """A date as people say it: "25 December", "the 3rd of March 2027", "March 3rd", "25/12",
+    "Christmas", "Easter", "next Friday", "tomorrow"; None for anything else.  Without a year,
+    the next such day from ``today``; a weekday is the next one after today ("this Friday":
+    today, if it is Friday)."""
+    text = " ".join(s.lower().replace("’", "'").split()).removeprefix("on ").removeprefix("the ")
+    if text in ("today", "tonight"):
+        return today
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    if text in ("easter", "easter sunday", "easter day"):
+        found = easter(today.year)
+        return found if found >= today else easter(today.year + 1)
+    if text in _NAMED_DAYS or f"{text} day" in _NAMED_DAYS:
+        return _next_on_or_after(today, *_NAMED_DAYS.get(text) or _NAMED_DAYS[f"{text} day"])
+    if m := _WEEKDAY.fullmatch(text):
+        ahead = (DAY_NAMES.index(m[2].capitalize()) - today.weekday()) % 7
+        return today + timedelta(days=ahead if (ahead or m[1] == "this") else 7)
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY_WORDS, 2, 1)):
+        if m := pattern.fullmatch(text):
+            day, month, year = int(m[day_group]), _MONTHS[m[month_group].lower()], m[3]
+            break
+    else:
+        if not (m := _SLASHED.fullmatch(text)):
+            return None
+        day, month, year = int(m[1]), int(m[2]), m[3]
+    if year:
+        try:
+            return date(int(year), month, day)
+        except ValueError:
+            return None
+    return _next_on_or_after(today, month, day)
+
+
 def parse_date(text: str, today: date, honorific: str) -> date:
-    """"2026-12-25" as it is; "12-25" as the next such day from ``today`` (today included).
+    """"2026-12-25" as it is; "12-25" as the next such day from ``today`` (today included);
+    and the forms people say (``_spoken_form``: "25th of December", "Christmas", "next Friday"),
+    so a call that copies the user's words reads as well as one the model worked out.
 
     A month-day that does not exist this year (29 February) is the next year it does.
     Anything else raises ToolFailed saying which forms are understood.
@@ -41,14 +122,11 @@ def parse_date(text: str, today: date, honorific: str) -> date:
         except ValueError:
             pass
     elif m := _MONTH_DAY.fullmatch(s):
-        month, day = int(m[1]), int(m[2])
-        for year in range(today.year, today.year + 9):  # 29 February: up to the next leap year
-            try:
-                found = date(year, month, day)
-            except ValueError:
-                continue
-            if found >= today:
-                return found
+        found = _next_on_or_after(today, int(m[1]), int(m[2])) if 1 <= int(m[1]) <= 12 else None
+        if found is not None:
+            return found
+    elif (found := _spoken_form(s, today)) is not None:
+        return found
     shown = s if len(s) <= 40 else s[:40] + "…"
     raise ToolFailed(f"I'm afraid \"{shown}\" isn't a date I can read, {honorific}; I need it as "
                      "year-month-day, such as 2026-12-25, or month-day, such as 12-25.")
