@@ -55,7 +55,7 @@ def test_recall_finds_the_fact_in_a_later_conversation_from_the_question_itself(
 
 def test_recall_with_nothing_stored_says_so_and_never_guesses(store):
     out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
-    assert out.result.reply == "You haven't told me anything about car that I've kept, sir."
+    assert out.result.reply == "You haven't told me anything about your car that I've kept, sir."
     assert out.result.data == {"facts": []}
     run(store, "call:remember{fact:\"my wife's birthday is 3 June\"}")
     out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
@@ -128,3 +128,17 @@ def test_remember_keeps_the_users_whole_words_when_the_call_falls_short(store):
               "my gp is dr alan whitfield at riverside surgery keep that in mind")
     assert sorted(f.text for f in store.facts()) == ["my gp is dr alan whitfield at riverside surgery",
                                                      "sophie is allergic to peanuts and kiwi"]
+
+
+@pytest.mark.parametrize("about, message, said", [
+    ("car parked", "Where did I park my car?", "your car"),
+    ("boiler", "what did I tell you about the boiler", "the boiler"),
+    ("kids dentist", "who's the kids' dentist again", "the kids' dentist"),
+    ("wife birthday", "when is my wife's birthday", "your wife's birthday"),
+    ("sister", "Where does my older sister live?", "your older sister"),
+    ("multi-storey", "which floor of which multi-storey is my vehicle on", "that"),  # no phrase of its own
+    ("", "where did I leave it", "that"),
+])
+def test_a_recall_that_finds_nothing_names_the_subject_in_the_users_words(store, about, message, said):
+    out = run(store, f'call:recall{{about:"{about}"}}' if about else "call:recall{}", message)
+    assert out.result.reply == f"You haven't told me anything about {said} that I've kept, sir."

@@ -16,9 +16,10 @@ request, a refused secret): the Assistant and the log keep PRIVATE_PROMPT instea
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
-from jarvis_desktop.core.memory import MemoryRefused, fact_as_told, search_terms
+from jarvis_desktop.core.memory import MemoryRefused, fact_as_told, search_terms, second_person
 from jarvis_desktop.core.persona import MONTH_NAMES
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
@@ -69,6 +70,27 @@ def _remember(args: dict, context: Context) -> ToolResult:
     return ToolResult(f"Noted, {h}: {fact.spoken}.", {"fact_id": fact.id, "fact": fact.text})
 
 
+_OWNER = r"\b(?:my|our|the|his|her|their|your)\s+(?:[\w'-]+\s+){0,2}?"
+
+
+def _topic(about: str, message: str) -> str:
+    """What was asked about, as it reads in "You haven't told me anything about ...": the
+    message's own phrase for it where one holds the words of ``about`` ("my car" -> "your
+    car", "the kids' dentist"), else "that" (the call's bare words, "car parked", read badly)."""
+    terms = search_terms(about)
+    for word in terms:
+        m = re.search(rf"{_OWNER}[\w'-]*{re.escape(word)}[\w'-]*", message, re.I)
+        if m is None:
+            continue
+        end = m.end()
+        while nxt := re.match(r"\s+([\w'-]+)", message[end:]):  # "my wife's" + "birthday"
+            if not any(t in nxt[1].lower() for t in terms):
+                break
+            end += nxt.end()
+        return second_person(message[m.start():end])
+    return "that"
+
+
 def _recall(args: dict, context: Context) -> ToolResult:
     store = _store(context)
     h = context.honorific
@@ -76,8 +98,8 @@ def _recall(args: dict, context: Context) -> ToolResult:
     question = " ".join(part for part in (context.message, about) if part.strip())
     found = store.recall(question, limit=3) if question.strip() else []
     if not found:
-        topic = f" about {about}" if about.strip() else ""
-        return ToolResult(f"You haven't told me anything{topic} that I've kept, {h}.", {"facts": []})
+        return ToolResult(f"You haven't told me anything about {_topic(about, context.message)} that I've kept, {h}.",
+                          {"facts": []})
     first = found[0]
     data = {"facts": [f.text for f in found], "fact_ids": [f.id for f in found],
             "noted": noted_when(first.created, context.now)}
