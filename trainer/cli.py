@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
                             help="learning rate of the KTO/DPO stage")
             sp.add_argument("--prefs-epochs", type=float, default=RetrainOptions.prefs_epochs,
                             help="epochs of the KTO/DPO stage")
+            sp.add_argument("--warm", choices=("auto", "off"), default=RetrainOptions.warm,
+                            help="auto: start from the current model's adapter when it was trained on the same "
+                                 "data and settings (one pass over your ratings and a sample of the data); "
+                                 "off: always train from the base")
+            sp.add_argument("--warm-replay", type=float, default=RetrainOptions.warm_replay,
+                            help="share of the dataset a warm start replays beside your ratings")
             sp.add_argument("--if-new-ratings", action="store_true",
                             help="do nothing unless there are ratings newer than the current model (timers)")
     data = sub.add_parser("data", help="check, import, describe and split training data")
@@ -204,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
                                    feedback_share=args.feedback_share,
                                    prefs_min_ratings=args.prefs_min_ratings,
                                    prefs_learning_rate=args.prefs_learning_rate,
-                                   prefs_epochs=args.prefs_epochs), progress)
+                                   prefs_epochs=args.prefs_epochs, warm=args.warm,
+                                   warm_replay=args.warm_replay), progress)
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)

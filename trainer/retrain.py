@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jarvis_desktop.core.assistant import Persona
-from jarvis_desktop.core.errors import JarvisError, ModelError
+from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
 from jarvis_desktop.core.paths import runs_dir, write_atomic
 from jarvis_desktop.core.persona import read_persona
 from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
@@ -69,6 +69,10 @@ class RetrainOptions:
     prefs_min_ratings: int = 16  # ratings needed before the prefs stage trains anything
     prefs_learning_rate: float = PrefsOptions.learning_rate
     prefs_epochs: float = PrefsOptions.epochs
+    # auto: start from the current model's adapter where it fits (``warm_source``).  Off by default
+    # until a warm retrain's gate figures on the real data are measured against a cold one.
+    warm: str = "off"
+    warm_replay: float = 0.25  # the share of the dataset a warm start trains on beside the ratings
 
 
 class InjectedFailure(JarvisError):
@@ -108,8 +112,10 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             _stage(progress, "export", "collecting rated replies from the interaction log")
             staging = Path(tempfile.mkdtemp(prefix="export-", dir=runs_dir()))
             feedback = export_feedback(opts, staging, count)
-            key = hashlib.sha256((data_hash + feedback["hash"] + opts.sft.to_json() + opts.quant)
-                                 .encode()).hexdigest()[:12]
+            warm, why_cold = warm_source(registry, opts, data_hash)
+            progress.update("export", message=f"warm start from {warm['from']}" if warm else f"training from the base: {why_cold}")
+            key = hashlib.sha256((data_hash + feedback["hash"] + opts.sft.to_json() + opts.quant
+                                  + (warm["from"] if warm else "")).encode()).hexdigest()[:12]
             work = runs_dir() / f"retrain-{key}"
             work.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(work / "export", ignore_errors=True)
@@ -119,11 +125,15 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
             t = time.monotonic()
             extra = [str(work / "export" / FEEDBACK_SFT)] if feedback["sft_used"] else []
-            _stage(progress, "sft", f"fine-tuning {opts.sft.base} on {count} examples"
-                   + (f" + {feedback['sft_used']} from your ratings" if extra else ""))
             base = resolve_base(opts.sft.base)
             sft_opts = SFTOptions(**{**opts.sft.__dict__, "output": str(work / "sft"),
                                      "data": [*opts.sft.data, *extra]})
+            if warm is not None:
+                sft_opts.init_adapter, sft_opts.replay = str(warm["adapter"]), opts.warm_replay
+                sft_opts.epochs, sft_opts.max_steps = 1.0, -1
+            _stage(progress, "sft", (f"fine-tuning {warm['from']} further on a sample of the {count} examples"
+                                     if warm is not None else f"fine-tuning {opts.sft.base} on {count} examples")
+                   + (f" + {feedback['sft_used']} from your ratings" if extra else ""))
             adapter = run_sft(sft_opts, progress)
             timings["sft"] = time.monotonic() - t
 
@@ -185,6 +195,8 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "dataset_hash": data_hash,
                 "feedback": {k: v for k, v in feedback.items() if k != "summary"},
                 "memory_trained": opts.memory_turns,
+                "warm_start": ({"from": warm["from"], "chain": warm["chain"], "replay": opts.warm_replay}
+                               if warm else None),
                 "quant": qtype,
                 "config": {"sft": sft_meta["config"], "quant": qtype},
                 "training": {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
@@ -204,6 +216,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                                         ("rolled_back",), decision.metrics)
                 meta["gate"] = decision.as_dict()
             version = registry.add(final, meta)
+            keep_adapter(adapter, version.path)
             if evaluation is not None:  # the next retrain compares against this without re-scoring it
                 write_atomic(version.path / f"eval-{evaluation['key']}.json",
                              json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
@@ -231,6 +244,53 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
 
 
 FEEDBACK_SFT = "feedback_sft.jsonl"
+
+
+ADAPTER = "adapter"  # a version's SFT adapter, kept for the next retrain to start from
+WARM_CHAIN_MAX = 6  # warm starts in a row before a retrain goes back to the base (drift stays bounded)
+# What must match for a warm start: settings that shape the adapter or what it learns from.
+WARM_SAME = ("base", "lora_r", "lora_alpha", "max_length", "honorific", "persona", "head")
+
+
+def warm_source(registry: Registry, opts: RetrainOptions, data_hash: str) -> tuple[dict | None, str]:
+    """({"from": version, "adapter": its folder, "chain": warm starts so far}, "") when this
+    retrain may start from the current model's adapter, else (None, why not): it needs the
+    adapter kept with the version, the same dataset, base and settings, and fewer than
+    WARM_CHAIN_MAX warm starts behind it."""
+    if opts.warm == "off":
+        return None, "warm starts are off"
+    if not 0 < opts.warm_replay <= 1:
+        raise ConfigError(f"warm_replay must be a share above 0 and at most 1, not {opts.warm_replay}")
+    current = registry.current()
+    if current is None:
+        return None, "there is no current model"
+    adapter = current.path / ADAPTER
+    if not (adapter / "jarvis_sft.json").is_file():
+        return None, f"{current.name} kept no adapter to start from"
+    meta = current.meta
+    if meta.get("dataset_hash") != data_hash:
+        return None, f"the training data changed since {current.name}"
+    then = (meta.get("config") or {}).get("sft") or {}
+    now = json.loads(opts.sft.to_json())
+    changed = [k for k in WARM_SAME if then.get(k) != now.get(k)]
+    if changed:
+        return None, f"{', '.join(changed)} changed since {current.name}"
+    chain = ((meta.get("warm_start") or {}).get("chain") or 0) + 1
+    if chain > WARM_CHAIN_MAX:
+        return None, f"{WARM_CHAIN_MAX} warm starts in a row: this one starts afresh"
+    return {"from": current.name, "adapter": adapter, "chain": chain}, ""
+
+
+def keep_adapter(adapter: Path, version: Path) -> None:
+    """Copy the SFT adapter into the version's folder (whole or not at all), for a warm start."""
+    partial = version / (ADAPTER + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        shutil.copytree(adapter, partial)
+        partial.rename(version / ADAPTER)
+    except OSError as exc:  # a full disk: the model is registered; only the next warm start is lost
+        shutil.rmtree(partial, ignore_errors=True)
+        log.warning("could not keep the adapter with %s (%s): the next retrain starts from the base", version.name, exc)
 
 
 def _persona_record(persona: Persona, path: str) -> dict:

@@ -168,6 +168,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise DataError(opts.data[0], None, "the training data is empty",
                         "add at least one example, one JSON object a line")
     examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
+    examples = replayed(examples, opts.replay, opts.seed)
     persona = Persona.from_file(opts.honorific, opts.persona)
     rows = build_rows(examples, tokenizer, persona, opts.max_length)
     if not rows:
@@ -182,6 +183,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise ConfigError(f"none of the LoRA target modules {base.preset.lora_targets} exist in {base.label}")
     lora = LoraConfig(r=opts.lora_r, lora_alpha=opts.lora_alpha, lora_dropout=opts.lora_dropout,
                       target_modules=targets, task_type="CAUSAL_LM")
+    if opts.init_adapter:  # a warm start: the earlier adapter, trained on from where it was
+        model, lora = _warm_model(model, Path(opts.init_adapter), base), None
 
     args = SFTConfig(
         output_dir=str(out / "checkpoints"),
@@ -224,6 +227,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     resume = _last_checkpoint(out / "checkpoints")
     if resume is not None and (resume / TURN_FILE).is_file():
         turn.load(resume)
+    elif opts.init_adapter and (Path(opts.init_adapter) / TURN_FILE).is_file():
+        turn.load(Path(opts.init_adapter))
     t0 = time.monotonic()
     result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     adapter = out / "adapter"
@@ -250,6 +255,34 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     }
     (adapter / SFT_META).write_text(json.dumps(meta, indent=2))  # written last: adapter complete
     return adapter
+
+
+def replayed(examples: list, share: float, seed: int) -> list:
+    """The examples a run trains on: all the user's rated replies, and ``share`` of the rest
+    (a fixed sample for a seed, in the data's order; 1: all)."""
+    if share >= 1:
+        return list(examples)
+    import random
+
+    rest = [i for i, ex in enumerate(examples) if ex.category != FEEDBACK_CATEGORY]
+    keep = set(random.Random(seed).sample(rest, max(1, round(len(rest) * share)) if rest else 0))
+    return [ex for i, ex in enumerate(examples) if ex.category == FEEDBACK_CATEGORY or i in keep]
+
+
+def _warm_model(model, adapter: Path, base: BaseModel):
+    """``model`` with the LoRA adapter of an earlier run, trainable: its base must be ``base``."""
+    from peft import PeftModel
+
+    meta_path = adapter / SFT_META
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot warm-start from {adapter}: {meta_path.name} is unreadable ({exc}); "
+                          "retrain without --init-adapter") from None
+    if Path(meta.get("base_path", "")).resolve() != Path(base.path).resolve():
+        raise ConfigError(f"cannot warm-start from {adapter}: it was trained on {meta.get('base')}, not "
+                          f"{base.label}; retrain without --init-adapter")
+    return PeftModel.from_pretrained(model, str(adapter), is_trainable=True)
 
 
 def _last_checkpoint(folder: Path) -> Path | None:

@@ -56,6 +56,10 @@ class SFTOptions:
     seed: int = _f(42, "random seed")
     holdout: float = _f(0.1, "share of each category kept out of training for evaluation (0: train on all)")
     warmup_ratio: float = _f(0.05, "share of steps spent warming the learning rate up")
+    init_adapter: str = _f("", "start from this LoRA adapter (a warm start: its weights and turn-token rows) "
+                            "instead of a fresh one; it must have been trained on the same base")
+    replay: float = _f(1.0, "share of the dataset's examples trained on (a warm start replays a sample; "
+                       "rated replies are always all trained on)")
     head: str = _f("assistant", "assistant: run the output layer only on reply positions (fast); "
                    "full: TRL's stock loss over every position (for comparison)")
 
@@ -66,6 +70,8 @@ class SFTOptions:
             self.data = [self.data]
         if self.batch_size < 1 or self.micro_batch_size < 0:
             raise ConfigError("batch_size must be at least 1 and micro_batch_size at least 0 (auto)")
+        if not 0 < self.replay <= 1:
+            raise ConfigError(f"replay must be a share above 0 and at most 1, not {self.replay}")
         if self.micro_batch_size and self.batch_size % self.micro_batch_size:
             raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
                               f"{self.micro_batch_size}")

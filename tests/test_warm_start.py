@@ -1,0 +1,82 @@
+"""A warm start (``jarvis-train retrain --warm auto``) on the tiny model: a retrain keeps its SFT
+adapter with the version, and the next retrain with the same data and settings starts from it,
+training one pass over the user's ratings and a sample of the data; anything that changed (the
+data, the settings, a missing adapter, too many warm starts in a row) means a start from the base."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.core.registry import Registry
+from tests.conftest import DATA, tiny_flags
+from trainer.cli import main as train_main
+from trainer.data import Example
+from trainer.retrain import ADAPTER, RetrainOptions, warm_source
+from trainer.sft import replayed
+from trainer.sft_config import SFTOptions
+
+
+def _meta(version) -> dict:
+    return json.loads((version.path / "meta.json").read_text())
+
+
+def _lines(capsys) -> list[dict]:
+    return [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+
+
+def test_a_retrain_starts_from_the_current_adapter_only_where_nothing_changed(tiny_base, capsys):
+    flags = [*tiny_flags(tiny_base, steps=200), "--quant", "F16", "--progress", "json"]
+    assert train_main(["retrain", *flags]) == 0
+    v1 = Registry().current()
+    assert (v1.path / ADAPTER / "adapter_model.safetensors").is_file()  # kept whole for the next retrain
+    assert not (v1.path / (ADAPTER + ".partial")).exists()
+    assert _meta(v1)["warm_start"] is None
+    capsys.readouterr()
+
+    assert train_main(["retrain", *flags, "--warm", "auto", "--warm-replay", "0.5"]) == 0
+    lines = _lines(capsys)
+    assert any(x["stage"] == "export" and x["message"] == "warm start from v1" for x in lines)
+    steps = [x for x in lines if x["stage"] == "sft" and x["total"]]
+    # one pass over half the examples, in batches of 4: a few steps, not the cold run's 200
+    assert 0 < steps[-1]["total"] < 10, steps[-1]
+    v2 = Registry().get("v2")
+    meta = _meta(v2)
+    assert meta["warm_start"] == {"from": "v1", "chain": 1, "replay": 0.5}
+    assert meta["config"]["sft"]["init_adapter"] == str(v1.path / ADAPTER)
+    assert meta["verification"]["top1_agreement"] >= 0.93  # a sound model, checked as any other
+    assert (v2.path / ADAPTER / "jarvis_sft.json").is_file()
+
+    # other settings: from the base again, and it says why
+    assert train_main(["retrain", *flags, "--warm", "auto", "--lora-r", "8"]) == 0
+    lines = _lines(capsys)
+    assert any(x["stage"] == "export" and x["message"].startswith("training from the base: lora_r changed")
+               for x in lines)
+    assert _meta(Registry().versions()[-1])["warm_start"] is None
+
+
+def test_why_a_retrain_starts_from_the_base(registered, tmp_path):
+    opts = RetrainOptions(sft=SFTOptions(), warm="auto")
+    current = registered.current()
+    assert warm_source(registered, RetrainOptions(warm="off"), "x") == (None, "warm starts are off")
+    assert warm_source(registered, opts, "x")[1] == f"{current.name} kept no adapter to start from"
+    (current.path / ADAPTER).mkdir()
+    (current.path / ADAPTER / "jarvis_sft.json").write_text("{}")
+    assert warm_source(registered, opts, "x")[1] == f"the training data changed since {current.name}"
+    with pytest.raises(ConfigError, match="warm_replay"):
+        warm_source(registered, RetrainOptions(warm="auto", warm_replay=0.0), "x")
+
+
+def test_a_replay_keeps_every_rated_reply_and_a_fixed_share_of_the_rest():
+    data = [Example([{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": "a"}], "persona")
+            for i in range(40)]
+    rated = [Example([{"role": "user", "content": f"r{i}"}, {"role": "assistant", "content": "b"}], "feedback")
+             for i in range(3)]
+    kept = replayed(data + rated, 0.25, seed=42)
+    assert sum(ex.category == "feedback" for ex in kept) == 3 and len(kept) == 13
+    assert kept == replayed(data + rated, 0.25, seed=42)  # the same sample every time
+    assert replayed(data, 1.0, seed=42) == data
+    with pytest.raises(ConfigError, match="replay"):
+        SFTOptions(replay=0.0, data=[str(DATA / "tiny_chat.jsonl")])
