@@ -43,11 +43,11 @@ def main() -> None:
     for gguf in args.gguf:
         work = Path(os.environ.get("TMPDIR", "/tmp"))
         model = with_template(gguf, work)
-        runs = [(gguf.name, None)]
+        name = f"{gguf.parent.name}/{gguf.name}" if gguf.name == "model.gguf" else gguf.name  # a registry version
+        runs = [(name, None)]
         if args.calibrate:
-            calibrated[gguf.name] = calibrate(model, Persona("sir"), n_threads=args.threads)
-            runs.append((f"{gguf.name} @{calibrated[gguf.name]['call_threshold']}",
-                         calibrated[gguf.name]["call_threshold"]))
+            calibrated[name] = calibrate(model, Persona("sir"), n_threads=args.threads)
+            runs.append((f"{name} @{calibrated[name]['call_threshold']}", calibrated[name]["call_threshold"]))
         for label, threshold in runs:
             t0 = time.perf_counter()
             results = run_cases(model, cases, Persona("sir"), n_threads=args.threads, call_threshold=threshold)
