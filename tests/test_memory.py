@@ -154,6 +154,24 @@ def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
     ("my car is parked on level 3", "Remember that my car is parked on level 3.", "my car is parked on level 3"),
     # a message with nothing but the cue: the model's fact stands
     ("my shoe size is 10", "remember that", "my shoe size is 10"),
+    # the model dropped the end of the sentence: the sentence is kept
+    ("the Christmas decorations in the loft",
+     "I keep the Christmas decorations in the loft, behind the water tank. Remember that.",
+     "I keep the Christmas decorations in the loft, behind the water tank"),
+    # the call's string was cut mid-word by its length limit and the model finished it wrongly
+    ("our holiday cottage in Cornwall is called Gull's Rest, in Pw",
+     "Remember our holiday cottage in Cornwall is called Gull's Rest, in Polperro.",
+     "our holiday cottage in Cornwall is called Gull's Rest, in Polperro"),
+    # the model turned a name into a pronoun, or kept a scrap: the user's sentence is kept
+    ("I borrowed your copy of Wolf Hall", "Don't let me forget: Callum borrowed my copy of Wolf Hall.",
+     "Callum borrowed my copy of Wolf Hall"),
+    ("I like Sienna", "remember the hairdresser i like is sienna at cut above in hove",
+     "the hairdresser i like is sienna at cut above in hove"),
+    # the only sentence of a longer message that holds the model's words
+    ("the boiler service is on 4 May", "The kids are off school. Note that the boiler service is on 4 May, ta.",
+     "the boiler service is on 4 May, ta"),
+    # words the user never said: the model's fact, not a sentence of the message
+    ("my car is on level 3", "remember that the kids' dentist is Dr Shah", "my car is on level 3"),
 ])
 def test_the_fact_kept_is_the_users_whole_words_where_the_models_fall_short(model_fact, message, kept):
     assert fact_as_told(model_fact, message) == kept

@@ -203,18 +203,40 @@ def _plain(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", text.lower()))
 
 
+def _covers(text: str, terms: list[str]) -> bool:
+    """Whether ``text`` holds every one of ``terms``, the last maybe only begun ("on top of
+    the fr")."""
+    have = search_terms(text)
+    return all(t in have for t in terms[:-1]) and any(h.startswith(terms[-1]) for h in have)
+
+
 def fact_as_told(fact: str, message: str) -> str:
-    """The fact to keep, from the one the model wrote in its call and the user's ``message``:
-    the user's own words (``told``) where the model's fact holds no word of substance (a cue
-    such as "that") or stops short of what was said ("... the blue tin on top of the fr"),
-    else the model's (it may have picked the fact out of a longer message)."""
+    """The fact to keep, from the one the model wrote in its call and the user's ``message``.
+
+    The model may pick the fact out of a longer message ("I just got back. For future
+    reference, the kids' dentist is Dr Shah."), but a 270M model also drops or garbles the end
+    ("... in the loft" for "in the loft, behind the water tank"; "... in Pw" where the call's
+    string was cut) and turns names into pronouns ("I borrowed your copy" for "Callum borrowed
+    my copy").  So the user's own words (``told``) are kept: the one sentence of them that
+    holds every word of substance of the model's fact, or all of them where no single sentence
+    does; the model's fact where they do not hold its words (it did not come from this
+    message) or where it holds no word of substance (then the user's words).
+    """
+    from jarvis_desktop.core.tools.grammar import STRING_CHARS  # here: the tools import this module
+
     mine, said = clean_fact(fact), told(message) if message else ""
     if not said or not search_terms(said):
         return mine
-    if not search_terms(mine):
+    terms = search_terms(mine)
+    if not terms:
         return said
-    if len(said) > len(mine) and _plain(said).startswith(_plain(mine)):
-        return said
+    if len(fact) >= STRING_CHARS - 1 and len(terms) > 1:  # cut by the limit: its last word may be garbled
+        terms = terms[:-1]
+    sentences = [told(s) for s in re.split(r"(?<=[.!?])\s+", said) if s.strip()]
+    for sentence in sentences + [said]:
+        if _covers(sentence, terms):
+            # the same words as the model's (it may have written a spoken name's capitals): the model's
+            return mine if _plain(sentence) == _plain(mine) or len(sentence) < len(mine) else sentence
     return mine
 
 

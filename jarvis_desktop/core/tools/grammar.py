@@ -13,12 +13,14 @@ import re
 
 from jarvis_desktop.core.tools.base import Param, Tool
 
-__all__ = ["call_grammar"]
+__all__ = ["call_grammar", "STRING_CHARS"]
+
+STRING_CHARS = 60  # a string argument's most characters (a fact, a query): a call stays a few tokens
 
 _VALUES = {
     "number": r'"-"? [0-9]{1,12} ("." [0-9]{1,6})?',
     "integer": r'"-"? [0-9]{1,9}',
-    "string": r'"\"" ( [^"\\\x00-\x1f] | "\\" ["\\] ){0,60} "\""',
+    "string": r'"\"" ( [^"\\\x00-\x1f] | "\\" ["\\] ){0,' + str(STRING_CHARS) + r'} "\""',
     "boolean": r'"true" | "false"',
 }
 
