@@ -40,9 +40,24 @@ def test_recall_finds_a_fact_by_meaning_and_nothing_for_an_unrelated_question(tm
         store.add("my brother Tom lives in Glasgow")
         store.add("the boiler was serviced in March")
         store.add("I take my tea with no sugar")
-        assert [f.text for f in store.recall("which city is my sibling based in")] == ["my brother Tom lives in Glasgow"]
+        assert [f.text for f in store.recall("which city is my sibling based in").facts] == ["my brother Tom lives in Glasgow"]
         assert store.search("which city is my sibling based in") == []  # the words alone miss it
-        assert store.recall("what's the capital of Peru") == []  # never the nearest guess
+        assert not store.recall("what's the capital of Peru")  # never the nearest guess
+
+
+def test_recall_says_a_fact_as_the_answer_only_when_it_surely_is_one(tmp_path, embedder):
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        for fact in ("mum's birthday is on 14 March", "the boiler was serviced in March",
+                     "my car is parked on level 3 of the Broadmead car park"):
+            store.add(fact)
+        mother = store.recall("when's my mother's birthday")
+        assert mother.sure and mother.facts[0].text == "mum's birthday is on 14 March"
+        nephew = store.recall("when is my nephew's birthday")  # another relation: only the nearest noted
+        assert nephew.facts[0].text == "mum's birthday is on 14 March" and not nephew.sure
+        floor = store.recall("which floor is the car on")  # found by meaning, a paraphrase: said as the nearest
+        assert floor.facts[0].text.startswith("my car is parked") and not floor.sure
+        assert store.recall("when was the boiler serviced").sure
+        assert not store.recall("what's the capital of Peru")
 
 
 def test_facts_kept_without_the_model_are_found_by_meaning_later_and_vectors_go_with_a_delete(tmp_path, embedder):
@@ -50,12 +65,12 @@ def test_facts_kept_without_the_model_are_found_by_meaning_later_and_vectors_go_
     with MemoryStore(path) as words_only:
         words_only.add("my brother Tom lives in Glasgow")
     with MemoryStore(path, embedder=embedder) as store:
-        assert store.recall("which city is my sibling based in")[0].text == "my brother Tom lives in Glasgow"
+        assert store.recall("which city is my sibling based in").facts[0].text == "my brother Tom lives in Glasgow"
         db = sqlite3.connect(path)
         assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 1  # embedded when first needed
         db.close()
         store.delete([f.id for f in store.facts()])
-        assert store.recall("which city is my sibling based in") == []
+        assert not store.recall("which city is my sibling based in")
     db = sqlite3.connect(path)
     assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 0
     db.close()
@@ -65,4 +80,4 @@ def test_a_broken_model_leaves_the_memory_working_by_words(tmp_path):
     broken = Embedder(tmp_path / "missing.gguf")
     with MemoryStore(tmp_path / "m.sqlite3", embedder=broken) as store:
         store.add("my car is parked on level 3")  # kept, without a vector
-        assert [f.text for f in store.recall("where is my car parked")] == ["my car is parked on level 3"]
+        assert [f.text for f in store.recall("where is my car parked").facts] == ["my car is parked on level 3"]

@@ -10,8 +10,8 @@ import stat
 import pytest
 
 from jarvis_desktop.core.errors import JarvisError
-from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, fact_as_told, second_person,
-                                        search_terms, secret_kind, told)
+from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, fact_as_told, relations, search_terms,
+                                        second_person, secret_kind, told, uncovered)
 
 
 @pytest.fixture
@@ -175,6 +175,14 @@ def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
 ])
 def test_the_fact_kept_is_the_users_whole_words_where_the_models_fall_short(model_fact, message, kept):
     assert fact_as_told(model_fact, message) == kept
+
+
+def test_relations_and_uncovered_words_tell_a_fact_about_someone_else():
+    assert relations("When's my mother's birthday?") == {"mum"} and relations("my other half's mum") == {"wife", "mum"}
+    assert relations("where did I park the car") == set()
+    assert uncovered("where did I park the car", "my car is parked on level 3") == 0  # "park" in "parked"
+    assert uncovered("what's my locker number at work", "my locker at the gym is number 112") == 1  # work
+    assert uncovered("when is my nephew's birthday", "mum's birthday is on 14 March") == 1
 
 
 def test_told_takes_the_asking_words_off_either_end():

@@ -70,6 +70,12 @@ def test_a_version_keeps_its_threshold_in_meta_json_and_a_bad_one_falls_back(tmp
     with caplog.at_level(logging.WARNING):
         assert threshold_for(gguf) == CALL_THRESHOLD
     assert "not a number within" in caplog.text
+    # asked before every reply: parsed once while the file stays the same
+    meta.write_text(json.dumps({"router": {"call_threshold": 0.7}}))
+    from jarvis_desktop.core.tools.router import _threshold_in
+    misses = _threshold_in.cache_info().misses
+    assert [threshold_for(gguf) for _ in range(5)] == [0.7] * 5
+    assert _threshold_in.cache_info().misses == misses + 1
 
 
 def test_a_bad_development_row_is_named_by_file_and_line(tmp_path):

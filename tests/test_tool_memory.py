@@ -56,10 +56,20 @@ def test_recall_finds_the_fact_in_a_later_conversation_from_the_question_itself(
 def test_recall_with_nothing_stored_says_so_and_never_guesses(store):
     out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
     assert out.result.reply == "You haven't told me anything about your car that I've kept, sir."
-    assert out.result.data == {"facts": []}
+    assert out.result.data == {"facts": [], "sure": False}
     run(store, "call:remember{fact:\"my wife's birthday is 3 June\"}")
     out = run(store, 'call:recall{about:"car"}', "Where did I park my car?")
-    assert "birthday" not in out.result.reply and out.result.data == {"facts": []}
+    assert "birthday" not in out.result.reply and out.result.data == {"facts": [], "sure": False}
+
+
+def test_a_fact_that_may_not_answer_is_said_as_the_nearest_noted(store):
+    run(store, "call:remember{fact:\"mum's birthday is on 14 March\"}")
+    out = run(store, 'call:recall{about:"nephew birthday"}', "when is my nephew's birthday")
+    assert out.result.reply == "The nearest I have noted, sir: mum's birthday is on 14 March; you told me today."
+    assert out.result.data["sure"] is False
+    assert_numbers_from_data(out.result)
+    out = run(store, 'call:recall{about:"mum birthday"}', "when is mum's birthday")
+    assert out.result.reply == "Mum's birthday is on 14 March, sir; you told me today." and out.result.data["sure"]
 
 
 def test_recall_says_several_matching_facts(store):

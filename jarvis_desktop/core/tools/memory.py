@@ -4,7 +4,9 @@
 back in the second person; a fact that looks like a secret is refused and Jarvis says why.
 ``recall`` finds the stored facts that answer what the user asks (the message and the call's
 words, by meaning where the embedding model is set up, else by words: MemoryStore.recall) and
-says them; with nothing close enough it says so and never guesses.
+says them: as the answer where the first surely is one, else as "the nearest I have noted" (it
+may be about something else: mum's birthday for a question about the nephew's); with nothing
+close enough it says so and never guesses.
 ``forget`` deletes the facts that hold all the words asked about, from the memory and from every
 turn of the interaction log that says them (the store's forget hooks); its reply does not repeat
 the fact, and the request itself is kept in the log only as "(asked to forget something)".
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from jarvis_desktop.core.memory import MemoryRefused, fact_as_told, search_terms, second_person
+from jarvis_desktop.core.memory import MemoryRefused, Recalled, fact_as_told, search_terms, second_person
 from jarvis_desktop.core.persona import MONTH_NAMES
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
@@ -96,17 +98,19 @@ def _recall(args: dict, context: Context) -> ToolResult:
     h = context.honorific
     about = args.get("about", "")
     question = " ".join(part for part in (context.message, about) if part.strip())
-    found = store.recall(question, limit=3) if question.strip() else []
+    found = store.recall(question, limit=3) if question.strip() else Recalled([])
     if not found:
         return ToolResult(f"You haven't told me anything about {_topic(about, context.message)} that I've kept, {h}.",
-                          {"facts": []})
-    first = found[0]
-    data = {"facts": [f.text for f in found], "fact_ids": [f.id for f in found],
-            "noted": noted_when(first.created, context.now)}
-    if len(found) == 1:
+                          {"facts": [], "sure": False})
+    first = found.facts[0]
+    data = {"facts": [f.text for f in found.facts], "fact_ids": [f.id for f in found.facts],
+            "noted": noted_when(first.created, context.now), "sure": found.sure}
+    if not found.sure:  # the nearest kept, said as such: it may be about something else
+        return ToolResult(f"The nearest I have noted, {h}: {first.spoken}; you told me {data['noted']}.", data)
+    if len(found.facts) == 1:
         return ToolResult(f"{_sentence_start(first.spoken)}, {h}; you told me {data['noted']}.", data)
     return ToolResult(f"{_sentence_start(first.spoken)}, {h}. You also told me "
-                      + " and ".join(f.spoken for f in found[1:]) + ".", data)
+                      + " and ".join(f.spoken for f in found.facts[1:]) + ".", data)
 
 
 def _forget(args: dict, context: Context) -> ToolResult:

@@ -19,6 +19,7 @@ set that is neither trained on nor the gate's held-out set (trainer/router_calib
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -67,10 +68,20 @@ def route(logits: np.ndarray, token: int, starts: frozenset[int], threshold: flo
 
 def threshold_for(gguf: Path | str | None) -> float:
     """The call threshold calibrated for the model ``gguf`` (its ``meta.json``'s
-    router.call_threshold, within THRESHOLD_BOUNDS), else CALL_THRESHOLD."""
+    router.call_threshold, within THRESHOLD_BOUNDS), else CALL_THRESHOLD.  Asked before every
+    reply: the file is read again only when it changed (a stat, not a parse, per reply)."""
     if gguf is None:
         return CALL_THRESHOLD
     meta = Path(gguf).parent / "meta.json"
+    try:
+        st = meta.stat()
+    except OSError:
+        return CALL_THRESHOLD
+    return _threshold_in(meta, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _threshold_in(meta: Path, mtime_ns: int, size: int) -> float:
     try:
         value = json.loads(meta.read_text())["router"]["call_threshold"]
     except (OSError, ValueError, KeyError, TypeError):  # none beside it, not calibrated, or damaged
