@@ -157,7 +157,12 @@ def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
     # the model dropped the end of the sentence: the sentence is kept
     ("the Christmas decorations in the loft",
      "I keep the Christmas decorations in the loft, behind the water tank. Remember that.",
-     "I keep the Christmas decorations in the loft, behind the water tank"),
+     "the Christmas decorations in the loft, behind the water tank"),
+    ("my work trousers are a 34 waist", "My work trousers are a 34 waist and a 32 leg, keep that somewhere safe.",
+     "my work trousers are a 34 waist and a 32 leg"),
+    # cues to keep it, before the fact or after it, are not kept
+    ("Gran's favourite biscuits are custard creams", "Keep a note: Gran's favourite biscuits are custard creams.",
+     "Gran's favourite biscuits are custard creams"),
     # the call's string was cut mid-word by its length limit and the model finished it wrongly
     ("our holiday cottage in Cornwall is called Gull's Rest, in Pw",
      "Remember our holiday cottage in Cornwall is called Gull's Rest, in Polperro.",

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from jarvis_desktop.core.memory import MemoryStore
-from jarvis_desktop.core.tools import Toolbox
+from jarvis_desktop.core.memory import MemoryStore, clean_fact, fact_as_told
+from jarvis_desktop.core.tools import Toolbox, default_tools
+from jarvis_desktop.core.tools.call import parse
 from jarvis_desktop.core.tools.memory import LISTED, PRIVATE_PROMPT, noted_when
 from tests.tool_checks import assert_numbers_from_data
 
@@ -152,3 +153,12 @@ def test_remember_keeps_the_users_whole_words_when_the_call_falls_short(store):
 def test_a_recall_that_finds_nothing_names_the_subject_in_the_users_words(store, about, message, said):
     out = run(store, f'call:recall{{about:"{about}"}}' if about else "call:recall{}", message)
     assert out.result.reply == f"You haven't told me anything about {said} that I've kept, sir."
+
+
+def test_every_remember_example_is_kept_as_its_call_says():
+    """The fact a training example's call holds is what the memory keeps from its message: the
+    cue words ("Keep a note:", "..., keep that somewhere safe") are not kept, nothing is cut."""
+    remember = {t.name: t for t in default_tools()}["remember"]
+    for message, call in remember.examples:
+        fact = parse(call).args["fact"]
+        assert fact_as_told(fact, message) == clean_fact(fact), (message, fact)

@@ -189,13 +189,21 @@ def clean_fact(text: str) -> str:
 
 
 _OPENERS = re.compile(r"^(?:(?:um+|uh+|er+|oh|and|right|ok|okay|so|jarvis|please|hey)\b[\s,.!:;-]*)+", re.I)
-_CUES = re.compile(r"^(?:for future reference|just so you know|fyi|for the record|jot (?:this|that) down|"
-                   r"store this|file this away|something to keep|note to self|write (?:this )?down(?: that)?|"
-                   r"(?:don't|do not) let me forget|note)(?:\s+that)?\b[\s,.!:;-]*", re.I)
-_TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and )*(?:remember that|remember it|keep that in mind|"
+_CUES = re.compile(r"^(?:for future reference|just so you know|just so you've got it|fyi|for the record|"
+                   r"(?:jot|write|log) (?:this|that) down(?: for me)?|log this(?: for me)?|store this|"
+                   r"(?:could you |can you |please )?(?:file (?:this |that )?away|keep a record(?: of)?)|"
+                   r"something to keep|note to self|write (?:this )?down(?: that)?|mental note(?: for you)?|"
+                   r"keep a note(?: of)?|keep hold of this|commit this to memory|add this to what you know|"
+                   r"one for the notebook|put (?:it|this) on file|(?:i'll|you'll) (?:need|want) this later|"
+                   r"(?:worth knowing|useful|heads up) for later|so i don't lose track|"
+                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|note)(?:\s+that)?\b[\s,.!:;-]*", re.I)
+_TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that|remember it|keep that in mind|"
                     r"bear that in mind|(?:don't|do not) let me forget|(?:please )?make a note(?: of (?:that|it))?|"
-                    r"note that(?: down)?|jot that down|for future reference|just so you know|for me|"
-                    r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!]*$", re.I)
+                    r"note that(?: down)?|jot that down|file that away|store that(?: somewhere)?|put it on file|"
+                    r"hang on to (?:that|it)|worth remembering|by the way|in case i (?:ever )?need [^,.;]*|"
+                    r"keep that somewhere(?: safe)?|you'll need that(?: one day)?|you've got it on file|"
+                    r"for future reference|just so you know|for me|"
+                    r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!?]*$", re.I)
 
 
 def told(message: str) -> str:
@@ -218,17 +226,28 @@ def _covers(text: str, terms: list[str]) -> bool:
     return all(t in have for t in terms[:-1]) and any(h.startswith(terms[-1]) for h in have)
 
 
+def _copied(words: list[str], text: str):
+    """Where ``words`` run in ``text`` one after another (any case, any punctuation between;
+    the last maybe only begun), as a match; None where they do not."""
+    if not words:
+        return None
+    return re.search(r"\b" + r"\W+".join(re.escape(w) for w in words), text, re.I)
+
+
 def fact_as_told(fact: str, message: str) -> str:
     """The fact to keep, from the one the model wrote in its call and the user's ``message``.
 
-    The model may pick the fact out of a longer message ("I just got back. For future
-    reference, the kids' dentist is Dr Shah."), but a 270M model also drops or garbles the end
-    ("... in the loft" for "in the loft, behind the water tank"; "... in Pw" where the call's
-    string was cut) and turns names into pronouns ("I borrowed your copy" for "Callum borrowed
-    my copy").  So the user's own words (``told``) are kept: the one sentence of them that
-    holds every word of substance of the model's fact, or all of them where no single sentence
-    does; the model's fact where they do not hold its words (it did not come from this
-    message) or where it holds no word of substance (then the user's words).
+    The model picks the fact out of the message ("I just got back. For future reference, the
+    kids' dentist is Dr Shah."), and where it copied the user's words, where they begin stands.
+    But a 270M model also stops short ("... on top of the fr", "... in the loft" for "in the
+    loft, behind the water tank") or is cut by the call's length limit and garbles the end
+    ("... in Pw"): so the rest of the user's sentence is kept with it (without the words that
+    ask to keep it: "..., keep that somewhere safe").
+    And it turns names into pronouns ("I borrowed your copy" for "Callum borrowed my copy") or
+    keeps a scrap ("I like Sienna"): then the user's sentence that holds every word of
+    substance of the model's fact is kept, without the words that ask to keep it (``told``).
+    The model's fact stands where the message does not hold its words; the user's words where
+    the model's hold nothing of substance ("that").
     """
     from jarvis_desktop.core.tools.grammar import STRING_CHARS  # here: the tools import this module
 
@@ -238,13 +257,19 @@ def fact_as_told(fact: str, message: str) -> str:
     terms = search_terms(mine)
     if not terms:
         return said
-    if len(fact) >= STRING_CHARS - 1 and len(terms) > 1:  # cut by the limit: its last word may be garbled
-        terms = terms[:-1]
+    words = re.findall(r"[^\W_]+", mine)
+    cut = len(fact) >= STRING_CHARS - 1 and len(words) > 1
+    if cut:  # stopped by the limit: its last word may be garbled
+        words, terms = words[:-1], terms[:-1] if len(terms) > 1 else terms
     sentences = [told(s) for s in re.split(r"(?<=[.!?])\s+", said) if s.strip()]
-    for sentence in sentences + [said]:
-        if _covers(sentence, terms):
-            # the same words as the model's (it may have written a spoken name's capitals): the model's
-            return mine if _plain(sentence) == _plain(mine) or len(sentence) < len(mine) else sentence
+    for sentence in sentences:
+        start = _copied(words, sentence)
+        if start is not None:  # the user's words from where the model's begin to the sentence's end
+            rest = clean_fact(sentence[start.start():])
+            return rest if len(rest) > len(mine) and _plain(rest) != _plain(mine) else mine
+    for sentence in sentences:
+        if _covers(sentence, terms):  # the model's words, rephrased: the user's sentence
+            return mine if len(sentence) < len(mine) else sentence
     return mine
 
 
