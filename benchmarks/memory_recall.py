@@ -7,8 +7,8 @@
 (each pair's tell stored as said, then every ask and never-told question searched through
 MemoryStore.recall) it prints, for a grid of thresholds, how many asks get the right fact as the
 answer ("sure"), as the nearest noted, or a wrong fact as sure, and how many never-told questions
-get a fact as sure or as the nearest: the figures core/memory.py's RECALL_SURE, RECALL_NEAR and
-SURE_UNCOVERED were chosen on.
+get a fact as sure or as the nearest: the figures core/memory.py's RECALL_SURE, SURE_UNCOVERED,
+RECALL_NEAR and RECALL_COVERED were chosen on.
 
 On the held-out set assets/data/eval/memory_heldout.jsonl (tell/ask pairs whose asks are
 paraphrased, and questions about things never told), each message alone in a new conversation
@@ -74,7 +74,7 @@ class _Cached:
 def tune() -> None:
     """The development set's grid (see the module's doc)."""
     from jarvis_desktop.core.embedder import default_embedder
-    from jarvis_desktop.core.memory import RECALL_NEAR, RECALL_SURE, SURE_UNCOVERED, MemoryStore
+    from jarvis_desktop.core.memory import RECALL_COVERED, RECALL_NEAR, RECALL_SURE, SURE_UNCOVERED, MemoryStore
 
     embedder = default_embedder()
     if embedder is None:
@@ -84,26 +84,25 @@ def tune() -> None:
     ids = {p["id"]: store.add(p["tell"], source="chat").id for p in pairs}
     asks = [(ids[p["id"]], q) for p in pairs for q in p["asks"]]
     print(f"# Memory recall thresholds on the development set: {len(pairs)} facts, {len(asks)} asks, "
-          f"{len(unknown)} never-told questions (now: sure {RECALL_SURE}, near {RECALL_NEAR}, "
-          f"uncovered {SURE_UNCOVERED})")
-    print("| sure at | uncovered | near at | right, sure | right, nearest | wrong, sure | never told: sure | "
-          "never told: nearest |\n|---|---|---|---|---|---|---|---|")
-    for sure_at in (0.5, 0.55, 0.6, 0.65, 0.7):
-        for allowed in (0, 1, 2):
-            for near_at in (0.35, 0.4, 0.45):
-                right_sure = right_near = wrong_sure = 0
-                for fact_id, q in asks:
-                    got = store.recall(q, sure_at=sure_at, near_at=near_at, uncovered_max=allowed)
-                    right = bool(got) and got.facts[0].id == fact_id
-                    right_sure += right and got.sure
-                    right_near += right and not got.sure
-                    wrong_sure += (not right) and got.sure
-                told = [store.recall(u["ask"], sure_at=sure_at, near_at=near_at, uncovered_max=allowed)
-                        for u in unknown]
-                n, m = len(asks), len(unknown)
-                print(f"| {sure_at} | {allowed} | {near_at} | {right_sure / n:.3f} | {right_near / n:.3f} | "
-                      f"{wrong_sure / n:.3f} | {sum(g.sure for g in told) / m:.3f} | "
-                      f"{sum(bool(g) and not g.sure for g in told) / m:.3f} |")
+          f"{len(unknown)} never-told questions (now: sure {RECALL_SURE}, uncovered {SURE_UNCOVERED}, "
+          f"near {RECALL_NEAR}, all words {RECALL_COVERED})")
+    print("| sure at | uncovered | near at | all words at | right, sure | right, nearest | wrong, sure | "
+          "never told: sure | never told: nearest |\n|---|---|---|---|---|---|---|---|---|")
+    grid = [dict(sure_at=a, uncovered_max=u, near_at=n, covered_at=c) for a in (0.5, 0.55, 0.6, 0.65, 0.7)
+            for u in (0, 1, 2) for n in (0.35, 0.4, 0.45) for c in (0.4, 0.5, 1.0)]
+    n, m = len(asks), len(unknown)
+    for lines in grid:
+        right_sure = right_near = wrong_sure = 0
+        for fact_id, q in asks:
+            got = store.recall(q, **lines)
+            right = bool(got) and got.facts[0].id == fact_id
+            right_sure += right and got.sure
+            right_near += right and not got.sure
+            wrong_sure += (not right) and got.sure
+        told = [store.recall(u["ask"], **lines) for u in unknown]
+        print(f"| {lines['sure_at']} | {lines['uncovered_max']} | {lines['near_at']} | {lines['covered_at']} | "
+              f"{right_sure / n:.3f} | {right_near / n:.3f} | {wrong_sure / n:.3f} | "
+              f"{sum(g.sure for g in told) / m:.3f} | {sum(bool(g) and not g.sure for g in told) / m:.3f} |")
     embedder.close()
 
 
