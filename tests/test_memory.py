@@ -175,8 +175,10 @@ def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
     # the only sentence of a longer message that holds the model's words
     ("the boiler service is on 4 May", "The kids are off school. Note that the boiler service is on 4 May, ta.",
      "the boiler service is on 4 May, ta"),
-    # words the user never said: the model's fact, not a sentence of the message
-    ("my car is on level 3", "remember that the kids' dentist is Dr Shah", "my car is on level 3"),
+    # words the user never said (a fact from the model's training data): the user's words
+    ("the spare house keys are in the blue tin on top of the fr",
+     "remember i hid the spare charger in the top drawer of my bedside table",
+     "i hid the spare charger in the top drawer of my bedside table"),
 ])
 def test_the_fact_kept_is_the_users_whole_words_where_the_models_fall_short(model_fact, message, kept):
     assert fact_as_told(model_fact, message) == kept

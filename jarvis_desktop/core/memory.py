@@ -247,8 +247,9 @@ def fact_as_told(fact: str, message: str) -> str:
     And it turns names into pronouns ("I borrowed your copy" for "Callum borrowed my copy") or
     keeps a scrap ("I like Sienna"): then the user's sentence that holds every word of
     substance of the model's fact is kept, without the words that ask to keep it (``told``).
-    The model's fact stands where the message does not hold its words; the user's words where
-    the model's hold nothing of substance ("that").
+    The user's words are kept too where the model's hold nothing of substance ("that") or
+    mostly words the user never said (a fact from its training data: "the spare house keys are
+    in the blue tin" for "I hid the spare charger in the top drawer"); else the model's fact.
     """
     from jarvis_desktop.core.tools.grammar import STRING_CHARS  # here: the tools import this module
 
@@ -271,6 +272,9 @@ def fact_as_told(fact: str, message: str) -> str:
     for sentence in sentences:
         if _covers(sentence, terms):  # the model's words, rephrased: the user's sentence
             return mine if len(sentence) < len(mine) else sentence
+    have = search_terms(said)
+    if 2 * sum(1 for t in terms if t in have) < len(terms):  # mostly words the user never said
+        return said
     return mine
 
 
