@@ -7,13 +7,13 @@ and an unknown question must not simply repeat a stored fact's ask, or it would 
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import Counter
 from functools import lru_cache
 
 from jarvis_desktop.core.paths import asset
+from tests.dev_checks import near_copies, plain
 
 PATH = asset("data", "dev", "memory_dev.jsonl")
 HELDOUT = asset("data", "eval", "memory_heldout.jsonl")
@@ -23,8 +23,6 @@ ID_PATTERN = {"pair": r"d\d{3,}", "unknown": r"u\d{3,}"}
 MIN_PAIRS, MIN_UNKNOWN = 100, 50
 ASKS_PER_PAIR = 2
 FACT_WORDS = range(1, 4)
-# SequenceMatcher ratio of two plain texts at which one counts as a copy of the other.
-NEAR_COPY_RATIO = 0.9
 # Nothing kept in memory may be a secret: Jarvis's notes are stored in plain text.
 SECRET = re.compile(r"\b(?:password|passcode|pin|pin number|cvv|api key|card number|one[- ]time code|sort code)\b", re.I)
 
@@ -43,30 +41,9 @@ def unknowns() -> list[dict]:
     return [r for r in rows() if r["kind"] == "unknown"]
 
 
-def _plain(text: str) -> str:
-    """Lower case, apostrophes and punctuation dropped, single spaces: "What's 5%?" -> "whats 5"."""
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", "")))
-
-
 def _texts(row: dict) -> list[str]:
     """Everything a user says in a row: the tell and asks of a pair, the question of an unknown."""
     return [row["tell"], *row["asks"]] if row["kind"] == "pair" else [row["ask"]]
-
-
-def _near_copies(mine: list[tuple[str, str]], theirs: list[str]) -> list[tuple[str, str, str]]:
-    """(id, text, other) for each of mine (id, text) whose plain text nearly copies one of theirs."""
-    plain_mine = [(row_id, text, _plain(text)) for row_id, text in mine]
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    found = []
-    for other in theirs:
-        matcher.set_seq2(_plain(other))  # seq2 is the one SequenceMatcher indexes: index each text once
-        for row_id, text, plain in plain_mine:
-            matcher.set_seq1(plain)
-            # real_quick_ratio and quick_ratio bound ratio from above: the cheap ones rule most out
-            if (matcher.real_quick_ratio() >= NEAR_COPY_RATIO and matcher.quick_ratio() >= NEAR_COPY_RATIO
-                    and matcher.ratio() >= NEAR_COPY_RATIO):
-                found.append((row_id, text, other))
-    return found
 
 
 def test_the_file_is_one_object_per_line_ending_with_a_newline():
@@ -90,7 +67,7 @@ def test_the_file_is_one_object_per_line_ending_with_a_newline():
 def test_ids_and_texts_are_unique():
     ids = Counter(r["id"] for r in rows())
     assert not [i for i, n in ids.items() if n > 1], f"ids used twice: {[i for i, n in ids.items() if n > 1]}"
-    texts = Counter(_plain(t) for r in rows() for t in _texts(r))
+    texts = Counter(plain(t) for r in rows() for t in _texts(r))
     assert not [t for t, n in texts.items() if n > 1], f"texts said twice: {[t for t, n in texts.items() if n > 1]}"
 
 
@@ -119,7 +96,7 @@ def test_no_text_holds_a_secret():
 def test_no_unknown_question_nearly_copies_a_pairs_ask():
     asks = [q for p in pairs() for q in p["asks"]]
     copies = [f"{row_id} {text!r} nearly copies {other!r}"
-              for row_id, text, other in _near_copies([(u["id"], u["ask"]) for u in unknowns()], asks)]
+              for row_id, text, other in near_copies([(u["id"], u["ask"]) for u in unknowns()], asks)]
     assert not copies, "unknown questions too close to a stored fact's ask:\n" + "\n".join(copies)
 
 
@@ -131,6 +108,6 @@ def test_nothing_nearly_copies_the_held_out_set():
     # A held-out text is never quoted, nor kept where a failing assertion would show it: whoever
     # rewrites the row need not, and should not, read the eval set.
     copies = [f"{row_id} {text!r} nearly copies a held-out text"
-              for row_id, text, _ in _near_copies([(r["id"], t) for r in rows() for t in _texts(r)], theirs)]
+              for row_id, text, _ in near_copies([(r["id"], t) for r in rows() for t in _texts(r)], theirs)]
     del held, theirs
     assert not copies, "dev texts too close to held-out ones (reword these rows):\n" + "\n".join(copies)

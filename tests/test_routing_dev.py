@@ -6,13 +6,13 @@ example, a user turn of the persona dataset, or a held-out request."""
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import Counter
 from functools import lru_cache
 
 from jarvis_desktop.core.paths import asset
+from tests.dev_checks import near_copies, plain
 from jarvis_desktop.core.tools import default_tools
 
 PATH = asset("data", "dev", "routing_dev.jsonl")
@@ -23,19 +23,12 @@ MIN_TOOL, MIN_CHAT, MIN_PER_TOOL = 150, 110, 3
 # Tools whose arguments vary most get more requests, as in the held-out set.
 BUSY_TOOLS = ("convert", "calculate", "time_in", "disk_free", "days_until", "remember", "recall")
 MIN_PER_BUSY_TOOL = 6
-# SequenceMatcher ratio of two plain texts at which one counts as a copy of the other.
-NEAR_COPY_RATIO = 0.9
 
 
 @lru_cache(maxsize=1)
 def rows() -> tuple[dict, ...]:
     with open(PATH, encoding="utf-8") as f:
         return tuple(json.loads(line) for line in f)
-
-
-def _plain(text: str) -> str:
-    """Lower case, apostrophes and punctuation dropped, single spaces: "What's 5%?" -> "whats 5"."""
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", "")))
 
 
 def _user_turns(path) -> list[str]:
@@ -73,7 +66,7 @@ def test_the_file_is_one_object_per_line_ending_with_a_newline():
 def test_ids_and_requests_are_unique():
     ids = Counter(r["id"] for r in rows())
     assert not [i for i, n in ids.items() if n > 1], f"ids used twice: {[i for i, n in ids.items() if n > 1]}"
-    requests = Counter(_plain(r["request"]) for r in rows())
+    requests = Counter(plain(r["request"]) for r in rows())
     assert not [q for q, n in requests.items() if n > 1], f"requests asked twice: {[q for q, n in requests.items() if n > 1]}"
 
 
@@ -94,19 +87,12 @@ def test_there_are_enough_requests_of_each_kind_and_tool():
 def test_no_request_copies_or_nearly_copies_a_trained_or_held_out_request():
     sources = _protected()
     assert len(sources["persona/tools.jsonl"]) > 100 and sources["eval/tools_heldout.jsonl"], "a source was not read"
-    mine = [(r["id"], r["request"], _plain(r["request"])) for r in rows()]
-    matcher = difflib.SequenceMatcher(autojunk=False)
+    mine = [(r["id"], r["request"]) for r in rows()]
     copies = []
     for source, texts in sources.items():
-        for text in texts:
-            matcher.set_seq2(_plain(text))  # seq2 is the one SequenceMatcher indexes: index each text once
-            for row_id, request, plain in mine:
-                matcher.set_seq1(plain)
-                # real_quick_ratio and quick_ratio bound ratio from above: the cheap ones rule most out
-                if (matcher.real_quick_ratio() >= NEAR_COPY_RATIO and matcher.quick_ratio() >= NEAR_COPY_RATIO
-                        and matcher.ratio() >= NEAR_COPY_RATIO):
-                    # A held-out request is not quoted: whoever rewrites the row need not read the eval set.
-                    said = "a held-out request" if source.startswith("eval/") else repr(text)
-                    copies.append(f"{row_id} {request!r} nearly copies {said} ({source})")
+        for row_id, request, text in near_copies(mine, texts):
+            # A held-out request is not quoted: whoever rewrites the row need not read the eval set.
+            said = "a held-out request" if source.startswith("eval/") else repr(text)
+            copies.append(f"{row_id} {request!r} nearly copies {said} ({source})")
     assert not copies, "dev requests too close to trained or held-out ones:\n" + "\n".join(copies)
 
