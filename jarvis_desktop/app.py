@@ -19,10 +19,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from jarvis_desktop.controller import Controller
 from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.learned import learned
 from jarvis_desktop.core.paths import data_dir, describe_os_error
 from jarvis_desktop.core.settings import Settings, load_settings_with_notice, save_settings
 from jarvis_desktop.views.chat import ChatWindow, icon
 from jarvis_desktop.views.history import HistoryDialog
+from jarvis_desktop.views.learned import LearnedDialog
 from jarvis_desktop.views.memory import MemoryDialog
 from jarvis_desktop.views.settings_dialog import SettingsDialog
 from jarvis_desktop.views.tray import Tray, TrayMenu
@@ -100,6 +102,7 @@ class JarvisApp(QObject):
         self.tray: Tray | None = None
         self.history: HistoryDialog | None = None
         self.memory_dialog: MemoryDialog | None = None  # (the store is controller.memory)
+        self.learned_dialog: LearnedDialog | None = None  # the newest "What Jarvis learned" shown
         c, w, t = self.controller, self.window, self.tray_menu
         w.send_requested.connect(c.send)
         w.stop_requested.connect(c.stop)
@@ -137,6 +140,8 @@ class JarvisApp(QObject):
         t.cancel_requested.connect(c.cancel_retrain)
         t.switch_requested.connect(c.switch_model)
         t.rollback_requested.connect(c.rollback)
+        t.learned_requested.connect(self.open_learned)
+        c.learned_ready.connect(self.open_learned)  # after every retrain: what changed, and why
         t.settings_requested.connect(self.open_settings)
         t.history_requested.connect(self.open_history)
         t.memory_requested.connect(self.open_memory)
@@ -224,6 +229,29 @@ class JarvisApp(QObject):
         self.memory_dialog.show()
         self.memory_dialog.raise_()
         return self.memory_dialog
+
+    def open_learned(self, version: str) -> LearnedDialog | None:
+        """The "What Jarvis learned" report of ``version`` (non-modal; one per version)."""
+        reg = self.controller.registry
+        try:
+            report = learned(reg, version)
+        except JarvisError as exc:  # pruned or damaged meanwhile
+            self.show_problem(f"There is no report for {version}: {exc}")
+            return None
+        dialog = LearnedDialog(report, can_rollback=reg.previous() is not None, parent=self.window)
+        dialog.rollback_requested.connect(self._rollback_from_report)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.learned_dialog = dialog
+        return dialog
+
+    def _rollback_from_report(self) -> None:
+        try:
+            name = self.controller.rollback()
+        except JarvisError as exc:
+            self.show_problem(str(exc))
+            return
+        self.window.statusBar().showMessage(f"Rolled back: {name} answers again.", 15000)
 
     def show_problem(self, text: str) -> None:
         log.warning("shown to the user: %s", text)

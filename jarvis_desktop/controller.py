@@ -1,5 +1,5 @@
 """The app's brain, without widgets: the core's ``Assistant`` with Qt signals and threads, plus
-the log, the models and retraining.
+the log, the models and retraining (the last in jarvis_desktop/retraining.py).
 
 Widgets call its methods and listen to its signals; it never touches a widget.  What a message
 gets for an answer is the ``Assistant``'s business (jarvis_desktop.core.assistant: persona,
@@ -15,7 +15,7 @@ import functools
 import logging
 import threading
 from dataclasses import fields
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
@@ -26,22 +26,22 @@ from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.embedder import default_embedder
 from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log, said_as
-from jarvis_desktop.core.paths import data_dir, describe_os_error, is_disk_full, write_atomic
-from jarvis_desktop.core.progress_event import JobState, ProgressEvent
+from jarvis_desktop.core.paths import data_dir, is_disk_full
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.core.tools import Toolbox
 from jarvis_desktop.core.trl import export_copy
-from jarvis_desktop.workers import EngineWorker, RetrainJob, trainer_command
+from jarvis_desktop.retraining import Retraining
+from jarvis_desktop.workers import EngineWorker, resume_stopped_trainer
 
 __all__ = ["Controller", "Guess"]
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_MS = 15_000
-PERSONA_FILE = "persona.txt"  # the user's own persona from Settings, as the trainer reads it
+RESUME_AFTER_MS = 120_000  # a retrain Quit stopped goes on this long after the next start (when it suits)
 ENGINE_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "max_tokens")
 
 
@@ -76,7 +76,7 @@ class Guess:
         self._controller._discard(self)
 
 
-class Controller(QObject):
+class Controller(Retraining, QObject):
     user_message = Signal(str)
     reply_started = Signal(bool)  # True when the user spoke the message (the voice speaks the reply)
     reply_token = Signal(str)
@@ -89,6 +89,7 @@ class Controller(QObject):
     problem = Signal(str)  # something the user must read (a dialog)
     job_changed = Signal(object)  # JobState: running, and the latest ProgressEvent
     job_finished = Signal(bool, str)
+    learned_ready = Signal(str)  # a retrain registered this version (made current or not): its report
     announcement = Signal(str)
     conversation_reset = Signal()
     log_changed = Signal()  # turns excluded or deleted (rating shows in place)
@@ -110,16 +111,14 @@ class Controller(QObject):
         self.timers = TimerService(clock=clock)
         self.skills = Skills(self.timers, clock=clock)
         self.conversation = self._open_conversation()
-        self.busy = False
+        self._busy = False  # the model is answering (``busy``)
         self._request = 0
         self._pending_prompt = ""
         self._pending_version = ""
         self._guess: Guess | None = None  # the reply is to a guess at what was said: not shown or logged yet
         self._dropped = 0  # request of a discarded guess still winding down
         self._tried: set[str] = set()  # versions asked to load: a fallback never loops
-        self.job = RetrainJob(self)
-        self.job.progress.connect(self._job_progress)
-        self.job.finished.connect(self._job_done)
+        self._setup_retraining()
         self._thread = QThread()
         self._thread.setObjectName("jarvis-engine")
         # Set: the model may decode.  The voice clears it for the moment piper makes a reply's
@@ -186,6 +185,9 @@ class Controller(QObject):
         self._tick.start(1000)
         self._schedule.start(3600 * 1000)
         self._tidy()
+        resume_stopped_trainer(data_dir() / "retrain.lock")
+        if self.settings.retrain_stopped:  # Quit stopped one: it goes on once the user is under way
+            QTimer.singleShot(RESUME_AFTER_MS, self.check_schedule)
         version = self._model_to_run()
         if version is not None:
             self.load_version(version.name)
@@ -196,9 +198,25 @@ class Controller(QObject):
         else:
             self.notice.emit("No model is registered yet: choose Retrain now to train one.")
 
+    @property
+    def busy(self) -> bool:
+        """The model is answering (a reply, or a guess at one): the retrain waits meanwhile."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, on: bool) -> None:
+        self._busy = on
+        if on:
+            self.trainer_yield.hold("reply")
+        else:
+            self.trainer_yield.release("reply")
+
     def shutdown(self) -> None:
         self.worker.stop_event.set()
-        self.job.cancel()
+        self._quitting = True
+        if self.job.postpone(SHUTDOWN_WAIT_MS):  # its fine-tune's progress is kept for the next start
+            self.settings.retrain_stopped = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self._persist()
         self._tick.stop()
         self._schedule.stop()
         self._thread.quit()
@@ -570,74 +588,6 @@ class Controller(QObject):
     def _poll_timers(self) -> None:
         for timer in self.timers.pop_due():
             self.announcement.emit(announcement(timer, self.settings.honorific, self.clock()))
-
-    # --- retraining -----------------------------------------------------------------------------
-    def retrain_now(self, env: dict | None = None) -> bool:
-        if self.job.running:
-            self.notice.emit("A retrain is already running.")
-            return False
-        try:
-            args = self.retrain_arguments()
-            command = trainer_command(self.settings.trainer_command)
-        except JarvisError as exc:
-            self.problem.emit(str(exc))
-            return False
-        self.job.start(command, args, env)
-        self.job_changed.emit(JobState(True, ProgressEvent("starting")))
-        return True
-
-    def retrain_arguments(self) -> list[str]:
-        """The flags Retrain now passes: the honorific and, when the user wrote a persona of their
-        own in Settings, that persona (saved beside the settings), so the model is trained on the
-        prompt it will be served with.  The advanced ``retrain_args`` come last and win."""
-        args = ["--honorific", self.settings.honorific]
-        if self.settings.train_on_memory:
-            args.append("--memory-turns")
-        if self.settings.persona.strip():
-            path = data_dir() / PERSONA_FILE
-            try:
-                write_atomic(path, self.settings.persona.strip() + "\n")
-            except OSError as exc:
-                raise JarvisError(f"Could not save your persona for the retrain: "
-                                  f"{describe_os_error(exc, path)}") from None
-            args += ["--persona", str(path)]
-        return [*args, *self.settings.retrain_args]
-
-    def cancel_retrain(self) -> None:
-        self.job.cancel()
-
-    def job_state(self) -> JobState:
-        return JobState(self.job.running, self.job.last)
-
-    def _job_progress(self, event: ProgressEvent) -> None:
-        self.job_changed.emit(JobState(True, event))
-
-    def _job_done(self, ok: bool, message: str, last: ProgressEvent) -> None:
-        self.job_changed.emit(JobState(False, last))
-        if ok:
-            self.settings.last_retrain = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self._persist()
-            current = self.registry.current()
-            if last.promoted and current is not None and current.name != self.version:
-                self.load_version(current.name)  # hot swap: close the old model, load the new one
-        self.job_finished.emit(ok, message)
-        if not ok:
-            self._tidy()  # a trainer killed after Cancel could not remove its exported conversations
-            self.problem.emit(message)
-
-    def check_schedule(self, now: datetime | None = None) -> bool:
-        """Start a scheduled retrain when one is due and there are new ratings."""
-        days = self.settings.retrain_every_days
-        if days <= 0 or self.job.running:
-            return False
-        now = now or datetime.now(timezone.utc)
-        last = self.settings.last_retrain
-        if last and now - datetime.fromisoformat(last) < timedelta(days=days):
-            return False
-        if self.log.rating_counts(since=last or None)["total_rated"] == 0:
-            return False
-        self.notice.emit("Monthly retrain: learning from your latest ratings.")
-        return self.retrain_now()
 
     def _persist(self) -> None:
         if self._save:

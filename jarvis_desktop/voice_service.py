@@ -70,6 +70,7 @@ class VoiceService(QObject):
     _spoken = Signal(int, str, bool)
     _barge_in = Signal()
     _listening = Signal(bool)
+    _speech = Signal(bool)  # the user is talking (the listener thread's VAD)
     _talk_key = Signal()  # the global key, pressed (pynput's thread)
 
     def __init__(self, settings: Settings, controller, build: Callable | None = None):
@@ -93,6 +94,8 @@ class VoiceService(QObject):
         self._barge_in.connect(controller.stop)
         self._listening.connect(self._on_listening)
         self._talk_key.connect(self.talk)
+        self._speech.connect(self._on_speech)
+        self._voiced: set[int] = set()  # replies begun for speaking and not yet spoken or dropped
         c = controller
         c.reply_started.connect(self._reply_started)
         c.draft_token.connect(self._reply_token)
@@ -108,7 +111,7 @@ class VoiceService(QObject):
             self._on_built(None, "it is switched off in Settings; Jarvis works text-only")
             return
         callbacks = dict(on_heard=self._heard.emit, on_guess=self._guess_heard.emit, on_guess_void=self._guess_void.emit,
-                         on_spoken=self._spoken.emit,
+                         on_spoken=self._spoken.emit, on_speech=self._speech.emit,
                          on_barge_in=self._barge_in.emit, on_listening=self._listening.emit,
                          llm_may_run=self.controller.may_run)
 
@@ -148,6 +151,9 @@ class VoiceService(QObject):
         self._reply, self._guess, self._pending = 0, None, ""
         self._turn_of.clear()
         self._spoken_of.clear()
+        self._voiced.clear()
+        self.controller.trainer_yield.release("speech")
+        self.controller.trainer_yield.release("user")
 
     # --- what the user does ----------------------------------------------------------------------
     @property
@@ -191,11 +197,13 @@ class VoiceService(QObject):
             return
         reply = 0 if self.settings.muted else self.pipeline.begin_reply(held=True)
         self._reply = reply
+        self._voicing(reply)
         self._guess = self.controller.guess(heard.text)
         if self._guess is None:
             self._reply = 0
             if reply:
                 self.pipeline.cancel(reply)
+                self._voiced_done(reply)
 
     def _drop_guess(self) -> None:
         if self._guess is not None:
@@ -203,6 +211,7 @@ class VoiceService(QObject):
             guess.discard()
             if self._reply:
                 self.pipeline.cancel(self._reply)
+                self._voiced_done(self._reply)
                 self._reply = 0
 
     def _on_heard(self, heard) -> None:
@@ -226,6 +235,24 @@ class VoiceService(QObject):
     def _on_spoken(self, reply: int, text: str, interrupted: bool) -> None:
         self._spoken_of[reply] = (text, interrupted)
         self._record(reply)
+        self._voiced_done(reply)
+
+    # --- the retrain waits while Jarvis speaks or the user talks (trainer_yield.py) ---------------------
+    def _voicing(self, reply: int) -> None:
+        if reply:
+            self._voiced.add(reply)
+            self.controller.trainer_yield.hold("speech")
+
+    def _voiced_done(self, reply: int) -> None:
+        self._voiced.discard(reply)
+        if not self._voiced:
+            self.controller.trainer_yield.release("speech")
+
+    def _on_speech(self, talking: bool) -> None:
+        if talking:
+            self.controller.trainer_yield.hold("user")
+        else:
+            self.controller.trainer_yield.release("user")
 
     def _record(self, reply: int) -> None:
         if reply in self._turn_of and reply in self._spoken_of:
@@ -241,6 +268,7 @@ class VoiceService(QObject):
             return
         if spoken or self.settings.speak_typed:
             self._reply = self.pipeline.begin_reply()
+            self._voicing(self._reply)
 
     def _reply_token(self, piece: str) -> None:
         if self._reply:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -20,7 +21,7 @@ from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.paths import installed_program, xdg_dir
 from jarvis_desktop.core.progress_event import ProgressEvent
 
-__all__ = ["EngineWorker", "RetrainJob", "trainer_command"]
+__all__ = ["EngineWorker", "RetrainJob", "trainer_command", "resume_stopped_trainer"]
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,8 @@ class RetrainJob(QObject):
         self._err = b""
         self._buf = b""
         self._cancelled = False
+        self._postponed = False
+        self._paused = False
 
     @property
     def running(self) -> bool:
@@ -157,6 +160,7 @@ class RetrainJob(QObject):
         if self.running:
             raise JarvisError("a retrain is already running")
         self.last, self._err, self._buf, self._cancelled = ProgressEvent("starting"), b"", b"", False
+        self._postponed = False
         proc = QProcess(self)
         penv = QProcessEnvironment.systemEnvironment()
         if getattr(sys, "frozen", False):
@@ -179,8 +183,48 @@ class RetrainJob(QObject):
         log.info("starting retrain: %s %s", command[0], " ".join(args))
         proc.start(command[0], args)
 
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> bool:
+        """Stop the trainer where it is (SIGSTOP to it and its children), so the conversation has
+        every core; True when it was running and is now paused."""
+        if not self.running or self._paused:
+            return False
+        self._paused = _signal_tree(int(self.proc.processId()), signal.SIGSTOP) > 0
+        return self._paused
+
+    def resume(self) -> bool:
+        """Let a paused trainer go on (SIGCONT); True when it was paused."""
+        if not self._paused:
+            return False
+        self._paused = False
+        if self.running:
+            _signal_tree(int(self.proc.processId()), signal.SIGCONT)
+        return True
+
+    def postpone(self, wait_ms: int = 15000) -> bool:
+        """Stop the retrain for now (the app quits): SIGUSR1, on which the trainer removes its
+        work but the fine-tune's checkpoints, so the next retrain resumes there; killed if it has
+        not stopped within ``wait_ms`` (the next start's clean-up then keeps the checkpoints).
+        True when a retrain was running."""
+        if not self.running:
+            return False
+        self.resume()
+        self._postponed = True
+        if hasattr(signal, "SIGUSR1"):
+            os.kill(int(self.proc.processId()), signal.SIGUSR1)
+        else:
+            self.proc.terminate()
+        if not self.proc.waitForFinished(wait_ms):
+            self.proc.kill()
+            self.proc.waitForFinished(5000)
+        return True
+
     def cancel(self) -> None:
         if self.running:
+            self.resume()  # a stopped process would not act on SIGTERM until continued
             self._cancelled = True
             self.proc.terminate()  # SIGTERM: the trainer removes its run folder; the model stays
             if not self.proc.waitForFinished(10000):
@@ -210,8 +254,10 @@ class RetrainJob(QObject):
         err_lines = [ln for ln in self._err.decode(errors="replace").splitlines() if ln.strip()]
         reason = next((ln.split("error: ", 1)[1] for ln in reversed(err_lines) if "jarvis-train: error: " in ln),
                       err_lines[-1] if err_lines else f"exit code {code}")
-        last, self.proc = self.last, None
-        if self._cancelled:
+        last, self.proc, self._paused = self.last, None, False
+        if self._postponed:
+            self.finished.emit(False, "retrain stopped for now; it goes on from where it was at the next start", last)
+        elif self._cancelled:
             self.finished.emit(False, "retrain cancelled; the current model is unchanged", last)
         elif code == 0 and last.done:
             self.finished.emit(True, last.message or "done", last)
@@ -219,3 +265,47 @@ class RetrainJob(QObject):
             if last.failed:
                 reason = last.message or reason
             self.finished.emit(False, f"retrain failed: {reason}", last)
+
+
+def _signal_tree(pid: int, sig: int) -> int:
+    """Send ``sig`` to ``pid`` and every process it started (children first on SIGSTOP, so none
+    runs on alone; the parent first on SIGCONT); the number of processes reached."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    if sig == signal.SIGSTOP:
+        tree.reverse()
+    reached = 0
+    for proc in tree:
+        try:
+            proc.send_signal(sig)
+            reached += 1
+        except psutil.Error:
+            pass  # ended meanwhile
+    return reached
+
+
+def resume_stopped_trainer(lock_path: Path) -> int:
+    """The pid of a trainer left paused by an app that ended without resuming it (a crash while
+    Jarvis was answering), now continued; 0 when there was none.  The retrain lock names the
+    holder; only a stopped process of this user that is a trainer is touched."""
+    import json
+
+    import psutil
+
+    try:
+        pid = int(json.loads(Path(lock_path).read_text() or "{}").get("pid", 0))
+        proc = psutil.Process(pid) if pid else None
+        if proc is None or proc.status() != psutil.STATUS_STOPPED or proc.uids().real != os.getuid():
+            return 0
+        if not any("retrain" in part for part in proc.cmdline()):
+            return 0
+    except (OSError, ValueError, psutil.Error):
+        return 0
+    _signal_tree(pid, signal.SIGCONT)
+    log.warning("resumed a retrain (pid %d) left paused by an earlier run of the app", pid)
+    return pid

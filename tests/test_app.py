@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -144,14 +145,21 @@ def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app,
     del flags[at:at + 2]
     app.settings.retrain_args = [*flags, "--no-gate"]  # the gate has its own tests
     app.settings.persona = persona  # the user's own persona, from Settings: it must reach training
-    seen_running = []
+    seen_running, paused_states, paused_while_answering = [], [], []
 
     def on_job(state):
+        paused_states.append(state.paused)
+        if state.paused:  # the progress bar says why the retrain stands still
+            assert "waiting while Jarvis answers" in app.window.job_bar.format()
         if state.running and state.stage == "sft":
             app.tray_menu.rebuild()  # as when the user opens the menu
             seen_running.append(app.tray_menu.texts())
+            if not paused_while_answering and not app.controller.busy:
+                app.controller.send("Good evening")  # the user chats during the retrain
 
     app.controller.job_changed.connect(on_job)
+    # The conversation comes first: the trainer is stopped while the reply is written.
+    app.controller.reply_token.connect(lambda piece: paused_while_answering.append(app.controller.job.paused))
     changes = []
     app.controller.model_changed.connect(changes.append)
     with qtbot.waitSignal(app.controller.job_finished, timeout=300_000) as done:
@@ -161,13 +169,22 @@ def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app,
     ok, message = done.args
     assert ok, message
     qtbot.waitUntil(lambda: changes == ["v2"], timeout=WAIT)  # hot swap to the new model
+    # What Jarvis learned: shown when the retrain ends, both models' held-out replies kept to compare
+    assert app.learned_dialog is not None and app.learned_dialog.isVisible()
+    report = app.learned_dialog.report
+    assert report.version == "v2" and report.against == "v1" and report.figures and not report.missing
+    assert app.learned_dialog.rollback_button is not None
     assert Registry().current().name == "v2"
     trained_with = Path(Registry().current().meta["config"]["sft"]["persona"])
     assert trained_with.read_text().strip() == persona.strip()
     assert any(any(t.startswith("Retraining: sft") for t in texts) for texts in seen_running)
+    assert paused_while_answering and all(paused_while_answering)
+    assert True in paused_states and paused_states[-1] is False  # shown as waiting, then going on
+    assert app.controller.trainer_yield.paused_s > 0
     app.tray_menu.rebuild()
     texts = app.tray_menu.texts()
     assert "Retrain now" in texts and "Models/Current: v2" in texts and "Models/Switch to v1" in texts
+    assert "Models/What v2 learned…" in texts and "Models/What v1 learned…" in texts
     (turn, text, _), _ = _ask(qtbot, app, "Hello Jarvis")
     assert text and app.controller.log.turn(turn).model_version == "v2"
 
@@ -192,12 +209,63 @@ def test_schedule_retrains_only_when_due_and_rated(qtbot, registered, tiny_base)
     started = []
     c.retrain_now = lambda env=None: started.append(1) or True  # the real job is tested above
     now = datetime(2026, 3, 1, tzinfo=timezone.utc)
-    assert not c.check_schedule(now)  # due, but nothing rated since
+    suits = lambda: ""  # noqa: E731 - the machine's state: tested below and in test_when_to_train
+    assert not c.check_schedule(now, suits)  # due, but nothing rated since
     turn = c.log.add_turn(c.conversation, "hi", "Hello.", "v1")
     c.log.rate(turn, -1, "Hello, sir.")
-    assert not c.check_schedule(datetime.fromisoformat(settings.last_retrain) + timedelta(days=3))  # too soon
-    assert c.check_schedule(now) and started == [1]
+    assert not c.check_schedule(datetime.fromisoformat(settings.last_retrain) + timedelta(days=3), suits)  # too soon
+    assert c.check_schedule(now, suits) and started == [1]
     c.log.close()
+
+
+def test_the_schedule_waits_for_mains_power_and_a_quiet_machine_and_says_so(qtbot, registered):
+    from datetime import datetime, timezone
+
+    settings = Settings(retrain_every_days=30, last_retrain="2026-01-01T00:00:00+00:00")
+    c = Controller(settings, save=False)
+    started, notices = [], []
+    c.retrain_now = lambda env=None: started.append(1) or True
+    c.notice.connect(notices.append)
+    c.log.rate(c.log.add_turn(c.conversation, "hi", "Hello.", "v1"), 1)
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    on_battery = lambda: "the computer is on battery power (40 %)"  # noqa: E731
+    assert not c.check_schedule(now, on_battery) and not c.check_schedule(now, on_battery)
+    assert notices == ["The monthly retrain is waiting: the computer is on battery power (40 %). "
+                       "It starts when that changes."]  # said once, not every hour
+    assert c.check_schedule(now, lambda: "") and started == [1]
+    assert notices[-1] == "Monthly retrain: learning from your latest ratings."
+    c.log.close()
+
+
+def test_a_retrain_stopped_by_quit_goes_on_at_the_next_start(qtbot, registered, tmp_path):
+    """Quit during a retrain stops it for now (SIGUSR1, so the trainer keeps its checkpoints:
+    test_retrain_safety) and records it; the next start takes it up again when the machine suits,
+    even with no new rating and long before the monthly date."""
+    import stat
+    import sys
+
+    trainer = tmp_path / "jarvis-train"
+    trainer.write_text(f"#!{sys.executable}\nimport json, time\n"
+                       "print(json.dumps({'stage': 'sft', 'step': 1, 'total': 100}), flush=True)\n"
+                       "time.sleep(600)\n")
+    trainer.chmod(trainer.stat().st_mode | stat.S_IXUSR)
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1, trainer_command=str(trainer))
+    c = Controller(settings, save=False)
+    with qtbot.waitSignal(c.job_changed, timeout=WAIT, check_params_cb=lambda s: s.stage == "sft"):
+        assert c.retrain_now()
+    pid = int(c.job.proc.processId())
+    c.shutdown()  # Quit
+    assert not c.job.running and settings.retrain_stopped
+    with pytest.raises(OSError):
+        os.kill(pid, 0)  # the trainer has ended
+    again = Controller(settings, save=False)
+    started = []
+    again.retrain_now = lambda env=None: started.append(1) or True
+    notices = []
+    again.notice.connect(notices.append)
+    assert again.check_schedule(why_not=lambda: "") and started == [1]
+    assert notices == ["The retrain that Quit stopped goes on from where it was."]
+    again.log.close()
 
 
 def test_first_run_trains_a_model_with_progress_then_loads_it(qtbot, tiny_base):

@@ -10,8 +10,9 @@ import stat
 import pytest
 
 from jarvis_desktop.core.errors import JarvisError
-from jarvis_desktop.core.memory import (MemoryRefused, MemoryStore, clean_fact, fact_as_told, relations, search_terms,
-                                        second_person, secret_kind, told, uncovered)
+from jarvis_desktop.core.memory import MemoryRefused, MemoryStore
+from jarvis_desktop.core.memory_words import (clean_fact, fact_as_told, relations, search_terms, second_person,
+                                              secret_kind, told, uncovered)
 
 
 @pytest.fixture

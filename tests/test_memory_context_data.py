@@ -17,7 +17,8 @@ import pytest
 
 from jarvis_desktop.core.assistant import NOTES_CHARS, NOTES_CLOSE, NOTES_MAX, NOTES_OPEN, count_notes, \
     with_notes, without_notes
-from jarvis_desktop.core.memory import MAX_FACT_CHARS, clean_fact, fact_as_told, search_terms, secret_kind
+from jarvis_desktop.core.memory import MAX_FACT_CHARS
+from jarvis_desktop.core.memory_words import clean_fact, fact_as_told, search_terms, secret_kind
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import check, format_call, parse

@@ -199,34 +199,75 @@ def test_cancel_during_the_fine_tune_removes_the_exported_conversations(tiny_bas
     left.mkdir(parents=True)
     (left / "sft.jsonl").write_text('{"messages": []}\n')
     err_file = tmp_path / "stderr.txt"
-    env = {**os.environ, "JARVIS_HOME": str(jarvis_home)}
-    with open(err_file, "w") as err:  # a file, not a pipe: a full stderr pipe would stall the child
-        proc = subprocess.Popen([sys.executable, "-m", "trainer.cli", "retrain", *tiny_flags(tiny_base, steps=100000),
-                                 "--progress", "json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err,
-                                text=True)
-    try:
-        training = False
-        for line in proc.stdout:
-            row = json.loads(line) if line.startswith("{") else {}
-            if row.get("stage") == "sft" and row.get("step", 0) >= 1:
-                training = True
-                break
-        assert training, err_file.read_text()[-3000:]
-        exported = list((jarvis_home / "runs").glob("retrain-*/export/*.jsonl"))
-        assert "PRIVATE-0" in "".join(p.read_text() for p in exported)  # the export is really there
-        assert not left.parent.exists()  # the retrain removed the killed run's leftover before it began
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=600)  # a safety net, not a timing check
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    proc, _ = _retrain_until_sft_step(tiny_base, jarvis_home, err_file, 1)
+    exported = list((jarvis_home / "runs").glob("retrain-*/export/*.jsonl"))
+    assert "PRIVATE-0" in "".join(p.read_text() for p in exported)  # the export is really there
+    assert not left.parent.exists()  # the retrain removed the killed run's leftover before it began
+    out = _stop_with(proc, signal.SIGTERM)
     assert proc.returncode == 128 + signal.SIGTERM
     last = err_file.read_text().strip().splitlines()[-1]
     assert last == ("jarvis-train: cancelled (SIGTERM); the current model is unchanged and the run folder "
                     "was removed")
     assert json.loads(out.strip().splitlines()[-1])["stage"] == "error"
     assert list((jarvis_home / "runs").iterdir()) == []  # no retrain-*, no export-*
+
+
+def _stop_with(proc, sig) -> str:
+    """Send ``sig`` to a retrain child and wait for its end; its remaining stdout."""
+    try:
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=600)  # a safety net, not a timing check
+        return out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _retrain_until_sft_step(base, home, err_file, step: int, extra=()):
+    """A real ``jarvis-train retrain`` child, read until its fine-tune reports ``step``; returns
+    the process and the first step it reported (a resumed run starts past its checkpoint)."""
+    env = {**os.environ, "JARVIS_HOME": str(home)}
+    with open(err_file, "w") as err:  # a file, not a pipe: a full stderr pipe would stall the child
+        proc = subprocess.Popen([sys.executable, "-m", "trainer.cli", "retrain", *tiny_flags(base, steps=100000),
+                                 "--save-steps", "3", *extra, "--progress", "json"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+    first = 0
+    for line in proc.stdout:
+        row = json.loads(line) if line.startswith("{") else {}
+        if row.get("stage") == "sft" and row.get("step", 0) >= 1:
+            first = first or row["step"]
+            if row["step"] >= step:
+                return proc, first
+    proc.wait()
+    raise AssertionError(err_file.read_text()[-3000:])
+
+
+@POSIX
+def test_quit_keeps_the_fine_tunes_progress_and_the_next_retrain_resumes_it(tiny_base, jarvis_home, tmp_path):
+    """The app's Quit (SIGUSR1) during the fine-tune: the exported conversations go, the
+    checkpoints stay, and the next retrain with the same data goes on from them."""
+    with InteractionLog() as log:
+        c = log.new_conversation()
+        for i in range(3):
+            log.rate(log.add_turn(c, f"PRIVATE-{i}, what time is it?", f"Noon, sir ({i}).", "v1"), 1)
+    err_file = tmp_path / "stderr.txt"
+    proc, _ = _retrain_until_sft_step(tiny_base, jarvis_home, err_file, 5)
+    _stop_with(proc, signal.SIGUSR1)
+    assert proc.returncode == 128 + signal.SIGUSR1
+    last = err_file.read_text().strip().splitlines()[-1]
+    assert last.startswith("jarvis-train: stopped for now (SIGUSR1); the current model is unchanged, and the "
+                           "fine-tune's progress is kept"), last
+    (run,) = (jarvis_home / "runs").iterdir()
+    assert [p.name for p in run.iterdir()] == ["sft"]
+    kept = sorted(p.name for p in (run / "sft" / "checkpoints").glob("checkpoint-*"))
+    assert kept, "no checkpoint kept"
+    assert "PRIVATE" not in "".join(p.read_text(errors="ignore") for p in run.rglob("*") if p.is_file()
+                                    and p.stat().st_size < 1 << 20)
+    saved = max(int(name.split("-")[1]) for name in kept)
+    proc, first = _retrain_until_sft_step(tiny_base, jarvis_home, err_file, saved + 2)
+    _stop_with(proc, signal.SIGTERM)
+    assert first > saved, (first, saved)  # went on from the checkpoint, not from step 1
 
 
 def test_a_current_model_that_cannot_load_does_not_stop_the_gate(tiny_chain, jarvis_home, tmp_path):

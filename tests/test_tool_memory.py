@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from jarvis_desktop.core.memory import MemoryStore, clean_fact, fact_as_told
+from jarvis_desktop.core.memory import MemoryStore
+from jarvis_desktop.core.memory_words import clean_fact, fact_as_told
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import parse
 from jarvis_desktop.core.tools.memory import LISTED, PRIVATE_PROMPT, noted_when

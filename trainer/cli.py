@@ -11,6 +11,8 @@
 SIGTERM (the app's Cancel) and SIGHUP (a closed terminal, a logout) stop any command the way
 Ctrl-C does: an exception, so every clean-up on the way runs (a retrain removes its run folder
 and the conversations exported into it), then one line and exit status 128 + the signal.
+SIGUSR1 (the app's Quit during a retrain) stops it *for now*: the same clean-up, except that a
+retrain keeps its fine-tune's checkpoints, so the next retrain with the same data resumes there.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import threading
 
 from jarvis_desktop.core.errors import JarvisError
 
-__all__ = ["main", "Cancelled"]
+__all__ = ["main", "Cancelled", "Postponed"]
 
-_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGUSR1") if hasattr(signal, n))
 
 
 class Cancelled(BaseException):
@@ -38,13 +40,17 @@ class Cancelled(BaseException):
         super().__init__(signal.Signals(signum).name)
 
 
+class Postponed(Cancelled):
+    """Stopped for now (SIGUSR1): a retrain keeps its fine-tune checkpoints to resume from."""
+
+
 def _cancel(signum, frame):
     # Once only: a second signal must not interrupt the clean-up the first one started (the
     # app follows up with SIGKILL if the clean-up takes too long).  A signal that arrives while
     # torch is inside a C call is handled when Python regains control: within a training step.
     for sig in _STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
-    raise Cancelled(signum)
+    raise (Postponed if signum == getattr(signal, "SIGUSR1", None) else Cancelled)(signum)
 
 
 def _install_stop_handlers() -> dict:
@@ -93,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                                  "off: always train from the base")
             sp.add_argument("--warm-replay", type=float, default=RetrainOptions.warm_replay,
                             help="share of the dataset a warm start replays beside your ratings")
+            sp.add_argument("--priority", choices=("low", "normal"), default="low",
+                            help="low (default): give way to everything else the user runs (nice 10, idle "
+                                 "disk priority); normal: as the shell that started it")
             sp.add_argument("--if-new-ratings", action="store_true",
                             help="do nothing unless there are ratings newer than the current model (timers)")
     data = sub.add_parser("data", help="check, import, describe and split training data")
@@ -198,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from trainer.retrain import RetrainOptions, new_ratings, retrain
 
+            if args.priority == "low":
+                from trainer.cores import lower_priority
+
+                lower_priority()
             if args.if_new_ratings:
                 fresh, why = new_ratings()
                 if not fresh:
@@ -215,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)
+    except Postponed as exc:
+        what = ("; the current model is unchanged, and the fine-tune's progress is kept: the next retrain "
+                "with the same data resumes it") if args.command == "retrain" else ""
+        return _fail(f"stopped for now ({exc}){what}", progress, code=128 + exc.signum, prefix="jarvis-train: ")
     except Cancelled as exc:
         what = "; the current model is unchanged and the run folder was removed" if args.command == "retrain" else ""
         return _fail(f"cancelled ({exc}){what}", progress, code=128 + exc.signum, prefix="jarvis-train: ")

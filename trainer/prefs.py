@@ -201,6 +201,7 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 
     from convert.merge import read_sft_meta
+    from trainer.cores import FollowFreeCores
     from trainer.sft import _device_and_precision, _new_run_dir, _ProgressCallback, load_kwargs
 
     progress = progress or Progress("bar")
@@ -258,6 +259,8 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     trainer = trainer_cls(model=model, args=args, train_dataset=Dataset.from_list(records),
                           processing_class=tokenizer, peft_config=lora,
                           callbacks=[_ProgressCallback(progress, TrainerCallback, stage="prefs")])
+    if not cuda:  # torch's threads follow the cores other processes leave free (trainer/cores.py)
+        trainer.add_callback(FollowFreeCores(TrainerCallback))
     from transformers.trainer_callback import PrinterCallback
 
     trainer.remove_callback(PrinterCallback)

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from jarvis_desktop.core.paths import runs_dir, write_atomic
 from jarvis_desktop.core.persona import read_persona
 from jarvis_desktop.core.registry import ModelVersion, Registry, training_key
 from jarvis_desktop.core.retrain_lock import RetrainLock
-from jarvis_desktop.core.runs import clean_stale_runs
+from jarvis_desktop.core.runs import clean_stale_runs, strip_to_checkpoints
 from trainer.data import dataset_hash, load_examples
 from trainer.evaluate import GateDecision, eval_persona
 from trainer.prefs import PrefsOptions
@@ -184,6 +185,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             _stage(progress, "eval", "scoring the persona on held-out prompts")
             evaluation, decision = _evaluate_and_gate(final, registry, opts, persona, progress,
                                                       work / "export" / "heldout.jsonl")
+            replies = evaluation.pop("replies", []) if evaluation else []  # kept beside the scores, not in meta
             timings["eval"] = time.monotonic() - t
 
             _stage(progress, "promote", "registering the new model")
@@ -218,14 +220,21 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             version = registry.add(final, meta)
             keep_adapter(adapter, version.path)
             if evaluation is not None:  # the next retrain compares against this without re-scoring it
+                # with its replies: the next version's "What Jarvis learned" shows which changed
                 write_atomic(version.path / f"eval-{evaluation['key']}.json",
-                             json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"]}, indent=2))
+                             json.dumps({"key": evaluation["key"], "metrics": evaluation["metrics"],
+                                         "replies": replies}, indent=2))
                 if "substance" in evaluation:
                     sub = evaluation["substance"]
                     write_atomic(version.path / f"substance-{sub['key']}.json", json.dumps(sub, indent=2))
             if decision.promoted:
                 registry.promote(version.name)
-        except BaseException:  # a failure, Ctrl-C, or a cancel (SIGTERM) alike
+        except BaseException as exc:  # a failure, Ctrl-C, or a cancel (SIGTERM) alike
+            # Quit (SIGUSR1, trainer/cli.py's Postponed; told by its signal, as `python -m trainer.cli`
+            # runs that module as __main__, whose classes are not trainer.cli's): the fine-tune's progress stays
+            if getattr(exc, "signum", None) == getattr(signal, "SIGUSR1", -1) and work is not None:
+                strip_to_checkpoints(work)
+                work = None
             for folder in (staging, work):
                 if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)
@@ -454,6 +463,12 @@ def _substance_gate(decision: GateDecision, candidate: dict, current: dict) -> G
     return GateDecision(False, head + said, (*decision.failures, *(k for k, _ in worse)), metrics)
 
 
+def said_on(prompts: list, replies: list[dict]) -> list[dict]:
+    """The held-out prompts (the dataset's, never the user's) with a model's reply to each, as
+    kept beside its scores: [{"prompt": the last user turn, "reply": text}]."""
+    return [{"prompt": p.messages[-1]["content"], "reply": r["text"]} for p, r in zip(prompts, replies)]
+
+
 def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions, persona: Persona,
                        progress: Progress, rated_down: Path | None = None) -> tuple[dict | None, GateDecision]:
     """Score the candidate (and the current model, unless its score for the same prompts is
@@ -470,7 +485,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     if not prompts:
         return None, GateDecision(True, "no held-out prompts to evaluate on (data too small)")
     cand = evaluate_model(candidate, prompts, persona, opts.eval_max_tokens, progress=progress)
-    evaluation = {"key": cand["key"], "prompts": len(prompts), "metrics": cand["metrics"]}
+    evaluation = {"key": cand["key"], "prompts": len(prompts), "metrics": cand["metrics"],
+                  "replies": said_on(prompts, cand["replies"])}
     if opts.substance:
         evaluation["substance"] = _substance(candidate, persona, progress, "the new model")
     current = registry.current()
@@ -487,7 +503,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
             else:
                 cur = evaluate_model(current.gguf, prompts, persona, opts.eval_max_tokens, progress=progress)
                 cur_metrics = cur["metrics"]
-                write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics}, indent=2))
+                write_atomic(cache, json.dumps({"key": cur["key"], "metrics": cur_metrics,
+                                                "replies": said_on(prompts, cur["replies"])}, indent=2))
             evaluation["against"] = {"version": current.name, "metrics": cur_metrics}
             bad = rated_down_prompts(rated_down, honorific) if rated_down else []
             if bad:  # both models answer afresh: these prompts change with every export

@@ -149,6 +149,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     from trl import SFTConfig, SFTTrainer
 
     from trainer.fast_loss import AssistantOnlyHeadTrainer
+    from trainer.cores import FollowFreeCores
 
     from datasets import Dataset
 
@@ -220,6 +221,8 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     if precision == "bf16" and not cuda and opts.head == "assistant":
         trainer.use_cpu_bf16_autocast()
     trainer.add_callback(_TurnTokenCheckpoints(turn, TrainerCallback))
+    if not cuda and not opts.threads:  # torch's threads follow the cores other processes leave free
+        trainer.add_callback(FollowFreeCores(TrainerCallback))
     # Trainer prints its log dicts to stdout when tqdm is off; stdout carries our JSON lines.
     from transformers.trainer_callback import PrinterCallback
 

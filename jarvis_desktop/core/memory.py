@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
 from jarvis_desktop.core.errors import JarvisError
+from jarvis_desktop.core.memory_words import clean_fact, relations, search_terms, second_person, secret_kind, uncovered
 from jarvis_desktop.core.paths import data_dir, write_atomic
 from jarvis_desktop.core.sqlite_store import SQLiteStore, utc_now
 
-__all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "secret_kind", "second_person",
-           "search_terms", "relations", "uncovered", "Recalled", "clean_fact", "told", "fact_as_told", "forget_in_log", "forget_in_files", "said_as", "MAX_FACT_CHARS", "MIGRATIONS"]
+__all__ = ["Fact", "MemoryStore", "MemoryRefused", "memory_path", "Recalled", "forget_in_log", "forget_in_files",
+           "said_as", "MAX_FACT_CHARS", "MIGRATIONS"]
 
 _log = logging.getLogger(__name__)
 
@@ -52,17 +52,6 @@ MAX_TERMS = 12  # words of a message searched for (a pasted page would make a hu
 RECALL_SURE, RECALL_NEAR, RECALL_SPREAD, WORD_BONUS = 0.65, 0.40, 0.12, 0.10
 SURE_UNCOVERED, RECALL_COVERED = 1, 0.40
 BACKFILL = 64  # facts without a vector embedded per search (~10 ms each)
-
-# Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
-STOPWORDS = frozenset("""
-a about above after again all am an and any are as at be been before being below between both but by
-can could did do does doing down during each few for from further had has have having he her here hers
-him his how i if in into is it its itself just know let me more most my myself no nor not now of off on
-once only or other our ours out over own please remember remind said same say she should so some such
-tell than that the their theirs them then there these they this those through to too told under until up
-very was we were what when where which while who whom why will with would you your yours jarvis sir
-madam again ever anything something thing things note noted recall forget forgot
-""".split())
 
 
 class MemoryRefused(JarvisError, ValueError):
@@ -100,193 +89,6 @@ def memory_path() -> Path:
     return data_dir() / "memory.sqlite3"
 
 
-# --- secrets ---------------------------------------------------------------------------------------
-
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
-_SECRET_WORDS = [
-    ("a password", re.compile(r"\b(pass ?words?|passphrase|pwd|login details|credentials)\b", re.I)),
-    ("a PIN", re.compile(r"\b(pin(?: number| code)?|passcode)\b\W+(?:is\W+)?\d{3,8}\b", re.I)),
-    ("a one-time code", re.compile(r"\b(one[- ]time|verification|security|2fa|otp|auth(?:entication)?|login)"
-                                   r" (?:code|pin|number)\b", re.I)),
-    ("an access code", re.compile(r"\b(door|gate|alarm|safe|locker|entry|access|security|garage) ?code\b", re.I)),
-    ("a bank account number", re.compile(r"\b(sort code|account number|iban)\b", re.I)),
-    ("an access key", re.compile(r"\b(api[ _-]?key|secret key|access key|private key|token|seed phrase|"
-                                 r"recovery phrase)\b", re.I)),
-]
-# Key-like strings whatever is said around them: provider prefixes, or a long run of letters and
-# digits mixed that no word or number in a sentence looks like.
-_KEY = re.compile(r"\b(?:sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|xox[bpars]-[A-Za-z0-9-]{10,}"
-                  r"|AIza[0-9A-Za-z_-]{30,})")
-_TOKEN = re.compile(r"\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{24,}\b")
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def secret_kind(text: str) -> str:
-    """What kind of secret ``text`` looks like ("a password", "a card number", ...), or ""."""
-    for match in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and _luhn(digits):
-            return "a card number"
-    if _KEY.search(text) or _TOKEN.search(text):
-        return "an access key"
-    for kind, pattern in _SECRET_WORDS:
-        if pattern.search(text):
-            return kind
-    return ""
-
-
-# --- wording ---------------------------------------------------------------------------------------
-
-_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
-           "i've": "you've", "i'll": "you'll", "i'd": "you'd", "we": "you", "us": "you", "our": "your",
-           "ours": "yours", "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'll": "you'll",
-           "am": "are", "was": "were"}
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-
-
-def second_person(text: str) -> str:
-    """The user's first person as Jarvis says it back: "my car is where I left it" -> "your car
-    is where you left it".  "was" becomes "were" only after "I" ("I was" -> "you were")."""
-    out, last = [], 0
-    prev = ""
-    for m in _WORD.finditer(text):
-        word = m.group()
-        key = word.lower().replace("’", "'")
-        swap = _PERSON.get(key)
-        if key in ("am", "was") and prev not in ("i",):
-            swap = None
-        if swap is not None:
-            if word[0].isupper() and (m.start() == 0 or not key.startswith("i")):
-                swap = swap[0].upper() + swap[1:]
-            word = swap
-        out.append(text[last:m.start()] + word)
-        last = m.end()
-        prev = key
-    return "".join(out) + text[last:]
-
-
-_LEADS = re.compile(r"^(?:(?:please|jarvis|could you|can you|would you|kindly)\W+)*(?:"
-                    r"remember(?: that)?|note(?: that| down)|note:|make a note(?: that| of)?|keep in mind(?: that)?|"
-                    r"bear in mind(?: that)?|don't forget(?: that)?|do not forget(?: that)?|jot down(?: that)?)"
-                    r"(?:\W+|$)", re.I)
-
-
-def clean_fact(text: str) -> str:
-    """A fact as it is kept: one line, without "remember that", without a trailing full stop."""
-    text = " ".join(str(text).split())
-    text = _LEADS.sub("", text).strip(" .")
-    first = text.split(" ", 1)[0]
-    # "My car ..." -> "my car ...", as it sits inside Jarvis's sentence; "I", "Tom" stay
-    return text[:1].lower() + text[1:] if first.lower() in STOPWORDS and first != "I" else text
-
-
-_OPENERS = re.compile(r"^(?:(?:um+|uh+|er+|oh|and|right|ok|okay|so|jarvis|please|hey)\b[\s,.!:;-]*)+", re.I)
-_CUES = re.compile(r"^(?:for future reference|just so you know|just so you've got it|fyi|for the record|"
-                   r"(?:jot|write|log) (?:this|that) down(?: for me)?|log this(?: for me)?|store this|"
-                   r"(?:could you |can you |please )?(?:file (?:this |that )?away|keep a record(?: of)?)|"
-                   r"something to keep|note to self|write (?:this )?down(?: that)?|mental note(?: for you)?|"
-                   r"keep a note(?: of)?|keep hold of this|commit this to memory|add this to what you know|"
-                   r"one for the notebook|put (?:it|this) on file|(?:i'll|you'll) (?:need|want) this later|"
-                   r"(?:worth knowing|useful|heads up) for later|so i don't lose track|"
-                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|note)(?:\s+that)?\b[\s,.!:;-]*", re.I)
-_TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that|remember it|keep that in mind|"
-                    r"bear that in mind|(?:don't|do not) let me forget|(?:please )?make a note(?: of (?:that|it))?|"
-                    r"note that(?: down)?|jot that down|file that away|store that(?: somewhere)?|put it on file|"
-                    r"hang on to (?:that|it)|worth remembering|by the way|in case i (?:ever )?need [^,.;]*|"
-                    r"keep that somewhere(?: safe)?|you'll need that(?: one day)?|you've got it on file|"
-                    r"for future reference|just so you know|for me|"
-                    r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!?]*$", re.I)
-
-
-def told(message: str) -> str:
-    """What the user asked to be kept, in their words: ``message`` without the words that ask
-    ("um jarvis, for future reference", "remember that", "..., keep that in mind")."""
-    text = " ".join(str(message).split())
-    for _ in range(3):  # "right, jarvis, for future reference, remember that ..."
-        text = _CUES.sub("", _OPENERS.sub("", text))
-    return clean_fact(_TAILS.sub("", text))
-
-
-def _plain(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
-
-
-def _covers(text: str, terms: list[str]) -> bool:
-    """Whether ``text`` holds every one of ``terms``, the last maybe only begun ("on top of
-    the fr")."""
-    have = search_terms(text)
-    return all(t in have for t in terms[:-1]) and any(h.startswith(terms[-1]) for h in have)
-
-
-def _copied(words: list[str], text: str):
-    """Where ``words`` run in ``text`` one after another (any case, any punctuation between;
-    the last maybe only begun), as a match; None where they do not."""
-    if not words:
-        return None
-    return re.search(r"\b" + r"\W+".join(re.escape(w) for w in words), text, re.I)
-
-
-def fact_as_told(fact: str, message: str) -> str:
-    """The fact to keep, from the one the model wrote in its call and the user's ``message``.
-
-    The model picks the fact out of the message ("I just got back. For future reference, the
-    kids' dentist is Dr Shah."), and where it copied the user's words, where they begin stands.
-    But a 270M model also stops short ("... on top of the fr", "... in the loft" for "in the
-    loft, behind the water tank") or is cut by the call's length limit and garbles the end
-    ("... in Pw"): so the rest of the user's sentence is kept with it (without the words that
-    ask to keep it: "..., keep that somewhere safe").
-    And it turns names into pronouns ("I borrowed your copy" for "Callum borrowed my copy") or
-    keeps a scrap ("I like Sienna"): then the user's sentence that holds every word of
-    substance of the model's fact is kept, without the words that ask to keep it (``told``).
-    The user's words are kept too where the model's hold nothing of substance ("that") or
-    mostly words the user never said (a fact from its training data: "the spare house keys are
-    in the blue tin" for "I hid the spare charger in the top drawer"); else the model's fact.
-    """
-    from jarvis_desktop.core.tools.grammar import STRING_CHARS  # here: the tools import this module
-
-    mine, said = clean_fact(fact), told(message) if message else ""
-    if not said or not search_terms(said):
-        return mine
-    terms = search_terms(mine)
-    if not terms:
-        return said
-    words = re.findall(r"[^\W_]+", mine)
-    cut = len(fact) >= STRING_CHARS - 1 and len(words) > 1
-    if cut:  # stopped by the limit: its last word may be garbled
-        words, terms = words[:-1], terms[:-1] if len(terms) > 1 else terms
-    sentences = [told(s) for s in re.split(r"(?<=[.!?])\s+", said) if s.strip()]
-    for sentence in sentences:
-        start = _copied(words, sentence)
-        if start is not None:  # the user's words from where the model's begin to the sentence's end
-            rest = clean_fact(sentence[start.start():])
-            return rest if len(rest) > len(mine) and _plain(rest) != _plain(mine) else mine
-    for sentence in sentences:
-        if _covers(sentence, terms):  # the model's words, rephrased: the user's sentence
-            return mine if len(sentence) < len(mine) else sentence
-    have = search_terms(said)
-    if 2 * sum(1 for t in terms if t in have) < len(terms):  # mostly words the user never said
-        return said
-    return mine
-
-
-def search_terms(text: str) -> list[str]:
-    """The words of ``text`` worth searching for, in order, without repeats."""
-    seen: list[str] = []
-    for word in re.findall(r"[^\W_]+", text.lower()):
-        if (len(word) > 1 or word.isdigit()) and word not in STOPWORDS and word not in seen:
-            seen.append(word)
-    return seen
-
-
 def _match(terms: list[str], every: bool, at_least: int = 1) -> str:
     """An FTS5 query of ``terms``, each quoted (so no word is read as FTS syntax): all of them
     (``every``), or any ``at_least`` of them (1, or 2 of three words or more)."""
@@ -297,31 +99,6 @@ def _match(terms: list[str], every: bool, at_least: int = 1) -> str:
         return " OR ".join(f"({a} AND {b})" for i, a in enumerate(quoted) for b in quoted[i + 1:])
     return " OR ".join(quoted)
 
-
-# People named by their relation to the user; each group's words name one relation.
-_KIN = (("mum", "mother", "mam", "mom", "mummy"), ("dad", "father", "daddy"),
-        ("nan", "nana", "nanna", "gran", "granny", "grandma", "grandmother"), ("grandad", "granddad", "grandpa", "grandfather"),
-        ("wife", "husband", "partner", "spouse", "other half", "missus", "hubby"), ("son",), ("daughter",),
-        ("brother",), ("sister",), ("nephew",), ("niece",), ("cousin",), ("aunt", "auntie", "aunty"), ("uncle",),
-        ("grandson",), ("granddaughter",), ("boss", "manager"), ("in-law", "in law"))
-_KIN_WORDS = [(group[0], re.compile(r"\b(?:" + "|".join(re.escape(w) for w in group) + r")s?\b", re.I))
-              for group in _KIN]
-# Question words that ask for the fact rather than name it ("what's my locker *number*").
-_ASKING = frozenset("""time date day days name called number much many long old big size kind sort type
-place get got go put keep kept left leave usually usual last next""".split())
-
-
-def relations(text: str) -> set[str]:
-    """The user's relations ``text`` names ("my mother's birthday" -> {"mum"})."""
-    return {name for name, pattern in _KIN_WORDS if pattern.search(text)}
-
-
-def uncovered(question: str, fact: str) -> int:
-    """How many words of substance of ``question`` ``fact`` does not hold (by their first five
-    letters: "parked" holds "park"; words that only ask, "number", "called", not counted)."""
-    have = search_terms(fact)
-    return sum(1 for w in search_terms(question)
-               if w not in _ASKING and not any(h.startswith(w[:5]) or w.startswith(h[:5]) for h in have))
 
 
 @dataclass(frozen=True)

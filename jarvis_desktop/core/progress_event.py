@@ -80,6 +80,7 @@ class JobState:
 
     running: bool
     event: ProgressEvent = field(default_factory=lambda: ProgressEvent("idle"))
+    paused: bool = False  # waiting while Jarvis answers (jarvis_desktop/trainer_yield.py)
 
     @property
     def stage(self) -> str:

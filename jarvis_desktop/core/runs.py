@@ -28,7 +28,7 @@ from jarvis_desktop.core.errors import BusyError
 from jarvis_desktop.core.paths import runs_dir
 from jarvis_desktop.core.retrain_lock import RetrainLock
 
-__all__ = ["clean_stale_runs", "KEPT"]
+__all__ = ["clean_stale_runs", "strip_to_checkpoints", "KEPT"]
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +72,23 @@ def _clean(root: Path) -> list[Path]:
         if run != newest or not (run / KEPT).is_dir():
             _remove(run, removed)
             continue
-        for part in run.iterdir():
-            if part.name != KEPT:
-                _remove(part, removed)
-        for pattern in _TEXT:  # belt and braces: no text file survives inside the kept part either
-            for f in (run / KEPT).rglob(pattern):
-                _remove(f, removed)
+        removed += strip_to_checkpoints(run)
+    return removed
+
+
+def strip_to_checkpoints(run: Path) -> list[Path]:
+    """Remove all of a retrain's folder but its fine-tune's checkpoints (and no file that can
+    hold the user's words even there); the paths removed."""
+    removed: list[Path] = []
+    if not (run / KEPT).is_dir():
+        _remove(run, removed)
+        return removed
+    for part in run.iterdir():
+        if part.name != KEPT:
+            _remove(part, removed)
+    for pattern in _TEXT:  # belt and braces: no text file survives inside the kept part either
+        for f in (run / KEPT).rglob(pattern):
+            _remove(f, removed)
     return removed
 
 

@@ -244,7 +244,10 @@ class ChatWindow(QMainWindow):
         self.job_bar.setRange(0, state.total)
         self.job_bar.setValue(state.step)
         eta = state.eta_s
-        self.job_bar.setFormat(f"{state.stage} %p%" + (f" · {eta // 60} min left" if eta else ""))
+        if state.paused:  # the conversation comes first (trainer_yield.py)
+            self.job_bar.setFormat(f"{state.stage} %p% · waiting while Jarvis answers")
+        else:
+            self.job_bar.setFormat(f"{state.stage} %p%" + (f" · {eta // 60} min left" if eta else ""))
         self.job_bar.setToolTip(state.message)
 
     def set_listening(self, on: bool) -> None:

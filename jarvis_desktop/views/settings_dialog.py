@@ -18,7 +18,7 @@ from jarvis_desktop.core.settings import Settings
 
 __all__ = ["SettingsDialog"]
 
-HIDDEN = {"last_retrain", "retrain_args", "window_geometry", "muted"}  # (muted: the speaker button)
+HIDDEN = {"last_retrain", "retrain_stopped", "retrain_args", "window_geometry", "muted"}  # (muted: the speaker button)
 
 
 def field_range(f, default: tuple) -> tuple:

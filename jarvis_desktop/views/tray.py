@@ -21,6 +21,7 @@ class TrayMenu(QObject):
     cancel_requested = Signal()
     switch_requested = Signal(str)
     rollback_requested = Signal()
+    learned_requested = Signal(str)  # a version: its "What Jarvis learned" report
     settings_requested = Signal()
     history_requested = Signal()
     memory_requested = Signal()
@@ -63,6 +64,10 @@ class TrayMenu(QObject):
         models.addSeparator()
         back = models.addAction("Roll back", self.rollback_requested.emit)
         back.setEnabled(bool(st.get("can_rollback")))
+        if st.get("versions"):
+            models.addSeparator()
+        for name in reversed(st.get("versions", [])):  # newest first
+            models.addAction(f"What {name} learned…", lambda n=name: self.learned_requested.emit(n))
         m.addAction("History…", self.history_requested.emit)
         m.addAction("Memory…", self.memory_requested.emit)
         m.addAction("Settings…", self.settings_requested.emit)

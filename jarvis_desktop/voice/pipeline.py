@@ -77,6 +77,7 @@ class VoicePipeline:
                  on_first_audio: Callable[[int, float], None] = lambda r, t: None,
                  on_guess: Callable[[Heard], None] | None = None,
                  on_guess_void: Callable[[], None] = lambda: None,
+                 on_speech: Callable[[bool], None] = lambda on: None,
                  vad=None, wake=None, llm_may_run: threading.Event | None = None):
         self.o = options or VoiceOptions()
         self.transcriber, self.synthesizer, self.sink = transcriber, synthesizer, sink
@@ -85,6 +86,7 @@ class VoicePipeline:
         # Speculation: the transcript made during the trailing silence is offered at once, so
         # the reply can be written (and its audio made, held back) while the silence timeout runs
         self.on_guess, self.on_guess_void = on_guess, on_guess_void
+        self.on_speech = on_speech  # the user began (True) or ended (False) an utterance
         self.vad = vad or SileroVad()
         self.wake = wake  # optional: a WakeWord; hands-free then waits for it
         # Cleared while the first chunk of a reply is synthesized: the LLM (ChatEngine's may_run)
@@ -148,6 +150,7 @@ class VoicePipeline:
             self.listening.clear()
             self.endpointer.reset()
             self.on_listening(False)
+            self.on_speech(False)
 
     def begin_reply(self, held: bool = False) -> int:
         """A new reply; ``held``: its audio is made but not played until ``release``."""
@@ -213,11 +216,13 @@ class VoicePipeline:
         prob = self.vad(frame)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
+                self.on_speech(True)
                 if self.o.speech_interrupts and (self.speaking.is_set() or not self.texts.empty()):
                     self.interrupt()
                     self.on_barge_in()
                 continue
             if event.kind == "end":
+                self.on_speech(False)
                 event = _Ended(event, time.monotonic())
                 if not self.o.hands_free:
                     self.listening.clear()

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from jarvis_desktop.core.memory import MemoryRefused, Recalled, fact_as_told, search_terms, second_person
+from jarvis_desktop.core.memory import MemoryRefused, Recalled
+from jarvis_desktop.core.memory_words import fact_as_told, search_terms, second_person
 from jarvis_desktop.core.persona import MONTH_NAMES
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
