@@ -112,6 +112,8 @@ class JarvisApp(QObject):
         w.settings_requested.connect(self.open_settings)
         w.history_requested.connect(self.open_history)
         w.memory_requested.connect(self.open_memory)
+        w.learned_requested.connect(lambda: self.open_learned(self.controller.version) if self.controller.version
+                                    else w.statusBar().showMessage("No model yet: nothing learned to show.", 8000))
         w.closing.connect(self._save_geometry)
         c.user_message.connect(w.add_user)
         c.reply_started.connect(w.start_reply)
@@ -204,7 +206,8 @@ class JarvisApp(QObject):
         """The log's viewer (one at a time; it follows the log while open)."""
         if self.history is None:
             c = self.controller
-            self.history = HistoryDialog(c.log_overview, self.window)
+            self.history = HistoryDialog(c.log_overview, self.window,
+                                         train_on_memory=lambda: self.settings.train_on_memory)
             self.history.exclude_requested.connect(c.set_excluded)
             self.history.delete_turns_requested.connect(c.delete_turns)
             self.history.delete_conversation_requested.connect(c.delete_conversation)

@@ -10,6 +10,7 @@ import pytest
 
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.app import JarvisApp
+from jarvis_desktop.views import chat as chat_view
 from jarvis_desktop.controller import Controller
 from jarvis_desktop.core.settings import Settings
 from tests.conftest import tiny_flags
@@ -74,6 +75,26 @@ def test_rating_and_correction_reach_the_log(qtbot, app):
     assert logged.rating == -1 and logged.correction == "Good morning, sir. The kettle is on."
     bubble.up.click()
     assert app.controller.log.turn(turn).rating == 1
+
+
+def test_a_reply_rated_down_without_a_correction_is_asked_about_again_at_a_quiet_moment(qtbot, app, monkeypatch):
+    monkeypatch.setattr(chat_view, "QUIET_MS", 200)
+    (first, first_text, _), _ = _ask(qtbot, app, "Good morning")
+    app.window.bubbles[-1].down.click()  # no correction typed
+    (second, _, _), _ = _ask(qtbot, app, "Tell me about the weather")
+    w = app.window
+    assert w.uncorrected == [(first, first_text)]
+    w.input.setText("half-typed")  # the user is typing: not a quiet moment
+    assert w.offer_correction() is None and w.offer is None
+    w.input.clear()
+    qtbot.waitUntil(lambda: w.offer is not None, timeout=5000)  # the quiet timer fires by itself
+    offer = w.offer
+    assert offer.who == "note" and first_text[:40] in offer.label.text() and offer.turn_id == first
+    offer.correction_edit.setText("Good morning, sir. The kettle is on.")
+    offer.correction_save.click()
+    logged = app.controller.log.turn(first)
+    assert logged.rating == -1 and logged.correction == "Good morning, sir. The kettle is on."
+    assert w.offer is None and w.uncorrected == [] and w.offer_correction() is None  # asked once only
 
 
 def test_a_skill_answers_arithmetic_in_persona(qtbot, app):
@@ -300,6 +321,9 @@ def test_history_view_excludes_deletes_and_exports(qtbot, app, tmp_path):
     rows = [history.turns.topLevelItem(i) for i in range(history.turns.topLevelItemCount())]
     assert [r.text(1) for r in rows] == ["Good evening", "Tell me about the weather"]
     assert [r.text(3) for r in rows] == ["good", "bad"]
+    # which rated turns the next retrain will learn from (turns 1 and 2: neither is one held out)
+    assert [r.text(4) for r in rows] == ["next retrain", "next retrain, with your correction"]
+    assert "2 will teach the next retrain" in history.summary.text()
     # exclude the first from training: the log and the view both say so
     rows[0].setSelected(True)
     assert history.exclude_button.text() == "Exclude from training"

@@ -201,6 +201,32 @@ def test_one_thumbs_down_in_five_is_held_out_of_training(jarvis_home):
     assert build_feedback(rated, "sir", holdout_every=0).counts() == {"sft": 8, "kto": 11, "dpo": 5, "heldout": 0}
 
 
+@pytest.mark.parametrize("train_on_memory", [False, True])
+def test_the_history_says_of_each_turn_what_the_retrain_export_does_with_it(jarvis_home, train_on_memory):
+    """The History view's Training column (``training_use``) and the export agree turn by turn."""
+    from jarvis_desktop.core.trl import training_use
+
+    with InteractionLog() as log:
+        c = log.new_conversation()
+        ids = [log.add_turn(c, f"question {i}", f"Answer {i}.", "v1", used_memory=i == 3) for i in range(1, 8)]
+        log.rate(ids[0], 1)
+        log.rate(ids[1], -1, "Answer 2, sir.")
+        log.rate(ids[2], 1)  # drew on the memory
+        log.rate(ids[3], 1)
+        log.set_excluded(ids[3], True)
+        log.rate(ids[4], -1)  # turn 5: held out for the gate
+        # turns 6 and 7: not rated
+        said = {t.id: training_use(t, train_on_memory) for t in log.turns(c)}
+        feedback = build_feedback(log.rated_turns(), "sir", memory_turns=train_on_memory)
+    trained = {i for name in ("sft", "kto", "dpo") for row_ids in feedback.ids[name] for i in row_ids[-1:]}
+    judged = {row_ids[-1] for row_ids in feedback.ids["heldout"]}
+    assert said == {1: "next retrain", 2: "next retrain, with your correction",
+                    3: "next retrain" if train_on_memory else "left out: used your memory", 4: "excluded",
+                    5: "judges the next model", 6: "", 7: ""}
+    assert {i for i, use in said.items() if use.startswith("next retrain")} == trained
+    assert {i for i, use in said.items() if use == "judges the next model"} == judged
+
+
 def test_placeholders_in_every_file_and_the_honorific_checked(log):
     rows = build_feedback(log.rated_turns(), "sir").rows
     assert rows["heldout"][1] == {"prompt": [_user("Plan\u2028my day")],

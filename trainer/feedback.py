@@ -21,13 +21,12 @@ from typing import Iterable
 
 from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.core.interactions import TURNS_SIDECAR, RatedTurn
-from jarvis_desktop.core.trl import trl_rows
+from jarvis_desktop.core.trl import HOLDOUT_EVERY, held_out, trl_rows
 from jarvis_desktop.core.paths import write_atomic
 
 __all__ = ["HOLDOUT_EVERY", "FILES", "Feedback", "held_out", "build_feedback", "write_feedback", "write_rows",
            "jsonl_text"]
 
-HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
 FILES = ("sft", "kto", "dpo", "heldout")
 
 
@@ -44,12 +43,6 @@ class Feedback:
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.rows.items()}
-
-
-def held_out(turn: RatedTurn, holdout_every: int = HOLDOUT_EVERY) -> bool:
-    """Whether a turn is kept for the gate: a thumbs-down whose id is a multiple of
-    ``holdout_every`` (0: none is)."""
-    return turn.rating == -1 and holdout_every > 0 and turn.id % holdout_every == 0
 
 
 def build_feedback(turns: Iterable[RatedTurn], honorific: str, holdout_every: int = HOLDOUT_EVERY,

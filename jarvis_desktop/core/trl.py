@@ -18,9 +18,34 @@ from jarvis_desktop.core.interactions import InteractionLog, LogInputError, Rate
 from jarvis_desktop.core.paths import write_atomic
 from jarvis_desktop.core.persona import to_placeholders
 
-__all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific", "UNREADABLE_CALL"]
+__all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific", "UNREADABLE_CALL", "HOLDOUT_EVERY",
+           "held_out", "training_use"]
 
 UNREADABLE_CALL = ("malformed", "unknown", "arguments")  # Outcome.status of a call no tool could run
+HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
+
+
+def held_out(turn, holdout_every: int = HOLDOUT_EVERY) -> bool:
+    """Whether a turn (a RatedTurn or a logged Turn) is kept for the gate: a thumbs-down whose id
+    is a multiple of ``holdout_every`` (0: none is)."""
+    return turn.rating == -1 and holdout_every > 0 and turn.id % holdout_every == 0
+
+
+def training_use(turn, train_on_memory: bool = False) -> str:
+    """What the next retrain does with a logged turn, as the History view says it: "" (not rated:
+    nothing), "excluded", "left out: used your memory", "judges the next model" (held out for
+    the gate), "next retrain, with your correction" or "next retrain"."""
+    if not turn.rating:
+        return ""
+    if turn.excluded:
+        return "excluded"
+    if turn.used_memory and not train_on_memory:
+        return "left out: used your memory"
+    if not turn.reply.strip():
+        return ""
+    if held_out(turn):
+        return "judges the next model"
+    return "next retrain, with your correction" if turn.correction else "next retrain"
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QProgressBar,
                                QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
@@ -13,6 +13,9 @@ __all__ = ["ChatWindow", "MessageBubble", "icon", "MAX_BUBBLES", "MAX_INPUT_CHAR
 
 MAX_BUBBLES = 200  # messages kept on screen
 MAX_INPUT_CHARS = 1_000_000  # a pasted document; the engine cuts what the context cannot hold
+# A reply rated down with no correction is offered for one once the chat has been quiet this long
+# (no reply being written, nothing typed): the correction is what a retrain learns most from.
+QUIET_MS = 45_000
 
 
 def icon(name: str) -> QIcon:
@@ -113,6 +116,7 @@ class ChatWindow(QMainWindow):
     settings_requested = Signal()
     history_requested = Signal()
     memory_requested = Signal()
+    learned_requested = Signal()  # the current model's "What Jarvis learned"
     talk_requested = Signal()
     mute_toggled = Signal(bool)
     closing = Signal()
@@ -125,6 +129,11 @@ class ChatWindow(QMainWindow):
         self.bubbles: list[MessageBubble] = []
         self._current: MessageBubble | None = None
         self.busy = False
+        self.uncorrected: list[tuple[int, str]] = []  # (turn id, reply) rated down with no correction yet
+        self.offer: MessageBubble | None = None  # the correction asked for again, at a quiet moment
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet.timeout.connect(self.offer_correction)
 
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
@@ -144,6 +153,7 @@ class ChatWindow(QMainWindow):
         # engine fits a message too long for the model's context and says where it was cut).
         self.input.setMaxLength(MAX_INPUT_CHARS)
         self.input.returnPressed.connect(self._send_or_stop)
+        self.input.textEdited.connect(self._postpone_offer)  # typing is not a quiet moment
         self.send_button = QToolButton()
         self.send_button.setIconSize(QSize(22, 22))
         self.send_button.clicked.connect(self._send_or_stop)
@@ -184,6 +194,7 @@ class ChatWindow(QMainWindow):
                                    ("History…", self.history_requested, QKeySequence("Ctrl+H")),
                                    ("Memory…", self.memory_requested, QKeySequence("Ctrl+M")),
                                    ("Retrain now", self.retrain_requested, None),
+                                   ("What Jarvis learned…", self.learned_requested, None),
                                    ("Settings…", self.settings_requested, QKeySequence.StandardKey.Preferences)):
             action = QAction(text, self)
             if keys is not None:
@@ -202,6 +213,7 @@ class ChatWindow(QMainWindow):
         # Signal to signal: a bound ``emit`` as the slot left a small object behind per bubble
         # in PySide6 (seen over a 4,000-turn soak); Qt's own signal chaining keeps nothing.
         self._current.rated.connect(self.rate_requested)
+        self._current.rated.connect(self._rated)
         self.set_busy(True)
 
     def append_reply(self, piece: str) -> None:
@@ -213,6 +225,61 @@ class ChatWindow(QMainWindow):
             self._current.finish(turn_id, text)
         self._current = None
         self.set_busy(False)
+        self._postpone_offer()
+
+    # --- a correction asked for again ------------------------------------------------------------
+    @Slot(int, int, str)
+    def _rated(self, turn_id: int, rating: int, correction: str) -> None:
+        bubble = self.sender()
+        self.uncorrected = [(t, r) for t, r in self.uncorrected if t != turn_id]
+        if rating == -1 and not correction and turn_id and isinstance(bubble, MessageBubble):
+            self.uncorrected.append((turn_id, bubble.label.text()))
+            self._postpone_offer()
+
+    def _postpone_offer(self, *_args) -> None:
+        if self.uncorrected:
+            self._quiet.start(QUIET_MS)
+
+    def offer_correction(self) -> MessageBubble | None:
+        """At a quiet moment, ask once more what Jarvis should have said instead of the newest
+        reply rated down without a correction (each is asked about once)."""
+        if self.busy or self.input.text().strip() or self.offer is not None:
+            self._postpone_offer()
+            return None
+        if not self.uncorrected:
+            return None
+        turn_id, reply = self.uncorrected.pop()
+        shown = reply if len(reply) <= 160 else reply[:159] + "…"
+        offer = self._add(MessageBubble("note", f"Earlier you rated this reply down: “{shown}” "
+                                                "What should Jarvis have said? It is what he learns most from."))
+        offer.label.setStyleSheet("color: #555;")
+        row = QHBoxLayout()
+        edit, save, skip = QLineEdit(), QPushButton("Save"), QPushButton("Not now")
+        edit.setPlaceholderText("What Jarvis should have said")
+        for w in (edit, save, skip):
+            row.addWidget(w)
+        offer.layout().addLayout(row)
+        offer.turn_id, offer.correction_edit, offer.correction_save = turn_id, edit, save
+
+        def done(text: str) -> None:
+            if text:
+                self.rate_requested.emit(turn_id, -1, text)
+                for b in self.bubbles:  # the rated reply, if still on screen, shows it saved too
+                    if b.who == "jarvis" and b.turn_id == turn_id and b.correction is not None:
+                        b.correction_edit.setText(text)
+                        b.correction_edit.setEnabled(False)
+                        b.correction_save.setText("Saved")
+                        b.correction_save.setEnabled(False)
+            for w in (edit, save, skip):
+                w.setEnabled(False)
+            save.setText("Saved" if text else "Save")
+            self.offer = None
+
+        save.clicked.connect(lambda: done(edit.text().strip()) if edit.text().strip() else None)
+        edit.returnPressed.connect(lambda: done(edit.text().strip()) if edit.text().strip() else None)
+        skip.clicked.connect(lambda: done(""))
+        self.offer = offer
+        return offer
 
     def fail_reply(self, reason: str) -> None:
         if self._current is not None and not self._current.label.text():
@@ -231,6 +298,8 @@ class ChatWindow(QMainWindow):
             b.deleteLater()
         self.bubbles = []
         self._current = None
+        self.uncorrected, self.offer = [], None
+        self._quiet.stop()
 
     def set_model(self, version: str) -> None:
         self.model_label.setText(f"model {version}" if version else "no model")
@@ -288,6 +357,8 @@ class ChatWindow(QMainWindow):
         # the screen (the History view keeps them all).
         while len(self.bubbles) > MAX_BUBBLES:
             old = self.bubbles.pop(0)
+            if old is self.offer:
+                self.offer = None
             old.setParent(None)
             old.deleteLater()
         return bubble

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from jarvis_desktop.core.interactions import Conversation, Turn
+from jarvis_desktop.core.trl import training_use
 from jarvis_desktop.views.chat import icon
 
 __all__ = ["HistoryDialog", "local_time"]
@@ -44,9 +45,11 @@ class HistoryDialog(QDialog):
     delete_conversation_requested = Signal(int)   # conversation id
     export_requested = Signal(str)                # folder
 
-    def __init__(self, fetch: Callable[[], list[tuple[Conversation, list[Turn]]]], parent=None):
+    def __init__(self, fetch: Callable[[], list[tuple[Conversation, list[Turn]]]], parent=None,
+                 train_on_memory: Callable[[], bool] = lambda: False):
         super().__init__(parent)
         self.fetch = fetch
+        self.train_on_memory = train_on_memory  # the Settings switch: rated turns that used the memory
         self.setWindowTitle("Jarvis — history")
         self.setWindowIcon(icon("jarvis"))
         self.resize(1000, 520)
@@ -108,10 +111,13 @@ class HistoryDialog(QDialog):
         up = sum(t.rating == 1 for t in turns)
         down = sum(t.rating == -1 for t in turns)
         excluded = sum(t.excluded for t in turns)
+        on_memory = self.train_on_memory()
+        teach = sum(training_use(t, on_memory).startswith("next retrain") for t in turns)
         self.summary.setText(
             f"{len(turns)} turns in {len(data)} conversations · {up} rated good, {down} rated bad · "
-            f"{excluded} excluded from training.  Only rated turns that are not excluded are used "
-            f"when Jarvis retrains; deleted turns are gone for good.")
+            f"{excluded} excluded from training · {teach} will teach the next retrain (the Training column "
+            f"says what it does with each).  Only rated turns that are not excluded are used; "
+            f"deleted turns are gone for good.")
         self.conversations.blockSignals(True)
         self.conversations.clear()
         for conv, ts in reversed(data):  # newest first
@@ -132,7 +138,7 @@ class HistoryDialog(QDialog):
         for t in self._data.get(cid, (None, []))[1]:
             rating = {1: "good", -1: "bad"}.get(t.rating, "")
             item = QTreeWidgetItem([local_time(t.created), _one_line(t.prompt), _one_line(t.reply), rating,
-                                    "excluded" if t.excluded else "", t.model_version])
+                                    training_use(t, self.train_on_memory()), t.model_version])
             if t.rating:
                 item.setIcon(3, icon("thumb_up_on" if t.rating == 1 else "thumb_down_on"))
             tip = f"You: {t.prompt}\n\nJarvis: {t.reply}"
