@@ -190,8 +190,8 @@ class RetrainJob(QObject):
     def pause(self) -> bool:
         """Stop the trainer where it is (SIGSTOP to it and its children), so the conversation has
         every core; True when it was running and is now paused."""
-        if not self.running or self._paused:
-            return False
+        if not self.running or self._paused or not hasattr(signal, "SIGSTOP"):
+            return False  # (Windows has no SIGSTOP: the trainer's low priority must do there)
         self._paused = _signal_tree(int(self.proc.processId()), signal.SIGSTOP) > 0
         return self._paused
 

@@ -57,8 +57,8 @@ class Figure:
         if self.before is None or self.after is None:
             return ""
         delta = self.after - self.before
-        if abs(delta) < 0.005:
-            return "same"
+        if abs(delta) < 0.005 or self.shown(self.before) == self.shown(self.after):
+            return "same"  # (as shown: "96%" and "96%" are not "worse")
         return "better" if (delta > 0) == self.higher_is_better else "worse"
 
     def shown(self, value: float | None) -> str:

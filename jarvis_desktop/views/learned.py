@@ -57,11 +57,16 @@ class LearnedDialog(QDialog):
         for col in (1, 2, 3):
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.figures.verticalHeader().hide()
-        lay.addWidget(self.figures, 2)
+        self.figures.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.figures.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.figures.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        lay.addWidget(self.figures, 3)
         self.changes = QTextBrowser()
         self.changes.setHtml(self._changes_html())
         lay.addWidget(QLabel("Replies that changed most (prompts Jarvis never trained on):"))
-        lay.addWidget(self.changes, 3)
+        lay.addWidget(self.changes, 2 if report.changes else 0)
+        if not report.changes:
+            self.changes.setMaximumHeight(4 * self.fontMetrics().height())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.rollback_button: QPushButton | None = None

@@ -203,6 +203,8 @@ class VoicePipeline:
         if self.speaking.is_set() and not self.o.speech_interrupts and self.o.hands_free:
             self._quiet_until = now + self.o.echo_tail_s  # Jarvis's own voice: not a command
         if now < self._quiet_until or not self.listening.is_set():
+            if self.endpointer.active:  # an utterance cut off unheard: it has ended all the same
+                self.on_speech(False)
             self.endpointer.reset()
             self.vad.reset()
             return
