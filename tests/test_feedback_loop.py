@@ -17,7 +17,9 @@ PLAIN = ["--data", str(DATA / "tiny_chat_plain.jsonl")]
 
 def flags(base):
     """Long enough for the tiny model to say its lines, and F16: Q8_0 blurs a model this small."""
-    return [*tiny_flags(base, steps=300), "--quant", "F16"]
+    # every retrain from the base (warm starts, the default, have their own test): what each
+    # candidate learns here must come from its own data and ratings alone
+    return [*tiny_flags(base, steps=300), "--quant", "F16", "--warm", "off"]
 
 
 def _pairs():
