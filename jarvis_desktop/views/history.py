@@ -135,10 +135,11 @@ class HistoryDialog(QDialog):
     def _show_turns(self) -> None:
         self.turns.clear()
         cid = self.selected_conversation()
+        on_memory = self.train_on_memory()  # once per refresh, not per row
         for t in self._data.get(cid, (None, []))[1]:
             rating = {1: "good", -1: "bad"}.get(t.rating, "")
             item = QTreeWidgetItem([local_time(t.created), _one_line(t.prompt), _one_line(t.reply), rating,
-                                    training_use(t, self.train_on_memory()), t.model_version])
+                                    training_use(t, on_memory), t.model_version])
             if t.rating:
                 item.setIcon(3, icon("thumb_up_on" if t.rating == 1 else "thumb_down_on"))
             tip = f"You: {t.prompt}\n\nJarvis: {t.reply}"
