@@ -102,7 +102,7 @@ class JarvisApp(QObject):
         self.tray: Tray | None = None
         self.history: HistoryDialog | None = None
         self.memory_dialog: MemoryDialog | None = None  # (the store is controller.memory)
-        self.learned_dialog: LearnedDialog | None = None  # the newest "What Jarvis learned" shown
+        self.learned_dialogs: dict[str, LearnedDialog] = {}  # "What Jarvis learned" open, by version
         c, w, t = self.controller, self.window, self.tray_menu
         w.send_requested.connect(c.send)
         w.stop_requested.connect(c.stop)
@@ -236,16 +236,20 @@ class JarvisApp(QObject):
     def open_learned(self, version: str) -> LearnedDialog | None:
         """The "What Jarvis learned" report of ``version`` (non-modal; one per version)."""
         reg = self.controller.registry
-        try:
-            report = learned(reg, version)
-        except JarvisError as exc:  # pruned or damaged meanwhile
-            self.show_problem(f"There is no report for {version}: {exc}")
-            return None
-        dialog = LearnedDialog(report, can_rollback=reg.previous() is not None, parent=self.window)
-        dialog.rollback_requested.connect(self._rollback_from_report)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog = self.learned_dialogs.get(version)
+        if dialog is None:
+            try:
+                report = learned(reg, version)
+            except JarvisError as exc:  # pruned or damaged meanwhile
+                self.show_problem(f"There is no report for {version}: {exc}")
+                return None
+            dialog = LearnedDialog(report, can_rollback=reg.previous() is not None, parent=self.window)
+            dialog.rollback_requested.connect(self._rollback_from_report)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.destroyed.connect(lambda *_: self.learned_dialogs.pop(version, None))
+            self.learned_dialogs[version] = dialog
         dialog.show()
-        self.learned_dialog = dialog
+        dialog.raise_()
         return dialog
 
     def _rollback_from_report(self) -> None:

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, TextIO
 
-from jarvis_desktop.core.assistant import Answer, Assistant, Persona
+from jarvis_desktop.core.assistant import Answer, Assistant, Persona, nothing_said
 from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import ConfigError, JarvisError, ModelError
 from jarvis_desktop.core.embedder import default_embedder
@@ -126,10 +126,15 @@ def answer_line(assistant: Assistant, text: str, out: TextIO) -> Answer | None:
         assistant.remember(text, "".join(shown).strip())
         out.write(" [stopped]\n")
         return None
+    answer = reply.answer
+    if answer is not None and answer.said_nothing:  # as the app: a line, not an empty reply
+        answer = replace(answer, text=nothing_said(assistant.persona.honorific))
+        out.write(answer.text)
+        assistant.history[-1:] = [{"role": "assistant", "content": answer.text}]
     out.write("\n")
     out.flush()
     assistant.prefill()  # while the reply is read: the next one evaluates only its message
-    return reply.answer
+    return answer
 
 
 def chat(assistant: Assistant, stdin: TextIO | None = None, out: TextIO | None = None) -> int:

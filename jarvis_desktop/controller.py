@@ -14,13 +14,13 @@ import errno
 import functools
 import logging
 import threading
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Persona
+from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Persona, nothing_said
 from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
@@ -453,6 +453,9 @@ class Controller(Retraining, QObject):
             self._guess.answer = answer
             return
         self.busy = False
+        if answer.said_nothing:
+            answer = replace(answer, text=nothing_said(self.assistant.persona.honorific))
+            self.reply_token.emit(answer.text)  # shown and spoken as any reply
         prompt = answer.kept_prompt(self._pending_prompt)
         turn = self._log_turn(prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
                               total_s=answer.total_s, tokens=answer.tokens, used_memory=answer.used_memory,

@@ -72,6 +72,7 @@ def _wait(condition, timeout_s: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"soak: waited {timeout_s:.0f} s for {what}")
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.002)  # idle as the app's event loop is, not a core spinning beside the trainer
     # processEvents outside exec() never runs deleteLater (the app's event loop does): do it
     # here, as the app would, so what the window drops is really freed.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jarvis_desktop.core.assistant import Answer, nothing_said
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.app import JarvisApp
 from jarvis_desktop.views import chat as chat_view
@@ -95,6 +96,17 @@ def test_a_reply_rated_down_without_a_correction_is_asked_about_again_at_a_quiet
     logged = app.controller.log.turn(first)
     assert logged.rating == -1 and logged.correction == "Good morning, sir. The kettle is on."
     assert w.offer is None and w.uncorrected == [] and w.offer_correction() is None  # asked once only
+    rated = next(b for b in w.bubbles if b.who == "jarvis" and b.turn_id == first)
+    assert rated.correction_edit.text() == logged.correction and rated.correction_save.text() == "Saved"
+    assert not offer.correction_edit.isEnabled() and offer.correction_save.text() == "Saved"
+    # "Not now": nothing saved, and it is not asked again
+    next(b for b in w.bubbles if b.who == "jarvis" and b.turn_id == second).down.click()
+    qtbot.waitUntil(lambda: w.offer is not None, timeout=5000)
+    skipped = w.offer
+    assert skipped.turn_id == second
+    skipped.skip.click()
+    assert w.offer is None and w.uncorrected == [] and not skipped.skip.isEnabled()
+    assert app.controller.log.turn(second).rating == -1 and not app.controller.log.turn(second).correction
 
 
 def test_a_skill_answers_arithmetic_in_persona(qtbot, app):
@@ -191,10 +203,17 @@ def test_retrain_now_end_to_end_hot_swaps_and_the_tray_shows_the_job(qtbot, app,
     assert ok, message
     qtbot.waitUntil(lambda: changes == ["v2"], timeout=WAIT)  # hot swap to the new model
     # What Jarvis learned: shown when the retrain ends, both models' held-out replies kept to compare
-    assert app.learned_dialog is not None and app.learned_dialog.isVisible()
-    report = app.learned_dialog.report
+    dialog = app.learned_dialogs.get("v2")
+    assert dialog is not None and dialog.isVisible()
+    report = dialog.report
     assert report.version == "v2" and report.against == "v1" and report.figures and not report.missing
-    assert app.learned_dialog.rollback_button is not None
+    assert dialog.rollback_button is not None
+    assert app.open_learned("v2") is dialog  # asked again (tray, window menu): the same window, raised
+    dialog.close()  # deleted on close: the next ask opens a new one
+    qtbot.waitUntil(lambda: "v2" not in app.learned_dialogs, timeout=WAIT)
+    again = app.open_learned("v2")
+    assert again is not None and again is not dialog and again.report.version == "v2"
+    again.close()
     assert Registry().current().name == "v2"
     trained_with = Path(Registry().current().meta["config"]["sft"]["persona"])
     assert trained_with.read_text().strip() == persona.strip()
@@ -401,3 +420,24 @@ def test_a_guessed_reply_is_one_handle_shown_only_when_confirmed(qtbot, app):
     qtbot.waitUntil(lambda: not c.busy, timeout=WAIT)
     assert shown == ["Hello Jarvis"] and len(c.log.turns()) == before + 1
     assert c.history[-1]["content"] == guess.answer.text  # the dropped guess left no turn
+
+
+def test_a_reply_the_model_left_empty_is_a_line_asking_to_rephrase(qtbot, app):
+    """A model may end its turn before a word (its end-of-turn token first; CI's tiny model did
+    on one long message): the user gets a line asking to rephrase, shown, spoken, logged and
+    rateable, never an empty bubble.  Injected as the engine worker hands such a reply over."""
+    c, w = app.controller, app.window
+    pieces = []
+    c.reply_token.connect(pieces.append)
+    c.user_message.emit("Hmm")
+    c._pending_prompt = "Hmm"
+    c.reply_started.emit(False)
+    with qtbot.waitSignal(c.reply_finished, timeout=WAIT) as done:
+        c._finished(c._request, Answer("", "model", "v1", "stop", version="v1"))
+    turn, text, answer = done.args
+    assert text == nothing_said("sir") and answer.source == "model" and pieces == [text]
+    assert w.bubbles[-1].label.text() == text and w.bubbles[-1].up.isEnabled()
+    assert c.log.turn(turn).reply == text and c.history[-1]["content"] == text
+    # stopped by the user before a word: nothing is made up
+    assert not Answer("", "model", "v1", "cancelled").said_nothing
+    assert not Answer("", "skill", "calculator").said_nothing

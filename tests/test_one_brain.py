@@ -136,6 +136,29 @@ def test_jarvis_chat_keeps_the_conversation_between_lines(registered):
         assistant.engine.close()
 
 
+def test_the_console_answers_a_reply_the_model_left_empty_as_the_app_does(registered):
+    """The model ended its turn before a word: the console says the app's line (and the
+    conversation keeps it), not "jarvis: " and nothing.  The empty reply is injected as the
+    engine hands it over; the gate and `jarvis check` still see it empty (Answer.said_nothing)."""
+    from jarvis_desktop.console import ConsoleOptions, answer_line, open_assistant
+    from jarvis_desktop.core.assistant import Answer, Reply, nothing_said
+
+    assistant = open_assistant(_settings(), ConsoleOptions(now=EVAL_NOW))
+    try:
+        def ask(text, stop=None, remember=True):
+            return Reply(iter([]), lambda: Answer("", "model", "v1"),
+                         lambda a: assistant.remember(a.kept_prompt(text), a.text))
+
+        assistant.ask = ask
+        out = io.StringIO()
+        answer = answer_line(assistant, "Hmm", out)
+        assert answer.text == nothing_said("sir") and out.getvalue() == f"jarvis: {answer.text}\n"
+        assert assistant.history[-2:] == [{"role": "user", "content": "Hmm"},
+                                          {"role": "assistant", "content": answer.text}]
+    finally:
+        assistant.engine.close()
+
+
 def test_bad_console_flags_say_what_is_wrong(registered, capsys):
     from jarvis_desktop.cli import main as jarvis_main
 

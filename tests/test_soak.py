@@ -38,8 +38,12 @@ def _check(jarvis, fig, turns: int, rss_limit_mb: float) -> None:
     assert len(log.turns()) == turns - fig.deleted
     assert sum(t.rating != 0 for t in log.turns()) <= fig.ratings and fig.ratings > 0
     assert fig.rss_growth_mb < rss_limit_mb, fig
-    # the crash's cause: references to True draining away (one per signal on the bad binding)
-    assert fig.true_refs_end >= fig.true_refs_start - 50, fig
+    # the crash's cause: references to True draining away, one per signal emission on the bad
+    # binding, and every turn emits at least five (user message, reply started, its tokens,
+    # finished).  The count also moves with what the app holds at the two moments (Python 3.11's
+    # True is not immortal): CI once read 264 fewer after 540 turns, a local run 23 more.  So the
+    # drain allowed is one per turn, a fifth of what the bug would lose.
+    assert fig.true_refs_end >= fig.true_refs_start - fig.timed_turns, fig
     assert len(jarvis.window.bubbles) <= 200  # the window keeps a bounded number on screen
     assert len(jarvis.controller.history) <= max(2000, jarvis.settings.n_ctx) + 500
 

@@ -177,6 +177,20 @@ def test_free_cores_sees_another_process_take_a_core():
     assert cores.threads() == threads  # called again at once: too soon to measure, the last answer
 
 
+def test_the_trainers_llama_engines_take_the_free_cores():
+    # calibration and the gate's evaluations load llama.cpp with this many threads
+    from trainer.cores import free_cores_now
+
+    assert free_cores_now(3) == 3  # set: as given, nothing measured
+    hog = subprocess.Popen([sys.executable, "-c", BUSY, "0"])
+    try:
+        time.sleep(0.5)
+        assert free_cores_now() == max(1, (os.cpu_count() or 1) - 1)
+    finally:
+        hog.kill()
+        hog.wait()
+
+
 def test_following_sets_torch_threads_to_the_free_cores():
     torch = pytest.importorskip("torch")
     from transformers import TrainerCallback

@@ -18,7 +18,7 @@ import math
 import os
 import time
 
-__all__ = ["FreeCores", "FollowFreeCores", "lower_priority", "NICE"]
+__all__ = ["FreeCores", "FollowFreeCores", "free_cores_now", "lower_priority", "NICE"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,23 @@ class FreeCores:
         self._last, self.others = now, others
         self._threads = max(1, min(self.most, self.cores - math.ceil(others - BUSY_FROM)))
         return self._threads
+
+
+def free_cores_now(n_threads: int = 0, sample_s: float = MIN_INTERVAL_S) -> int:
+    """Threads for a llama.cpp engine the trainer loads (calibration, the gate's evaluations):
+    ``n_threads`` when set, else the cores other processes left free over ``sample_s``.
+    llama.cpp's threads spin-wait on each other like torch's: with every core asked for and one
+    taken by another process, the calibration of a 2-layer model took 13 minutes instead of
+    seconds.  (While the user talks to Jarvis the trainer is stopped, so his replies never
+    count as taken.)"""
+    if n_threads > 0:
+        return n_threads
+    cores = FreeCores()
+    time.sleep(sample_s)
+    n = cores.threads()
+    if n < cores.cores:
+        log.info("llama.cpp threads %d of %d (other processes use %.1f cores)", n, cores.cores, cores.others)
+    return n
 
 
 def FollowFreeCores(base_cls, most: int | None = None):

@@ -44,6 +44,7 @@ from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox
 from trainer import persona_metrics as pm
 from trainer.data import Example, fill_honorific, load_examples, split_examples
+from trainer.cores import free_cores_now
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
@@ -178,7 +179,7 @@ def eval_key(prompts: list[EvalPrompt], system: str, max_tokens: int) -> str:
 def _engine(gguf: Path, n_ctx: int, max_tokens: int, n_threads: int = 0) -> ChatEngine:
     """The app's engine over ``gguf``, greedy and seeded; ModelError saying why it cannot load
     (missing, not a GGUF llama.cpp can load, no embedded chat template)."""
-    engine = ChatEngine(EngineConfig(n_ctx=n_ctx, n_threads=n_threads, max_tokens=max_tokens,
+    engine = ChatEngine(EngineConfig(n_ctx=n_ctx, n_threads=free_cores_now(n_threads), max_tokens=max_tokens,
                                      temperature=0.0, seed=0))
     engine.load(Path(gguf))
     return engine

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import tempfile
 import zlib
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
+from trainer.cores import free_cores_now
 
 __all__ = ["Fact", "load_facts", "knows", "grade", "probe", "fact_rows", "score_facts", "UNSURE_REPLIES",
            "BANK", "HELDOUT", "PROBE", "FACTS_FILE", "CATEGORY"]
@@ -134,7 +134,7 @@ def probe(gguf: Path, facts: list[Fact], n_threads: int = 0) -> dict[str, dict]:
     """Ask the base each question, few-shot and greedy; {id: {"answer", "knows"}}."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(gguf), n_ctx=512, n_threads=n_threads or os.cpu_count(), seed=0, verbose=False)
+    llm = Llama(model_path=str(gguf), n_ctx=512, n_threads=free_cores_now(n_threads), seed=0, verbose=False)
     try:
         found = {}
         for fact in facts:

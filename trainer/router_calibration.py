@@ -21,6 +21,7 @@ from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.tools.router import choose_threshold
+from trainer.cores import free_cores_now
 
 __all__ = ["DEV", "DevRequest", "load_dev", "probabilities", "calibrate"]
 
@@ -59,7 +60,8 @@ def probabilities(gguf: Path, requests: list[DevRequest], persona: Persona, n_th
                   progress=None) -> list[float]:
     """Each request's probability of being answered with a call by the model ``gguf``: the
     request alone, as the app sends it (persona prompt at EVAL_NOW, no memory)."""
-    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=8, temperature=0.0, seed=0))
+    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=free_cores_now(n_threads), max_tokens=8,
+                                     temperature=0.0, seed=0))
     engine.load(Path(gguf))
     try:
         assistant = Assistant(engine, None, persona, clock=lambda: EVAL_NOW)

@@ -39,6 +39,7 @@ from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
+from trainer.cores import free_cores_now
 from jarvis_desktop.core.tools.call import CallError, check
 from trainer.facts import HELDOUT as FACTS_HELDOUT
 from trainer.facts import Fact, grade, load_facts, score_facts
@@ -93,7 +94,7 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
     """A function answering one message alone through the Assistant (tools on, dry run for
     tools that change something, skills off, greedy, at EVAL_NOW): ``ask(text) -> Reply``.
     ``call_threshold`` None: the model's own (its meta.json's, as the app reads it)."""
-    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=n_threads, max_tokens=max_tokens,
+    engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=free_cores_now(n_threads), max_tokens=max_tokens,
                                      temperature=0.0, seed=0))
     engine.load(Path(gguf))
     clock = lambda: EVAL_NOW  # noqa: E731

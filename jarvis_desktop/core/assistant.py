@@ -133,6 +133,13 @@ class Answer:
         return PRIVATE_PROMPT if self.tool is not None and self.tool.private else text
 
     @property
+    def said_nothing(self) -> bool:
+        """The model ended its reply before writing a word (not stopped by the user): the app
+        answers with ``nothing_said`` rather than an empty bubble.  Evaluations and ``jarvis
+        check`` see the empty text as it is."""
+        return self.source == "model" and self.finish_reason != "cancelled" and not self.text.strip()
+
+    @property
     def label(self) -> str:
         """The interaction log's version column: the model version, or ``skill:<name>``."""
         return f"skill:{self.name}" if self.source == "skill" else self.version or self.name
@@ -146,6 +153,12 @@ class Answer:
         return cls(stats.text.strip(), "model", version, stats.finish_reason, stats.first_token_s, stats.total_s,
                    stats.completion_tokens, stats.tokens_per_s, stats.truncated, stats.dropped_turns, stats=stats,
                    version=version)
+
+
+def nothing_said(honorific: str) -> str:
+    """What the app says when the model's reply came out empty: the user is asked to rephrase
+    rather than shown an empty bubble (and it is logged, so a correction can teach the reply)."""
+    return f"I beg your pardon, {honorific}: the words escaped me. Would you put that another way?"
 
 
 class Reply:

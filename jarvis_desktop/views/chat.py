@@ -102,9 +102,49 @@ class MessageBubble(QFrame):
         text = self.correction_edit.text().strip()
         if text and self.rating == -1:
             self.rated.emit(self.turn_id, -1, text)
-            self.correction_edit.setEnabled(False)
+            self.show_saved(text)
+
+    def show_saved(self, text: str) -> None:
+        """The correction as saved: shown in its box, which is spent."""
+        self.correction_edit.setText(text)
+        self.correction_edit.setEnabled(False)
+        self.correction_save.setText("Saved")
+        self.correction_save.setEnabled(False)
+
+
+class CorrectionOffer(MessageBubble):
+    """A reply rated down without a correction, asked about once more at a quiet moment: the
+    reply, a box for what Jarvis should have said, Save and Not now.  ``answered`` carries the
+    correction ("" for Not now); after either, the offer stays on screen, spent."""
+
+    answered = Signal(int, str)  # turn id, correction ("": not now)
+
+    def __init__(self, turn_id: int, reply: str, parent=None):
+        shown = reply if len(reply) <= 160 else reply[:159] + "…"
+        super().__init__("note", f"Earlier you rated this reply down: “{shown}” "
+                                 "What should Jarvis have said? It is what he learns most from.", parent)
+        self.turn_id = turn_id
+        self.label.setStyleSheet("color: #555;")
+        row = QHBoxLayout()
+        self.correction_edit, self.correction_save, self.skip = QLineEdit(), QPushButton("Save"), QPushButton("Not now")
+        self.correction_edit.setPlaceholderText("What Jarvis should have said")
+        for w in (self.correction_edit, self.correction_save, self.skip):
+            row.addWidget(w)
+        self.layout().addLayout(row)
+        self.correction_save.clicked.connect(self._save)
+        self.correction_edit.returnPressed.connect(self._save)
+        self.skip.clicked.connect(lambda: self._done(""))
+
+    def _save(self) -> None:
+        if text := self.correction_edit.text().strip():
+            self._done(text)
+
+    def _done(self, text: str) -> None:
+        for w in (self.correction_edit, self.correction_save, self.skip):
+            w.setEnabled(False)
+        if text:
             self.correction_save.setText("Saved")
-            self.correction_save.setEnabled(False)
+        self.answered.emit(self.turn_id, text)
 
 
 class ChatWindow(QMainWindow):
@@ -130,7 +170,7 @@ class ChatWindow(QMainWindow):
         self._current: MessageBubble | None = None
         self.busy = False
         self.uncorrected: list[tuple[int, str]] = []  # (turn id, reply) rated down with no correction yet
-        self.offer: MessageBubble | None = None  # the correction asked for again, at a quiet moment
+        self.offer: CorrectionOffer | None = None  # the correction asked for again, at a quiet moment
         self._quiet = QTimer(self)
         self._quiet.setSingleShot(True)
         self._quiet.timeout.connect(self.offer_correction)
@@ -240,7 +280,7 @@ class ChatWindow(QMainWindow):
         if self.uncorrected:
             self._quiet.start(QUIET_MS)
 
-    def offer_correction(self) -> MessageBubble | None:
+    def offer_correction(self) -> CorrectionOffer | None:
         """At a quiet moment, ask once more what Jarvis should have said instead of the newest
         reply rated down without a correction (each is asked about once)."""
         if self.busy or self.input.text().strip() or self.offer is not None:
@@ -248,38 +288,18 @@ class ChatWindow(QMainWindow):
             return None
         if not self.uncorrected:
             return None
-        turn_id, reply = self.uncorrected.pop()
-        shown = reply if len(reply) <= 160 else reply[:159] + "…"
-        offer = self._add(MessageBubble("note", f"Earlier you rated this reply down: “{shown}” "
-                                                "What should Jarvis have said? It is what he learns most from."))
-        offer.label.setStyleSheet("color: #555;")
-        row = QHBoxLayout()
-        edit, save, skip = QLineEdit(), QPushButton("Save"), QPushButton("Not now")
-        edit.setPlaceholderText("What Jarvis should have said")
-        for w in (edit, save, skip):
-            row.addWidget(w)
-        offer.layout().addLayout(row)
-        offer.turn_id, offer.correction_edit, offer.correction_save = turn_id, edit, save
-
-        def done(text: str) -> None:
-            if text:
-                self.rate_requested.emit(turn_id, -1, text)
-                for b in self.bubbles:  # the rated reply, if still on screen, shows it saved too
-                    if b.who == "jarvis" and b.turn_id == turn_id and b.correction is not None:
-                        b.correction_edit.setText(text)
-                        b.correction_edit.setEnabled(False)
-                        b.correction_save.setText("Saved")
-                        b.correction_save.setEnabled(False)
-            for w in (edit, save, skip):
-                w.setEnabled(False)
-            save.setText("Saved" if text else "Save")
-            self.offer = None
-
-        save.clicked.connect(lambda: done(edit.text().strip()) if edit.text().strip() else None)
-        edit.returnPressed.connect(lambda: done(edit.text().strip()) if edit.text().strip() else None)
-        skip.clicked.connect(lambda: done(""))
+        offer = self._add(CorrectionOffer(*self.uncorrected.pop()))
+        offer.answered.connect(self._offer_answered)
         self.offer = offer
         return offer
+
+    def _offer_answered(self, turn_id: int, text: str) -> None:
+        if text:
+            self.rate_requested.emit(turn_id, -1, text)
+            for b in self.bubbles:  # the rated reply, if still on screen, shows it saved too
+                if b.who == "jarvis" and b.turn_id == turn_id and b.correction is not None:
+                    b.show_saved(text)
+        self.offer = None
 
     def fail_reply(self, reason: str) -> None:
         if self._current is not None and not self._current.label.text():
