@@ -101,7 +101,7 @@ class Retraining:
             self.problem.emit(message)
 
     def check_schedule(self, now: datetime | None = None, why_not: Callable[[], str] = why_not_now) -> bool:
-        """Start a retrain when one is due and there are new ratings, or one that Quit stopped;
+        """Start a retrain when one is due and there are new ratings, or one that was interrupted;
         only when the machine suits it (on mains power, not busy), else say once why it waits."""
         if self.job.running:
             return False
@@ -117,7 +117,7 @@ class Retraining:
             if self.log.rating_counts(since=last or None)["total_rated"] == 0:
                 return False
         reason = why_not()
-        what = "The retrain that Quit stopped" if stopped else "The monthly retrain"
+        what = "The interrupted retrain" if stopped else "The monthly retrain"
         if reason:
             if reason != self._waiting_for:
                 self.notice.emit(f"{what} is waiting: {reason}. It starts when that changes.")

@@ -304,8 +304,32 @@ def test_a_retrain_stopped_by_quit_goes_on_at_the_next_start(qtbot, registered, 
     notices = []
     again.notice.connect(notices.append)
     assert again.check_schedule(why_not=lambda: "") and started == [1]
-    assert notices == ["The retrain that Quit stopped goes on from where it was."]
+    assert notices == ["The interrupted retrain goes on from where it was."]
     again.log.close()
+
+
+def test_a_retrain_cut_short_by_a_crash_goes_on_at_the_next_start(qtbot, registered):
+    """A crash or power loss after the fine-tune's first checkpoint: the next start keeps the
+    checkpoint (and nothing with the user's words) and takes the retrain up again, as after Quit."""
+    from jarvis_desktop.core.paths import runs_dir
+
+    run = runs_dir() / "retrain-20261130-220000-abcd"
+    (run / "export").mkdir(parents=True)
+    (run / "export" / "sft.jsonl").write_text('{"messages": [{"role": "user", "content": "PRIVATE"}]}\n')
+    checkpoint = run / "sft" / "checkpoints" / "checkpoint-5"
+    checkpoint.mkdir(parents=True)
+    (checkpoint / "trainer_state.json").write_text('{"global_step": 5}')
+    settings = Settings(n_ctx=512, max_tokens=64, n_threads=1)
+    c = Controller(settings, save=False)
+    with qtbot.waitSignal(c.model_changed, timeout=WAIT):
+        c.start(first_run_training=False)
+    try:
+        assert settings.retrain_stopped and checkpoint.is_dir() and not (run / "export").exists()
+        started = []
+        c.retrain_now = lambda env=None: started.append(1) or True
+        assert c.check_schedule(why_not=lambda: "") and started == [1]
+    finally:
+        c.shutdown()
 
 
 def test_first_run_trains_a_model_with_progress_then_loads_it(qtbot, tiny_base):

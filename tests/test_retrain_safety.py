@@ -21,7 +21,7 @@ from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.errors import BusyError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.retrain_lock import RetrainLock
-from jarvis_desktop.core.runs import clean_stale_runs
+from jarvis_desktop.core.runs import clean_stale_runs, interrupted_run
 from tests.conftest import DATA, ROOT, tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES
@@ -176,6 +176,7 @@ def test_stale_runs_lose_their_conversations_but_not_while_a_retrain_runs(jarvis
     with _lock_held_by_another_process(jarvis_home):
         assert clean_stale_runs() == []  # a retrain is running: its folder is in use
         assert (newest / "export" / "kto.jsonl").is_file() and older.is_dir() and staging.is_dir()
+        assert interrupted_run() is None  # nor is it an interrupted one
 
     removed = clean_stale_runs()
     assert newest / "export" in removed and older in removed and staging in removed
@@ -186,6 +187,9 @@ def test_stale_runs_lose_their_conversations_but_not_while_a_retrain_runs(jarvis
     assert not [p for p in runs.rglob("*") if p.suffix == ".jsonl" or p.name.endswith(".turns.json")]
     assert clean_stale_runs() == []  # nothing left to do
     RetrainLock().acquire().release()  # and the lock was released
+    assert interrupted_run() == newest  # the app takes it up again (test_app)
+    (newest / "sft" / "checkpoints" / "checkpoint-5" / "trainer_state.json").unlink()
+    assert interrupted_run() is None  # a checkpoint cut short is nothing to go on from
 
 
 def test_cancel_during_the_fine_tune_removes_the_exported_conversations(tiny_base, jarvis_home, tmp_path):

@@ -28,7 +28,7 @@ from jarvis_desktop.core.errors import BusyError
 from jarvis_desktop.core.paths import runs_dir
 from jarvis_desktop.core.retrain_lock import RetrainLock
 
-__all__ = ["clean_stale_runs", "strip_to_checkpoints", "KEPT"]
+__all__ = ["clean_stale_runs", "interrupted_run", "strip_to_checkpoints", "KEPT"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,22 @@ def clean_stale_runs(runs_root: Path | None = None, *, lock_held: bool = False) 
         return _clean(root)
     finally:
         lock.release()
+
+
+def interrupted_run(runs_root: Path | None = None) -> Path | None:
+    """The run folder of a retrain that was interrupted after its first fine-tune checkpoint
+    (Quit, a crash, power loss) and can go on from it, or None.  Call after ``clean_stale_runs``
+    (then only the newest such folder is left); None while a retrain runs (it is that one's)."""
+    root = Path(runs_root) if runs_root is not None else runs_dir(create=False)
+    if not root.is_dir():
+        return None
+    try:
+        RetrainLock().acquire().release()
+    except BusyError:
+        return None
+    found = [run for run in root.glob("retrain-*")
+             if run.is_dir() and any((run / KEPT).rglob("checkpoint-*/trainer_state.json"))]
+    return max(found, key=_mtime, default=None)
 
 
 def _clean(root: Path) -> list[Path]:

@@ -62,7 +62,7 @@ class Settings:
     retrain_every_days: int = _f(30, "retrain on a schedule every N days when there are new ratings (0: never)",
                                  min=0, max=365)
     last_retrain: str = _f("", "when the last retrain finished (ISO time)")
-    retrain_stopped: str = _f("", "when Quit stopped a retrain, to go on at the next start (ISO time; empty: none)")
+    retrain_stopped: str = _f("", "when a retrain was interrupted (Quit, a crash, power loss), to go on at the next start (ISO time; empty: none)")
     retrain_args: list = _f(None, "extra flags for `jarvis-train retrain` (advanced)")
     trainer_command: str = _f("", "the jarvis-train program to run (empty: the one beside Jarvis, on PATH, "
                                   "or the one the set-up recorded)")
