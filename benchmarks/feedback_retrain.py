@@ -1,6 +1,6 @@
 """A retrain that learns from simulated ratings, against the model it replaces.
 
-    JARVIS_HOME=DIR python benchmarks/feedback_retrain.py [--ratings 32] [-- extra retrain flags]
+    JARVIS_HOME=DIR python benchmarks/feedback_retrain.py [--ratings 32] [--no-retrain] [-- extra retrain flags]
 
 DIR must already hold a current model (e.g. after a plain `jarvis-train retrain`).  The
 script writes simulated ratings into DIR's interaction log the way a user would leave them:
@@ -36,6 +36,8 @@ def strip_address(text: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ratings", type=int, default=32, help="rated turns to simulate (half good, half bad)")
+    ap.add_argument("--no-retrain", action="store_true",
+                    help="only write the ratings (for another benchmark's retrain: retrain_contention.py whole)")
     ap.add_argument("extra", nargs="*", help="more jarvis-train retrain flags (after --)")
     args = ap.parse_args()
 
@@ -60,6 +62,8 @@ def main() -> None:
     log.close()
     print(f"simulated {2 * len(pairs)} ratings ({len(pairs)} good, {len(pairs)} bad with corrections) "
           f"against {current.name}", flush=True)
+    if args.no_retrain:
+        return
     t0 = time.monotonic()
     done = subprocess.run([str(BIN / "jarvis-train"), "retrain", "--progress", "json", *args.extra],
                           capture_output=True, text=True, env=dict(os.environ))

@@ -2,7 +2,7 @@
 
     python benchmarks/retrain_contention.py steps [--steps 10] [--base gemma-3-270m]
     JARVIS_HOME=DIR QT_QPA_PLATFORM=offscreen python benchmarks/retrain_contention.py replies [--turns 8]
-    JARVIS_HOME=DIR QT_QPA_PLATFORM=offscreen python benchmarks/retrain_contention.py whole [--minutes 5]
+    JARVIS_HOME=DIR QT_QPA_PLATFORM=offscreen python benchmarks/retrain_contention.py whole [--minutes 5] [--keep]
 
 steps: seconds per fine-tune step (``jarvis-train sft`` on the real base), idle and with a
   competing process (a busy loop) pinned to core 0: torch's threads fixed at every core (as
@@ -240,11 +240,15 @@ def part_whole(args) -> None:
             last = app.c.job.last
         finally:
             app.close()
-            shutil.rmtree(home, ignore_errors=True)
+            if args.keep and talk:
+                print(f"(kept the data dir of the run with a conversation: {home})", flush=True)
+            else:
+                shutil.rmtree(home, ignore_errors=True)
         rows.append((label, wall, turns, paused, last.message))
-    print(f"\n# the whole retrain, quiet and with a conversation: {time.strftime('%Y-%m-%d')}")
-    for label, wall, turns, paused, message in rows:
-        print(f"{label:24} {wall / 60:6.1f} min  turns {turns:3d}  trainer paused {paused:6.1f} s  ({message[:90]})")
+        if len(rows) == 1:
+            print(f"\n# the whole retrain, quiet and with a conversation: {time.strftime('%Y-%m-%d')}")
+        print(f"{label:24} {wall / 60:6.1f} min  turns {turns:3d}  trainer paused {paused:6.1f} s  ({message[:90]})",
+              flush=True)  # each as it ends: a run is a quarter of an hour
     print(f"extra time caused by the conversation: {(rows[1][1] - rows[0][1]) / 60:.1f} min")
 
 
@@ -259,6 +263,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: the app's default)")
     ap.add_argument("--max-tokens", type=int, default=96)
     ap.add_argument("--minutes", type=float, default=5)
+    ap.add_argument("--keep", action="store_true", help="whole: keep the data dir of the run with a conversation "
+                    "(its new model and report, to look at)")
     ap.add_argument("retrain_args", nargs="*", help="whole: more retrain flags (after --)")
     args = ap.parse_args()
     {"steps": part_steps, "replies": part_replies, "whole": part_whole}[args.part](args)

@@ -68,7 +68,7 @@ def test_lora_training_changed_the_adapter_weights(tiny_chain):
 def test_fixed_seed_makes_training_repeatable(tiny_base, tmp_path):
     import os
 
-    from tests.conftest import DATA
+    from tests.conftest import DATA, TINY_THREADS
     from trainer.progress import Progress
     from trainer.sft import run_sft
     from trainer.sft_config import SFTOptions
@@ -77,7 +77,7 @@ def test_fixed_seed_makes_training_repeatable(tiny_base, tmp_path):
         opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
                           persona=str(DATA / "tiny_persona.txt"), output=str(tmp_path / folder),
                           max_steps=5, learning_rate=5e-3, micro_batch_size=2, batch_size=4,
-                          precision="fp32", save_steps=1000)
+                          precision="fp32", save_steps=1000, threads=TINY_THREADS)
         adapter = run_sft(opts, Progress("json", stream=open(os.devnull, "w")))
         return load_file(str(adapter / "adapter_model.safetensors"))
 

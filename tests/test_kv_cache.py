@@ -64,11 +64,16 @@ def test_dropped_turns_are_cut_out_of_the_kv_cache_and_the_kept_ones_reused(gguf
     eng.load(gguf)
     system = eng.prefill(SYSTEM["content"])  # the start every conversation shares
     turns = overflowing_conversation(eng, gguf, QUESTIONS * 4)
-    shifts = 0
+    shifts = declined = 0
     for (prev, _), (s, evaluated) in zip(turns, turns[1:]):
-        if s.dropped_turns > prev.dropped_turns:
+        if s.dropped_turns > prev.dropped_turns and s.shifted_tokens == 0:
+            # splice declines where what it would cut outweighs what it keeps (the module's note
+            # on quality): the prompt is evaluated after the start it shares, and the reply is
+            # still a fresh evaluation's (overflowing_conversation checks it)
+            declined += 1
+            assert system <= s.cached_tokens and evaluated == s.prompt_tokens - s.cached_tokens + s.completion_tokens
+        elif s.dropped_turns > prev.dropped_turns:
             shifts += 1
-            assert s.shifted_tokens > 0
             # all that was cached but the dropped turns is reused: far more than the system prompt
             assert s.cached_tokens == prev.prompt_tokens + prev.completion_tokens - s.shifted_tokens
             assert s.cached_tokens - system >= s.shifted_tokens and s.prompt_tokens - s.cached_tokens <= 40
@@ -76,7 +81,7 @@ def test_dropped_turns_are_cut_out_of_the_kv_cache_and_the_kept_ones_reused(gguf
             assert evaluated == s.prompt_tokens - s.cached_tokens + s.completion_tokens
         else:
             assert s.shifted_tokens == 0
-    assert shifts >= 4
+    assert shifts >= 4 and declined <= shifts // 4  # most drops are cut out in place
     eng.close()
 
 

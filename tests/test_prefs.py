@@ -14,7 +14,7 @@ from jarvis_desktop.core.trl import export_copy
 from trainer.cli import main as train_main
 from trainer.prefs import NotEnoughFeedback, PrefsOptions, kto_weights, load_preferences, run_prefs
 from trainer.progress import Progress
-from tests.conftest import DATA
+from tests.conftest import DATA, TINY_THREADS
 
 PERSONA = str(DATA / "tiny_persona.txt")
 
@@ -68,7 +68,7 @@ def test_kto_from_exported_ratings_moves_the_model_toward_the_liked_replies(tiny
     assert counts["kto"] == 48 and counts["dpo"] == 24
     opts = PrefsOptions(model=str(tiny_chain["merged"]), data=str(export), method="auto", persona=PERSONA,
                         output=str(tmp_path / "prefs"), learning_rate=5e-3, max_steps=24, precision="fp32",
-                        min_pairs=100)  # 24 pairs < 100: auto picks KTO
+                        threads=TINY_THREADS, min_pairs=100)  # 24 pairs < 100: auto picks KTO
     adapter = run_prefs(opts, Progress("json", stream=open(tmp_path / "progress.log", "w")))
     meta = json.loads((adapter / "jarvis_prefs.json").read_text())
     assert meta["method"] == "kto" and meta["rows"] == 48 and meta["steps"] == 24
@@ -84,7 +84,7 @@ def test_dpo_when_there_are_enough_corrected_pairs(tiny_chain, tmp_path):
     export, _ = _export_ratings(tmp_path)
     opts = PrefsOptions(model=str(tiny_chain["merged"]), data=str(export), persona=PERSONA,
                         output=str(tmp_path / "prefs"), learning_rate=5e-3, max_steps=12, precision="fp32",
-                        min_pairs=16)
+                        threads=TINY_THREADS, min_pairs=16)
     adapter = run_prefs(opts, Progress("json", stream=open(tmp_path / "progress.log", "w")))
     assert json.loads((adapter / "jarvis_prefs.json").read_text())["method"] == "dpo"
     tuned = merge_adapter(adapter, tmp_path / "merged")

@@ -22,7 +22,7 @@ from jarvis_desktop.core.errors import BusyError
 from jarvis_desktop.core.interactions import InteractionLog
 from jarvis_desktop.core.retrain_lock import RetrainLock
 from jarvis_desktop.core.runs import clean_stale_runs, interrupted_run
-from tests.conftest import DATA, ROOT, tiny_flags
+from tests.conftest import DATA, ROOT, TINY_THREADS, tiny_flags
 from trainer.cli import main as train_main
 from trainer.retrain import STAGES
 
@@ -122,7 +122,7 @@ def test_interrupted_sft_resumes_from_its_checkpoint(tiny_base, tmp_path):
     opts = SFTOptions(base=str(tiny_base), data=[str(DATA / "tiny_chat.jsonl")],
                       persona=str(DATA / "tiny_persona.txt"), output=str(tmp_path / "run"),
                       max_steps=10, save_steps=5, learning_rate=5e-3, micro_batch_size=4,
-                      batch_size=4, precision="fp32")
+                      batch_size=4, precision="fp32", threads=TINY_THREADS)
     with pytest.raises(KeyboardInterrupt):
         run_sft(opts, Interrupt("json", stream=open(os.devnull, "w")))
     assert (tmp_path / "run" / "checkpoints" / "checkpoint-5").is_dir()

@@ -21,7 +21,7 @@ def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
              ToolCase("e", "Thank you", None, "chat")]
     results = run_cases(tiny_chain["f16"], cases, Persona.from_file("sir", DATA / "tiny_persona.txt"), n_threads=1)
     s = score_cases(results)
-    assert all(r.called is None and r.reply for r in results) and all("sir" in r.reply for r in results[2:])
+    assert all(r.called is None and r.reply and "call:" not in r.reply for r in results)  # prose, every one
     assert s["routing_accuracy"] == 0.5 and s["missed_call_rate"] == 1.0 and s["false_call_rate"] == 0.0
     assert s["per_tool"] == {"convert": {"requests": 1, "routed": 0, "arguments": 0},
                              "uptime": {"requests": 1, "routed": 0, "arguments": 0}}

@@ -60,6 +60,7 @@ class PrefsOptions:
     precision: str = "auto"
     qlora: str = "auto"
     seed: int = 42
+    threads: int = 0              # CPU threads for torch (0: the cores other processes leave free)
 
     def __post_init__(self):
         if self.method not in ("auto", "kto", "dpo"):
@@ -259,7 +260,11 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
     trainer = trainer_cls(model=model, args=args, train_dataset=Dataset.from_list(records),
                           processing_class=tokenizer, peft_config=lora,
                           callbacks=[_ProgressCallback(progress, TrainerCallback, stage="prefs")])
-    if not cuda:  # torch's threads follow the cores other processes leave free (trainer/cores.py)
+    if not cuda and opts.threads:
+        import torch
+
+        torch.set_num_threads(opts.threads)
+    elif not cuda:  # torch's threads follow the cores other processes leave free (trainer/cores.py)
         trainer.add_callback(FollowFreeCores(TrainerCallback))
     from transformers.trainer_callback import PrinterCallback
 

@@ -404,7 +404,7 @@ def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progres
                          persona=opts.sft.persona, output=str(work / "prefs"), precision=opts.sft.precision,
                          qlora=opts.sft.qlora, min_ratings=opts.prefs_min_ratings, seed=opts.sft.seed,
                          learning_rate=opts.prefs_learning_rate, epochs=opts.prefs_epochs,
-                         max_length=opts.sft.max_length)
+                         max_length=opts.sft.max_length, threads=opts.sft.threads)
     try:
         adapter = run_prefs(prefs, progress)
     except NotEnoughFeedback as exc:
