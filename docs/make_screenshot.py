@@ -1,6 +1,11 @@
 """Make docs/chat.png: the real app, a real model, a short real conversation.
 
     xvfb-run -s "-screen 0 1280x900x24" python docs/make_screenshot.py MODEL.gguf
+    xvfb-run -s "-screen 0 1280x900x24" python docs/make_screenshot.py --learned DATA_DIR VERSION
+
+The second makes docs/learned.png: the "What Jarvis learned" window of VERSION, as the app shows
+it after a retrain, from a copy of a data dir that holds it (e.g. the one
+``benchmarks/retrain_contention.py whole --keep`` leaves).
 
 Registers MODEL.gguf in a temporary data dir, opens the chat window on the (virtual) display,
 asks a few questions (one answered by a local skill), gives the first reply a thumbs up and
@@ -23,7 +28,41 @@ sys.path.insert(0, str(ROOT))
 QUESTIONS = ["Good evening, Jarvis.", "How do I see what is using my disk space?", "what is 17 times 23"]
 
 
+def learned_shot(data_dir: Path, version: str) -> None:
+    home = Path(tempfile.mkdtemp(prefix="jarvis-shot-"))
+    for item in data_dir.iterdir():  # a copy: the user's own data dir is never changed
+        if item.name not in ("runs", "retrain.lock", "logs"):
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, home / item.name)
+    os.environ["JARVIS_HOME"] = str(home)
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from jarvis_desktop.app import JarvisApp
+    from jarvis_desktop.core.settings import Settings
+
+    qt = QApplication(sys.argv[:1])
+    jarvis = JarvisApp(Settings(honorific="sir"), save=False)
+    jarvis.open_window()
+    dialog = jarvis.open_learned(version)
+    if dialog is None:
+        sys.exit(f"no report for {version} in {data_dir}")
+    dialog.move(40, 40)
+    loop = QEventLoop()
+    QTimer.singleShot(1500, loop.quit)
+    loop.exec()
+    out = ROOT / "docs"
+    dialog.grab().save(str(out / "learned.png"))
+    if shutil.which("import") and os.environ.get("DISPLAY"):
+        subprocess.run(["import", "-window", "root", str(out / "learned-screen.png")], check=False)
+    print(f"saved {out / 'learned.png'}")
+    qt.quit()
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--learned"]:
+        learned_shot(Path(sys.argv[2]), sys.argv[3])
+        return
     gguf = Path(sys.argv[1])
     home = Path(tempfile.mkdtemp(prefix="jarvis-shot-"))
     os.environ["JARVIS_HOME"] = str(home)
