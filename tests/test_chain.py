@@ -15,7 +15,7 @@ from trainer.retrain import STAGES
 
 
 def test_retrain_end_to_end_registers_a_model_that_stops(tiny_base, capsys, jarvis_home):
-    code = train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"])
+    code = train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base), "--progress", "json"])
     out = capsys.readouterr().out
     assert code == 0, out
     lines = [json.loads(ln) for ln in out.splitlines() if ln.startswith("{")]

@@ -33,7 +33,7 @@ def test_eval_cli_writes_a_report_and_is_deterministic(tiny_chain, tmp_path, cap
 
 def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jarvis_home):
     # v1: trained to say "sir"; promoted (first model)
-    assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base), "--progress", "json"]) == 0
     capsys.readouterr()
     reg = Registry()
     v1 = reg.current()
@@ -48,7 +48,7 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     assert cached["metrics"] == v1_eval["metrics"]
     # v2: the same prompts, replies that never address the user: verified, but worse
     plain = ["--data", str(DATA / "tiny_chat_plain.jsonl")]
-    assert train_main(["retrain", *tiny_flags(tiny_base), *plain, "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base), *plain, "--progress", "json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     done = lines[-1]
     assert done["stage"] == "done" and done["promoted"] is False and done["version"] == "v2"

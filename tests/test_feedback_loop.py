@@ -47,7 +47,7 @@ def _eval(model, against, tmp_path, name, capsys) -> dict:
 def test_ratings_raise_the_address_rate_and_the_gate_refuses_a_candidate_that_ignores_them(
         tiny_base, tmp_path, capsys):
     # v1 never addresses the user: trained on replies without the honorific
-    assert train_main(["retrain", *flags(tiny_base), *PLAIN, "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *flags(tiny_base), *PLAIN, "--progress", "json"]) == 0
     v1 = Registry().current()
     # the user rates: replies without "sir" down (every other one corrected), replies with it up
     log = InteractionLog()
@@ -58,7 +58,7 @@ def test_ratings_raise_the_address_rate_and_the_gate_refuses_a_candidate_that_ig
     capsys.readouterr()
 
     # v2 learns from them: promoted, and the gate's reason gives its win rate
-    assert train_main(["retrain", *flags(tiny_base), *PLAIN, "--feedback-share", "2.0",
+    assert train_main(["retrain", "--priority", "normal", *flags(tiny_base), *PLAIN, "--feedback-share", "2.0",
                        "--prefs-min-ratings", "16", "--progress", "json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     export_msg = [x["message"] for x in lines if x["stage"] == "export"][-1]
@@ -83,7 +83,7 @@ def test_ratings_raise_the_address_rate_and_the_gate_refuses_a_candidate_that_ig
     # a broken candidate: its SFT leaves the ratings out (share 0); it loses to v2 where the
     # user rated down, and the gate keeps v2
     capsys.readouterr()
-    assert train_main(["retrain", *flags(tiny_base), *PLAIN, "--feedback-share", "0", "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *flags(tiny_base), *PLAIN, "--feedback-share", "0", "--progress", "json"]) == 0
     done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert done["promoted"] is False and done["version"] == "v3", done
     assert "won only" in done["reason"] and "held-out prompts you rated down" in done["reason"], done["reason"]

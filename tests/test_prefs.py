@@ -157,7 +157,7 @@ def test_retrain_learns_from_the_apps_ratings_and_keeps_private_turns_out(tiny_b
     log.rate(gone, 1)
     log.delete_turn(gone)
     log.close()
-    args = ["retrain", *tiny_flags(tiny_base), "--prefs-min-ratings", "16", "--feedback-share", "1.0",
+    args = ["retrain", "--priority", "normal", *tiny_flags(tiny_base), "--prefs-min-ratings", "16", "--feedback-share", "1.0",
             "--keep-work", "--progress", "json"]
     assert train_main(args) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
@@ -179,7 +179,7 @@ def test_retrain_without_a_log_or_with_feedback_off_uses_the_persona_data_alone(
     from jarvis_desktop.core.registry import Registry
     from tests.conftest import tiny_flags
 
-    assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base), "--progress", "json"]) == 0
     out = capsys.readouterr().out
     assert "no interaction log" in out and "skipped: no rated replies" in out
     fb = json.loads((Registry().current().path / "meta.json").read_text())["feedback"]
@@ -191,8 +191,8 @@ def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(t
     from jarvis_desktop.core.registry import Registry
     from tests.conftest import tiny_flags
 
-    assert train_main(["retrain", *tiny_flags(tiny_base), "--progress", "json"]) == 0      # v1
-    assert train_main(["retrain", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0  # v2
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base), "--progress", "json"]) == 0      # v1
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0  # v2
     reg = Registry()
     if reg.current().name != "v2":  # the gate may find v2 a shade worse; the user switches anyway
         reg.promote("v2")
@@ -202,7 +202,7 @@ def test_a_rolled_back_model_is_marked_and_the_same_data_is_not_promoted_again(t
     assert "(rolled back)" in reg.get("v2").describe() and reg.get("v1").rolled_back is None
     capsys.readouterr()
     # the same data and settings again: registered, not promoted, and the reason says why
-    assert train_main(["retrain", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base, steps=190), "--progress", "json"]) == 0
     done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert done["promoted"] is False and "same data and settings as v2" in done["reason"]
     assert Registry().current().name == "v1"
@@ -235,7 +235,7 @@ def test_if_new_ratings_skips_until_there_are_ratings_newer_than_the_model(regis
 
     from trainer.retrain import new_ratings
 
-    assert train_main(["retrain", "--if-new-ratings", "--progress", "json"]) == 0
+    assert train_main(["retrain", "--priority", "normal", "--if-new-ratings", "--progress", "json"]) == 0
     done = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert done["skipped"] is True and "no ratings yet" in done["message"]
     log = InteractionLog()

@@ -41,7 +41,7 @@ def test_failure_at_each_stage_keeps_the_current_model(stage, registered, tiny_b
     before = _fingerprint(registered)
     monkeypatch.setenv("JARVIS_FAIL_AT", stage)
     steps = 60 if stage == "promote" else 4  # promote is reached only by a model that verifies
-    code = train_main(["retrain", *tiny_flags(tiny_base, steps=steps), "--progress", "json"])
+    code = train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base, steps=steps), "--progress", "json"])
     captured = capsys.readouterr()
     assert code == 1
     assert _fingerprint(Registry()) == before
@@ -59,7 +59,7 @@ def test_a_tune_that_does_not_stop_is_never_registered(registered, tiny_base, ca
     before = _fingerprint(registered)
     # 2 steps at a negligible learning rate leave the random tiny model unable to close its
     # turn: verify must refuse it
-    code = train_main(["retrain", *tiny_flags(tiny_base, steps=2), "--learning-rate", "1e-7",
+    code = train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base, steps=2), "--learning-rate", "1e-7",
                        "--progress", "json"])
     err = capsys.readouterr().err
     assert code == 1
@@ -69,7 +69,7 @@ def test_a_tune_that_does_not_stop_is_never_registered(registered, tiny_base, ca
 
 def test_second_retrain_is_refused_while_one_runs(tiny_base, capsys):
     with RetrainLock():
-        code = train_main(["retrain", *tiny_flags(tiny_base, steps=2), "--progress", "json"])
+        code = train_main(["retrain", "--priority", "normal", *tiny_flags(tiny_base, steps=2), "--progress", "json"])
     err = capsys.readouterr().err
     assert code == 1
     assert "already running" in err and f"pid {os.getpid()}" in err

@@ -29,14 +29,14 @@ def _lines(capsys) -> list[dict]:
 
 def test_a_retrain_starts_from_the_current_adapter_only_where_nothing_changed(tiny_base, capsys):
     flags = [*tiny_flags(tiny_base, steps=200), "--quant", "F16", "--progress", "json"]
-    assert train_main(["retrain", *flags]) == 0
+    assert train_main(["retrain", "--priority", "normal", *flags]) == 0
     v1 = Registry().current()
     assert (v1.path / ADAPTER / "adapter_model.safetensors").is_file()  # kept whole for the next retrain
     assert not (v1.path / (ADAPTER + ".partial")).exists()
     assert _meta(v1)["warm_start"] is None
     capsys.readouterr()
 
-    assert train_main(["retrain", *flags, "--warm", "auto", "--warm-replay", "0.5"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *flags, "--warm", "auto", "--warm-replay", "0.5"]) == 0
     lines = _lines(capsys)
     assert any(x["stage"] == "export" and x["message"] == "warm start from v1" for x in lines)
     steps = [x for x in lines if x["stage"] == "sft" and x["total"]]
@@ -50,7 +50,7 @@ def test_a_retrain_starts_from_the_current_adapter_only_where_nothing_changed(ti
     assert (v2.path / ADAPTER / "jarvis_sft.json").is_file()
 
     # other settings: from the base again, and it says why
-    assert train_main(["retrain", *flags, "--warm", "auto", "--lora-r", "8"]) == 0
+    assert train_main(["retrain", "--priority", "normal", *flags, "--warm", "auto", "--lora-r", "8"]) == 0
     lines = _lines(capsys)
     assert any(x["stage"] == "export" and x["message"].startswith("training from the base: lora_r changed")
                for x in lines)
