@@ -41,7 +41,6 @@ __all__ = ["Controller", "Guess"]
 log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_MS = 15_000
-RESUME_AFTER_MS = 120_000  # an interrupted retrain goes on this long after the next start (when it suits)
 ENGINE_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "max_tokens")
 
 
@@ -185,12 +184,8 @@ class Controller(Retraining, QObject):
         self._tick.start(1000)
         self._schedule.start(3600 * 1000)
         resume_stopped_trainer(data_dir() / "retrain.lock")
-        if self._tidy() and not self.settings.retrain_stopped:
-            # a crash or power loss stopped a retrain after a checkpoint: it goes on, as after Quit
-            self.settings.retrain_stopped = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            self._persist()
-        if self.settings.retrain_stopped:  # it goes on once the user is under way
-            QTimer.singleShot(RESUME_AFTER_MS, self.check_schedule)
+        self._tidy()
+        self._go_on_with_an_interrupted_retrain()
         version = self._model_to_run()
         if version is not None:
             self.load_version(version.name)
@@ -247,21 +242,18 @@ class Controller(Retraining, QObject):
         """The engine thread is still running after shutdown (the app then exits at once)."""
         return self._thread.isRunning()
 
-    def _tidy(self) -> Path | None:
+    def _tidy(self) -> None:
         """What killed runs leave behind: registry leftovers, and run folders holding exported
-        conversations (a retrain that was killed outright never removed them).  Returns the
-        interrupted retrain that can go on from its checkpoint, if any (none while one runs)."""
-        from jarvis_desktop.core.runs import clean_stale_runs, interrupted_run  # light: no torch
+        conversations (a retrain that was killed outright never removed them)."""
+        from jarvis_desktop.core.runs import clean_stale_runs  # light: no torch
 
         try:
             removed = [*self.registry.clean_leftovers(), *clean_stale_runs()]
-            left = interrupted_run()
         except (JarvisError, OSError) as exc:
             log.warning("could not tidy the data folder: %s", exc)
-            return None
+            return
         if removed:
             log.info("removed leftovers of interrupted work: %s", ", ".join(map(str, removed)))
-        return left
 
     def _model_to_run(self):
         if self.settings.model_version:

@@ -9,8 +9,11 @@ starts only when the machine suits it (core/when_to_train.py) and says why it wa
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from typing import Callable
+
+from PySide6.QtCore import QTimer
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.paths import data_dir, describe_os_error, write_atomic
@@ -18,6 +21,10 @@ from jarvis_desktop.core.progress_event import JobState, ProgressEvent
 from jarvis_desktop.core.when_to_train import why_not_now
 from jarvis_desktop.trainer_yield import TrainerYield
 from jarvis_desktop.workers import RetrainJob, trainer_command
+
+log = logging.getLogger(__name__)
+
+RESUME_AFTER_MS = 120_000  # an interrupted retrain goes on this long after the next start (when it suits)
 
 __all__ = ["Retraining", "PERSONA_FILE"]
 
@@ -99,6 +106,23 @@ class Retraining:
         if not ok:
             self._tidy()  # a trainer killed after Cancel could not remove its exported conversations
             self.problem.emit(message)
+
+    def _go_on_with_an_interrupted_retrain(self) -> None:
+        """At start, after the tidy-up: a retrain that Quit, a crash or a power cut stopped after
+        a fine-tune checkpoint goes on once the user is under way (when the machine suits)."""
+        from jarvis_desktop.core.runs import interrupted_run  # light: no torch
+
+        if not self.settings.retrain_stopped:
+            try:
+                left = interrupted_run()
+            except OSError as exc:
+                log.warning("could not look for an interrupted retrain: %s", exc)
+                left = None
+            if left is not None:
+                self.settings.retrain_stopped = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                self._persist()
+        if self.settings.retrain_stopped:
+            QTimer.singleShot(RESUME_AFTER_MS, self.check_schedule)
 
     def check_schedule(self, now: datetime | None = None, why_not: Callable[[], str] = why_not_now) -> bool:
         """Start a retrain when one is due and there are new ratings, or one that was interrupted;
