@@ -14,6 +14,7 @@ why, once, and Jarvis works text-only.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from typing import Callable
 
@@ -31,15 +32,15 @@ def voice_options(settings: Settings):
     from jarvis_desktop.voice.pipeline import VoiceOptions
     from jarvis_desktop.voice.vad import VadOptions
 
-    return VoiceOptions(hands_free=settings.hands_free, headset=settings.headset,
-                        vad=VadOptions(silence_s=settings.silence_s))
+    return VoiceOptions(hands_free=settings.hands_free, headset=settings.headset, echo_cancel=settings.echo_cancel,
+                        follow_up_s=5.0 if settings.follow_up else 0.0, vad=VadOptions(silence_s=settings.silence_s))
 
 
 def build_pipeline(settings: Settings, **callbacks):
     """The real thing: microphone, whisper, piper, the default sound device.  Raises
     AudioUnavailable / ConfigError (both JarvisError) with a sentence for the user."""
     from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
-    from jarvis_desktop.voice.audio import AudioUnavailable, Microphone, SoundDeviceSink, probe_audio
+    from jarvis_desktop.voice.audio import AudioUnavailable, DuplexDevice, Microphone, SoundDeviceSink, probe_audio
     from jarvis_desktop.voice.pipeline import VoicePipeline
     from jarvis_desktop.voice.tts import PiperSynthesizer, TtsOptions
 
@@ -50,9 +51,25 @@ def build_pipeline(settings: Settings, **callbacks):
     if settings.hands_free and settings.wake_word:
         from jarvis_desktop.voice.wake import WakeWord
         wake = WakeWord()
-    pipeline = VoicePipeline(WhisperTranscriber(AsrOptions(model=settings.asr_model)),
-                             PiperSynthesizer(TtsOptions(voice=settings.tts_voice, speed=settings.speech_rate)),
-                             SoundDeviceSink(), voice_options(settings), wake=wake, **callbacks)
+    options = voice_options(settings)
+    asr = WhisperTranscriber(AsrOptions(model=settings.asr_model))
+    tts = PiperSynthesizer(TtsOptions(voice=settings.tts_voice, speed=settings.speech_rate))
+    if options.hands_free and not options.headset and options.echo_cancel:
+        # On speakers: one duplex stream, so the canceller gets what was played beside what was heard
+        try:
+            from jarvis_desktop.voice.echo import EchoCanceller
+            echo = EchoCanceller()
+            frames: queue.Queue = queue.Queue(maxsize=2000)
+            duplex = DuplexDevice(frames)
+            duplex.start()
+        except JarvisError as exc:
+            log.warning("echo cancellation is off (%s): Jarvis cannot be interrupted by voice on speakers", exc)
+        else:
+            pipeline = VoicePipeline(asr, tts, duplex, options, wake=wake, echo=echo, **callbacks)
+            pipeline.frames = frames
+            pipeline.microphone = duplex
+            return pipeline
+    pipeline = VoicePipeline(asr, tts, SoundDeviceSink(), options, wake=wake, **callbacks)
     pipeline.microphone = Microphone(pipeline.frames)
     pipeline.microphone.start()
     return pipeline

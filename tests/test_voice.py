@@ -243,6 +243,30 @@ def test_hey_jarvis_wake_word():
     assert not detected(utterance("Good morning, how are you today?", after=0.5))
 
 
+def test_a_follow_up_needs_no_wake_word_for_a_few_seconds_after_a_reply(asr):
+    from jarvis_desktop.voice.wake import WakeWord
+
+    rec = Recorder()
+    p = VoicePipeline(asr, piper_voice(), ArraySink(realtime=True),
+                      VoiceOptions(hands_free=True, headset=True, follow_up_s=3.0), wake=WakeWord(),
+                      **rec.callbacks()).start()
+    feed(p, utterance("What is the weather like?"), realtime=True, pace=1.0)
+    settle(p, 0.5)
+    assert rec.heard.empty()  # no wake word, no reply yet: not a command
+    reply = p.begin_reply()
+    p.say(reply, "Light rain, sir.")
+    p.end_reply(reply)
+    feed(p, silence(1.5), realtime=True, pace=1.0)  # the microphone runs on while he speaks
+    assert rec.spoken.get(timeout=30)[0] == reply
+    feed(p, utterance("And what about tomorrow?", before=0.3), realtime=True, pace=1.0)
+    assert "tomorrow" in rec.heard.get(timeout=30).text.lower()
+    feed(p, silence(3.5), realtime=True, pace=1.0)
+    feed(p, utterance("And the day after?"), realtime=True, pace=1.0)  # the follow-up was used
+    settle(p, 1.0)
+    p.close()
+    assert rec.heard.empty()
+
+
 def test_a_guess_is_answered_during_the_silence_and_its_audio_held_until_confirmed(asr):
     rec, sink, guesses, voids = Recorder(), ArraySink(), queue.Queue(), queue.Queue()
     p = VoicePipeline(asr, piper_voice(), sink, VoiceOptions(hands_free=True), on_guess=guesses.put,

@@ -10,6 +10,7 @@ themselves (``frames_of``) and play into an ``ArraySink``.
 
 from __future__ import annotations
 
+import collections
 import queue
 import threading
 import time
@@ -21,7 +22,7 @@ import numpy as np
 from jarvis_desktop.core.errors import JarvisError
 
 __all__ = ["SAMPLE_RATE", "FRAME", "AudioChunk", "AudioUnavailable", "AudioSink", "ArraySink",
-           "SoundDeviceSink", "Microphone", "frames_of", "resample", "probe_audio"]
+           "SoundDeviceSink", "Microphone", "DuplexDevice", "frames_of", "resample", "probe_audio"]
 
 SAMPLE_RATE = 16000  # what the VAD, whisper and the wake word model all take
 FRAME = 512  # 32 ms: the frame Silero VAD is run on
@@ -52,6 +53,21 @@ def resample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarra
         return samples.astype(np.float32, copy=False)
     n = int(round(len(samples) * to / rate))
     return np.interp(np.arange(n) * (rate / to), np.arange(len(samples)), samples).astype(np.float32)
+
+
+def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
+    """A windowed-sinc low-pass filter; ``cutoff`` as a fraction of the sample rate."""
+    n = np.arange(taps) - (taps - 1) / 2
+    h = np.sinc(2 * cutoff * n) * np.hamming(taps)
+    return (h / h.sum()).astype(np.float32)
+
+
+def downsample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarray:
+    """Like ``resample``, low-passed first when going down, so playback at 16 kHz does not alias."""
+    samples = np.asarray(samples, dtype=np.float32)
+    if rate > to and len(samples):
+        samples = np.convolve(samples, _lowpass(0.45 * to / rate), mode="same").astype(np.float32)
+    return resample(samples, rate, to)
 
 
 def frames_of(samples: np.ndarray, rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
@@ -200,3 +216,112 @@ class SoundDeviceSink:
     def close(self) -> None:
         with self._lock:
             self._close()
+
+
+class DuplexDevice:
+    """Speaker and microphone as one full-duplex stream, for echo cancellation.
+
+    Each block of the stream plays one block and captures one, so every microphone frame goes
+    into ``frames`` as ``(mic, reference, delay_ms)``: what was sent to the speaker in the same
+    block, and how much later it is heard (the output latency plus the input latency PortAudio
+    reports for that block).  The echo canceller needs exactly that: the samples actually
+    written to the device, aligned.  It is the pipeline's sink as well as its microphone.
+
+    Both run at 16 kHz, the canceller's rate: speech is played at 16 kHz on this path (the
+    voice is low-passed from its 22 kHz).  ``exchange`` is the whole per-block logic, called by
+    PortAudio's callback or, in tests and benchmarks, by a simulated room.
+    """
+
+    rate = SAMPLE_RATE
+
+    def __init__(self, frames: queue.Queue, device=None):
+        self.frames, self.device = frames, device
+        self._stream = None
+        self._queued: collections.deque = collections.deque()  # 16 kHz arrays waiting to be played
+        self._pending = 0  # samples in _queued
+        self._cv = threading.Condition()
+        self._aborts = 0
+        self._closed = False
+        self._mic: list = []
+        self._ref: list = []
+        self._have = 0
+        self.dropped = 0  # frames the listener was too slow for
+        self.played_s = 0.0
+
+    # --- the sink side, from the pipeline's player thread ------------------------------------
+    def write(self, samples: np.ndarray, rate: int) -> None:
+        block = downsample(samples, rate, self.rate)
+        with self._cv:
+            aborts = self._aborts
+            self._queued.append(block)
+            self._pending += len(block)
+            # returns with up to two blocks still queued, so the stream never runs dry between writes
+            while self._pending > 2 * FRAME and self._aborts == aborts and not self._closed:
+                self._cv.wait(0.1)
+
+    def abort(self) -> None:
+        with self._cv:
+            self._queued.clear()
+            self._pending = 0
+            self._aborts += 1
+            self._cv.notify_all()
+
+    # --- one block of the stream -----------------------------------------------------------------
+    def exchange(self, captured: np.ndarray, delay_ms: float) -> np.ndarray:
+        """``captured``: the block the microphone just took; returns the block to play."""
+        n = len(captured)
+        out = np.zeros(n, np.float32)
+        with self._cv:
+            filled = 0
+            while filled < n and self._queued:
+                head = self._queued[0]
+                take = min(n - filled, len(head))
+                out[filled:filled + take] = head[:take]
+                filled += take
+                if take == len(head):
+                    self._queued.popleft()
+                else:
+                    self._queued[0] = head[take:]
+            self._pending -= filled
+            if filled:
+                self.played_s += filled / self.rate
+                self._cv.notify_all()
+        self._mic.append(np.asarray(captured, np.float32))
+        self._ref.append(out)
+        self._have += n
+        while self._have >= FRAME:
+            mic, ref = np.concatenate(self._mic), np.concatenate(self._ref)
+            try:
+                self.frames.put_nowait((mic[:FRAME], ref[:FRAME], delay_ms))
+            except queue.Full:
+                self.dropped += 1
+            self._mic, self._ref = [mic[FRAME:]], [ref[FRAME:]]
+            self._have -= FRAME
+        return out
+
+    # --- the real device --------------------------------------------------------------------------
+    def start(self) -> None:
+        sd = _sounddevice()
+
+        def callback(indata, outdata, n, t, status):
+            delay_ms = max(0.0, (t.outputBufferDacTime - t.inputBufferAdcTime) * 1000.0)
+            if not delay_ms and self._stream is not None:  # a host API that gives no times
+                delay_ms = sum(self._stream.latency) * 1000.0
+            outdata[:, 0] = self.exchange(indata[:, 0], delay_ms)
+
+        try:
+            self._stream = sd.Stream(samplerate=self.rate, blocksize=FRAME, channels=1, dtype="float32",
+                                     device=self.device, callback=callback)
+            self._stream.start()
+        except Exception as exc:
+            self._stream = None
+            raise AudioUnavailable(f"the microphone and speaker could not be opened together ({exc}); "
+                                   "Jarvis works text-only") from exc
+
+    def close(self) -> None:
+        with self._cv:
+            self._closed = True
+            self._cv.notify_all()
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,16 +47,38 @@ class VoiceOptions:
     hands_free: bool = _f(False, "listen all the time (else: push-to-talk, one utterance per press)")
     headset: bool = _f(False, "you use a headset: Jarvis cannot hear himself, so speech may interrupt him")
     barge_in: bool = _f(True, "speaking (or the talk key) while Jarvis speaks stops him")
+    echo_cancel: bool = _f(True, "hands-free on speakers: take Jarvis's own voice out of what the microphone "
+                                 "hears (WebRTC's AEC3), so your voice may interrupt him")
+    stop_phrases: tuple = _f(("stop", "that's enough", "that will do", "enough", "quiet", "be quiet",
+                              "wait", "hold on", "cancel", "never mind", "shush", "shut up"),
+                             "said while Jarvis speaks, these stop him even with barge-in off")
+    follow_up_s: float = _f(5.0, "with the wake word: speech this soon after a reply needs no \"Hey Jarvis\"")
     listen_timeout_s: float = _f(8.0, "push-to-talk: stop listening if nothing is said for this long")
-    echo_tail_s: float = _f(0.3, "hands-free without a headset: deaf this long after Jarvis stops")
+    echo_tail_s: float = _f(0.3, "hands-free on speakers without echo cancellation: deaf this long after "
+                                 "Jarvis stops")
     vad: VadOptions = field(default_factory=VadOptions)
 
-    @property
-    def speech_interrupts(self) -> bool:
-        """Whether new speech may cut Jarvis off.  Off in hands-free mode without a headset: the
-        microphone hears the speaker, and Jarvis would interrupt himself (the top complaint
-        about voice assistants that try it)."""
-        return self.barge_in and (self.headset or not self.hands_free)
+    def speech_interrupts(self, echo_cancelled: bool = False) -> bool:
+        """Whether new speech may cut Jarvis off.  In hands-free mode on speakers only with the
+        echo taken out: else the microphone hears the speaker, and Jarvis would interrupt himself
+        (the top complaint about voice assistants that try it)."""
+        return self.barge_in and (self.headset or not self.hands_free or echo_cancelled)
+
+    def is_stop_phrase(self, text: str) -> bool:
+        """Whether ``text`` is nothing but stop phrases, give or take "Jarvis", "please", "thanks"
+        ("Stop.", "Jarvis, that's enough, thank you."): a sentence that goes on ("stop the music
+        and play jazz") is not."""
+        words = " ".join(w for w in _words(text) if w not in _FILLERS)
+        phrases = sorted({" ".join(_words(p)) for p in self.stop_phrases} - {""}, key=len, reverse=True)
+        return bool(words) and bool(phrases) and re.fullmatch(
+            "(?:(?:" + "|".join(map(re.escape, phrases)) + ") ?)+", words + " ") is not None
+
+
+_FILLERS = {"jarvis", "please", "thanks", "thank", "you", "ok", "okay", "now", "oh", "sir"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
 
 
 @dataclass
@@ -78,7 +101,7 @@ class VoicePipeline:
                  on_guess: Callable[[Heard], None] | None = None,
                  on_guess_void: Callable[[], None] = lambda: None,
                  on_speech: Callable[[bool], None] = lambda on: None,
-                 vad=None, wake=None, llm_may_run: threading.Event | None = None):
+                 vad=None, wake=None, echo=None, llm_may_run: threading.Event | None = None):
         self.o = options or VoiceOptions()
         self.transcriber, self.synthesizer, self.sink = transcriber, synthesizer, sink
         self.on_heard, self.on_spoken, self.on_barge_in = on_heard, on_spoken, on_barge_in
@@ -89,6 +112,7 @@ class VoicePipeline:
         self.on_speech = on_speech  # the user began (True) or ended (False) an utterance
         self.vad = vad or SileroVad()
         self.wake = wake  # optional: a WakeWord; hands-free then waits for it
+        self.echo = echo  # optional: an EchoCanceller, for frames that come with what was played
         # Cleared while the first chunk of a reply is synthesized: the LLM (ChatEngine's may_run)
         # pauses meanwhile, so piper has the cores when the first sound is due.  On 2 cores
         # that chunk took 0.25 s next to a decoding LLM, 0.09 s alone.
@@ -111,6 +135,8 @@ class VoicePipeline:
         self._quiet_until = 0.0
         self._listen_deadline = 0.0
         self._armed_until = 0.0
+        self._was_speaking = False
+        self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
         self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
                          for name, fn in (("listener", self._listen_loop), ("recognizer", self._recognize_loop),
                                           ("speaker", self._speak_loop), ("player", self._play_loop))]
@@ -187,49 +213,82 @@ class VoicePipeline:
     def _void(self, reply: int) -> bool:
         return reply <= self._cancelled or reply in self._voided
 
-    # --- listener: frames -> VAD -> endpointer -> speech events ------------------------------------
+    # --- listener: frames -> echo canceller -> VAD -> endpointer -> speech events -----------------
     def _listen_loop(self) -> None:
         while True:
             frame = self.frames.get()
             if frame is _STOP:
                 return
             try:
-                self._hear(frame)
+                self._hear(self._clean(frame))
             except Exception:
                 log.exception("listener: a frame could not be processed")
 
+    def _clean(self, frame) -> np.ndarray:
+        """A frame from a duplex device comes with what was played meanwhile and how much later
+        its echo arrives: the canceller takes the echo out.  A bare frame is used as it is."""
+        if not isinstance(frame, tuple):
+            return frame
+        mic, reference, delay_ms = frame
+        return mic if self.echo is None else self.echo.process(mic, reference, delay_ms)
+
+    def _may_interrupt(self) -> bool:
+        """Whether speech may cut Jarvis off now: on speakers, once the canceller has settled
+        (until then only the stop phrase and the wake word can)."""
+        if self.echo is not None and not self.o.headset and not self.echo.converged:
+            return False
+        return self.o.speech_interrupts(self.echo is not None)
+
     def _hear(self, frame: np.ndarray) -> None:
         now = time.monotonic()
-        if self.speaking.is_set() and not self.o.speech_interrupts and self.o.hands_free:
-            self._quiet_until = now + self.o.echo_tail_s  # Jarvis's own voice: not a command
+        speaking = self.speaking.is_set() or not self.texts.empty()
+        if self._was_speaking and not speaking and self.wake is not None and self.o.hands_free:
+            self._armed_until = max(self._armed_until, now + self.o.follow_up_s)  # a follow-up needs no wake word
+        self._was_speaking = speaking
+        if self.speaking.is_set() and self.o.hands_free and self.echo is None and not self.o.headset:
+            self._quiet_until = now + self.o.echo_tail_s  # Jarvis's own voice, uncancelled: not a command
         if now < self._quiet_until or not self.listening.is_set():
             if self.endpointer.active:  # an utterance cut off unheard: it has ended all the same
                 self.on_speech(False)
             self.endpointer.reset()
             self.vad.reset()
             return
-        if self.wake is not None and now > self._armed_until and not self.endpointer.active:
+        armed = self.wake is None or now <= self._armed_until
+        if not armed and (speaking or not self.endpointer.active):
             if self.wake.process(frame):
                 log.info("wake word heard")
+                if speaking and self.o.barge_in:
+                    self.interrupt()
+                    self.on_barge_in()
+                if self.endpointer.active:
+                    self.on_speech(False)
                 self._armed_until = now + self.o.listen_timeout_s
                 self.endpointer.reset()  # the wake word itself is not part of the command
                 self.on_listening(True)
-            return
+                return
+            if not speaking:
+                return  # waiting for the wake word; while Jarvis speaks, the stop phrase is listened for
         prob = self.vad(frame)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
                 self.on_speech(True)
-                if self.o.speech_interrupts and (self.speaking.is_set() or not self.texts.empty()):
+                self._over_reply = speaking
+                if speaking and armed and self._may_interrupt():
                     self.interrupt()
                     self.on_barge_in()
+                    self._over_reply = False  # it cut him off: it is the next command
                 continue
+            if event.kind != "end" and self._over_reply:
+                continue  # no guesses at words said over him: only the whole utterance is checked
             if event.kind == "end":
                 self.on_speech(False)
-                event = _Ended(event, time.monotonic())
+                event = _Ended(event, time.monotonic(), self._over_reply)
+                self._over_reply = False
                 if not self.o.hands_free:
                     self.listening.clear()
                     self.on_listening(False)
-                self._armed_until = 0.0
+                if not event.over_reply:
+                    self._armed_until = 0.0
             self.speech.put(event)
         if (not self.o.hands_free and not self.endpointer.active and self._listen_deadline
                 and now > self._listen_deadline):
@@ -275,6 +334,14 @@ class VoicePipeline:
         text = result.text.strip()
         if not _has_words(text):
             log.info("heard nothing to act on (%r)", text)
+            return
+        if ended.over_reply:
+            if self.o.is_stop_phrase(text):
+                log.info("stop phrase heard over the reply: %r", text)
+                self.interrupt()
+                self.on_barge_in()
+            else:
+                log.info("words said over the reply, not a command: %r", text)
             return
         self.on_heard(Heard(text, result.audio_s, result.seconds, speculative, ended.at, max(done_at, ended.at)))
 
@@ -376,6 +443,7 @@ class VoicePipeline:
 class _Ended:
     speech: Speech
     at: float
+    over_reply: bool = False  # said while Jarvis spoke, without cutting him off: only a stop phrase counts
 
 
 def _drain(q: queue.Queue) -> None:

@@ -1,0 +1,291 @@
+"""Hands-free on laptop speakers, with no sound hardware: echo cancellation, self-interruptions
+and barge-in by voice, measured on a laptop in simulated rooms (tests/room.py).
+
+    python benchmarks/echo_bench.py [--parts erle,self,barge] [--self-minutes 60] [--quick]
+
+1. erle: how much of Jarvis's echo the canceller removes, per room and device delay, after
+   convergence (from the 4th second on, where the echo is audible), and the canceller's CPU
+   time per second of audio.  WebRTC's AEC3 (the livekit package, what the app uses) and, when
+   the ``speexdsp`` package is installed, speexdsp's canceller, on the same signals.
+2. self: Jarvis speaking with nobody talking (piper replies, 20-150 ms device delays, the three
+   rooms), through the real listening pipeline (canceller, Silero VAD, endpointer, whisper for
+   the stop phrase) with barge-in and the stop phrase armed, faster than real time.  Every
+   barge-in is a self-interruption; utterances the VAD began are printed too.
+3. barge: a user talks over Jarvis (piper's voice and espeak-ng's en-gb, en-us, en-us+f3 and
+   en-gb-x-rp, speeds 140-175, levels -30 and -24 dBFS at the microphone against an echo of
+   about -26 dBFS), in real time through the whole pipeline and a simulated duplex device:
+   whether he stops, how long after the first voiced sample the speaker falls silent (on the
+   device's sample clock), and the word error rate of what was said over him (whisper tiny.en).
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink  # noqa: E402
+from jarvis_desktop.voice.echo import EchoCanceller  # noqa: E402
+from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline  # noqa: E402
+from benchmarks.voice_latency import COMMANDS, wer  # noqa: E402
+from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db  # noqa: E402
+from tests.speech import espeak_says, piper_says, piper_voice  # noqa: E402
+
+REPLIES = [
+    "Good evening, sir. The forecast for tomorrow is light rain in the morning, clearing by noon.",
+    "Your meeting with the design team is at half past two, and I have set a reminder for it.",
+    "The backup finished at ten past nine and took four minutes. Nothing was left out.",
+    "Certainly, madam. A timer for twenty minutes is running; I shall tell you when it ends.",
+    "You have three hundred and twelve gigabytes free on the main disk, sir, which is plenty.",
+    "A Python decorator wraps a function in another, so that you may add behaviour without changing it.",
+    "I am afraid the build failed on the server: a test of the payment module timed out.",
+    "It is a quarter to seven, sir. Shall I put some music on while you cook?",
+    "Twelve times fifteen is one hundred and eighty. Is there anything else you need?",
+    "Pride and Prejudice was written by Jane Austen, and published in eighteen thirteen.",
+    "The music is paused, sir. Say the word and it will carry on where it stopped.",
+    "Very good, madam. The screen is locked, and I shall keep an eye on things meanwhile.",
+    "I have made a note to buy milk and bread, and added it to your shopping list.",
+    "The traffic into town is light this morning; the drive should take about twenty minutes.",
+    "You have two new messages: one from Sarah about Friday, and one from the bank.",
+    "To undo the last commit and keep your changes, run git reset with the soft option.",
+]
+VOICES = [  # (name, speaker) for the user
+    ("piper joe", piper_says),
+    ("espeak en-gb 160", lambda t: espeak_says(t, "en-gb", 160)),
+    ("espeak en-us 175", lambda t: espeak_says(t, "en-us", 175)),
+    ("espeak en-us+f3 150", lambda t: espeak_says(t, "en-us+f3", 150)),
+    ("espeak en-gb-x-rp 140", lambda t: espeak_says(t, "en-gb-x-rp", 140)),
+]
+
+
+def replies_audio() -> list[np.ndarray]:
+    return [piper_says(text) for text in REPLIES]
+
+
+# --- 1. echo return loss enhancement ------------------------------------------------------------
+def _speex(mic, ref):
+    from speexdsp import EchoCanceller as Speex
+
+    n = 160
+    ec = Speex.create(n, int(0.3 * SAMPLE_RATE), SAMPLE_RATE)
+    pcm = lambda a: (np.clip(a, -1, 1) * 32767).astype("<i2").tobytes()  # noqa: E731
+    out = np.zeros_like(mic)
+    for s in range(0, len(mic) - n + 1, n):
+        out[s:s + n] = np.frombuffer(ec.process(pcm(mic[s:s + n]), pcm(ref[s:s + n])), "<i2") / 32767.0
+    return out
+
+
+def _aec3(mic, ref, delay_ms):
+    ec = EchoCanceller(delay_ms=delay_ms)
+    n = len(mic) - len(mic) % FRAME
+    return np.concatenate([ec.process(mic[s:s + FRAME], ref[s:s + FRAME]) for s in range(0, n, FRAME)])
+
+
+def erle_part(replies, delays):
+    try:
+        import speexdsp  # noqa: F401
+        cancellers = ("aec3", "speexdsp")
+    except ImportError:
+        cancellers = ("aec3",)
+        print("(speexdsp is not installed: apt-get install libspeexdsp-dev && pip install speexdsp to compare it)")
+    far = np.concatenate([np.concatenate([r, np.zeros(SAMPLE_RATE // 3, np.float32)]) for r in replies[:8]])
+    print(f"\n## Echo removed (ERLE, dB, from the 4th second on; {len(far) / SAMPLE_RATE:.0f} s of piper replies)\n")
+    print("| room | delay | echo at the mic | " + " | ".join(cancellers) + " |")
+    print("|---|---|---|" + "---|" * len(cancellers))
+    cpu = {c: [0.0, 0.0] for c in cancellers}
+    worst = {c: 99.0 for c in cancellers}
+    for room in ROOMS:
+        for delay in delays:
+            laptop = Laptop(room, delay_s=delay)
+            mic = laptop.microphone(far)
+            echo = laptop.echo(far)
+            cells = []
+            for c in cancellers:
+                t0 = time.process_time()
+                out = _aec3(mic, far, delay * 1000) if c == "aec3" else _speex(mic, far)
+                cpu[c][0] += time.process_time() - t0
+                cpu[c][1] += len(out) / SAMPLE_RATE
+                # aligned on the output's lag (AEC3: 18 ms; speexdsp: none)
+                lag = 288 if c == "aec3" else 0
+                o = out[lag:]
+                settled = 4 * SAMPLE_RATE
+                active = np.abs(echo[settled:len(o)]) > 1e-3
+                e = rms_db(mic[settled:len(o)][active]) - rms_db(o[settled:][active])
+                worst[c] = min(worst[c], e)
+                cells.append(f"{e:.1f}")
+            print(f"| {room.name} | {delay * 1000:.0f} ms | {rms_db(echo[echo != 0]):.0f} dBFS | " + " | ".join(cells) + " |")
+    for c in cancellers:
+        print(f"\n{c}: worst {worst[c]:.1f} dB; CPU {1000 * cpu[c][0] / cpu[c][1]:.1f} ms per second of audio")
+
+
+# --- 2. self-interruptions ---------------------------------------------------------------------
+def self_part(replies, minutes: float, asr, seed=1):
+    """Each room with each device delay is one session: a fresh pipeline and canceller, as when
+    the app opens a sound device, so each one's first seconds (before the canceller settles)
+    are in the figures."""
+    import logging
+
+    rng = random.Random(seed)
+    delays = (0.02, 0.06, 0.1, 0.15)
+    per_session = minutes * 60 / len(ROOMS) / len(delays)
+    total_s, barges, starts, lines = 0.0, 0, 0, []
+    print(f"\n## Self-interruptions: {minutes:.0f} min of Jarvis speaking, nobody talking\n")
+    print("| room | device delay | minutes | barge-ins | utterances begun (s into the session) |")
+    print("|---|---|---|---|---|")
+    t_start = time.monotonic()
+
+    class Said(logging.Handler):
+        def emit(self, record):
+            if "over the reply" in record.getMessage() or "stop phrase" in record.getMessage():
+                lines.append(record.getMessage())
+
+    handler = Said()
+    logger = logging.getLogger("jarvis_desktop.voice.pipeline")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    for room in ROOMS:
+        for delay in delays:
+            clock = {"s": 0.0}
+            events = {"barge": [], "start": []}
+            opts = VoiceOptions(hands_free=True, headset=False, barge_in=True)
+            p = VoicePipeline(asr, piper_voice(), ArraySink(), opts, echo=EchoCanceller(),
+                              on_barge_in=lambda: events["barge"].append(clock["s"]),
+                              on_speech=lambda on: on and events["start"].append(clock["s"]))
+            p.start()
+            laptop = Laptop(room, delay_s=delay, seed=rng.randrange(1 << 30))
+            session_s = 0.0
+            p.speaking.set()  # Jarvis is speaking all along
+            while session_s < per_session:
+                parts = []
+                for _ in range(8):
+                    parts += [replies[rng.randrange(len(replies))],
+                              np.zeros(int(rng.uniform(0.2, 0.8) * SAMPLE_RATE), np.float32)]
+                far = np.concatenate(parts)
+                mic = laptop.microphone(far)
+                for s in range(0, len(far) - FRAME + 1, FRAME):
+                    while p.frames.qsize() > 50:  # keep the clock near the listener
+                        time.sleep(0.002)
+                    clock["s"] = session_s + s / SAMPLE_RATE
+                    p.frames.put((mic[s:s + FRAME], far[s:s + FRAME], delay * 1000))
+                while not p.frames.empty():
+                    time.sleep(0.02)
+                session_s += len(far) / SAMPLE_RATE
+            time.sleep(1.0)
+            while not p.speech.empty():
+                time.sleep(0.1)
+            time.sleep(1.0)
+            p.close()
+            total_s += session_s
+            barges += len(events["barge"])
+            starts += len(events["start"])
+            print(f"| {room.name} | {delay * 1000:.0f} ms | {session_s / 60:.1f} | {len(events['barge'])} | "
+                  f"{len(events['start'])} ({', '.join(f'{t:.1f}' for t in events['start'][:6])}) |")
+    logger.removeHandler(handler)
+    print(f"\nIn all: {barges} self-interruptions in {total_s / 60:.1f} minutes ({barges / (total_s / 3600):.2f} per hour); "
+          f"{starts} utterances begun on his own echo; ran {time.monotonic() - t_start:.0f} s")
+    for line in lines[:10]:
+        print("  ", line)
+
+
+# --- 3. barge-in --------------------------------------------------------------------------------
+def barge_part(asr, levels, trials_per_room: int, seed=2):
+    rng = random.Random(seed)
+    long_reply = " ".join(REPLIES[:6])
+    rows = []
+    print(f"\n## Barge-in: a user talks over Jarvis ({len(ROOMS)} rooms, {len(VOICES)} voices, levels {levels} dBFS)\n")
+    for room in ROOMS:
+        frames: queue.Queue = queue.Queue(maxsize=4000)
+        delay = rng.choice([0.04, 0.08, 0.12])
+        sim = SimulatedDuplex(Laptop(room, delay_s=delay, seed=rng.randrange(1 << 30)), frames)
+        got = {"barge": queue.Queue(), "heard": queue.Queue(), "spoken": queue.Queue(), "first": queue.Queue()}
+        p = VoicePipeline(asr, piper_voice(), sim.device, VoiceOptions(hands_free=True, headset=False), echo=EchoCanceller(),
+                          on_barge_in=lambda: got["barge"].put(sim.clock), on_heard=got["heard"].put,
+                          on_spoken=lambda r, t, i: got["spoken"].put(i), on_first_audio=lambda r, t: got["first"].put(r))
+        p.frames = frames
+        p.start()
+        sim.start()
+        try:
+            for t in range(trials_per_room):
+                for q in got.values():
+                    while not q.empty():
+                        q.get_nowait()
+                name, speaker = VOICES[t % len(VOICES)]
+                level = levels[(t // len(VOICES)) % len(levels)]
+                command = COMMANDS[rng.randrange(len(COMMANDS))]
+                said = speaker(command)
+                onset = int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
+                reply = p.begin_reply()
+                p.say(reply, long_reply)
+                p.end_reply(reply)
+                got["first"].get(timeout=30)
+                time.sleep(rng.uniform(1.5, 4.0))
+                at = sim.say(said, level_db=level)
+                try:
+                    got["barge"].get(timeout=3.0)
+                    stopped = sim.stopped_playing_after(at + onset)
+                    latency = None if stopped is None else stopped / SAMPLE_RATE
+                except queue.Empty:
+                    latency = None
+                    p.interrupt()
+                try:
+                    heard = got["heard"].get(timeout=15).text
+                except queue.Empty:
+                    heard = ""
+                errors, words = wer(command, heard)
+                rows.append((room.name, name, level, latency, errors, words, command, heard))
+                time.sleep(0.5)
+        finally:
+            p.close()
+            sim.close()
+    detected = [r for r in rows if r[3] is not None]
+    fast = [r for r in detected if r[3] <= 0.3]
+    print("| room | voice | level | stopped after | WER | said | heard |")
+    print("|---|---|---|---|---|---|---|")
+    for room, name, level, latency, errors, words, command, heard in rows:
+        print(f"| {room} | {name} | {level} | {'missed' if latency is None else f'{latency * 1000:.0f} ms'} | "
+              f"{errors}/{words} | {command} | {heard} |")
+    lat = [r[3] for r in detected]
+    print(f"\nStopped within 300 ms: {len(fast)}/{len(rows)} ({100 * len(fast) / len(rows):.0f} %); detected at all: "
+          f"{len(detected)}/{len(rows)}; latency median {1000 * statistics.median(lat):.0f} ms, "
+          f"worst {1000 * max(lat):.0f} ms" if lat else "\nnone detected")
+    print(f"WER of what was said over him: {sum(r[4] for r in rows) / max(1, sum(r[5] for r in rows)):.3f} "
+          f"({sum(r[4] for r in rows)} errors in {sum(r[5] for r in rows)} words)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--parts", default="erle,self,barge")
+    ap.add_argument("--self-minutes", type=float, default=60.0)
+    ap.add_argument("--trials", type=int, default=10, help="barge-in trials per room")
+    ap.add_argument("--quick", action="store_true", help="3 minutes of self-talk, 5 trials a room")
+    args = ap.parse_args()
+    parts = set(args.parts.split(","))
+    if args.quick:
+        args.self_minutes, args.trials = 3.0, 5
+    replies = replies_audio()
+    asr = None
+    if parts & {"self", "barge"}:
+        from jarvis_desktop.voice.asr import WhisperTranscriber
+
+        asr = WhisperTranscriber()
+    if "erle" in parts:
+        erle_part(replies, (0.02, 0.08, 0.15))
+    if "self" in parts:
+        self_part(replies, args.self_minutes, asr)
+    if "barge" in parts:
+        barge_part(asr, (-30, -24), args.trials)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Hands-free on laptop speakers: the echo canceller (WebRTC AEC3) in the real listening
+pipeline, with a laptop in a simulated room (tests/room.py) standing in for the sound device.
+The full figures, over more rooms, voices and hours: benchmarks/echo_bench.py."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from jarvis_desktop.voice.audio import ArraySink, DuplexDevice, FRAME, SAMPLE_RATE
+from jarvis_desktop.voice.echo import EchoCanceller
+from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
+from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
+from tests.speech import espeak_says, piper_says, piper_voice, utterance
+from tests.test_voice import LONG_REPLY, Recorder, feed, settle
+
+LAG = 288  # the canceller's output is 18 ms late (10 ms reblocking, 8 ms AEC3)
+SENTENCES = ("Good evening, sir. The forecast for tomorrow is light rain in the morning, clearing by noon.",
+             "Your meeting with the design team is at half past two, and I have set a reminder for it.")
+
+
+@pytest.fixture(scope="module")
+def asr():
+    from jarvis_desktop.voice.asr import WhisperTranscriber
+
+    return WhisperTranscriber()
+
+
+def cancel(canceller: EchoCanceller, mic: np.ndarray, reference: np.ndarray, delay_ms: float) -> np.ndarray:
+    n = len(mic) - len(mic) % FRAME
+    return np.concatenate([canceller.process(mic[s:s + FRAME], reference[s:s + FRAME], delay_ms)
+                           for s in range(0, n, FRAME)])
+
+
+def test_the_canceller_keeps_frames_in_step_and_passes_the_user_through():
+    """One 512-sample frame out per frame in; with nothing played, what the microphone hears
+    comes out as it went in (AEC3's high-pass aside), less than 20 ms later."""
+    canceller = EchoCanceller()
+    x = (0.1 * np.random.default_rng(0).standard_normal(2 * SAMPLE_RATE)).astype(np.float32)
+    out = cancel(canceller, x, np.zeros_like(x), 0.0)
+    assert len(out) == len(x) - len(x) % FRAME
+    span = slice(SAMPLE_RATE // 2, SAMPLE_RATE // 2 + SAMPLE_RATE)  # past the start, where AEC3 settles
+    match = [np.corrcoef(out[span], x[span.start - lag:span.stop - lag])[0, 1] for lag in range(0, 320)]
+    lag = int(np.argmax(match))
+    assert lag == LAG and match[lag] > 0.9
+    with pytest.raises(ValueError, match="same time"):
+        canceller.process(x[:FRAME], x[:FRAME - 1])
+
+
+@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
+def test_the_echo_of_jarvis_is_taken_out_25_db_in_each_room(room):
+    far = np.concatenate([piper_says(s) for s in (*SENTENCES, LONG_REPLY)])  # 25 s
+    laptop = Laptop(room, delay_s=0.08)
+    mic = laptop.microphone(far)
+    out = cancel(EchoCanceller(), mic, far, 80.0)[LAG:]  # aligned with the microphone
+    settled = 4 * SAMPLE_RATE  # after convergence
+    active = np.abs(laptop.echo(far)[settled:len(out)]) > 1e-3  # where there is echo to remove
+    erle = rms_db(mic[settled:len(out)][active]) - rms_db(out[settled:][active])
+    assert erle >= 25.0, f"{room.name}: only {erle:.1f} dB of echo removed"
+
+
+def test_the_duplex_device_hands_the_listener_what_it_played_beside_what_it_heard():
+    frames = queue.Queue()
+    device = DuplexDevice(frames)
+    speech = np.linspace(-0.5, 0.5, 3000).astype(np.float32)
+    writer = threading.Thread(target=device.write, args=(speech, SAMPLE_RATE), daemon=True)
+    writer.start()
+    time.sleep(0.1)
+    played, mic = [], []
+    for i in range(32):  # 32 blocks of 10 ms
+        captured = np.full(160, i / 100, np.float32)
+        mic.append(captured)
+        played.append(device.exchange(captured, 42.0))
+        time.sleep(0.002)
+    writer.join(5)
+    assert not writer.is_alive()  # the write returned once its samples were nearly all played
+    assert np.array_equal(np.concatenate(played)[:3000], speech)
+    assert not np.any(np.concatenate(played)[3000:])  # then silence, not a repeat
+    got = [frames.get_nowait() for _ in range(frames.qsize())]
+    assert len(got) == 32 * 160 // FRAME
+    for k, (m, ref, delay) in enumerate(got):
+        assert delay == 42.0
+        assert np.array_equal(m, np.concatenate(mic)[k * FRAME:(k + 1) * FRAME])
+        assert np.array_equal(ref, np.concatenate(played)[k * FRAME:(k + 1) * FRAME])
+    device.abort()
+    device.close()
+
+
+def speaking_laptop(asr, rec, room=ROOMS[0], **options):
+    """A pipeline hands-free on the speakers of a simulated laptop, echo canceller on."""
+    opts = VoiceOptions(hands_free=True, headset=False, **options)
+    frames = queue.Queue(maxsize=2000)
+    sim = SimulatedDuplex(Laptop(room, delay_s=0.06), frames)
+    p = VoicePipeline(asr, piper_voice(), sim.device, opts, echo=EchoCanceller(), **rec.callbacks())
+    p.frames = frames
+    return p.start(), sim.start()
+
+
+def say(p, text: str) -> int:
+    reply = p.begin_reply()
+    p.say(reply, text)
+    p.end_reply(reply)
+    return reply
+
+
+def test_on_speakers_jarvis_does_not_interrupt_himself(asr):
+    rec = Recorder()
+    p, sim = speaking_laptop(asr, rec)
+    try:
+        reply = say(p, LONG_REPLY)
+        r, spoken, interrupted = rec.spoken.get(timeout=90)
+    finally:
+        p.close()
+        sim.close()
+    assert (r, spoken, interrupted) == (reply, LONG_REPLY, False)
+    assert rec.barge.empty() and rec.heard.empty()
+    assert sim.device.played_s > 10
+
+
+def test_on_speakers_the_user_can_cut_jarvis_off_by_voice(asr):
+    rec = Recorder()
+    p, sim = speaking_laptop(asr, rec)
+    try:
+        reply = say(p, LONG_REPLY)
+        assert rec.first.get(timeout=30) == reply
+        time.sleep(5.0)  # past the canceller's first 4 s, when only the stop phrase may cut him off
+        at = sim.say(espeak_says("What time is it in Tokyo?", "en-us"), level_db=-30)
+        assert rec.barge.get(timeout=10)
+        r, spoken, interrupted = rec.spoken.get(timeout=10)
+        heard = rec.heard.get(timeout=30).text.lower()
+    finally:
+        p.close()
+        sim.close()
+    assert interrupted and LONG_REPLY.startswith(spoken) and len(spoken) < len(LONG_REPLY) * 0.75
+    stopped = sim.stopped_playing_after(at)
+    assert stopped is not None and stopped / SAMPLE_RATE < 0.6  # the benchmark's figure: within 0.3 s
+    assert "tokyo" in heard
+
+
+def test_the_stop_phrase_stops_him_with_barge_in_off_and_other_words_do_not(asr):
+    """The logic, on a headset (no echo, so the words are heard as said); on speakers the bench
+    measures how often the words survive the canceller."""
+    rec, sink = Recorder(), ArraySink(realtime=True)
+    p = VoicePipeline(asr, piper_voice(), sink, VoiceOptions(hands_free=True, headset=True, barge_in=False),
+                      **rec.callbacks()).start()
+    try:
+        reply = say(p, LONG_REPLY + " " + LONG_REPLY)
+        assert rec.first.get(timeout=30) == reply
+        feed(p, utterance("I wonder what is for dinner.", before=0.2, after=1.0), realtime=True, pace=1.0)
+        settle(p, 1.0)
+        assert rec.barge.empty() and rec.spoken.empty()  # words said over him are no command
+        feed(p, utterance("Stop, that's enough.", before=0.2, after=1.0), realtime=True, pace=1.0)
+        assert rec.barge.get(timeout=10)
+        r, spoken, interrupted = rec.spoken.get(timeout=10)
+    finally:
+        p.close()
+    assert interrupted and r == reply and len(spoken) < len(LONG_REPLY)
+    assert rec.heard.empty()
+
+
+def test_stop_phrases_are_matched_whole():
+    o = VoiceOptions()
+    for said in ("Stop.", "stop!", "That's enough.", "Jarvis, wait.", "THAT\u2019S ENOUGH", "Never mind.",
+                 "Stop, that's enough, thank you.", "Okay Jarvis, stop please"):
+        assert o.is_stop_phrase(said), said
+    for said in ("Stop the music and play jazz", "enough of that, what's the weather", "", "...", "Thank you.",
+                 "Jarvis", "wait for me at the station"):
+        assert not o.is_stop_phrase(said), said
