@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink  # noqa: E402
-from jarvis_desktop.voice.echo import EchoCanceller  # noqa: E402
+from jarvis_desktop.voice.echo import LAG, EchoCanceller  # noqa: E402
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline  # noqa: E402
 from benchmarks.voice_latency import COMMANDS, wer  # noqa: E402
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db  # noqa: E402
@@ -117,7 +117,7 @@ def erle_part(replies, delays):
                 cpu[c][0] += time.process_time() - t0
                 cpu[c][1] += len(out) / SAMPLE_RATE
                 # aligned on the output's lag (AEC3: 18 ms; speexdsp: none)
-                lag = 288 if c == "aec3" else 0
+                lag = LAG if c == "aec3" else 0
                 o = out[lag:]
                 settled = 4 * SAMPLE_RATE
                 active = np.abs(echo[settled:len(o)]) > 1e-3
@@ -232,9 +232,11 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
                 time.sleep(rng.uniform(1.5, 4.0))
                 at = sim.say(said, level_db=level)
                 try:
-                    got["barge"].get(timeout=3.0)
+                    barged = got["barge"].get(timeout=3.0)
+                    time.sleep(0.5)  # until the device has played its last block
                     stopped = sim.stopped_playing_after(at + onset)
-                    latency = None if stopped is None else stopped / SAMPLE_RATE
+                    # a barge-in before the user spoke was a self-interruption, not a detection
+                    latency = None if stopped is None or barged < at + onset else stopped / SAMPLE_RATE
                 except queue.Empty:
                     latency = None
                     p.interrupt()

@@ -72,9 +72,9 @@ class Settings:
     hands_free: bool = _f(False, "listen all the time instead of push-to-talk")
     wake_word: bool = _f(False, "wait for \"Hey Jarvis\" before each command (hands-free mode)")
     headset: bool = _f(False, "you wear a headset: Jarvis cannot hear himself, so your voice may interrupt him at once")
-    echo_cancel: bool = _f(True, "hands-free on speakers: take Jarvis's own voice out of what the microphone hears, "
-                                 "so you can interrupt him by voice or say \"stop\" without a headset")
-    follow_up: bool = _f(True, "with the wake word: for a few seconds after a reply, speak again without \"Hey Jarvis\"")
+    echo_cancel: bool = _f(True, "echo cancellation: hands-free on speakers, Jarvis's own voice is taken out of what "
+                                 "the microphone hears, so you can interrupt him by voice or say \"stop\" without a headset")
+    follow_up: bool = _f(True, "follow-ups without the wake word: for 5 s after a reply, speak again without \"Hey Jarvis\"")
     muted: bool = _f(False, "Jarvis answers in the window only")
     speak_typed: bool = _f(False, "also speak the replies to typed messages")
     asr_model: str = _f("tiny.en", "speech recognition: tiny.en, base, a CTranslate2 folder or a hub name")

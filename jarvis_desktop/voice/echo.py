@@ -17,6 +17,7 @@ samples), so frames are cut into blocks and put back together: that adds 10 ms, 
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
 
@@ -30,6 +31,9 @@ __all__ = ["EchoCanceller", "BLOCK"]
 log = logging.getLogger(__name__)
 
 BLOCK = SAMPLE_RATE // 100  # AEC3's 10 ms
+MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC3: 28-36 dB in the bench's rooms)
+ERLE_FRAMES = 64  # about 2 s of his speech
+LAG = BLOCK + 128  # the output is this late: the 10 ms of reblocking, and AEC3's own 8 ms
 
 
 def _pcm(samples: np.ndarray) -> bytes:
@@ -60,9 +64,23 @@ class EchoCanceller:
 
     @property
     def converged(self) -> bool:
-        """Whether the canceller has heard enough of Jarvis to remove his echo well.  Until then
-        (the first seconds of speech on a new device) his echo may still sound like speech."""
-        return self.heard_s >= self.settle_s
+        """Whether the canceller removes Jarvis's echo well: it has heard ``settle_s`` of him and
+        takes out ``MIN_ERLE_DB`` over the last seconds of his speech.  Until then (the first
+        seconds on a new device, a room that changed) his echo may still sound like speech."""
+        return self.heard_s >= self.settle_s and self.erle_db >= MIN_ERLE_DB
+
+    def converged_before(self, seconds: float) -> bool:
+        """``converged`` as it was ``seconds`` ago: a user who began talking over Jarvis lowers the
+        ERLE at once (his voice is not removed), so the question is asked of the time before."""
+        back = int(round(seconds * SAMPLE_RATE / self._frame)) if self._frame else 0
+        return len(self._history) > back and self._history[-1 - back]
+
+    @property
+    def erle_db(self) -> float:
+        """How much of Jarvis's echo the canceller takes out: the median, over his last
+        ``ERLE_FRAMES`` frames of speech, of each frame's energy in against out (a median, so
+        that a user talking over him, whose voice is not removed, does not count)."""
+        return float(np.median(self._erle)) if self._erle else 0.0
 
     def process(self, mic: np.ndarray, reference: np.ndarray | None = None,
                 delay_ms: float | None = None) -> np.ndarray:
@@ -75,8 +93,7 @@ class EchoCanceller:
         if delay_ms is not None:
             self.delay_ms = delay_ms
         began = time.process_time()
-        if np.max(np.abs(reference), initial=0.0) > 1e-3:
-            self.heard_s += n / SAMPLE_RATE
+        playing = np.max(np.abs(reference), initial=0.0) > 1e-3
         self._mic = np.concatenate([self._mic, np.asarray(mic, np.float32)])
         self._ref = np.concatenate([self._ref, np.asarray(reference, np.float32)])
         done = []
@@ -94,6 +111,15 @@ class EchoCanceller:
         if done:
             self._out = np.concatenate([self._out, *done])
         out, self._out = self._out[:n], self._out[n:]
+        heard = np.concatenate([self._heard, np.asarray(mic, np.float32)])
+        self._heard = heard[-(LAG + n):]
+        if playing:
+            self.heard_s += n / SAMPLE_RATE
+            said = heard[-(LAG + n):len(heard) - LAG]  # the microphone samples ``out`` is made of
+            if len(said) == n and float(np.dot(said, said)) > n * 1e-6:  # louder than -60 dBFS
+                self._erle.append(10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12)))
+        self._frame = n
+        self._history.append(self.converged)
         self.seconds += time.process_time() - began
         return out
 
@@ -105,3 +131,7 @@ class EchoCanceller:
         self._ref = np.zeros(0, np.float32)
         self._out = np.zeros(BLOCK, np.float32)  # the 10 ms the reblocking keeps back
         self.heard_s = 0.0  # seconds of Jarvis's voice it has been given
+        self._erle: collections.deque = collections.deque(maxlen=ERLE_FRAMES)  # dB, frame by frame
+        self._heard = np.zeros(0, np.float32)  # the last microphone samples, for the output's lag
+        self._history: collections.deque = collections.deque(maxlen=128)  # converged, frame by frame
+        self._frame = 0

@@ -233,9 +233,10 @@ class VoicePipeline:
         return mic if self.echo is None else self.echo.process(mic, reference, delay_ms)
 
     def _may_interrupt(self) -> bool:
-        """Whether speech may cut Jarvis off now: on speakers, once the canceller has settled
-        (until then only the stop phrase and the wake word can)."""
-        if self.echo is not None and not self.o.headset and not self.echo.converged:
+        """Whether speech may cut Jarvis off now: on speakers, if the canceller had settled before
+        the utterance began (until it has, only the stop phrase and the wake word can)."""
+        if (self.echo is not None and not self.o.headset
+                and not self.echo.converged_before(self.o.vad.preroll_s + self.o.vad.min_speech_s + 0.1)):
             return False
         return self.o.speech_interrupts(self.echo is not None)
 
