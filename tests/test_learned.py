@@ -100,6 +100,8 @@ def test_a_first_model_has_nothing_to_compare(two):
     r = learned(two, "v1")
     assert r.verdict == "The first model: there was nothing to compare it with."
     assert all(f.before is None and f.verdict == "" for f in r.figures) and r.changes == []
+    assert r.missing == ["there was no model before this one to compare its replies with"]
+    assert r.used[0].startswith("the persona dataset")
 
 
 def test_the_window_shows_it_and_offers_rollback_only_where_it_applies(qtbot, two):

@@ -113,13 +113,15 @@ def _used(meta: dict) -> list[str]:
                      + (f", {fb['dpo']} of them with a correction you typed" if fb.get("dpo") else ""))
     if fb.get("sft_used"):
         lines.append(f"{fb['sft_used']} liked replies and corrections joined the fine-tune")
-    if fb.get("prefs"):
+    if fb.get("prefs") and lines:  # (without ratings it only says it was skipped)
         lines.append(f"preference tuning: {fb['prefs']}")
     warm = meta.get("warm_start")
     if warm:
         lines.append(f"started from {warm['from']} (a warm start: your ratings and a quarter of the dataset)")
     if not lines:
         lines.append("the persona dataset only: there were no new ratings")
+    elif not rated and not fb.get("sft_used"):
+        lines.insert(0, "the persona dataset: there were no new ratings")
     if meta.get("memory_trained"):
         lines.append("rated turns that used your memory (switched on in Settings)")
     return lines
@@ -143,6 +145,8 @@ def _changes(version: ModelVersion, registry: Registry, meta: dict, missing: lis
     key = ev.get("key")
     against = (ev.get("against") or {}).get("version")
     if not key or not against:
+        if (meta.get("gate") or {}).get("reason") == "first model":
+            missing.append("there was no model before this one to compare its replies with")
         return []
     after = _eval_file(version, key).get("replies")
     try:

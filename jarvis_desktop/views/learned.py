@@ -44,6 +44,8 @@ class LearnedDialog(QDialog):
         self.figures = QTableWidget(len(report.figures), 4)
         before = report.against or "before"
         self.figures.setHorizontalHeaderLabels(["Checked on held-out requests", before, report.version, ""])
+        if not any(f.verdict for f in report.figures):
+            self.figures.setColumnHidden(3, True)  # nothing compared (a first model): no empty column
         for row, f in enumerate(report.figures):
             cells = (f.words, f.shown(f.before), f.shown(f.after), f.verdict)
             for col, text in enumerate(cells):
