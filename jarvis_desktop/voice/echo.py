@@ -8,8 +8,8 @@ speech over Jarvis can interrupt him without a headset.
 The canceller is WebRTC's AEC3, from the ``AudioProcessingModule`` the ``livekit`` package
 ships (a linear adaptive filter with a delay estimator, then a residual echo suppressor).
 ``benchmarks/echo_bench.py`` measured it against speexdsp's canceller on the same simulated
-laptop rooms: AEC3 removed 35-45 dB of echo, speexdsp 7 dB in the first 7 s and 25 dB once
-converged (it has no residual suppressor); AEC3 costs about 20 ms of CPU per second of audio.
+laptop rooms: after convergence AEC3 removed 28-36 dB of echo, speexdsp 16.5-18 dB (it has no
+residual echo suppressor); AEC3 costs about 24 ms of CPU per second of audio, speexdsp 10 ms.
 
 Both signals are 16 kHz mono.  AEC3 takes 10 ms blocks, the listener's frames are 32 ms (512
 samples), so frames are cut into blocks and put back together: that adds 10 ms, and AEC3 itself 8 ms.
@@ -18,7 +18,6 @@ samples), so frames are cut into blocks and put back together: that adds 10 ms, 
 from __future__ import annotations
 
 import collections
-import logging
 import time
 
 import numpy as np
@@ -27,8 +26,6 @@ from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.voice.audio import SAMPLE_RATE
 
 __all__ = ["EchoCanceller", "BLOCK"]
-
-log = logging.getLogger(__name__)
 
 BLOCK = SAMPLE_RATE // 100  # AEC3's 10 ms
 MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC3: 28-36 dB in the bench's rooms)
@@ -42,7 +39,7 @@ def _pcm(samples: np.ndarray) -> bytes:
 
 class EchoCanceller:
     """``process(mic, reference)`` returns the microphone frame with the echo of ``reference``
-    taken out, 10 ms late: one 512-sample frame out for each frame in.
+    taken out, ``LAG`` samples (18 ms) late: one 512-sample frame out for each frame in.
 
     ``reference`` is what was sent to the speaker during the same block of time as ``mic``
     was captured (zeros, or None, while nothing plays).  ``delay_ms`` is how much later its echo
