@@ -130,24 +130,26 @@ def erle_part(replies, delays):
 
 
 # --- 2. self-interruptions ---------------------------------------------------------------------
-def self_part(replies, minutes: float, asr, seed=1):
+def self_part(replies, minutes: float, asr, seed=1, wake=None):
     """Each room with each device delay is one session: a fresh pipeline and canceller, as when
     the app opens a sound device, so each one's first seconds (before the canceller settles)
-    are in the figures."""
+    are in the figures.  ``wake``: a WakeWord factory: the wake word is on (then speech cuts
+    him off only after it), and every wake counts as a false accept."""
     import logging
 
     rng = random.Random(seed)
     delays = (0.02, 0.06, 0.1, 0.15)
     per_session = minutes * 60 / len(ROOMS) / len(delays)
-    total_s, barges, starts, lines = 0.0, 0, 0, []
-    print(f"\n## Self-interruptions: {minutes:.0f} min of Jarvis speaking, nobody talking\n")
+    total_s, barges, starts, wakes, lines = 0.0, 0, 0, 0, []
+    print(f"\n## Self-interruptions: {minutes:.0f} min of Jarvis speaking, nobody talking"
+          f"{', wake word on' if wake else ''}\n")
     print("| room | device delay | minutes | barge-ins | utterances begun (s into the session) |")
     print("|---|---|---|---|---|")
     t_start = time.monotonic()
 
     class Said(logging.Handler):
         def emit(self, record):
-            if "over the reply" in record.getMessage() or "stop phrase" in record.getMessage():
+            if any(k in record.getMessage() for k in ("over the reply", "stop phrase", "wake word")):
                 lines.append(record.getMessage())
 
     handler = Said()
@@ -157,9 +159,10 @@ def self_part(replies, minutes: float, asr, seed=1):
     for room in ROOMS:
         for delay in delays:
             clock = {"s": 0.0}
-            events = {"barge": [], "start": []}
+            events = {"barge": [], "start": [], "wake": []}
             opts = VoiceOptions(hands_free=True, headset=False, barge_in=True)
-            p = VoicePipeline(asr, piper_voice(), ArraySink(), opts, echo=EchoCanceller(),
+            p = VoicePipeline(asr, piper_voice(), ArraySink(), opts, echo=EchoCanceller(), wake=wake() if wake else None,
+                              on_listening=lambda on: on and events["wake"].append(clock["s"]),
                               on_barge_in=lambda: events["barge"].append(clock["s"]),
                               on_speech=lambda on: on and events["start"].append(clock["s"]))
             p.start()
@@ -188,12 +191,16 @@ def self_part(replies, minutes: float, asr, seed=1):
             p.close()
             total_s += session_s
             barges += len(events["barge"])
+            wakes += len(events["wake"])
             starts += len(events["start"])
             print(f"| {room.name} | {delay * 1000:.0f} ms | {session_s / 60:.1f} | {len(events['barge'])} | "
                   f"{len(events['start'])} ({', '.join(f'{t:.1f}' for t in events['start'][:6])}) |")
     logger.removeHandler(handler)
     print(f"\nIn all: {barges} self-interruptions in {total_s / 60:.1f} minutes ({barges / (total_s / 3600):.2f} per hour); "
           f"{starts} utterances begun on his own echo; ran {time.monotonic() - t_start:.0f} s")
+    if wake:
+        print(f"Wake words heard in his own voice (false accepts while he speaks): {wakes} "
+              f"({wakes / (total_s / 3600):.2f} per hour)")
     for line in lines[:10]:
         print("  ", line)
 
@@ -202,7 +209,7 @@ def self_part(replies, minutes: float, asr, seed=1):
 def barge_part(asr, levels, trials_per_room: int, seed=2):
     rng = random.Random(seed)
     long_reply = " ".join(REPLIES[:6])
-    rows = []
+    rows, alone = [], []
     print(f"\n## Barge-in: a user talks over Jarvis ({len(ROOMS)} rooms, {len(VOICES)} voices, levels {levels} dBFS)\n")
     for room in ROOMS:
         frames: queue.Queue = queue.Queue(maxsize=4000)
@@ -246,6 +253,8 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
                     heard = ""
                 errors, words = wer(command, heard)
                 rows.append((room.name, name, level, latency, errors, words, command, heard))
+                alone.append(np.concatenate([np.zeros(SAMPLE_RATE // 3, np.float32), sim.laptop.voice(said, level),
+                                             np.zeros(SAMPLE_RATE // 2, np.float32)]))
                 time.sleep(0.5)
         finally:
             p.close()
@@ -263,6 +272,14 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
           f"worst {1000 * max(lat):.0f} ms" if lat else "\nnone detected")
     print(f"WER of what was said over him: {sum(r[4] for r in rows) / max(1, sum(r[5] for r in rows)):.3f} "
           f"({sum(r[4] for r in rows)} errors in {sum(r[5] for r in rows)} words)")
+    # the same words in the same room with Jarvis silent: what whisper makes of them without any echo
+    base = [wer(r[6], asr.transcribe(a).text) for r, a in zip(rows, alone)]
+    print(f"WER of the same words said with Jarvis silent (the room and whisper alone): "
+          f"{sum(e for e, _ in base) / max(1, sum(n for _, n in base)):.3f}")
+    for name, _ in VOICES:
+        sub = [(r, b) for r, b in zip(rows, base) if r[1] == name]
+        print(f"   {name}: over him {sum(r[4] for r, _ in sub) / max(1, sum(r[5] for r, _ in sub)):.2f}, "
+              f"alone {sum(b[0] for _, b in sub) / max(1, sum(b[1] for _, b in sub)):.2f}")
 
 
 def main() -> None:

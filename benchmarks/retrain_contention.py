@@ -247,7 +247,7 @@ def part_whole(args) -> None:
         rows.append((label, wall, turns, paused, last.message))
         if len(rows) == 1:
             print(f"\n# the whole retrain, quiet and with a conversation: {time.strftime('%Y-%m-%d')}")
-        print(f"{label:24} {wall / 60:6.1f} min  turns {turns:3d}  trainer paused {paused:6.1f} s  ({message[:90]})",
+        print(f"{label:24} {wall / 60:6.1f} min  turns {turns:3d}  trainer paused {paused:6.1f} s  ({last.message[:90]})",
               flush=True)  # each as it ends: a run is a quarter of an hour
     print(f"extra time caused by the conversation: {(rows[1][1] - rows[0][1]) / 60:.1f} min")
 

@@ -32,7 +32,7 @@ from jarvis_desktop.voice_service import VoiceService
 
 __all__ = ["JarvisApp", "main", "install_crash_handlers"]
 
-VOICE_SETTINGS = ("voice", "hands_free", "wake_word", "headset", "echo_cancel", "follow_up", "asr_model", "tts_voice", "speech_rate",
+VOICE_SETTINGS = ("voice", "hands_free", "wake_word", "wake_by_whisper", "headset", "echo_cancel", "follow_up", "asr_model", "tts_voice", "speech_rate",
                   "silence_s", "talk_hotkey")
 
 log = logging.getLogger("jarvis")

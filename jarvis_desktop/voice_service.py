@@ -33,6 +33,7 @@ def voice_options(settings: Settings):
     from jarvis_desktop.voice.vad import VadOptions
 
     return VoiceOptions(hands_free=settings.hands_free, headset=settings.headset, echo_cancel=settings.echo_cancel,
+                        wake_transcript=settings.wake_by_whisper,
                         follow_up_s=5.0 if settings.follow_up else 0.0, vad=VadOptions(silence_s=settings.silence_s))
 
 

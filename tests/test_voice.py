@@ -243,6 +243,74 @@ def test_hey_jarvis_wake_word():
     assert not detected(utterance("Good morning, how are you today?", after=0.5))
 
 
+@pytest.mark.parametrize("text, command", [
+    ("Hey Jarvis, what time is it?", "What time is it?"), ("Jarvis.", ""), ("Hey, Jarvis!", ""),
+    ("OK Jarvis. Open the file.", "Open the file."), ("Right, Jarvis, lock the screen.", "Lock the screen."),
+    ("Hey Travis, come here.", None), ("Ask Jarvis later.", None), ("Jarvisberg is a town.", None),
+    ("Hey man, Jarvis is here.", None), ("", None)])
+def test_the_wake_phrase_must_open_what_was_said(text, command):
+    from jarvis_desktop.voice.wake import wake_command
+
+    assert wake_command(text) == command
+
+
+def test_with_hey_jarvis_as_its_prompt_whisper_writes_the_name_it_mishears_without(asr):
+    from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command
+
+    # espeak-ng's en-gb at 140 words a minute: tiny.en alone wrote "Hey, Darvis" here
+    audio = utterance("Hey Jarvis, what time is it?", speaker=lambda t: espeak_says(t, "en-gb", 140))
+    assert wake_command(asr.transcribe(audio, prompt=WAKE_PROMPT).text) == "What time is it?"
+    # and the prompt does not put the name into speech without it
+    other = utterance("Have you seen the garage keys?", speaker=lambda t: espeak_says(t, "en-gb", 140))
+    assert wake_command(asr.transcribe(other, prompt=WAKE_PROMPT).text) is None
+
+
+def wake_pipeline(asr, rec, **options):
+    from jarvis_desktop.voice.wake import WakeWord
+
+    listening = queue.Queue()
+    p = VoicePipeline(asr, piper_voice(), ArraySink(realtime=True), VoiceOptions(hands_free=True, **options),
+                      wake=WakeWord(), on_listening=listening.put, **rec.callbacks()).start()
+    return p, listening
+
+
+def test_a_voice_the_wake_model_misses_wakes_jarvis_through_whisper(asr):
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True)
+    espeak = lambda t: espeak_says(t, "en-us+f3", 150)  # noqa: E731 (the wake model missed every espeak-ng voice)
+    feed(p, utterance("Put the kettle on.", speaker=espeak))
+    settle(p, 2.0)
+    assert rec.heard.empty() and listening.empty()  # no wake word: not a command
+    feed(p, utterance("Hey Jarvis, what time is it?", speaker=espeak))  # in one breath
+    heard = rec.heard.get(timeout=30).text.lower()
+    assert "time" in heard and "jarvis" not in heard  # the command, without the wake word
+    feed(p, utterance("And lock the screen.", speaker=espeak))  # the wake word is needed again
+    settle(p, 2.0)
+    assert rec.heard.empty()
+    feed(p, utterance("Hey Jarvis.", speaker=espeak))  # the wake word alone: he listens for the command
+    assert listening.get(timeout=30) is True
+    feed(p, utterance("Lock the screen.", before=0.2, speaker=espeak))
+    assert "screen" in rec.heard.get(timeout=30).text.lower()
+    p.close()
+
+
+def test_jarvis_said_over_his_reply_stops_him_and_is_taken_as_the_command(asr):
+    rec = Recorder()
+    p, _ = wake_pipeline(asr, rec, headset=True)
+    reply = p.begin_reply()
+    p.say(reply, "The forecast for tomorrow is light rain in the morning, clearing by noon, with a fresh "
+                 "breeze from the west and a high of fourteen degrees.")
+    p.end_reply(reply)
+    assert rec.first.get(timeout=30) == reply
+    feed(p, utterance("Jarvis, what is on my calendar?", before=0.2, speaker=lambda t: espeak_says(t, "en-gb", 160)),
+         realtime=True, pace=1.0)
+    assert rec.barge.get(timeout=30) is True
+    assert "calendar" in rec.heard.get(timeout=30).text.lower()
+    r, said, interrupted = rec.spoken.get(timeout=30)
+    assert r == reply and interrupted
+    p.close()
+
+
 def test_a_follow_up_needs_no_wake_word_for_a_few_seconds_after_a_reply(asr):
     from jarvis_desktop.voice.wake import WakeWord
 

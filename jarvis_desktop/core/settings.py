@@ -70,7 +70,11 @@ class Settings:
     start_at_login: bool = _f(False, "start Jarvis when you log in (an entry in ~/.config/autostart)")
     voice: bool = _f(True, "speech in and out (off: text only)")
     hands_free: bool = _f(False, "listen all the time instead of push-to-talk")
-    wake_word: bool = _f(False, "wait for \"Hey Jarvis\" before each command (hands-free mode)")
+    wake_word: bool = _f(False, "wait for \"Hey Jarvis\" before each command (hands-free mode); \"Hey Jarvis, "
+                                "what time is it?\" in one breath works too")
+    wake_by_whisper: bool = _f(True, "wake word heard by speech recognition too: whisper checks whether what is said "
+                                     "begins with \"Jarvis\", which hears the voices the wake model misses (more CPU "
+                                     "while people talk nearby)")
     headset: bool = _f(False, "you wear a headset: Jarvis cannot hear himself, so your voice may interrupt him at once")
     echo_cancel: bool = _f(True, "echo cancellation: hands-free on speakers, Jarvis's own voice is taken out of what "
                                  "the microphone hears, so you can interrupt him by voice or say \"stop\" without a headset")

@@ -30,6 +30,7 @@ from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
+from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command
 
 __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 
@@ -53,6 +54,8 @@ class VoiceOptions:
                               "wait", "hold on", "cancel", "never mind", "shush", "shut up"),
                              "said while Jarvis speaks, these stop him even with barge-in off")
     follow_up_s: float = _f(5.0, "with the wake word: speech this soon after a reply needs no \"Hey Jarvis\"")
+    wake_transcript: bool = _f(True, "with the wake word: whisper also checks whether what is said begins with "
+                                     "\"Jarvis\" (hears voices the wake model misses; transcribes all nearby speech)")
     listen_timeout_s: float = _f(8.0, "push-to-talk: stop listening if nothing is said for this long")
     echo_tail_s: float = _f(0.3, "hands-free on speakers without echo cancellation: deaf this long after "
                                  "Jarvis stops")
@@ -137,6 +140,8 @@ class VoicePipeline:
         self._armed_until = 0.0
         self._was_speaking = False
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
+        self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
+        self._in_unarmed = False  # the utterance under way is one of them: the wake model goes on hearing it
         self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
                          for name, fn in (("listener", self._listen_loop), ("recognizer", self._recognize_loop),
                                           ("speaker", self._speak_loop), ("player", self._play_loop))]
@@ -177,6 +182,10 @@ class VoicePipeline:
             self.endpointer.reset()
             self.on_listening(False)
             self.on_speech(False)
+
+    def await_wake(self) -> None:
+        """With the wake word: wait for it again before the next command (as after a command)."""
+        self._armed_until = 0.0
 
     def begin_reply(self, held: bool = False) -> int:
         """A new reply; ``held``: its audio is made but not played until ``release``."""
@@ -252,10 +261,11 @@ class VoicePipeline:
             if self.endpointer.active:  # an utterance cut off unheard: it has ended all the same
                 self.on_speech(False)
             self.endpointer.reset()
+            self._in_unarmed = False
             self.vad.reset()
             return
         armed = self.wake is None or now <= self._armed_until
-        if not armed and (speaking or not self.endpointer.active):
+        if not armed and (speaking or not self.endpointer.active or self._in_unarmed):
             if self.wake.process(frame):
                 log.info("wake word heard")
                 if speaking and self.o.barge_in:
@@ -263,17 +273,23 @@ class VoicePipeline:
                     self.on_barge_in()
                 if self.endpointer.active:
                     self.on_speech(False)
+                    self.speech.put(_Dropped())
+                self._in_unarmed = False
                 self._armed_until = now + self.o.listen_timeout_s
                 self.endpointer.reset()  # the wake word itself is not part of the command
                 self.on_listening(True)
                 return
-            if not speaking:
+            if not speaking and not self.o.wake_transcript:
                 return  # waiting for the wake word; while Jarvis speaks, the stop phrase is listened for
         prob = self.vad(frame)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
                 self.on_speech(True)
                 self._over_reply = speaking
+                self._in_unarmed = not armed and not speaking
+                if self._in_unarmed:  # whisper will look for the wake word in it
+                    self._unarmed = {u: t for u, t in self._unarmed.items() if u > event.utterance - 8}
+                    self._unarmed[event.utterance] = now
                 if speaking and armed and self._may_interrupt():
                     self.interrupt()
                     self.on_barge_in()
@@ -285,11 +301,12 @@ class VoicePipeline:
                 self.on_speech(False)
                 event = _Ended(event, time.monotonic(), self._over_reply)
                 self._over_reply = False
+                was_unarmed, self._in_unarmed = self._in_unarmed, False
                 if not self.o.hands_free:
                     self.listening.clear()
                     self.on_listening(False)
-                if not event.over_reply:
-                    self._armed_until = 0.0
+                if not event.over_reply and not was_unarmed:
+                    self._armed_until = 0.0  # the next command needs the wake word again
             self.speech.put(event)
         if (not self.o.hands_free and not self.endpointer.active and self._listen_deadline
                 and now > self._listen_deadline):
@@ -306,12 +323,13 @@ class VoicePipeline:
                 return
             try:
                 if isinstance(event, Speech) and event.kind == "pause":
-                    result, done_at = self._transcribe(event.audio)
+                    result, done_at = self._transcribe(event.audio, self._wake_needed(event.utterance))
                     early = {(event.utterance, event.pause): (result, done_at)}
-                    if self.on_guess is not None and _has_words(result.text) and self.speech.empty():
+                    command = self._command(event.utterance, result.text.strip())
+                    if self.on_guess is not None and command and _has_words(command) and self.speech.empty():
                         guessed = True
-                        self.on_guess(Heard(result.text.strip(), result.audio_s, result.seconds, True, done_at, done_at))
-                elif isinstance(event, Speech) and event.kind == "resume":
+                        self.on_guess(Heard(command, result.audio_s, result.seconds, True, done_at, done_at))
+                elif isinstance(event, (Speech, _Dropped)) and getattr(event, "kind", "resume") == "resume":
                     early.clear()
                     if guessed:
                         guessed = False
@@ -323,16 +341,37 @@ class VoicePipeline:
             except Exception:
                 log.exception("recognizer: an utterance could not be transcribed")
 
-    def _transcribe(self, audio):
-        result = self.transcriber.transcribe(audio)
+    def _wake_needed(self, utterance: int) -> bool:
+        """Whether the utterance must begin with the wake word to count: it began while Jarvis
+        waited for one, and no wake word heard since (in the utterance before) has armed him."""
+        began = self._unarmed.get(utterance)
+        return began is not None and began > self._armed_until
+
+    def _transcribe(self, audio, wake: bool = False):
+        result = self.transcriber.transcribe(audio, prompt=WAKE_PROMPT) if wake else self.transcriber.transcribe(audio)
         return result, time.monotonic()
 
+    def _command(self, utterance: int, text: str) -> str | None:
+        """The command in what was heard: all of it, or, where the wake word was needed, what
+        follows it ("" for the wake word alone; None when it was not said)."""
+        return wake_command(text) if self._wake_needed(utterance) else text
+
+    def _woken(self, how: str) -> None:
+        log.info("wake word heard (%s)", how)
+        self._armed_until = time.monotonic() + self.o.listen_timeout_s
+        self.on_listening(True)
+
     def _finish(self, ended: "_Ended", early) -> None:
+        utterance = ended.speech.utterance
         if ended.speech.audio is None:
+            self._unarmed.pop(utterance, None)
             return  # too short to be speech
+        wake = self._wake_needed(utterance) or (ended.over_reply and self.wake is not None)
         speculative = early is not None and ended.speech.pause > 0
-        result, done_at = early if speculative else self._transcribe(ended.speech.audio)
+        result, done_at = early if speculative else self._transcribe(ended.speech.audio, wake)
         text = result.text.strip()
+        command = self._command(utterance, text)
+        self._unarmed.pop(utterance, None)
         if not _has_words(text):
             log.info("heard nothing to act on (%r)", text)
             return
@@ -341,10 +380,22 @@ class VoicePipeline:
                 log.info("stop phrase heard over the reply: %r", text)
                 self.interrupt()
                 self.on_barge_in()
-            else:
+                return
+            command = wake_command(text) if self.wake is not None else None
+            if command is None:
                 log.info("words said over the reply, not a command: %r", text)
+                return
+            log.info("wake word said over the reply: %r", text)  # "Jarvis, ...": he stops and takes it
+            self.interrupt()
+            self.on_barge_in()
+        if command is None:
+            log.info("not for Jarvis (no wake word): %r", text)
             return
-        self.on_heard(Heard(text, result.audio_s, result.seconds, speculative, ended.at, max(done_at, ended.at)))
+        if not _has_words(command):
+            self._woken("whisper")
+            return
+        self._armed_until = 0.0  # the next command needs the wake word again
+        self.on_heard(Heard(command, result.audio_s, result.seconds, speculative, ended.at, max(done_at, ended.at)))
 
     # --- speaker: reply text -> sentences -> audio --------------------------------------------------------
     def _speak_loop(self) -> None:
@@ -438,6 +489,10 @@ class VoicePipeline:
             return chunk.text
         words = chunk.text.split()
         return " ".join(words[:int(len(words) * played / max(1, len(chunk.samples)))])
+
+
+class _Dropped:
+    """The utterance under way was dropped (the wake model fired in it): any guess at it is void."""
 
 
 @dataclass

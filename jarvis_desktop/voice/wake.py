@@ -1,13 +1,42 @@
-"""The optional "Hey Jarvis" wake word: microWakeWord's hey_jarvis model, shipped with its own
-TFLite library by the ``pymicro-wakeword`` package (Apache-2.0); runs on 16 kHz 16-bit mono."""
+"""The optional "Hey Jarvis" wake word, heard two ways:
+
+* frame by frame by microWakeWord's hey_jarvis model, shipped with its own TFLite library by the
+  ``pymicro-wakeword`` package (Apache-2.0), on 16 kHz 16-bit mono.  Quick (it fires as the word
+  ends) and never fooled by other speech in our runs, but deaf to many voices: it missed every
+  one of 48 espeak-ng utterances of "Hey Jarvis" and 2 of 6 of piper's;
+* in the transcript: while Jarvis waits for the wake word, each thing said is transcribed when
+  it ends with "Hey Jarvis." as whisper's prompt (the previous text it conditions on), and taken
+  when it begins with the wake phrase (``wake_command``).  Without the prompt, whisper tiny.en
+  wrote the name as "Darvis", "Garamis", "darkness" for espeak-ng's voices; with it, "Jarvis"
+  (benchmarks/wake_bench.py measures both ways over voices, speeds, noise and an hour of other
+  speech).  "Hey Jarvis, what time is it?" said in one breath is then the command "what time is it?".
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
 from jarvis_desktop.core.errors import ConfigError
 
-__all__ = ["WakeWord"]
+__all__ = ["WakeWord", "WAKE_PROMPT", "wake_command"]
+
+WAKE_PROMPT = "Hey Jarvis."
+# What may come before the name: "Hey Jarvis", "OK Jarvis", "Right, Jarvis", or nothing
+_LEAD = ("hey", "hi", "hello", "ok", "okay", "oh", "right", "so", "um", "uh", "er", "excuse me")
+_WAKE = re.compile(r"\W*(?:(?:" + "|".join(_LEAD) + r")\b\W*)?jarvis\b[\s,.!?;:\-\u2014]*", re.IGNORECASE)
+
+
+def wake_command(text: str) -> str | None:
+    """What follows the wake phrase when ``text`` begins with one ("Hey Jarvis, what time is it?"
+    -> "What time is it?"; "Jarvis." -> ""), else None ("Hey Travis, come here.", "Ask Jarvis"):
+    the name must open the sentence, so talk about Jarvis does not wake him."""
+    match = _WAKE.match(text)
+    if match is None:
+        return None
+    rest = text[match.end():].strip()
+    return rest[:1].upper() + rest[1:]
 
 
 class WakeWord:
