@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink  # noqa: E402
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, from_pcm16, to_pcm16  # noqa: E402
 from jarvis_desktop.voice.echo import LAG, EchoCanceller  # noqa: E402
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline  # noqa: E402
 from benchmarks.voice_latency import COMMANDS, wer  # noqa: E402
@@ -79,10 +79,9 @@ def _speex(mic, ref):
 
     n = 160
     ec = Speex.create(n, int(0.3 * SAMPLE_RATE), SAMPLE_RATE)
-    pcm = lambda a: (np.clip(a, -1, 1) * 32767).astype("<i2").tobytes()  # noqa: E731
     out = np.zeros_like(mic)
     for s in range(0, len(mic) - n + 1, n):
-        out[s:s + n] = np.frombuffer(ec.process(pcm(mic[s:s + n]), pcm(ref[s:s + n])), "<i2") / 32767.0
+        out[s:s + n] = from_pcm16(ec.process(to_pcm16(mic[s:s + n]), to_pcm16(ref[s:s + n])))
     return out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jarvis_desktop.voice.audio import SAMPLE_RATE, resample
+from jarvis_desktop.voice.audio import SAMPLE_RATE, from_pcm16, resample
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,9 +37,9 @@ def espeak_says(text: str, voice: str = "en-gb", speed: int = 160) -> np.ndarray
         subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text], check=True,
                        capture_output=True)
         with wave.open(str(wav), "rb") as f:
-            pcm = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
+            pcm = from_pcm16(f.readframes(f.getnframes()))
             rate = f.getframerate()
-    return resample(pcm.astype(np.float32) / 32768.0, rate)
+    return resample(pcm, rate)
 
 
 def utterance(text: str, before: float = 0.5, after: float = 1.2, speaker=piper_says) -> np.ndarray:

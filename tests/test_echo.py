@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from jarvis_desktop.voice.audio import ArraySink, DuplexDevice, FRAME, SAMPLE_RATE
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, DuplexDevice, StreamDownsampler
 from jarvis_desktop.voice.echo import LAG, EchoCanceller  # LAG: the output is 18 ms late
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
@@ -90,6 +90,38 @@ def test_the_duplex_device_hands_the_listener_what_it_played_beside_what_it_hear
         assert np.array_equal(m, np.concatenate(mic)[k * FRAME:(k + 1) * FRAME])
         assert np.array_equal(ref, np.concatenate(played)[k * FRAME:(k + 1) * FRAME])
     device.abort()
+    device.close()
+
+
+def test_a_voice_written_in_50_ms_pieces_plays_at_16_khz_without_seams():
+    # piper's 22.05 kHz, written as the player does (50-ms pieces), comes out as one smooth
+    # stream: each piece low-passed and resampled on its own dipped at its edges (a 20 Hz flutter)
+    frames = queue.Queue()
+    device = DuplexDevice(frames)
+    rate = 22050
+    tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)).astype(np.float32)
+    played = []
+
+    def play_out():
+        while len(played) < 110:
+            played.append(device.exchange(np.zeros(160, np.float32), 30.0))
+            time.sleep(0.001)
+
+    reader = threading.Thread(target=play_out, daemon=True)
+    reader.start()
+    for start in range(0, rate, 1102):
+        device.write(tone[start:start + 1102], rate)
+    reader.join(10)
+    start = 160 * next(i for i, block in enumerate(played) if np.any(block))  # blocks before it: silence
+    out = np.concatenate(played)[start:]
+    assert abs(len(np.trim_zeros(out, "b")) - SAMPLE_RATE) <= 2  # one second in, one second out
+    delay = 31 / rate  # the low-pass filter's
+    ideal = 0.5 * np.sin(2 * np.pi * 440 * (np.arange(SAMPLE_RATE) / SAMPLE_RATE - delay))
+    steady = slice(800, SAMPLE_RATE - 800)
+    assert np.max(np.abs(out[steady] - ideal[steady])) < 0.005
+    device.abort()  # after a cut, the next write starts a new stream
+    device.write(tone[:1102], rate)
+    assert np.array_equal(device._queued[0], StreamDownsampler(rate)(tone[:1102]))
     device.close()
 
 

@@ -294,6 +294,30 @@ def test_a_voice_the_wake_model_misses_wakes_jarvis_through_whisper(asr):
     p.close()
 
 
+def test_long_talk_not_for_jarvis_costs_whisper_only_its_opening(asr):
+    from jarvis_desktop.voice.wake import WakeWord
+
+    rec, lengths = Recorder(), []
+
+    class Measured:
+        def transcribe(self, audio, prompt=None):
+            lengths.append(len(audio) / 16000)
+            return asr.transcribe(audio, prompt=prompt)
+
+    p = VoicePipeline(Measured(), piper_voice(), ArraySink(), VoiceOptions(hands_free=True, headset=True),
+                      wake=WakeWord(), **rec.callbacks()).start()
+    talk = ("The committee met on Thursday to go through the accounts for the year, and agreed that the "
+            "roof of the village hall should be mended before the winter comes.")
+    feed(p, utterance(talk))  # a radio in the room: about 8 s of speech
+    settle(p, 3.0)
+    assert rec.heard.empty() and lengths and max(lengths) <= 2.5
+    lengths.clear()
+    feed(p, utterance("Hey Jarvis, " + talk))  # a long command: all of it is heard
+    assert "committee" in rec.heard.get(timeout=60).text.lower()
+    assert max(lengths) > 5.0
+    p.close()
+
+
 def test_jarvis_said_over_his_reply_stops_him_and_is_taken_as_the_command(asr):
     rec = Recorder()
     p, _ = wake_pipeline(asr, rec, headset=True)

@@ -21,7 +21,7 @@ import numpy as np
 
 from jarvis_desktop.core.errors import JarvisError
 
-__all__ = ["SAMPLE_RATE", "FRAME", "AudioChunk", "AudioUnavailable", "AudioSink", "ArraySink",
+__all__ = ["SAMPLE_RATE", "FRAME", "AudioChunk", "AudioUnavailable", "AudioSink", "ArraySink", "StreamDownsampler",
            "SoundDeviceSink", "Microphone", "DuplexDevice", "frames_of", "resample", "probe_audio"]
 
 SAMPLE_RATE = 16000  # what the VAD, whisper and the wake word model all take
@@ -46,6 +46,16 @@ class AudioChunk:
         return len(self.samples) / self.rate
 
 
+def to_pcm16(samples: np.ndarray) -> bytes:
+    """Float samples in [-1, 1] as 16-bit little-endian PCM (what AEC3 and the wake model take)."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def from_pcm16(data: bytes) -> np.ndarray:
+    """16-bit little-endian PCM as float32 samples in [-1, 1]."""
+    return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+
+
 def resample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarray:
     """Linear resampling: enough for speech going into the VAD and whisper (both band-limit
     far below the new Nyquist frequency), and no extra dependency."""
@@ -68,6 +78,38 @@ def downsample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndar
     if rate > to and len(samples):
         samples = np.convolve(samples, _lowpass(0.45 * to / rate), mode="same").astype(np.float32)
     return resample(samples, rate, to)
+
+
+class StreamDownsampler:
+    """``downsample`` for a stream that arrives in blocks: the low-pass filter's history and the
+    interpolation's phase carry over from one block to the next, so cutting a sentence into
+    50-ms writes leaves no seam in it (done block by block alone, every block's edges dipped:
+    a 20 Hz flutter).  ``reset`` starts a new stream (after playback was cut off)."""
+
+    def __init__(self, rate: int, to: int = SAMPLE_RATE):
+        self.rate, self.to = rate, to
+        self.step = rate / to
+        self.h = _lowpass(0.45 * to / rate) if rate > to else np.ones(1, np.float32)
+        self.reset()
+
+    def reset(self) -> None:
+        self._history = np.zeros(len(self.h) - 1, np.float32)
+        self._last = np.float32(0.0)  # the previous block's last filtered sample, at position -1
+        self._pos = 0.0  # where the next output sample falls, in input samples from this block's start
+
+    def __call__(self, samples: np.ndarray) -> np.ndarray:
+        x = np.asarray(samples, np.float32)
+        if self.rate == self.to or not len(x):
+            return x
+        joined = np.concatenate([self._history, x])
+        y = np.convolve(joined, self.h, mode="valid").astype(np.float32)  # one per input sample
+        self._history = joined[len(joined) - len(self._history):]
+        at = np.arange(self._pos, len(y) - 1 + 1e-9, self.step)
+        z = np.concatenate([[self._last], y])
+        out = np.interp(at + 1.0, np.arange(len(z)), z).astype(np.float32)
+        self._pos = (at[-1] + self.step if len(at) else self._pos) - len(y)
+        self._last = y[-1]
+        return out
 
 
 def frames_of(samples: np.ndarray, rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
@@ -247,10 +289,14 @@ class DuplexDevice:
         self._have = 0
         self.dropped = 0  # frames the listener was too slow for
         self.played_s = 0.0
+        self._down: StreamDownsampler | None = None  # the player's samples to 16 kHz, seamlessly
+        self._restart = False
 
     # --- the sink side, from the pipeline's player thread ------------------------------------
     def write(self, samples: np.ndarray, rate: int) -> None:
-        block = downsample(samples, rate, self.rate)
+        if self._down is None or self._down.rate != rate or self._restart:
+            self._down, self._restart = StreamDownsampler(rate, self.rate), False
+        block = self._down(samples)
         with self._cv:
             aborts = self._aborts
             self._queued.append(block)
@@ -264,6 +310,7 @@ class DuplexDevice:
             self._queued.clear()
             self._pending = 0
             self._aborts += 1
+            self._restart = True  # what is written next is a new stream
             self._cv.notify_all()
 
     # --- one block of the stream -----------------------------------------------------------------

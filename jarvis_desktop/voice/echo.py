@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from jarvis_desktop.core.errors import ConfigError
-from jarvis_desktop.voice.audio import SAMPLE_RATE
+from jarvis_desktop.voice.audio import SAMPLE_RATE, from_pcm16, to_pcm16
 
 __all__ = ["EchoCanceller", "BLOCK"]
 
@@ -31,10 +31,6 @@ BLOCK = SAMPLE_RATE // 100  # AEC3's 10 ms
 MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC3: 28-36 dB in the bench's rooms)
 ERLE_FRAMES = 64  # about 2 s of his speech
 LAG = BLOCK + 128  # the output is this late: the 10 ms of reblocking, and AEC3's own 8 ms
-
-
-def _pcm(samples: np.ndarray) -> bytes:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 
 class EchoCanceller:
@@ -97,12 +93,12 @@ class EchoCanceller:
         rtc = self._rtc
         delay = int(round(max(0.0, self.delay_ms)))
         while len(self._mic) >= BLOCK:
-            far = rtc.AudioFrame(_pcm(self._ref[:BLOCK]), SAMPLE_RATE, 1, BLOCK)
-            near = rtc.AudioFrame(_pcm(self._mic[:BLOCK]), SAMPLE_RATE, 1, BLOCK)
+            far = rtc.AudioFrame(to_pcm16(self._ref[:BLOCK]), SAMPLE_RATE, 1, BLOCK)
+            near = rtc.AudioFrame(to_pcm16(self._mic[:BLOCK]), SAMPLE_RATE, 1, BLOCK)
             self._apm.process_reverse_stream(far)
             self._apm.set_stream_delay_ms(delay)  # AEC3 wants it before each near-end block
             self._apm.process_stream(near)
-            done.append(np.frombuffer(bytes(near.data), dtype="<i2").astype(np.float32) / 32767.0)
+            done.append(from_pcm16(bytes(near.data)))
             self._mic, self._ref = self._mic[BLOCK:], self._ref[BLOCK:]
             self.blocks += 1
         if done:

@@ -27,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from jarvis_desktop.core.options import option as _f
-from jarvis_desktop.voice.audio import FRAME, AudioChunk
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
 from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command
@@ -37,6 +37,7 @@ __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 log = logging.getLogger(__name__)
 
 _STOP = object()
+WAKE_PEEK = int(2.5 * SAMPLE_RATE)  # the opening of a long utterance, where the wake word would be
 PLAY_BLOCK_S = 0.05  # the unit playback is written in: how late a barge-in can cut
 # The first chunk of a reply may end at a clause boundary after 10 characters ("Certainly, sir,"
 # / "The hour is 10:42,"): the sooner it is whole, the sooner Jarvis is heard.
@@ -284,12 +285,13 @@ class VoicePipeline:
         prob = self.vad(frame)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
-                self.on_speech(True)
                 self._over_reply = speaking
                 self._in_unarmed = not armed and not speaking
                 if self._in_unarmed:  # whisper will look for the wake word in it
                     self._unarmed = {u: t for u, t in self._unarmed.items() if u > event.utterance - 8}
                     self._unarmed[event.utterance] = now
+                else:  # (talk nearby, perhaps a television, does not hold up a retrain: on_speech)
+                    self.on_speech(True)
                 if speaking and armed and self._may_interrupt():
                     self.interrupt()
                     self.on_barge_in()
@@ -368,7 +370,16 @@ class VoicePipeline:
             return  # too short to be speech
         wake = self._wake_needed(utterance) or (ended.over_reply and self.wake is not None)
         speculative = early is not None and ended.speech.pause > 0
-        result, done_at = early if speculative else self._transcribe(ended.speech.audio, wake)
+        audio = ended.speech.audio
+        if (wake or ended.over_reply) and not speculative and len(audio) > 2 * WAKE_PEEK:
+            # long talk not (yet) for Jarvis (a television, a call): its opening is enough to
+            # tell, so whisper's time on it stays that of a short command
+            peek, _ = self._transcribe(audio[:WAKE_PEEK], wake)
+            if wake_command(peek.text) is None:
+                self._unarmed.pop(utterance, None)
+                log.info("not for Jarvis (%.0f s of talk opening %r)", len(audio) / SAMPLE_RATE, peek.text.strip())
+                return
+        result, done_at = early if speculative else self._transcribe(audio, wake)
         text = result.text.strip()
         command = self._command(utterance, text)
         self._unarmed.pop(utterance, None)

@@ -19,6 +19,7 @@ import re
 import numpy as np
 
 from jarvis_desktop.core.errors import ConfigError
+from jarvis_desktop.voice.audio import to_pcm16
 
 __all__ = ["WakeWord", "WAKE_PROMPT", "wake_command"]
 
@@ -62,7 +63,7 @@ class WakeWord:
         self.name = name
 
     def process(self, frame: np.ndarray) -> bool:
-        pcm = (np.clip(frame, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        pcm = to_pcm16(frame)
         hit = False
         for features in self._features.process_streaming(pcm):
             hit = self._model.process_streaming(features) or hit
