@@ -11,6 +11,15 @@ ships (a linear adaptive filter with a delay estimator, then a residual echo sup
 laptop rooms: after convergence AEC3 removed 28-36 dB of echo, speexdsp 16.5-18 dB (it has no
 residual echo suppressor); AEC3 costs about 24 ms of CPU per second of audio, speexdsp 10 ms.
 
+AEC3's suppressor, which makes its output so clean while Jarvis speaks alone, also takes out
+much of a voice that talks over him: the first words of a barge-in were lost ("Find the file
+called budget" heard as "I'll call budget").  So the canceller also learns the echo path as a
+plain linear filter (``LinearEcho``) while he speaks alone, and what was said over him is
+transcribed from the microphone minus that filter's echo estimate: 16-17 dB of echo removed, no
+suppression, the user's voice untouched.  In a probe over three rooms and three voices, whisper's
+word error rate on commands said over him fell from 0.63 (AEC3's output) to 0.27, against 0.25
+for the same words said with Jarvis silent.
+
 Both signals are 16 kHz mono.  AEC3 takes 10 ms blocks, the listener's frames are 32 ms (512
 samples), so frames are cut into blocks and put back together: that adds 10 ms, and AEC3 itself 8 ms.
 """
@@ -31,6 +40,70 @@ BLOCK = SAMPLE_RATE // 100  # AEC3's 10 ms
 MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC3: 28-36 dB in the bench's rooms)
 ERLE_FRAMES = 64  # about 2 s of his speech
 LAG = BLOCK + 128  # the output is this late: the 10 ms of reblocking, and AEC3's own 8 ms
+LEARN_ERLE_DB = 12.0  # a frame where AEC3 removes this much is his echo alone: the linear filter learns from it
+
+
+class LinearEcho:
+    """Jarvis's echo as a linear filter of what was played: ``taps`` samples (0.5 s) of the
+    room's response, estimated as the cross-spectrum of played and heard over the spectrum of
+    played (Welch's averages, updated frame by frame while he speaks alone, ``learn``).
+    ``clean(start, length)`` gives the microphone minus the filtered reference over samples
+    ``start``... of the input kept (the last ``keep_s``).
+
+    The reference is aligned by the reported delay less ``margin`` samples, so that an echo
+    arriving a little earlier than reported still falls inside the filter."""
+
+    def __init__(self, taps: int = 8192, keep_s: float = 30.0, margin: int = 512, smoothing: float = 0.98):
+        self.taps, self.margin, self.a = taps, margin, smoothing
+        self.size = int(keep_s * SAMPLE_RATE) + taps
+        self._mic = np.zeros(self.size, np.float32)  # circular: sample t at t % size
+        self._ref = np.zeros(self.size, np.float32)  # the reference aligned with the microphone
+        self._played = np.zeros(0, np.float32)  # what was played lately, for the alignment
+        self.samples = 0  # input samples taken so far
+        self._window = np.hanning(taps).astype(np.float32)
+        self._sxy = np.zeros(taps // 2 + 1, np.complex128)
+        self._sxx = np.zeros(taps // 2 + 1, np.float64)
+        self.learned = 0  # frames learned from
+        self._h: np.ndarray | None = None
+
+    def push(self, mic: np.ndarray, played: np.ndarray, delay: int, learn: bool) -> None:
+        n = len(mic)
+        lag = max(0, delay - self.margin)
+        self._played = np.concatenate([self._played, played])[-(lag + n + SAMPLE_RATE):]
+        aligned = self._played[len(self._played) - lag - n:len(self._played) - lag]
+        if len(aligned) < n:
+            aligned = np.concatenate([np.zeros(n - len(aligned), np.float32), aligned])
+        at = np.arange(self.samples, self.samples + n) % self.size
+        self._mic[at] = mic
+        self._ref[at] = aligned
+        self.samples += n
+        if learn and self.samples >= self.taps:
+            x = np.fft.rfft(self._take(self.samples - self.taps, self.taps, self._ref) * self._window)
+            y = np.fft.rfft(self._take(self.samples - self.taps, self.taps, self._mic) * self._window)
+            self._sxy = self.a * self._sxy + (1 - self.a) * np.conj(x) * y
+            self._sxx = self.a * self._sxx + (1 - self.a) * (x.real ** 2 + x.imag ** 2)
+            self.learned += 1
+            self._h = None
+
+    def _take(self, start: int, length: int, ring: np.ndarray) -> np.ndarray:
+        return ring[np.arange(start, start + length) % self.size]
+
+    def filter(self) -> np.ndarray:
+        if self._h is None:
+            floor = 1e-3 * float(np.mean(self._sxx)) + 1e-12
+            self._h = np.fft.irfft(self._sxy / (self._sxx + floor), self.taps).astype(np.float32)
+        return self._h
+
+    def clean(self, start: int, length: int) -> np.ndarray | None:
+        """The microphone minus the echo estimate over input samples ``start`` to ``start +
+        length``; None if they are no longer kept, or nothing has been learned yet (under a
+        second of his voice alone)."""
+        if self.learned < 30 or start < max(0, self.samples - self.size + self.taps) or start + length > self.samples:
+            return None
+        ref = self._take(start - self.taps + 1, length + self.taps - 1, self._ref)
+        size = 1 << (len(ref) + self.taps - 1).bit_length()
+        echo = np.fft.irfft(np.fft.rfft(ref, size) * np.fft.rfft(self.filter(), size), size)
+        return (self._take(start, length, self._mic) - echo[self.taps - 1:self.taps - 1 + length]).astype(np.float32)
 
 
 class EchoCanceller:
@@ -106,11 +179,16 @@ class EchoCanceller:
         out, self._out = self._out[:n], self._out[n:]
         heard = np.concatenate([self._heard, np.asarray(mic, np.float32)])
         self._heard = heard[-(LAG + n):]
+        alone = False
         if playing:
             self.heard_s += n / SAMPLE_RATE
             said = heard[-(LAG + n):len(heard) - LAG]  # the microphone samples ``out`` is made of
             if len(said) == n and float(np.dot(said, said)) > n * 1e-6:  # louder than -60 dBFS
-                self._erle.append(10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12)))
+                erle = 10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12))
+                self._erle.append(erle)
+                alone = erle >= LEARN_ERLE_DB
+        self.linear.push(np.asarray(mic, np.float32), np.asarray(reference, np.float32),
+                         int(round(max(0.0, self.delay_ms) * SAMPLE_RATE / 1000)), learn=alone)
         self._frame = n
         self._history.append(self.converged)
         self.seconds += time.process_time() - began
@@ -128,3 +206,11 @@ class EchoCanceller:
         self._heard = np.zeros(0, np.float32)  # the last microphone samples, for the output's lag
         self._history: collections.deque = collections.deque(maxlen=128)  # converged, frame by frame
         self._frame = 0
+        self.linear = LinearEcho()
+
+    def said_over(self, back: int, length: int) -> np.ndarray | None:
+        """What the microphone heard over Jarvis, for whisper: ``length`` samples of the output
+        timeline starting ``back`` samples before the end of the output so far, as the
+        microphone minus the linear echo estimate (no suppression: the user's words are kept).
+        None when that cannot be had (not learned yet, too long ago): use the output."""
+        return self.linear.clean(self.linear.samples - LAG - back, length)

@@ -16,6 +16,7 @@ whole sentences played, plus the played share of the sentence it was cut in.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import re
@@ -143,6 +144,7 @@ class VoicePipeline:
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
         self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
         self._in_unarmed = False  # the utterance under way is one of them: the wake model goes on hearing it
+        self._said_over = False  # the utterance under way began while Jarvis spoke
         self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
                          for name, fn in (("listener", self._listen_loop), ("recognizer", self._recognize_loop),
                                           ("speaker", self._speak_loop), ("player", self._play_loop))]
@@ -250,6 +252,12 @@ class VoicePipeline:
             return False
         return self.o.speech_interrupts(self.echo is not None)
 
+    def _unsuppressed(self, event: Speech) -> Speech:
+        """Words said over Jarvis, for whisper, without the canceller's suppressor (which takes
+        out much of a voice talking over him): the microphone less the linear echo estimate."""
+        audio = self.echo.said_over(self.endpointer.samples_seen - event.start_sample, len(event.audio))
+        return event if audio is None else dataclasses.replace(event, audio=audio)
+
     def _hear(self, frame: np.ndarray) -> None:
         now = time.monotonic()
         speaking = self.speaking.is_set() or not self.texts.empty()
@@ -285,7 +293,7 @@ class VoicePipeline:
         prob = self.vad(frame)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
-                self._over_reply = speaking
+                self._over_reply = self._said_over = speaking
                 self._in_unarmed = not armed and not speaking
                 if self._in_unarmed:  # whisper will look for the wake word in it
                     self._unarmed = {u: t for u, t in self._unarmed.items() if u > event.utterance - 8}
@@ -299,6 +307,8 @@ class VoicePipeline:
                 continue
             if event.kind != "end" and self._over_reply:
                 continue  # no guesses at words said over him: only the whole utterance is checked
+            if event.audio is not None and self._said_over and self.echo is not None:
+                event = self._unsuppressed(event)
             if event.kind == "end":
                 self.on_speech(False)
                 event = _Ended(event, time.monotonic(), self._over_reply)

@@ -69,6 +69,7 @@ class Speech:
     audio: np.ndarray | None = None  # "pause" and "end": the utterance so far
     pause: int = 0  # which pause of the utterance ("end" carries the last one's number)
     end_sample: int = 0  # where the utterance's last voiced frame ended, in samples of the stream
+    start_sample: int = 0  # "pause" and "end": where ``audio`` begins, in samples of the stream
 
 
 class Endpointer:
@@ -125,16 +126,20 @@ class Endpointer:
         if self._silent == o.frames(o.speculate_s) and long_enough and not self._paused:
             self._paused = True
             self._pause += 1
-            events.append(Speech("pause", self.utterance, self._audio(), pause=self._pause))
+            events.append(Speech("pause", self.utterance, self._audio(), pause=self._pause, start_sample=self._start()))
         if self._silent >= o.frames(o.silence_s) or len(self._frames) >= o.frames(o.max_utterance_s):
             if long_enough:
                 same = self._pause if self._paused else 0
                 end = self.samples_seen - (len(self._frames) - self._last_voiced) * FRAME
-                events.append(Speech("end", self.utterance, self._audio(), pause=same, end_sample=end))
+                events.append(Speech("end", self.utterance, self._audio(), pause=same, end_sample=end,
+                                     start_sample=self._start()))
             else:
                 events.append(Speech("end", self.utterance, None))  # a click: no turn
             self._reset_state()
         return events
+
+    def _start(self) -> int:
+        return self.samples_seen - len(self._frames) * FRAME
 
     def _audio(self) -> np.ndarray:
         # up to the last voiced frame plus one: trailing silence only slows whisper down
