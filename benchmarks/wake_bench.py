@@ -158,9 +158,12 @@ class BusyAsr:
 
 
 class Watched:
-    """A hands-free pipeline with the wake word on; ``events`` gets ("wake",) and ("heard", text)."""
+    """A hands-free pipeline with the wake word on; ``events`` gets ("wake",) and ("heard", text).
+    ``disarm``: wait for the wake word again at once after each (fed faster than real time, an
+    8-s window would swallow what follows); else the caller does it between trials."""
 
-    def __init__(self, asr, echo=None, headset=True):
+    def __init__(self, asr, echo=None, headset=True, disarm=False):
+        self.disarm = disarm
         self.events: queue.Queue = queue.Queue()
         self.wake = CountingWake()
         self.asr = BusyAsr(asr)
@@ -172,7 +175,8 @@ class Watched:
     def _listening(self, on):
         if on:
             self.events.put(("wake",))
-            self.p.await_wake()  # fed faster than real time: an 8-s window would swallow what follows
+            if self.disarm:
+                self.p.await_wake()
 
     def feed(self, audio_or_frames, limit: int = 60) -> None:
         for frame in audio_or_frames:
@@ -281,7 +285,7 @@ def fa_part(asr, minutes: float, seed=4):
     pyrng.shuffle(pool)
     pool = NEAR_MISSES + [s for s in pool if s not in NEAR_MISSES]
     vs = voices()
-    w = Watched(asr)
+    w = Watched(asr, disarm=True)
     total, speech_s, wakes = 0.0, 0.0, []
     kinds = ("clean", "fan", "babble")
     t0 = time.monotonic()

@@ -31,14 +31,18 @@ from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, AudioChunk
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
-from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command
+from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command, wake_within
 
 __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 
 log = logging.getLogger(__name__)
 
 _STOP = object()
-WAKE_PEEK = int(2.5 * SAMPLE_RATE)  # the opening of a long utterance, where the wake word would be
+# Talk while Jarvis waits for the wake word (or over him, where his echo may keep an utterance
+# going until he stops) is checked as it goes: every PEEK_EVERY of it, its last PEEK_WINDOW.
+PEEK_EVERY = int(2.0 * SAMPLE_RATE)
+PEEK_WINDOW = int(3.0 * SAMPLE_RATE)
+OVER_PREROLL = int(0.8 * SAMPLE_RATE)  # more of the time before speech said over Jarvis was noticed
 PLAY_BLOCK_S = 0.05  # the unit playback is written in: how late a barge-in can cut
 # The first chunk of a reply may end at a clause boundary after 10 characters ("Certainly, sir,"
 # / "The hour is 10:42,"): the sooner it is whole, the sooner Jarvis is heard.
@@ -145,6 +149,9 @@ class VoicePipeline:
         self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
         self._in_unarmed = False  # the utterance under way is one of them: the wake model goes on hearing it
         self._said_over = False  # the utterance under way began while Jarvis spoke
+        self._next_peek = PEEK_EVERY
+        self._woke: set[int] = set()  # utterances a peek found the wake word in
+        self._peeked: set[int] = set()  # and those it did not
         self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
                          for name, fn in (("listener", self._listen_loop), ("recognizer", self._recognize_loop),
                                           ("speaker", self._speak_loop), ("player", self._play_loop))]
@@ -254,8 +261,10 @@ class VoicePipeline:
 
     def _unsuppressed(self, event: Speech) -> Speech:
         """Words said over Jarvis, for whisper, without the canceller's suppressor (which takes
-        out much of a voice talking over him): the microphone less the linear echo estimate."""
-        audio = self.echo.said_over(self.endpointer.samples_seen - event.start_sample, len(event.audio))
+        out much of a voice talking over him): the microphone less the linear echo estimate,
+        from OVER_PREROLL earlier (the suppressor also kept the VAD from hearing the first words)."""
+        back = self.endpointer.samples_seen - event.start_sample + OVER_PREROLL
+        audio = self.echo.said_over(back, len(event.audio) + OVER_PREROLL)
         return event if audio is None else dataclasses.replace(event, audio=audio)
 
     def _hear(self, frame: np.ndarray) -> None:
@@ -294,7 +303,8 @@ class VoicePipeline:
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
                 self._over_reply = self._said_over = speaking
-                self._in_unarmed = not armed and not speaking
+                self._in_unarmed = not armed
+                self._next_peek = PEEK_EVERY
                 if self._in_unarmed:  # whisper will look for the wake word in it
                     self._unarmed = {u: t for u, t in self._unarmed.items() if u > event.utterance - 8}
                     self._unarmed[event.utterance] = now
@@ -320,6 +330,14 @@ class VoicePipeline:
                 if not event.over_reply and not was_unarmed:
                     self._armed_until = 0.0  # the next command needs the wake word again
             self.speech.put(event)
+        if self._in_unarmed and self.endpointer.heard >= self._next_peek:
+            self._next_peek += PEEK_EVERY
+            window = self.endpointer.recent(PEEK_WINDOW)
+            if self._said_over and self.echo is not None:
+                n = min(PEEK_WINDOW, self.endpointer.heard + OVER_PREROLL)
+                unsuppressed = self.echo.said_over(n, n)
+                window = window if unsuppressed is None else unsuppressed
+            self.speech.put(_Peek(self.endpointer.utterance, window))
         if (not self.o.hands_free and not self.endpointer.active and self._listen_deadline
                 and now > self._listen_deadline):
             self._listen_deadline = 0.0
@@ -335,6 +353,8 @@ class VoicePipeline:
                 return
             try:
                 if isinstance(event, Speech) and event.kind == "pause":
+                    if self._wake_needed(event.utterance) and len(event.audio) > PEEK_WINDOW:
+                        continue  # long talk not (yet) for Jarvis: the peeks look at it, no guesses
                     result, done_at = self._transcribe(event.audio, self._wake_needed(event.utterance))
                     early = {(event.utterance, event.pause): (result, done_at)}
                     command = self._command(event.utterance, result.text.strip())
@@ -342,10 +362,15 @@ class VoicePipeline:
                         guessed = True
                         self.on_guess(Heard(command, result.audio_s, result.seconds, True, done_at, done_at))
                 elif isinstance(event, (Speech, _Dropped)) and getattr(event, "kind", "resume") == "resume":
+                    if isinstance(event, _Dropped):
+                        self._woke.clear()
+                        self._peeked.clear()
                     early.clear()
                     if guessed:
                         guessed = False
                         self.on_guess_void()
+                elif isinstance(event, _Peek):
+                    self._peek(event)
                 elif isinstance(event, _Ended):
                     guessed = False
                     self._finish(event, early.pop((event.speech.utterance, event.speech.pause), None))
@@ -364,9 +389,23 @@ class VoicePipeline:
         return result, time.monotonic()
 
     def _command(self, utterance: int, text: str) -> str | None:
-        """The command in what was heard: all of it, or, where the wake word was needed, what
-        follows it ("" for the wake word alone; None when it was not said)."""
+        """The command in a guess: all of it, or, where the wake word was needed, what follows it
+        ("" for the wake word alone; None when it was not said)."""
         return wake_command(text) if self._wake_needed(utterance) else text
+
+    def _peek(self, peek: "_Peek") -> None:
+        if peek.utterance in self._woke or not self._wake_needed(peek.utterance):
+            return  # already woken, or armed since (by the utterance before)
+        result, _ = self._transcribe(peek.audio, True)
+        if wake_within(result.text) is None:
+            self._peeked.add(peek.utterance)
+            return
+        log.info("wake word heard in talk under way: %r", result.text)
+        self._woke.add(peek.utterance)
+        if self.speaking.is_set() or not self.texts.empty():
+            self.interrupt()
+            self.on_barge_in()
+        self._woken("whisper")
 
     def _woken(self, how: str) -> None:
         log.info("wake word heard (%s)", how)
@@ -375,34 +414,42 @@ class VoicePipeline:
 
     def _finish(self, ended: "_Ended", early) -> None:
         utterance = ended.speech.utterance
+        woke, peeked = utterance in self._woke, utterance in self._peeked
+        self._woke.discard(utterance)
+        self._peeked.discard(utterance)
         if ended.speech.audio is None:
             self._unarmed.pop(utterance, None)
             return  # too short to be speech
-        wake = self._wake_needed(utterance) or (ended.over_reply and self.wake is not None)
+        needs_wake = self._wake_needed(utterance) and not woke
+        # said over Jarvis without cutting him off: only a stop phrase or "Jarvis, ..." counts, unless
+        # the wake word, heard in the utterance before (still being transcribed when this began), armed him
+        over = ended.over_reply and not woke and (utterance not in self._unarmed or needs_wake)
+        prompt = woke or needs_wake or (over and self.wake is not None)
         speculative = early is not None and ended.speech.pause > 0
         audio = ended.speech.audio
-        if (wake or ended.over_reply) and not speculative and len(audio) > 2 * WAKE_PEEK:
-            # long talk not (yet) for Jarvis (a television, a call): its opening is enough to
-            # tell, so whisper's time on it stays that of a short command
-            peek, _ = self._transcribe(audio[:WAKE_PEEK], wake)
-            if wake_command(peek.text) is None:
-                self._unarmed.pop(utterance, None)
-                log.info("not for Jarvis (%.0f s of talk opening %r)", len(audio) / SAMPLE_RATE, peek.text.strip())
-                return
-        result, done_at = early if speculative else self._transcribe(audio, wake)
+        # long talk looked at as it went, without the wake word: only its last seconds are new
+        tail = peeked and (needs_wake or over) and len(audio) > PEEK_WINDOW and not speculative
+        if tail:
+            audio = audio[-PEEK_WINDOW:]
+        result, done_at = early if speculative else self._transcribe(audio, prompt)
         text = result.text.strip()
-        command = self._command(utterance, text)
         self._unarmed.pop(utterance, None)
         if not _has_words(text):
             log.info("heard nothing to act on (%r)", text)
             return
-        if ended.over_reply:
-            if self.o.is_stop_phrase(text):
+        find = wake_within if tail else wake_command
+        if woke:
+            command = wake_within(text)
+            command = text if command is None else command
+        else:
+            command = find(text) if needs_wake else text
+        if over:
+            if not tail and self.o.is_stop_phrase(text):
                 log.info("stop phrase heard over the reply: %r", text)
                 self.interrupt()
                 self.on_barge_in()
                 return
-            command = wake_command(text) if self.wake is not None else None
+            command = find(text) if self.wake is not None else None
             if command is None:
                 log.info("words said over the reply, not a command: %r", text)
                 return
@@ -510,6 +557,13 @@ class VoicePipeline:
             return chunk.text
         words = chunk.text.split()
         return " ".join(words[:int(len(words) * played / max(1, len(chunk.samples)))])
+
+
+@dataclass
+class _Peek:
+    """The last seconds of talk under way that may hold the wake word."""
+    utterance: int
+    audio: np.ndarray
 
 
 class _Dropped:

@@ -138,6 +138,16 @@ class Endpointer:
             self._reset_state()
         return events
 
+    @property
+    def heard(self) -> int:
+        """Samples in the utterance under way (0 when none)."""
+        return len(self._frames) * FRAME if self.active else 0
+
+    def recent(self, samples: int) -> np.ndarray:
+        """The last ``samples`` of the utterance under way (fewer if it is shorter)."""
+        frames = self._frames[-((samples + FRAME - 1) // FRAME):] if self.active else []
+        return np.concatenate(frames)[-samples:] if frames else np.zeros(0, np.float32)
+
     def _start(self) -> int:
         return self.samples_seen - len(self._frames) * FRAME
 

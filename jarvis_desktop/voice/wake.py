@@ -21,12 +21,27 @@ import numpy as np
 from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.voice.audio import to_pcm16
 
-__all__ = ["WakeWord", "WAKE_PROMPT", "wake_command"]
+__all__ = ["WakeWord", "WAKE_PROMPT", "wake_command", "wake_within"]
 
 WAKE_PROMPT = "Hey Jarvis."
 # What may come before the name: "Hey Jarvis", "OK Jarvis", "Right, Jarvis", or nothing
 _LEAD = ("hey", "hi", "hello", "ok", "okay", "oh", "right", "so", "um", "uh", "er", "excuse me")
 _WAKE = re.compile(r"\W*(?:(?:" + "|".join(_LEAD) + r")\b\W*)?jarvis\b[\s,.!?;:\-\u2014]*", re.IGNORECASE)
+
+
+_WAKE_WITHIN = re.compile(r"(?:\b(?:hey|hi|hello|ok|okay)\W+jarvis\b|(?:^|[.!?]\s+)jarvis\b)[\s,.!?;:\-\u2014]*",
+                          re.IGNORECASE)
+
+
+def wake_within(text: str) -> str | None:
+    """Like ``wake_command`` for a transcript of the last seconds of longer talk, where the wake
+    phrase may come anywhere: "Hey Jarvis" (or "OK Jarvis") anywhere, or "Jarvis" opening a
+    sentence; what follows it, or None."""
+    match = _WAKE.match(text) or _WAKE_WITHIN.search(text)
+    if match is None:
+        return None
+    rest = text[match.end():].strip()
+    return rest[:1].upper() + rest[1:]
 
 
 def wake_command(text: str) -> str | None:
