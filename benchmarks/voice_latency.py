@@ -1,6 +1,6 @@
 """Voice latency, recognition accuracy and real-time factors, with no sound hardware.
 
-    python benchmarks/voice_latency.py [--asr tiny.en,base] [--runs 6] [--gguf MODEL]
+    python benchmarks/voice_latency.py [--asr tiny.en,base] [--runs 6] [--gguf MODEL] [--echo]
 
 1. Round trip: generated commands are fed to the real pipeline (Silero VAD, whisper, the
    Jarvis model in llama.cpp through the app's Assistant with its tools, piper) frame by frame at
@@ -16,6 +16,9 @@
 2. Word error rate of each whisper model on 32 spoken commands, in the bundled piper voice
    and in espeak-ng's British voice, numbers normalised (whisper writes "5", we said "five").
 3. Real-time factors: ASR seconds per second of speech, TTS seconds per second of speech.
+With --echo, each round trip also runs hands-free on laptop speakers: the frames come as from
+the duplex device (with what was played, nothing while the user speaks) through WebRTC's echo
+canceller (jarvis_desktop/voice/echo.py), and the canceller's CPU time per second of audio.
 
 The model is the registered current one (``JARVIS_HOME`` picks the registry) unless --gguf.
 Figures are printed, never asserted: the machine is shared and noisy.
@@ -99,7 +102,7 @@ class TimedSynth:
         return chunk
 
 
-def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True) -> dict:
+def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True, echo=None) -> dict:
     """One spoken command through the pipeline, answered the way the app answers it: with
     ``speculate``, the reply to the transcript made during the trailing silence is written and
     synthesized at once and its audio held until the endpoint confirms the words."""
@@ -140,8 +143,8 @@ def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True) -> dict:
         drop()
         answer(h.text, held=False)
 
-    pipeline = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(hands_free=True, headset=True),
-                             on_heard=on_heard, on_guess=on_guess, on_guess_void=drop,
+    pipeline = VoicePipeline(asr, synth, ArraySink(), VoiceOptions(hands_free=True, headset=echo is None),
+                             echo=echo, on_heard=on_heard, on_guess=on_guess, on_guess_void=drop,
                              llm_may_run=getattr(llm, "may_run", None),
                              on_first_audio=lambda r, t: (first_audio.append(t), done.set()))
     pipeline.start()
@@ -152,7 +155,7 @@ def round_trip(asr, llm, tts, text: str, voice, speculate: bool = True) -> dict:
     for i, frame in enumerate(frames_of(audio)):
         due = start + i * FRAME_S
         time.sleep(max(0.0, due - time.monotonic()))
-        pipeline.frames.put(frame)
+        pipeline.frames.put(frame if echo is None else (frame, np.zeros_like(frame), 40.0))
         if t_end is None and (i + 1) * 512 >= end_sample:
             t_end = time.monotonic() - ((i + 1) * 512 - end_sample) / SAMPLE_RATE
     done.wait(30)
@@ -198,6 +201,7 @@ def main() -> int:
     ap.add_argument("--gguf", default="", help="the LLM (default: the registered current model)")
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: all cores, as in the app)")
     ap.add_argument("--asr-threads", type=int, default=0, help="whisper threads (0: all cores, as in the app)")
+    ap.add_argument("--echo", action="store_true", help="also each round trip on laptop speakers, echo canceller on")
     args = ap.parse_args()
 
     from jarvis_desktop.core.registry import Registry
@@ -243,7 +247,7 @@ def main() -> int:
     for name in args.asr.split(","):
         asr = WhisperTranscriber(AsrOptions(model=name, threads=args.asr_threads))
         asr.transcribe(piper_says("Warm up."))
-        rows, alone, plain = [], [], []
+        rows, alone, plain, cancelled = [], [], [], []
         for text in ROUND_TRIPS[:args.runs]:
             r = round_trip(asr, llm, tts, text, piper_says)
             if not r:
@@ -254,6 +258,12 @@ def main() -> int:
             p = round_trip(asr, llm, tts, text, piper_says, speculate=False)
             if p:
                 plain.append(p)
+            if args.echo:
+                from jarvis_desktop.voice.echo import EchoCanceller
+                canceller = EchoCanceller()
+                e = round_trip(asr, llm, tts, text, piper_says, echo=canceller)
+                if e:
+                    cancelled.append((e["total"], r["total"], canceller.seconds, canceller.blocks / 100))
         if not rows:
             continue
         med = {k: statistics.median(r[k] for r in rows) for k in
@@ -284,6 +294,11 @@ def main() -> int:
               f"{statistics.median(r['total'] / s for r, s in zip(rows, sums)):.2f} with speculation"
               + (f", {statistics.median(p['total'] / s for p, s in zip(plain, sums)):.2f} without" if plain else ""))
 
+        if cancelled:
+            print(f"  on laptop speakers, echo canceller on: {statistics.median(c[0] for c in cancelled):.3f} s median "
+                  f"of {len(cancelled)} (headset, same commands: {statistics.median(c[1] for c in cancelled):.3f} s); "
+                  f"the canceller's CPU {1000 * sum(c[2] for c in cancelled) / sum(c[3] for c in cancelled):.1f} ms "
+                  "per second of audio")
         for voice_name, voice in (("piper joe", piper_says), ("espeak-ng en-gb", espeak_says)):
             errors = words = 0
             asr_time = audio_time = 0.0

@@ -10,6 +10,8 @@
   wrote the name as "Darvis", "Garamis", "darkness" for espeak-ng's voices; with it, "Jarvis"
   (benchmarks/wake_bench.py measures both ways over voices, speeds, noise and an hour of other
   speech).  "Hey Jarvis, what time is it?" said in one breath is then the command "what time is it?".
+  Longer talk is looked at as it goes (the pipeline's peeks: the last 3 s every 2 s), where the
+  phrase may come anywhere (``wake_within``).
 """
 
 from __future__ import annotations
