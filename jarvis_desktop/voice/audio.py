@@ -72,17 +72,9 @@ def _lowpass(cutoff: float, taps: int = 63) -> np.ndarray:
     return (h / h.sum()).astype(np.float32)
 
 
-def downsample(samples: np.ndarray, rate: int, to: int = SAMPLE_RATE) -> np.ndarray:
-    """Like ``resample``, low-passed first when going down, so playback at 16 kHz does not alias."""
-    samples = np.asarray(samples, dtype=np.float32)
-    if rate > to and len(samples):
-        samples = np.convolve(samples, _lowpass(0.45 * to / rate), mode="same").astype(np.float32)
-    return resample(samples, rate, to)
-
-
 class StreamDownsampler:
-    """``downsample`` for a stream that arrives in blocks: the low-pass filter's history and the
-    interpolation's phase carry over from one block to the next, so cutting a sentence into
+    """Resampling down to ``to`` for a stream that arrives in blocks, low-passed first so that it
+    does not alias: the low-pass filter's history and the interpolation's phase carry over from one block to the next, so cutting a sentence into
     50-ms writes leaves no seam in it (done block by block alone, every block's edges dipped:
     a 20 Hz flutter).  ``reset`` starts a new stream (after playback was cut off)."""
 

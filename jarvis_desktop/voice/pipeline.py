@@ -147,7 +147,6 @@ class VoicePipeline:
         self._was_speaking = False
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
         self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
-        self._in_unarmed = False  # the utterance under way is one of them: the wake model goes on hearing it
         self._said_over = False  # the utterance under way began while Jarvis spoke
         self._next_peek = PEEK_EVERY
         self._woke: set[int] = set()  # utterances a peek found the wake word in
@@ -267,6 +266,11 @@ class VoicePipeline:
         audio = self.echo.said_over(back, len(event.audio) + OVER_PREROLL)
         return event if audio is None else dataclasses.replace(event, audio=audio)
 
+    def _in_unarmed(self) -> bool:
+        """Whether the utterance under way began while the wake word was awaited: the wake model
+        goes on hearing it, and it is looked at as it goes."""
+        return self.endpointer.active and self.endpointer.utterance in self._unarmed
+
     def _hear(self, frame: np.ndarray) -> None:
         now = time.monotonic()
         speaking = self.speaking.is_set() or not self.texts.empty()
@@ -279,11 +283,10 @@ class VoicePipeline:
             if self.endpointer.active:  # an utterance cut off unheard: it has ended all the same
                 self.on_speech(False)
             self.endpointer.reset()
-            self._in_unarmed = False
             self.vad.reset()
             return
         armed = self.wake is None or now <= self._armed_until
-        if not armed and (speaking or not self.endpointer.active or self._in_unarmed):
+        if not armed and (speaking or not self.endpointer.active or self._in_unarmed()):
             if self.wake.process(frame):
                 log.info("wake word heard")
                 if speaking and self.o.barge_in:
@@ -292,7 +295,6 @@ class VoicePipeline:
                 if self.endpointer.active:
                     self.on_speech(False)
                     self.speech.put(_Dropped())
-                self._in_unarmed = False
                 self._armed_until = now + self.o.listen_timeout_s
                 self.endpointer.reset()  # the wake word itself is not part of the command
                 self.on_listening(True)
@@ -303,10 +305,11 @@ class VoicePipeline:
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
                 self._over_reply = self._said_over = speaking
-                self._in_unarmed = not armed
                 self._next_peek = PEEK_EVERY
-                if self._in_unarmed:  # whisper will look for the wake word in it
-                    self._unarmed = {u: t for u, t in self._unarmed.items() if u > event.utterance - 8}
+                if not armed:  # whisper will look for the wake word in it
+                    for old in list(self._unarmed):  # (the recognizer pops from it meanwhile: no iterating it)
+                        if old <= event.utterance - 8:
+                            self._unarmed.pop(old, None)
                     self._unarmed[event.utterance] = now
                 else:  # (talk nearby, perhaps a television, does not hold up a retrain: on_speech)
                     self.on_speech(True)
@@ -323,14 +326,14 @@ class VoicePipeline:
                 self.on_speech(False)
                 event = _Ended(event, time.monotonic(), self._over_reply)
                 self._over_reply = False
-                was_unarmed, self._in_unarmed = self._in_unarmed, False
+                was_unarmed = event.speech.utterance in self._unarmed
                 if not self.o.hands_free:
                     self.listening.clear()
                     self.on_listening(False)
                 if not event.over_reply and not was_unarmed:
                     self._armed_until = 0.0  # the next command needs the wake word again
             self.speech.put(event)
-        if self._in_unarmed and self.endpointer.heard >= self._next_peek:
+        if self._in_unarmed() and self.endpointer.heard >= self._next_peek:
             self._next_peek += PEEK_EVERY
             window = self.endpointer.recent(PEEK_WINDOW)
             if self._said_over and self.echo is not None:

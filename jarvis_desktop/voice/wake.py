@@ -39,18 +39,18 @@ def wake_within(text: str) -> str | None:
     """Like ``wake_command`` for a transcript of the last seconds of longer talk, where the wake
     phrase may come anywhere: "Hey Jarvis" (or "OK Jarvis") anywhere, or "Jarvis" opening a
     sentence; what follows it, or None."""
-    match = _WAKE.match(text) or _WAKE_WITHIN.search(text)
-    if match is None:
-        return None
-    rest = text[match.end():].strip()
-    return rest[:1].upper() + rest[1:]
+    return _after(text, _WAKE.match(text) or _WAKE_WITHIN.search(text))
 
 
 def wake_command(text: str) -> str | None:
     """What follows the wake phrase when ``text`` begins with one ("Hey Jarvis, what time is it?"
     -> "What time is it?"; "Jarvis." -> ""), else None ("Hey Travis, come here.", "Ask Jarvis"):
     the name must open the sentence, so talk about Jarvis does not wake him."""
-    match = _WAKE.match(text)
+    return _after(text, _WAKE.match(text))
+
+
+def _after(text: str, match) -> str | None:
+    """What follows the wake phrase ``match`` found in ``text``, capitalised; None for no match."""
     if match is None:
         return None
     rest = text[match.end():].strip()
