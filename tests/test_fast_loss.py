@@ -71,3 +71,49 @@ def test_chunked_head_with_softcap_matches_naive():
     r_hidden, r_extra = torch.autograd.grad(ref, (hidden, extra))
     assert torch.allclose(got, ref, rtol=1e-5)
     assert torch.allclose(g_hidden, r_hidden, atol=1e-5) and torch.allclose(g_extra, r_extra, atol=1e-5)
+
+
+def test_preference_head_scores_only_the_reply_positions_and_the_same_log_probs(tiny_base):
+    """KTO/DPO's fused head, compacted to the labelled positions on the CPU: same values and
+    gradients as TRL's stock every-position path, from fewer head rows."""
+    import trl.trainer.utils as trl_utils
+    from trl.trainer.utils import add_fused_lm_head
+
+    from trainer.fast_loss import compact_preference_head
+
+    tok = AutoTokenizer.from_pretrained(tiny_base)
+    ids, attn, labels = _batch(tok)
+    model = AutoModelForCausalLM.from_pretrained(tiny_base, dtype=torch.float32)
+    add_fused_lm_head(model)
+    rows = []
+    stock_apply = trl_utils._ChunkedLogProbFunction.apply
+
+    def counted(hidden, *args):
+        rows.append(hidden.shape[0])
+        return stock_apply(hidden, *args)
+
+    trl_utils._ChunkedLogProbFunction.apply = counted
+    try:
+        results = []
+        for compact in (False, True):
+            model.zero_grad()
+            if compact:
+                with compact_preference_head() as active:
+                    assert active
+                    out = model(input_ids=ids, attention_mask=attn, labels=labels, fused_lm_head=True)
+            else:
+                out = model(input_ids=ids, attention_mask=attn, labels=labels, fused_lm_head=True)
+            logps = out.log_probs
+            (logps * (labels[:, 1:] != -100)).sum().backward()
+            grad = model.model.layers[0].self_attn.q_proj.weight.grad.clone()
+            results.append((logps.detach(), grad))
+    finally:
+        trl_utils._ChunkedLogProbFunction.apply = stock_apply
+    labelled = int((labels[:, 1:] != -100).sum())
+    assert rows == [ids.shape[0] * (ids.shape[1] - 1), labelled]
+    assert labelled < rows[0] / 2
+    (full, g_full), (compact, g_compact) = results
+    mask = labels[:, 1:] != -100
+    assert torch.allclose(full[mask], compact[mask], atol=1e-5)
+    assert torch.allclose(g_full, g_compact, atol=1e-5)
+    assert trl_utils._use_triton(torch.device("cpu")) is False  # restored on leaving

@@ -18,12 +18,15 @@ Trainer expects.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import logging
+from contextlib import contextmanager, nullcontext
 
 import torch
 from trl import SFTTrainer
 
-__all__ = ["AssistantOnlyHeadTrainer", "assistant_only_loss", "chunked_head_loss"]
+__all__ = ["AssistantOnlyHeadTrainer", "assistant_only_loss", "chunked_head_loss", "compact_preference_head"]
+
+log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 128  # 128 x 262,144 fp32 logits = 128 MB per chunk; smaller chunks made the matmuls slower
 
@@ -150,3 +153,32 @@ class AssistantOnlyHeadTrainer(SFTTrainer):
         if self.args.average_tokens_across_devices and num_items_in_batch is not None:
             loss = loss * self.accelerator.num_processes
         return loss
+
+
+@contextmanager
+def compact_preference_head():
+    """Within it, TRL's KTO/DPO score only the completion positions through the head on the CPU too.
+
+    TRL's fused head (``trl.trainer.utils.add_fused_lm_head``) projects only the positions
+    whose label is not -100 where Triton runs; elsewhere it projects *every* position (to keep
+    tile shapes fixed for compilers) and masks the result.  A preference row is mostly prompt
+    (persona, chat before the rated reply) and each KTO step runs four such forwards (policy,
+    its KL pairs, and the reference's), so on 2 CPU cores the 262k-wide head over prompt
+    positions was three quarters of the stage (190 of 253 s on 58 ratings).  The per-position
+    log-probabilities are the same either way (each row is scored alone); only which rows are
+    computed changes.  TRL's choice is read from one module-level function, swapped here and
+    restored after; if a TRL release renames it, this does nothing and the stage is as slow as
+    before, never wrong.
+    """
+    import trl.trainer.utils as trl_utils
+
+    stock = getattr(trl_utils, "_use_triton", None)
+    if stock is None:
+        log.info("TRL has no _use_triton in trl.trainer.utils: the preference head runs on every position")
+        yield False
+        return
+    trl_utils._use_triton = lambda device: True  # "compact": only the labelled positions
+    try:
+        yield True
+    finally:
+        trl_utils._use_triton = stock

@@ -203,6 +203,7 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
 
     from convert.merge import read_sft_meta
     from trainer.cores import FollowFreeCores
+    from trainer.fast_loss import compact_preference_head
     from trainer.sft import _device_and_precision, _new_run_dir, _ProgressCallback, load_kwargs
 
     progress = progress or Progress("bar")
@@ -270,7 +271,8 @@ def run_prefs(opts: PrefsOptions, progress: Progress | None = None) -> Path:
 
     trainer.remove_callback(PrinterCallback)
     t0 = time.monotonic()
-    result = trainer.train()
+    with compact_preference_head():  # the head on the reply's positions only (trainer/fast_loss.py)
+        result = trainer.train()
     adapter = out / "adapter"
     trainer.model.save_pretrained(adapter)
     tokenizer.save_pretrained(adapter)
