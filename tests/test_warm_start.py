@@ -65,8 +65,9 @@ def test_why_a_retrain_starts_from_the_base(registered, tmp_path):
     (current.path / ADAPTER).mkdir()
     (current.path / ADAPTER / "jarvis_sft.json").write_text("{}")
     assert warm_source(registered, opts, "x")[1] == f"the training data changed since {current.name}"
-    with pytest.raises(ConfigError, match="warm_replay"):
-        warm_source(registered, RetrainOptions(warm="auto", warm_replay=0.0), "x")
+    for share in (-0.1, 1.5):
+        with pytest.raises(ConfigError, match="warm_replay"):
+            warm_source(registered, RetrainOptions(warm="auto", warm_replay=share), "x")
 
 
 def test_a_replay_keeps_every_rated_reply_and_a_fixed_share_of_the_rest():
@@ -80,3 +81,36 @@ def test_a_replay_keeps_every_rated_reply_and_a_fixed_share_of_the_rest():
     assert replayed(data, 1.0, seed=42) == data
     with pytest.raises(ConfigError, match="replay"):
         SFTOptions(replay=0.0, data=[str(DATA / "tiny_chat.jsonl")])
+
+
+def test_a_warm_retrain_without_a_fine_tune_learns_the_ratings_and_corrections_by_preference_tuning(
+        tiny_base, jarvis_home, capsys):
+    """--warm-replay 0: the current fine-tune is kept as it is, and KTO (on the current model,
+    its own reference) learns every rating, with the user's corrections as liked replies."""
+    from jarvis_desktop.core.interactions import InteractionLog
+
+    flags = [*tiny_flags(tiny_base, steps=200), "--quant", "F16", "--progress", "json", "--priority", "normal"]
+    assert train_main(["retrain", *flags]) == 0
+    v1 = Registry().current()
+    log = InteractionLog()
+    pairs = [json.loads(x)["messages"] for x in (DATA / "tiny_chat.jsonl").read_text().splitlines()][:8]
+    for messages in pairs * 2:
+        prompt, reply = messages[0]["content"], messages[1]["content"].replace("{honorific}", "sir")
+        log.rate(log.add_turn(log.new_conversation(), prompt, reply, v1.name), 1)
+        log.rate(log.add_turn(log.new_conversation(), prompt, "No idea.", v1.name), -1, reply)
+    log.close()
+    capsys.readouterr()
+    assert train_main(["retrain", *flags, "--warm-replay", "0", "--prefs-min-ratings", "16", "--no-gate"]) == 0
+    lines = _lines(capsys)
+    assert not [x for x in lines if x["stage"] == "sft" and x["total"]]  # no fine-tune step ran
+    assert any(x["stage"] == "sft" and x["message"].startswith("keeping v1's fine-tune") for x in lines)
+    meta = _meta(Registry().current())
+    assert meta["version"] == "v2" and meta["warm_start"] == {"from": "v1", "chain": 1, "replay": 0.0}
+    assert meta["training"] == {"steps": 0, "seconds": 0.0, "examples": 0, "kept_from": "v1"}
+    fb = meta["feedback"]
+    # every rating, and each correction once more as a liked reply (the rated-down turns kept
+    # aside for the gate are in neither)
+    assert fb["prefs"].startswith(f"KTO on {fb['kto'] + fb['dpo']} rows"), fb
+    assert fb["dpo"] > 0
+    assert (Registry().current().path / ADAPTER / "jarvis_sft.json").read_text() == \
+        (v1.path / ADAPTER / "jarvis_sft.json").read_text()  # the next warm start has the same fine-tune

@@ -98,7 +98,8 @@ def _parser() -> argparse.ArgumentParser:
                                  "data and settings (one pass over your ratings and a sample of the data); "
                                  "off: always train from the base")
             sp.add_argument("--warm-replay", type=float, default=RetrainOptions.warm_replay,
-                            help="share of the dataset a warm start replays beside your ratings")
+                            help="share of the dataset a warm start replays beside your ratings (0: no fine-tune; the "
+                                 "ratings and corrections teach through preference tuning alone)")
             sp.add_argument("--priority", choices=("low", "normal"), default="low",
                             help="low (default): give way to everything else the user runs (nice 10, idle "
                                  "disk priority); normal: as the shell that started it")

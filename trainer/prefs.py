@@ -61,6 +61,9 @@ class PrefsOptions:
     qlora: str = "auto"
     seed: int = 42
     threads: int = 0              # CPU threads for torch (0: the cores other processes leave free)
+    # KTO: the user's corrections (dpo.jsonl's chosen side) join as desirable replies.  On for a
+    # warm retrain with no fine-tune, where the corrections have no other way in.
+    corrections: bool = False
 
     def __post_init__(self):
         if self.method not in ("auto", "kto", "dpo"):
@@ -185,10 +188,16 @@ def _choose(opts: PrefsOptions) -> tuple[str, Path, list[dict]]:
         if len(rows) < (opts.min_pairs if opts.method == "auto" else 1):
             raise NotEnoughFeedback(f"{len(rows)} corrected pairs; DPO (auto) needs {opts.min_pairs}")
         return "dpo", data, rows
+    rated = len(rows)
+    if opts.corrections and Path(opts.data).is_dir():
+        dpo = Path(opts.data) / "dpo.jsonl"
+        if dpo.is_file() and dpo.stat().st_size:
+            rows = rows + [{"prompt": r["prompt"], "completion": r["chosen"], "label": True}
+                           for r in load_preferences(dpo)[1]]
     good = sum(r["label"] for r in rows)
     bad = len(rows) - good
-    if len(rows) < opts.min_ratings or not good or not bad:
-        raise NotEnoughFeedback(f"{len(rows)} rated replies ({good} good, {bad} bad); preference tuning needs "
+    if rated < opts.min_ratings or not good or not bad:
+        raise NotEnoughFeedback(f"{rated} rated replies ({good} good, {bad} bad); preference tuning needs "
                                 f"{opts.min_ratings}, with at least one of each")
     return "kto", data, rows
 

@@ -131,13 +131,19 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             base = resolve_base(opts.sft.base)
             sft_opts = SFTOptions(**{**opts.sft.__dict__, "output": str(work / "sft"),
                                      "data": [*opts.sft.data, *extra]})
-            if warm is not None:
-                sft_opts.init_adapter, sft_opts.replay = str(warm["adapter"]), opts.warm_replay
-                sft_opts.epochs, sft_opts.max_steps = 1.0, -1
-            _stage(progress, "sft", (f"fine-tuning {warm['from']} further on a sample of the {count} examples"
-                                     if warm is not None else f"fine-tuning {opts.sft.base} on {count} examples")
-                   + (f" + {feedback['sft_used']} from your ratings" if extra else ""))
-            adapter = run_sft(sft_opts, progress)
+            learn_by_prefs = warm is not None and opts.warm_replay == 0
+            if learn_by_prefs:  # the current fine-tune as it is: the ratings teach through the prefs stage
+                _stage(progress, "sft", f"keeping {warm['from']}'s fine-tune; your ratings and corrections "
+                                        "teach through preference tuning")
+                adapter = Path(warm["adapter"])
+            else:
+                if warm is not None:
+                    sft_opts.init_adapter, sft_opts.replay = str(warm["adapter"]), opts.warm_replay
+                    sft_opts.epochs, sft_opts.max_steps = 1.0, -1
+                _stage(progress, "sft", (f"fine-tuning {warm['from']} further on a sample of the {count} examples"
+                                         if warm is not None else f"fine-tuning {opts.sft.base} on {count} examples")
+                       + (f" + {feedback['sft_used']} from your ratings" if extra else ""))
+                adapter = run_sft(sft_opts, progress)
             timings["sft"] = time.monotonic() - t
 
             t = time.monotonic()
@@ -145,7 +151,8 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             prefs_adapter = None
             if feedback["kto"]:
                 merged_sft = merge_adapter(adapter, work / "merged-sft")
-                prefs_adapter, feedback["prefs"] = _run_prefs_stage(opts, merged_sft, work, progress)
+                prefs_adapter, feedback["prefs"] = _run_prefs_stage(opts, merged_sft, work, progress,
+                                                                    corrections=learn_by_prefs)
             else:
                 feedback["prefs"] = "skipped: no rated replies"
             progress.update("prefs", message=feedback["prefs"])
@@ -203,8 +210,10 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                                if warm else None),
                 "quant": qtype,
                 "config": {"sft": sft_meta["config"], "quant": qtype},
-                "training": {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
-                                                      "qlora", "device", "examples")},
+                "training": ({"steps": 0, "seconds": 0.0, "examples": 0, "kept_from": warm["from"]}
+                             if learn_by_prefs else
+                             {k: sft_meta[k] for k in ("train_loss", "steps", "seconds", "precision",
+                                                       "qlora", "device", "examples")}),
                 "conversion": {"quantize": qreport, "llama_cpp_python": llama_cpp_version()},
                 "persona": _persona_record(persona, opts.sft.persona),
                 "verification": vreport,
@@ -270,8 +279,9 @@ def warm_source(registry: Registry, opts: RetrainOptions, data_hash: str) -> tup
     WARM_CHAIN_MAX warm starts behind it."""
     if opts.warm == "off":
         return None, "warm starts are off"
-    if not 0 < opts.warm_replay <= 1:
-        raise ConfigError(f"warm_replay must be a share above 0 and at most 1, not {opts.warm_replay}")
+    if not 0 <= opts.warm_replay <= 1:
+        raise ConfigError(f"warm_replay must be a share from 0 (no fine-tune: the ratings teach through "
+                          f"preference tuning alone) to 1, not {opts.warm_replay}")
     current = registry.current()
     if current is None:
         return None, "there is no current model"
@@ -396,15 +406,17 @@ def _warn_if_current_unloadable(registry: Registry, progress: Progress) -> None:
                                         "the new model will be judged on its own")
 
 
-def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progress: Progress):
-    """(adapter or None, what happened) for the prefs stage."""
+def _run_prefs_stage(opts: RetrainOptions, merged_sft: Path, work: Path, progress: Progress,
+                     corrections: bool = False):
+    """(adapter or None, what happened) for the prefs stage; ``corrections``: KTO also learns the
+    user's corrections as desirable replies (when no fine-tune ran to learn them)."""
     from trainer.prefs import NotEnoughFeedback, run_prefs
 
     prefs = PrefsOptions(model=str(merged_sft), data=str(work / "export"), honorific=opts.sft.honorific,
                          persona=opts.sft.persona, output=str(work / "prefs"), precision=opts.sft.precision,
                          qlora=opts.sft.qlora, min_ratings=opts.prefs_min_ratings, seed=opts.sft.seed,
                          learning_rate=opts.prefs_learning_rate, epochs=opts.prefs_epochs,
-                         max_length=opts.sft.max_length, threads=opts.sft.threads)
+                         max_length=opts.sft.max_length, threads=opts.sft.threads, corrections=corrections)
     try:
         adapter = run_prefs(prefs, progress)
     except NotEnoughFeedback as exc:
