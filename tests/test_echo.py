@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, DuplexDevice, StreamDownsampler
-from jarvis_desktop.voice.echo import LAG, EchoCanceller  # LAG: the output is 18 ms late
+from jarvis_desktop.voice.echo import DOUBLE_TALK_DB, LAG, EchoCanceller  # LAG: the output is 18 ms late
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
 from tests.speech import piper_says, piper_voice, utterance
@@ -97,6 +97,40 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
     assert damage(unsuppressed) <= -5.0, f"{room.name}: {damage(unsuppressed):.1f} dB"
     assert damage(unsuppressed) < damage(suppressed) - 4.0
     assert canceller.said_over(len(out) + 31 * SAMPLE_RATE, 100) is None  # no longer kept
+
+
+@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
+def test_a_voice_over_jarvis_is_told_from_his_echo_by_the_linear_path(room):
+    """Double talk: the microphone less the linear echo estimate, frame by frame, is far
+    quieter than the estimate while he speaks alone and louder once someone talks over him."""
+    far = np.concatenate([piper_says(s) for s in SENTENCES])
+    said = piper_says("What time is it in Tokyo?")
+    at = 9 * SAMPLE_RATE
+    onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
+    far = far[:at + len(said)]
+    laptop = Laptop(room, delay_s=0.06)
+    mic = laptop.microphone(far, user=said, user_at=at, user_db=-30.0)
+    canceller = EchoCanceller()
+    alone, over = [], []
+    for s in range(0, len(far) - FRAME + 1, FRAME):
+        canceller.process(mic[s:s + FRAME], far[s:s + FRAME], 60.0)
+        if s == 6 * SAMPLE_RATE:  # the frame-by-frame estimate is the one whisper's transcript uses
+            assert np.allclose(canceller.over, canceller.linear.clean(canceller.linear.samples - FRAME, FRAME),
+                               atol=1e-5)
+        if canceller.over_db is None:
+            continue
+        if canceller.converged and s + FRAME < at:
+            alone.append(canceller.over_db)
+        elif onset <= s < onset + SAMPLE_RATE // 2:
+            over.append(canceller.over_db)
+    assert len(alone) > 100 and len(over) > 10
+
+    def twice(dbs):  # two frames in a row above the line: what may cut him off (with a VAD)
+        loud = np.asarray(dbs) >= DOUBLE_TALK_DB
+        return bool(np.any(loud[1:] & loud[:-1]))
+
+    assert np.median(alone) < -8.0 and not twice(alone), f"{room.name}: {np.sort(alone)[-3:]} dB"
+    assert twice(over), f"{room.name}: {np.round(over, 1)} dB"
 
 
 def test_the_duplex_device_hands_the_listener_what_it_played_beside_what_it_heard():
