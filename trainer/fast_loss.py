@@ -132,18 +132,14 @@ def decode_sharing_prefix(decoder, input_ids, attention_mask):
     repeat sums them back into the one prefix), at a third less of the decoder's work for
     batches of 4.  Falls back to one pass when the rows share too little.
     """
-    whole = lambda: decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
     n = shared_prefix(input_ids, attention_mask)
-    # gradient checkpointing (QLoRA on a GPU) turns the cache off: one pass there
-    if n < MIN_SHARED or getattr(decoder, "gradient_checkpointing", False):
-        return whole()
+    if n < MIN_SHARED:
+        return decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
     rows = input_ids.shape[0]
     head = decoder(input_ids=input_ids[:1, :n],
                    attention_mask=attention_mask[:1, :n] if attention_mask is not None else None,
                    use_cache=True)
     cache = head.past_key_values
-    if cache is None:
-        return whole()
     cache.batch_repeat_interleave(rows)
     tail = decoder(input_ids=input_ids[:, n:], attention_mask=attention_mask, past_key_values=cache,
                    use_cache=True).last_hidden_state
