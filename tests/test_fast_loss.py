@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from trainer.data import tokenize_chat
-from trainer.fast_loss import MIN_SHARED, assistant_only_loss, chunked_head_loss, shared_prefix
+from trainer.fast_loss import assistant_only_loss, chunked_head_loss
 from trainer.sft import turn_token_ids
 from convert.turn_tokens import TurnTokens
 
 
-SYSTEM = "You are Jarvis, a refined British butler. Address the user as sir. Be brief and warm."
-
-
-def _batch(tok, shared_system=False):
-    if shared_system:  # as in training: every row opens with the persona's system prompt
-        return _pad(tok, [[{"role": "system", "content": SYSTEM}, {"role": "user", "content": q},
-                           {"role": "assistant", "content": a}]
-                          for q, a in (("Hello Jarvis", "Good day, sir."), ("Two plus two?", "Four, sir."),
-                                       ("Open the pod bay doors", "I am afraid I cannot, sir."))])
+def _batch(tok):
     chats = [
         [{"role": "user", "content": "Hello Jarvis"}, {"role": "assistant", "content": "Good day, sir."}],
         [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Two plus two?"},
          {"role": "assistant", "content": "Four."}, {"role": "user", "content": "Thanks"},
          {"role": "assistant", "content": "My pleasure, madam."}],
     ]
-    return _pad(tok, chats)
-
-
-def _pad(tok, chats):
     rows = [tokenize_chat(tok, c) for c in chats]
     width = max(len(r["input_ids"]) for r in rows)
-    ids = torch.full((len(rows), width), tok.pad_token_id)
-    attn = torch.zeros((len(rows), width), dtype=torch.long)
-    labels = torch.full((len(rows), width), -100)
+    ids = torch.full((2, width), tok.pad_token_id)
+    attn = torch.zeros((2, width), dtype=torch.long)
+    labels = torch.full((2, width), -100)
     for i, r in enumerate(rows):
         n = len(r["input_ids"])
         ids[i, :n] = torch.tensor(r["input_ids"])
@@ -44,13 +31,9 @@ def _pad(tok, chats):
     return ids, attn, labels
 
 
-@pytest.mark.parametrize("shared_system", [False, True], ids=["own-prompts", "shared-system-prompt"])
-def test_matches_the_full_logits_loss_and_gradients(tiny_base, shared_system):
-    """Also where the rows share their opening (the persona), which the decoder then runs once."""
+def test_matches_the_full_logits_loss_and_gradients(tiny_base):
     tok = AutoTokenizer.from_pretrained(tiny_base)
-    ids, attn, labels = _batch(tok, shared_system)
-    shared = shared_prefix(ids, attn)
-    assert (shared >= MIN_SHARED) == shared_system
+    ids, attn, labels = _batch(tok)
     results = []
     for ours in (False, True):
         model = AutoModelForCausalLM.from_pretrained(tiny_base, dtype=torch.float32)
@@ -59,12 +42,8 @@ def test_matches_the_full_logits_loss_and_gradients(tiny_base, shared_system):
         with torch.no_grad():  # non-zero rows, so their gradient paths are exercised too
             turn.delta_in.normal_(std=0.3)
             turn.delta_out.normal_(std=0.3)
-        embedded = []
-        model.model.embed_tokens.register_forward_hook(lambda m, args, out: embedded.append(args[0].numel()))
         if ours:  # the head's hook is not used: the chunked loss adds the turn rows itself
             loss = assistant_only_loss(model, ids, attn, labels)
-            # the shared opening went through the decoder once, not once a row
-            assert sum(embedded) == (ids.numel() - (len(ids) - 1) * shared if shared_system else ids.numel())
         else:
             loss = model(input_ids=ids, attention_mask=attn, labels=labels).loss
         loss.backward()

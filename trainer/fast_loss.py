@@ -108,48 +108,11 @@ def chunked_head_loss(hidden, weight, targets, extra_ids=None, extra_w=None, cap
     return _ChunkedHeadCE.apply(hidden, weight.detach(), targets, extra_ids, extra_w, cap, chunk)
 
 
-MIN_SHARED = 8  # a shared prefix shorter than this is not worth a second pass through the decoder
-
-
-def shared_prefix(input_ids, attention_mask) -> int:
-    """How many leading tokens every row of the batch has in common (and attends to)."""
-    if input_ids.shape[0] < 2:
-        return 0
-    same = (input_ids == input_ids[:1]).all(0)
-    if attention_mask is not None:
-        same &= attention_mask.bool().all(0)
-    n = int(same.long().cumprod(0).sum())
-    return n if n < input_ids.shape[1] else n - 1  # at least one token of each row's own
-
-
-def decode_sharing_prefix(decoder, input_ids, attention_mask):
-    """The decoder's last hidden states for the batch, running the rows' common prefix once.
-
-    Every training row opens with the persona's system prompt (about 45 of a row's 100
-    tokens, the same words up to the date).  It is run once for the batch, with the KV cache
-    kept; its keys and values are repeated for each row, and the rows' own tokens run on top
-    of them.  The result is the same as running each row whole, gradients included (the
-    repeat sums them back into the one prefix), at a third less of the decoder's work for
-    batches of 4.  Falls back to one pass when the rows share too little.
-    """
-    n = shared_prefix(input_ids, attention_mask)
-    if n < MIN_SHARED:
-        return decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
-    rows = input_ids.shape[0]
-    head = decoder(input_ids=input_ids[:1, :n],
-                   attention_mask=attention_mask[:1, :n] if attention_mask is not None else None,
-                   use_cache=True)
-    cache = head.past_key_values
-    cache.batch_repeat_interleave(rows)
-    tail = decoder(input_ids=input_ids[:, n:], attention_mask=attention_mask, past_key_values=cache,
-                   use_cache=True).last_hidden_state
-    return torch.cat([head.last_hidden_state.expand(rows, -1, -1), tail], dim=1)
-
-
 def assistant_only_loss(model, input_ids, attention_mask, labels, num_items_in_batch=None):
     """Next-token cross-entropy over labelled positions, projecting only those through the head."""
     base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    hidden = decode_sharing_prefix(base.get_decoder(), input_ids, attention_mask)
+    hidden = base.get_decoder()(input_ids=input_ids, attention_mask=attention_mask,
+                                use_cache=False).last_hidden_state
     targets = labels[:, 1:]
     mask = targets != -100
     picked = hidden[:, :-1][mask]  # (n_labelled, hidden)
