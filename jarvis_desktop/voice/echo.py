@@ -109,16 +109,21 @@ class LinearEcho:
         a second of his voice alone has been learned from."""
         if self.learned < 30 or self.samples < self.taps + length:
             return None
+        start = self.samples - length
+        echo = self._echo(start, length, refresh)
+        return self._take(start, length, self._mic) - echo, echo
+
+    def _echo(self, start: int, length: int, refresh: int) -> np.ndarray:
+        """The echo estimate over input samples ``start``... by one overlap-save block, with
+        the filter's spectrum at most ``refresh`` learned frames old (0: the filter as it is)."""
         size = 1 << (self.taps + length - 1).bit_length()
         if self._spectrum is None or len(self._spectrum) != size // 2 + 1 or \
                 self.learned - self._spectrum_at >= refresh:
             self._spectrum = np.fft.rfft(self.filter(), size)
             self._spectrum_at = self.learned
-        start = self.samples - length
         ref = self._take(start - self.taps + 1, length + self.taps - 1, self._ref)
         echo = np.fft.irfft(np.fft.rfft(ref, size) * self._spectrum, size)[self.taps - 1:self.taps - 1 + length]
-        echo = echo.astype(np.float32)
-        return self._take(start, length, self._mic) - echo, echo
+        return echo.astype(np.float32)
 
     def clean(self, start: int, length: int) -> np.ndarray | None:
         """The microphone minus the echo estimate over input samples ``start`` to ``start +
@@ -126,10 +131,7 @@ class LinearEcho:
         second of his voice alone)."""
         if self.learned < 30 or start < max(0, self.samples - self.size + self.taps) or start + length > self.samples:
             return None
-        ref = self._take(start - self.taps + 1, length + self.taps - 1, self._ref)
-        size = 1 << (len(ref) + self.taps - 1).bit_length()
-        echo = np.fft.irfft(np.fft.rfft(ref, size) * np.fft.rfft(self.filter(), size), size)
-        return (self._take(start, length, self._mic) - echo[self.taps - 1:self.taps - 1 + length]).astype(np.float32)
+        return self._take(start, length, self._mic) - self._echo(start, length, refresh=0)
 
 
 class EchoCanceller:
