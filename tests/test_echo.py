@@ -93,7 +93,8 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
         return rms_db(heard - voice[span]) - rms_db(voice[span])
 
     suppressed = out[span.start + LAG:span.stop + LAG]
-    # measured: -15.0, -11.3, -6.4 dB against AEC3's output +0.6, -1.9, -1.9 (office, living room, kitchen)
+    # measured: -15.0, -11.3, -6.4 dB against AEC3's output +0.6, -1.9, -1.9 (office, living room, kitchen);
+    # the kitchen over 3 runs -9.5 to -10.0 against -2.5 to +0.5 (AEC3 varies run to run)
     assert damage(unsuppressed) <= -5.0, f"{room.name}: {damage(unsuppressed):.1f} dB"
     assert damage(unsuppressed) < damage(suppressed) - 4.0
     assert canceller.said_over(len(out) + 31 * SAMPLE_RATE, 100) is None  # no longer kept
@@ -107,7 +108,7 @@ def test_a_voice_over_jarvis_is_told_from_his_echo_by_the_linear_path(room):
     said = piper_says("What time is it in Tokyo?")
     at = 9 * SAMPLE_RATE
     onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
-    far = far[:at + len(said)]
+    far = np.tile(far, 2)[:at + len(said)]  # he speaks to the end (piper's lengths vary run to run)
     laptop = Laptop(room, delay_s=0.06)
     mic = laptop.microphone(far, user=said, user_at=at, user_db=-30.0)
     canceller = EchoCanceller()

@@ -215,6 +215,12 @@ class EchoCanceller:
                 erle = 10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12))
                 self._erle.append(erle)
                 alone = erle >= LEARN_ERLE_DB
+        # AEC3's suppressor takes out a voice over him too, so its ERLE alone would let the filter
+        # learn from double talk: not while the learning window (the filter's length) still
+        # holds a frame the linear path called double talk
+        if self.double_talk:
+            self._double_talk_at = self.linear.samples
+        alone = alone and self.linear.samples - self._double_talk_at >= self.linear.taps
         self.linear.push(np.asarray(mic, np.float32), np.asarray(reference, np.float32),
                          int(round(max(0.0, self.delay_ms) * SAMPLE_RATE / 1000)), learn=alone)
         self._played_recently = n if playing else self._played_recently + n
@@ -248,6 +254,7 @@ class EchoCanceller:
         self.linear = LinearEcho()
         self._played_recently = SAMPLE_RATE  # samples since anything was played
         self._echo_level = 0.0  # energy of a frame of his echo estimate, lately (decaying peak)
+        self._double_talk_at = -self.linear.taps  # input sample count at the last double-talk frame
         # The last frame as the microphone less the linear echo estimate (not suppressed, not
         # late), and how much louder than that estimate it is, in dB: None while nothing has
         # played for a second, or the filter has not learned yet.  ``double_talk``: someone
