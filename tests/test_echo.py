@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, DuplexDevice, StreamDownsampler
-from jarvis_desktop.voice.echo import DOUBLE_TALK_DB, LAG, EchoCanceller  # LAG: the output is 18 ms late
+from jarvis_desktop.voice.echo import (DOUBLE_TALK_DB, DOUBLE_TALK_FLOOR_DB, LAG,  # LAG: the output is 18 ms late
+                                      EchoCanceller, suppress_residual)
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
 from tests.speech import piper_says, piper_voice, utterance
@@ -71,10 +72,11 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
     """AEC3's suppressor takes out much of a voice talking over Jarvis.  What is said over him
     is taken instead from the microphone less the linear echo estimate learned while he spoke
     alone: over the first 0.5 s of a barge-in (he is cut off 0.3 s in), the user's voice comes
-    through with far less damage."""
+    through with far less damage.  Once the residual of his echo alone is known, what is left
+    of his echo there is taken down too (``suppress_residual``), and her voice kept."""
     far = np.concatenate([piper_says(s) for s in SENTENCES])
     said = piper_says("Find the file called budget.")
-    at = 4 * SAMPLE_RATE
+    at = 6 * SAMPLE_RATE  # (the residual of his echo alone is known by then)
     onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
     far[onset + int(0.3 * SAMPLE_RATE):] = 0.0  # the barge-in cut him off
     far = far[:at + len(said)]
@@ -93,8 +95,22 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
         return rms_db(heard - voice[span]) - rms_db(voice[span])
 
     suppressed = out[span.start + LAG:span.stop + LAG]
-    # measured: -15.0, -11.3, -6.4 dB against AEC3's output +0.6, -1.9, -1.9 (office, living room, kitchen);
-    # the kitchen over 3 runs -9.5 to -10.0 against -2.5 to +0.5 (AEC3 varies run to run)
+    # measured over 3 runs: -13.6 to -15.7, -14.2 to -15.5, -12.1 to -13.0 dB against AEC3's output
+    # -1.8 to 0.0, -0.7 to -0.3, -1.3 to -0.7 (office, living room, kitchen; AEC3 varies run to run)
+    # what is left of his echo is taken down where only it is heard, and the voice over him kept
+    ratio = canceller.residual_ratio
+    assert ratio is not None and ratio < 0.2
+    before = slice(onset - SAMPLE_RATE // 2, onset)  # his echo alone
+    levels = []
+    for part in (before, span):
+        residual, echo = canceller.linear.clean(canceller.linear.samples - LAG - (len(out) - (part.start + LAG)),
+                                                part.stop - part.start, echo=True)
+        levels.append((rms_db(residual), rms_db(suppress_residual(residual, echo, ratio))))
+    # measured over 4 runs (dB): his echo's rest down by 1.3 to 5.3; with her voice, within 0.6 of
+    # her voice alone (whisper's word errors on the bench's voices: 0.65 -> 0.52, echo.RES_OVER)
+    (echo_in, echo_out), (over_in, over_out) = levels
+    assert echo_out <= echo_in - 0.5, f"{room.name}: {echo_in:.1f} -> {echo_out:.1f} dB"
+    assert abs(over_out - rms_db(voice[span])) <= 2.0, f"{room.name}: {over_out:.1f} dB"
     assert damage(unsuppressed) <= -5.0, f"{room.name}: {damage(unsuppressed):.1f} dB"
     assert damage(unsuppressed) < damage(suppressed) - 4.0
     assert canceller.said_over(len(out) + 31 * SAMPLE_RATE, 100) is None  # no longer kept
@@ -121,16 +137,19 @@ def test_a_voice_over_jarvis_is_told_from_his_echo_by_the_linear_path(room):
         if canceller.over_db is None:
             continue
         if canceller.converged and s + FRAME < at:
-            alone.append(canceller.over_db)
+            alone.append(canceller.over_db - canceller.double_talk_db)
         elif onset <= s < onset + SAMPLE_RATE // 2:
-            over.append(canceller.over_db)
+            over.append(canceller.over_db - canceller.double_talk_db)
+            line = canceller.double_talk_db
     assert len(alone) > 100 and len(over) > 10
+    # the line came down from DOUBLE_TALK_DB as his echo alone showed how low it stays
+    assert DOUBLE_TALK_FLOOR_DB <= line < DOUBLE_TALK_DB, f"{room.name}: {line:.1f} dB"
 
-    def twice(dbs):  # two frames in a row above the line: what may cut him off (with a VAD)
-        loud = np.asarray(dbs) >= DOUBLE_TALK_DB
+    def twice(dbs):  # two frames in a row above the room's line: what may cut him off (with a VAD)
+        loud = np.asarray(dbs) >= 0.0
         return bool(np.any(loud[1:] & loud[:-1]))
 
-    assert np.median(alone) < -8.0 and not twice(alone), f"{room.name}: {np.sort(alone)[-3:]} dB"
+    assert np.median(alone) < -4.0 and not twice(alone), f"{room.name}: {np.sort(alone)[-3:]} dB"
     assert twice(over), f"{room.name}: {np.round(over, 1)} dB"
 
 
