@@ -141,7 +141,9 @@ class Listener:
             if not speaking and not self.o.wake_transcript:
                 return  # waiting for the wake word; while Jarvis speaks, the stop phrase is listened for
         over = self._listen_over(speaking and armed) if self.over_vad is not None else 0.0
-        prob = max(self.vad(frame), over)
+        # (only while he speaks: in the second after, the room still rings with what the
+        # linear filter does not model, against an estimate fading with his voice)
+        prob = max(self.vad(frame), over if speaking else 0.0)
         for event in self.endpointer.push(frame, prob):
             if event.kind == "start":
                 barged = (self._over_barged_at is not None
