@@ -135,15 +135,14 @@ class LinearEcho:
         echo = np.fft.irfft(np.fft.rfft(ref, size) * self._spectrum, size)[self.taps - 1:self.taps - 1 + length]
         return echo.astype(np.float32)
 
-    def clean(self, start: int, length: int, echo: bool = False):
-        """The microphone minus the echo estimate over input samples ``start`` to ``start +
-        length`` (``echo``: and the estimate); None if they are no longer kept, or nothing has
-        been learned yet (under a second of his voice alone)."""
+    def clean(self, start: int, length: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(the microphone minus the echo estimate, the estimate) over input samples ``start``
+        to ``start + length``, as ``latest`` gives them for the last frame; None if they are no
+        longer kept, or nothing has been learned yet (under a second of his voice alone)."""
         if self.learned < 30 or start < max(0, self.samples - self.size + self.taps) or start + length > self.samples:
             return None
         estimate = self._echo(start, length, refresh=0)
-        residual = self._take(start, length, self._mic) - estimate
-        return (residual, estimate) if echo else residual
+        return self._take(start, length, self._mic) - estimate, estimate
 
 
 def suppress_residual(residual: np.ndarray, echo: np.ndarray, ratio: float, over: float = RES_OVER,
@@ -258,12 +257,9 @@ class EchoCanceller:
         if self.double_talk:
             self._double_talk_at = self.linear.samples
         alone = alone and self.linear.samples - self._double_talk_at >= self.linear.taps
-        alone_before, self._alone = self._alone, alone
         self.linear.push(np.asarray(mic, np.float32), np.asarray(reference, np.float32),
                          int(round(max(0.0, self.delay_ms) * SAMPLE_RATE / 1000)), learn=alone)
         self._played_recently = n if playing else self._played_recently + n
-        if self.over_db is not None and alone_before:  # the last frame was his echo alone
-            self._alone_db.append(self.over_db)
         self.over, self.over_db = None, None
         if self._played_recently < SAMPLE_RATE:  # his echo may still be in the room
             got = self.linear.latest(n)
@@ -274,6 +270,8 @@ class EchoCanceller:
                 self._echo_level = max(float(np.dot(echo, echo)), ECHO_LEVEL_DECAY * self._echo_level)
                 self.over = residual
                 self.over_db = 10 * np.log10((float(np.dot(residual, residual)) + 1e-9) / (self._echo_level + 1e-9))
+                if alone:
+                    self._alone_db.append(self.over_db)
         self._frame = n
         self._history.append(self.converged)
         self.seconds += time.process_time() - began
@@ -295,7 +293,6 @@ class EchoCanceller:
         self._played_recently = SAMPLE_RATE  # samples since anything was played
         self._echo_level = 0.0  # energy of a frame of his echo estimate, lately (decaying peak)
         self._double_talk_at = -self.linear.taps  # input sample count at the last double-talk frame
-        self._alone = False  # whether the last frame was his echo alone (the filter learned from it)
         # the linear residual over his echo (``over_db``) in his last frames alone
         self._alone_db: collections.deque = collections.deque(maxlen=ALONE_FRAMES)
         # The last frame as the microphone less the linear echo estimate (not suppressed, not
@@ -315,11 +312,11 @@ class EchoCanceller:
     def said_over(self, back: int, length: int) -> np.ndarray | None:
         """What the microphone heard over Jarvis, for whisper: ``length`` samples of the output
         timeline starting ``back`` samples before the end of the output so far, as the
-        microphone minus the linear echo estimate (no suppression: the user's words are kept).
+        microphone minus the linear echo estimate (not AEC3's suppressor, which thins them).
         None when that cannot be had (not learned yet, too long ago): use the output.  Once the
         residual of his echo alone is known, the rest of his echo in it is taken down
         (``suppress_residual``)."""
-        got = self.linear.clean(self.linear.samples - LAG - back, length, echo=True)
+        got = self.linear.clean(self.linear.samples - LAG - back, length)
         if got is None:
             return None
         residual, echo = got
