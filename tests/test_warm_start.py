@@ -81,6 +81,30 @@ def test_a_replay_keeps_every_rated_reply_and_a_fixed_share_of_the_rest():
     assert replayed(data, 1.0, seed=42) == data
     with pytest.raises(ConfigError, match="replay"):
         SFTOptions(replay=0.0, data=[str(DATA / "tiny_chat.jsonl")])
+    with pytest.raises(ConfigError, match="replay_max"):
+        SFTOptions(replay_max=-1, data=[str(DATA / "tiny_chat.jsonl")])
+
+
+def test_a_replay_keeps_each_categorys_share_and_a_cap_bounds_it():
+    def rows(category, n):
+        return [Example([{"role": "user", "content": f"{category} {i}"}, {"role": "assistant", "content": "a"}],
+                        category) for i in range(n)]
+
+    data = rows("tools", 141) + rows("facts", 30) + rows("tools_negative", 61) + rows("identity", 3)
+    rated = rows("feedback", 5)
+    mixed = [ex for pair in zip(data[::2], data[1::2]) for ex in pair] + data[-1:] + rated  # categories interleaved
+
+    def counts(kept):
+        return {c: sum(ex.category == c for ex in kept) for c in ("tools", "facts", "tools_negative", "identity",
+                                                                    "feedback")}
+
+    half = replayed(mixed, 0.5, seed=7)
+    assert counts(half) == {"tools": 71, "facts": 15, "tools_negative": 30, "identity": 2, "feedback": 5}  # 235 -> 118
+    assert [ex for ex in mixed if ex in half] == half  # in the data's order
+    capped = replayed(mixed, 0.5, seed=7, most=47)  # a fifth of the 235, whatever the share asked
+    assert counts(capped) == {"tools": 28, "facts": 6, "tools_negative": 12, "identity": 1, "feedback": 5}
+    assert replayed(mixed, 0.5, seed=7, most=500) == half  # a cap above the share changes nothing
+    assert replayed(mixed, 0.5, seed=8) != half  # another seed, another sample
 
 
 def test_a_warm_retrain_without_a_fine_tune_learns_the_ratings_and_corrections_by_preference_tuning(

@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--warm-replay", type=float, default=RetrainOptions.warm_replay,
                             help="share of the dataset a warm start replays beside your ratings (0: no fine-tune; the "
                                  "ratings and corrections teach through preference tuning alone)")
+            sp.add_argument("--warm-replay-max", type=int, default=RetrainOptions.warm_replay_max,
+                            help="at most this many examples of the dataset a warm start replays (0: no cap): "
+                                 "the monthly fine-tune's length then stays put as the dataset grows")
             sp.add_argument("--priority", choices=("low", "normal"), default="low",
                             help="low (default): give way to everything else the user runs (nice 10, idle "
                                  "disk priority); normal: as the shell that started it")
@@ -225,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                                    prefs_min_ratings=args.prefs_min_ratings,
                                    prefs_learning_rate=args.prefs_learning_rate,
                                    prefs_epochs=args.prefs_epochs, warm=args.warm,
-                                   warm_replay=args.warm_replay), progress)
+                                   warm_replay=args.warm_replay,
+                                   warm_replay_max=args.warm_replay_max), progress)
         return 0
     except JarvisError as exc:
         return _fail(str(exc), progress)

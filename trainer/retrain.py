@@ -76,6 +76,7 @@ class RetrainOptions:
     # gate on every figure in 13.8 min instead of 46.
     warm: str = "auto"
     warm_replay: float = 0.5  # the share of the dataset a warm start trains on beside the ratings
+    warm_replay_max: int = 0  # at most this many examples of it (0: no cap)
 
 
 class InjectedFailure(JarvisError):
@@ -139,6 +140,7 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
             else:
                 if warm is not None:
                     sft_opts.init_adapter, sft_opts.replay = str(warm["adapter"]), opts.warm_replay
+                    sft_opts.replay_max = opts.warm_replay_max
                     sft_opts.epochs, sft_opts.max_steps = 1.0, -1
                 _stage(progress, "sft", (f"fine-tuning {warm['from']} further on a sample of the {count} examples"
                                          if warm is not None else f"fine-tuning {opts.sft.base} on {count} examples")
@@ -206,7 +208,8 @@ def retrain(opts: RetrainOptions, progress: Progress | None = None,
                 "dataset_hash": data_hash,
                 "feedback": {k: v for k, v in feedback.items() if k != "summary"},
                 "memory_trained": opts.memory_turns,
-                "warm_start": ({"from": warm["from"], "chain": warm["chain"], "replay": opts.warm_replay}
+                "warm_start": ({"from": warm["from"], "chain": warm["chain"], "replay": opts.warm_replay,
+                                **({"replay_max": opts.warm_replay_max} if opts.warm_replay_max else {})}
                                if warm else None),
                 "quant": qtype,
                 "config": {"sft": sft_meta["config"], "quant": qtype},
@@ -282,6 +285,8 @@ def warm_source(registry: Registry, opts: RetrainOptions, data_hash: str) -> tup
     if not 0 <= opts.warm_replay <= 1:
         raise ConfigError(f"warm_replay must be a share from 0 (no fine-tune: the ratings teach through "
                           f"preference tuning alone) to 1, not {opts.warm_replay}")
+    if opts.warm_replay_max < 0:
+        raise ConfigError(f"warm_replay_max must be 0 (no cap) or a number of examples, not {opts.warm_replay_max}")
     current = registry.current()
     if current is None:
         return None, "there is no current model"

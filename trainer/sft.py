@@ -169,7 +169,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise DataError(opts.data[0], None, "the training data is empty",
                         "add at least one example, one JSON object a line")
     examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
-    examples = replayed(examples, opts.replay, opts.seed)
+    examples = replayed(examples, opts.replay, opts.seed, opts.replay_max)
     persona = Persona.from_file(opts.honorific, opts.persona)
     rows = build_rows(examples, tokenizer, persona, opts.max_length)
     if not rows:
@@ -260,15 +260,32 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     return adapter
 
 
-def replayed(examples: list, share: float, seed: int) -> list:
-    """The examples a run trains on: all the user's rated replies, and ``share`` of the rest
-    (a fixed sample for a seed, in the data's order; 1: all)."""
-    if share >= 1:
-        return list(examples)
+def replayed(examples: list, share: float, seed: int, most: int = 0) -> list:
+    """The examples a run trains on: all the user's rated replies, and ``share`` of the rest,
+    at most ``most`` of them (0: no cap), in the data's order.
+
+    The sample is drawn per category (a fixed sample for a seed): each category keeps its share
+    of the whole, to the example, so a warm start never replays by chance fewer of the honest
+    "I'm not certain" facts or the chats that need no tool than the dataset holds.  With
+    ``most``, the monthly retrain's fine-tune stays the same length however the dataset grows."""
     import random
 
     rest = [i for i, ex in enumerate(examples) if ex.category != FEEDBACK_CATEGORY]
-    keep = set(random.Random(seed).sample(rest, max(1, round(len(rest) * share)) if rest else 0))
+    if most and len(rest) * share > most:
+        share = most / len(rest)
+    if share >= 1:
+        return list(examples)
+    by_category: dict[str, list[int]] = {}
+    for i in rest:
+        by_category.setdefault(examples[i].category, []).append(i)
+    total = max(1, round(len(rest) * share)) if rest else 0
+    quotas = {c: len(ids) * share for c, ids in by_category.items()}
+    counts = {c: int(q) for c, q in quotas.items()}
+    # the examples left over by rounding down go to the categories with the largest remainders
+    for c in sorted(quotas, key=lambda c: (counts[c] - quotas[c], c))[:total - sum(counts.values())]:
+        counts[c] += 1
+    rng = random.Random(seed)
+    keep = {i for c in sorted(by_category) for i in rng.sample(by_category[c], counts[c])}
     return [ex for i, ex in enumerate(examples) if ex.category == FEEDBACK_CATEGORY or i in keep]
 
 

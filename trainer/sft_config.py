@@ -63,6 +63,7 @@ class SFTOptions:
                             "instead of a fresh one; it must have been trained on the same base")
     replay: float = _f(1.0, "share of the dataset's examples trained on (a warm start replays a sample; "
                        "rated replies are always all trained on)")
+    replay_max: int = _f(0, "most examples of the dataset a replay trains on beside the rated replies (0: no cap)")
     head: str = _f("assistant", "assistant: run the output layer only on reply positions (fast); "
                    "full: TRL's stock loss over every position (for comparison)")
 
@@ -75,6 +76,8 @@ class SFTOptions:
             raise ConfigError("batch_size must be at least 1 and micro_batch_size at least 0 (auto)")
         if not 0 < self.replay <= 1:
             raise ConfigError(f"replay must be a share above 0 and at most 1, not {self.replay}")
+        if self.replay_max < 0:
+            raise ConfigError(f"replay_max must be 0 (no cap) or a number of examples, not {self.replay_max}")
         if self.micro_batch_size and self.batch_size % self.micro_batch_size:
             raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
                               f"{self.micro_batch_size}")
