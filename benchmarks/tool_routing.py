@@ -58,7 +58,7 @@ def main() -> None:
         print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
     print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
           f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}")
-    keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",
+    keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "model_argument_accuracy", "result_fidelity",
             "invalid_calls", "seconds"]
     print("| figure | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
     for key in keys:

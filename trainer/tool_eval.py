@@ -11,7 +11,11 @@ for chat, none), with the right arguments, and does the reply say what the tool 
     argument_accuracy  of the calls to the right tool, those with the expected arguments
                        (numbers equal to 1e-6, strings compared without case or spaces; for
                        tools whose answer is the call's and the clock's alone, a call that
-                       gives the same sentence as the expected one: "Christmas" for "12-25")
+                       gives the same sentence as the expected one: "Christmas" for "12-25";
+                       a timer by its length).  The call scored is the one that ran: the
+                       model's, with the arguments the request's words say for certain read
+                       in (tools/slots.py), as the user gets it
+    model_argument_accuracy  the same of the calls as the model wrote them
     result_fidelity    tool answers whose text is the tool's own sentence (the Assistant says
                        nothing else: anything below 1.0 is a bug)
     invalid_calls      calls the Toolbox could not parse, to no tool, or with wrong arguments
@@ -62,11 +66,12 @@ class ToolCase:
 class CaseResult:
     case: ToolCase
     reply: str
-    called: str | None  # the call the model wrote (as it wrote it), or None for prose
+    called: str | None  # the call that ran (the model's, with what the words say: tools/slots.py), or None
     tool: str | None    # the tool it named
     error: str          # why the call was not run ("" when it was, or for prose)
     faithful: bool      # a tool answer whose text is the tool's sentence (True for prose)
     status: str = "prose"  # or the Toolbox's Outcome.status
+    written: str | None = None  # the call as the model wrote it
 
 
 def load_cases(path: Path | None = None) -> list[ToolCase]:
@@ -203,9 +208,9 @@ def _result(case: ToolCase, answer: Answer) -> CaseResult:
     outcome = answer.tool
     if outcome is None:
         return CaseResult(case, answer.text, None, None, "", True)
-    written = outcome.call.text if outcome.call is not None else answer.stats.text.strip() if answer.stats else ""
-    return CaseResult(case, answer.text, written, outcome.call.name if outcome.call else None, outcome.error,
-                      answer.text == outcome.result.reply, outcome.status)
+    ran = outcome.call.text if outcome.call is not None else answer.stats.text.strip() if answer.stats else ""
+    return CaseResult(case, answer.text, ran, outcome.call.name if outcome.call else None, outcome.error,
+                      answer.text == outcome.result.reply, outcome.status, outcome.written or ran)
 
 
 @functools.cache
@@ -213,7 +218,7 @@ def _tools() -> dict:
     return {t.name: t for t in default_tools()}
 
 
-SCORING = "2: arguments of SAME_ANSWER_TOOLS compared by the answer"  # changed: cached scores are stale
+SCORING = "3: the call that ran; set_timer by its length"  # changed: cached scores are stale
 
 # Tools whose answer depends on nothing but the call and the clock: two calls to one of them
 # that give the user the same sentence at the evaluation's clock carry the same arguments,
@@ -247,6 +252,11 @@ def same_arguments(expected: str, got: str) -> bool:
         return False
     if a.name in SAME_ANSWER_TOOLS and same_answer(expected, got):
         return True
+    if a.name == "set_timer":  # 90 minutes or an hour and 30: the same timer
+        length = lambda args: sum(int(args.pop(k, 0) or 0) * n for k, n in (("hours", 3600), ("minutes", 60), ("seconds", 1)))  # noqa: E731
+        a_args, b_args = dict(a_args), dict(b_args)
+        if length(a_args) != length(b_args):
+            return False
     if set(a_args) != set(b_args):
         return False
     for key, x in a_args.items():
@@ -270,6 +280,7 @@ def score_cases(results: list[CaseResult]) -> dict:
     routed = [r for r in results if (r.tool == parse(r.case.call).name if r.case.call else r.called is None)]
     right_tool = [r for r in tool_cases if r in routed]
     args_right = [r for r in right_tool if r.called and same_arguments(r.case.call, r.called)]
+    as_written = [r for r in right_tool if r.written and same_arguments(r.case.call, r.written)]
     called = [r for r in results if r.called is not None]
     per_tool: dict[str, dict] = {}
     for r in tool_cases:
@@ -287,6 +298,7 @@ def score_cases(results: list[CaseResult]) -> dict:
         "false_call_rate": share([r for r in chat_cases if r.called is not None], chat_cases),
         "missed_call_rate": share([r for r in tool_cases if r.called is None], tool_cases),
         "argument_accuracy": share(args_right, right_tool),
+        "model_argument_accuracy": share(as_written, right_tool),  # before the words were read (slots.py)
         "result_fidelity": share([r for r in called if r.faithful], called) if called else 1.0,
         "invalid_calls": sum(r.status in ("malformed", "unknown", "arguments") for r in called),
         "per_tool": dict(sorted(per_tool.items())),

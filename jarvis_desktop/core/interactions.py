@@ -100,7 +100,7 @@ class RatedTurn:
     created: str
     model_version: str
     rated: str | None
-    tool_call: str | None = None  # the call the model wrote, where a tool answered
+    tool_call: str | None = None  # the call that ran, where a tool answered (the model's, in tool_result["written"], where it differs)
     tool_status: str | None = None  # how it went: ran, failed (the tool's own "cannot"), malformed...
     used_memory: bool = False  # trained on only where the user allows it (Settings, train_on_memory)
 

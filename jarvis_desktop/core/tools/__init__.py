@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.grammar import call_grammar
+from jarvis_desktop.core.tools.slots import neighbour, read_arguments
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -53,7 +54,8 @@ class Outcome:
     # ran | dry_run (act=False: checked, not run) | failed (the tool's own "cannot") | malformed |
     # unknown | arguments | timeout | error
     status: str = "ran"
-    written: str = ""  # the call as the model wrote it (logged with the turn, malformed or not)
+    written: str = ""  # the call as the model wrote it (logged with the turn, malformed or not);
+    # ``call`` is the one that ran: the model's, with what the user's words say for certain (slots.py)
 
     @property
     def name(self) -> str:
@@ -71,8 +73,11 @@ class Outcome:
         if self.private:
             return {"tool_call": f"{PREFIX}{self.name}{{}}",
                     "tool_result": {"status": self.status, "data": {"private": True}, "error": ""}}
-        return {"tool_call": self.written or (self.call.text if self.call else ""),
-                "tool_result": {"status": self.status, "data": self.result.data, "error": self.error}}
+        ran = self.call.text if self.call is not None else self.written
+        result = {"status": self.status, "data": self.result.data, "error": self.error}
+        if self.written and self.written != ran:
+            result["written"] = self.written  # the model's call, where the user's words corrected it
+        return {"tool_call": ran, "tool_result": result}
 
 
 class Toolbox:
@@ -110,6 +115,11 @@ class Toolbox:
         except CallError as exc:
             log.warning("malformed tool call %r: %s", text[:200], exc)
             return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0, "malformed")
+        if moved := neighbour(call.name, message, self.clock(),
+                              lambda name: tuple(p.name for p in self.tools[name].params if p.required)
+                              if name in self.tools else ("?",)):
+            log.info("%s read as %s from the words %r", call.name, moved[0], message[:200])
+            call = parse(format_call(*moved))
         tool = self.tools.get(call.name)
         if tool is None:
             log.warning("call to an unknown tool %r", call.name)
@@ -119,6 +129,7 @@ class Toolbox:
         except CallError as exc:
             log.warning("bad arguments in %r: %s", text[:200], exc)
             return Outcome(call, sorry, str(exc), time.perf_counter() - t0, "arguments")
+        call, args = self._as_said(call, tool, args, message)
         acts = self.act if isinstance(self.act, bool) else tool.name in self.act
         if not (acts or tool.read_only):
             said = ", ".join(f"{k} {v!r}" for k, v in args.items())
@@ -128,6 +139,21 @@ class Toolbox:
         context = Context(honorific, self.clock(), self.timers, self.memory, message)
         result, error, status = self._run(tool, args, context)
         return Outcome(call, result, error, time.perf_counter() - t0, status)
+
+    def _as_said(self, call: ToolCall, tool: Tool, args: dict, message: str) -> tuple[ToolCall, dict]:
+        """The call with the arguments the user's words say for certain (tools/slots.py: "three
+        hundred and twelve" is 312, "half six this evening" 18:30), checked like the model's."""
+        read = read_arguments(tool.name, args, message, self.clock()) if message else args
+        if read == args:
+            return call, args
+        try:
+            order = [p.name for p in tool.params]
+            better = parse(format_call(tool.name, dict(sorted(read.items(), key=lambda kv: order.index(kv[0])
+                                                              if kv[0] in order else len(order)))))
+            return better, check(better, tool)
+        except CallError as exc:  # a reading the tool would refuse: the model's call stands
+            log.warning("the arguments read from %r do not fit %s: %s", message[:200], tool.name, exc)
+            return call, args
 
     def _run(self, tool: Tool, args: dict, context: Context) -> tuple[ToolResult, str, str]:
         """Run ``tool`` in a thread: a tool that hangs (a stuck disk, D-Bus) costs the reply

@@ -1,0 +1,523 @@
+"""Arguments read from the user's own words, where the words say them for certain.
+
+The fine-tune chooses the tool well but copies numbers, units, dates and clock times poorly: it
+writes 320 for "three hundred and twelve", 17:00 for "half six this evening", converts "180
+degrees C in F" the wrong way round and puts St George's Day in March.  Those are exactly the
+things the app already reads reliably with code (the skills' spoken numbers and sums, the timers'
+durations and clock times, the clock tool's dates, the units table).  So after the model has
+chosen a tool, ``read_arguments`` reads that tool's arguments from the request; what it finds
+for certain replaces the model's, and everything else is the model's as written.
+
+It never changes which tool runs, and it reads nothing it cannot find: a request whose words are
+ambiguous (two dates, three units, a follow-up such as "and in Celsius?") gives no reading and
+the model's call stands.  The interaction log keeps both the call that ran and, where they
+differ, the one the model wrote (``Outcome.written``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from datetime import date, datetime
+from typing import Callable
+
+from jarvis_desktop.core.persona import read_number
+from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
+
+log = logging.getLogger(__name__)
+
+__all__ = ["read_arguments", "neighbour", "READERS", "NEIGHBOURS"]
+
+DROP = None  # a reading's value that removes the model's argument of that name
+
+
+def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
+    """``args`` with what ``message`` says for certain of ``tool``'s arguments put in their place."""
+    reader = READERS.get(tool)
+    if reader is None or not message.strip():
+        return args
+    try:
+        found = reader(_plain(message), args, now)
+    except Exception:  # noqa: BLE001 - a reader's slip must cost the model's call nothing
+        log.exception("reading the arguments of %s from %r failed", tool, message[:200])
+        return args
+    if not found:
+        return args
+    merged = {**args, **found}
+    return {k: v for k, v in merged.items() if v is not DROP}
+
+
+# -- the words --------------------------------------------------------------------------------
+
+def _plain(message: str) -> str:
+    """The request in lower case, with curly quotes, thousands commas and hyphens between words
+    made plain ("twenty-three", "half-hour", "1,296"), and "per cent" as one word."""
+    s = message.lower().replace("\u2019", "'").replace("\u2018", "'")
+    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)
+    s = re.sub(r"(?<=[a-z])-(?=[a-z])|(?<=\d)-(?=[a-z])", " ", s)
+    s = re.sub(r"\bper cent\b", "percent", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|°[cf]|[a-z]+(?:'[a-z]+)?|[£%]")
+
+
+def _tokens(s: str) -> list[str]:
+    return _TOKEN.findall(s)
+
+
+def _numbers(tokens: list[str]) -> list[tuple[float, int, int]]:
+    """Every number in ``tokens`` as (value, first token, token after): "312", "three hundred and
+    twelve", "minus forty", "12.5"; "one and a half" and "N and a half" read as N.5."""
+    found, i = [], 0
+    while i < len(tokens):
+        sign = tokens[i] in ("minus", "negative")
+        read = read_number(tokens, i + sign) if i + sign < len(tokens) else None
+        if read is None:
+            i += 1
+            continue
+        value, j = read
+        if tokens[j:j + 3] == ["and", "a", "half"]:
+            value, j = value + 0.5, j + 3
+        found.append((-value if sign else value, i, j))
+        i = j
+    return found
+
+
+_QUARTERS = ((re.compile(r"\b(?:an|one) hour and a quarter\b"), "75 minutes"),
+             (re.compile(r"\b(?:an|one) hour and three quarters\b"), "105 minutes"))
+
+
+def _with_digits(s: str) -> str:
+    """``s`` with numbers spelt in words written in digits ("an hour and ten minutes" -> "an hour
+    and 10 minutes", "two and a half hours" -> "2.5 hours"), for the patterns that read digits."""
+    for pattern, said in _QUARTERS:
+        s = pattern.sub(said, s)
+    words = list(re.finditer(r"[a-z]+|\d+(?:\.\d+)?", s))
+    tokens = [w.group() for w in words]
+    out, last = [], 0
+    for value, i, j in _numbers(tokens):
+        if tokens[i] in ("minus", "negative") or all(t[0].isdigit() for t in tokens[i:j]):
+            continue
+        out += [s[last:words[i].start()], str(_number(value))]
+        last = words[j - 1].end()
+    return "".join(out) + s[last:]
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+# -- sums -------------------------------------------------------------------------------------
+
+def _calculate(s: str, args: dict, now: datetime) -> dict:
+    from jarvis_desktop.core.skills import Skills, _CALC_PREFIX, _CALC_SUFFIX, _expression
+    s = re.sub(r"^(?:(?:um+|uh+|erm?|ok|okay|right|so|jarvis)\b[\s,]*)+", "", s)
+    low = Skills._normalise(s, "sir").lower()
+    expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip())
+    return {"expression": expr.replace(" ", "")} if expr else {}
+
+
+def _percent(s: str, args: dict, now: datetime) -> dict:
+    tokens = _tokens(s)
+    nums = _numbers(tokens)
+    for k, (value, i, j) in enumerate(nums):
+        if tokens[j:j + 2] in (["percent", "of"], ["%", "of"]) and k + 1 < len(nums) and nums[k + 1][1] == j + 2:
+            return {"percent": _number(value), "of": _number(nums[k + 1][0])}
+    return {}
+
+
+def _split_bill(s: str, args: dict, now: datetime) -> dict:
+    tokens = _tokens(s)
+    total = people = tip = None
+    for value, i, j in _numbers(tokens):
+        before, after = tokens[max(0, i - 2):i], tokens[j:j + 2]
+        if after[:1] == ["percent"] or after[:1] == ["%"]:
+            tip = value if tip is None else False
+        elif before[-1:] == ["£"] or after[:1] in (["pounds"], ["quid"], ["pound"]) or before[-2:] == ["bill", "is"]:
+            total = value if total is None else False
+        elif after[:1] in (["ways"], ["people"], ["of"]) or before[-2:] in (["each", "of"], ["between", "the"]) \
+                or before[-1:] in (["between"], ["among"]):
+            people = value if people is None and float(value).is_integer() else False
+    if not total or not people:  # None (not said) or False (said twice): the model's reading stands
+        return {}
+    return {"total": _number(total), "people": int(people), **({"tip_percent": _number(tip)} if tip else {})}
+
+
+def _total_duration(s: str, args: dict, now: datetime) -> dict:
+    s = _with_digits(s)
+    spans = [m.span() for m in re.finditer(DURATION, s)]
+    if len(spans) != 1:
+        return {}
+    seconds = duration_seconds(s[spans[0][0]:spans[0][1]])
+    rest = s[:spans[0][0]] + " | " + s[spans[0][1]:]
+    counts = [n for n in _numbers(_tokens(rest)) if float(n[0]).is_integer() and n[0] > 0]
+    if not seconds or len(counts) != 1:
+        return {}
+    return {"count": int(counts[0][0]), "minutes": _number(seconds / 60)}
+
+
+# -- units ------------------------------------------------------------------------------------
+
+# Unit names that are also everyday words or letters: a unit only straight after a number (or,
+# for a temperature's letter, after "degrees", "in" or "to").
+_AMBIGUOUS = {"in", "a", "t", "b", "k", "st", "ha", "mi", "pt", "l", "c", "f", "m", "g", "kn", "lt", "ac", "kt",
+              "ins", "gal", "cup", "tb", "ton", "pound", "pounds"}
+_TEMPERATURE_LETTERS = {"c": "degC", "f": "degF", "°c": "degC", "°f": "degF"}
+
+
+def _unit_mentions(tokens: list[str], numbers: list[tuple[float, int, int]]) -> list[tuple[int, int, str]]:
+    """Where units are named: (first token, token after, the name as the converter takes it)."""
+    from jarvis_desktop.core.tools.units import _ALIASES
+    ends = {j for _, _, j in numbers}
+    found, i = [], 0
+    while i < len(tokens):
+        degrees = tokens[i] in ("degree", "degrees")
+        start = i + degrees
+        for n in (3, 2, 1):
+            words = tokens[start:start + n]
+            if len(words) < n:
+                continue
+            key = " ".join(words)
+            if key in _TEMPERATURE_LETTERS and (degrees or i in ends or tokens[i - 1:i] in (["in"], ["to"], ["into"])):
+                found.append((i, start + n, _TEMPERATURE_LETTERS[key]))
+                break
+            if key in _ALIASES and (n > 1 or key not in _AMBIGUOUS or i in ends
+                                    or (key in ("cup", "gal", "ton", "pound", "pounds")
+                                        and tokens[i - 1:i] in (["a"], ["an"], ["in"], ["many"], ["to"], ["into"]))):
+                found.append((i, start + n, key))
+                break
+        else:
+            i += 1
+            continue
+        i = found[-1][1]
+    return found
+
+
+def _quantity(tokens: list[str], start: int, numbers: list[tuple[float, int, int]]) -> float | None:
+    """The amount said just before the unit at ``start``: "5", "minus forty", "a" (1), "half a"
+    (0.5), "a quarter of a" (0.25), "one and a half"; None where no amount is said."""
+    for value, i, j in numbers:
+        if j == start:
+            if tokens[j - 2:j] == ["and", "a"]:
+                continue
+            return value
+    before = tokens[max(0, start - 4):start]
+    if before[-2:] in (["half", "a"], ["half", "an"]):
+        return 0.5
+    if before[-4:] in (["a", "quarter", "of", "a"], ["a", "quarter", "of", "an"]) or before[-3:] == ["quarter", "of", "a"]:
+        return 0.25
+    if before[-1:] in (["a"], ["an"], ["one"]):
+        return 1.5 if tokens[start + 1:start + 4] == ["and", "a", "half"] else 1.0
+    return None
+
+
+def _convert(s: str, args: dict, now: datetime) -> dict:
+    from jarvis_desktop.core.tools.units import _compatible, _resolve
+    tokens = _tokens(s)
+    numbers = _numbers(tokens)
+    mentions = _unit_mentions(tokens, numbers)
+    if len(mentions) != 2:
+        return {}
+    amounts = [_quantity(tokens, start, numbers) for start, _, _ in mentions]
+    said = [k for k, a in enumerate(amounts) if a is not None]
+    if len(said) != 1:
+        return {}
+    source, target = mentions[said[0]][2], mentions[1 - said[0]][2]
+    try:
+        a, b = _resolve(source, "sir")[1], _resolve(target, "sir")[1]
+    except Exception:  # noqa: BLE001 - a name the converter does not take: no reading
+        return {}
+    if not _compatible(a, b) or a == b:
+        return {}
+    return {"value": _number(amounts[said[0]]), "from": source, "to": target}
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+_PAST = re.compile(r"\b(?:since|ago|last|was|were|did|born|back)\b")
+
+
+def _date_mentions(s: str, today: date) -> list[tuple[str, bool]]:
+    """The dates named in ``s`` (year-month-day, or month-day for the next such day), in order,
+    each with whether its year was said; days gone by ("since Christmas") are the last such day."""
+    from jarvis_desktop.core.tools import clock
+    found: list[tuple[int, int, str, bool]] = []
+    past = bool(_PAST.search(s))
+
+    def add(span: tuple[int, int], month: int, day: int, year: str | None) -> None:
+        if any(a < span[1] and span[0] < b for a, b, _, _ in found):
+            return
+        if year:
+            text = f"{int(year):04d}-{month:02d}-{day:02d}"
+        elif past:
+            when = date(today.year, month, day) if _valid(today.year, month, day) else None
+            if when is None or when > today:
+                when = date(today.year - 1, month, day) if _valid(today.year - 1, month, day) else None
+            if when is None:
+                return
+            text = when.isoformat()
+        else:
+            text = f"{month:02d}-{day:02d}"
+        found.append((*span, text, bool(year)))
+
+    for pattern, day_group, month_group in ((clock._DAY_MONTH, 1, 2), (clock._MONTH_DAY_WORDS, 2, 1)):
+        for m in pattern.finditer(s):
+            if re.match(r"[a-z]", s[m.end():m.end() + 1]):
+                continue
+            month, day = clock._MONTHS.get(m[month_group].lower().rstrip(".")), int(m[day_group])
+            if month and _valid(int(m[3]) if m[3] else 2024, month, day):
+                add(m.span(), month, day, m[3])
+    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b", s):
+        if _valid(int(m[3]) if m[3] else 2024, int(m[2]), int(m[1])):
+            add(m.span(), int(m[2]), int(m[1]), m[3])
+    for name in sorted(_NAMED, key=len, reverse=True):
+        for m in re.finditer(rf"\b{re.escape(name)}\b(?:,? (\d{{4}})\b)?", s):
+            add(m.span(), *_NAMED[name], m[1])
+    loose = [m for m in re.finditer(r"\b\d{1,2}(?:st|nd|rd|th)\b", s)
+             if not any(a <= m.start() < b for a, b, _, _ in found)]
+    if found and loose:  # "the 3rd or the 4th of May": which?
+        return [(text, year) for _, _, text, year in found] + [("?", False)]
+    if not found and (m := re.search(r"\b(?:end of|left in) the month\b", s)):
+        found.append((*m.span(), f"{today.month:02d}-{calendar.monthrange(today.year, today.month)[1]:02d}", False))
+    if not found and (m := re.search(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?! of)", s)):
+        day = int(m[1])
+        month, year = today.month, today.year
+        if past and day > today.day:  # "which day was the 10th": this month's, or last month's
+            month, year = (12, year - 1) if month == 1 else (month - 1, year)
+        elif not past and day < today.day:
+            month, year = (1, year + 1) if month == 12 else (month + 1, year)
+        if _valid(year, month, day):
+            found.append((*m.span(), date(year, month, day).isoformat() if past else f"{month:02d}-{day:02d}", past))
+    return [(text, year) for _, _, text, year in sorted(found)]
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _named_days() -> dict[str, tuple[int, int]]:
+    from jarvis_desktop.core.tools import clock
+    names = {k: v for k, v in clock._NAMED_DAYS.items()}
+    names.update({"may day": (5, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
+                  "guy fawkes": (11, 5), "new year's day": (1, 1)})
+    return names
+
+
+_NAMED = _named_days()
+
+
+def _one_date(s: str, args: dict, now: datetime) -> dict:
+    found = _date_mentions(s, now.date())
+    dates = {text for text, _ in found}
+    dated = {text for text, year in found if year}
+    if dated and all(d[-5:] in {e[-5:] for e in dated} for d in dates):
+        dates = dated  # "Armistice Day, 11 November 1918": one day, its year said once
+    return {"date": dates.pop()} if len(dates) == 1 else {}
+
+
+_SPAN = re.compile(r"\b(?P<n>[\w.-]+(?: (?:and )?[\w-]+){0,3}?) (?P<u>days?|weeks?|fortnights?)\b")
+
+
+def _date_in(s: str, args: dict, now: datetime) -> dict:
+    """"10 days from now", "three weeks ago", "a fortnight back", "tomorrow", "a week today"."""
+    readings, back = [], False
+    for m in _SPAN.finditer(s):
+        back = back or bool(re.match(r"\s*(?:ago|back|before|earlier)\b", s[m.end():]))
+        words = _tokens(m["n"])
+        for k in range(len(words)):  # the number is the words nearest the unit
+            read = read_number(words, k)
+            if read and read[1] == len(words):
+                value = read[0]
+                break
+        else:
+            value = 1 if words[-1:] in (["a"], ["an"], ["one"]) else None
+        if value is None or not float(value).is_integer():
+            continue
+        unit = m["u"].rstrip("s")
+        weeks = value * 2 if unit == "fortnight" else value if unit == "week" else 0
+        days = value if unit == "day" else 0
+        readings.append((int(days), int(weeks)))
+    if not readings:
+        if re.search(r"\bday after tomorrow\b", s):
+            readings = [(2, 0)]
+        elif re.search(r"\btomorrow\b", s):
+            readings = [(1, 0)]
+        elif re.search(r"\byesterday\b", s):
+            return {"days": -1, "weeks": DROP}
+    back = back or bool(re.search(r"\b(?:ago|previous)\b", s))
+    if len(readings) != 1 or (readings[0] not in ((1, 0), (2, 0)) and re.search(r"\b(?:tomorrow|yesterday)\b", s)):
+        return {}  # "a week tomorrow": the model's sum
+    days, weeks = readings[0]
+    sign = -1 if back else 1
+    return {"days": sign * days if days else DROP, "weeks": sign * weeks if weeks else DROP}
+
+
+# -- timers and reminders ---------------------------------------------------------------------
+
+def _duration(s: str) -> tuple[int, tuple[int, int]] | None:
+    spans = [m for m in re.finditer(DURATION, s) if duration_seconds(m.group())]
+    if len(spans) != 1:
+        return None
+    return duration_seconds(spans[0].group()), spans[0].span()
+
+
+def _set_timer(s: str, args: dict, now: datetime) -> dict:
+    s = _with_digits(s)
+    found = _duration(s)
+    if found is None:
+        return {}
+    total, span = found
+    written = sum(int(args.get(k) or 0) * n for k, n in (("hours", 3600), ("minutes", 60), ("seconds", 1)))
+    reading: dict = {}
+    if written != total:
+        pieces = re.findall(r"\b(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)\b", s[span[0]:span[1]])
+        unit = {"h": ("hours", 3600), "m": ("minutes", 60), "s": ("seconds", 1)}[pieces[0][0]] if pieces else None
+        if len(pieces) == 1 and total % unit[1] == 0:  # "ninety minutes": as said
+            reading = {"hours": DROP, "minutes": DROP, "seconds": DROP, unit[0]: total // unit[1]}
+        else:
+            hours, rest = divmod(total, 3600)
+            minutes, seconds = divmod(rest, 60)
+            reading = {"hours": hours or DROP, "minutes": minutes or DROP, "seconds": seconds or DROP}
+    label = str(args.get("label") or "")
+    from jarvis_desktop.core.skills import _TIMER_FILLER
+    said = s[:span[0]] + " " + s[span[1]:]
+    words = re.findall(r"[a-z']+", label.lower())
+    if words and (all(w in _TIMER_FILLER or w in ("minute", "minutes", "hour", "hours", "second", "seconds")
+                      for w in words) or not all(re.search(rf"\b{re.escape(w)}\b", said) for w in words)):
+        reading["label"] = DROP  # "countdown", "three minutes": no name the user gave
+    if not label and (m := re.search(r"\bfor (?:the|my|our) ([a-z]+)(?=\s*(?:$|[,.!?]|please|jarvis))", said)):
+        reading["label"] = m[1]
+    return reading
+
+
+_DAY_WORDS = re.compile(r"\b(?:tomorrow|tonight|today|this (?:morning|afternoon|evening))\b")
+
+
+_HALF_HOUR = re.compile(r"\bhalf (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
+                        r"(?! (?:past|hours?|minutes?))")
+
+
+def _remind_me(s: str, args: dict, now: datetime) -> dict:
+    s = _HALF_HOUR.sub(r"half past \1", _with_digits(s))  # "half six": half past six, in Britain
+    rel = re.search(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})", s)
+    clock = find_clock(s)
+    if clock is not None and not isinstance(clock, str) and find_clock(s[clock.span[1]:]) is not None:
+        return {}  # "the plumber comes at 3, so remind me at 2:30": which is it?
+    if rel and clock is not None:
+        return {}
+    if rel:
+        seconds = duration_seconds(rel["d"])
+        if not seconds:
+            return {}
+        return {"in_minutes": max(1, round(seconds / 60)), "at": DROP, "day": DROP}
+    if clock is None or isinstance(clock, str):
+        return {}
+    day = _DAY_WORDS.search(s)
+    said = day.group() if day else ""
+    at = clock_due(now, clock, said).strftime("%H:%M")
+    written = re.fullmatch(r"(\d{1,2})[:.](\d\d)", str(args.get("at") or "").strip())
+    if not clock.exact and written and (int(written[1]) % 12, int(written[2])) == (clock.hour % 12, clock.minute):
+        at = f"{int(written[1]):02d}:{written[2]}"  # "at 8:15", morning or evening: the model's reading stands
+    return {"at": at, "in_minutes": DROP,
+            "day": ("tomorrow" if said == "tomorrow" else "today") if said else DROP}
+
+
+def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
+    """Only "all of them" is read (with which kind, where the words say one): a single timer's
+    kind and name are the model's."""
+    every = re.search(r"\b(?:all|every|everything|the lot|both)\b", s)
+    if not every:
+        return {}
+    kinds = re.findall(r"\b(timer|reminder)s?\b", s[every.start():]) or re.findall(r"\b(timer|reminder)s?\b", s)
+    both = "both" in s or len(set(kinds)) > 1 and re.search(r"\b(?:timers?|reminders?) and (?:timers?|reminders?)\b", s)
+    return {"all": True, "label": DROP, "kind": DROP if both or not kinds else kinds[0]}
+
+
+# -- the desktop ------------------------------------------------------------------------------
+
+def _disk_free(s: str, args: dict, now: datetime) -> dict:
+    paths = set(re.findall(r"(?<![\w/~])(~?/[\w./-]*\w|/)(?=[\s?.!,;]|$)", s))
+    if len(paths) == 1:
+        return {"path": paths.pop()}
+    if not paths and re.search(r"\broot (?:partition|drive|disk|filesystem|file system)\b", s):
+        return {"path": "/"}
+    return {}
+
+
+def _open_file(s: str, args: dict, now: datetime) -> dict:
+    name = str(args.get("name") or "").strip()
+    m = re.search(r"\b([\w'-]+) dot ([a-z0-9]{2,5})\b", s)
+    if m and name.lower().endswith(m[1]) and "." not in name:
+        return {"name": f"{name}.{m[2]}"}
+    return {}
+
+
+_MEDIA = (("toggle", r"\b(?:toggle|flip)\b|\b(?:start|play) or (?:stop|pause)\b"), ("next", r"\b(?:skip|next)\b"),
+          ("previous", r"\b(?:previous|go back|last (?:song|track))\b"),
+          ("pause", r"\bpause\b"), ("play", r"\b(?:play|resume|unpause|carry on)\b"))
+
+
+def _media(s: str, args: dict, now: datetime) -> dict:
+    said = [action for action, pattern in _MEDIA if re.search(pattern, s)]
+    if said[:1] == ["toggle"]:
+        return {"action": "toggle"}
+    return {"action": said[0]} if len(said) == 1 else {}
+
+
+def _volume(s: str, args: dict, now: datetime) -> dict:
+    tokens = _tokens(s)
+    level = None
+    for value, i, j in _numbers(tokens):
+        if tokens[j:j + 1] in (["percent"], ["%"]) or tokens[i - 1:i] in (["to"], ["at"]):
+            level = value if level is None else -1
+    if level is None and re.search(r"\b(?:to|at) half\b|\bhalf volume\b", s):
+        level = 50
+    direction = re.search(r"\b(?:up|down|louder|quieter|softer|raise|lower|turn)\b", s)
+    if level is not None and 0 <= level <= 100 and not direction:
+        return {"action": "set", "level": int(level)}
+    return {}
+
+
+READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
+    "calculate": _calculate, "percent": _percent, "split_bill": _split_bill, "total_duration": _total_duration,
+    "convert": _convert, "weekday": _one_date, "days_until": _one_date, "date_in": _date_in,
+    "set_timer": _set_timer, "remind_me": _remind_me, "cancel_timer": _cancel_timer,
+    "disk_free": _disk_free, "open_file": _open_file, "media": _media, "volume": _volume,
+}
+
+
+# -- a neighbour's call, where the words are one in full ---------------------------------------
+
+# Tools the small model takes for one another, and the neighbours a call to the first may be read
+# as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
+# today's date.  Only where the chosen tool's own reader reads nothing from the words and the
+# neighbour's reads every argument it needs (a whole conversion: an amount, a unit and a unit it
+# converts to), so a call the words fit is never moved.
+NEIGHBOURS: dict[str, tuple[str, ...]] = {
+    "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
+    "date_today": ("date_in",), "days_until": ("date_in",),
+}
+
+
+def neighbour(tool: str, message: str, now: datetime, required: Callable[[str], tuple[str, ...]]) -> tuple[str, dict] | None:
+    """The neighbour of ``tool`` that ``message`` reads as in full, with its arguments, or None.
+    ``required(name)``: the names of a tool's required arguments."""
+    if tool not in NEIGHBOURS or not message.strip():
+        return None
+    s = _plain(message)
+    try:
+        if tool in READERS and READERS[tool](s, {}, now):
+            return None  # the words fit the model's choice
+        for other in NEIGHBOURS[tool]:
+            found = {k: v for k, v in READERS[other](s, {}, now).items() if v is not DROP}
+            if found and all(name in found for name in required(other)) and (other != "date_in" or found):
+                return other, found
+    except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
+        log.exception("reading %r as a neighbour of %s failed", message[:200], tool)
+    return None
