@@ -45,6 +45,7 @@ from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
 from trainer.cores import free_cores_now
 from jarvis_desktop.core.tools.call import CallError, check
+from jarvis_desktop.core.tools import slots
 from trainer.facts import HELDOUT as FACTS_HELDOUT
 from trainer.facts import Fact, grade, load_facts, score_facts
 
@@ -158,8 +159,9 @@ def run_facts(gguf: Path, facts: list[Fact], persona: Persona, n_threads: int = 
 
 def substance_key(persona: Persona) -> str:
     """What a substance score depends on: the held-out files, the system prompt, the tools' grammar,
-    and how arguments are compared (SCORING)."""
+    how arguments are read from the words (tools/slots.py) and compared (SCORING)."""
     h = hashlib.sha256(SCORING.encode())
+    h.update(Path(slots.__file__).read_bytes())
     for part in (HELDOUT, FACTS_HELDOUT):
         h.update(Path(asset(*part)).read_bytes())
     h.update(persona.system_prompt(EVAL_NOW).encode())
