@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from jarvis_desktop.core.assistant import PREFIX, Assistant, Persona
+from jarvis_desktop.core.assistant import PREFIX, Assistant, Persona, call_starts
 from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.registry import Registry
@@ -103,7 +103,8 @@ def engine(tiny_chain):
 
 def test_the_probability_of_calling_is_the_first_steps_as_the_router_sees_it(engine):
     assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK)
-    starts, seen = engine.starting_tokens(PREFIX), {}
+    starts, seen = call_starts(engine), {}
+    assert engine.starting_tokens(PREFIX) < starts  # "Call:" too
 
     def look(logits, token):
         seen["p"] = call_probability(np.array(logits), starts)

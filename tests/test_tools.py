@@ -132,6 +132,11 @@ def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stop
     pieces = list(assistant._call_or_prose(stream("ca", "ll:echo{word:", '"tea"}', "~more", after=after), None, seen))
     assert pieces == ["You said tea, sir."] and after == []  # nothing read past the brace
     assert seen["outcome"].call.args == {"word": "tea"} and seen["call"] == 'call:echo{word:"tea"}'
+    # "Call:" (the first word capitalised, as a small model now and then writes it) is a call too:
+    # it must never reach the user as text
+    seen = {}
+    assert list(assistant._call_or_prose(stream("Call", ':echo{word:"tea"}'), None, seen)) == ["You said tea, sir."]
+    assert seen["outcome"].call.text == 'call:echo{word:"tea"}'
     # prose streams through as it comes (the first piece held only while it could be a call)
     seen = {}
     assert list(assistant._call_or_prose(stream("c", "an do", ", sir."), None, seen)) == ["can do", ", sir."]

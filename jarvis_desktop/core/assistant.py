@@ -155,6 +155,13 @@ class Answer:
                    version=version)
 
 
+def call_starts(engine: ChatEngine) -> frozenset[int]:
+    """The tokens a call may open with: those of ``call:`` as trained, and of ``Call:``, since a
+    small model now and then capitalises a reply's first word (the call is then read as written
+    in lower case: tools/call.py)."""
+    return engine.starting_tokens(PREFIX) | engine.starting_tokens(PREFIX.capitalize())
+
+
 def nothing_said(honorific: str) -> str:
     """What the app says when the model's reply came out empty: the user is asked to rephrase
     rather than shown an empty bubble (and it is logged, so a correction can teach the reply)."""
@@ -324,7 +331,7 @@ class Assistant:
         def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
             return engine.stream(messages, stop, prefix=PREFIX, grammar=self.tools.grammar)
 
-        starts = engine.starting_tokens(PREFIX)
+        starts = call_starts(engine)
 
         threshold = self.call_threshold if self.call_threshold is not None else threshold_for(engine.loaded)
 
@@ -340,7 +347,7 @@ class Assistant:
         engine = self.engine
         if engine is None or engine.loaded is None:
             raise ModelError("No model is loaded: load a GGUF first (jarvis-convert registers one)")
-        starts, seen, enough = engine.starting_tokens(PREFIX), {}, threading.Event()
+        starts, seen, enough = call_starts(engine), {}, threading.Event()
 
         def look(logits, token):
             seen["p"] = call_probability(logits, starts)
@@ -364,11 +371,11 @@ class Assistant:
                 yield held  # prose: from here on, as it comes
                 yield from pieces
                 return
-            started = held.lstrip().startswith(PREFIX)
+            started = held.lstrip().lower().startswith(PREFIX)
             if started and (constrained is not None or is_complete(held) or len(held) > MAX_CALL_CHARS):
                 break
         else:
-            if not held.lstrip().startswith(PREFIX):
+            if not held.lstrip().lower().startswith(PREFIX):
                 if held:
                     yield held  # a reply as short as "c"
                 return

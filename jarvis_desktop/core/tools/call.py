@@ -47,7 +47,7 @@ class ToolCall:
 def may_be_call(text: str) -> bool:
     """Whether a reply that starts with ``text`` (leading space ignored) may still be a call:
     used while streaming, to hold back the first characters until it is clear."""
-    head = text.lstrip()
+    head = text.lstrip().lower()  # "Call:": a small model sometimes capitalises its first word
     return head.startswith(PREFIX) or PREFIX.startswith(head)
 
 
@@ -78,8 +78,9 @@ def parse(text: str) -> ToolCall:
     src = text.strip()
     if len(src) > MAX_CALL_CHARS:
         raise CallError(f"the call is {len(src)} characters long (at most {MAX_CALL_CHARS})")
-    if not src.startswith(PREFIX):
+    if not src.lower().startswith(PREFIX):
         raise CallError(f"a call starts with {PREFIX!r}")
+    src = PREFIX + src[len(PREFIX):]  # "Call:" read as "call:"
     at = len(PREFIX)
     m = _NAME.match(src, at)
     if not m:
