@@ -53,6 +53,10 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("What day of the week was Armistice Day, 11 November 1918?", 'call:weekday{date:"11-11"}',
      'call:weekday{date:"1918-11-11"}'),
     ("how long till payday on the 28th", 'call:days_until{date:"01-01"}', 'call:days_until{date:"01-28"}'),
+    ("what day is the twenty first of june", 'call:weekday{date:"06-12"}', 'call:weekday{date:"06-21"}'),
+    ("is june the fourth a saturday", 'call:weekday{date:"04-06"}', 'call:weekday{date:"06-04"}'),
+    ("which day was the twelfth of march nineteen ninety", 'call:weekday{date:"1990-03-12"}',
+     'call:weekday{date:"1990-03-12"}'),  # a year in words: the model's
     ("Which date was it a fortnight back?", "call:date_in{weeks:2}", "call:date_in{weeks:-2}"),
     ("what's the date a week tomorrow", "call:date_in{days:3}", "call:date_in{days:3}"),  # two spans: the model's
     # timers and reminders: durations and clock times as people say them
@@ -71,6 +75,7 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("get rid of every timer", "call:cancel_timer{}", 'call:cancel_timer{kind:"timer",all:true}'),
     # the desktop
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
+    ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),
     ("um open thesis draft dot odt please", 'call:open_file{name:"thesis draft"}', 'call:open_file{name:"thesis draft.odt"}'),
     ("skip this one", 'call:media{action:"previous"}', 'call:media{action:"next"}'),
     ("volume to half", 'call:volume{action:"down"}', 'call:volume{action:"set",level:50}'),

@@ -239,15 +239,40 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
 _PAST = re.compile(r"\b(?:since|ago|last|was|were|did|born|back)\b")
 
 
+_ORDINALS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)} | {"thirtieth": 30}
+
+
+def _ordinal_days(s: str) -> str:
+    """Days of the month said in words as digits, where a month is named beside them: "the
+    fourth of july" -> "the 4th of july", "june twenty first" -> "june 21st"."""
+    from jarvis_desktop.core.tools import clock
+    months = "|".join(sorted(clock._MONTHS, key=len, reverse=True))
+    word = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+
+    def digits(m: re.Match) -> str:
+        groups = m.groupdict()
+        tens = {"twenty": 20, "thirty": 30}.get(groups.get("t") or groups.get("t2") or "", 0)
+        return f"{tens + _ORDINALS[groups.get('o') or groups.get('o2')]}th"
+    s = re.sub(rf"\b(?:(?P<t>twenty|thirty)[ -])?(?P<o>{word})\b(?= of (?:{months})\b)", digits, s)
+    return re.sub(rf"\b(?P<m>{months}) (?:the )?(?:(?P<t2>twenty|thirty)[ -])?(?P<o2>{word})\b",
+                  lambda m: f"{m['m']} {digits(m)}", s)
+
+
 def _date_mentions(s: str, today: date) -> list[tuple[str, bool]]:
     """The dates named in ``s`` (year-month-day, or month-day for the next such day), in order,
     each with whether its year was said; days gone by ("since Christmas") are the last such day."""
     from jarvis_desktop.core.tools import clock
+    s = _ordinal_days(s)
     found: list[tuple[int, int, str, bool]] = []
     past = bool(_PAST.search(s))
 
     def add(span: tuple[int, int], month: int, day: int, year: str | None) -> None:
         if any(a < span[1] and span[0] < b for a, b, _, _ in found):
+            return
+        if not year and re.match(r",? (?:eighteen|nineteen|twenty|two thousand)\b", s[span[1]:]):
+            found.append((*span, "?", True))  # a year said in words ("nineteen ninety nine"): the model's reading stands
             return
         if year:
             text = f"{int(year):04d}-{month:02d}-{day:02d}"
@@ -318,7 +343,7 @@ def _one_date(s: str, args: dict, now: datetime) -> dict:
     dated = {text for text, year in found if year}
     if dated and all(d[-5:] in {e[-5:] for e in dated} for d in dates):
         dates = dated  # "Armistice Day, 11 November 1918": one day, its year said once
-    return {"date": dates.pop()} if len(dates) == 1 else {}
+    return {"date": dates.pop()} if len(dates) == 1 and "?" not in dates else {}
 
 
 _SPAN = re.compile(r"\b(?P<n>[\w.-]+(?: (?:and )?[\w-]+){0,3}?) (?P<u>days?|weeks?|fortnights?)\b")
@@ -441,7 +466,13 @@ def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
 
 # -- the desktop ------------------------------------------------------------------------------
 
+def _spoken_paths(s: str) -> str:
+    """A path said aloud written as one: "slash home slash james" -> "/home/james"."""
+    return re.sub(r"\bslash ([\w.-]+(?: slash [\w.-]+)*)", lambda m: "/" + m[1].replace(" slash ", "/"), s)
+
+
 def _disk_free(s: str, args: dict, now: datetime) -> dict:
+    s = _spoken_paths(s)
     paths = set(re.findall(r"(?<![\w/~])(~?/[\w./-]*\w|/)(?=[\s?.!,;]|$)", s))
     if len(paths) == 1:
         return {"path": paths.pop()}
