@@ -247,7 +247,7 @@ _ORDINALS = {w: n for n, w in enumerate(
 def _ordinal_days(s: str) -> str:
     """Days of the month said in words as digits, where a month is named beside them: "the
     fourth of july" -> "the 4th of july", "june twenty first" -> "june 21st"."""
-    from jarvis_desktop.core.tools import clock
+    import jarvis_desktop.core.tools.clock as clock
     months = "|".join(sorted(clock._MONTHS, key=len, reverse=True))
     word = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 
@@ -263,7 +263,7 @@ def _ordinal_days(s: str) -> str:
 def _date_mentions(s: str, today: date) -> list[tuple[str, bool]]:
     """The dates named in ``s`` (year-month-day, or month-day for the next such day), in order,
     each with whether its year was said; days gone by ("since Christmas") are the last such day."""
-    from jarvis_desktop.core.tools import clock
+    import jarvis_desktop.core.tools.clock as clock
     s = _ordinal_days(s)
     found: list[tuple[int, int, str, bool]] = []
     past = bool(_PAST.search(s))
@@ -327,7 +327,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def _named_days() -> dict[str, tuple[int, int]]:
-    from jarvis_desktop.core.tools import clock
+    import jarvis_desktop.core.tools.clock as clock
     names = {k: v for k, v in clock._NAMED_DAYS.items()}
     names.update({"may day": (5, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
                   "guy fawkes": (11, 5), "new year's day": (1, 1)})
