@@ -115,9 +115,7 @@ class Toolbox:
         except CallError as exc:
             log.warning("malformed tool call %r: %s", text[:200], exc)
             return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0, "malformed")
-        if moved := neighbour(call.name, message, self.clock(),
-                              lambda name: tuple(p.name for p in self.tools[name].params if p.required)
-                              if name in self.tools else ("?",)):
+        if moved := neighbour(call.name, message, self.clock(), self.tools):
             log.info("%s read as %s from the words %r", call.name, moved[0], message[:200])
             call = parse(format_call(*moved))
         tool = self.tools.get(call.name)
@@ -147,9 +145,7 @@ class Toolbox:
         if read == args:
             return call, args
         try:
-            order = [p.name for p in tool.params]
-            better = parse(format_call(tool.name, dict(sorted(read.items(), key=lambda kv: order.index(kv[0])
-                                                              if kv[0] in order else len(order)))))
+            better = parse(format_call(tool.name, {p.name: read[p.name] for p in tool.params if p.name in read}))
             return better, check(better, tool)
         except CallError as exc:  # a reading the tool would refuse: the model's call stands
             log.warning("the arguments read from %r do not fit %s: %s", message[:200], tool.name, exc)

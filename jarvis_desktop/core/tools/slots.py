@@ -20,10 +20,11 @@ import calendar
 import logging
 import re
 from datetime import date, datetime
-from typing import Callable
+from typing import Callable, Mapping
 
 from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
+from jarvis_desktop.core.tools.base import Tool
 
 log = logging.getLogger(__name__)
 
@@ -536,18 +537,19 @@ NEIGHBOURS: dict[str, tuple[str, ...]] = {
 }
 
 
-def neighbour(tool: str, message: str, now: datetime, required: Callable[[str], tuple[str, ...]]) -> tuple[str, dict] | None:
-    """The neighbour of ``tool`` that ``message`` reads as in full, with its arguments, or None.
-    ``required(name)``: the names of a tool's required arguments."""
+def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool]) -> tuple[str, dict] | None:
+    """The neighbour of ``tool`` among ``tools`` that ``message`` reads as in full, with its
+    arguments, or None."""
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
     try:
         if tool in READERS and READERS[tool](s, {}, now):
             return None  # the words fit the model's choice
-        for other in NEIGHBOURS[tool]:
+        for other in (name for name in NEIGHBOURS[tool] if name in tools):
+            required = [p.name for p in tools[other].params if p.required]
             found = {k: v for k, v in READERS[other](s, {}, now).items() if v is not DROP}
-            if found and all(name in found for name in required(other)) and (other != "date_in" or found):
+            if found and all(name in found for name in required):
                 return other, found
     except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
         log.exception("reading %r as a neighbour of %s failed", message[:200], tool)
