@@ -150,3 +150,56 @@ def test_calibration_measures_every_request_and_a_registered_version_is_served_a
     shutil.copy(tiny_chain["f16"], tmp)
     version = reg.add(tmp, {"base": "tiny", "quant": "F16", "router": router})
     assert threshold_for(version.gguf) == router["call_threshold"]
+
+
+# --- in two minds ---------------------------------------------------------------------------------
+def _below_the_line(engine, text, tools, monkeypatch):
+    """An Assistant on the tiny model whose line is above ``text``'s probability of calling and
+    whose floor is below it: the router is in two minds about ``text``."""
+    import jarvis_desktop.core.assistant as assistant_module
+
+    p = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK).call_probability(text)
+    monkeypatch.setattr(assistant_module, "UNSURE_FLOOR", p / 2)
+    return Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools,
+                     call_threshold=min(1.0, p * 2) + 1e-9)
+
+
+def test_in_two_minds_words_that_make_a_whole_request_get_its_tool(tiny_chain, monkeypatch):
+    from jarvis_desktop.core.tools import default_tools
+
+    text = "what's 15 percent of 80"
+    tools = Toolbox([t for t in default_tools() if t.name == "percent"], clock=lambda: CLOCK, act=False)
+    # room for the long numbers the tiny model writes (a call cut off by max_tokens is set aside)
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
+    finally:
+        engine.close()
+    # The tiny model never learnt a call; under the grammar it can write only a percent call, and
+    # its arguments are read from the words.
+    assert answer.source == "tool" and answer.tool.call.text == "call:percent{percent:15,of:80}"
+    assert "12" in answer.text
+
+
+def test_in_two_minds_a_call_the_words_do_not_make_is_set_aside_unsaid(engine, monkeypatch):
+    from jarvis_desktop.core.tools import Param, Tool, ToolResult
+
+    ran = []
+    note = Tool("note", "keep a note", (Param("text", str, "what", required=False),),
+                lambda args, context: ran.append(args) or ToolResult("Noted, sir."))
+
+    class ReadsAPercent(Toolbox):  # words that read as a percent request, to a toolbox that can only note
+        def read_in_full(self, message):
+            return frozenset({"percent"})
+
+    text = "what's 15 percent of 80"
+    unsure = _below_the_line(engine, text, ReadsAPercent([note], clock=lambda: CLOCK), monkeypatch)
+    answer = unsure.ask(text, remember=False).result()
+    plain = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=Toolbox([note], clock=lambda: CLOCK),
+                      call_threshold=unsure.call_threshold).ask(text, remember=False).result()
+    # the call was written, not run and not said; the reply is the prose the line alone gives,
+    # and its first-token time counts the call set aside
+    assert ran == [] and answer.tool is None and answer.source == "model"
+    assert answer.text == plain.text and answer.text and not answer.text.lower().startswith("call")
+    assert answer.first_token_s > 0

@@ -14,7 +14,7 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import check, format_call, parse
-from jarvis_desktop.core.tools.slots import READERS, read_arguments
+from jarvis_desktop.core.tools.slots import IN_FULL, READERS, read_arguments, read_in_full
 from trainer.tool_eval import same_arguments
 
 TOOLS = {t.name: t for t in default_tools()}
@@ -188,3 +188,30 @@ def test_a_call_to_a_confused_neighbour_runs_as_the_tool_the_words_read_as_in_fu
     outcome = box.run(model, "sir", message)
     assert outcome.call.text == expected and outcome.status == "ran"
     assert outcome.log_record()["tool_result"].get("written", model) == model
+
+
+@pytest.mark.parametrize("message, whole", [
+    ("what's 15 percent of 80", {"percent", "calculate"}),  # either tool answers it rightly
+    ("I've got 7 loads of washing at 55 minutes a go, total time", {"total_duration"}),
+    ("remind me to ring the garage in forty five minutes", {"remind_me"}),
+    ("whats a hundred fahrenheit in celsius", {"convert"}),
+    ("what day of the week is christmas", {"weekday", "days_until"}),  # the model's choice decides which
+    # a part of a request is no whole one: no amount, no unit wanted, no time, a duration with no
+    # reminder's "in", chat about a subject
+    ("15 percent of what?", set()),
+    ("convert it to celsius", set()),
+    ("remind me to ring the garage", set()),
+    ("Is it rude to arrive ten minutes early to a dinner party?", set()),
+    ("my calendar's completely full next week", set()),
+    ("Hello Jarvis", set()),
+])
+def test_a_request_is_read_in_full_only_where_the_words_carry_all_a_tool_needs(message, whole):
+    assert read_in_full(message, EVAL_NOW, TOOLS) == whole
+    assert read_in_full(message, EVAL_NOW, {k: v for k, v in TOOLS.items() if k not in whole}) == set()
+
+
+def test_only_tools_that_compute_or_set_a_reminder_are_read_in_full():
+    assert set(IN_FULL) <= set(READERS)
+    assert {name for name in IN_FULL if not TOOLS[name].read_only} == {"remind_me"}
+    for name, needs in IN_FULL.items():  # what a whole reading must hold are the tool's own arguments
+        assert all(set(keys) <= {p.name for p in TOOLS[name].params} for keys in needs), name

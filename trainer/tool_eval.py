@@ -220,7 +220,7 @@ def _tools() -> dict:
     return {t.name: t for t in default_tools()}
 
 
-SCORING = "3: the call that ran; set_timer by its length"  # changed: cached scores are stale
+SCORING = "4: the call that ran; set_timer by its length; whole requests called when in two minds"  # changed: cached scores are stale
 
 # Tools whose answer depends on nothing but the call and the clock: two calls to one of them
 # that give the user the same sentence at the evaluation's clock carry the same arguments,

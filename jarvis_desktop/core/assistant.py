@@ -31,7 +31,7 @@ from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
-from jarvis_desktop.core.tools.router import call_probability, route, threshold_for
+from jarvis_desktop.core.tools.router import NEVER, UNSURE_FLOOR, call_probability, route, threshold_for
 
 __all__ = ["Assistant", "Answer", "Persona", "Reply", "EVAL_NOW", "SKILL_WAIT_S", "HISTORY_MIN", "HISTORY_CHUNK",
            "with_notes", "without_notes"]
@@ -326,6 +326,9 @@ class Assistant:
                                tool=outcome)
             if seen.get("call"):  # stopped while writing a call: nothing was said
                 return replace(answer, text="", finish_reason="cancelled")
+            if spent := seen.get("spent_s"):  # a call was written first and set aside (below)
+                return replace(answer, first_token_s=(answer.first_token_s or 0.0) + spent,
+                               total_s=(answer.total_s or 0.0) + spent)
             return answer
 
         def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
@@ -336,9 +339,16 @@ class Assistant:
         threshold = self.call_threshold if self.call_threshold is not None else threshold_for(engine.loaded)
 
         def decide(logits, token):  # call or prose, by the probability of calling (tools/router.py)
-            return route(logits, token, starts, threshold, seen=seen)
+            swap = route(logits, token, starts, threshold, seen=seen)
+            if UNSURE_FLOOR <= seen["p_call"] < threshold and (whole := self.tools.read_in_full(seen["message"])):
+                seen["unsure"] = whole  # in two minds, on words that make a whole request: see which
+                return max(starts, key=lambda t: logits[t])
+            return swap
 
-        return Reply(self._call_or_prose(engine.stream(messages, stop, first=decide), stop, seen, constrained),
+        def prose() -> Iterator[str]:  # the reply in words after all: no call at its first step
+            return engine.stream(messages, stop, first=lambda logits, token: route(logits, token, starts, NEVER))
+
+        return Reply(self._call_or_prose(engine.stream(messages, stop, first=decide), stop, seen, constrained, prose),
                      finish, on_end)
 
     def call_probability(self, text: str) -> float:
@@ -357,13 +367,18 @@ class Assistant:
         return seen["p"]
 
     def _call_or_prose(self, pieces: Iterator[str], stop: threading.Event | None, seen: dict,
-                       constrained: Callable[[], Iterator[str]] | None = None) -> Iterator[str]:
+                       constrained: Callable[[], Iterator[str]] | None = None,
+                       prose: Callable[[], Iterator[str]] | None = None) -> Iterator[str]:
         """The model's pieces as they come, unless the reply is a tool call: then the call is read
         whole (the first characters are held back until it is clear), the model is stopped at
         its closing brace, the tool runs, and its sentence is the one piece.  With
         ``constrained``, the model is stopped as soon as it has written ``call:`` and the rest
         comes from ``constrained()`` (sampled under the tools' grammar: only real tools and
-        arguments)."""
+        arguments).
+
+        A call made because the router was in two minds (``seen["unsure"]``: the tools the words
+        make a whole request of) runs only if it is one of those tools; otherwise it is set aside
+        unsaid and the reply is ``prose()``."""
         t0, held = time.perf_counter(), ""
         for piece in pieces:
             held += piece
@@ -371,7 +386,8 @@ class Assistant:
                 yield held  # prose: from here on, as it comes
                 yield from pieces
                 return
-            started = held.lstrip().lower().startswith(PREFIX)
+            # in two minds, the call is the grammar's from its first character
+            started = held.lstrip().lower().startswith(PREFIX) or "unsure" in seen
             if started and (constrained is not None or is_complete(held) or len(held) > MAX_CALL_CHARS):
                 break
         else:
@@ -391,6 +407,13 @@ class Assistant:
             rest.close()
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
+            return
+        whole = seen.get("unsure")
+        if whole is not None and prose is not None and self.tools.tool_of(held, seen.get("message", "")) not in whole:
+            log.info("set aside %r (p_call %.2f): the words make a whole request of %s only",
+                     held.strip()[:200], seen.get("p_call", 0.0), ", ".join(sorted(whole)))
+            seen["call"], seen["spent_s"] = None, time.perf_counter() - t0
+            yield from prose()
             return
         outcome = self.tools.run(held.strip(), self.persona.honorific, seen.get("message", ""))
         seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.grammar import call_grammar
-from jarvis_desktop.core.tools.slots import neighbour, read_arguments
+from jarvis_desktop.core.tools.slots import neighbour, read_arguments, read_in_full
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -102,6 +102,21 @@ class Toolbox:
     def grammar(self) -> str:
         """The GBNF grammar of every valid call to these tools (after ``call:``)."""
         return call_grammar(self.tools.values())
+
+    def read_in_full(self, message: str) -> frozenset[str]:
+        """The tools whose arguments ``message`` says in full, for certain (slots.read_in_full):
+        "what's 15 percent of 80" is a whole percent request; "15 percent of what?" is not."""
+        return read_in_full(message, self.clock(), self.tools)
+
+    def tool_of(self, text: str, message: str = "") -> str | None:
+        """The tool the call ``text`` would run in answer to ``message`` (a neighbour's, where the
+        words read as one: slots.neighbour), or None where ``text`` is no call."""
+        try:
+            call = parse(text)
+        except CallError:
+            return None
+        moved = neighbour(call.name, message, self.clock(), self.tools)
+        return moved[0] if moved else call.name
 
     def run(self, text: str, honorific: str = "sir", message: str = "") -> Outcome:
         """Run the call ``text`` the model wrote in answer to the user's ``message``."""

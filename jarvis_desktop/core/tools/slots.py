@@ -28,7 +28,7 @@ from jarvis_desktop.core.tools.base import Tool
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_arguments", "neighbour", "READERS", "NEIGHBOURS"]
+__all__ = ["read_arguments", "neighbour", "read_in_full", "READERS", "NEIGHBOURS", "IN_FULL"]
 
 DROP = None  # a reading's value that removes the model's argument of that name
 
@@ -554,3 +554,37 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool])
     except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
         log.exception("reading %r as a neighbour of %s failed", message[:200], tool)
     return None
+
+
+# -- a request the words answer in full, for a router in two minds --------------------------------
+
+# Tools whose answer the words can carry whole, and what a reading must hold for it to be a
+# whole request: a sum, a percentage, a bill and the people sharing it, a conversion (an amount,
+# a unit and the unit wanted), a date, a span of days, a reminder's time.  All but remind_me only
+# compute; a reminder is the one thing done, and it says what it set and is cancelled in a word.
+# Nothing here has a reading that a chat about the subject would give by chance ("ten minutes
+# early", "next week", "all day" read as a timer, a skip, a cancellation: those tools are left out).
+IN_FULL: dict[str, tuple[tuple[str, ...], ...]] = {
+    "calculate": (("expression",),), "percent": (("percent", "of"),), "split_bill": (("total", "people"),),
+    "total_duration": (("count", "minutes"),), "convert": (("value", "from", "to"),),
+    "weekday": (("date",),), "days_until": (("date",),), "date_in": (("days",), ("weeks",)),
+    "remind_me": (("in_minutes",), ("at",)),
+}
+
+
+def read_in_full(message: str, now: datetime, tools: Mapping[str, Tool]) -> frozenset[str]:
+    """The tools of IN_FULL among ``tools`` whose reader reads ``message`` as a whole request."""
+    if not message.strip():
+        return frozenset()
+    s, whole = _plain(message), set()
+    for name, needs in IN_FULL.items():
+        if name not in tools:
+            continue
+        try:
+            found = {k for k, v in READERS[name](s, {}, now).items() if v is not DROP}
+        except Exception:  # noqa: BLE001 - as read_arguments: nothing is read
+            log.exception("reading %r as %s failed", message[:200], name)
+            continue
+        if any(all(k in found for k in keys) for keys in needs):
+            whole.add(name)
+    return frozenset(whole)
