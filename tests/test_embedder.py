@@ -81,3 +81,26 @@ def test_a_broken_model_leaves_the_memory_working_by_words(tmp_path):
     with MemoryStore(tmp_path / "m.sqlite3", embedder=broken) as store:
         store.add("my car is parked on level 3")  # kept, without a vector
         assert [f.text for f in store.recall("where is my car parked").facts] == ["my car is parked on level 3"]
+
+
+def test_a_text_is_embedded_once_and_a_forgotten_facts_words_leave_no_vector_behind(tmp_path, embedder):
+    first = embedder.embed("where did I park the car")
+    assert embedder.embed("where did I park the car") is first and not first.flags.writeable
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        fact = store.add("my car is parked on level 3")
+        assert "my car is parked on level 3" in embedder._recent
+        store.delete([fact.id])
+        assert not embedder._recent  # no copy of the forgotten words stays in memory
+
+
+def test_a_search_by_meaning_ranks_only_the_facts_that_can_come_first(tmp_path, embedder):
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        facts = [store.add(text) for text in ("my brother Tom lives in Glasgow", "the boiler was serviced in March",
+                                              "I take my tea with no sugar", "the bins go out on Tuesday")]
+        every = store.similar("which city is my sibling based in")
+        assert [f.text for f, _ in every][0] == "my brother Tom lives in Glasgow" and len(every) == 4
+        some = store.similar("which city is my sibling based in", top=1, also={facts[3].id})
+        assert [f.id for f, _ in some] == [every[0][0].id, facts[3].id]  # still most similar first
+        assert [s for _, s in some] == [s for f, s in every if f.id in {every[0][0].id, facts[3].id}]
+        store.delete([facts[0].id])  # the matrix follows the facts
+        assert facts[0].id not in {f.id for f, _ in store.similar("which city is my sibling based in")}

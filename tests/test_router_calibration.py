@@ -203,3 +203,21 @@ def test_in_two_minds_a_call_the_words_do_not_make_is_set_aside_unsaid(engine, m
     assert ran == [] and answer.tool is None and answer.source == "model"
     assert answer.text == plain.text and answer.text and not answer.text.lower().startswith("call")
     assert answer.first_token_s > 0
+
+
+def test_in_two_minds_a_question_the_memory_surely_answers_gets_recall(tiny_chain, monkeypatch, tmp_path):
+    from jarvis_desktop.core.memory import MemoryStore
+    from jarvis_desktop.core.tools import default_tools
+
+    text = "How do I take my tea?"
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        with MemoryStore(tmp_path / "memory.sqlite3") as store:
+            store.add("I take my tea strong with one sugar")
+            tools = Toolbox([t for t in default_tools() if t.name == "recall"], clock=lambda: CLOCK, memory=store)
+            answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
+    finally:
+        engine.close()
+    assert answer.source == "tool" and answer.tool.name == "recall"
+    assert answer.text == "You take your tea strong with one sugar, sir; you told me today."

@@ -163,3 +163,24 @@ def test_every_remember_example_is_kept_as_its_call_says():
     for message, call in remember.examples:
         fact = parse(call).args["fact"]
         assert fact_as_told(fact, message) == clean_fact(fact), (message, fact)
+
+
+def test_recall_answers_the_users_own_question_before_the_models_keywords(store):
+    run(store, 'call:remember{fact:"I take my tea strong with one sugar"}')
+    run(store, 'call:remember{fact:"I like my steak medium rare"}')
+    # the model named the wrong thing; the question itself is surely answered by a fact
+    out = run(store, 'call:recall{about:"steak"}', "How do I take my tea?")
+    assert out.result.reply == "You take your tea strong with one sugar, sir; you told me today."
+    assert out.result.data["sure"]
+    # a question the memory does not surely answer alone is searched with the model's words too
+    out = run(store, 'call:recall{about:"steak"}', "what did I say about that")
+    assert "steak" in out.result.reply
+
+
+def test_a_question_the_memory_surely_answers_is_a_whole_request_for_recall(store):
+    run(store, 'call:remember{fact:"I take my tea strong with one sugar"}')
+    box = Toolbox(memory=store)
+    assert "recall" in box.read_in_full("How do I take my tea?")
+    assert "recall" not in box.read_in_full("I fancy a cup of coffee")
+    assert "recall" not in Toolbox().read_in_full("How do I take my tea?")  # no memory: nothing to recall
+    assert box.read_in_full("what's 15 percent of 80") == {"percent", "calculate"}

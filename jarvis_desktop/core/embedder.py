@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ModelError
@@ -22,6 +23,7 @@ __all__ = ["Embedder", "embedder_path", "default_embedder", "EMBEDDER_NAME"]
 log = logging.getLogger(__name__)
 
 EMBEDDER_NAME = "all-MiniLM-L6-v2"
+RECENT = 32  # texts whose vectors are kept
 
 
 def embedder_path() -> Path:
@@ -38,6 +40,9 @@ class Embedder:
         self.name = self.path.stem
         self._model = None
         self._lock = threading.Lock()
+        # The last texts' vectors: one message is looked up more than once (the router's check
+        # that the memory answers it, then the recall tool).  MemoryStore.delete empties it.
+        self._recent: OrderedDict[str, object] = OrderedDict()
 
     def _load(self):
         from llama_cpp import Llama
@@ -55,11 +60,25 @@ class Embedder:
         import numpy as np
 
         with self._lock:
+            if (known := self._recent.get(text)) is not None:
+                self._recent.move_to_end(text)
+                return known
             if self._model is None:
                 self._model = self._load()
             vector = np.asarray(self._model.embed(text, truncate=True), dtype=np.float32)
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
+            norm = float(np.linalg.norm(vector))
+            vector = vector / norm if norm else vector
+            vector.setflags(write=False)  # shared with later callers
+            self._recent[text] = vector
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+            return vector
+
+    def forget_recent(self) -> None:
+        """Drop the vectors kept of recent texts (after a fact is forgotten: no copy of its words
+        stays in memory)."""
+        with self._lock:
+            self._recent.clear()
 
     def close(self) -> None:
         with self._lock:

@@ -24,7 +24,7 @@ import logging
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.memory_words import clean_fact, relations, search_terms, second_person, secret_kind, uncovered
@@ -153,6 +153,7 @@ class MemoryStore(SQLiteStore):
         super().__init__(Path(path) if path is not None else memory_path())
         self.embedder = embedder
         self._vectors: dict[int, object] | None = None  # fact id -> vector, read once
+        self._stacked: tuple[list[int], object] | None = None  # its ids and their vectors as one matrix
         # Called with the facts just deleted, from whatever deleted them (the forget tool, the
         # panel): the app clears them from the interaction log and the conversation.
         self.on_forget: list[Callable[[list[Fact]], None]] = []
@@ -204,6 +205,9 @@ class MemoryStore(SQLiteStore):
             if self._vectors is not None:
                 for i in ids:
                     self._vectors.pop(i, None)
+                self._stacked = None
+        if self.embedder is not None and hasattr(self.embedder, "forget_recent"):
+            self.embedder.forget_recent()
         if gone:
             self._purge()
             for hook in list(self.on_forget):
@@ -265,11 +269,12 @@ class MemoryStore(SQLiteStore):
         Without one (or when it fails), by words: sure where the first fact holds all of them.
         Nothing close enough: no facts, and the caller says it was not told.  The thresholds are
         arguments only for choosing them (benchmarks/memory_recall.py --tune)."""
-        scored = self.similar(text) if self.embedder is not None else []
+        sharing = {f.id for f in self.search(text, limit=50)} if self.embedder is not None else set()
+        # only these can rank in the first ``limit``: the most similar, and those the bonus lifts
+        scored = self.similar(text, top=limit, also=sharing) if self.embedder is not None else []
         if not scored:
             found = self.search(text, limit=limit)
             return Recalled(found, sure=bool(found) and uncovered(text, found[0].text) == 0)
-        sharing = {f.id for f in self.search(text, limit=50)}
         ranked = sorted(((score + (WORD_BONUS if fact.id in sharing else 0.0), fact) for fact, score in scored),
                         key=lambda pair: -pair[0])
         best, first = ranked[0]
@@ -279,24 +284,45 @@ class MemoryStore(SQLiteStore):
             and (best >= sure_at and missing <= uncovered_max or missing == 0 and best >= covered_at)
         return Recalled(facts, sure)
 
-    def similar(self, text: str) -> list[tuple[Fact, float]]:
-        """Every fact with its cosine similarity to ``text`` (most similar first); [] without an
-        embedder, or when it fails (the memory then searches by words)."""
+    def similar(self, text: str, top: int = 0, also: Iterable[int] = ()) -> list[tuple[Fact, float]]:
+        """Facts with their cosine similarity to ``text``, most similar first: every one, or the
+        ``top`` most similar and those of ``also`` (ids); [] without an embedder, or when it
+        fails (the memory then searches by words)."""
         import numpy as np
 
         try:
             query = self._embed(text, strict=True)
-            vectors = self._all_vectors()
+            ids, matrix = self._matrix()
         except Exception:  # noqa: BLE001 - a broken embedder must not cost the user the answer
             _log.exception("searching the memory by meaning failed; searching by words")
             return []
-        if query is None or not vectors:
+        if query is None or not ids:
             return []
-        ids = list(vectors)
-        scores = np.stack([vectors[i] for i in ids]) @ query
-        facts = {f.id: f for f in self.facts()}
+        scores = matrix @ query
         order = np.argsort(-scores)
-        return [(facts[ids[k]], float(scores[k])) for k in order if ids[k] in facts]
+        wanted = set(also)
+        pick = [int(k) for rank, k in enumerate(order) if not top or rank < top or ids[k] in wanted]
+        facts = self._facts_by_id([ids[k] for k in pick])
+        return [(facts[ids[k]], float(scores[k])) for k in pick if ids[k] in facts]
+
+    def _facts_by_id(self, ids: list[int]) -> dict[int, Fact]:
+        found: dict[int, Fact] = {}
+        with self._tx() as db:
+            for start in range(0, len(ids), 500):  # within SQLite's limit on parameters
+                part = ids[start:start + 500]
+                rows = db.execute(f"SELECT {_COLUMNS} FROM facts WHERE id IN ({','.join('?' * len(part))})", part)
+                found.update((f.id, f) for f in map(self._fact, rows))
+        return found
+
+    def _matrix(self) -> tuple[list[int], object]:
+        """Every fact's vector as rows of one matrix, with their ids, kept until a vector changes."""
+        import numpy as np
+
+        vectors = self._all_vectors()
+        if self._stacked is None:
+            ids = list(vectors)
+            self._stacked = (ids, np.stack([vectors[i] for i in ids]) if ids else None)
+        return self._stacked
 
     def _embed(self, text: str, strict: bool = False):
         if self.embedder is None:
@@ -318,6 +344,7 @@ class MemoryStore(SQLiteStore):
                    (fact_id, self.embedder.name, np.asarray(vector, dtype=np.float32).tobytes()))
         if self._vectors is not None:
             self._vectors[fact_id] = np.asarray(vector, dtype=np.float32)
+            self._stacked = None
 
     def _all_vectors(self) -> dict:
         """Every fact's vector, read once; facts kept without one (no embedder then, or
@@ -328,8 +355,12 @@ class MemoryStore(SQLiteStore):
             with self._tx() as db:
                 rows = db.execute("SELECT fact_id, vector FROM vectors WHERE model = ?", (self.embedder.name,)).fetchall()
             self._vectors = {i: np.frombuffer(blob, dtype=np.float32) for i, blob in rows}
+            self._stacked = None
         # A few at a time (a memory kept before the model was set up could hold thousands): the
-        # rest on the next searches, so no answer waits long.
+        # rest on the next searches, so no answer waits long.  (A deleted fact's vector goes with
+        # it, so a count says whether any is missing without reading every fact.)
+        if self.count() <= len(self._vectors):
+            return self._vectors
         missing = [f for f in self.facts() if f.id not in self._vectors][:BACKFILL]
         for fact in missing:
             vector = self._embed(fact.text)

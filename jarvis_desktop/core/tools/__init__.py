@@ -104,9 +104,18 @@ class Toolbox:
         return call_grammar(self.tools.values())
 
     def read_in_full(self, message: str) -> frozenset[str]:
-        """The tools whose arguments ``message`` says in full, for certain (slots.read_in_full):
-        "what's 15 percent of 80" is a whole percent request; "15 percent of what?" is not."""
-        return read_in_full(message, self.clock(), self.tools)
+        """The tools ``message`` is surely a whole request for: those whose arguments it says in
+        full (slots.read_in_full: "what's 15 percent of 80" is a whole percent request, "15
+        percent of what?" is not), and ``recall`` where the memory surely holds its answer
+        ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall)."""
+        whole = read_in_full(message, self.clock(), self.tools)
+        if self.memory is not None and "recall" in self.tools and message.strip():
+            try:
+                if self.memory.recall(message, limit=1).sure:
+                    whole |= {"recall"}
+            except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
+                log.exception("searching the memory for %r failed", message[:200])
+        return whole
 
     def tool_of(self, text: str, message: str = "") -> str | None:
         """The tool the call ``text`` would run in answer to ``message`` (a neighbour's, where the

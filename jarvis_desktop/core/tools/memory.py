@@ -99,7 +99,11 @@ def _recall(args: dict, context: Context) -> ToolResult:
     h = context.honorific
     about = args.get("about", "")
     question = " ".join(part for part in (context.message, about) if part.strip())
-    found = store.recall(question, limit=3) if question.strip() else Recalled([])
+    # the user's own question first, where the memory surely answers it: the model's keywords
+    # may name the wrong thing ("How do I like my coffee?" written as about:"steak")
+    found = store.recall(context.message, limit=3) if context.message.strip() else Recalled([])
+    if not found.sure and question.strip() and question != context.message:
+        found = store.recall(question, limit=3)
     if not found:
         return ToolResult(f"You haven't told me anything about {_topic(about, context.message)} that I've kept, {h}.",
                           {"facts": [], "sure": False})
