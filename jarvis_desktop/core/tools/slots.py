@@ -537,6 +537,11 @@ NEIGHBOURS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _found(tool: str, s: str, now: datetime) -> dict:
+    """What ``tool``'s reader reads from the plain words ``s`` on its own (no model's call)."""
+    return {k: v for k, v in READERS[tool](s, {}, now).items() if v is not DROP}
+
+
 def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool]) -> tuple[str, dict] | None:
     """The neighbour of ``tool`` among ``tools`` that ``message`` reads as in full, with its
     arguments, or None."""
@@ -548,7 +553,7 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool])
             return None  # the words fit the model's choice
         for other in (name for name in NEIGHBOURS[tool] if name in tools):
             required = [p.name for p in tools[other].params if p.required]
-            found = {k: v for k, v in READERS[other](s, {}, now).items() if v is not DROP}
+            found = _found(other, s, now)
             if found and all(name in found for name in required):
                 return other, found
     except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
@@ -581,7 +586,7 @@ def read_in_full(message: str, now: datetime, tools: Mapping[str, Tool]) -> froz
         if name not in tools:
             continue
         try:
-            found = {k for k, v in READERS[name](s, {}, now).items() if v is not DROP}
+            found = _found(name, s, now)
         except Exception:  # noqa: BLE001 - as read_arguments: nothing is read
             log.exception("reading %r as %s failed", message[:200], name)
             continue
