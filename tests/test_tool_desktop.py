@@ -259,6 +259,23 @@ def test_open_folder_takes_paths_in_and_outside_home(desk):
     assert opened(desk) == [str(projects)]
 
 
+def test_a_spoken_path_in_lower_case_opens_the_folder_it_names(desk):
+    """Speech recognition writes paths in lower case ("slash home slash ..."): the one folder
+    they name up to capitals is opened, and where two differ only in capitals, neither is."""
+    website = desk["home"] / "Projects" / "Website"
+    website.mkdir(parents=True)
+    result = run("open_folder", {"name": "~/projects/website"})
+    assert result.data["folder"] == str(website) and opened(desk) == [str(website)]
+    desk["opened"].unlink()
+    (desk["home"] / "projects").mkdir()  # now "~/projects" is exactly a folder without "Website" in it
+    (desk["home"] / "Notes").mkdir()
+    (desk["home"] / "NOTES").mkdir()
+    for name in ("~/projects/website", "~/notes"):
+        with pytest.raises(ToolFailed, match="There's no folder at"):
+            BY_NAME["open_folder"].run({"name": name}, Context())
+    assert not desk["opened"].exists()
+
+
 def test_a_missing_folder_is_said_clearly_and_nothing_is_opened(desk):
     (desk["home"] / "notes.txt").write_text("tea\n")
     cases = {"~/nowhere": "There's no folder at ~/nowhere, sir.",

@@ -76,9 +76,29 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _as_path(text: str) -> Path:
-    """A spoken path: "~" expanded, a relative one taken from the home folder."""
+    """A spoken path: "~" expanded, a relative one taken from the home folder, and where no such
+    path exists, the one whose names differ only in capitals (speech recognition writes
+    "~/projects/website" for ~/Projects/website), where there is exactly one."""
     path = Path(os.path.expanduser(text))
-    return path if path.is_absolute() else Path.home() / path
+    path = path if path.is_absolute() else Path.home() / path
+    return path if path.exists() else _any_case(path) or path
+
+
+def _any_case(path: Path) -> Path | None:
+    """The one existing path that is ``path`` up to capitals, or None (none, or several)."""
+    found = Path(path.anchor)
+    for name in path.parts[1:]:
+        if (found / name).exists():
+            found = found / name
+            continue
+        try:
+            same = [p for p in found.iterdir() if p.name.casefold() == name.casefold()]
+        except OSError:
+            return None
+        if len(same) != 1:
+            return None
+        found = same[0]
+    return found
 
 
 def _child_folder(name: str) -> Path | None:
