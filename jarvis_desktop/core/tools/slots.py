@@ -559,7 +559,7 @@ def _places(s: str) -> dict[str, str]:
 # What asks the time somewhere ("what time is it in ...", "how many hours ahead", "is it night
 # in ..."), not what merely names a time and a city ("what time do the shops in Madrid open").
 _TIME_ASKED = re.compile(
-    r"\bwhat time is it\b|\bwhat(?:'s| is)? the (?:time|hour)\b(?! (?:of|when|to)\b)|\btime (?:now |over |out )?in\b"
+    r"\bwhat time is it\b|\bwhat(?:'s|s| is)? the (?:time|hour)\b(?! (?:of|when|to)\b)"
     r"|\b(?:current|local) time\b|\btime difference\b|\bhours? (?:ahead|behind)\b|\bhow far (?:ahead|behind)\b"
     r"|\bhow late is it\b|\bis it (?:day|night|morning|evening|afternoon|daytime|night ?time|dark|light)(?:time)? "
     r"(?:yet |now |right now |already )?(?:in|over)\b")
