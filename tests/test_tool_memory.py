@@ -184,3 +184,47 @@ def test_a_question_the_memory_surely_answers_is_a_whole_request_for_recall(stor
     assert "recall" not in box.read_in_full("I fancy a cup of coffee")
     assert "recall" not in Toolbox().read_in_full("How do I take my tea?")  # no memory: nothing to recall
     assert box.read_in_full("what's 15 percent of 80") == {"percent", "calculate"}
+
+
+@pytest.mark.parametrize("question", [
+    "can I have milk in things",
+    "what do I put for the postcode on forms now we've moved",
+    "um jarvis, where did I leave the bike?",
+])
+def test_a_question_written_as_remember_is_asked_of_the_memory_and_never_kept(store, question):
+    run(store, 'call:remember{fact:"I am lactose intolerant"}')
+    out = run(store, f'call:remember{{fact:"{question}"}}', question)
+    assert out.call.text == "call:recall{}" and out.status == "ran"
+    assert out.log_record()["tool_result"]["written"] == f'call:remember{{fact:"{question}"}}'
+    assert not out.result.reply.startswith("Noted")
+    assert [f.text for f in store.facts()] == ["I am lactose intolerant"]
+
+
+@pytest.mark.parametrize("told", [
+    "Can you remember that my car is on level 3?",
+    "Could you file away that the bleed key for the radiators is in the toolbox?",
+    "my wife's birthday is 3 June",
+])
+def test_a_fact_given_in_a_question_or_a_statement_is_kept(store, told):
+    out = run(store, f'call:remember{{fact:"{told}"}}', told)
+    assert out.call.name == "remember" and out.result.reply.startswith("Noted") and store.count() == 1
+
+
+def test_every_remember_and_recall_example_is_told_from_asked():
+    """asks() over the shipped examples: no remember example reads as a question (the move to
+    recall never undoes one), and most recall examples do."""
+    from jarvis_desktop.core.memory_words import asks
+
+    import json
+
+    from jarvis_desktop.core.paths import asset
+
+    tools = {t.name: t for t in default_tools()}
+    pairs = [(name, m) for name in ("remember", "recall") for m, _ in tools[name].examples]
+    for line in asset("data", "persona", "tools.jsonl").read_text(encoding="utf-8").splitlines():
+        turns = json.loads(line)["messages"]
+        pairs += [(turns[i]["content"][5:].split("{")[0], turns[i - 1]["content"]) for i in range(1, len(turns))
+                  if turns[i]["role"] == "assistant" and turns[i]["content"].startswith(("call:remember", "call:recall"))]
+    assert not [m for name, m in pairs if name == "remember" and asks(m)]
+    asked = [asks(m) for name, m in pairs if name == "recall"]
+    assert len(asked) > 100 and sum(asked) >= len(asked) * 0.6, asked

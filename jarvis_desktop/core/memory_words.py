@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "search_terms",
+__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "search_terms",
            "relations", "uncovered"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
@@ -138,6 +138,22 @@ def told(message: str) -> str:
     for _ in range(3):  # "right, jarvis, for future reference, remember that ..."
         text = _CUES.sub("", _OPENERS.sub("", text))
     return clean_fact(_TAILS.sub("", text))
+
+
+_QUESTION = re.compile(r"^(?:what|where|when|who|whom|whose|which|why|how|is|are|was|were|do|does|did|can|could|"
+                       r"should|shall|will|would|have|has|had|am)\b", re.I)
+_KEEP = re.compile(r"\b(?:remember|memori[sz]e|note|noting|forget|mind|reference|jot|write (?:this |that |it )?down|"
+                   r"store|log|record|file (?:(?:this|that|it) )?away|keep (?:this|that|it|hold)|on file)\b", re.I)
+
+
+def asks(message: str) -> bool:
+    """Whether ``message`` asks something rather than gives something to keep: a question ("what
+    do I put for the postcode now we've moved", "can I have milk in things?") with no word that
+    asks for keeping ("can you remember that my car is on level 3?" gives a fact)."""
+    text = " ".join(str(message).split())
+    for _ in range(3):
+        text = _OPENERS.sub("", text)
+    return bool(text) and not _KEEP.search(text) and (text.endswith("?") or bool(_QUESTION.match(text)))
 
 
 def _plain(text: str) -> str:

@@ -22,6 +22,7 @@ import re
 from datetime import date, datetime
 from typing import Callable, Mapping
 
+from jarvis_desktop.core.memory_words import asks
 from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
 from jarvis_desktop.core.tools.base import Tool
@@ -664,7 +665,9 @@ READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
 # Tools the small model takes for one another, and the neighbours a call to the first may be read
 # as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
 # today's date, "which app is eating all the memory" as the memory in use, "show me my music
-# folder" as an app or as what Jarvis remembers.  Only where the chosen tool's own reader reads nothing from the words and the
+# folder" as an app or as what Jarvis remembers.  (And a ``remember`` of a question, "can I have
+# milk in things?", is asked of the memory as ``recall``: a question is never a fact to keep.)
+# Only where the chosen tool's own reader reads nothing from the words and the
 # neighbour's reads every argument it needs (a whole conversion: an amount, a unit and a unit it
 # converts to), so a call the words fit is never moved.
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
@@ -683,6 +686,8 @@ def _found(tool: str, s: str, now: datetime) -> dict:
 def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool]) -> tuple[str, dict] | None:
     """The neighbour of ``tool`` among ``tools`` that ``message`` reads as in full, with its
     arguments, or None."""
+    if tool == "remember" and "recall" in tools and asks(message):
+        return "recall", {}  # a question is never a fact to keep: it is asked of the memory
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
