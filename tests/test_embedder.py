@@ -104,3 +104,22 @@ def test_a_search_by_meaning_ranks_only_the_facts_that_can_come_first(tmp_path, 
         assert [s for _, s in some] == [s for f, s in every if f.id in {every[0][0].id, facts[3].id}]
         store.delete([facts[0].id])  # the matrix follows the facts
         assert facts[0].id not in {f.id for f, _ in store.similar("which city is my sibling based in")}
+
+
+def test_notes_in_a_prompt_are_near_the_message_in_meaning_not_only_in_words(tmp_path, embedder):
+    """With the embedding model, a fact sharing two words with the message but nothing of its
+    meaning is no note (it cost prompt tokens and bore on nothing); a near one still is."""
+    from jarvis_desktop.core.assistant import Assistant
+    from jarvis_desktop.core.tools import Toolbox
+
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        for n in range(50):
+            store.add(f"note {n}: the blue box number {n} belongs to Sam")
+        store.add("the spare HDMI cable is in the blue box under the stairs")
+        assistant = Assistant(tools=Toolbox(memory=store))
+        assert assistant.notes("where did I put the spare HDMI cable, the blue box?") == [
+            "the spare HDMI cable is in the blue box under the stairs"]
+        assert assistant.notes("what number is the locker") == []  # the made-up notes share "number" alone
+        words_alone = Assistant(tools=Toolbox(memory=MemoryStore(tmp_path / "w.sqlite3")))
+        words_alone.memory.add("note 1: the blue box number 1 belongs to Sam")
+        assert words_alone.notes("which blue box has number 1") == ["note 1: the blue box number 1 belongs to Sam"]
