@@ -228,3 +228,30 @@ def test_every_remember_and_recall_example_is_told_from_asked():
     assert not [m for name, m in pairs if name == "remember" and asks(m)]
     asked = [asks(m) for name, m in pairs if name == "recall"]
     assert len(asked) > 100 and sum(asked) >= len(asked) * 0.6, asked
+
+
+@pytest.mark.parametrize("message, whole", [
+    ("note that the stopcock is under the kitchen sink", True),
+    ("Remember that I take my tea strong with one sugar.", True),
+    ("um jarvis remember my locker at the gym is number 112", True),
+    ("Can you make a note that the car's MOT is due in October?", True),  # a request, not a question
+    ("the spare key is under the blue pot, keep that in mind", True),
+    # small talk about remembering, a question, a reminder: nothing to keep
+    ("Remember when we went to Paris?", False),
+    ("Remember that time we got lost in the Lake District? What a day.", False),
+    ("Remember, remember the fifth of November!", False),
+    ("do you remember what I said about the boiler", False),
+    ("don't let me forget to move the car in an hour", False),
+    ("remember that", False),  # no fact
+])
+def test_a_fact_given_in_so_many_words_is_a_whole_request_to_remember(message, whole):
+    from jarvis_desktop.core.memory_words import keeps
+
+    assert keeps(message) is whole
+    assert ("remember" in Toolbox().read_in_full(message)) is whole
+
+
+def test_a_reminder_with_its_time_is_no_fact_to_keep():
+    box = Toolbox()
+    said = "don't let me forget the recycling at half six this evening"
+    assert box.read_in_full(said) == {"remind_me"}  # its time read: a reminder, and not a fact as well

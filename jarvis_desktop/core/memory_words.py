@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "search_terms",
+__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "keeps", "search_terms",
            "relations", "uncovered"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
@@ -154,6 +154,40 @@ def asks(message: str) -> bool:
     for _ in range(3):
         text = _OPENERS.sub("", text)
     return bool(text) and not _KEEP.search(text) and (text.endswith("?") or bool(_QUESTION.match(text)))
+
+
+_KEEP_FIRST = re.compile(
+    r"^(?:(?:please|can you|could you|would you|will you|i want you to|i need you to|i'd like you to)\s+)?"
+    r"(?:remember(?: that| this|:)(?!\s+time\b)|remember(?=\s+(?:my|our|i|i'm|we|we're|his|her|their)\b)|"
+    r"note(?: that| this| down|:)|make a note(?: of| that)?|note to self|jot (?:this |that |it )?down|"
+    r"write (?:this |that |it )?down|keep in mind|bear in mind|(?:don't|do not) (?:let me )?forget(?!\s+to\b)|"
+    r"for future reference|for the record|file (?:this |that )?away|store this|log (?:this|that)|"
+    r"keep a (?:note|record)(?: of| that)?|commit (?:this|that) to memory|add (?:this |that )?to your notes|"
+    r"keep this in your notes)\b", re.I)
+_KEEP_LAST = re.compile(r"(?:remember that|remember it|keep that in mind|bear that in mind|(?:don't|do not) let me "
+                        r"forget|make a note of (?:that|it)|note that down|jot that down|file that away|"
+                        r"worth remembering|for future reference|hang on to (?:that|this|it)(?: for me)?|"
+                        r"store that(?: somewhere)?|one for your notes)[\s,.!]*$", re.I)
+
+
+_KEEP_ASKED = re.compile(r"^(?:can|could|would|will) you (?:please )?(?:remember that|remember this|note that|"
+                         r"make a note (?:that|of)|keep a (?:note|record) (?:that|of)|jot down that|write down that)\b",
+                         re.I)
+
+
+def keeps(message: str) -> bool:
+    """Whether ``message`` gives Jarvis something to keep in so many words: "remember that ...",
+    "note that ...", "..., keep that in mind", with a fact of three words or more, and no
+    question ("do you remember when we ...?", "remember when we went to Paris?" keep nothing;
+    "can you make a note that ...?" is a request, not a question)."""
+    text = " ".join(str(message).split())
+    for _ in range(3):
+        text = _OPENERS.sub("", text)
+    if not text or len(told(message).split()) < 3:
+        return False
+    if text.endswith("?") or _QUESTION.match(text):  # "can you make a note that ...?" asks to keep
+        return bool(_KEEP_ASKED.match(text))
+    return bool(_KEEP_FIRST.match(text) or _KEEP_LAST.search(text))
 
 
 def _plain(text: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
+from jarvis_desktop.core.memory_words import keeps
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.grammar import call_grammar
@@ -107,8 +108,12 @@ class Toolbox:
         """The tools ``message`` is surely a whole request for: those whose arguments it says in
         full (slots.read_in_full: "what's 15 percent of 80" is a whole percent request, "15
         percent of what?" is not), and ``recall`` where the memory surely holds its answer
-        ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall)."""
+        ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall),
+        and ``remember`` where it gives a fact to keep in so many words ("note that the stopcock is
+        under the sink": memory_words.keeps) and no reminder's time."""
         whole = read_in_full(message, self.clock(), self.tools)
+        if "remember" in self.tools and "remind_me" not in whole and keeps(message):
+            whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
         if self.memory is not None and "recall" in self.tools and message.strip():
             try:
                 if self.memory.recall(message, limit=1).sure:
