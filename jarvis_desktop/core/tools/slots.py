@@ -708,8 +708,9 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool])
 
 # Tools whose answer the words can carry whole, and what a reading must hold for it to be a
 # whole request: a sum, a percentage, a bill and the people sharing it, a conversion (an amount,
-# a unit and the unit wanted), a date, a span of days, a reminder's time.  All but remind_me only
-# compute; a reminder is the one thing done, and it says what it set and is cancelled in a word.
+# a unit and the unit wanted), a date, a span of days, a reminder's time, a city whose time is
+# asked, a program on this computer.  All but remind_me only compute or read; a reminder is the
+# one thing done, and it says what it set and is cancelled in a word.
 # Nothing here has a reading that a chat about the subject would give by chance ("ten minutes
 # early", "next week", "all day" read as a timer, a skip, a cancellation: those tools are left out).
 IN_FULL: dict[str, tuple[tuple[str, ...], ...]] = {
