@@ -19,6 +19,22 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Qt without a display (CI has none); pytest-qt's qtbot drives the real widgets.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The tiny models the fixtures train must come out the same on every x86 CPU: torch's AVX-512
+# kernels (and MKL's and oneDNN's) add up in another order than the AVX2 ones, and on a 2-layer
+# model that moves greedy replies ("Goodning, sir." for "Good morning, sir.") and what a few
+# ratings teach it.  On a CPU with AVX-512, the kernels are held to AVX2 (a no-op elsewhere).
+def _has_avx2() -> bool:
+    try:
+        return " avx2 " in f" {Path('/proc/cpuinfo').read_text(errors='replace')} ".replace("\n", " ")
+    except OSError:
+        return False
+
+
+if _has_avx2():
+    for _name, _value in (("ATEN_CPU_CAPABILITY", "avx2"), ("MKL_ENABLE_INSTRUCTIONS", "AVX2"),
+                          ("ONEDNN_MAX_CPU_ISA", "AVX2")):
+        os.environ.setdefault(_name, _value)
+
 
 @pytest.fixture(autouse=True)
 def jarvis_home(tmp_path, monkeypatch):
