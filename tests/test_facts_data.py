@@ -21,6 +21,7 @@ from jarvis_desktop.core.paths import asset, assets_dir
 
 BANK = asset("data", "facts", "bank.jsonl")
 HELDOUT = asset("data", "eval", "facts_heldout.jsonl")
+DEV = asset("data", "dev", "facts_dev.jsonl")  # to choose by (tools/cues.py), never trained on nor gated by
 PERSONA = asset("data", "persona")
 ROOT = assets_dir().parent
 
@@ -120,9 +121,14 @@ def test_the_held_out_set_has_its_shape():
     assert len(rows(HELDOUT)) == HELDOUT_ROWS, f"{HELDOUT}: {len(rows(HELDOUT))} questions, {HELDOUT_ROWS} wanted"
 
 
-def test_ids_are_unique_across_both_files():
+def test_the_development_set_has_its_shape():
+    _check_common(DEV, {"id", "question", "answers"}, r"d\d{3,}")
+    assert len(rows(DEV)) >= 100, f"{DEV}: {len(rows(DEV))} questions, at least 100 wanted"
+
+
+def test_ids_are_unique_across_the_files():
     seen: dict[str, str] = {}
-    for path in (BANK, HELDOUT):
+    for path in (BANK, HELDOUT, DEV):
         for n, row in rows(path):
             assert row["id"] not in seen, f"{_where(path, n)}: id {row['id']} already used at {seen[row['id']]}"
             seen[row["id"]] = _where(path, n)
@@ -161,12 +167,20 @@ def test_no_question_is_asked_twice():
 
 
 def test_no_fact_is_asked_twice_within_a_file():
-    for path in (BANK, HELDOUT):
+    for path in (BANK, HELDOUT, DEV):
         listed = rows(path)
         for i, (n, a) in enumerate(listed):
             for m, b in listed[i + 1:]:
                 assert not _same_fact(a, b), \
                     f"{_where(path, m)}: asks the fact of line {n} again: {b['question']!r} / {a['question']!r}"
+
+
+def test_no_development_fact_is_in_the_bank_or_the_held_out_set():
+    for n, dev in rows(DEV):
+        for path in (BANK, HELDOUT):
+            for m, other in rows(path):
+                assert not _same_fact(dev, other), \
+                    f"{_where(DEV, n)} asks the fact of {_where(path, m)}: {dev['question']!r} / {other['question']!r}"
 
 
 def test_no_held_out_fact_is_in_the_bank():

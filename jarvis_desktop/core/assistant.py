@@ -29,6 +29,7 @@ from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
+from jarvis_desktop.core.tools.cues import bears_on
 from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
 from jarvis_desktop.core.tools.router import NEVER, UNSURE_FLOOR, call_probability, route, threshold_for
@@ -388,8 +389,9 @@ class Assistant:
         arguments).
 
         A call made because the router was in two minds (``seen["unsure"]``: the tools the words
-        make a whole request of) runs only if it is one of those tools; otherwise it is set aside
-        unsaid and the reply is ``prose()``."""
+        make a whole request of) runs only if it is one of those tools, and a call to a tool the
+        words say nothing of does not run (``_set_aside_why``); such a call is set aside unsaid
+        and the reply is ``prose()``."""
         t0, held = time.perf_counter(), ""
         for piece in pieces:
             held += piece
@@ -419,10 +421,9 @@ class Assistant:
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
             return
-        whole = seen.get("unsure")
-        if whole is not None and prose is not None and self.tools.tool_of(held, seen.get("message", "")) not in whole:
-            log.info("set aside %r (p_call %.2f): the words make a whole request of %s only",
-                     held.strip()[:200], seen.get("p_call", 0.0), ", ".join(sorted(whole)))
+        why = self._set_aside_why(held, seen) if prose is not None else ""
+        if why:
+            log.info("set aside %r (p_call %.2f): %s", held.strip()[:200], seen.get("p_call", 0.0), why)
             seen["call"], seen["spent_s"] = None, time.perf_counter() - t0
             yield from prose()
             return
@@ -430,6 +431,19 @@ class Assistant:
         seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0
         seen["total_s"] = seen["first_s"]
         yield outcome.result.reply
+
+    def _set_aside_why(self, held: str, seen: dict) -> str:
+        """Why the call ``held`` is not to run ("": it runs): made in two minds, to a tool other
+        than those the words make a whole request of; or to a tool the words say nothing of
+        ("which port is plain imap on" is no request for ``local_ip``: tools/cues.py), unless
+        they make a whole request of it after all."""
+        whole, message = seen.get("unsure"), seen.get("message", "")
+        tool = self.tools.tool_of(held, message)
+        if whole is not None and tool not in whole:
+            return f"the words make a whole request of {', '.join(sorted(whole))} only"
+        if tool is not None and not bears_on(tool, message) and tool not in self.tools.read_in_full(message):
+            return f"the words say nothing of {tool}"
+        return ""
 
     def prefill(self) -> int:
         """Evaluate ahead of time what the next reply's prompt starts with: the system prompt and

@@ -1,0 +1,79 @@
+"""Whether a message bears on a tool at all: a call to a tool the words say nothing of is set aside.
+
+The fine-tune calls some tools on questions that merely sound like requests: "which port is plain
+imap on" got ``local_ip`` ("Your local IP address is ..."), "which element has the symbol Sn" got
+``now_playing``, "what file extension does a PowerPoint presentation have" got ``os_info``, and
+"what do you call the first meal of the day" got ``recall``, each with the router sure of a
+call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so neither
+probability tells them apart.  A tool's own words do: every request for these tools, however it
+is put, names what it is about (a song or "this", an address or the network, the system or its
+version, the user or someone they know, something to open or a wish to do something).
+
+``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
+none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
+question, the honest "I'm not certain" the fine-tune learned, rather than a tool's answer to
+another question).  A follow-up ("and the other one?", "what about Tom's?") leans on the
+turn before, so it is never vetoed.
+
+The words were chosen from the training requests of each tool (every one of them bears on its
+tool: a test checks) and checked on the development requests and the spoken set, which were
+not used to choose them.  Tools whose requests may name nothing of them ("the doorbell's
+ringing" pauses the music; "I'm stepping away" locks the screen) are not listed.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CUES", "bears_on"]
+
+
+def _words(*alternatives: str) -> re.Pattern:
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])", re.IGNORECASE)
+
+
+_PEOPLE = (r"i|i'm|im|i've|ive|i'd|id|i'll|my|me|mine|myself|we|we're|we've|we'd|our|ours|us|"
+           r"he|he's|his|him|she|she's|her|hers|they|they're|their|them|"
+           r"mum|mom|dad|wife|husband|partner|son|daughter|kids?|family|brother|sister|nan|gran|grandma|grandad|"
+           r"friend|mate|boss|neighbour|neighbor|doctor|dentist")
+
+CUES: dict[str, re.Pattern] = {
+    "os_info": _words(r"os", r"operating", r"system", r"linux", r"windows", r"mac", r"macos", r"osx", r"ubuntu",
+                      r"debian", r"fedora", r"arch", r"mint", r"distro", r"distribution", r"kernel", r"version",
+                      r"release", r"build", r"edition", r"platform", r"software", r"flavour", r"flavor"),
+    "now_playing": _words(r"songs?", r"tracks?", r"tunes?", r"tune's", r"music", r"album", r"artist", r"band",
+                          r"singer", r"sings?", r"sung", r"singing", r"record", r"lp", r"playing", r"play", r"on",
+                          r"listening", r"listen", r"hearing", r"hear", r"spotify", r"shazam", r"player",
+                          r"number", r"this", r"that's", r"thats"),
+    "local_ip": _words(r"ip", r"ipv4", r"ipv6", r"address", r"addresses", r"lan", r"network", r"wifi", r"wi-fi",
+                       r"wi fi", r"ethernet", r"\d{1,3}\.\d{1,3}", r"router", r"printer", r"ssh", r"chromecast",
+                       r"reach", r"server", r"internal", r"private", r"local", r"find me"),
+    "open_file": re.compile(r"(?<![\w'])(?:open|opening|show|display|see|read|look|view|print|load|bring|pull|"
+                            r"up|edit|launch|carry on)(?![\w'])|\.\w{2,4}\b|~/|/", re.IGNORECASE),
+    "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
+                       r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
+                       r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
+}
+
+# ``recall`` is asked about anything the user keeps ("where are the passports?", "when does the
+# cleaner come?"), so no list of words covers it; but a question put to Jarvis about the world,
+# "what do *you* call ...", "which part of *your* body ...", is not about the user unless it
+# names them or someone they know, or asks what was told ("what did you say the code was?").
+_TO_JARVIS = _words(r"you", r"your", r"you're", r"youre")
+_ABOUT_THE_USER = re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|remind|told|tell|said|say|again|remember|recall|"
+                             r"note|noted|kept|usual|favourite|favorite)(?![\w'])|\w's\b|\w+s'(?!\w)",
+                             re.IGNORECASE)
+
+# A follow-up leans on the turn before ("and the other one?"): its words alone do not say.
+_FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|same|also|then|ok|okay|so|or)\b", re.IGNORECASE)
+
+
+def bears_on(tool: str, message: str) -> bool:
+    """False where ``message`` says nothing a request for ``tool`` would (a tool listed in
+    CUES, and no follow-up); True otherwise, and for every tool not listed."""
+    if not message.strip() or _FOLLOW_UP.search(message):
+        return True
+    if tool == "recall":
+        return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None
+    cue = CUES.get(tool)
+    return cue is None or cue.search(message) is not None

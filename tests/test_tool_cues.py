@@ -1,0 +1,123 @@
+"""A call to a tool the user's words say nothing of is set aside (tools/cues.py): "which port is
+plain imap on" is no request for the local IP address, and the reply is the model's prose."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jarvis_desktop.core.assistant import Assistant, Persona
+from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.tools import Param, Tool, Toolbox, ToolResult
+from jarvis_desktop.core.tools.cues import CUES, bears_on
+
+
+def _requests_for(tools):
+    """(tool, the user's words) for every call in the persona dataset to one of ``tools``."""
+    for name in ("tools.jsonl", "memory_context.jsonl", "multi_turn.jsonl"):
+        for line in asset("data", "persona", name).read_text(encoding="utf-8").splitlines():
+            messages = json.loads(line)["messages"]
+            for before, message in zip(messages, messages[1:]):
+                if message["role"] == "assistant" and message["content"].startswith("call:"):
+                    tool = message["content"][len("call:"):].split("{")[0]
+                    if tool in tools:
+                        yield tool, before["content"]
+
+
+def test_every_request_the_fine_tune_learns_bears_on_its_tool():
+    seen = {}
+    for tool, words in _requests_for(set(CUES) | {"recall"}):
+        assert bears_on(tool, words), (tool, words)
+        seen[tool] = seen.get(tool, 0) + 1
+    assert set(seen) == set(CUES) | {"recall"} and min(seen.values()) >= 20
+
+
+def test_every_development_and_spoken_request_bears_on_its_tool():
+    # neither set was used to choose the words
+    dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
+    checked = [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in CUES]
+    for line in (Path(__file__).parent / "data" / "spoken_arguments.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        tool = row["call"][len("call:"):].split("{")[0]
+        if tool in CUES:
+            checked.append((tool, row["request"]))
+    memory = [json.loads(line) for line in asset("data", "dev", "memory_dev.jsonl").read_text().splitlines()]
+    asks = [("recall", ask) for row in memory for ask in row.get("asks", [])]
+    assert len(checked) >= 18 and len(asks) >= 150
+    assert [c for c in checked if not bears_on(*c)] == []
+    # one generic "you" meaning the user is the price: the memory's own search keeps it (below)
+    assert [a for a in asks if not bears_on(*a)] == [("recall", "what slot should you book for the groceries")]
+
+
+@pytest.mark.parametrize("tool, words", [
+    ("local_ip", "which port is plain imap on"),
+    ("now_playing", "which element has the symbol Sn"),
+    ("os_info", "What file extension does a PowerPoint presentation have?"),
+    ("open_app", "What's the shortcut to select all?"),
+    ("open_file", "my son wants to learn to code where should he start"),
+    ("recall", "which part of your body do you see with"),
+    ("recall", "What do you call the first meal of the day?"),
+])
+def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
+    assert not bears_on(tool, words)
+
+
+@pytest.mark.parametrize("tool, words", [
+    ("local_ip", "what number does the network know this computer by"),
+    ("now_playing", "ooh i like this what is it called"),
+    ("os_info", "is this pc on windows ten or eleven"),
+    ("open_app", "I need to jot something down."),
+    ("open_file", "Display the scan of my driving licence."),
+    ("recall", "when does the cleaner come"),  # no "you": about the user's own things
+    ("recall", "what did you say the gate code was"),
+    ("recall", "which shoe size did you note for Arlo's wellies"),
+    ("local_ip", "and on the wifi?"),  # a follow-up leans on the turn before
+    ("now_playing", "what about the one before?"),
+    ("media", "the doorbell's ringing"),  # tools not listed are never vetoed
+    ("lock_screen", "I'm stepping away for a minute"),
+])
+def test_requests_in_their_own_words_bear_on_their_tool(tool, words):
+    assert bears_on(tool, words)
+
+
+def _ip_tool(ran):
+    return Tool("local_ip", "the local IP address", (), lambda args, context: ran.append(args) or
+                ToolResult("Your local IP address is 192.0.2.2, sir."))
+
+
+def _stream(*pieces):
+    yield from pieces
+
+
+def test_a_call_the_words_say_nothing_of_is_set_aside_and_the_reply_is_prose():
+    ran = []
+    assistant = Assistant(tools=Toolbox([_ip_tool(ran)]), persona=Persona("sir"))
+    prose = lambda: _stream("I'm not certain, sir.")  # noqa: E731
+    seen = {"message": "which port is plain imap on"}
+    pieces = list(assistant._call_or_prose(_stream("call:local_ip{}"), None, seen, prose=prose))
+    assert pieces == ["I'm not certain, sir."] and ran == [] and "outcome" not in seen and seen["call"] is None
+    assert seen["spent_s"] >= 0  # the call written and set aside counts in the first-token time
+    # the same call where the words ask for it runs
+    seen = {"message": "whats my local ip"}
+    pieces = list(assistant._call_or_prose(_stream("call:local_ip{}"), None, seen, prose=prose))
+    assert pieces == ["Your local IP address is 192.0.2.2, sir."] and ran == [{}]
+
+
+def test_a_recall_the_memory_surely_answers_is_kept_whatever_the_words():
+    ran = []
+    recall = Tool("recall", "what the user told", (Param("about", str, "what about", required=False),),
+                  lambda args, context: ran.append(args) or ToolResult("Thursday, 7 to 8 pm, sir."))
+
+    class Sure(Toolbox):  # as where the memory's search surely holds the answer
+        def read_in_full(self, message):
+            return frozenset({"recall"})
+
+    words = "what slot should you book for the groceries"  # a generic "you" that means the user
+    assert not bears_on("recall", words)
+    for box, said in ((Toolbox([recall]), ["prose"]), (Sure([recall]), ["Thursday, 7 to 8 pm, sir."])):
+        pieces = list(Assistant(tools=box, persona=Persona("sir"))._call_or_prose(
+            _stream('call:recall{about:"groceries"}'), None, {"message": words}, prose=lambda: _stream("prose")))
+        assert pieces == said
+    assert len(ran) == 1
