@@ -28,6 +28,7 @@ def test_add_promote_rollback(tmp_path):
     reg = Registry(tmp_path / "models")
     assert reg.current() is None and reg.versions() == []
     v1, v2 = _add(reg, tmp_path, 1), _add(reg, tmp_path, 2)
+    assert v1.name == "v1" and v2.name == "v2"
     assert [v.name for v in reg.versions()] == ["v1", "v2"]
     assert reg.current() is None  # adding does not switch
     reg.promote("v1")

@@ -107,3 +107,19 @@ def test_the_persona_prompts_leave_the_tool_calls_to_the_substance_sets():
     assert "tools" not in categories and {"facts", "tools_negative", "math", "greetings"} <= categories
     # only math's held-out requests are calls: their checked answer is scored from the tool's reply
     assert {p.category for p in prompts if p.reference.startswith("call:")} <= {"math"}
+
+
+def test_the_current_models_scores_are_made_again_when_the_answering_code_changes(tmp_path, monkeypatch):
+    # a candidate must never be compared with figures that older routing or tools gave the current model
+    import trainer.tool_eval as tool_eval
+
+    names = {p.name for p in tool_eval.ANSWERING_CODE}
+    assert {"assistant.py", "memory_words.py", "cues.py", "slots.py", "slots_desktop.py", "router.py"} <= names
+    persona = Persona("sir")
+    copy = tmp_path / "cues.py"
+    copy.write_text((tool_eval.ANSWERING_CODE[0]).read_text())
+    monkeypatch.setattr(tool_eval, "ANSWERING_CODE", (*tool_eval.ANSWERING_CODE, copy))
+    key = tool_eval.substance_key(persona)
+    assert tool_eval.substance_key(persona) == key
+    copy.write_text(copy.read_text() + "\n# a changed line\n")
+    assert tool_eval.substance_key(persona) != key

@@ -45,6 +45,8 @@ from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
 from trainer.cores import free_cores_now
 from jarvis_desktop.core.tools.call import CallError, check
+from jarvis_desktop.core import assistant as assistant_module
+from jarvis_desktop.core import memory_words
 from jarvis_desktop.core.tools import slots
 from trainer.facts import HELDOUT as FACTS_HELDOUT
 from trainer.facts import Fact, grade, load_facts, score_facts
@@ -157,11 +159,20 @@ def run_facts(gguf: Path, facts: list[Fact], persona: Persona, n_threads: int = 
     return results
 
 
+# The code between the model and a scored reply: routing (assistant.py: the router's line, the
+# two-minds band, calls set aside), the tools and how arguments are read from the words
+# (tools/*.py), what the memory reads as a question or a fact.  A change to any of it scores the
+# current model again, so that a candidate is never compared with figures the old code gave.
+ANSWERING_CODE = (Path(assistant_module.__file__), Path(memory_words.__file__),
+                  *sorted(Path(slots.__file__).parent.glob("*.py")))
+
+
 def substance_key(persona: Persona) -> str:
     """What a substance score depends on: the held-out files, the system prompt, the tools' grammar,
-    how arguments are read from the words (tools/slots.py) and compared (SCORING)."""
+    the code that answers (ANSWERING_CODE) and how answers are compared (SCORING)."""
     h = hashlib.sha256(SCORING.encode())
-    h.update(Path(slots.__file__).read_bytes())
+    for path in ANSWERING_CODE:
+        h.update(path.name.encode() + path.read_bytes())
     for part in (HELDOUT, FACTS_HELDOUT):
         h.update(Path(asset(*part)).read_bytes())
     h.update(persona.system_prompt(EVAL_NOW).encode())

@@ -131,12 +131,17 @@ _TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that
                     r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!?]*$", re.I)
 
 
+def _opened(message: str) -> str:
+    """``message`` on one line without its openers ("um", "right", "jarvis", "hey", ...)."""
+    return _OPENERS.sub("", " ".join(str(message).split()))
+
+
 def told(message: str) -> str:
     """What the user asked to be kept, in their words: ``message`` without the words that ask
     ("um jarvis, for future reference", "remember that", "..., keep that in mind")."""
-    text = " ".join(str(message).split())
-    for _ in range(3):  # "right, jarvis, for future reference, remember that ..."
-        text = _CUES.sub("", _OPENERS.sub("", text))
+    text = _opened(message)
+    for _ in range(3):  # "right, jarvis, for future reference, jot this down, note that ..."
+        text = _OPENERS.sub("", _CUES.sub("", text))
     return clean_fact(_TAILS.sub("", text))
 
 
@@ -150,9 +155,7 @@ def asks(message: str) -> bool:
     """Whether ``message`` asks something rather than gives something to keep: a question ("what
     do I put for the postcode now we've moved", "can I have milk in things?") with no word that
     asks for keeping ("can you remember that my car is on level 3?" gives a fact)."""
-    text = " ".join(str(message).split())
-    for _ in range(3):
-        text = _OPENERS.sub("", text)
+    text = _opened(message)
     return bool(text) and not _KEEP.search(text) and (text.endswith("?") or bool(_QUESTION.match(text)))
 
 
@@ -180,9 +183,7 @@ def keeps(message: str) -> bool:
     "note that ...", "..., keep that in mind", with a fact of three words or more, and no
     question ("do you remember when we ...?", "remember when we went to Paris?" keep nothing;
     "can you make a note that ...?" is a request, not a question)."""
-    text = " ".join(str(message).split())
-    for _ in range(3):
-        text = _OPENERS.sub("", text)
+    text = _opened(message)
     if not text or len(told(message).split()) < 3:
         return False
     if text.endswith("?") or _QUESTION.match(text):  # "can you make a note that ...?" asks to keep

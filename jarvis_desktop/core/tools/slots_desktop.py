@@ -1,0 +1,174 @@
+"""Arguments read from the user's own words: the computer and the desktop (tools/slots.py).
+
+The readers of paths ("slash media slash usb"), file names said aloud ("notes dot txt"), cities
+("my mate in denver"), commands ("what does chmod do"), what the busiest programs are ranked
+by, and folders ("show me my music"), with the same contract as the number, date and timer
+readers in slots.py: each returns only what the words say for certain, and {} otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+__all__ = ["READERS", "TIME_ASKED", "spoken_paths"]
+
+
+def spoken_paths(s: str) -> str:
+    """A path said aloud written as one: "slash home slash james" -> "/home/james"."""
+    return re.sub(r"\bslash ([\w.-]+(?: slash [\w.-]+)*)", lambda m: "/" + m[1].replace(" slash ", "/"), s)
+
+
+def _disk_free(s: str, args: dict, now: datetime) -> dict:
+    s = spoken_paths(s)
+    paths = set(re.findall(r"(?<![\w/~])(~?/[\w./-]*\w|/)(?=[\s?.!,;]|$)", s))
+    if len(paths) == 1:
+        return {"path": paths.pop()}
+    if not paths and re.search(r"\broot (?:partition|drive|disk|filesystem|file system)\b", s):
+        return {"path": "/"}
+    return {}
+
+
+def _open_file(s: str, args: dict, now: datetime) -> dict:
+    name = str(args.get("name") or "").strip()
+    m = re.search(r"\b([\w'-]+) dot ([a-z0-9]{2,5})\b", s)
+    if m and name.lower().endswith(m[1]) and "." not in name:
+        return {"name": f"{name}.{m[2]}"}
+    return {}
+
+
+# -- a city's time, a command, the busiest programs, a folder -----------------------------------
+
+# Zone place names that are also everyday words or first names ("that's nice", "the central
+# line", "Victoria said"): read as a city only where the model wrote them.
+_NOT_PLACES = {"nice", "central", "center", "eastern", "pacific", "atlantic", "mountain", "continental", "universal",
+               "general", "factory", "zulu", "north", "south", "east", "west", "easter", "christmas", "wake",
+               "virgin", "resolute", "oral", "yap", "navajo", "midway", "troll", "palmer", "casey", "davis",
+               "victoria", "regina", "stanley", "wallis", "johnston", "knox", "beulah", "marengo", "vevay",
+               "chatham", "norfolk", "eucla", "creston", "mendoza", "greenwich", "local", "here", "home"}
+
+_CITY_BEFORE = re.compile(r"in|with|for|of|to|at|is|and|phone|ring|call")
+
+
+def _places(s: str) -> dict[str, str]:
+    """The cities ``s`` names (after "in", "with", "for", ...: "the time in rio de janeiro",
+    "my mate in denver"), each as the clock tool says it, by the words that named it."""
+    from jarvis_desktop.core.tools.clock import find_zone
+
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?|[.,;:?!]", s)
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):  # the longest name first: "mexico city", not "mexico"
+            span = words[i:i + n]
+            if len(span) < n or not all(w[0].isalpha() for w in span):
+                continue
+            name = " ".join(span)
+            before = words[max(0, i - 2):i]
+            if n == 1 and (name in _NOT_PLACES or len(name) <= 3 and name != "nz") or not before or not (
+                    _CITY_BEFORE.fullmatch(before[-1]) or before[-1] == "the" and _CITY_BEFORE.fullmatch(before[0])):
+                continue
+            zone = find_zone(name)
+            if zone is not None:
+                found[name] = zone[0]
+                i += n - 1
+                break
+        i += 1
+    return found
+
+
+# What asks the time somewhere ("what time is it in ...", "how many hours ahead", "is it night
+# in ..."), not what merely names a time and a city ("what time do the shops in Madrid open").
+TIME_ASKED = re.compile(
+    r"\bwhat time is it\b|\bwhat(?:'s|s| is)? the (?:time|hour)\b(?! (?:of|when|to)\b)"
+    r"|\b(?:current|local) time\b|\btime difference\b|\bhours? (?:ahead|behind)\b|\bhow far (?:ahead|behind)\b"
+    r"|\bhow late is it\b|\bis it (?:day|night|morning|evening|afternoon|daytime|night ?time|dark|light)(?:time)? "
+    r"(?:yet |now |right now |already )?(?:in|over)\b")
+
+
+def _time_in(s: str, args: dict, now: datetime) -> dict:
+    places = set(_places(s).values())
+    return {"city": places.pop()} if len(places) == 1 else {}
+
+
+_X = r"(?P<x>[a-z0-9_.+]*[a-z0-9_+])"  # a program's name as _plain leaves it (no "-": "ssh keygen")
+# "the" only before "command" ("what's the man command for"): "what's the date", "what's the
+# time for my niece" name programs (date, time) but ask no such thing
+_CX = r"(?:(?:the )?(?P<y>[a-z0-9_.+]*[a-z0-9_+]) (?:command|program|utility|tool)|" + _X + ")"
+_WHATS = r"what(?:'s|s| is)"
+_COMMAND_ASKED = tuple(re.compile(p) for p in (
+    r"\bwhat (?:does|do) " + _CX + r"(?: -[\w-]+)* (?:actually |exactly |even )?do\b",
+    r"\b" + _WHATS + r" " + _CX + r" (?:(?:used |good |meant )?for|about)\b",
+    r"\b(?:explain|tell me about|tell me what) (?:what )?" + _CX + r"(?: is| does)?(?: (?:used )?for)?"
+    r"(?=,|[?.!]|$| like\b| please\b| to me\b| for me\b| in (?:plain|simple)\b)",
+    r"\b(?:the |a )?(?P<y>[a-z0-9_.+]*[a-z0-9_+]) command\b",
+    r"^(?:\w+ )?(?:jarvis )?" + _WHATS + r" " + _CX + r"(?:,? exactly)?[?.!]*$",
+    r"^" + _X + r",? what (?:does|do) (?:that|it|that one|this) do\b",
+    r"\bwhat (?:is|does) " + _CX + r"(?: do)?,? exactly\b",
+))
+_NOT_COMMANDS = {"it", "this", "that", "he", "she", "they", "you", "one", "a", "an", "the", "my", "your",
+                 "which", "what", "who", "there", "here", "all", "thing", "jarvis", "is", "does", "do"}
+
+
+def _explain_command(s: str, args: dict, now: datetime) -> dict:
+    """The command ``s`` asks about, where it is a program on this computer ("what does chmod
+    do", "whats the man command for", "explain rm")."""
+    import shutil
+
+    said = {m.groupdict().get("x") or m["y"] for pattern in _COMMAND_ASKED if (m := pattern.search(s))} - _NOT_COMMANDS
+    on_path = {x for x in said if shutil.which(x)}
+    return {"command": on_path.pop()} if len(on_path) == 1 else {}
+
+
+_PROGRAMS = r"(?:apps?|programs?|process(?:es)?|applications?|tasks?)"
+_WHICH_PROGRAMS = re.compile(
+    r"\b(?:which|what)(?: \w+){0,3} " + _PROGRAMS + r"\b"
+    r"|\b" + _WHATS + r" (?:eating|hogging|using|taking|chewing|guzzling|gobbling|hammering|maxing|pinning|working)\b"
+    r"|\b" + _PROGRAMS + r"\b.* (?:most|hardest|heaviest|hungriest|greediest|sorted by)\b"
+    r"|\b(?:top|biggest|hungriest|heaviest|busiest|greediest)(?: three| 3| five| 5)? (?:cpu |memory |ram )?"
+    r"(?:processes|programs|apps|applications|users)\b")
+
+
+def _top_processes(s: str, args: dict, now: datetime) -> dict:
+    """What the programs are ranked by, where the words ask which programs use the most of it."""
+    if not _WHICH_PROGRAMS.search(s):
+        return {}
+    memory = bool(re.search(r"\b(?:memory|ram)\b", s))
+    cpu = bool(re.search(r"\b(?:cpu|processor|work|busy|load|hardest|fans?|heat|hot)\b", s))
+    return {"by": "memory"} if memory and not cpu else {"by": "cpu"} if cpu and not memory else {}
+
+
+_FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents", "document": "documents",
+                  "docs": "documents", "downloads": "downloads", "download": "downloads", "music": "music",
+                  "pictures": "pictures", "picture": "pictures", "photos": "pictures", "images": "pictures",
+                  "videos": "videos", "video": "videos", "movies": "videos", "films": "videos",
+                  "templates": "templates", "public": "public"}
+_SHOW = r"\b(?:open|show|display|bring up|pull up|take me to|go to|browse|see|look in|pop open)\b"
+_FOLDER_SAID = re.compile(_SHOW + r"(?: [\w']+){0,4}? (?:my |the |your )?(?P<p>" + "|".join(_FOLDER_PLACES)
+                          + r") (?:folder|directory|dir)\b"
+                          r"|" + _SHOW + r"(?: me)? my (?P<q>" + "|".join(_FOLDER_PLACES)
+                          + r")(?=[\s,]*(?:$|[?.!]|please\b|would you\b|for me\b))")
+_OTHER_FOLDER = re.compile(r"\b(?!(?:my|the|your|that|this|a|new|" + "|".join(_FOLDER_PLACES)
+                           + r")\b)[a-z]+ (?:folder|directory)\b")
+_PATH_SAID = re.compile(_SHOW + r"(?: me)?(?: the folder| the directory| folder| directory)?(?: at| in)? "
+                        r"(?P<path>~(?:/[\w.-]+)*/?|/[\w./-]*)(?=[\s?.!,;]|$)")
+
+
+def _open_folder(s: str, args: dict, now: datetime) -> dict:
+    """The user folder ("show me my music folder") or the path ("open ~/projects/website") ``s``
+    asks to open: one of them, and no other folder named ("the scripts directory in my home
+    folder"), and no file ("open ~/documents/letter.odt")."""
+    s = spoken_paths(s)
+    paths = {m["path"].rstrip(".") or "/" for m in _PATH_SAID.finditer(s)}
+    if any(re.search(r"[^/.]\.[a-z0-9]{1,5}$", path) for path in paths) or _OTHER_FOLDER.search(s):
+        return {}
+    said = {_FOLDER_PLACES[m["p"] or m["q"]] for m in _FOLDER_SAID.finditer(s)} | paths
+    if len(said) != 1:
+        return {}
+    name = said.pop()
+    # the words are lower case: a path the model wrote as said keeps its capitals
+    return {} if str(args.get("name", "")).casefold().rstrip("/") == name.rstrip("/") else {"name": name}
+
+
+READERS = {"disk_free": _disk_free, "open_file": _open_file, "time_in": _time_in, "explain_command": _explain_command,
+           "top_processes": _top_processes, "open_folder": _open_folder}
