@@ -64,5 +64,11 @@ def test_a_candidate_worse_on_the_persona_is_not_promoted(tiny_base, capsys, jar
     assert against["substance"] == json.loads((v1.path / f"substance-{key}.json").read_text())
     assert v1_eval["substance"] == against["substance"] and against["substance"]["requests"] >= 150
     assert (reg.get("v2").path / f"substance-{key}.json").is_file()
+    # the first model began the line whose best figures a candidate keeps to (tool_eval.best_substance)
+    assert meta1["evaluation"]["substance_best"]["routing_accuracy"] == v1_eval["substance"]["routing_accuracy"]
+    best = meta["evaluation"]["substance_best"]
+    assert best["key"] == key and best["since"] == "v1"
+    assert best["routing_accuracy"] == max(meta["evaluation"]["substance"]["routing_accuracy"],
+                                           against["substance"]["routing_accuracy"])
     assert meta["evaluation"]["metrics"]["address_rate"] < meta["evaluation"]["against"]["metrics"]["address_rate"]
     assert "not promoted" in reg.get("v2").describe()

@@ -96,6 +96,17 @@ def test_a_refused_candidate_says_why_in_plain_words(two, tiny_chain):
     assert r.used == ["the persona dataset only (no ratings were recorded for this version)"]
 
 
+def test_a_candidate_refused_against_the_best_of_the_line_says_so(two, tiny_chain):
+    p, s = _metrics(0.995, 0.98, 0.30, 0.84)
+    meta = {"evaluation": {"key": KEY, "metrics": p, "substance": s,
+                           "against": {"version": "v2", "metrics": p, "substance": s}},
+            "gate": {"promoted": False, "failures": ["routing_accuracy"],
+                     "reason": "worse than the current model: routing accuracy 0.840 vs the best since v1 0.910"}}
+    _version(two, tiny_chain["f16"], meta, None)
+    assert learned(two, "v3").verdict.startswith(
+        "It was worse than the model before, or too far below the best one since v1, at: ")
+
+
 def test_a_first_model_has_nothing_to_compare(two):
     r = learned(two, "v1")
     assert r.verdict == "The first model: there was nothing to compare it with."

@@ -123,3 +123,26 @@ def test_the_current_models_scores_are_made_again_when_the_answering_code_change
     assert tool_eval.substance_key(persona) == key
     copy.write_text(copy.read_text() + "\n# a changed line\n")
     assert tool_eval.substance_key(persona) != key
+
+
+def test_promotions_a_little_worse_each_cannot_add_up_to_a_much_worse_model():
+    from trainer.tool_eval import best_substance
+
+    first = {"key": "k", "routing_accuracy": 0.91, "argument_accuracy": 0.93, "false_call_rate": 0.03,
+             "result_fidelity": 1.0, "invalid_calls": 0, "facts_wrong_rate": 0.12}
+    line = best_substance(None, first, "v1")
+    assert line == {"key": "k", "since": "v1", "routing_accuracy": 0.91, "argument_accuracy": 0.93,
+                    "false_call_rate": 0.03, "result_fidelity": 1.0, "facts_wrong_rate": 0.12}
+    # v2 gave up 0.025 of routing (within the slack of 0.03) and was promoted; the line keeps v1's best
+    v2 = {**first, "routing_accuracy": 0.885, "facts_wrong_rate": 0.10}
+    assert substance_failures(v2, first, line) == []
+    line = best_substance(line, v2, "v2")
+    assert line["routing_accuracy"] == 0.91 and line["facts_wrong_rate"] == 0.10 and line["since"] == "v1"
+    # v3 gives up another 0.025 against v2: within the slack of the current model, not of the best
+    v3 = {**v2, "routing_accuracy": 0.86}
+    assert substance_failures(v3, v2) == []
+    assert substance_failures(v3, v2, line) == [
+        ("routing_accuracy", "routing accuracy 0.860 vs the best since v1 0.910")]
+    # figures scored with other sets or code are not compared: the line starts again
+    assert best_substance(line, {**v3, "key": "other"}, "v3")["since"] == "v3"
+    assert best_substance(line, {**v3, "key": "other"}, "v3")["routing_accuracy"] == 0.86

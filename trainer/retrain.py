@@ -466,12 +466,13 @@ def _substance(gguf: Path, persona: Persona, progress: Progress, label: str, fol
     return scores
 
 
-def _substance_gate(decision: GateDecision, candidate: dict, current: dict) -> GateDecision:
+def _substance_gate(decision: GateDecision, candidate: dict, current: dict, best: dict | None = None) -> GateDecision:
     """The persona gate's decision, refused as well where the candidate does worse than the
-    current model on tool calls or facts (trainer/tool_eval.SUBSTANCE_LIMITS)."""
+    current model, or than the best of the models promoted before it (``best``), on tool calls
+    or facts (trainer/tool_eval.SUBSTANCE_LIMITS)."""
     from trainer.tool_eval import substance_failures
 
-    worse = substance_failures(candidate, current)
+    worse = substance_failures(candidate, current, best)
     metrics = {**decision.metrics, "substance": candidate}
     if not worse:
         line = (f"tool routing {candidate['routing_accuracy']:.2f}, arguments {candidate['argument_accuracy']:.2f}, "
@@ -510,6 +511,10 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         evaluation["substance"] = _substance(candidate, persona, progress, "the new model")
     current = registry.current()
     if current is None:
+        if "substance" in evaluation:  # it begins the line of models whose best the next ones keep to
+            from trainer.tool_eval import best_substance
+
+            evaluation["substance_best"] = best_substance(None, evaluation["substance"], "")
         return evaluation, GateDecision(True, "first model", (), cand["metrics"])
     # Checked even when its score is cached: the rated-down comparison loads it, and a damaged
     # current model must not fail the run after the whole fine-tune.  Judged alone instead.
@@ -539,18 +544,26 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         evaluation["current_unloadable"] = {"version": current.name, "error": problem}
         return evaluation, GateDecision(True, f"the current model {current.name} could not be loaded "
                                               f"({problem}): judged on its own", (), cand["metrics"])
-    cur_substance = None
+    cur_substance = best = None
     if opts.substance:
+        from trainer.tool_eval import best_substance
+
         try:
             cur_substance = _substance(current.gguf, persona, progress, current.name, current.path)
             evaluation["against"]["substance"] = cur_substance
+            # the line's best before the current model, and with it: the candidate joins it if promoted
+            before = dict((current.meta.get("evaluation") or {}).get("substance_best") or {}) or None
+            if before is not None and not before.get("since"):
+                before["since"] = current.name  # the line began with the current model
+            best = best_substance(before, cur_substance, current.name)
+            evaluation["substance_best"] = best_substance(best, evaluation["substance"], "")
         except ModelError as exc:  # scored on the persona a moment ago: a file changed underneath
             log.warning("the current model could not be scored on substance: %s", exc)
     if not opts.gate:
         return evaluation, GateDecision(True, "gate turned off (--no-gate)", (), cand["metrics"])
     decision = gate(cand["metrics"], cur_metrics)
     if cur_substance is not None:
-        decision = _substance_gate(decision, evaluation["substance"], cur_substance)
+        decision = _substance_gate(decision, evaluation["substance"], cur_substance, best)
     if bad:
         line = (f"won {wins['win_rate']:.0%} against {current.name} on {wins['prompts']} held-out prompts you "
                 f"rated down ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")

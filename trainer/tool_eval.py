@@ -52,7 +52,7 @@ from trainer.facts import HELDOUT as FACTS_HELDOUT
 from trainer.facts import Fact, grade, load_facts, score_facts
 
 __all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "run_facts", "score_cases", "evaluate_substance",
-           "substance_failures", "substance_key", "HELDOUT", "SUBSTANCE_LIMITS"]
+           "substance_failures", "best_substance", "substance_key", "HELDOUT", "SUBSTANCE_LIMITS"]
 
 HELDOUT = ("data", "eval", "tools_heldout.jsonl")
 
@@ -202,18 +202,39 @@ SUBSTANCE_LIMITS = (("routing_accuracy", -0.03), ("argument_accuracy", -0.03), (
                     ("result_fidelity", -0.001), ("facts_wrong_rate", 0.05))
 
 
-def substance_failures(candidate: dict, current: dict) -> list[tuple[str, str]]:
-    """[(figure, why)] for each substance figure on which the candidate is worse than allowed."""
+def substance_failures(candidate: dict, current: dict, best: dict | None = None) -> list[tuple[str, str]]:
+    """[(figure, why)] for each substance figure on which the candidate is worse than allowed:
+    than the current model, or (``best``: the best figures of the models promoted before it,
+    ``best_substance``) than the best of them, so that promotions each a little worse than the
+    last cannot add up to a model much worse than the best the user had."""
     out = []
     for key, worse_by in SUBSTANCE_LIMITS:
-        if candidate.get(key) is None or current.get(key) is None:
+        if candidate.get(key) is None:
             continue
-        delta = candidate[key] - current[key]
-        if (worse_by < 0 and delta < worse_by) or (worse_by > 0 and delta > worse_by):
-            out.append((key, f"{key.replace('_', ' ')} {candidate[key]:.3f} vs current {current[key]:.3f}"))
+        for than, label in ((current, "current"), (best or {}, f"the best since {(best or {}).get('since')}")):
+            if than.get(key) is None:
+                continue
+            delta = candidate[key] - than[key]
+            if (worse_by < 0 and delta < worse_by) or (worse_by > 0 and delta > worse_by):
+                out.append((key, f"{key.replace('_', ' ')} {candidate[key]:.3f} vs {label} {than[key]:.3f}"))
+                break
     if candidate.get("invalid_calls", 0) > current.get("invalid_calls", 0):
         out.append(("invalid_calls", f"{candidate['invalid_calls']} invalid calls vs current "
                                      f"{current['invalid_calls']}"))
+    return out
+
+
+def best_substance(before: dict | None, scores: dict, version: str) -> dict:
+    """The best of each substance figure over a line of promoted models: ``before`` (the line's
+    best so far, as the current model's meta.json keeps it; ignored where it was scored with
+    other sets or code, ``key``) and ``scores`` (the figures of ``version``, which joins the
+    line).  Kept in each promoted version's meta.json ("evaluation", "substance_best")."""
+    same = before is not None and before.get("key") == scores.get("key")
+    out = {"key": scores.get("key"), "since": before.get("since") if same else version}
+    for key, worse_by in SUBSTANCE_LIMITS:
+        values = [v for v in ((before or {}).get(key) if same else None, scores.get(key)) if v is not None]
+        if values:
+            out[key] = max(values) if worse_by < 0 else min(values)
     return out
 
 
