@@ -3,8 +3,8 @@
 A 270M model holds few facts, and fine-tuned on confident answers it answers everything
 confidently ("The capital of Australia? Sydney, sir.").  Following R-Tuning (Zhang et al.,
 "R-Tuning: Instructing Large Language Models to Say 'I Don't Know'", NAACL 2024), the base is
-asked each question of a bank (``assets/data/facts/bank.jsonl``) few-shot, greedy; the questions
-it gets right are taught with the bank's answer (the fact first, then the wit) and the rest with
+asked each question of a bank (``assets/data/facts/bank.jsonl``) few-shot, greedy, after each of
+two sets of examples; the questions it gets right after both are taught with the bank's answer (the fact first, then the wit) and the rest with
 an honest reply that says so and offers what Jarvis can do instead.  The model thus learns
 where its knowledge ends from its own knowledge, not from ours.
 
@@ -30,7 +30,7 @@ from jarvis_desktop.core.paths import asset
 from trainer.cores import free_cores_now
 
 __all__ = ["Fact", "load_facts", "knows", "grade", "probe", "fact_rows", "score_facts", "UNSURE_REPLIES",
-           "BANK", "HELDOUT", "PROBE", "FACTS_FILE", "CATEGORY"]
+           "BANK", "HELDOUT", "PROBE", "FACTS_FILE", "CATEGORY", "FEW_SHOTS"]
 
 CATEGORY = "facts"
 BANK = ("data", "facts", "bank.jsonl")
@@ -38,14 +38,24 @@ HELDOUT = ("data", "eval", "facts_heldout.jsonl")
 PROBE = ("data", "facts", "probe.json")
 FACTS_FILE = ("data", "persona", "facts.jsonl")
 
-# The few-shot prompt the base is probed with: short answers, no persona (R-Tuning asks the
+# The few-shot prompts the base is probed with: short answers, no persona (R-Tuning asks the
 # pre-trained model itself).  None of these facts is in the bank or the held-out set (a test
-# checks): an answer shown here would be "known" for free.
-FEW_SHOT = (("What do giant pandas mostly eat?", "Bamboo"),
-            ("What is a baby cat called?", "A kitten"),
-            ("What is the opposite of hot?", "Cold"),
-            ("What colour do you get by mixing red and blue?", "Purple"),
-            ("How many keys does a standard piano have?", "88"))
+# checks): an answer shown here would be "known" for free.  A fact counts as known only where the
+# base answers it right after both sets of examples: one greedy answer may be right by luck (after
+# the first set alone the base "knew" 95 of the 304; after both, 78: it had "known" Hg, the
+# gallbladder and white blood cells, and after the other examples said "Mercury", the liver and
+# red blood cells), and a fine-tune taught such a fact learns to answer confidently where the
+# base is unsure.
+FEW_SHOTS = ((("What do giant pandas mostly eat?", "Bamboo"),
+              ("What is a baby cat called?", "A kitten"),
+              ("What is the opposite of hot?", "Cold"),
+              ("What colour do you get by mixing red and blue?", "Purple"),
+              ("How many keys does a standard piano have?", "88")),
+             (("Which animal is known as the king of the jungle?", "The lion"),
+              ("What do bees make?", "Honey"),
+              ("What sound does a cow make?", "Moo"),
+              ("What is frozen water called?", "Ice"),
+              ("Which hand do most people write with?", "The right hand")))
 PROBE_TOKENS = 16
 
 # An honest reply, fact-free: one is chosen per question (by its id, so the file is stable).
@@ -125,23 +135,23 @@ def score_facts(grades: list[str]) -> dict:
 
 # --- probing the base -------------------------------------------------------------------------
 
-def _few_shot(question: str) -> str:
-    shots = "".join(f"Q: {q}\nA: {a}\n\n" for q, a in FEW_SHOT)
-    return f"{shots}Q: {question}\nA:"
+def _few_shot(question: str, shots: tuple = FEW_SHOTS[0]) -> str:
+    return "".join(f"Q: {q}\nA: {a}\n\n" for q, a in shots) + f"Q: {question}\nA:"
 
 
 def probe(gguf: Path, facts: list[Fact], n_threads: int = 0) -> dict[str, dict]:
-    """Ask the base each question, few-shot and greedy; {id: {"answer", "knows"}}."""
+    """Ask the base each question after each set of FEW_SHOTS, greedy; {id: {"answer": the
+    first answer, "again": the second, "knows": both right}}."""
     from llama_cpp import Llama
 
     llm = Llama(model_path=str(gguf), n_ctx=512, n_threads=free_cores_now(n_threads), seed=0, verbose=False)
     try:
         found = {}
         for fact in facts:
-            out = llm.create_completion(_few_shot(fact.question), max_tokens=PROBE_TOKENS, temperature=0.0,
-                                        stop=["\n", "Q:"])
-            answer = out["choices"][0]["text"].strip()
-            found[fact.id] = {"answer": answer, "knows": knows(answer, fact.answers)}
+            said = [llm.create_completion(_few_shot(fact.question, shots), max_tokens=PROBE_TOKENS, temperature=0.0,
+                                          stop=["\n", "Q:"])["choices"][0]["text"].strip() for shots in FEW_SHOTS]
+            found[fact.id] = {"answer": said[0], "again": said[1],
+                              "knows": all(knows(answer, fact.answers) for answer in said)}
         return found
     finally:
         llm.close()
