@@ -240,7 +240,9 @@ def test_on_speakers_jarvis_does_not_interrupt_himself(asr):
     assert sim.device.played_s > 10
 
 
-def test_on_speakers_the_user_can_cut_jarvis_off_by_voice(asr):
+def _cut_off_by_voice(asr) -> str:
+    """One trial: Jarvis speaks on the simulated laptop, the user talks over him; "" where he
+    was cut off in time and the words were heard, else what went wrong."""
     rec = Recorder()
     p, sim = speaking_laptop(asr, rec)
     try:
@@ -250,16 +252,34 @@ def test_on_speakers_the_user_can_cut_jarvis_off_by_voice(asr):
         # piper's voice: whisper tiny.en mishears espeak-ng's through the room even without echo
         # (the bench measures the other voices)
         at = sim.say(piper_says("What time is it in Tokyo?"), level_db=-26)
-        assert rec.barge.get(timeout=10)
-        r, spoken, interrupted = rec.spoken.get(timeout=10)
-        heard = rec.heard.get(timeout=30).text.lower()
+        try:
+            rec.barge.get(timeout=10)
+            r, spoken, interrupted = rec.spoken.get(timeout=10)
+            heard = rec.heard.get(timeout=30).text.lower()
+        except queue.Empty:
+            return "no barge-in, or nothing heard, within the time allowed"
     finally:
         p.close()
         sim.close()
-    assert interrupted and LONG_REPLY.startswith(spoken) and len(spoken) < len(LONG_REPLY) * 0.75
+    if not (interrupted and LONG_REPLY.startswith(spoken) and len(spoken) < len(LONG_REPLY) * 0.75):
+        return f"not cut off as he spoke: {spoken!r}"
     stopped = sim.stopped_playing_after(at)
-    assert stopped is not None and stopped / SAMPLE_RATE < 0.6  # the benchmark's figure: within 0.3 s
-    assert "tokyo" in heard
+    if stopped is None or stopped / SAMPLE_RATE >= 0.6:  # the benchmark's figure: within 0.3 s
+        return f"stopped {stopped} samples after the voice began"
+    return "" if "tokyo" in heard else f"heard {heard!r}"
+
+
+def test_on_speakers_the_user_can_cut_jarvis_off_by_voice(asr):
+    # echo_bench.py measures the rate (stopped within 0.3 s in 23 of 30 trials, at all in 27): one
+    # trial alone would fail now and then by chance, so a second is allowed; two misses in a row
+    # mean barge-in by voice is broken
+    failed = []
+    for _ in range(2):
+        why = _cut_off_by_voice(asr)
+        if not why:
+            return
+        failed.append(why)
+    pytest.fail(f"not cut off by voice in two trials: {failed}")
 
 
 def test_the_stop_phrase_stops_him_with_barge_in_off_and_other_words_do_not(asr):
