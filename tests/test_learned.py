@@ -101,7 +101,8 @@ def test_a_candidate_refused_against_the_best_of_the_line_says_so(two, tiny_chai
     meta = {"evaluation": {"key": KEY, "metrics": p, "substance": s,
                            "against": {"version": "v2", "metrics": p, "substance": s}},
             "gate": {"promoted": False, "failures": ["routing_accuracy"],
-                     "reason": "worse than the current model: routing accuracy 0.840 vs the best since v1 0.910"}}
+                     "reason": "worse than the current model: routing accuracy 0.840 vs the best since v1 0.910",
+                     "below_best": "v1"}}
     _version(two, tiny_chain["f16"], meta, None)
     assert learned(two, "v3").verdict.startswith(
         "It was worse than the model before, or too far below the best one since v1, at: ")

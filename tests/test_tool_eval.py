@@ -143,6 +143,14 @@ def test_promotions_a_little_worse_each_cannot_add_up_to_a_much_worse_model():
     assert substance_failures(v3, v2) == []
     assert substance_failures(v3, v2, line) == [
         ("routing_accuracy", "routing accuracy 0.860 vs the best since v1 0.910")]
+    # the gate says which line's best stopped it as a field ("What Jarvis learned" words it)
+    from trainer.evaluate import GateDecision
+    from trainer.retrain import _substance_gate
+
+    refused = _substance_gate(GateDecision(True, "persona score 0.99 vs current 0.98"), v3, v2, line)
+    assert not refused.promoted and refused.below_best == "v1" and refused.as_dict()["below_best"] == "v1"
+    against_current = _substance_gate(GateDecision(True, "persona"), {**v3, "routing_accuracy": 0.5}, v2, None)
+    assert against_current.below_best == "" and "below_best" not in against_current.as_dict()
     # figures scored with other sets or code are not compared: the line starts again
     assert best_substance(line, {**v3, "key": "other"}, "v3")["since"] == "v3"
     assert best_substance(line, {**v3, "key": "other"}, "v3")["routing_accuracy"] == 0.86

@@ -271,16 +271,20 @@ class GateDecision:
 
     ``failures`` names the figures that stopped it ("persona_score", "clean_stop_rate",
     "win_rate", ...; empty when promoted); ``metrics`` holds the candidate's figures and, under
-    "against", the current model's.  ``as_dict()`` is what meta.json's "gate" holds.
+    "against", the current model's.  ``below_best`` names the version whose line's best figures
+    it fell too far below (trainer/tool_eval.best_substance), where that stopped it.
+    ``as_dict()`` is what meta.json's "gate" holds.
     """
 
     promoted: bool
     reason: str
     failures: tuple[str, ...] = ()
     metrics: dict = field(default_factory=dict, compare=False)
+    below_best: str = ""
 
     def as_dict(self) -> dict:
-        return {"promoted": self.promoted, "reason": self.reason, "failures": list(self.failures)}
+        out = {"promoted": self.promoted, "reason": self.reason, "failures": list(self.failures)}
+        return {**out, "below_best": self.below_best} if self.below_best else out
 
 
 # (figure, how much worse than the current model refuses the candidate): negative for figures

@@ -137,8 +137,8 @@ def _verdict(meta: dict) -> str:
     worse = [_WORDS.get(k, k.replace("_", " ")) for k in gate.get("failures", [])]
     said = "; ".join(worse) if worse else reason
     # several retrains each a little worse must not add up: the best of the line counts too
-    than = "the model before" if "the best since" not in reason else \
-        "the model before, or too far below the best one since " + reason.split("the best since ", 1)[1].split()[0] + ","
+    best = gate.get("below_best")
+    than = f"the model before, or too far below the best one since {best}," if best else "the model before"
     return (f"It was worse than {than} at: {said}. So the model before stays, and nothing changed "
             f"for you. (The check: {reason}.)")
 
