@@ -79,13 +79,10 @@ def test_the_echo_of_jarvis_is_taken_out_25_db_in_each_room(room):
     assert removed[0] >= 15.0, f"{room.name}: a reply kept its echo ({figures} dB removed)"
 
 
-@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
-def test_words_said_over_jarvis_reach_whisper_whole(room):
-    """AEC3's suppressor takes out much of a voice talking over Jarvis.  What is said over him
-    is taken instead from the microphone less the linear echo estimate learned while he spoke
-    alone: over the first 0.5 s of a barge-in (he is cut off 0.3 s in), the user's voice comes
-    through with far less damage.  Once the residual of his echo alone is known, what is left
-    of his echo there is taken down too (``suppress_residual``), and her voice kept."""
+def said_over_figures(room) -> dict:
+    """One barge-in (he is cut off 0.3 s in) through a fresh canceller, with a fresh reply:
+    how much each path damages the user's first 0.5 s, and what ``suppress_residual`` does to
+    his echo's rest alone and to her voice over it (dB)."""
     far = np.concatenate([piper_says(s) for s in SENTENCES])
     said = piper_says("Find the file called budget.")
     at = 6 * SAMPLE_RATE  # (the residual of his echo alone is known by then)
@@ -107,9 +104,6 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
         return rms_db(heard - voice[span]) - rms_db(voice[span])
 
     suppressed = out[span.start + LAG:span.stop + LAG]
-    # measured over 3 runs: -13.6 to -15.7, -14.2 to -15.5, -12.1 to -13.0 dB against AEC3's output
-    # -1.8 to 0.0, -0.7 to -0.3, -1.3 to -0.7 (office, living room, kitchen; AEC3 varies run to run)
-    # what is left of his echo is taken down where only it is heard, and the voice over him kept
     ratio = canceller.residual_ratio
     assert ratio is not None and ratio < 0.2
     before = slice(onset - SAMPLE_RATE // 2, onset)  # his echo alone
@@ -118,14 +112,31 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
         residual, echo = canceller.linear.clean(canceller.linear.samples - LAG - (len(out) - (part.start + LAG)),
                                                 part.stop - part.start)
         levels.append((rms_db(residual), rms_db(suppress_residual(residual, echo, ratio))))
-    # measured over 4 runs (dB): his echo's rest down by 1.3 to 5.3; with her voice, within 0.6 of
-    # her voice alone (whisper's word errors on the bench's voices: 0.65 -> 0.52, echo.RES_OVER)
-    (echo_in, echo_out), (over_in, over_out) = levels
-    assert echo_out <= echo_in - 0.5, f"{room.name}: {echo_in:.1f} -> {echo_out:.1f} dB"
-    assert abs(over_out - rms_db(voice[span])) <= 2.0, f"{room.name}: {over_out:.1f} dB"
-    assert damage(unsuppressed) <= -5.0, f"{room.name}: {damage(unsuppressed):.1f} dB"
-    assert damage(unsuppressed) < damage(suppressed) - 4.0
     assert canceller.said_over(len(out) + 31 * SAMPLE_RATE, 100) is None  # no longer kept
+    (echo_in, echo_out), (_over_in, over_out) = levels
+    return {"echo taken down": echo_in - echo_out, "voice kept within": abs(over_out - rms_db(voice[span])),
+            "linear path": damage(unsuppressed), "better than AEC3 by": damage(suppressed) - damage(unsuppressed)}
+
+
+@pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
+def test_words_said_over_jarvis_reach_whisper_whole(room):
+    """AEC3's suppressor takes out much of a voice talking over Jarvis.  What is said over him
+    is taken instead from the microphone less the linear echo estimate learned while he spoke
+    alone: over the first 0.5 s of a barge-in, the user's voice comes through with far less
+    damage.  Once the residual of his echo alone is known, what is left of his echo there is
+    taken down too (``suppress_residual``), and her voice kept.  The median of three barge-ins,
+    each with a fresh reply: one in about 36 here took 2.8 dB off her voice, which one alone
+    would test by chance."""
+    # measured over 36 barge-ins per room (2026-12-02): the linear path -8.5 to -17.5 dB, 8.5 to
+    # 16.1 dB better than AEC3's output; his echo's rest down by 1.1 to 4.5 dB; her voice within
+    # 1.1 dB of her voice alone (whisper's word errors on the bench's voices: 0.65 -> 0.52)
+    trials = [said_over_figures(room) for _ in range(3)]
+    median = {k: float(np.median([t[k] for t in trials])) for k in trials[0]}
+    said = f"{room.name}: " + "; ".join(f"{k} {[round(t[k], 1) for t in trials]} dB" for k in median)
+    assert median["echo taken down"] >= 0.5, said
+    assert median["voice kept within"] <= 2.0, said
+    assert median["linear path"] <= -5.0, said
+    assert median["better than AEC3 by"] > 4.0, said
 
 
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
