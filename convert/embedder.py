@@ -168,7 +168,11 @@ def prepare_embedder(force: bool = False, tune: bool = True, progress: Callable[
         with zipfile.ZipFile(_model_zip()) as zf:
             zf.extractall(folder)
         if tune:
-            done = tune_embedder(folder, search_pairs(), progress)
+            try:
+                done = tune_embedder(folder, search_pairs(), progress)
+            except (DataError, RuntimeError, OSError) as exc:  # bad pairs, out of memory: the model as shipped
+                log.warning("could not tune the memory's embedding model (%s): it is used as shipped", exc)
+                return prepare_embedder(force, tune=False)
             log.info("tuned the memory's embedding model: %s", done)
         made = hf_to_gguf(folder, Path(tmp) / out.name, "f16")
         write_atomic(out, made.read_bytes())

@@ -233,3 +233,24 @@ def test_the_tuned_model_is_named_by_what_it_was_tuned_on_and_used_first(tmp_pat
     assert emb.default_embedder().path == emb.embedder_path()
     emb.tuned_path().write_bytes(b"tuned")
     assert emb.default_embedder().path == emb.tuned_path() and emb.default_embedder().name == emb.tuned_path().stem
+
+
+def test_a_set_up_that_cannot_tune_makes_the_model_as_shipped(tmp_path, monkeypatch):
+    import sys
+
+    import convert.embedder as conv
+    from jarvis_desktop.core.errors import DataError
+
+    base, tuned = tmp_path / "base-f16.gguf", tmp_path / "tuned-f16.gguf"
+    monkeypatch.setattr(conv, "embedder_path", lambda: base)
+    monkeypatch.setattr(conv, "tuned_path", lambda: tuned)
+
+    def broken(*_a, **_k):
+        raise DataError(tmp_path / "pairs.jsonl", 3, "not JSON")
+    monkeypatch.setattr(conv, "search_pairs", broken)
+    assert conv.prepare_embedder() == base and base.is_file() and not tuned.exists()
+    e = Embedder(base)
+    assert e.embed("my brother Tom lives in Glasgow").shape == (384,)  # a working model all the same
+    e.close()
+    monkeypatch.setitem(sys.modules, "torch", None)  # a set-up of the app alone: no PyTorch
+    assert conv.prepare_embedder() == base
