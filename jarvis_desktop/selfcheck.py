@@ -3,9 +3,9 @@
 Each part Jarvis needs at run time is exercised for real, with no sound hardware and no
 display: the assets; Qt (a window drawn offscreen, the SVG icons); llama.cpp's library; the
 voice (piper says a sentence, Silero VAD finds the speech in it, whisper writes it back);
-the wake word model; then, where a model is registered, one question to it.  What may
-legitimately be missing on a working install (a sound device, the training environment,
-a trained model) is reported, not failed.
+the wake word model; the memory's search by meaning; then, where a model is registered, one
+question to it.  What may legitimately be missing on a working install (a sound device, the
+training environment, a trained model, the memory's embedding model) is reported, not failed.
 """
 
 from __future__ import annotations
@@ -99,6 +99,24 @@ def _wake() -> str:
     return f"wake word {WakeWord().name!r} loaded"
 
 
+def _memory_search() -> str:
+    from jarvis_desktop.core.embedder import default_embedder
+
+    embedder = default_embedder()
+    if embedder is None:
+        raise JarvisError("no embedding model: the memory finds facts by their words alone "
+                          "(jarvis-convert setup makes one)")
+    try:
+        facts = ["my brother Tom lives in Glasgow", "the boiler was serviced in March"]
+        question = embedder.embed("which city is my sibling based in")
+        nearest = max(facts, key=lambda f: float(embedder.embed(f) @ question))
+    finally:
+        embedder.close()
+    if nearest != facts[0]:
+        raise JarvisError(f"the embedding model {embedder.path.name} found {nearest!r} for a question about a brother")
+    return f"the memory finds facts by meaning ({embedder.path.name})"
+
+
 def _sound() -> str:
     from jarvis_desktop.voice.audio import probe_audio
 
@@ -118,7 +136,8 @@ def run_checks(model: Callable[[], str] | None = None) -> list[Check]:
     """Every check, in order; ``model`` checks the language model (None: skipped)."""
     steps: list[tuple[str, Callable[[], str], bool]] = [
         ("assets", _assets, True), ("qt", _qt, True), ("llama.cpp", _llama, True), ("voice", _voice, True),
-        ("wake word", _wake, True), ("sound device", _sound, False), ("trainer", _trainer, False)]
+        ("wake word", _wake, True), ("memory", _memory_search, False), ("sound device", _sound, False),
+        ("trainer", _trainer, False)]
     if model is not None:
         steps.append(("model", model, True))
     results = []

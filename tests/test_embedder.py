@@ -215,6 +215,8 @@ def test_tuning_brings_each_question_nearer_the_fact_that_answers_it(tmp_path):
 
 
 def test_the_tuned_model_is_named_by_what_it_was_tuned_on_and_used_first(tmp_path, monkeypatch):
+    import sys
+
     import jarvis_desktop.core.embedder as emb
 
     assets = tmp_path / "assets"
@@ -231,8 +233,23 @@ def test_the_tuned_model_is_named_by_what_it_was_tuned_on_and_used_first(tmp_pat
     emb.embedder_path().parent.mkdir(parents=True)
     emb.embedder_path().write_bytes(b"as shipped")
     assert emb.default_embedder().path == emb.embedder_path()
+    bundle = tmp_path / "bundle"  # a desktop bundle carries the set-up's model (build.spec)
+    (bundle / "embedder").mkdir(parents=True)
+    (bundle / "embedder" / emb.tuned_path().name).write_bytes(b"bundled")
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert emb.default_embedder().path == bundle / "embedder" / emb.tuned_path().name
     emb.tuned_path().write_bytes(b"tuned")
     assert emb.default_embedder().path == emb.tuned_path() and emb.default_embedder().name == emb.tuned_path().stem
+
+
+def test_the_self_check_says_whether_the_memory_finds_facts_by_meaning(tmp_path, monkeypatch, embedder):
+    from jarvis_desktop.core.errors import JarvisError
+    from jarvis_desktop.selfcheck import _memory_search
+
+    assert _memory_search().startswith("the memory finds facts by meaning (all-MiniLM-L6-v2")
+    monkeypatch.setenv("JARVIS_CACHE", str(tmp_path / "empty"))
+    with pytest.raises(JarvisError, match="words alone"):
+        _memory_search()
 
 
 def test_a_set_up_that_cannot_tune_makes_the_model_as_shipped(tmp_path, monkeypatch):

@@ -26,7 +26,7 @@ from pathlib import Path
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.paths import asset, cache_dir
 
-__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "default_embedder", "EMBEDDER_NAME", "TUNING",
+__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "bundled_path", "default_embedder", "EMBEDDER_NAME", "TUNING",
            "SEARCH_PAIRS"]
 
 log = logging.getLogger(__name__)
@@ -117,11 +117,21 @@ class Embedder:
                 self._model = None
 
 
+def bundled_path() -> Path | None:
+    """The embedding model a desktop bundle carries (build.spec puts the set-up's in it), if any."""
+    import sys
+
+    folder = Path(getattr(sys, "_MEIPASS", "")) / "embedder" if getattr(sys, "_MEIPASS", None) else None
+    found = sorted(folder.glob(f"{EMBEDDER_NAME}*.gguf")) if folder is not None and folder.is_dir() else []
+    return found[-1] if found else None
+
+
 def default_embedder() -> Embedder | None:
-    """The set-up's embedding model (tuned on the search pairs, else as shipped), or None where
-    there is none (the memory then searches by words alone)."""
-    for path in (tuned_path(), embedder_path()):
-        if path.is_file():
+    """The set-up's embedding model (tuned on the search pairs, else the one a desktop bundle
+    carries, else as shipped), or None where there is none (the memory then searches by words
+    alone)."""
+    for path in (tuned_path(), bundled_path(), embedder_path()):
+        if path is not None and path.is_file():
             return Embedder(path)
     log.info("no embedding model at %s: the memory searches by words alone", embedder_path())
     return None
