@@ -1,6 +1,6 @@
 """Memory across conversations, through the app's own path (issue 15).  Printed, not asserted.
 
-    python benchmarks/memory_recall.py MODEL.gguf [--threads 2] [--filler 1000] [--limit N]
+    python benchmarks/memory_recall.py MODEL.gguf [--threads 2] [--filler 1000] [--limit N] [--dev]
     python benchmarks/memory_recall.py --tune
 
 ``--tune`` needs no language model: on the development set assets/data/dev/memory_dev.jsonl
@@ -123,8 +123,11 @@ def main() -> None:
     ap.add_argument("--filler", type=int, default=1000, help="more stored facts for the first-token figure")
     ap.add_argument("--limit", type=int, default=0, help="only the first N pairs and unknowns")
     ap.add_argument("--show", type=int, default=6, help="misses to print")
+    ap.add_argument("--dev", action="store_true", help="the development set instead of the held-out one (to look "
+                                                       "at the misses without learning the held-out set)")
     args = ap.parse_args()
-    pairs, unknown = load(ROOT / "assets" / "data" / "eval" / "memory_heldout.jsonl", args.limit)
+    where = ("dev", "memory_dev.jsonl") if args.dev else ("eval", "memory_heldout.jsonl")
+    pairs, unknown = load(ROOT / "assets" / "data" / where[0] / where[1], args.limit)
     persona = Persona("sir")
     clock = lambda: EVAL_NOW  # noqa: E731
     engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=args.threads, max_tokens=64, temperature=0.0, seed=0))
@@ -189,7 +192,7 @@ def main() -> None:
     def share(rows, index=2):
         return round(sum(r[index] for r in rows) / len(rows), 3) if rows else 0.0
 
-    print(f"\n# Memory across conversations: {args.gguf.name}, {len(pairs)} tell/ask pairs "
+    print(f"\n# Memory across conversations ({where[1]}): {args.gguf.name}, {len(pairs)} tell/ask pairs "
           f"({sum(len(p['asks']) for p in pairs)} asks), {len(unknown)} never told, {args.threads} threads, "
           f"memory searched {'by meaning and words' if embedder else 'by words alone (no embedding model set up)'}")
     print("| figure | value | goal |\n|---|---|---|")
