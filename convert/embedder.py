@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from jarvis_desktop.core.embedder import SEARCH_GROUPS, SEARCH_PAIRS, TUNING, embedder_path, tuned_path
+from jarvis_desktop.core.embedder import SEARCH_PAIRS, TUNING, embedder_path, tuned_path
 from jarvis_desktop.core.errors import DataError, ModelError
 from jarvis_desktop.core.memory_words import clean_fact, told
 from jarvis_desktop.core.paths import asset, write_atomic
@@ -45,7 +45,6 @@ class SearchPair:
     facts: tuple[str, ...]
     asks: tuple[str, ...]
     where: str
-    group: str = ""  # facts easily confused with one another (four birthdays) share a group
 
 
 def _model_zip() -> Path:
@@ -64,7 +63,11 @@ def _forms(tell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in (told(tell), clean_fact(tell)) if f))
 
 
-def _read_pairs(path: Path) -> list[SearchPair]:
+def search_pairs(path: Path | None = None, context: Path | None = None) -> list[SearchPair]:
+    """The search pairs (``{"id", "tell", "asks"}`` a line) and the memory-context examples
+    whose question is answered by a ``recall`` of their note.  DataError names file:line."""
+    path = Path(path) if path is not None else asset(*SEARCH_PAIRS)
+    context = Path(context) if context is not None else asset("data", "persona", "memory_context.jsonl")
     out: list[SearchPair] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -74,24 +77,12 @@ def _read_pairs(path: Path) -> list[SearchPair]:
         except ValueError as exc:
             raise DataError(path, n, f"not JSON ({exc})", "fix or remove the line") from None
         row = row if isinstance(row, dict) else {}
-        tell, asks, group = row.get("tell"), row.get("asks"), row.get("group", "")
+        tell, asks = row.get("tell"), row.get("asks")
         if not isinstance(tell, str) or not tell.strip() or not isinstance(asks, list) or not asks \
-                or not all(isinstance(a, str) and a.strip() for a in asks) or not isinstance(group, str):
+                or not all(isinstance(a, str) and a.strip() for a in asks):
             raise DataError(path, n, 'needs "tell" (the words that give a fact) and "asks" (a list of the '
-                            'questions it answers), and "group" where given a name')
-        out.append(SearchPair(_forms(tell), tuple(a.strip() for a in asks), f"{path}:{n}", group))
-    return out
-
-
-def search_pairs(path: Path | None = None, context: Path | None = None,
-                 groups: Path | None = None) -> list[SearchPair]:
-    """The search pairs (``{"id", "tell", "asks"}`` a line), the groups of facts easily confused
-    (``search_groups.jsonl``: the same with ``"group"``) and the memory-context examples whose
-    question is answered by a ``recall`` of their note.  DataError names file:line."""
-    path = Path(path) if path is not None else asset(*SEARCH_PAIRS)
-    groups = Path(groups) if groups is not None else asset(*SEARCH_GROUPS)
-    context = Path(context) if context is not None else asset("data", "persona", "memory_context.jsonl")
-    out = _read_pairs(path) + (_read_pairs(groups) if groups.is_file() else [])
+                            "questions it answers)")
+        out.append(SearchPair(_forms(tell), tuple(a.strip() for a in asks), f"{path}:{n}"))
     if context.is_file():
         for n, line in enumerate(context.read_text(encoding="utf-8").splitlines(), 1):
             row = json.loads(line) if line.strip() else None
@@ -108,30 +99,12 @@ def search_pairs(path: Path | None = None, context: Path | None = None,
     return out
 
 
-def batches(pairs: list[SearchPair], size: int, rng: random.Random) -> list[list[SearchPair]]:
-    """An epoch's batches, in a shuffled order: a group of facts easily confused whole in one
-    batch (a batch may then hold fewer than ``size``), the other pairs filling them up."""
-    units: dict[str, list[SearchPair]] = {}
-    for i, pair in enumerate(pairs):
-        units.setdefault(pair.group or f"#{i}", []).append(pair)
-    order = list(units.values())
-    rng.shuffle(order)
-    out: list[list[SearchPair]] = [[]]
-    for unit in order:
-        if out[-1] and len(out[-1]) + len(unit) > size:
-            out.append([])
-        out[-1].extend(unit)
-    return out
-
-
 def tune_embedder(folder: Path, pairs: list[SearchPair], progress: Callable[[str], None] | None = None,
                   settings: dict | None = None) -> dict:
     """Tune the sentence model in ``folder`` (a Hugging Face folder, saved back in place) so a
     question lies nearer the fact that answers it than the other facts of its batch (in-batch
     negatives, both ways; ``TUNING``).  Each epoch takes one question and one form of each fact,
-    so a batch never holds a fact twice, and a group of facts easily confused goes into one
-    batch whole, so each is learnt apart from the others.  Returns what was done (pairs, steps,
-    last loss)."""
+    so a batch never holds a fact twice.  Returns what was done (pairs, steps, last loss)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -151,7 +124,10 @@ def tune_embedder(folder: Path, pairs: list[SearchPair], progress: Callable[[str
 
     steps, loss_value = 0, float("nan")
     for epoch in range(cfg["epochs"]):
-        for chunk in batches(pairs, cfg["batch"], rng):
+        order = list(pairs)
+        rng.shuffle(order)
+        for start in range(0, len(order), cfg["batch"]):
+            chunk = order[start:start + cfg["batch"]]
             if len(chunk) < 2:
                 continue
             facts = encode([rng.choice(p.facts) for p in chunk])

@@ -172,12 +172,12 @@ def test_a_bad_search_pair_says_where_and_what_it_needs(tmp_path):
     path = tmp_path / "pairs.jsonl"
     path.write_text('{"tell": "remember my locker is 212", "asks": ["which locker is mine"]}\n{"tell": "x"}\n')
     with pytest.raises(DataError, match=r"pairs.jsonl:2: needs \"tell\".*\"asks\""):
-        search_pairs(path, tmp_path / "none.jsonl", tmp_path / "none.jsonl")
+        search_pairs(path, tmp_path / "none.jsonl")
     path.write_text('{"tell": "remember my locker is 212", "asks": ["which locker is mine"]}\n{oops\n')
     with pytest.raises(DataError, match=r"pairs.jsonl:2: not JSON"):
-        search_pairs(path, tmp_path / "none.jsonl", tmp_path / "none.jsonl")
+        search_pairs(path, tmp_path / "none.jsonl")
     path.write_text('{"tell": "Remember that my locker is 212.", "asks": ["which locker is mine"]}\n')
-    (pair,) = search_pairs(path, tmp_path / "none.jsonl", tmp_path / "none.jsonl")
+    (pair,) = search_pairs(path, tmp_path / "none.jsonl")
     assert pair.facts == ("my locker is 212",) and pair.asks == ("which locker is mine",)
 
 
@@ -271,28 +271,3 @@ def test_a_set_up_that_cannot_tune_makes_the_model_as_shipped(tmp_path, monkeypa
     e.close()
     monkeypatch.setitem(sys.modules, "torch", None)  # a set-up of the app alone: no PyTorch
     assert conv.prepare_embedder() == base
-
-
-
-def test_facts_easily_confused_are_tuned_in_one_batch(tmp_path):
-    """A group (four birthdays) goes into one batch whole, so each fact is pulled away from the
-    others of its kind; a fact is never twice in a batch."""
-    import json
-    import random
-
-    from convert.embedder import _read_pairs, batches
-
-    path = tmp_path / "groups.jsonl"
-    rows = [{"group": f"g{g}", "tell": f"remember fact {g} {m}", "asks": [f"which {g} {m}"]}
-            for g in range(9) for m in "abcd"]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + '{"tell": "note a single one", "asks": ["x"]}\n')
-    pairs = _read_pairs(path)
-    assert [p.group for p in pairs[:4]] == ["g0"] * 4 and pairs[0].facts[0] == "fact 0 a" and pairs[-1].group == ""
-    for seed in range(5):
-        made = batches(pairs, 10, random.Random(seed))
-        assert sorted(p.where for b in made for p in b) == sorted(p.where for p in pairs)
-        assert all(len(b) <= 10 for b in made)
-        for b in made:
-            assert len({p.where for p in b}) == len(b)
-            for g in {p.group for p in b if p.group}:
-                assert sum(p.group == g for p in b) == 4  # the whole group, in this batch

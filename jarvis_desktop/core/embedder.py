@@ -26,8 +26,8 @@ from pathlib import Path
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.paths import asset, cache_dir
 
-__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "bundled_path", "default_embedder",
-           "EMBEDDER_NAME", "TUNING", "SEARCH_PAIRS", "SEARCH_GROUPS"]
+__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "bundled_path", "default_embedder", "EMBEDDER_NAME", "TUNING",
+           "SEARCH_PAIRS"]
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ RECENT = 32  # texts whose vectors are kept
 # negatives (each question against every fact of its batch), one question per fact an epoch.
 TUNING = {"epochs": 6, "batch": 32, "lr": 2e-5, "scale": 20.0, "seed": 0, "max_tokens": 64}
 SEARCH_PAIRS = ("data", "memory", "search_pairs.jsonl")
-SEARCH_GROUPS = ("data", "memory", "search_groups.jsonl")  # facts easily confused, kept apart
 
 
 def embedder_path() -> Path:
@@ -51,7 +50,7 @@ def tuned_key() -> str:
     """A key of what the tuned model is made from: the search pairs, the memory-context
     examples whose questions are answered by a note (trainer's data) and ``TUNING``."""
     h = hashlib.sha256(json.dumps(TUNING, sort_keys=True).encode())
-    for part in (SEARCH_PAIRS, SEARCH_GROUPS, ("data", "persona", "memory_context.jsonl")):
+    for part in (SEARCH_PAIRS, ("data", "persona", "memory_context.jsonl")):
         path = asset(*part)
         h.update(path.read_bytes() if path.is_file() else b"-")
     return h.hexdigest()[:10]
