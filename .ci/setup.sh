@@ -149,7 +149,7 @@ case "$MODE" in
         exit "$rc" ;;
     run)
         if ! "$VENV/bin/jarvis-convert" models list | grep -q '^\*'; then
-            say "no model yet: training the default (Gemma 3 270M + the persona data; 20 to 30 minutes on 2 cores)"
+            say "no model yet: training the default (Gemma 3 270M + the persona data; 30 to 90 minutes on 2 cores)"
             "$VENV/bin/jarvis-train" retrain --progress bar
         fi
         exec "$VENV/bin/jarvis" ;;

@@ -36,7 +36,7 @@ from jarvis_desktop.core.tools import Toolbox
 
 __all__ = ["ConsoleOptions", "open_assistant", "chat", "parse_now", "NO_MODEL", "HELP"]
 
-NO_MODEL = ("no model is registered yet: run `jarvis-train retrain` to train the default (20 to 30 "
+NO_MODEL = ("no model is registered yet: run `jarvis-train retrain` to train the default (30 to 90 "
             "minutes on a 2-core CPU), or start Jarvis and it offers to")
 HELP = ("Type a message and press Enter. /new starts a new conversation, /quit (or Ctrl-D) ends; "
         "Ctrl-C stops a reply.")

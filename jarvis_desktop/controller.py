@@ -191,7 +191,8 @@ class Controller(Retraining, QObject):
             self.load_version(version.name)
         elif first_run_training:
             self.notice.emit("No model yet: training the default Jarvis model (Gemma 3 270M + the persona "
-                             "data). This takes 20 to 30 minutes on a 2-core CPU; progress is shown here.")
+                             "data). This takes 30 to 90 minutes on a 2-core CPU (the less with bf16 "
+                             "instructions); progress is shown here.")
             self.retrain_now()
         else:
             self.notice.emit("No model is registered yet: choose Retrain now to train one.")
