@@ -36,15 +36,16 @@ env -i HOME="$TMP/home" TMPDIR="$TMP/tmp" PATH=/usr/bin:/bin LANG=C.UTF-8 QT_QPA
     "$DIST/jarvis" > "$TMP/app.log" 2>&1 &
 app=$!
 trap 'kill "$app" 2>/dev/null || true; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 300); do  # its single-instance socket appears as it builds its window
-    # in the data dir's run/ folder (no XDG_RUNTIME_DIR here), or under TMPDIR for a long data dir path
-    { [ -S "$TMP/home/.local/share/jarvis/run/jarvis.sock" ] || compgen -G "$TMP/tmp/jarvis-*/*.sock" >/dev/null; } && break
+# its single-instance socket: in the data dir's run/ folder (no XDG_RUNTIME_DIR here), or under
+# TMPDIR for a long data dir path
+socket_made() { [ -S "$TMP/home/.local/share/jarvis/run/jarvis.sock" ] || compgen -G "$TMP/tmp/jarvis-*/*.sock" >/dev/null; }
+for _ in $(seq 1 300); do  # it appears as the app builds its window
+    socket_made && break
     kill -0 "$app" 2>/dev/null || { cat "$TMP/app.log"; echo "error: the app exited" >&2; exit 1; }
     sleep 0.05
 done
 t1=$(date +%s.%N)
-[ -S "$TMP/home/.local/share/jarvis/run/jarvis.sock" ] || compgen -G "$TMP/tmp/jarvis-*/*.sock" >/dev/null || {
-    cat "$TMP/app.log"; echo "error: the app made no single-instance socket in 15 s" >&2; exit 1; }
+socket_made || { cat "$TMP/app.log"; echo "error: the app made no single-instance socket in 15 s" >&2; exit 1; }
 echo "app start to single-instance socket: $(secs "$t0" "$t1") s"
 second=$(clean QT_QPA_PLATFORM=offscreen "$DIST/jarvis" 2>&1)
 echo "second start: $second"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from jarvis_desktop.core.assistant import notes_of, without_notes
 from jarvis_desktop.core.embedder import SEARCH_PAIRS, TUNING, embedder_path, tuned_path
 from jarvis_desktop.core.errors import DataError, ModelError
 from jarvis_desktop.core.memory_words import clean_fact, told
@@ -89,13 +90,12 @@ def search_pairs(path: Path | None = None, context: Path | None = None) -> list[
             if not row:
                 continue
             user, reply = row["messages"][0]["content"], row["messages"][-1]["content"]
-            m = re.match(r"\[Noted: ([^\]]*)\]\n(.*)", user, re.S)
-            if not m or not reply.startswith("call:recall"):
+            notes = notes_of(user)
+            if not notes or not reply.startswith("call:recall"):
                 continue
-            about = set(re.findall(r"\w+", reply.split("{", 1)[-1].lower()))
-            notes = [x.strip() for x in m.group(1).split(";") if x.strip()]
+            about = set(re.findall(r"\w+", reply.split("{", 1)[-1].lower()))  # the note the call asks for
             note = max(notes, key=lambda x: len(about & set(re.findall(r"\w+", x.lower()))))
-            out.append(SearchPair((note,), (m.group(2).strip(),), f"{context}:{n}"))
+            out.append(SearchPair((note,), (without_notes(user).strip(),), f"{context}:{n}"))
     return out
 
 

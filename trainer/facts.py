@@ -4,8 +4,9 @@ A 270M model holds few facts, and fine-tuned on confident answers it answers eve
 confidently ("The capital of Australia? Sydney, sir.").  Following R-Tuning (Zhang et al.,
 "R-Tuning: Instructing Large Language Models to Say 'I Don't Know'", NAACL 2024), the base is
 asked each question of a bank (``assets/data/facts/bank.jsonl``) few-shot, greedy, after each of
-two sets of examples; the questions it gets right after both are taught with the bank's answer (the fact first, then the wit) and the rest with
-an honest reply that says so and offers what Jarvis can do instead.  The model thus learns
+two sets of examples; the questions it gets right after both are taught with the bank's answer
+(the fact first, then the wit) and the rest with an honest reply that says so and offers what
+Jarvis can do instead.  The model thus learns
 where its knowledge ends from its own knowledge, not from ours.
 
 ``python -m trainer.facts probe`` asks the base and keeps its answers in

@@ -481,9 +481,9 @@ def _substance_gate(decision: GateDecision, candidate: dict, current: dict, best
     said = "; ".join(why for _key, why in worse)
     head = "worse than the current model: " if decision.promoted else decision.reason + "; "
     # judged against the line's best alone (no current model's figures): whether that stopped it too
-    below_best = any(k != "invalid_calls" for k, _ in substance_failures(candidate, {}, best)) if best else False
+    below_best = bool(best) and any(k != "invalid_calls" for k, _ in substance_failures(candidate, {}, best))
     return GateDecision(False, head + said, (*decision.failures, *(k for k, _ in worse)), metrics,
-                        (best or {}).get("since") or "" if below_best else "")
+                        (best.get("since") or "") if below_best else "")
 
 
 def said_on(prompts: list, replies: list[dict]) -> list[dict]:

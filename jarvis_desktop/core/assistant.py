@@ -58,11 +58,16 @@ def with_notes(text: str, notes: list[str]) -> str:
     return f"{NOTES_OPEN}{'; '.join(notes)}{NOTES_CLOSE}{text}" if notes else text
 
 
+def notes_of(content: str) -> list[str]:
+    """The kept facts in the notes of a message ``with_notes`` made ([]: none)."""
+    if not (content.startswith(NOTES_OPEN) and NOTES_CLOSE in content):
+        return []
+    return content[len(NOTES_OPEN):].split(NOTES_CLOSE, 1)[0].split("; ")
+
+
 def count_notes(content: str) -> int:
     """How many facts the notes of a message ``with_notes`` made hold (0: none)."""
-    if not (content.startswith(NOTES_OPEN) and NOTES_CLOSE in content):
-        return 0
-    return content.split(NOTES_CLOSE, 1)[0].count("; ") + 1
+    return len(notes_of(content))
 
 
 def without_notes(content: str) -> str:

@@ -24,10 +24,10 @@ from collections import OrderedDict
 from pathlib import Path
 
 from jarvis_desktop.core.errors import ModelError
-from jarvis_desktop.core.paths import asset, cache_dir
+from jarvis_desktop.core.paths import asset, bundle_dir, cache_dir
 
-__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "bundled_path", "default_embedder", "EMBEDDER_NAME", "TUNING",
-           "SEARCH_PAIRS"]
+__all__ = ["Embedder", "embedder_path", "tuned_path", "tuned_key", "bundled_path", "default_embedder",
+           "EMBEDDER_NAME", "TUNING", "SEARCH_PAIRS"]
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +119,8 @@ class Embedder:
 
 def bundled_path() -> Path | None:
     """The embedding model a desktop bundle carries (build.spec puts the set-up's in it), if any."""
-    import sys
-
-    folder = Path(getattr(sys, "_MEIPASS", "")) / "embedder" if getattr(sys, "_MEIPASS", None) else None
-    found = sorted(folder.glob(f"{EMBEDDER_NAME}*.gguf")) if folder is not None and folder.is_dir() else []
+    bundle = bundle_dir()
+    found = sorted((bundle / "embedder").glob(f"{EMBEDDER_NAME}*.gguf")) if bundle is not None else []
     return found[-1] if found else None
 
 

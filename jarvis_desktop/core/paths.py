@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "fsync_dir",
+__all__ = ["bundle_dir", "data_dir", "cache_dir", "models_dir", "runs_dir", "assets_dir", "asset", "write_atomic", "fsync_dir",
            "describe_os_error", "is_disk_full", "xdg_dir", "installed_program"]
 
 APP_NAME = "jarvis"
@@ -80,13 +80,19 @@ def runs_dir(create: bool = True) -> Path:
     return _sub("runs") if create else data_dir() / "runs"
 
 
-def assets_dir() -> Path:
-    """Icons, the persona prompt, the dataset: beside the packages, or inside a PyInstaller bundle."""
+def bundle_dir() -> Path | None:
+    """The folder of the PyInstaller bundle Jarvis runs from (None: from source)."""
     import sys
 
     bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "assets"
+    return Path(bundle) if bundle else None
+
+
+def assets_dir() -> Path:
+    """Icons, the persona prompt, the dataset: beside the packages, or inside a PyInstaller bundle."""
+    bundle = bundle_dir()
+    if bundle is not None:
+        return bundle / "assets"
     return Path(__file__).resolve().parents[2] / "assets"  # jarvis_desktop/core/paths.py -> repo
 
 
