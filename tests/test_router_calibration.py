@@ -18,7 +18,7 @@ from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox
-from jarvis_desktop.core.tools.router import (CALL_THRESHOLD, THRESHOLD_BOUNDS, call_probability, choose_threshold,
+from jarvis_desktop.core.tools.router import (CALL_THRESHOLD, UNSURE_FLOOR, THRESHOLD_BOUNDS, call_probability, choose_threshold,
                                               threshold_for)
 from trainer.router_calibration import calibrate, load_dev
 
@@ -221,3 +221,29 @@ def test_in_two_minds_a_question_the_memory_surely_answers_gets_recall(tiny_chai
         engine.close()
     assert answer.source == "tool" and answer.tool.name == "recall"
     assert answer.text == "You take your tea strong with one sugar, sir; you told me today."
+
+
+def test_a_fact_given_in_so_many_words_is_kept_whatever_the_model_makes_of_it(tiny_chain, tmp_path):
+    """"don't let me forget ..." is a remember call even where the model would answer in prose or
+    write a forget of the same words (the development set's "don't let me forget the landlord's
+    name is Mr Pemberton" -> call:forget{about:"landlord"}, which would have erased a fact)."""
+    from jarvis_desktop.core.memory import MemoryStore
+    from jarvis_desktop.core.tools import default_tools
+
+    text = "don't let me forget the landlord's name is Mr Pemberton"
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        with MemoryStore(tmp_path / "memory.sqlite3") as store:
+            store.add("the landlord's phone number is 0117 496 0000")
+            tools = Toolbox([t for t in default_tools() if t.name in ("remember", "recall", "forget")],
+                            clock=lambda: CLOCK, memory=store)
+            assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
+            # the tiny model never learnt a call: left to itself it answers in prose
+            assert assistant.call_probability(text) < UNSURE_FLOOR
+            answer = assistant.ask(text, remember=False).result()
+            kept = [fact.text for fact in store.facts()]
+    finally:
+        engine.close()
+    assert answer.source == "tool" and answer.tool.name == "remember", answer
+    assert "the landlord's name is Mr Pemberton" in kept and len(kept) == 2  # nothing forgotten

@@ -236,6 +236,9 @@ def test_every_remember_and_recall_example_is_told_from_asked():
     ("um jarvis remember my locker at the gym is number 112", True),
     ("Can you make a note that the car's MOT is due in October?", True),  # a request, not a question
     ("the spare key is under the blue pot, keep that in mind", True),
+    ("um remember im lactose intolerant", True),  # as whisper writes it
+    ("note the electricity meter reading was 48213 on Sunday", True),
+    ("don't let me forget the landlord's name is Mr Pemberton", True),
     # small talk about remembering, a question, a reminder: nothing to keep
     ("Remember when we went to Paris?", False),
     ("Remember that time we got lost in the Lake District? What a day.", False),

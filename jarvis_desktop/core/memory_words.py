@@ -161,8 +161,8 @@ def asks(message: str) -> bool:
 
 _KEEP_FIRST = re.compile(
     r"^(?:(?:please|can you|could you|would you|will you|i want you to|i need you to|i'd like you to)\s+)?"
-    r"(?:remember(?: that| this|:)(?!\s+time\b)|remember(?=\s+(?:my|our|i|i'm|we|we're|his|her|their)\b)|"
-    r"note(?: that| this| down|:)|make a note(?: of| that)?|note to self|jot (?:this |that |it )?down|"
+    r"(?:remember(?: that| this|:)(?!\s+time\b)|remember(?=\s+(?:my|our|i|i'm|im|i've|ive|we|we're|his|her|their)\b)|"
+    r"note(?: that| this| down|:)|note(?=\s+(?:my|our|i|i'm|im|we|we're|the)\b)|make a note(?: of| that)?|note to self|jot (?:this |that |it )?down|"
     r"write (?:this |that |it )?down|keep in mind|bear in mind|(?:don't|do not) (?:let me )?forget(?!\s+to\b)|"
     r"for future reference|for the record|file (?:this |that )?away|store this|log (?:this|that)|"
     r"keep a (?:note|record)(?: of| that)?|commit (?:this|that) to memory|add (?:this |that )?to your notes|"

@@ -98,11 +98,20 @@ class Toolbox:
             raise ValueError("two tools share a name")
         self.timers, self.clock, self.memory = timers, clock, memory
         self.act = act if isinstance(act, bool) else frozenset(act)
+        self._grammars: dict[frozenset, str] = {}
 
     @functools.cached_property
     def grammar(self) -> str:
         """The GBNF grammar of every valid call to these tools (after ``call:``)."""
         return call_grammar(self.tools.values())
+
+    def grammar_of(self, names) -> str:
+        """The grammar of the calls to the tools ``names`` alone (a call the words leave no doubt
+        about: "remember that ..." is a remember call, not a recall or a forget)."""
+        key = frozenset(names)
+        if key not in self._grammars:
+            self._grammars[key] = call_grammar(t for name, t in self.tools.items() if name in key)
+        return self._grammars[key]
 
     def read_in_full(self, message: str) -> frozenset[str]:
         """The tools ``message`` is surely a whole request for: those whose arguments it says in
