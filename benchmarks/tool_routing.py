@@ -2,6 +2,7 @@
 arguments, false calls on chat, result fidelity, overall and per tool (trainer/tool_eval.py).
 
     python benchmarks/tool_routing.py MODEL.gguf [OTHER.gguf ...] [--threads 2] [--limit N] [--calibrate]
+                                      [--memory-of assets/data/dev/memory_dev.jsonl]
 
 Each model answers every request alone through the app's Assistant (tools on, skills off,
 greedy, at the evaluation's clock), with its own call threshold (its meta.json's; with
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,7 +37,18 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=8, help="wrong answers to print per model")
     ap.add_argument("--calibrate", action="store_true",
                     help="also score each model at the call threshold calibrated on the development set")
+    ap.add_argument("--memory-of", type=Path, default=None, metavar="MEMORY_SET",
+                    help="score with a memory holding the facts this memory set's tells give (e.g. "
+                         "assets/data/dev/memory_dev.jsonl: 100 facts), as a user's memory would, searched "
+                         "by meaning where `jarvis-convert setup` made the embedding model")
     args = ap.parse_args()
+    memory = None
+    if args.memory_of:
+        from jarvis_desktop.core.embedder import default_embedder
+        from trainer.tool_eval import memory_holding
+
+        folder = Path(tempfile.mkdtemp(prefix="jarvis-routing-memory-"))
+        memory = memory_holding(args.memory_of, folder / "memory.sqlite3", default_embedder())
     cases = load_cases()
     cases = cases[:args.limit] if args.limit else cases
     scores, wrong = {}, {}
@@ -50,14 +63,16 @@ def main() -> None:
             runs.append((f"{name} @{calibrated[name]['call_threshold']}", calibrated[name]["call_threshold"]))
         for label, threshold in runs:
             t0 = time.perf_counter()
-            results = run_cases(model, cases, Persona("sir"), n_threads=args.threads, call_threshold=threshold)
+            results = run_cases(model, cases, Persona("sir"), n_threads=args.threads, call_threshold=threshold,
+                                memory=memory)
             scores[label] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
     for name, cal in calibrated.items():
         print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
     print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
-          f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}")
+          f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}"
+          + (f", with a memory of {len(memory.facts())} facts ({args.memory_of.name})" if memory else ""))
     keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "model_argument_accuracy", "result_fidelity",
             "invalid_calls", "seconds"]
     print("| figure | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))

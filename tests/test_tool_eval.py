@@ -8,8 +8,9 @@ import pytest
 from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
-from trainer.tool_eval import (CaseResult, ToolCase, load_cases, run_cases, same_arguments, score_cases,
-                               substance_failures)
+from jarvis_desktop.core.paths import asset
+from trainer.tool_eval import (CaseResult, ToolCase, load_cases, memory_holding, run_cases, same_arguments,
+                               score_cases, substance_failures)
 
 
 def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
@@ -154,3 +155,26 @@ def test_promotions_a_little_worse_each_cannot_add_up_to_a_much_worse_model():
     # figures scored with other sets or code are not compared: the line starts again
     assert best_substance(line, {**v3, "key": "other"}, "v3")["since"] == "v3"
     assert best_substance(line, {**v3, "key": "other"}, "v3")["routing_accuracy"] == 0.86
+
+
+def test_routing_is_scored_beside_a_users_memory_and_a_fact_given_in_so_many_words_is_kept(tiny_chain, tmp_path):
+    """``memory_holding``: the development set's 100 tells kept as the remember tool keeps them;
+    the held-out requests answered beside it (benchmarks/tool_routing.py --memory-of)."""
+    with memory_holding(asset("data", "dev", "memory_dev.jsonl"), tmp_path / "memory.sqlite3") as store:
+        kept = [fact.text for fact in store.facts()]
+        assert len(kept) == 100 and "my shoe size is ten and a half" in kept  # "uh jarvis note my shoe size ..."
+        cases = [ToolCase("k", "remember that my bike is locked up behind the library",
+                          'call:remember{fact:"my bike is locked up behind the library"}', "tool"),
+                 ToolCase("d", "Hello Jarvis", None, "chat")]
+        results = run_cases(tiny_chain["f16"], cases, Persona.from_file("sir", DATA / "tiny_persona.txt"),
+                            n_threads=1, memory=store, max_tokens=200)  # room for the tiny model's long fact
+        # the tiny model never learnt a call, but "remember that ..." is one in so many words
+        assert results[0].tool == "remember" and results[1].called is None
+        assert len(store.facts()) == 100  # the evaluation's tools act on nothing
+
+
+def test_a_memory_set_with_a_bad_line_is_named(tmp_path):
+    bad = tmp_path / "memory.jsonl"
+    bad.write_text('{"kind": "pair", "tell": "my car is on level 3"}\n{"kind": "pair"}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"memory\.jsonl:2: not a memory set's row"):
+        memory_holding(bad, tmp_path / "memory.sqlite3")

@@ -98,17 +98,19 @@ def load_cases(path: Path | None = None) -> list[ToolCase]:
 
 @contextlib.contextmanager
 def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int = 64,
-              call_threshold: float | None = None):
+              call_threshold: float | None = None, memory=None):
     """A function answering one message alone through the Assistant (tools on, dry run for
     tools that change something, skills off, greedy, at EVAL_NOW): ``ask(text) -> Reply``.
-    ``call_threshold`` None: the model's own (its meta.json's, as the app reads it)."""
+    ``call_threshold`` None: the model's own (its meta.json's, as the app reads it).  ``memory``:
+    a MemoryStore the memory tools and the notes in context read (None: no memory, as the gate)."""
     engine = ChatEngine(EngineConfig(n_ctx=1024, n_threads=free_cores_now(n_threads), max_tokens=max_tokens,
                                      temperature=0.0, seed=0))
     engine.load(Path(gguf))
     clock = lambda: EVAL_NOW  # noqa: E731
     try:
         with tempfile.TemporaryDirectory(prefix="jarvis-tool-eval-") as tmp:
-            tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False)
+            tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False,
+                            memory=memory)
 
             def ask(text: str):
                 assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
@@ -117,6 +119,25 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
             yield ask
     finally:
         engine.close()
+
+
+def memory_holding(memory_set: Path, path: Path, embedder=None):
+    """A MemoryStore at ``path`` holding what each tell of the memory set ``memory_set``
+    (assets/data/dev/memory_dev.jsonl's kind) keeps, as the remember tool keeps the user's words
+    (memory_words.told): a user's memory to score routing beside (benchmarks/tool_routing.py)."""
+    from jarvis_desktop.core.memory import MemoryStore
+
+    store = MemoryStore(path, embedder=embedder)
+    for n, line in enumerate(Path(memory_set).read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line) if line.strip() else {}
+            if row.get("kind") == "pair":
+                store.add(memory_words.told(row["tell"]), source="chat")
+        except (ValueError, KeyError, TypeError) as exc:
+            store.close()
+            raise DataError(memory_set, n, f"not a memory set's row ({type(exc).__name__}: {exc})",
+                            "each line is a JSON object: kind \"pair\" with a tell, or another kind") from None
+    return store
 
 
 def first_answer(reply) -> Answer:
@@ -130,12 +151,12 @@ def first_answer(reply) -> Answer:
 
 def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
               max_tokens: int = 64, progress=None, whole_replies: bool = True,
-              call_threshold: float | None = None) -> list[CaseResult]:
+              call_threshold: float | None = None, memory=None) -> list[CaseResult]:
     """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW).
     ``whole_replies`` False: prose is cut once it is surely prose (routing and arguments are
-    scored the same; only the chat replies' text is short)."""
+    scored the same; only the chat replies' text is short).  ``memory``: as ``answering``."""
     results = []
-    with answering(gguf, persona, n_threads, max_tokens, call_threshold) as ask:
+    with answering(gguf, persona, n_threads, max_tokens, call_threshold, memory) as ask:
         for i, case in enumerate(cases):
             reply = ask(case.request)
             results.append(_result(case, reply.result() if whole_replies else first_answer(reply)))
