@@ -258,3 +258,29 @@ def test_a_reminder_with_its_time_is_no_fact_to_keep():
     box = Toolbox()
     said = "don't let me forget the recycling at half six this evening"
     assert box.read_in_full(said) == {"remind_me"}  # its time read: a reminder, and not a fact as well
+
+
+def test_forgetting_a_timer_cancels_it_and_erases_no_fact(tmp_path, store):
+    """"Forget about the pasta countdown" written as a forget would erase every fact about pasta
+    and leave the timer running: words that name a timer, a reminder or a countdown make it a
+    cancel_timer, with the forget's subject as the timer's name."""
+    from datetime import datetime, timedelta
+
+    from jarvis_desktop.core.timers import TimerService
+
+    now = datetime(2026, 11, 26, 18, 0)
+    timers = TimerService(tmp_path / "timers.json", clock=lambda: now)
+    timers.add(now + timedelta(minutes=9), "pasta")
+    timers.add(now + timedelta(hours=2), "ring the garage", kind="reminder")
+    store.add("my favourite pasta is cacio e pepe")
+    box = Toolbox(timers=timers, clock=lambda: now, memory=store)
+    out = box.run('call:forget{about:"pasta countdown"}', "sir", "Forget about the pasta countdown.")
+    assert out.call.name == "cancel_timer" and out.status == "ran", out
+    assert [t.label for t in timers.pending()] == ["ring the garage"]
+    assert [f.text for f in store.facts()] == ["my favourite pasta is cacio e pepe"]
+    out = box.run('call:forget{about:"garage"}', "sir", "forget the reminder about the garage")
+    assert out.call.name == "cancel_timer" and out.call.args == {"label": "garage", "kind": "reminder"}
+    assert timers.pending() == []
+    # a forget of a fact stays one
+    out = box.run('call:forget{about:"pasta"}', "sir", "forget what I said about pasta")
+    assert out.call.name == "forget" and store.facts() == []

@@ -153,7 +153,7 @@ class Toolbox:
         except CallError as exc:
             log.warning("malformed tool call %r: %s", text[:200], exc)
             return Outcome(None, sorry, f"malformed call: {exc}", time.perf_counter() - t0, "malformed")
-        if moved := neighbour(call.name, message, self.clock(), self.tools):
+        if moved := neighbour(call.name, message, self.clock(), self.tools, call.args):
             log.info("%s read as %s from the words %r", call.name, moved[0], message[:200])
             call = parse(format_call(*moved))
         tool = self.tools.get(call.name)

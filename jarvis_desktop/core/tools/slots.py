@@ -527,11 +527,25 @@ def _found(tool: str, s: str, now: datetime) -> dict:
     return {k: v for k, v in READERS[tool](s, {}, now).items() if v is not DROP}
 
 
-def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool]) -> tuple[str, dict] | None:
+_TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
+
+
+def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
+              args: Mapping | None = None) -> tuple[str, dict] | None:
     """The neighbour of ``tool`` among ``tools`` that ``message`` reads as in full, with its
-    arguments, or None."""
+    arguments (``args``: the model's, where a neighbour takes one of them over), or None."""
     if tool == "remember" and "recall" in tools and asks(message):
         return "recall", {}  # a question is never a fact to keep: it is asked of the memory
+    if tool == "forget" and "cancel_timer" in tools and _TIMER_WORDS.search(message):
+        # "Forget about the pasta countdown": the memory keeps facts, not timers; a forget here
+        # would erase every fact about pasta and leave the timer running
+        found = _cancel_timer(_plain(message), {}, now)
+        label = " ".join(w for w in str((args or {}).get("about", "")).split() if not _TIMER_WORDS.fullmatch(w))
+        if label and "all" not in found:
+            found["label"] = label
+        if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
+            found.setdefault("kind", "reminder")
+        return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
