@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "and make the memory's embedding model (tuned on its search pairs where "
                                      "PyTorch is installed: about two minutes on 2 cores)")
     s.add_argument("--sdist", type=Path, help="a downloaded llama-cpp-python sdist (else pip downloads it)")
-    s.add_argument("--untuned", action="store_true", help="the memory's embedding model as shipped, not tuned")
+    s.add_argument("--untuned", action="store_true", help="the memory's embedding model as shipped, not tuned (a tuned one made before is removed)")
     return p
 
 

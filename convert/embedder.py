@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from jarvis_desktop.core.assistant import notes_of, without_notes
-from jarvis_desktop.core.embedder import SEARCH_PAIRS, TUNING, embedder_path, tuned_path
+from jarvis_desktop.core.embedder import EMBEDDER_NAME, SEARCH_PAIRS, TUNING, embedder_path, tuned_path
 from jarvis_desktop.core.errors import DataError, ModelError
 from jarvis_desktop.core.memory_words import clean_fact, told
 from jarvis_desktop.core.paths import asset, write_atomic
@@ -147,12 +147,18 @@ def tune_embedder(folder: Path, pairs: list[SearchPair], progress: Callable[[str
     return {"pairs": len(pairs), "steps": steps, "loss": round(loss_value, 4)}
 
 
+_TUNED_GLOB = f"{EMBEDDER_NAME}-jarvis-*-f16.gguf"  # tuned_path()'s, whatever the key
+
+
 def prepare_embedder(force: bool = False, tune: bool = True, progress: Callable[[str], None] | None = None) -> Path:
     """The embedding model's GGUF, made from the installed package if it is not there yet:
     tuned on the search pairs where PyTorch is installed and ``tune``, else as shipped."""
     from convert.gguf_export import hf_to_gguf
 
     out = tuned_path() if tune else embedder_path()
+    if not tune:  # the model as shipped, asked for (--untuned) or fallen back to: no tuned file is picked over it
+        for tuned in out.parent.glob(_TUNED_GLOB):
+            tuned.unlink(missing_ok=True)
     if out.is_file() and not force:
         return out
     if tune:
@@ -177,7 +183,7 @@ def prepare_embedder(force: bool = False, tune: bool = True, progress: Callable[
         made = hf_to_gguf(folder, Path(tmp) / out.name, "f16")
         write_atomic(out, made.read_bytes())
     if tune:  # tuned on other pairs or settings before: nothing reads those any more
-        for old in out.parent.glob(embedder_path().stem.replace("-f16", "") + "-jarvis-*-f16.gguf"):
+        for old in out.parent.glob(_TUNED_GLOB):
             if old != out:
                 old.unlink(missing_ok=True)
     return out

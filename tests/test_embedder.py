@@ -271,3 +271,18 @@ def test_a_set_up_that_cannot_tune_makes_the_model_as_shipped(tmp_path, monkeypa
     e.close()
     monkeypatch.setitem(sys.modules, "torch", None)  # a set-up of the app alone: no PyTorch
     assert conv.prepare_embedder() == base
+
+
+def test_a_set_up_asked_for_the_model_as_shipped_is_not_overruled_by_a_tuned_one(tmp_path, monkeypatch):
+    """`jarvis-convert setup --untuned` after a tuned set-up: the app then uses the model as
+    shipped (the tuned file in the cache was picked first before)."""
+    import convert.embedder as conv
+    import jarvis_desktop.core.embedder as emb
+
+    monkeypatch.setenv("JARVIS_CACHE", str(tmp_path / "cache"))
+    emb.embedder_path().parent.mkdir(parents=True)
+    emb.embedder_path().write_bytes(b"as shipped")
+    emb.tuned_path().write_bytes(b"tuned")
+    assert emb.default_embedder().path == emb.tuned_path()
+    assert conv.prepare_embedder(tune=False) == emb.embedder_path()
+    assert not emb.tuned_path().exists() and emb.default_embedder().path == emb.embedder_path()
