@@ -156,6 +156,13 @@ class BusyAsr:
         finally:
             self.busy.clear()
 
+    def wake_check(self, *args):
+        self.busy.set()
+        try:
+            return self.asr.wake_check(*args)
+        finally:
+            self.busy.clear()
+
 
 class Watched:
     """A hands-free pipeline with the wake word on; ``events`` gets ("wake",) and ("heard", text).

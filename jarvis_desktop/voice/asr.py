@@ -151,6 +151,7 @@ class WhisperTranscriber:
 
         self._tokenizer = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
                                     language=self.language or "en")
+        self._last = None  # (audio, encoder output, feature frames) of the last short window
         log.info("whisper %s loaded from %s on %s (%s)", self.o.model, where, device, compute)
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
@@ -172,17 +173,10 @@ class WhisperTranscriber:
         encoder's cost is that of the window: for a 2-s command, 0.26 s of 0.34 s with tiny.en on
         2 cores.  CTranslate2 encodes any window up to 30 s.  None (use the full window) when the text looks
         like a runaway decode: too repetitive (the gzip test whisper itself uses)."""
-        import ctranslate2
         from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
 
-        fx = self.model.feature_extractor
-        features = fx(audio)
-        frames = min(fx.nb_max_frames, int(np.ceil((features.shape[-1] + MARGIN_FRAMES) / 100.0)) * 100)
-        window = np.zeros((features.shape[0], frames), np.float32)
-        window[:, :min(frames, features.shape[-1])] = features[:, :frames]
-        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=False)
-        before = [self._tokenizer.sot_prev, *self._tokenizer.encode(" " + prompt.strip())] if prompt else []
-        tokens_in = [*before, *self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+        encoded, _ = self._encoded(audio)
+        tokens_in = self._start(prompt)
         result = self.model.model.generate(
             encoded, [tokens_in], beam_size=self.o.beam_size, max_length=len(tokens_in) + self.o.max_new_tokens,
             return_scores=True, return_no_speech_prob=True, suppress_blank=True,
@@ -196,6 +190,52 @@ class WhisperTranscriber:
         if self._no_speech(result.no_speech_prob, avg_logprob):
             return ""
         return text
+
+    def _encoded(self, audio: np.ndarray):
+        """The encoder's output for ``audio`` in a window of its length plus a margin (``_short``),
+        and the number of its feature frames; the last one is kept (``wake_check`` follows the
+        transcript of the same audio)."""
+        import ctranslate2
+
+        if self._last is not None and self._last[0] is audio:
+            return self._last[1], self._last[2]
+        fx = self.model.feature_extractor
+        features = fx(audio)
+        frames = min(fx.nb_max_frames, int(np.ceil((features.shape[-1] + MARGIN_FRAMES) / 100.0)) * 100)
+        window = np.zeros((features.shape[0], frames), np.float32)
+        window[:, :min(frames, features.shape[-1])] = features[:, :frames]
+        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=False)
+        self._last = (audio, encoded, min(frames, features.shape[-1]))
+        return encoded, self._last[2]
+
+    def _start(self, prompt: str | None) -> list[int]:
+        """The decoder's first tokens: the prompt as previous text, then the start of a transcript."""
+        before = [self._tokenizer.sot_prev, *self._tokenizer.encode(" " + prompt.strip())] if prompt else []
+        return [*before, *self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+
+    def wake_check(self, audio: np.ndarray, prompt: str, lead: str, name: str, line: float) -> tuple[float, str | None]:
+        """How likely whisper finds the wake phrase at the start of ``audio``: the probability of
+        ``name`` (" Jarvis") after ``lead`` (" Hey"), the transcript forced to begin so, with
+        ``prompt`` as the previous text.  Where it is at least ``line``, also what whisper hears
+        after the phrase (the command; "" for the phrase alone), else None.
+
+        In noise whisper often writes the name as another word ("K-jaw this", "They are this
+        open") while it still finds "Jarvis" likely there; after a forced "Hey", other speech
+        rarely makes it so (the probe and benchmarks/wake_bench.py measure both)."""
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        encoded, frames = self._encoded(audio)
+        start = self._start(prompt)
+        lead_ids, name_ids = self._tokenizer.encode(lead), self._tokenizer.encode(name)
+        probs = self.model.model.align(encoded, start, [[*lead_ids, *name_ids]], frames)[0].text_token_probs
+        p = float(np.prod(probs[len(lead_ids):]))
+        if p < line:
+            return p, None
+        forced = [*start, *lead_ids, *name_ids]
+        result = self.model.model.generate(
+            encoded, [forced], beam_size=self.o.beam_size, max_length=len(forced) + self.o.max_new_tokens,
+            suppress_blank=False, suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]))[0]
+        return p, self._tokenizer.decode(result.sequences_ids[0]).strip()
 
     def _no_speech(self, no_speech_prob: float, avg_logprob: float) -> bool:
         """Whisper's own rule for a segment that holds no speech (both windows use it)."""

@@ -29,7 +29,7 @@ from jarvis_desktop.voice.audio import FRAME, AudioChunk
 from jarvis_desktop.voice.listener import _STOP, PEEK_EVERY, PEEK_WINDOW, Listener, _Dropped, _Ended, _Peek
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
-from jarvis_desktop.voice.wake import WAKE_PROMPT, wake_command, wake_within
+from jarvis_desktop.voice.wake import WAKE_LEAD, WAKE_LIKELY, WAKE_NAME, WAKE_PROMPT, wake_command, wake_within
 
 __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 
@@ -271,6 +271,25 @@ class VoicePipeline(Listener):
         began = self._unarmed.get(utterance)
         return began is not None and began > self._armed_until
 
+    def _wake_likely(self, audio, text: str) -> tuple[str | None, str]:
+        """Where the transcript of something said while the wake word was awaited does not begin
+        with it: whether whisper finds "Hey Jarvis" likely at its start all the same (in noise it
+        writes the name as other words: "K-jaw this", "This open might document folder" for "Hey
+        Jarvis, open my documents folder"), and then the command and the transcript heard with
+        the phrase; else (None, ``text``)."""
+        check = getattr(self.transcriber, "wake_check", None)
+        if check is None:
+            return None, text
+        try:
+            p, heard = check(audio, WAKE_PROMPT, WAKE_LEAD, WAKE_NAME, WAKE_LIKELY)
+        except Exception:  # noqa: BLE001 - a failed check is the wake word not heard
+            log.exception("checking for the wake word failed")
+            return None, text
+        if heard is None or (command := wake_command(heard)) is None:
+            return None, text
+        log.info("wake word likely (p %.2f) in %r, heard as %r", p, text, heard)
+        return command, heard
+
     def _transcribe(self, audio, wake: bool = False):
         result = self.transcriber.transcribe(audio, prompt=WAKE_PROMPT) if wake else self.transcriber.transcribe(audio)
         return result, time.monotonic()
@@ -330,6 +349,8 @@ class VoicePipeline(Listener):
             command = text if command is None else command
         else:
             command = find(text) if needs_wake else text
+            if command is None and not tail and not over:
+                command, text = self._wake_likely(audio, text)
         if over:
             if not tail and self.o.is_stop_phrase(text):
                 log.info("stop phrase heard over the reply: %r", text)
