@@ -331,6 +331,22 @@ def test_in_noise_a_wake_word_the_transcript_misses_wakes_jarvis_through_the_pip
     p.close()
 
 
+def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr):
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True)
+    feed(p, utterance("Hey Jarvis.", after=0.5))  # the wake model fires; whisper agrees
+    assert listening.get(timeout=30) is True
+    feed(p, utterance("Lock the screen.", before=0.2))
+    assert "screen" in rec.heard.get(timeout=30).text.lower()
+    # what the model alone once woke him on, in an hour of other speech: not confirmed
+    p.await_wake()
+    p._confirm(piper_says("Hey Travis."))
+    assert listening.empty()
+    p._confirm(piper_says("Hey Jarvis."))
+    assert listening.get(timeout=5) is True
+    p.close()
+
+
 def test_long_talk_is_checked_for_the_wake_word_as_it_goes_a_few_seconds_at_a_time(asr):
     from jarvis_desktop.voice.wake import WakeWord
 

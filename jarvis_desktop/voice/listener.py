@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jarvis_desktop.voice.audio import SAMPLE_RATE
+from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE
 from jarvis_desktop.voice.vad import Speech
 
 log = logging.getLogger("jarvis_desktop.voice.pipeline")
@@ -25,6 +25,8 @@ _STOP = object()
 # going until he stops) is checked as it goes: every PEEK_EVERY of it, its last PEEK_WINDOW.
 PEEK_EVERY = int(2.0 * SAMPLE_RATE)
 PEEK_WINDOW = int(3.0 * SAMPLE_RATE)
+# What whisper hears to confirm the wake model's word: its last seconds ("Hey Jarvis" takes about one).
+CONFIRM_FRAMES = int(1.5 * SAMPLE_RATE) // FRAME
 OVER_PREROLL = int(0.8 * SAMPLE_RATE)  # more of the time before speech said over Jarvis was noticed
 # A voice over him in the linear path: this many frames in a row cut him off (his echo alone
 # never held within 6 dB of the line for two); the utterance the VAD then begins within
@@ -105,6 +107,11 @@ class Listener:
             self.on_barge_in()
         return said
 
+    def _confirm_wake(self, audio: np.ndarray) -> bool:
+        """Whether the wake model's word, ``audio`` its last seconds, is to be confirmed before
+        Jarvis listens (then the confirmation arms him); False: he listens at once."""
+        return False
+
     def _in_unarmed(self) -> bool:
         """Whether the utterance under way began while the wake word was awaited: the wake model
         goes on hearing it, and it is looked at as it goes."""
@@ -112,6 +119,7 @@ class Listener:
 
     def _hear(self, frame: np.ndarray) -> None:
         now = time.monotonic()
+        self._recent_frames.append(frame)
         speaking = self.speaking.is_set() or not self.texts.empty()
         if self._was_speaking and not speaking and self.wake is not None and self.o.hands_free:
             self._armed_until = max(self._armed_until, now + self.o.follow_up_s)  # a follow-up needs no wake word
@@ -134,8 +142,10 @@ class Listener:
                 if self.endpointer.active:
                     self.on_speech(False)
                     self.speech.put(_Dropped())
-                self._armed_until = now + self.o.listen_timeout_s
                 self.endpointer.reset()  # the wake word itself is not part of the command
+                if not speaking and self._confirm_wake(np.concatenate(self._recent_frames)):
+                    return  # armed once whisper agrees (the recognizer): what follows waits for it
+                self._armed_until = now + self.o.listen_timeout_s
                 self.on_listening(True)
                 return
             if not speaking and not self.o.wake_transcript:
@@ -197,6 +207,12 @@ class Listener:
 class _Peek:
     """The last seconds of talk under way that may hold the wake word."""
     utterance: int
+    audio: np.ndarray
+
+
+@dataclass
+class _Fired:
+    """The wake model fired while Jarvis was quiet: ``audio``, its last seconds, for whisper to confirm."""
     audio: np.ndarray
 
 

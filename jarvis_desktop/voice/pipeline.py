@@ -16,6 +16,7 @@ whole sentences played, plus the played share of the sentence it was cut in.
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import re
@@ -26,10 +27,12 @@ from typing import Callable
 
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, AudioChunk
-from jarvis_desktop.voice.listener import _STOP, PEEK_EVERY, PEEK_WINDOW, Listener, _Dropped, _Ended, _Peek
+from jarvis_desktop.voice.listener import (_STOP, CONFIRM_FRAMES, PEEK_EVERY, PEEK_WINDOW, Listener, _Dropped, _Ended,
+                                           _Fired, _Peek)
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
-from jarvis_desktop.voice.wake import WAKE_LEAD, WAKE_LIKELY, WAKE_NAME, WAKE_PROMPT, wake_command, wake_within
+from jarvis_desktop.voice.wake import (WAKE_CONFIRMED, WAKE_LEAD, WAKE_LIKELY, WAKE_NAME, WAKE_PROMPT, wake_command,
+                                       wake_within)
 
 __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 
@@ -148,6 +151,7 @@ class VoicePipeline(Listener):
         self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
         self._said_over = False  # the utterance under way began while Jarvis spoke
         self._next_peek = PEEK_EVERY
+        self._recent_frames: collections.deque = collections.deque(maxlen=CONFIRM_FRAMES)  # for _confirm_wake
         self._woke: set[int] = set()  # utterances a peek found the wake word in
         self._peeked: set[int] = set()  # and those it did not
         self._threads = [threading.Thread(target=fn, name=f"jarvis-{name}", daemon=True)
@@ -258,6 +262,8 @@ class VoicePipeline(Listener):
                         self.on_guess_void()
                 elif isinstance(event, _Peek):
                     self._peek(event)
+                elif isinstance(event, _Fired):
+                    self._confirm(event.audio)
                 elif isinstance(event, _Ended):
                     guessed = False
                     self._finish(event, early.pop((event.speech.utterance, event.speech.pause), None))
@@ -270,6 +276,28 @@ class VoicePipeline(Listener):
         waited for one, and no wake word heard since (in the utterance before) has armed him."""
         began = self._unarmed.get(utterance)
         return began is not None and began > self._armed_until
+
+    def _confirm_wake(self, audio) -> bool:
+        """The wake model's word is confirmed by whisper where it can score the phrase (``_confirm``):
+        the model alone once woke Jarvis on "Hey Travis, could you pass me the salt?"."""
+        if getattr(self.transcriber, "wake_check", None) is None or not self.o.wake_transcript:
+            return False
+        self.speech.put(_Fired(audio))
+        return True
+
+    def _confirm(self, audio) -> None:
+        """Jarvis listens where whisper finds "Jarvis" after "Hey" at least WAKE_CONFIRMED likely in
+        the last seconds the wake model fired on; what was said since it fired then counts as the
+        command (``_wake_needed``: it began before he was armed)."""
+        try:
+            p, _ = self.transcriber.wake_check(audio, WAKE_PROMPT, WAKE_LEAD, WAKE_NAME, float("inf"))
+        except Exception:  # noqa: BLE001 - whisper failing must not make the wake word deaf
+            log.exception("confirming the wake word failed: taken as heard")
+            p = 1.0
+        if p < WAKE_CONFIRMED:
+            log.info("the wake model fired, but whisper finds no \"Hey Jarvis\" there (p %.3f)", p)
+            return
+        self._woken(f"wake model, p {p:.2f}")
 
     def _wake_likely(self, audio, text: str) -> tuple[str | None, str]:
         """Where the transcript of something said while the wake word was awaited does not begin
