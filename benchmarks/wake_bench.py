@@ -256,6 +256,10 @@ def fr_part(asr, quick: bool):
             sub = [r for r in rows if r["voice"] == name and r["noise"] == kind]
             cells.append(f"{sum(not r['app'] for r in sub)} / {sum(not r['model'] for r in sub)}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    unconfirmed = [r for r in rows if r["model"] and not r["app"]]
+    print(f"\nThe wake model fired but the app did not wake (whisper did not confirm it): {len(unconfirmed)}")
+    for r in unconfirmed:
+        print(f"   {r['voice']}, {r['noise']}: {r['phrase']!r} -> whisper heard {r['heard'] or r['text']!r}")
     commands = [r for r in rows if r["phrase"] != "Hey Jarvis." and r["app"]]
     right = sum(_command_ok(r["phrase"], r["heard"]) for r in commands)
     print(f"\nCommands taken with the wake word: {right}/{len(commands)} with the command's words heard")
