@@ -247,3 +247,23 @@ def test_a_fact_given_in_so_many_words_is_kept_whatever_the_model_makes_of_it(ti
         engine.close()
     assert answer.source == "tool" and answer.tool.name == "remember", answer
     assert "the landlord's name is Mr Pemberton" in kept and len(kept) == 2  # nothing forgotten
+
+
+def test_a_question_about_a_program_of_this_computer_is_explained_whatever_the_model_makes_of_it(tiny_chain):
+    """"whats du" (a program on the PATH, asked about by name) is an explain_command call at any
+    probability of calling, written under a grammar of that tool alone."""
+    from jarvis_desktop.core.tools import default_tools
+
+    text = "whats du"
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        tools = Toolbox([t for t in default_tools() if t.name in ("explain_command", "disk_free", "recall")],
+                        clock=lambda: CLOCK)
+        assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
+        assert assistant.call_probability(text) < UNSURE_FLOOR  # left to itself: prose
+        answer = assistant.ask(text, remember=False).result()
+    finally:
+        engine.close()
+    assert answer.source == "tool" and answer.tool.call.text == 'call:explain_command{command:"du"}', answer
+    assert tools.beyond_doubt("what is love") is None and tools.beyond_doubt("How big is my disk?") is None

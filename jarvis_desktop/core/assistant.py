@@ -27,7 +27,6 @@ from typing import Callable, Iterator
 from jarvis_desktop.core import persona as _persona
 from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
-from jarvis_desktop.core.memory_words import keeps
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.cues import bears_on
@@ -359,10 +358,10 @@ class Assistant:
 
         def decide(logits, token):  # call or prose, by the probability of calling (tools/router.py)
             swap = route(logits, token, starts, threshold, seen=seen)
-            if keeps(seen["message"]) and "remember" in self.tools.read_in_full(seen["message"]):
-                # "remember that ...", "note that ...": a fact to keep in so many words, whatever
-                # the model makes of it (prose, or a recall or a forget of the same words)
-                seen["unsure"] = seen["only"] = frozenset({"remember"})
+            if sure := self.tools.beyond_doubt(seen["message"]):
+                # "remember that ...", "whats du": whatever the model makes of it (prose, a
+                # recall or a forget of the same words), a call to that tool alone
+                seen["unsure"] = seen["only"] = frozenset({sure})
                 return max(starts, key=lambda t: logits[t])
             if UNSURE_FLOOR <= seen["p_call"] < threshold and (whole := self.tools.read_in_full(seen["message"])):
                 seen["unsure"] = whole  # in two minds, on words that make a whole request: see which
