@@ -223,7 +223,17 @@ def test_in_two_minds_a_question_the_memory_surely_answers_gets_recall(tiny_chai
     assert answer.text == "You take your tea strong with one sugar, sir; you told me today."
 
 
-def test_a_fact_given_in_so_many_words_is_kept_whatever_the_model_makes_of_it(tiny_chain, tmp_path):
+@pytest.fixture
+def roomy_engine(tiny_chain):
+    """The tiny model, with room for the long arguments it writes (a call cut off by max_tokens
+    is set aside)."""
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    yield engine
+    engine.close()
+
+
+def test_a_fact_given_in_so_many_words_is_kept_whatever_the_model_makes_of_it(roomy_engine, tmp_path):
     """"don't let me forget ..." is a remember call even where the model would answer in prose or
     write a forget of the same words (the development set's "don't let me forget the landlord's
     name is Mr Pemberton" -> call:forget{about:"landlord"}, which would have erased a fact)."""
@@ -231,39 +241,29 @@ def test_a_fact_given_in_so_many_words_is_kept_whatever_the_model_makes_of_it(ti
     from jarvis_desktop.core.tools import default_tools
 
     text = "don't let me forget the landlord's name is Mr Pemberton"
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        with MemoryStore(tmp_path / "memory.sqlite3") as store:
-            store.add("the landlord's phone number is 0117 496 0000")
-            tools = Toolbox([t for t in default_tools() if t.name in ("remember", "recall", "forget")],
-                            clock=lambda: CLOCK, memory=store)
-            assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
-            # the tiny model never learnt a call: left to itself it answers in prose
-            assert assistant.call_probability(text) < UNSURE_FLOOR
-            answer = assistant.ask(text, remember=False).result()
-            kept = [fact.text for fact in store.facts()]
-    finally:
-        engine.close()
+    with MemoryStore(tmp_path / "memory.sqlite3") as store:
+        store.add("the landlord's phone number is 0117 496 0000")
+        tools = Toolbox([t for t in default_tools() if t.name in ("remember", "recall", "forget")],
+                        clock=lambda: CLOCK, memory=store)
+        assistant = Assistant(roomy_engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
+        # the tiny model never learnt a call: left to itself it answers in prose
+        assert assistant.call_probability(text) < UNSURE_FLOOR
+        answer = assistant.ask(text, remember=False).result()
+        kept = [fact.text for fact in store.facts()]
     assert answer.source == "tool" and answer.tool.name == "remember", answer
     assert "the landlord's name is Mr Pemberton" in kept and len(kept) == 2  # nothing forgotten
 
 
-def test_a_question_about_a_program_of_this_computer_is_explained_whatever_the_model_makes_of_it(tiny_chain):
+def test_a_question_about_a_program_of_this_computer_is_explained_whatever_the_model_makes_of_it(roomy_engine):
     """"whats du" (a program on the PATH, asked about by name) is an explain_command call at any
     probability of calling, written under a grammar of that tool alone."""
     from jarvis_desktop.core.tools import default_tools
 
     text = "whats du"
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        tools = Toolbox([t for t in default_tools() if t.name in ("explain_command", "disk_free", "recall")],
-                        clock=lambda: CLOCK)
-        assistant = Assistant(engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
-        assert assistant.call_probability(text) < UNSURE_FLOOR  # left to itself: prose
-        answer = assistant.ask(text, remember=False).result()
-    finally:
-        engine.close()
+    tools = Toolbox([t for t in default_tools() if t.name in ("explain_command", "disk_free", "recall")],
+                    clock=lambda: CLOCK)
+    assistant = Assistant(roomy_engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
+    assert assistant.call_probability(text) < UNSURE_FLOOR  # left to itself: prose
+    answer = assistant.ask(text, remember=False).result()
     assert answer.source == "tool" and answer.tool.call.text == 'call:explain_command{command:"du"}', answer
     assert tools.beyond_doubt("what is love") is None and tools.beyond_doubt("How big is my disk?") is None
