@@ -335,7 +335,8 @@ class Assistant:
         seen: dict = {"message": without_notes(last)}
 
         def finish() -> Answer:
-            answer = replace(Answer.of_stream(engine.last_stats, version), notes=notes)
+            answer = replace(Answer.of_stream(seen["stats"] if "stats" in seen else engine.last_stats, version),
+                             notes=notes)
             outcome = seen.get("outcome")
             if outcome is not None:
                 return replace(answer, text=outcome.result.reply, source="tool", name=outcome.name,
@@ -348,9 +349,14 @@ class Assistant:
                                total_s=(answer.total_s or 0.0) + spent)
             return answer
 
+        if (sure := self.tools.beyond_doubt(seen["message"])) is not None:
+            # "remember that ...", "whats du": the call the words make, whatever the model would
+            # make of them (prose, or a recall or a forget of the same words); the model is not asked
+            seen["stats"] = StreamStats()
+            return Reply(self._run_sure(sure, stop, seen), finish, on_end)
+
         def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
-            grammar = self.tools.grammar_of(seen["only"]) if "only" in seen else self.tools.grammar
-            return engine.stream(messages, stop, prefix=PREFIX, grammar=grammar)
+            return engine.stream(messages, stop, prefix=PREFIX, grammar=self.tools.grammar)
 
         starts = call_starts(engine)
 
@@ -358,11 +364,6 @@ class Assistant:
 
         def decide(logits, token):  # call or prose, by the probability of calling (tools/router.py)
             swap = route(logits, token, starts, threshold, seen=seen)
-            if sure := self.tools.beyond_doubt(seen["message"]):
-                # "remember that ...", "whats du": whatever the model makes of it (prose, a
-                # recall or a forget of the same words), a call to that tool alone
-                seen["unsure"] = seen["only"] = frozenset({sure})
-                return max(starts, key=lambda t: logits[t])
             if UNSURE_FLOOR <= seen["p_call"] < threshold and (whole := self.tools.read_in_full(seen["message"])):
                 seen["unsure"] = whole  # in two minds, on words that make a whole request: see which
                 return max(starts, key=lambda t: logits[t])
@@ -438,10 +439,22 @@ class Assistant:
             seen["call"], seen["spent_s"] = None, time.perf_counter() - t0
             yield from prose()
             return
-        outcome = self.tools.run(held.strip(), self.persona.honorific, seen.get("message", ""))
+        yield self._ran(held.strip(), seen, t0)
+
+    def _run_sure(self, call: str, stop: threading.Event | None, seen: dict) -> Iterator[str]:
+        """The call the words make beyond doubt (Toolbox.beyond_doubt), run as the model's would be."""
+        t0 = time.perf_counter()
+        seen["call"] = call
+        if stop is None or not stop.is_set():
+            yield self._ran(call, seen, t0)
+
+    def _ran(self, call: str, seen: dict, t0: float) -> str:
+        """Run ``call`` for the message in ``seen``; its outcome and timing go into ``seen``, and its
+        sentence is returned."""
+        outcome = self.tools.run(call, self.persona.honorific, seen.get("message", ""))
         seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0
         seen["total_s"] = seen["first_s"]
-        yield outcome.result.reply
+        return outcome.result.reply
 
     def _set_aside_why(self, held: str, seen: dict) -> str:
         """Why the call ``held`` is not to run ("": it runs): made in two minds, to a tool other

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import keeps
+from jarvis_desktop.core.memory_words import keeps, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.grammar import call_grammar
@@ -102,35 +102,28 @@ class Toolbox:
             raise ValueError("two tools share a name")
         self.timers, self.clock, self.memory = timers, clock, memory
         self.act = act if isinstance(act, bool) else frozenset(act)
-        self._grammars: dict[frozenset, str] = {}
 
     @functools.cached_property
     def grammar(self) -> str:
         """The GBNF grammar of every valid call to these tools (after ``call:``)."""
         return call_grammar(self.tools.values())
 
-    def grammar_of(self, names) -> str:
-        """The grammar of the calls to the tools ``names`` alone (a call the words leave no doubt
-        about: "remember that ..." is a remember call, not a recall or a forget)."""
-        key = frozenset(names)
-        if key not in self._grammars:
-            self._grammars[key] = call_grammar(t for name, t in self.tools.items() if name in key)
-        return self._grammars[key]
-
     def beyond_doubt(self, message: str) -> str | None:
-        """The tool ``message`` is a request for beyond doubt, whatever the model makes of it, or
-        None: ``remember`` for a fact given to keep in so many words ("note that ...": keeps,
-        and no reminder's time), ``explain_command`` for a question about a program of this
-        computer by name ("whats du", where du is on the PATH).  Neither reading took a single
-        message of another kind for one: over the 3,123 user turns of the training data and the
-        679 requests of the development and held-out routing sets, and the 200 factual questions
-        of their facts sets."""
+        """The call ``message`` asks for beyond doubt, written from its words alone, or None:
+        ``remember`` of the user's words for a fact given to keep in so many words ("note that
+        ...": keeps, and no reminder's time), ``explain_command`` of the program a question names
+        ("whats du", where du is on the PATH).  Neither reading took a single message of another
+        kind for one: over the 3,123 user turns of the training data and the 679 requests of the
+        development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
             return None
         whole = read_in_full(message, self.clock(), self.tools)
         if "remember" in self.tools and "remind_me" not in whole and keeps(message):
-            return "remember"
-        return next((name for name in BEYOND_DOUBT if name in whole), None)
+            return format_call("remember", {"fact": told(message)})
+        for name in BEYOND_DOUBT:
+            if name in whole:
+                return format_call(name, read_arguments(name, {}, message, self.clock()))
+        return None
 
     def read_in_full(self, message: str) -> frozenset[str]:
         """The tools ``message`` is surely a whole request for: those whose arguments it says in
