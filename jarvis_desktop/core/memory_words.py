@@ -105,9 +105,10 @@ _LEADS = re.compile(r"^(?:(?:please|jarvis|could you|can you|would you|kindly)\W
 
 
 def clean_fact(text: str) -> str:
-    """A fact as it is kept: one line, without "remember that", without a trailing full stop."""
+    """A fact as it is kept: one line, without "remember that", without a closing full stop (or
+    the question mark of "could you remember that ...?")."""
     text = " ".join(str(text).split())
-    text = _LEADS.sub("", text).strip(" .")
+    text = _LEADS.sub("", text).strip(" .?!")
     first = text.split(" ", 1)[0]
     # "My car ..." -> "my car ...", as it sits inside Jarvis's sentence; "I", "Tom" stay
     return text[:1].lower() + text[1:] if first.lower() in STOPWORDS and first != "I" else text
@@ -121,7 +122,7 @@ _CUES = re.compile(r"^(?:for future reference|just so you know|just so you've go
                    r"keep a note(?: of)?|keep hold of this|commit this to memory|add this to what you know|"
                    r"one for the notebook|put (?:it|this) on file|(?:i'll|you'll) (?:need|want) this later|"
                    r"(?:worth knowing|useful|heads up) for later|so i don't lose track|"
-                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|note)(?:\s+that)?\b[\s,.!:;-]*", re.I)
+                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|note(?: down)?)(?:\s+that)?\b[\s,.!:;-]*", re.I)
 _TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that|remember it|keep that in mind|"
                     r"bear that in mind|(?:don't|do not) let me forget|(?:please )?make a note(?: of (?:that|it))?|"
                     r"note that(?: down)?|jot that down|file that away|store that(?: somewhere)?|put it on file|"
