@@ -117,13 +117,22 @@ class Toolbox:
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
             return None
-        whole = read_in_full(message, self.clock(), self.tools)
-        if "remember" in self.tools and "remind_me" not in whole and keeps(message):
+        now = self.clock()
+        whole = self._said_in_full(message, now)
+        if "remember" in whole:
             return format_call("remember", {"fact": told(message)})
         for name in BEYOND_DOUBT:
             if name in whole:
-                return format_call(name, read_arguments(name, {}, message, self.clock()))
+                return format_call(name, read_arguments(name, {}, message, now))
         return None
+
+    def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:
+        """The tools the words alone make a whole request of (slots.read_in_full), and ``remember``
+        where they give a fact to keep in so many words (memory_words.keeps) and no reminder's time."""
+        whole = read_in_full(message, now, self.tools)
+        if "remember" in self.tools and "remind_me" not in whole and keeps(message):
+            whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
+        return whole
 
     def read_in_full(self, message: str) -> frozenset[str]:
         """The tools ``message`` is surely a whole request for: those whose arguments it says in
@@ -132,9 +141,7 @@ class Toolbox:
         ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall),
         and ``remember`` where it gives a fact to keep in so many words ("note that the stopcock is
         under the sink": memory_words.keeps) and no reminder's time."""
-        whole = read_in_full(message, self.clock(), self.tools)
-        if "remember" in self.tools and "remind_me" not in whole and keeps(message):
-            whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
+        whole = self._said_in_full(message, self.clock())
         if self.memory is not None and "recall" in self.tools and message.strip():
             try:
                 if self.memory.recall(message, limit=1).sure:
