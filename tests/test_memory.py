@@ -81,6 +81,8 @@ def test_the_user_hears_his_facts_back_in_the_second_person():
     assert second_person("I was born in Leeds and I'm allergic to cats") == \
         "You were born in Leeds and you're allergic to cats"
     assert second_person("Our cat was a gift to me") == "Your cat was a gift to you"
+    # as whisper writes it, without the apostrophe
+    assert second_person("im lactose intolerant and ive a cold") == "you're lactose intolerant and you've a cold"
     assert search_terms("Where did I park my car, Jarvis?") == ["park", "car"]
 
 

@@ -71,7 +71,7 @@ def secret_kind(text: str) -> str:
 # --- wording ---------------------------------------------------------------------------------------
 
 _PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
-           "i've": "you've", "i'll": "you'll", "i'd": "you'd", "we": "you", "us": "you", "our": "your",
+           "i've": "you've", "i'll": "you'll", "i'd": "you'd", "im": "you're", "ive": "you've", "we": "you", "us": "you", "our": "your",
            "ours": "yours", "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'll": "you'll",
            "am": "are", "was": "were"}
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
