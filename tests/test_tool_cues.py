@@ -11,7 +11,7 @@ import pytest
 from jarvis_desktop.core.assistant import Assistant, Persona
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.tools import Param, Tool, Toolbox, ToolResult
-from jarvis_desktop.core.tools.cues import CUES, bears_on
+from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
 
 
 def _requests_for(tools):
@@ -121,3 +121,43 @@ def test_a_recall_the_memory_surely_answers_is_kept_whatever_the_words():
             _stream('call:recall{about:"groceries"}'), None, {"message": words}, prose=lambda: _stream("prose")))
         assert pieces == said
     assert len(ran) == 1
+
+
+@pytest.mark.parametrize("words, about", [
+    ("What's my project called?", True), ("how long is my colleague off for", True),
+    ("What is Tom's address", True), ("the kids' doctor", True), ("did I tell you the code", True),
+    ("What's the battery at?", False), ("whats the cpu doing", False), ("it's late, what's the uptime", False),
+])
+def test_about_the_user_reads_the_user_and_their_people_not_a_contraction(words, about):
+    assert about_the_user(words) is about
+
+
+def test_a_call_to_another_tool_gives_way_to_recall_where_the_memory_surely_answers_about_the_user(tmp_path):
+    """"What's my project called?" written as hostname, beside "the project I'm leading this quarter
+    is called Bluebell" (the development memory set's miss): the recall runs, with the real store."""
+    from jarvis_desktop.core.memory import MemoryStore
+    from jarvis_desktop.core.tools import default_tools
+
+    prose = lambda: _stream("prose")  # noqa: E731
+    with MemoryStore(tmp_path / "memory.sqlite3") as store:  # by words: sure where a fact holds them all
+        store.add("the project I'm leading this quarter is called Bluebell")
+        store.add("the hostname of the garage printer is inkwell")
+        box = Toolbox([t for t in default_tools() if t.name in ("hostname", "local_ip", "recall")], memory=store)
+        assistant = Assistant(tools=box, persona=Persona("sir"))
+
+        def reply(call, words, **seen):
+            pieces = list(assistant._call_or_prose(_stream(call), None, {"message": words, **seen}, prose=prose))
+            return pieces, seen
+        assert box.memory_answers("What's my project called?")
+        said, _ = reply("call:hostname{}", "What's my project called?")
+        assert said == ["The project you're leading this quarter is called Bluebell, sir; you told me today."]
+        # not about the user: the computer's own name, whatever the memory holds of hostnames
+        said, _ = reply("call:hostname{}", "what's the hostname of the garage printer")
+        assert box.memory_answers("what's the hostname of the garage printer") and "inkwell" not in said[0]
+        # in two minds, where the memory surely answers: a call to a tool the words make no whole
+        # request of is the recall, where it would have been set aside
+        said, _ = reply("call:local_ip{}", "What's my project called?", unsure=frozenset({"recall"}))
+        assert "Bluebell" in said[0]
+        # the memory holds nothing of it: the call stands
+        said, _ = reply("call:hostname{}", "what's my computer called")
+        assert not box.memory_answers("what's my computer called") and "Bluebell" not in said[0]

@@ -433,6 +433,11 @@ class Assistant:
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
             return
+        if instead := self._memory_first(held, seen):
+            log.info("ran %r instead of %r (p_call %.2f): the memory surely answers %r", instead, held.strip()[:200],
+                     seen.get("p_call", 0.0), seen.get("message", "")[:200])
+            yield self._ran(instead, seen, t0)
+            return
         why = self._set_aside_why(held, seen) if prose is not None else ""
         if why:
             log.info("set aside %r (p_call %.2f): %s", held.strip()[:200], seen.get("p_call", 0.0), why)
@@ -455,6 +460,19 @@ class Assistant:
         seen["outcome"], seen["first_s"] = outcome, time.perf_counter() - t0
         seen["total_s"] = seen["first_s"]
         return outcome.result.reply
+
+    def _memory_first(self, held: str, seen: dict) -> str | None:
+        """A ``recall`` to run instead of the call ``held``, where the memory surely answers the
+        message and the call is to another tool: in two minds, a tool the words make no whole
+        request of (``seen["unsure"]`` holds recall, and the call would be set aside: "What's my
+        favourite band?" written as ``now_playing``); sure of a call, a tool the words neither
+        request in full nor name (Toolbox.memory_first).  None: the call stands."""
+        message = seen.get("message", "")
+        tool = self.tools.tool_of(held, message)
+        whole = seen.get("unsure")
+        if whole is not None:
+            return self.tools.recall_of(message) if "recall" in whole and tool not in whole else None
+        return self.tools.memory_first(tool, message)
 
     def _set_aside_why(self, held: str, seen: dict) -> str:
         """Why the call ``held`` is not to run ("": it runs): made in two minds, to a tool other

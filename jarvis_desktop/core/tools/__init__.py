@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import keeps, told
+from jarvis_desktop.core.memory_words import keeps, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
+from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
 from jarvis_desktop.core.tools.grammar import call_grammar
+from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.slots import neighbour, read_arguments, read_in_full
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
@@ -142,13 +144,41 @@ class Toolbox:
         and ``remember`` where it gives a fact to keep in so many words ("note that the stopcock is
         under the sink": memory_words.keeps) and no reminder's time."""
         whole = self._said_in_full(message, self.clock())
-        if self.memory is not None and "recall" in self.tools and message.strip():
-            try:
-                if self.memory.recall(message, limit=1).sure:
-                    whole |= {"recall"}
-            except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
-                log.exception("searching the memory for %r failed", message[:200])
-        return whole
+        return whole | {"recall"} if self.memory_answers(message) else whole
+
+    def memory_answers(self, message: str) -> bool:
+        """Whether the user's memory surely holds the answer to ``message`` (MemoryStore.recall;
+        False without a memory or the recall tool, or where the search fails)."""
+        if self.memory is None or "recall" not in self.tools or not message.strip():
+            return False
+        try:
+            return self.memory.recall(message, limit=1).sure
+        except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
+            log.exception("searching the memory for %r failed", message[:200])
+            return False
+
+    def memory_first(self, tool: str | None, message: str) -> str | None:
+        """A ``recall`` of ``message``'s words to run instead of a call to ``tool``, or None.
+
+        Where the memory surely answers the message, the user is asking about what they told
+        Jarvis, and a call the model made to another tool answers something else: "What's my
+        project called?" beside "the project I'm leading is called Bluebell" is no request for
+        the computer's name, "how long is my colleague off for" none for the timers.  The call
+        stands where the words make a whole request of its tool (slots.read_in_full), or name
+        what its tool is about (tools/cues.py: "what's the IP of the printer" is the network's), and
+        where they do not name the user or someone they know: "What's the battery at?" is the
+        laptop's, whatever the memory holds of hearing-aid batteries."""
+        if tool is None or tool in MEMORY_TOOLS or (tool in CUES and bears_on(tool, message)) \
+                or not about_the_user(message):
+            return None
+        if tool in self._said_in_full(message, self.clock()) or not self.memory_answers(message):
+            return None
+        return self.recall_of(message)
+
+    @staticmethod
+    def recall_of(message: str) -> str:
+        """A ``recall`` call written from the words of ``message`` (its first few search terms)."""
+        return format_call("recall", {"about": " ".join(search_terms(message)[:4])})
 
     def tool_of(self, text: str, message: str = "") -> str | None:
         """The tool the call ``text`` would run in answer to ``message`` (a neighbour's, where the

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUES", "bears_on"]
+__all__ = ["CUES", "about_the_user", "bears_on"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -77,3 +77,17 @@ def bears_on(tool: str, message: str) -> bool:
         return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None
     cue = CUES.get(tool)
     return cue is None or cue.search(message) is not None
+
+
+def about_the_user(message: str) -> bool:
+    """Whether ``message`` names the user or someone they know, or asks what was told ("how long
+    is my colleague off for", "what did I say the code was"); "What's the battery at?" does not."""
+    for m in _ABOUT_THE_USER.finditer(message):
+        word = re.match(r"[\w']*", message[message.rfind(" ", 0, m.start()) + 1:]).group()
+        if not _NOT_OWNER.fullmatch(word):
+            return True
+    return False
+
+
+# "'s" that is no owner's: "what's", "it's", "there's" (is or has)
+_NOT_OWNER = re.compile(r"(?:what|that|it|there|here|who|where|when|how|why|let|he|she|this|one)'s", re.IGNORECASE)
