@@ -74,6 +74,37 @@ def test_endpointer_cuts_one_utterance_with_preroll_on_real_speech():
     assert len(speech) <= len(end.audio) <= len(speech) + int(16000 * 0.9)
 
 
+def _babble(n: int) -> np.ndarray:
+    """Talk in the background with no words in it: reversed speech of three voices at once."""
+    parts = [espeak_says(t, v, 160)[::-1] for t, v in (
+        ("The committee will meet again on Thursday to discuss the budget.", "en-us"),
+        ("Please remember to water the plants while we are away.", "en-gb"),
+        ("Trains to the city are running late because of works on the line.", "en-us+f3"))]
+    m = min(len(x) for x in parts)
+    one = sum(x[:m] for x in parts).astype(np.float32)
+    return np.tile(one, n // m + 1)[:n]
+
+
+def test_talk_in_the_background_does_not_hold_an_utterance_open():
+    """Babble 10 dB below the user is speech to Silero: without the level floor the utterance
+    never ends while it goes on; with it, it ends just after the user stops, and holds all they said."""
+    from tests.room import at_level
+
+    said = at_level(piper_says("Hey Jarvis, what time is it?"), -26.0)
+    audio = np.concatenate([silence(0.5), said, silence(4.0)])
+    audio = (audio + at_level(_babble(len(audio)), -36.0)).astype(np.float32)
+    stopped = int(16000 * 0.5) + len(said)
+    for floor in (12.0, 0.0):
+        vad, ep = SileroVad(), Endpointer(VadOptions(level_floor_db=floor))
+        ends = [(i * 512, e) for i, f in enumerate(frames_of(audio)) for e in ep.push(f, vad(f)) if e.kind == "end"]
+        if floor:
+            (at, end), = [(at, e) for at, e in ends if e.audio is not None]
+            assert stopped <= at <= stopped + int(16000 * 1.2)  # the silence timeout and a little
+            assert len(end.audio) >= len(said)  # nothing the user said is cut, trailing off or not
+        else:
+            assert not ends  # the babble held it open to the end of the audio
+
+
 def test_silence_noise_and_a_click_make_no_turn(asr):
     rec = Recorder()
     calls = []

@@ -9,6 +9,18 @@ The endpointer says three things (``Speech`` events):
   * "end": ``silence_s`` of silence: the utterance is complete (audio from ``preroll_s`` before
     the first voiced frame, so the first syllable is not cut, to the last voiced frame).
 Too-short bursts (a click, a cough: under ``min_speech_s`` of voiced frames) end as nothing.
+
+Talk in the background (a television, people in the next room) is speech to Silero too: over it,
+an utterance never fell silent and ran on to ``max_utterance_s``, so "Hey Jarvis" said over
+babble at 10 dB SNR woke nothing until 20 s had passed.  So a frame counts as speech only
+within ``level_floor_db`` of the utterance's loudest speech so far (its level over three frames,
+~0.1 s): once the user stops, the quieter talk behind them is silence and the utterance ends.
+Only the end is decided so: the audio still runs to the last frame Silero called speech (a word
+that trails off below the floor, the "-vis" of a "Hey Jarvis" whose "Hey" was loud, is not cut
+from it), and the pause that starts the guess is Silero's silence, so a guess holds all of it.
+Measured on piper and espeak-ng voices (benchmarks/wake_bench.py's scenes): the babble behind
+them lies 10-15 dB below their speech, and 12 dB lengthens no pause within their sentences
+beyond ``silence_s``.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE
 __all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]
 
 CONTEXT = 64  # samples of the previous frame Silero v5/v6 expects in front of each frame
+LEVEL_FRAMES = 3  # frames a speech level is taken over (~0.1 s: a syllable)
 
 
 @dataclass
@@ -36,6 +49,8 @@ class VadOptions:
     preroll_s: float = _f(0.3, "audio kept from before speech began, so the first syllable is not cut")
     min_speech_s: float = _f(0.25, "shorter bursts of speech (clicks, coughs) are ignored")
     max_utterance_s: float = _f(20.0, "an utterance is cut here even without a pause")
+    level_floor_db: float = _f(12.0, "speech this far below the utterance's loudest counts as silence "
+                                     "(talk in the background); 0: off")
 
     def frames(self, seconds: float) -> int:
         return max(1, int(round(seconds * SAMPLE_RATE / FRAME)))
@@ -80,41 +95,51 @@ class Endpointer:
         self._pre = collections.deque(maxlen=self.o.frames(self.o.preroll_s))
         self.utterance = 0
         self.samples_seen = 0
+        self._powers: collections.deque = collections.deque(maxlen=LEVEL_FRAMES)
         self._reset_state()
 
     def _reset_state(self) -> None:
         self.active = False
         self._frames: list[np.ndarray] = []
         self._voiced = 0
-        self._silent = 0
+        self._silent = 0  # frames of silence, by Silero alone
+        self._quiet = 0  # frames of silence or of speech below the level floor
         self._pause = 0
         self._paused = False
         self._last_voiced = 0  # frames in the utterance up to its last voiced frame
+        self._loudest = -np.inf  # the utterance's loudest speech so far (dB, over LEVEL_FRAMES)
 
     def reset(self) -> None:
         """Forget a half-heard utterance (e.g. when listening is switched off)."""
         self._pre.clear()
+        self._powers.clear()
         self._reset_state()
+
+    def _level(self, frame: np.ndarray) -> float:
+        """The level of the last LEVEL_FRAMES frames, ``frame`` the latest (dB of mean power)."""
+        self._powers.append(float(np.mean(np.square(frame, dtype=np.float64))) if len(frame) else 0.0)
+        return 10.0 * np.log10(sum(self._powers) / len(self._powers) + 1e-12)
 
     def push(self, frame: np.ndarray, prob: float) -> list[Speech]:
         o, events = self.o, []
         self.samples_seen += len(frame)
+        level = self._level(frame)
         if not self.active:
             if prob >= o.threshold:
                 self.active = True
                 self.utterance += 1
                 self._frames = [*self._pre, frame]
                 self._pre.clear()
-                self._voiced, self._last_voiced = 1, len(self._frames)
+                self._voiced, self._last_voiced, self._loudest = 1, len(self._frames), level
                 events.append(Speech("start", self.utterance))
             else:
                 self._pre.append(frame)
             return events
         self._frames.append(frame)
+        # Silero's speech and silence say where the user paused (the guess) and where the audio ends
         if prob >= o.threshold:
-            self._voiced += 1
             self._silent = 0
-            self._last_voiced = len(self._frames)
+            self._last_voiced = len(self._frames)  # below the floor too: "Jarvis" trailing off after "Hey"
             if self._paused:
                 self._paused = False
                 events.append(Speech("resume", self.utterance, pause=self._pause))
@@ -122,12 +147,21 @@ class Endpointer:
             self._silent += 1
         else:
             self._silent = 0 if self._silent == 0 else self._silent + 1  # hesitant: counts as silence once begun
+        # the end: speech far below the user's loudest (talk in the background) is silence too
+        if prob >= o.threshold and not (o.level_floor_db > 0 and level < self._loudest - o.level_floor_db):
+            self._voiced += 1
+            self._quiet = 0
+            self._loudest = max(self._loudest, level)
+        elif prob < o.neg_threshold or prob >= o.threshold:  # silence, or talk far below the user's
+            self._quiet += 1
+        else:
+            self._quiet = 0 if self._quiet == 0 else self._quiet + 1  # hesitant, as above
         long_enough = self._voiced >= o.frames(o.min_speech_s)
         if self._silent == o.frames(o.speculate_s) and long_enough and not self._paused:
             self._paused = True
             self._pause += 1
             events.append(Speech("pause", self.utterance, self._audio(), pause=self._pause, start_sample=self._start()))
-        if self._silent >= o.frames(o.silence_s) or len(self._frames) >= o.frames(o.max_utterance_s):
+        if self._quiet >= o.frames(o.silence_s) or len(self._frames) >= o.frames(o.max_utterance_s):
             if long_enough:
                 same = self._pause if self._paused else 0
                 end = self.samples_seen - (len(self._frames) - self._last_voiced) * FRAME
