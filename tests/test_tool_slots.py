@@ -14,7 +14,8 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import check, format_call, parse
-from jarvis_desktop.core.tools.slots import ASKED, IN_FULL, READERS, neighbour, read_arguments, read_in_full
+from jarvis_desktop.core.tools.slots import READERS, read_arguments
+from jarvis_desktop.core.tools.slots_whole import ASKED, IN_FULL, neighbour, read_in_full
 from trainer.tool_eval import same_arguments
 
 TOOLS = {t.name: t for t in default_tools()}

@@ -27,7 +27,8 @@ from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, f
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
-from jarvis_desktop.core.tools.slots import neighbour, read_arguments, read_in_full
+from jarvis_desktop.core.tools.slots import read_arguments
+from jarvis_desktop.core.tools.slots_whole import neighbour, read_in_full
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -83,7 +84,7 @@ class Outcome:
         return {"tool_call": ran, "tool_result": result}
 
 
-# Tools whose reading of the words (slots.read_in_full) is itself beyond doubt (Toolbox.beyond_doubt).
+# Tools whose reading of the words (slots_whole.read_in_full) is itself beyond doubt (Toolbox.beyond_doubt).
 BEYOND_DOUBT = ("explain_command",)
 
 
@@ -129,7 +130,7 @@ class Toolbox:
         return None
 
     def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:
-        """The tools the words alone make a whole request of (slots.read_in_full), and ``remember``
+        """The tools the words alone make a whole request of (slots_whole.read_in_full), and ``remember``
         where they give a fact to keep in so many words (memory_words.keeps) and no reminder's time."""
         whole = read_in_full(message, now, self.tools)
         if "remember" in self.tools and "remind_me" not in whole and keeps(message):
@@ -138,7 +139,7 @@ class Toolbox:
 
     def read_in_full(self, message: str) -> frozenset[str]:
         """The tools ``message`` is surely a whole request for: those whose arguments it says in
-        full (slots.read_in_full: "what's 15 percent of 80" is a whole percent request, "15
+        full (slots_whole.read_in_full: "what's 15 percent of 80" is a whole percent request, "15
         percent of what?" is not), and ``recall`` where the memory surely holds its answer
         ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall),
         and ``remember`` where it gives a fact to keep in so many words ("note that the stopcock is
@@ -164,7 +165,7 @@ class Toolbox:
         Jarvis, and a call the model made to another tool answers something else: "What's my
         project called?" beside "the project I'm leading is called Bluebell" is no request for
         the computer's name, "how long is my colleague off for" none for the timers.  The call
-        stands where the words make a whole request of its tool (slots.read_in_full), or name
+        stands where the words make a whole request of its tool (slots_whole.read_in_full), or name
         what its tool is about (tools/cues.py: "what's the IP of the printer" is the network's), and
         where they do not name the user or someone they know: "What's the battery at?" is the
         laptop's, whatever the memory holds of hearing-aid batteries."""
@@ -182,7 +183,7 @@ class Toolbox:
 
     def tool_of(self, text: str, message: str = "") -> str | None:
         """The tool the call ``text`` would run in answer to ``message`` (a neighbour's, where the
-        words read as one: slots.neighbour), or None where ``text`` is no call."""
+        words read as one: slots_whole.neighbour), or None where ``text`` is no call."""
         try:
             call = parse(text)
         except CallError:

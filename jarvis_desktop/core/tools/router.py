@@ -19,7 +19,7 @@ set that is neither trained on nor the gate's held-out set (trainer/router_calib
 In two minds: below the line but not far below it (``UNSURE_FLOOR``), a request whose words the
 app reads as a whole request for a tool that only computes or sets a reminder ("remind me to
 ring the garage in forty five minutes", "seven loads at 55 minutes a go, total time":
-tools/slots.py, ``read_in_full``), or a question the user's memory surely answers ("How do I take
+tools/slots_whole.py, ``read_in_full``), or a question the user's memory surely answers ("How do I take
 my tea?" beside "I take my tea strong with one sugar": ``Toolbox.read_in_full``), gets a call
 after all, and the call runs only if it is to one of those tools; otherwise it is set aside
 unsaid and the reply is prose, as it would have been.

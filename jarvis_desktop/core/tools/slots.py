@@ -20,18 +20,15 @@ import calendar
 import logging
 import re
 from datetime import date, datetime
-from typing import Callable, Mapping
+from typing import Callable
 
-from jarvis_desktop.core.memory_words import asks
 from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
-from jarvis_desktop.core.tools.base import Tool
 from jarvis_desktop.core.tools.slots_desktop import READERS as DESKTOP_READERS
-from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_arguments", "neighbour", "read_in_full", "READERS", "NEIGHBOURS", "IN_FULL", "ASKED"]
+__all__ = ["read_arguments", "READERS", "DROP"]
 
 DROP = None  # a reading's value that removes the model's argument of that name
 
@@ -502,100 +499,3 @@ READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
     "set_timer": _set_timer, "remind_me": _remind_me, "cancel_timer": _cancel_timer,
     "media": _media, "volume": _volume, **DESKTOP_READERS,
 }
-
-
-# -- a neighbour's call, where the words are one in full ---------------------------------------
-
-# Tools the small model takes for one another, and the neighbours a call to the first may be read
-# as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
-# today's date, "which app is eating all the memory" as the memory in use, "show me my music
-# folder" as an app or as what Jarvis remembers.  (And a ``remember`` of a question, "can I have
-# milk in things?", is asked of the memory as ``recall``: a question is never a fact to keep.)
-# Only where the chosen tool's own reader reads nothing from the words and the
-# neighbour's reads every argument it needs (a whole conversion: an amount, a unit and a unit it
-# converts to), so a call the words fit is never moved.
-NEIGHBOURS: dict[str, tuple[str, ...]] = {
-    "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
-    "date_today": ("date_in",), "days_until": ("date_in",),
-    "cpu_load": ("top_processes",), "memory": ("top_processes",),
-    "open_app": ("open_folder",), "list_memories": ("open_folder",),
-}
-
-
-def _found(tool: str, s: str, now: datetime) -> dict:
-    """What ``tool``'s reader reads from the plain words ``s`` on its own (no model's call)."""
-    return {k: v for k, v in READERS[tool](s, {}, now).items() if v is not DROP}
-
-
-_TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
-
-
-def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
-              args: Mapping | None = None) -> tuple[str, dict] | None:
-    """The neighbour of ``tool`` among ``tools`` that ``message`` reads as in full, with its
-    arguments (``args``: the model's, where a neighbour takes one of them over), or None."""
-    if tool == "remember" and "recall" in tools and asks(message):
-        return "recall", {}  # a question is never a fact to keep: it is asked of the memory
-    if tool == "forget" and "cancel_timer" in tools and _TIMER_WORDS.search(message):
-        # "Forget about the pasta countdown": the memory keeps facts, not timers; a forget here
-        # would erase every fact about pasta and leave the timer running
-        found = _cancel_timer(_plain(message), {}, now)
-        label = " ".join(w for w in str((args or {}).get("about", "")).split() if not _TIMER_WORDS.fullmatch(w))
-        if label and "all" not in found:
-            found["label"] = label
-        if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
-            found.setdefault("kind", "reminder")
-        return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
-    if tool not in NEIGHBOURS or not message.strip():
-        return None
-    s = _plain(message)
-    try:
-        if tool in READERS and READERS[tool](s, {}, now):
-            return None  # the words fit the model's choice
-        for other in (name for name in NEIGHBOURS[tool] if name in tools):
-            required = [p.name for p in tools[other].params if p.required]
-            found = _found(other, s, now)
-            if found and all(name in found for name in required):
-                return other, found
-    except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
-        log.exception("reading %r as a neighbour of %s failed", message[:200], tool)
-    return None
-
-
-# -- a request the words answer in full, for a router in two minds --------------------------------
-
-# Tools whose answer the words can carry whole, and what a reading must hold for it to be a
-# whole request: a sum, a percentage, a bill and the people sharing it, a conversion (an amount,
-# a unit and the unit wanted), a date, a span of days, a reminder's time, a city whose time is
-# asked, a program on this computer.  All but remind_me only compute or read; a reminder is the
-# one thing done, and it says what it set and is cancelled in a word.
-# Nothing here has a reading that a chat about the subject would give by chance ("ten minutes
-# early", "next week", "all day" read as a timer, a skip, a cancellation: those tools are left out).
-IN_FULL: dict[str, tuple[tuple[str, ...], ...]] = {
-    "calculate": (("expression",),), "percent": (("percent", "of"),), "split_bill": (("total", "people"),),
-    "total_duration": (("count", "minutes"),), "convert": (("value", "from", "to"),),
-    "weekday": (("date",),), "days_until": (("date",),), "date_in": (("days",), ("weeks",)),
-    "remind_me": (("in_minutes",), ("at",)), "time_in": (("city",),), "explain_command": (("command",),),
-}
-# What else the words must say for these to be whole: the time asked somewhere, not a city named
-# beside a time ("what time do the shops in Madrid open?").  explain_command's reading is already
-# a question about a program on this computer ("what does chmod do").
-ASKED: dict[str, re.Pattern] = {"time_in": TIME_ASKED}
-
-
-def read_in_full(message: str, now: datetime, tools: Mapping[str, Tool]) -> frozenset[str]:
-    """The tools of IN_FULL among ``tools`` whose reader reads ``message`` as a whole request."""
-    if not message.strip():
-        return frozenset()
-    s, whole = _plain(message), set()
-    for name, needs in IN_FULL.items():
-        if name not in tools:
-            continue
-        try:
-            found = _found(name, s, now)
-        except Exception:  # noqa: BLE001 - as read_arguments: nothing is read
-            log.exception("reading %r as %s failed", message[:200], name)
-            continue
-        if any(all(k in found for k in keys) for keys in needs) and (name not in ASKED or ASKED[name].search(s)):
-            whole.add(name)
-    return frozenset(whole)
