@@ -203,6 +203,11 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
     ("um jarvis whats eating all the memory", "call:memory{}", 'call:top_processes{by:"memory"}'),
     ("Which single app is hammering the CPU hardest?", "call:cpu_load{}", 'call:top_processes{by:"cpu"}'),
     ("how much memory is left", "call:memory{}", "call:memory{}"),
+    ("a 256 gig phone how many megabytes is that", "call:memory{}", 'call:convert{value:256,from:"gig",to:"megabytes"}'),
+    ("I've got 16 gigs of RAM, how much is in use?", "call:memory{}", "call:memory{}"),
+    # a timer's time left is no question about the computer's
+    ("How long until the timer goes off?", "call:uptime{}", "call:list_timers{}"),
+    ("how long has this computer been running", "call:uptime{}", "call:uptime{}"),
     ("is the processor working flat out", "call:cpu_load{}", "call:cpu_load{}"),
     # a folder taken for an app or for what Jarvis remembers (opening is a dry run here)
     ("Show me what's in my Desktop folder.", "call:list_memories{}", 'call:open_folder{name:"desktop"}'),
@@ -210,8 +215,8 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
     ("open firefox", 'call:open_app{name:"firefox"}', 'call:open_app{name:"firefox"}'),
     ("Open ~/Documents/letter.odt.", 'call:open_app{name:"letter"}', 'call:open_app{name:"letter"}'),
 ])
-def test_a_call_to_a_confused_neighbour_runs_as_the_tool_the_words_read_as_in_full(message, model, expected):
-    box = Toolbox(clock=lambda: EVAL_NOW, act=False)
+def test_a_call_to_a_confused_neighbour_runs_as_the_tool_the_words_read_as_in_full(message, model, expected, tmp_path):
+    box = Toolbox(clock=lambda: EVAL_NOW, act=False, timers=TimerService(tmp_path / "timers.json", clock=lambda: EVAL_NOW))
     outcome = box.run(model, "sir", message)
     assert outcome.call.text == expected
     assert outcome.status == ("ran" if box.tools[outcome.call.name].read_only else "dry_run")

@@ -24,7 +24,8 @@ __all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
 
 # Tools the small model takes for one another, and the neighbours a call to the first may be read
 # as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
-# today's date, "which app is eating all the memory" as the memory in use, "show me my music
+# today's date, "which app is eating all the memory" (and "a 256 gig phone how many megabytes is
+# that") as the memory in use, "show me my music
 # folder" as an app or as what Jarvis remembers.  (And a ``remember`` of a question, "can I have
 # milk in things?", is asked of the memory as ``recall``: a question is never a fact to keep.)
 # Only where the chosen tool's own reader reads nothing from the words and the
@@ -33,7 +34,7 @@ __all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
     "date_today": ("date_in",), "days_until": ("date_in",),
-    "cpu_load": ("top_processes",), "memory": ("top_processes",),
+    "cpu_load": ("top_processes",), "memory": ("top_processes", "convert"),
     "open_app": ("open_folder",), "list_memories": ("open_folder",),
 }
 
@@ -62,6 +63,8 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
             found.setdefault("kind", "reminder")
         return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
+    if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
+        return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
