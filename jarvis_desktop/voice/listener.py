@@ -154,7 +154,7 @@ class Listener:
         # (only while he speaks: in the second after, the room still rings with what the
         # linear filter does not model, against an estimate fading with his voice)
         prob = max(self.vad(frame), over if speaking else 0.0)
-        for event in self.endpointer.push(frame, prob):
+        for event in self.endpointer.push(frame, prob, floor=not speaking):
             if event.kind == "start":
                 barged = (self._over_barged_at is not None
                           and self.endpointer.samples_seen - self._over_barged_at < OVER_BARGED_S * SAMPLE_RATE)

@@ -18,6 +18,9 @@ within ``level_floor_db`` of the utterance's loudest speech so far (its level ov
 Only the end is decided so: the audio still runs to the last frame Silero called speech (a word
 that trails off below the floor, the "-vis" of a "Hey Jarvis" whose "Hey" was loud, is not cut
 from it), and the pause that starts the guess is Silero's silence, so a guess holds all of it.
+While Jarvis speaks the floor is off (``push(..., floor=False)``): there the background is what
+is left of his own voice, and barge-in and the stop phrase keep the endpointing their hour
+without self-interruptions was measured with.
 Measured on piper and espeak-ng voices (benchmarks/wake_bench.py's scenes): the babble behind
 them lies 10-15 dB below their speech, and 12 dB lengthens no pause within their sentences
 beyond ``silence_s``.
@@ -120,7 +123,10 @@ class Endpointer:
         self._powers.append(float(np.mean(np.square(frame, dtype=np.float64))) if len(frame) else 0.0)
         return 10.0 * np.log10(sum(self._powers) / len(self._powers) + 1e-12)
 
-    def push(self, frame: np.ndarray, prob: float) -> list[Speech]:
+    def push(self, frame: np.ndarray, prob: float, floor: bool = True) -> list[Speech]:
+        """``floor`` False: speech below the level floor still counts as speech for this frame
+        (while Jarvis speaks, what is left of his echo is the background, and barge-in and the
+        stop phrase keep the endpointing they were measured with)."""
         o, events = self.o, []
         self.samples_seen += len(frame)
         level = self._level(frame)
@@ -148,7 +154,7 @@ class Endpointer:
         else:
             self._silent = 0 if self._silent == 0 else self._silent + 1  # hesitant: counts as silence once begun
         # the end: speech far below the user's loudest (talk in the background) is silence too
-        if prob >= o.threshold and not (o.level_floor_db > 0 and level < self._loudest - o.level_floor_db):
+        if prob >= o.threshold and not (floor and o.level_floor_db > 0 and level < self._loudest - o.level_floor_db):
             self._voiced += 1
             self._quiet = 0
             self._loudest = max(self._loudest, level)
