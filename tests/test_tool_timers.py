@@ -136,7 +136,7 @@ def test_remind_refuses_a_bad_at(service, at):
 
 def test_list_when_there_are_none(service):
     result = run("list_timers", {}, service)
-    assert result.reply == "You have no timers running or no reminders set, sir."
+    assert result.reply == "You have no timers running and no reminders set, sir."
     assert result.data == {"timers": []}
 
 

@@ -165,7 +165,7 @@ def list_timers(args: dict, context: Context) -> ToolResult:
     said = [_said(t, context.now) for t in items]
     data = {"timers": [{**_stored(t), "said": s} for t, s in zip(items, said)]}
     if not items:
-        return ToolResult(f"You have no timers running or no reminders set, {h}.", data)
+        return ToolResult(f"You have no timers running and no reminders set, {h}.", data)
     return ToolResult(f"You have {_counts(items)}, {h}: {_join(said)}.", data)
 
 
