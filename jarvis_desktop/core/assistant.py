@@ -433,12 +433,13 @@ class Assistant:
         seen["call"] = held.strip()
         if stop is not None and stop.is_set():
             return
-        if instead := self._memory_first(held, seen):
+        tool = self.tools.tool_of(held, seen.get("message", ""))  # (a neighbour's, where the words read as one)
+        if instead := self._memory_first(tool, seen):
             log.info("ran %r instead of %r (p_call %.2f): the memory surely answers %r", instead, held.strip()[:200],
                      seen.get("p_call", 0.0), seen.get("message", "")[:200])
             yield self._ran(instead, seen, t0)
             return
-        why = self._set_aside_why(held, seen) if prose is not None else ""
+        why = self._set_aside_why(tool, seen) if prose is not None else ""
         if why:
             log.info("set aside %r (p_call %.2f): %s", held.strip()[:200], seen.get("p_call", 0.0), why)
             seen["call"], seen["spent_s"] = None, time.perf_counter() - t0
@@ -461,26 +462,23 @@ class Assistant:
         seen["total_s"] = seen["first_s"]
         return outcome.result.reply
 
-    def _memory_first(self, held: str, seen: dict) -> str | None:
-        """A ``recall`` to run instead of the call ``held``, where the memory surely answers the
+    def _memory_first(self, tool: str | None, seen: dict) -> str | None:
+        """A ``recall`` to run instead of a call to ``tool``, where the memory surely answers the
         message and the call is to another tool: in two minds, a tool the words make no whole
         request of (``seen["unsure"]`` holds recall, and the call would be set aside: "What's my
         favourite band?" written as ``now_playing``); sure of a call, a tool the words neither
         request in full nor name (Toolbox.memory_first).  None: the call stands."""
-        message = seen.get("message", "")
-        tool = self.tools.tool_of(held, message)
-        whole = seen.get("unsure")
+        message, whole = seen.get("message", ""), seen.get("unsure")
         if whole is not None:
             return self.tools.recall_of(message) if "recall" in whole and tool not in whole else None
         return self.tools.memory_first(tool, message)
 
-    def _set_aside_why(self, held: str, seen: dict) -> str:
-        """Why the call ``held`` is not to run ("": it runs): made in two minds, to a tool other
+    def _set_aside_why(self, tool: str | None, seen: dict) -> str:
+        """Why a call to ``tool`` is not to run ("": it runs): made in two minds, to a tool other
         than those the words make a whole request of; or to a tool the words say nothing of
         ("which port is plain imap on" is no request for ``local_ip``: tools/cues.py), unless
         they make a whole request of it after all."""
         whole, message = seen.get("unsure"), seen.get("message", "")
-        tool = self.tools.tool_of(held, message)
         if whole is not None and tool not in whole:
             return f"the words make a whole request of {', '.join(sorted(whole))} only"
         if tool is not None and not bears_on(tool, message) and tool not in self.tools.read_in_full(message):

@@ -79,15 +79,13 @@ def bears_on(tool: str, message: str) -> bool:
     return cue is None or cue.search(message) is not None
 
 
+# "'s" that is no owner's: "what's", "it's", "there's" (is or has)
+_NOT_OWNER = re.compile(r"(?:what|that|it|there|here|who|where|when|how|why|let|he|she|this|one)'s", re.IGNORECASE)
+
+
 def about_the_user(message: str) -> bool:
     """Whether ``message`` names the user or someone they know, or asks what was told ("how long
     is my colleague off for", "what did I say the code was"); "What's the battery at?" does not."""
-    for m in _ABOUT_THE_USER.finditer(message):
-        word = re.match(r"[\w']*", message[message.rfind(" ", 0, m.start()) + 1:]).group()
-        if not _NOT_OWNER.fullmatch(word):
-            return True
-    return False
-
-
-# "'s" that is no owner's: "what's", "it's", "there's" (is or has)
-_NOT_OWNER = re.compile(r"(?:what|that|it|there|here|who|where|when|how|why|let|he|she|this|one)'s", re.IGNORECASE)
+    # each match with the rest of its word before it: "t's" is "What's"
+    return any(not _NOT_OWNER.fullmatch(re.search(r"[\w']*$", message[:m.end()]).group())
+               for m in _ABOUT_THE_USER.finditer(message))
