@@ -453,12 +453,18 @@ def test_a_follow_up_needs_no_wake_word_for_a_few_seconds_after_a_reply(asr):
 
 def test_a_guess_is_answered_during_the_silence_and_its_audio_held_until_confirmed(asr):
     rec, sink, guesses, voids = Recorder(), ArraySink(), queue.Queue(), queue.Queue()
-    p = VoicePipeline(asr, piper_voice(), sink, VoiceOptions(hands_free=True), on_guess=guesses.put,
+    # A guess is offered only if whisper finishes before the endpoint (silence_s after the pause):
+    # at the default 0.45 s a loaded 2-core CI machine once missed it, so the silence is longer here
+    # (the behaviour under test is the same; benchmarks/voice_latency.py measures the default).
+    o = VoiceOptions(hands_free=True, vad=VadOptions(silence_s=1.5))
+    p = VoicePipeline(asr, piper_voice(), sink, o, on_guess=guesses.put,
                       on_guess_void=lambda: voids.put(True), **rec.callbacks()).start()
-    feed(p, utterance("Open the project folder."), realtime=True, pace=1.0)  # speculation needs real time
-    guess = guesses.get(timeout=30)
+    feed(p, utterance("Open the project folder.", after=2.0), realtime=True, pace=1.0)  # needs real time
     heard = rec.heard.get(timeout=30)
-    assert guess.text == heard.text  # offered at the pause, then confirmed by the endpoint
+    offered = [guesses.get_nowait() for _ in range(guesses.qsize())]
+    assert offered and offered[-1].text == heard.text  # offered at the pause, confirmed by the endpoint
+    while not voids.empty():  # guesses at shorter pauses inside the sentence were voided in turn
+        voids.get_nowait()
     held = p.begin_reply(held=True)
     p.say(held, "Certainly, sir.")
     p.end_reply(held)
