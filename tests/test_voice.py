@@ -484,12 +484,13 @@ def test_a_guess_is_answered_during_the_silence_and_its_audio_held_until_confirm
 
 def test_speech_that_goes_on_after_a_pause_voids_the_guess(asr):
     rec, events = Recorder(), []
-    # a pause of ~0.6 s (silence_s 1.0 here): long enough for the guess to be made before speech goes on
-    p = VoicePipeline(asr, piper_voice(), ArraySink(), VoiceOptions(hands_free=True, vad=VadOptions(silence_s=1.0)),
+    # a pause of ~1 s (silence_s 1.6 here): long enough for the guess to be made before speech goes on,
+    # even on a loaded CI machine
+    p = VoicePipeline(asr, piper_voice(), ArraySink(), VoiceOptions(hands_free=True, vad=VadOptions(silence_s=1.6)),
                       on_guess=lambda h: events.append(("guess", h.text.lower())),
                       on_guess_void=lambda: events.append(("void", "")), **rec.callbacks()).start()
-    audio = np.concatenate([silence(0.5), piper_says("Remind me to call my mother."), silence(0.3),
-                            piper_says("At six tonight."), silence(1.5)])
+    audio = np.concatenate([silence(0.5), piper_says("Remind me to call my mother."), silence(0.7),
+                            piper_says("At six tonight."), silence(2.0)])
     feed(p, audio, realtime=True, pace=1.0)
     heard = rec.heard.get(timeout=30)
     p.close()
