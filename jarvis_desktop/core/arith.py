@@ -29,7 +29,7 @@ import operator
 __all__ = ["evaluate", "ArithmeticError_", "FUNCTIONS", "MAX_CHARS", "MAX_DEPTH", "MAX_DIGITS",
            "MAX_EXPONENT", "MAX_MAGNITUDE", "MAX_ROUND_DIGITS"]
 
-FUNCTIONS = {"sqrt": math.sqrt, "round": round, "abs": abs, "floor": math.floor, "ceil": math.ceil}
+FUNCTIONS = {"sqrt": math.sqrt, "cbrt": math.cbrt, "round": round, "abs": abs, "floor": math.floor, "ceil": math.ceil}
 _ARITY = {"round": (1, 2)}  # the others take exactly one argument
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,

@@ -18,6 +18,7 @@ from typing import Callable
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, with_article
+from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
                                    timer_name, when_phrase)
@@ -79,7 +80,7 @@ _CALC_PHRASES = [(re.compile(p), r) for p, r in (
     (r"\bminus\b|\btake away\b|\bnegative\b", " - "),
     (r"\bmod(?:ulo)?\b", " % "),
 )]
-_CALC_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>\*\*|%of|[-+*/%()])"
+_CALC_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?|\.\d+)|(?P<op>\*\*|%of|[-+*/%(),])"
                          r"|(?P<word>[a-z]+)|(?P<bad>\S))")
 
 _TIME_Q = re.compile(r"^(?:what(?:'s|s| is) the time(?: now)?|what time is it(?: now| right now)?"
@@ -309,7 +310,9 @@ class Skills:
 
 
 def _expression(text: str) -> str | None:
-    """The words of a sum as an ``arith`` expression, or None if anything else is in them."""
+    """The words of a sum as an ``arith`` expression, or None if anything else is in them
+    (spoken_sums.infix first: "divide 120 by 8", "two to the sixteenth", "... rounded")."""
+    text = infix(text)
     for pattern, replacement in _CALC_PHRASES:
         text = pattern.sub(replacement, text)
     tokens = []
@@ -327,7 +330,10 @@ def _expression(text: str) -> str | None:
             continue
         t = tokens[i]
         i += 1
-        if t == "sqrt":
+        if t in ("round", "cbrt") and tokens[i:i + 1] == ["("]:
+            out.append(t)  # written so by spoken_sums: "... rounded", "the cube root of 64"
+            operators += 1
+        elif t == "sqrt":
             operators += 1
             if i < len(tokens) and tokens[i] == "(":
                 out.append("sqrt")
@@ -339,6 +345,10 @@ def _expression(text: str) -> str | None:
         elif t == "%of":
             out.append("/100*")
             operators += 1
+        elif t == ",":
+            if "round" not in out:
+                return None  # a comma only between round's two arguments
+            out.append(",")
         elif t in ("x", "*", "+", "-", "/", "**", "%", "(", ")"):
             if t == "x" and not (out and out[-1][-1] in "0123456789)"):
                 return None
