@@ -74,6 +74,14 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("The plumber comes at 3, so remind me at 2:30 to clear the sink.", 'call:remind_me{task:"clear the sink",at:"14:30"}',
      'call:remind_me{task:"clear the sink",at:"14:30"}'),  # two clock times: the model's
     ("get rid of every timer", "call:cancel_timer{}", 'call:cancel_timer{kind:"timer",all:true}'),
+    # a reminder's task: the model's where the words are the user's, else read from the words
+    ("dont let me forget the bins at 7 tonight", 'call:remind_me{task:"remind_me{task:",at:"19:00",day:"today"}',
+     'call:remind_me{task:"the bins",at:"19:00",day:"today"}'),
+    ("in ten minutes give me a nudge to check the oven", 'call:remind_me{task:"oven timer",in_minutes:10}',
+     'call:remind_me{task:"check the oven",in_minutes:10}'),
+    ("ping me at half four to ring the vet", 'call:remind_me{at:"16:30"}', 'call:remind_me{task:"ring the vet",at:"16:30"}'),
+    ("remind me to ring the vet in an hour", 'call:remind_me{task:"ring vet",in_minutes:60}',
+     'call:remind_me{task:"ring vet",in_minutes:60}'),  # the user's words, shortened: the model's
     # the desktop
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
     ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),

@@ -429,8 +429,56 @@ _HALF_HOUR = re.compile(r"\bhalf (one|two|three|four|five|six|seven|eight|nine|t
                         r"(?! (?:past|hours?|minutes?))")
 
 
+# what a reminder is asked with; the task follows it ("give me a nudge to phone my mum")
+_NUDGE = re.compile(r"\b(?:remind me|give me a (?:nudge|shout|prod|buzz|reminder)|nudge me|ping me|prod me|"
+                    r"(?:do not|don't|dont) let me forget|set (?:me )?a reminder|(?:add|create|make) a reminder)"
+                    r"(?:\s+(?:to|that)\b)?")
+
+
+def _task(s: str) -> str:
+    """The task a reminder is asked for in the words ``s`` (plain, numbers in digits): what
+    follows the asking ("remind me to", "don't let me forget"), less its time ("in 20 minutes",
+    "at half past 6", "this evening"); "" where the words hold none."""
+    asked = _NUDGE.search(s)
+    if asked is None:
+        return ""
+    rest = s[asked.end():]
+    cut = [m.span() for m in re.finditer(rf"\b(?:in|after) (?:another )?(?:{DURATION})", rest)]
+    cut += [m.span() for m in _DAY_WORDS.finditer(rest)]
+    clock = find_clock(rest)
+    if clock is not None and not isinstance(clock, str):
+        cut.append(clock.span)
+    for start, end in sorted(cut, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    rest = re.sub(r"[^\w' ]+", " ", rest)
+    rest = re.sub(r"^\s*(?:to|and|for)\b|\b(?:and|please|jarvis|thanks|thank you)\s*$", "", rest.strip())
+    return re.sub(r"\s+", " ", rest).strip()
+
+
+def _said(task: str, s: str) -> bool:
+    """Whether every word of the model's ``task`` is in the user's words ``s`` ("phone mum" for
+    "phone my mum" is; "remind_me{task:" is not)."""
+    words = re.findall(r"[a-z0-9']+", task.lower())
+    return bool(words) and set(words) <= set(re.findall(r"[a-z0-9']+", s))
+
+
 def _remind_me(s: str, args: dict, now: datetime) -> dict:
     s = _HALF_HOUR.sub(r"half past \1", _with_digits(s))  # "half six": half past six, in Britain
+    return {**_remind_time(s, args, now), **_remind_task(s, args)}
+
+
+def _remind_task(s: str, args: dict) -> dict:
+    """The task from the words, where the model wrote one the user never said (a slip such as
+    ``task:"remind_me{task:"``) or none though the words give one; the model's wording stands
+    where its words are the user's."""
+    written = str(args.get("task") or "")
+    if written and _said(written, s):
+        return {}
+    task = _task(s)
+    return {"task": task} if task else {}
+
+
+def _remind_time(s: str, args: dict, now: datetime) -> dict:
     rel = re.search(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})", s)
     clock = find_clock(s)
     if clock is not None and not isinstance(clock, str) and find_clock(s[clock.span[1]:]) is not None:
