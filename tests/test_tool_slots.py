@@ -82,6 +82,12 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("ping me at half four to ring the vet", 'call:remind_me{at:"16:30"}', 'call:remind_me{task:"ring the vet",at:"16:30"}'),
     ("remind me to ring the vet in an hour", 'call:remind_me{task:"ring vet",in_minutes:60}',
      'call:remind_me{task:"ring vet",in_minutes:60}'),  # the user's words, shortened: the model's
+    # what to forget: the words of the request's object where the model wrote words never said
+    ("forget where i parked at the gym", 'call:forget{about:"gym"}', 'call:forget{about:"gym"}'),
+    ("forget the locker code, I've changed it", 'call:forget{about:"lock"}', 'call:forget{about:"locker code"}'),
+    ("jarvis stop remembering tom's shoe size", 'call:forget{about:"tom shoes"}', 'call:forget{about:"tom shoe size"}'),
+    ("please delete the note about the alarm code", 'call:forget{about:"alarm code"}', 'call:forget{about:"alarm code"}'),
+    ("forget everything", 'call:forget{about:"everything"}', 'call:forget{about:"everything"}'),
     # the desktop
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
     ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),

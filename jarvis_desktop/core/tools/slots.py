@@ -22,6 +22,7 @@ import re
 from datetime import date, datetime
 from typing import Callable
 
+from jarvis_desktop.core.memory_words import search_terms
 from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
 from jarvis_desktop.core.tools.slots_desktop import READERS as DESKTOP_READERS
@@ -502,6 +503,30 @@ def _remind_time(s: str, args: dict, now: datetime) -> dict:
             "day": ("tomorrow" if said == "tomorrow" else "today") if said else DROP}
 
 
+# what a forget is asked with; what to forget follows it
+_FORGET = re.compile(r"\b(?:forget(?: all)?(?: about| that| what i (?:told|said to) you about)?|stop remembering"
+                     r"|(?:delete|erase|remove|scrub|wipe|drop)(?: (?:the|that|your|my) (?:note|notes|memory|memories"
+                     r"|fact|facts))?(?: (?:about|of|on))?)\b")
+_VAGUE = frozenset({"details", "info", "stuff", "thing", "bit", "note", "notes"})  # "the MOT date": the MOT
+_NOT_FORGET = re.compile(r"\b(?:don't|dont|do not|never|not|won't) (?:let me |you )?forget\b")
+
+
+def _forget(s: str, args: dict, now: datetime) -> dict:
+    """What to forget, read from the words where the model wrote words the user never said
+    ("stop remembering ollie's kit size" written as about:"all kit size", which would forget
+    nothing asked, or the wrong thing): the search words of the request's object up to the end of
+    its clause ("forget the MOT details, I sold the car": mot).  The model's words stand where
+    they are the user's."""
+    if _NOT_FORGET.search(s) or not (asked := _FORGET.search(s)):
+        return {}
+    written = search_terms(str(args.get("about") or ""))
+    if written and set(written) <= set(search_terms(s)):
+        return {}
+    said = re.split(r"[,;.!?:]| (?:so|because|as|since|now|it's|she's|he's|they've|we've)\b", s[asked.end():])[0]
+    terms = [t for t in search_terms(said) if t not in _VAGUE]
+    return {"about": " ".join(terms)} if terms else {}
+
+
 def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
     """Only "all of them" is read (with which kind, where the words say one): a single timer's
     kind and name are the model's."""
@@ -545,5 +570,5 @@ READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
     "calculate": _calculate, "percent": _percent, "split_bill": _split_bill, "total_duration": _total_duration,
     "convert": _convert, "weekday": _one_date, "days_until": _one_date, "date_in": _date_in,
     "set_timer": _set_timer, "remind_me": _remind_me, "cancel_timer": _cancel_timer,
-    "media": _media, "volume": _volume, **DESKTOP_READERS,
+    "media": _media, "volume": _volume, "forget": _forget, **DESKTOP_READERS,
 }
