@@ -82,6 +82,12 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("ping me at half four to ring the vet", 'call:remind_me{at:"16:30"}', 'call:remind_me{task:"ring the vet",at:"16:30"}'),
     ("remind me to ring the vet in an hour", 'call:remind_me{task:"ring vet",in_minutes:60}',
      'call:remind_me{task:"ring vet",in_minutes:60}'),  # the user's words, shortened: the model's
+    # a bill: the one number nothing else marks is the total; a percentage with what it is of
+    ("split 120 four ways", 'call:split_bill{total:12,people:4}', "call:split_bill{total:120,people:4}"),
+    ("go halves on 38.60", 'call:split_bill{total:38.6,people:1}', "call:split_bill{total:38.6,people:2}"),
+    ("how much is a 15 percent tip on 60", "call:percent{percent:15,of:6}", "call:percent{percent:15,of:60}"),
+    ("three quarters of eighty", "call:percent{percent:34,of:80}", "call:percent{percent:75,of:80}"),
+    ("30% off a £65 coat, what do i pay", "call:percent{percent:30,of:65}", "call:percent{percent:30,of:65}"),  # ask the model
     # what to forget: the words of the request's object where the model wrote words never said
     ("forget where i parked at the gym", 'call:forget{about:"gym"}', 'call:forget{about:"gym"}'),
     ("forget the locker code, I've changed it", 'call:forget{about:"lock"}', 'call:forget{about:"locker code"}'),

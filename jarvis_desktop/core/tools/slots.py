@@ -121,27 +121,57 @@ def _calculate(s: str, args: dict, now: datetime) -> dict:
     return {"expression": expr.replace(" ", "")} if expr else {}
 
 
+# what may stand between a percentage and its amount: "a 15 percent tip on 60" ("20% off £45" is
+# not read: the discount, or what is left to pay?)
+_PERCENT_OF = frozenset({"tip", "service", "discount", "rise", "raise", "increase", "interest", "vat", "extra",
+                         "gratuity", "cut", "charge", "commission", "deposit", "pay", "more", "less", "fee"})
+_PARTS_OF = {"half": 50, "quarter": 25, "fifth": 20, "tenth": 10}  # "a quarter of 84": 25 percent
+
+
 def _percent(s: str, args: dict, now: datetime) -> dict:
     tokens = _tokens(s)
     nums = _numbers(tokens)
     for k, (value, i, j) in enumerate(nums):
-        if tokens[j:j + 2] in (["percent", "of"], ["%", "of"]) and k + 1 < len(nums) and nums[k + 1][1] == j + 2:
+        if tokens[j:j + 1] not in (["percent"], ["%"]) or k + 1 >= len(nums):
+            continue
+        between = tokens[j + 1:nums[k + 1][1]]
+        words = [w for w in between if w not in ("a", "the", "my", "£")]
+        if words[-1:] in (["of"], ["on"]) and len(words) <= 3 and set(words[:-1]) <= _PERCENT_OF:
             return {"percent": _number(value), "of": _number(nums[k + 1][0])}
+    for k, (value, i, j) in enumerate(nums):  # "a quarter of 84", "three quarters of eighty"
+        if i >= 2 and tokens[i - 1] == "of" and tokens[i - 2].rstrip("s") in _PARTS_OF:
+            part, count = tokens[i - 2].rstrip("s"), tokens[i - 3] if i >= 3 else ""
+            times = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(count, 1 if part == "half" else 0)
+            if times and (times == 1) == (tokens[i - 2] == part):
+                return {"percent": _PARTS_OF[part] * times, "of": _number(value)}
     return {}
+
+
+_SHARED = re.compile(r"\b(?:split|share|sharing|bill|each|halves|tab|ways|divide|divided|owe|pays?|paying)\b")
+_AFTER_TOTAL = frozenset({"ways", "between", "among", "with", "plus", "and", "please", "each", "for", "split",
+                          "tip", "no", "including", "inc", "what", "how"})
 
 
 def _split_bill(s: str, args: dict, now: datetime) -> dict:
     tokens = _tokens(s)
     total = people = tip = None
+    loose = []  # numbers nothing marks: the total, where only one is left
     for value, i, j in _numbers(tokens):
         before, after = tokens[max(0, i - 2):i], tokens[j:j + 2]
         if after[:1] == ["percent"] or after[:1] == ["%"]:
             tip = value if tip is None else False
         elif before[-1:] == ["£"] or after[:1] in (["pounds"], ["quid"], ["pound"]) or before[-2:] == ["bill", "is"]:
             total = value if total is None else False
-        elif after[:1] in (["ways"], ["people"], ["of"]) or before[-2:] in (["each", "of"], ["between", "the"]) \
+        elif after[:1] in (["ways"], ["people"], ["of"]) or before[-2:] in (["each", "of"], ["between", "the"],
+                                                                           ["we", "are"], ["there", "are"]) \
                 or before[-1:] in (["between"], ["among"]):
             people = value if people is None and float(value).is_integer() else False
+        elif not after[:1] or not after[0].isalpha() or after[0] in _AFTER_TOTAL or read_number(tokens, j):
+            loose.append(value)  # (not "5 miles": a number with a unit of its own is no bill)
+    if people is None and re.search(r"\b(?:go|going|split(?: it)?(?: in)?) halves\b", s):
+        people = 2
+    if total is None and people and len(loose) == 1 and _SHARED.search(s):
+        total = loose[0]  # "split 120 four ways"
     if not total or not people:  # None (not said) or False (said twice): the model's reading stands
         return {}
     return {"total": _number(total), "people": int(people), **({"tip_percent": _number(tip)} if tip else {})}
