@@ -139,6 +139,14 @@ def test_no_tool_is_changed_and_tools_without_a_reader_are_left_alone():
     assert neighbour("list_memories", "what do you know about me", EVAL_NOW, TOOLS) is None
 
 
+def test_a_neighbour_takes_a_call_the_words_make_its_own():
+    assert neighbour("date_in", "how many days till the 28th", EVAL_NOW, TOOLS) == ("days_until", {"date": "01-28"})
+    assert neighbour("percent", "eight of us on a 400 pound dinner with 15 percent on top", EVAL_NOW, TOOLS) \
+        == ("split_bill", {"total": 400, "people": 8, "tip_percent": 15})
+    assert neighbour("date_in", "what's the date in 28 days", EVAL_NOW, TOOLS) is None  # the words fit
+    assert neighbour("date_today", "is today the 15th", EVAL_NOW, TOOLS) is None  # today's date, asked
+
+
 def test_a_reader_never_contradicts_the_training_data():
     """Over every shipped one-turn tool example whose tool has a reader, the call that would run
     when the model writes the example's call exactly is still that call: reading the words

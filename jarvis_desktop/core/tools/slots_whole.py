@@ -26,14 +26,16 @@ __all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
 # as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
 # today's date, "which app is eating all the memory" (and "a 256 gig phone how many megabytes is
 # that") as the memory in use, "show me my music
-# folder" as an app or as what Jarvis remembers.  (And a ``remember`` of a question, "can I have
+# folder" as an app or as what Jarvis remembers, "how many days till the 28th" as 28 days on, "eight of
+# us on a 400 pound dinner with 15 percent on top" as the tip alone.  (And a ``remember`` of a question, "can I have
 # milk in things?", is asked of the memory as ``recall``: a question is never a fact to keep.)
 # Only where the chosen tool's own reader reads nothing from the words and the
 # neighbour's reads every argument it needs (a whole conversion: an amount, a unit and a unit it
 # converts to), so a call the words fit is never moved.
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
-    "date_today": ("date_in",), "days_until": ("date_in",),
+    "date_today": ("date_in",), "days_until": ("date_in",), "date_in": ("days_until",),
+    "percent": ("split_bill",),
     "cpu_load": ("top_processes",), "memory": ("top_processes", "convert"),
     "open_app": ("open_folder",), "list_memories": ("open_folder",),
 }
