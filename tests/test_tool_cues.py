@@ -161,3 +161,12 @@ def test_a_call_to_another_tool_gives_way_to_recall_where_the_memory_surely_answ
         # the memory holds nothing of it: the call stands
         said, _ = reply("call:hostname{}", "what's my computer called")
         assert not box.memory_answers("what's my computer called") and "Bluebell" not in said[0]
+
+
+@pytest.mark.parametrize("message, bears", [
+    ("Forget it, it doesn't matter.", False), ("oh never mind, forget I asked", False), ("just forget about it", False),
+    ("Forget what I just said.", False),
+    ("forget what I said about my car", True), ("forget the dentist", True), ("forget it, the locker code", True),
+])
+def test_dropping_the_subject_is_no_forget(message, bears):
+    assert bears_on("forget", message) is bears

@@ -18,7 +18,9 @@ turn before, so it is never vetoed.
 The words were chosen from the training requests of each tool (every one of them bears on its
 tool: a test checks) and checked on the development requests and the spoken set, which were
 not used to choose them.  Tools whose requests may name nothing of them ("the doorbell's
-ringing" pauses the music; "I'm stepping away" locks the screen) are not listed.
+ringing" pauses the music; "I'm stepping away" locks the screen) are not listed.  ``forget`` is
+set aside where the words only drop the subject ("forget it", "never mind, forget I asked"): no
+fact is named, and the data answer those in prose.
 """
 
 from __future__ import annotations
@@ -68,11 +70,20 @@ _ABOUT_THE_USER = re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|remind|told|tell|sa
 _FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|same|also|then|ok|okay|so|or)\b", re.IGNORECASE)
 
 
+# "Forget it", "oh never mind, forget I asked": the user drops the subject, and keeps every fact.
+_DISMISSAL = re.compile(r"^\W*(?:(?:oh|ah|um|erm|just|no|actually|never ?mind|jarvis)\W+)*forget (?:it|that|this|"
+                        r"about it|about that|i asked|i said anything|i said that|i mentioned it|what i (?:just )?said)"
+                        r"\W*(?:(?:it|that) (?:doesn't|does not|don't) matter|never ?mind|no matter|please|thanks)?"
+                        r"\W*$", re.IGNORECASE)
+
+
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` says nothing a request for ``tool`` would (a tool listed in
     CUES, and no follow-up); True otherwise, and for every tool not listed."""
     if not message.strip() or _FOLLOW_UP.search(message):
         return True
+    if tool == "forget":
+        return _DISMISSAL.search(message) is None
     if tool == "recall":
         return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None
     cue = CUES.get(tool)
