@@ -59,6 +59,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("open_file", "my son wants to learn to code where should he start"),
     ("recall", "which part of your body do you see with"),
     ("recall", "What do you call the first meal of the day?"),
+    ("top_processes", "where did I leave my specs"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -73,6 +74,7 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("recall", "when does the cleaner come"),  # no "you": about the user's own things
     ("recall", "what did you say the gate code was"),
     ("recall", "which shoe size did you note for Arlo's wellies"),
+    ("top_processes", "the machine's crawling, who's the culprit, which program"),
     ("local_ip", "and on the wifi?"),  # a follow-up leans on the turn before
     ("now_playing", "what about the one before?"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed

@@ -52,6 +52,12 @@ CUES: dict[str, re.Pattern] = {
                        r"reach", r"server", r"internal", r"private", r"local", r"find me"),
     "open_file": re.compile(r"(?<![\w'])(?:open|opening|show|display|see|read|look|view|print|load|bring|pull|"
                             r"up|edit|launch|carry on)(?![\w'])|\.\w{2,4}\b|~/|/", re.IGNORECASE),
+    "top_processes": _words(r"memory", r"ram", r"cpu", r"processor", r"process", r"processes", r"programs?",
+                            r"programmes?", r"apps?", r"applications?", r"hog", r"hogs", r"hogging", r"eating",
+                            r"gobbling", r"chewing", r"hammering", r"pinning", r"maxing", r"burning", r"slowing",
+                            r"slow", r"sluggish", r"heavy", r"heaviest", r"greedy", r"greediest", r"fans?",
+                            r"roasting", r"hot", r"busy", r"busiest", r"resources", r"work", r"working", r"running",
+                            r"offenders", r"top", r"biggest", r"users", r"causing", r"taking"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
