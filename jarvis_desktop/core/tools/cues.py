@@ -7,7 +7,7 @@ imap on" got ``local_ip`` ("Your local IP address is ..."), "which element has t
 call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so neither
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
-version, the user or someone they know, something to open or a wish to do something).
+version, a program or the machine's load, the user or someone they know, something to open or a wish to do something).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
