@@ -172,3 +172,36 @@ def test_a_call_to_another_tool_gives_way_to_recall_where_the_memory_surely_answ
 ])
 def test_dropping_the_subject_is_no_forget(message, bears):
     assert bears_on("forget", message) is bears
+
+
+def test_every_request_for_the_machines_state_names_something_of_its_tool():
+    """The words of STATUS hold every training and development request of their tool, so a right
+    call is never moved to another (status_of)."""
+    from jarvis_desktop.core.tools.cues import STATUS
+
+    checked = [(tool, words) for tool, words in _requests_for(set(STATUS))]
+    dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
+    checked += [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in STATUS]
+    assert len(checked) >= 4 * 30
+    assert [c for c in checked if not STATUS[c[0]].search(c[1])] == []
+
+
+@pytest.mark.parametrize("tool, words, other", [
+    ("cpu_load", "jarvis power level", "battery"),
+    ("battery", "has the laptop been on since yesterday", "uptime"),
+    ("uptime", "is this machine knackered, how hard is it working", "cpu_load"),
+    ("uptime", "how much ram is left", "memory"),
+    ("cpu_load", "is the cpu busy", None),  # the words are its own
+    ("battery", "how is the computer doing", None),  # nothing of any: the call stands
+    ("memory", "is it charging, and how busy is the processor", None),  # two others: which?
+    ("cpu_load", "and the battery?", None),  # a follow-up leans on the turn before
+])
+def test_a_call_for_the_machines_state_runs_as_the_one_its_words_name(tool, words, other):
+    from jarvis_desktop.core.tools.cues import status_of
+    from jarvis_desktop.core.tools.slots_whole import neighbour
+    from jarvis_desktop.core.tools import default_tools
+    from jarvis_desktop.core.assistant import EVAL_NOW
+
+    assert status_of(tool, words) == other
+    moved = neighbour(tool, words, EVAL_NOW, {t.name: t for t in default_tools()})
+    assert moved == ((other, {}) if other else None)

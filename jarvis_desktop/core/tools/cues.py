@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUES", "about_the_user", "bears_on"]
+__all__ = ["CUES", "STATUS", "about_the_user", "bears_on", "status_of"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -62,6 +62,35 @@ CUES: dict[str, re.Pattern] = {
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
 }
+
+# The machine's state: four tools without arguments that the small model takes for one another
+# ("jarvis power level" as the processor's load, "has the laptop been on since yesterday" as the
+# battery).  Each request for one of them names something of it (the words chosen from their
+# training requests; a test holds every training and development request to them).  Not a veto:
+# a call to one of them whose words name none of its own and those of exactly one other runs as
+# that other (slots_whole.neighbour, ``status_of``).
+STATUS: dict[str, re.Pattern] = {
+    "battery": _words(r"battery", r"batteries", r"charge", r"charging", r"charged", r"charger", r"plug", r"plugged",
+                      r"unplug", r"unplugged", r"juice", r"mains", r"socket", r"power", r"powered", r"dies", r"die",
+                      r"last", r"lead", r"run out"),
+    "uptime": _words(r"uptime", r"restart", r"restarted", r"reboot", r"rebooted", r"boot", r"booted", r"switched",
+                     r"turned", r"since", r"been on", r"been up", r"been running", r"running all", r"left running",
+                     r"powered on", r"awake", r"started up", r"start up", r"up and running", r"days on end"),
+    "cpu_load": _words(r"cpu", r"processor", r"cores?", r"load", r"loaded", r"busy", r"working", r"sluggish",
+                       r"strain", r"fans?", r"flat out", r"maxed", r"pegged", r"idle", r"idling", r"struggling",
+                       r"thrashed", r"hot", r"slow", r"full tilt", r"ticking over", r"utilisation", r"utilization"),
+    "memory": _words(r"memory", r"ram", r"gigs", r"swapping", r"swap", r"virtual machine", r"stuttering"),
+}
+
+
+def status_of(tool: str, message: str) -> str | None:
+    """The one other tool of STATUS that ``message`` names something of, where it names nothing
+    of ``tool`` (a tool of STATUS); else None (the call stands)."""
+    if tool not in STATUS or STATUS[tool].search(message) or _FOLLOW_UP.search(message):
+        return None
+    others = [name for name, cue in STATUS.items() if name != tool and cue.search(message)]
+    return others[0] if len(others) == 1 else None
+
 
 # ``recall`` is asked about anything the user keeps ("where are the passports?", "when does the
 # cleaner come?"), so no list of words covers it; but a question put to Jarvis about the world,

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Mapping
 
 from jarvis_desktop.core.memory_words import asks
+from jarvis_desktop.core.tools.cues import status_of
 from jarvis_desktop.core.tools.base import Tool
 from jarvis_desktop.core.tools.slots import DROP, READERS, _cancel_timer, _plain
 from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
@@ -67,6 +68,8 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
+    if (other := status_of(tool, message)) is not None and other in tools:
+        return other, {}  # "jarvis power level" written as the processor's load: the battery
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
