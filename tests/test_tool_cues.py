@@ -174,16 +174,17 @@ def test_dropping_the_subject_is_no_forget(message, bears):
     assert bears_on("forget", message) is bears
 
 
-def test_every_request_for_the_machines_state_names_something_of_its_tool():
-    """The words of STATUS hold every training and development request of their tool, so a right
+def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_its_tool():
+    """The words of STATUS and DATES hold every training and development request of their tool, so a right
     call is never moved to another (status_of)."""
-    from jarvis_desktop.core.tools.cues import STATUS
+    from jarvis_desktop.core.tools.cues import DATES, STATUS
 
-    checked = [(tool, words) for tool, words in _requests_for(set(STATUS))]
+    cues = {**STATUS, **DATES}
+    checked = [(tool, words) for tool, words in _requests_for(set(cues))]
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
-    checked += [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in STATUS]
-    assert len(checked) >= 4 * 30
-    assert [c for c in checked if not STATUS[c[0]].search(c[1])] == []
+    checked += [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in cues]
+    assert len(checked) >= 6 * 30
+    assert [c for c in checked if not cues[c[0]].search(c[1])] == []
 
 
 @pytest.mark.parametrize("tool, words, other", [
@@ -197,11 +198,29 @@ def test_every_request_for_the_machines_state_names_something_of_its_tool():
     ("cpu_load", "and the battery?", None),  # a follow-up leans on the turn before
 ])
 def test_a_call_for_the_machines_state_runs_as_the_one_its_words_name(tool, words, other):
-    from jarvis_desktop.core.tools.cues import status_of
+    from jarvis_desktop.core.tools.cues import named_instead
     from jarvis_desktop.core.tools.slots_whole import neighbour
     from jarvis_desktop.core.tools import default_tools
     from jarvis_desktop.core.assistant import EVAL_NOW
 
-    assert status_of(tool, words) == other
+    assert named_instead(tool, words) == other
     moved = neighbour(tool, words, EVAL_NOW, {t.name: t for t in default_tools()})
     assert moved == ((other, {}) if other else None)
+
+
+@pytest.mark.parametrize("tool, words, other, args", [
+    ("weekday", "is the fourth of july far off", "days_until", {"date": "07-04"}),
+    ("weekday", "how many sleeps till christmas", "days_until", {"date": "12-25"}),
+    ("days_until", "is boxing day a sunday this year", "weekday", {"date": "12-26"}),
+    ("weekday", "what day of the week is the 9th of may", None, None),  # its own words
+    ("days_until", "how long until the weekend", None, None),  # both: which?
+])
+def test_a_call_about_a_date_runs_as_the_one_its_words_ask(tool, words, other, args):
+    from jarvis_desktop.core.tools.cues import named_instead
+    from jarvis_desktop.core.tools.slots_whole import neighbour
+    from jarvis_desktop.core.tools import default_tools
+    from jarvis_desktop.core.assistant import EVAL_NOW
+
+    assert named_instead(tool, words) == other
+    moved = neighbour(tool, words, EVAL_NOW, {t.name: t for t in default_tools()}, {"date": "01-01"})
+    assert moved == ((other, args) if other else None)

@@ -88,6 +88,8 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("how much is a 15 percent tip on 60", "call:percent{percent:15,of:6}", "call:percent{percent:15,of:60}"),
     ("three quarters of eighty", "call:percent{percent:34,of:80}", "call:percent{percent:75,of:80}"),
     ("30% off a £65 coat, what do i pay", "call:percent{percent:30,of:65}", "call:percent{percent:30,of:65}"),  # ask the model
+    ("they're taking 20 percent off a 90 pound lamp, how much do i save", "call:percent{percent:2,of:90}",
+     "call:percent{percent:20,of:90}"),
     # what to forget: the words of the request's object where the model wrote words never said
     ("forget where i parked at the gym", 'call:forget{about:"gym"}', 'call:forget{about:"gym"}'),
     ("forget the locker code, I've changed it", 'call:forget{about:"lock"}', 'call:forget{about:"locker code"}'),
@@ -145,6 +147,9 @@ def test_a_neighbour_takes_a_call_the_words_make_its_own():
         == ("split_bill", {"total": 400, "people": 8, "tip_percent": 15})
     assert neighbour("date_in", "what's the date in 28 days", EVAL_NOW, TOOLS) is None  # the words fit
     assert neighbour("date_today", "is today the 15th", EVAL_NOW, TOOLS) is None  # today's date, asked
+    assert neighbour("recall", "give me a nudge at 6 tonight to feed the cat", EVAL_NOW, TOOLS) \
+        == ("remind_me", {"at": "18:00", "day": "today", "task": "feed the cat"})
+    assert neighbour("recall", "remind me what I told you about the boiler", EVAL_NOW, TOOLS) is None
 
 
 def test_a_reader_never_contradicts_the_training_data():

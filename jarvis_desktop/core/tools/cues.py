@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUES", "STATUS", "about_the_user", "bears_on", "status_of"]
+__all__ = ["CUES", "DATES", "STATUS", "about_the_user", "bears_on", "named_instead"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -63,12 +63,14 @@ CUES: dict[str, re.Pattern] = {
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
 }
 
-# The machine's state: four tools without arguments that the small model takes for one another
-# ("jarvis power level" as the processor's load, "has the laptop been on since yesterday" as the
-# battery).  Each request for one of them names something of it (the words chosen from their
-# training requests; a test holds every training and development request to them).  Not a veto:
-# a call to one of them whose words name none of its own and those of exactly one other runs as
-# that other (slots_whole.neighbour, ``status_of``).
+# Tools the small model takes for one another though the words tell them apart.  The machine's
+# state: four tools without arguments ("jarvis power level" written as the processor's load, "has
+# the laptop been on since yesterday" as the battery).  A date: its day of the week, or how far
+# off it is ("is my birthday on the ninth of november far away" written as ``weekday``).  Each
+# request for one of them names something of it (the words chosen from their training requests;
+# a test holds every training and development request to them).  Not a veto: a call to one of
+# them whose words name nothing of it and something of exactly one other of its group runs as
+# that other (slots_whole.neighbour, ``named_instead``).
 STATUS: dict[str, re.Pattern] = {
     "battery": _words(r"battery", r"batteries", r"charge", r"charging", r"charged", r"charger", r"plug", r"plugged",
                       r"unplug", r"unplugged", r"juice", r"mains", r"socket", r"power", r"powered", r"dies", r"die",
@@ -81,14 +83,25 @@ STATUS: dict[str, re.Pattern] = {
                        r"thrashed", r"hot", r"slow", r"full tilt", r"ticking over", r"utilisation", r"utilization"),
     "memory": _words(r"memory", r"ram", r"gigs", r"swapping", r"swap", r"virtual machine", r"stuttering"),
 }
+DATES: dict[str, re.Pattern] = {
+    "weekday": _words(r"day of the week", r"what day", r"which day", r"what days", r"whats day", r"what day's",
+                      r"which day's", r"weekdays?", r"which weekday", r"weekend", r"working day", r"school night",
+                      r"monday", r"tuesday", r"wednesday", r"thursday", r"friday", r"saturday", r"sunday",
+                      r"falls?", r"lands?"),
+    "days_until": _words(r"days", r"sleeps", r"long", r"longer", r"far", r"until", r"till", r"til", r"since", r"ago",
+                         r"off", r"away", r"wait", r"count", r"countdown", r"count down", r"old", r"weeks", r"left",
+                         r"to go", r"close", r"how many", r"hold out", r"ages", r"soon", r"near"),
+}
+_CONFUSED = (STATUS, DATES)
 
 
-def status_of(tool: str, message: str) -> str | None:
-    """The one other tool of STATUS that ``message`` names something of, where it names nothing
-    of ``tool`` (a tool of STATUS); else None (the call stands)."""
-    if tool not in STATUS or STATUS[tool].search(message) or _FOLLOW_UP.search(message):
+def named_instead(tool: str, message: str) -> str | None:
+    """The one other tool of ``tool``'s group (STATUS, DATES) that ``message`` names something
+    of, where it names nothing of ``tool``; else None (the call stands)."""
+    group = next((g for g in _CONFUSED if tool in g), None)
+    if group is None or group[tool].search(message) or _FOLLOW_UP.search(message):
         return None
-    others = [name for name, cue in STATUS.items() if name != tool and cue.search(message)]
+    others = [name for name, cue in group.items() if name != tool and cue.search(message)]
     return others[0] if len(others) == 1 else None
 
 

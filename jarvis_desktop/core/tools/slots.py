@@ -121,8 +121,10 @@ def _calculate(s: str, args: dict, now: datetime) -> dict:
     return {"expression": expr.replace(" ", "")} if expr else {}
 
 
-# what may stand between a percentage and its amount: "a 15 percent tip on 60" ("20% off £45" is
-# not read: the discount, or what is left to pay?)
+# what may stand between a percentage and its amount: "a 15 percent tip on 60"; "20% off £45" where
+# the words ask for the saving, not for what is left to pay
+_SAVING = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|discount|discounted|knock(?:s|ed|ing)?|reduction|how much off)\b")
+_PAID = re.compile(r"\b(?:pay|paying|paid|cost|costs|price|left|come to|comes to|total|new)\b")
 _PERCENT_OF = frozenset({"tip", "service", "discount", "rise", "raise", "increase", "interest", "vat", "extra",
                          "gratuity", "cut", "charge", "commission", "deposit", "pay", "more", "less", "fee"})
 _PARTS_OF = {"half": 50, "quarter": 25, "fifth": 20, "tenth": 10}  # "a quarter of 84": 25 percent
@@ -136,7 +138,8 @@ def _percent(s: str, args: dict, now: datetime) -> dict:
             continue
         between = tokens[j + 1:nums[k + 1][1]]
         words = [w for w in between if w not in ("a", "the", "my", "£")]
-        if words[-1:] in (["of"], ["on"]) and len(words) <= 3 and set(words[:-1]) <= _PERCENT_OF:
+        joins = (["of"], ["on"], ["off"]) if _SAVING.search(s) and not _PAID.search(s) else (["of"], ["on"])
+        if words[-1:] in joins and len(words) <= 3 and set(words[:-1]) <= _PERCENT_OF:
             return {"percent": _number(value), "of": _number(nums[k + 1][0])}
     for k, (value, i, j) in enumerate(nums):  # "a quarter of 84", "three quarters of eighty"
         if i >= 2 and tokens[i - 1] == "of" and tokens[i - 2].rstrip("s") in _PARTS_OF:

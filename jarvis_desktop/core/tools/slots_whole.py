@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Mapping
 
 from jarvis_desktop.core.memory_words import asks
-from jarvis_desktop.core.tools.cues import status_of
+from jarvis_desktop.core.tools.cues import named_instead
 from jarvis_desktop.core.tools.base import Tool
-from jarvis_desktop.core.tools.slots import DROP, READERS, _cancel_timer, _plain
+from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer, _plain
 from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,18 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
             found.setdefault("kind", "reminder")
         return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
+    if tool == "recall" and "remind_me" in tools and _NUDGE.search(_plain(message)):
+        # "could you give me a nudge tomorrow at 10 to renew my passport" is no question for the memory
+        found = _found("remind_me", _plain(message), now)
+        if "in_minutes" in found or "at" in found:
+            return "remind_me", found
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
-    if (other := status_of(tool, message)) is not None and other in tools:
-        return other, {}  # "jarvis power level" written as the processor's load: the battery
+    if (other := named_instead(tool, message)) is not None and other in tools:
+        # "jarvis power level" written as the processor's load: the battery; "is my birthday on
+        # the 9th far away" written as its weekday: how far off (the date as the words say it)
+        taken = {k: v for k, v in (args or {}).items() if any(p.name == k for p in tools[other].params)}
+        return other, {**taken, **(_found(other, _plain(message), now) if other in READERS else {})}
     if tool not in NEIGHBOURS or not message.strip():
         return None
     s = _plain(message)
