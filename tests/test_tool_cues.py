@@ -177,13 +177,13 @@ def test_dropping_the_subject_is_no_forget(message, bears):
 def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_its_tool():
     """The words of STATUS and DATES hold every training and development request of their tool, so a right
     call is never moved to another (status_of)."""
-    from jarvis_desktop.core.tools.cues import DATES, STATUS
+    from jarvis_desktop.core.tools.cues import DATES, NAMES, STATUS
 
-    cues = {**STATUS, **DATES}
+    cues = {**STATUS, **DATES, **NAMES}
     checked = [(tool, words) for tool, words in _requests_for(set(cues))]
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
     checked += [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in cues]
-    assert len(checked) >= 6 * 30
+    assert len(checked) >= 8 * 30
     assert [c for c in checked if not cues[c[0]].search(c[1])] == []
 
 
@@ -214,6 +214,8 @@ def test_a_call_for_the_machines_state_runs_as_the_one_its_words_name(tool, word
     ("days_until", "is boxing day a sunday this year", "weekday", {"date": "12-26"}),
     ("weekday", "what day of the week is the 9th of may", None, None),  # its own words
     ("days_until", "how long until the weekend", None, None),  # both: which?
+    ("local_ip", "the file sharing wants this laptop's name", "hostname", {}),
+    ("hostname", "which ip has it got on the lan", "local_ip", {}),
 ])
 def test_a_call_about_a_date_runs_as_the_one_its_words_ask(tool, words, other, args):
     from jarvis_desktop.core.tools.cues import named_instead

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUES", "DATES", "STATUS", "about_the_user", "bears_on", "named_instead"]
+__all__ = ["CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "named_instead"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -66,11 +66,12 @@ CUES: dict[str, re.Pattern] = {
 # Tools the small model takes for one another though the words tell them apart.  The machine's
 # state: four tools without arguments ("jarvis power level" written as the processor's load, "has
 # the laptop been on since yesterday" as the battery).  A date: its day of the week, or how far
-# off it is ("is my birthday on the ninth of november far away" written as ``weekday``).  Each
-# request for one of them names something of it (the words chosen from their training requests;
-# a test holds every training and development request to them).  Not a veto: a call to one of
-# them whose words name nothing of it and something of exactly one other of its group runs as
-# that other (slots_whole.neighbour, ``named_instead``).
+# off it is ("is my birthday on the ninth of november far away" written as ``weekday``).  This
+# computer's name on the network, or its address ("the device name for the router settings"
+# written as ``local_ip``).  Each request for one of them names something of it (the words chosen
+# from their training requests; a test holds every training and development request to them).
+# Not a veto: a call to one of them whose words name nothing of it and something of exactly one
+# other of its group runs as that other (slots_whole.neighbour, ``named_instead``).
 STATUS: dict[str, re.Pattern] = {
     "battery": _words(r"battery", r"batteries", r"charge", r"charging", r"charged", r"charger", r"plug", r"plugged",
                       r"unplug", r"unplugged", r"juice", r"mains", r"socket", r"power", r"powered", r"dies", r"die",
@@ -92,7 +93,13 @@ DATES: dict[str, re.Pattern] = {
                          r"off", r"away", r"wait", r"count", r"countdown", r"count down", r"old", r"weeks", r"left",
                          r"to go", r"close", r"how many", r"hold out", r"ages", r"soon", r"near"),
 }
-_CONFUSED = (STATUS, DATES)
+# how this computer is known on the network: its name, or its address
+NAMES: dict[str, re.Pattern] = {
+    "hostname": _words(r"name", r"named", r"names", r"name's", r"called", r"call", r"hostname", r"identify",
+                       r"which machine", r"see this one as", r"appear", r"show up"),
+    "local_ip": _words(r"ip", r"ipv4", r"ipv6", r"address", r"addresses", r"number", r"\d{1,3}\.\d{1,3}", r"find me"),
+}
+_CONFUSED = (STATUS, DATES, NAMES)
 
 
 def named_instead(tool: str, message: str) -> str | None:
