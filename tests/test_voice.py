@@ -100,7 +100,9 @@ def test_talk_in_the_background_does_not_hold_an_utterance_open():
         if floor and on:
             # (the pause at the comma may end a first utterance, as it may in quiet)
             heard = [(at, e) for at, e in ends if e.audio is not None]
-            assert heard and stopped <= heard[-1][0] <= stopped + int(16000 * 1.2)  # the silence timeout and a little
+            # the silence timeout and a little (piper's voice differs run to run: up to 1.26 s seen), not the
+            # end of the audio as without the floor
+            assert heard and stopped <= heard[-1][0] <= stopped + int(16000 * 1.5)
             # nothing the user said is cut, trailing off or not
             assert heard[0][1].start_sample <= began
             assert heard[-1][1].start_sample + len(heard[-1][1].audio) >= stopped - 2 * 512
@@ -360,7 +362,8 @@ def test_in_noise_a_wake_word_the_transcript_misses_wakes_jarvis_through_the_pip
     p, listening = wake_pipeline(asr, rec, headset=True)
     feed(p, in_fan_noise("Hey Jarvis.", "en-gb", 140, seed=0))  # transcribed "K-J office."
     assert listening.get(timeout=30) is True
-    feed(p, utterance("Lock the screen.", before=0.2))  # (tiny.en hears this espeak-ng voice's as "Lochness Green")
+    settle(p, 0.5)  # the noise's last frames heard before the command (a loaded CI machine once raced them)
+    feed(p, utterance("Lock the screen.", before=0.5), realtime=True, pace=1.0)
     assert "screen" in rec.heard.get(timeout=30).text.lower()
     p.close()
 
@@ -370,7 +373,8 @@ def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr)
     p, listening = wake_pipeline(asr, rec, headset=True)
     feed(p, utterance("Hey Jarvis.", after=0.5))  # the wake model fires; whisper agrees
     assert listening.get(timeout=30) is True
-    feed(p, utterance("Lock the screen.", before=0.2))
+    settle(p, 0.5)  # the wake word's last frames heard before the command (as in noise, below)
+    feed(p, utterance("Lock the screen.", before=0.5), realtime=True, pace=1.0)
     assert "screen" in rec.heard.get(timeout=30).text.lower()
     # what the model alone once woke him on, in an hour of other speech: not confirmed
     p.await_wake()
@@ -391,8 +395,10 @@ def test_long_talk_is_checked_for_the_wake_word_as_it_goes_a_few_seconds_at_a_ti
             lengths.append(len(audio) / 16000)
             return asr.transcribe(audio, prompt=prompt)
 
-    p = VoicePipeline(Measured(), piper_voice(), ArraySink(), VoiceOptions(hands_free=True, headset=True),
-                      wake=WakeWord(), **rec.callbacks()).start()
+    # the comma's pause (~0.45 s in piper's voice) once ended a first utterance on the fresh-clone CI
+    # ("We met on Thursday ... for the year."), so the endpoint silence here is longer than it
+    o = VoiceOptions(hands_free=True, headset=True, vad=VadOptions(silence_s=0.8))
+    p = VoicePipeline(Measured(), piper_voice(), ArraySink(), o, wake=WakeWord(), **rec.callbacks()).start()
     talk = ("The committee met on Thursday to go through the accounts for the year, and agreed that the "
             "roof of the village hall should be mended before the winter comes.")
     feed(p, utterance(talk))  # a radio in the room: about 8 s of speech
