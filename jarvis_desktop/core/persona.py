@@ -177,6 +177,12 @@ _UNITS = {w: n for n, w in enumerate("zero one two three four five six seven eig
                                      "nineteen".split())}
 _TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
+# "first" .. "nineteenth", "twentieth" .. "ninetieth", "hundredth"
+ORDINALS = {w: n for n, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth".split(), 1)} | {
+    w: 10 * n for n, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth "
+                                    "ninetieth".split(), 2)} | {"hundredth": 100}
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_SCALES, "hundred"])
 
 

@@ -27,24 +27,17 @@ from __future__ import annotations
 
 import re
 
-from jarvis_desktop.core.persona import read_number
+from jarvis_desktop.core.persona import _TENS, ORDINALS as _ORDINALS, read_number
 
-__all__ = ["infix", "digits"]
+__all__ = ["infix", "digits", "PARTS"]
 
 _N = r"-?\d+(?:\.\d+)?"  # an operand, once written in digits
 
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-             "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-             "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
-             "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
 # a part of a whole: "a third", "two thirds", "seven eighths" ("second" is no part: "a second" is time)
-_PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+PARTS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
           "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
           "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
-_PART = "|".join(sorted(_PARTS, key=len, reverse=True))
+_PART = "|".join(sorted(PARTS, key=len, reverse=True))
 
 
 def _ordinal(word: str) -> int | None:
@@ -105,10 +98,10 @@ _FORMS = [(re.compile(p), r) for p, r in (
     (rf"\b{_OF}(square|cube) of ({_N})", lambda m: f"{m.group(2)} ** {2 if m.group(1) == 'square' else 3}"),
     (rf"\b({_N}) to the ({_ORD})(?: power)?\b", lambda m: f"{m.group(1)} ** {_ordinal(m.group(2))}"),
     # parts of a whole and multiples
-    (rf"\b(?:a|one) ({_PART})(?: of)? ({_N})\b", lambda m: f"{m.group(2)} / {_PARTS[m.group(1)]}"),
+    (rf"\b(?:a|one) ({_PART})(?: of)? ({_N})\b", lambda m: f"{m.group(2)} / {PARTS[m.group(1)]}"),
     (rf"\bhalf(?: of)? ({_N})\b", r"\1 / 2"),
     (rf"\b({_N}) ({_PART})(?: of ({_N}))?\b",
-     lambda m: f"{m.group(1)} / {_PARTS[m.group(2)]}" + (f" * {m.group(3)}" if m.group(3) else "")),
+     lambda m: f"{m.group(1)} / {PARTS[m.group(2)]}" + (f" * {m.group(3)}" if m.group(3) else "")),
     (rf"\b(?:double|twice) ({_N})\b", r"2 * \1"),
     (rf"\b(?:triple|treble) ({_N})\b", r"3 * \1"),
 )]

@@ -22,10 +22,11 @@ import re
 from datetime import date, datetime
 from typing import Callable
 
-from jarvis_desktop.core.memory_words import search_terms
-from jarvis_desktop.core.persona import read_number
+from jarvis_desktop.core.persona import ORDINALS, read_number
+from jarvis_desktop.core.spoken_sums import PARTS
 from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
 from jarvis_desktop.core.tools.slots_desktop import READERS as DESKTOP_READERS
+from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,8 @@ _SAVING = re.compile(r"\b(?:sav(?:e|es|ed|ing|ings)|discount|discounted|knock(?:
 _PAID = re.compile(r"\b(?:pay|paying|paid|cost|costs|price|left|come to|comes to|total|new)\b")
 _PERCENT_OF = frozenset({"tip", "service", "discount", "rise", "raise", "increase", "interest", "vat", "extra",
                          "gratuity", "cut", "charge", "commission", "deposit", "pay", "more", "less", "fee"})
-_PARTS_OF = {"half": 50, "quarter": 25, "fifth": 20, "tenth": 10}  # "a quarter of 84": 25 percent
+# "a quarter of 84": 25 percent (the parts that are a whole percentage: a half, quarter, fifth, tenth)
+_PARTS_OF = {part: 100 // n for part, n in PARTS.items() if not part.endswith("s") and 100 % n == 0}
 
 
 def _percent(s: str, args: dict, now: datetime) -> dict:
@@ -274,9 +276,7 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
 _PAST = re.compile(r"\b(?:since|ago|last|was|were|did|born|back)\b")
 
 
-_ORDINALS = {w: n for n, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(), 1)} | {"thirtieth": 30}
+_ORDINALS = {w: n for w, n in ORDINALS.items() if n <= 20 or n == 30}  # the days of a month
 
 
 def _ordinal_days(s: str) -> str:
@@ -463,6 +463,8 @@ _HALF_HOUR = re.compile(r"\bhalf (one|two|three|four|five|six|seven|eight|nine|t
                         r"(?! (?:past|hours?|minutes?))")
 
 
+_IN_SPAN = re.compile(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})")  # "in 20 minutes": a reminder's time
+
 # what a reminder is asked with; the task follows it ("give me a nudge to phone my mum")
 _NUDGE = re.compile(r"\b(?:remind me|give me a (?:nudge|shout|prod|buzz|reminder)|nudge me|ping me|prod me|"
                     r"(?:do not|don't|dont) let me forget|set (?:me )?a reminder|(?:add|create|make) a reminder)"
@@ -477,7 +479,7 @@ def _task(s: str) -> str:
     if asked is None:
         return ""
     rest = s[asked.end():]
-    cut = [m.span() for m in re.finditer(rf"\b(?:in|after) (?:another )?(?:{DURATION})", rest)]
+    cut = [m.span() for m in _IN_SPAN.finditer(rest)]
     cut += [m.span() for m in _DAY_WORDS.finditer(rest)]
     clock = find_clock(rest)
     if clock is not None and not isinstance(clock, str):
@@ -513,7 +515,7 @@ def _remind_task(s: str, args: dict) -> dict:
 
 
 def _remind_time(s: str, args: dict, now: datetime) -> dict:
-    rel = re.search(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})", s)
+    rel = _IN_SPAN.search(s)
     clock = find_clock(s)
     if clock is not None and not isinstance(clock, str) and find_clock(s[clock.span[1]:]) is not None:
         return {}  # "the plumber comes at 3, so remind me at 2:30": which is it?
@@ -534,30 +536,6 @@ def _remind_time(s: str, args: dict, now: datetime) -> dict:
         at = f"{int(written[1]):02d}:{written[2]}"  # "at 8:15", morning or evening: the model's reading stands
     return {"at": at, "in_minutes": DROP,
             "day": ("tomorrow" if said == "tomorrow" else "today") if said else DROP}
-
-
-# what a forget is asked with; what to forget follows it
-_FORGET = re.compile(r"\b(?:forget(?: all)?(?: about| that| what i (?:told|said to) you about)?|stop remembering"
-                     r"|(?:delete|erase|remove|scrub|wipe|drop)(?: (?:the|that|your|my) (?:note|notes|memory|memories"
-                     r"|fact|facts))?(?: (?:about|of|on))?)\b")
-_VAGUE = frozenset({"details", "info", "stuff", "thing", "bit", "note", "notes"})  # "the MOT date": the MOT
-_NOT_FORGET = re.compile(r"\b(?:don't|dont|do not|never|not|won't) (?:let me |you )?forget\b")
-
-
-def _forget(s: str, args: dict, now: datetime) -> dict:
-    """What to forget, read from the words where the model wrote words the user never said
-    ("stop remembering ollie's kit size" written as about:"all kit size", which would forget
-    nothing asked, or the wrong thing): the search words of the request's object up to the end of
-    its clause ("forget the MOT details, I sold the car": mot).  The model's words stand where
-    they are the user's."""
-    if _NOT_FORGET.search(s) or not (asked := _FORGET.search(s)):
-        return {}
-    written = search_terms(str(args.get("about") or ""))
-    if written and set(written) <= set(search_terms(s)):
-        return {}
-    said = re.split(r"[,;.!?:]| (?:so|because|as|since|now|it's|she's|he's|they've|we've)\b", s[asked.end():])[0]
-    terms = [t for t in search_terms(said) if t not in _VAGUE]
-    return {"about": " ".join(terms)} if terms else {}
 
 
 def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
@@ -603,5 +581,5 @@ READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
     "calculate": _calculate, "percent": _percent, "split_bill": _split_bill, "total_duration": _total_duration,
     "convert": _convert, "weekday": _one_date, "days_until": _one_date, "date_in": _date_in,
     "set_timer": _set_timer, "remind_me": _remind_me, "cancel_timer": _cancel_timer,
-    "media": _media, "volume": _volume, "forget": _forget, **DESKTOP_READERS,
+    "media": _media, "volume": _volume, **DESKTOP_READERS, **MEMORY_READERS,
 }

@@ -66,9 +66,10 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
             found.setdefault("kind", "reminder")
         return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
-    if tool == "recall" and "remind_me" in tools and _NUDGE.search(_plain(message)):
+    s = _plain(message)
+    if tool == "recall" and "remind_me" in tools and _NUDGE.search(s):
         # "could you give me a nudge tomorrow at 10 to renew my passport" is no question for the memory
-        found = _found("remind_me", _plain(message), now)
+        found = _found("remind_me", s, now)
         if "in_minutes" in found or "at" in found:
             return "remind_me", found
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
@@ -77,10 +78,9 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "jarvis power level" written as the processor's load: the battery; "is my birthday on
         # the 9th far away" written as its weekday: how far off (the date as the words say it)
         taken = {k: v for k, v in (args or {}).items() if any(p.name == k for p in tools[other].params)}
-        return other, {**taken, **(_found(other, _plain(message), now) if other in READERS else {})}
+        return other, {**taken, **(_found(other, s, now) if other in READERS else {})}
     if tool not in NEIGHBOURS or not message.strip():
         return None
-    s = _plain(message)
     try:
         if tool in READERS and READERS[tool](s, {}, now):
             return None  # the words fit the model's choice
