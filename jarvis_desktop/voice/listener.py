@@ -156,6 +156,7 @@ class Listener:
         prob = max(self.vad(frame), over if speaking else 0.0)
         for event in self.endpointer.push(frame, prob, floor=not speaking):
             if event.kind == "start":
+                log.debug("utterance %d began (armed: %s)", event.utterance, armed)
                 barged = (self._over_barged_at is not None
                           and self.endpointer.samples_seen - self._over_barged_at < OVER_BARGED_S * SAMPLE_RATE)
                 self._over_barged_at = None
@@ -180,14 +181,18 @@ class Listener:
                 event = self._unsuppressed(event)
             if event.kind == "end":
                 self.on_speech(False)
-                event = _Ended(event, time.monotonic(), self._over_reply)
+                event = _Ended(event, time.monotonic(), self._over_reply, self._armed_until)
                 self._over_reply = False
                 was_unarmed = event.speech.utterance in self._unarmed
+                log.debug("utterance %d ended (%s, began unarmed: %s, armed: %s)", event.speech.utterance,
+                          "too short" if event.speech.audio is None else "speech", was_unarmed, armed)
                 if not self.o.hands_free:
                     self.listening.clear()
                     self.on_listening(False)
-                if not event.over_reply and not was_unarmed:
-                    self._armed_until = 0.0  # the next command needs the wake word again
+                if not event.over_reply and not was_unarmed and event.speech.audio is not None:
+                    # the next command needs the wake word again (a click or a breath, too short to be
+                    # speech, does not use it up: it once cost the command said just after "Hey Jarvis")
+                    self._armed_until = 0.0
             self.speech.put(event)
         if self._in_unarmed() and self.endpointer.heard >= self._next_peek:
             self._next_peek += PEEK_EVERY
@@ -225,3 +230,4 @@ class _Ended:
     speech: Speech
     at: float
     over_reply: bool = False  # said while Jarvis spoke, without cutting him off: only a stop phrase counts
+    armed_until: float = 0.0  # the wake word's time to listen when it ended (given back if no words were in it)

@@ -370,6 +370,8 @@ class VoicePipeline(Listener):
         self._unarmed.pop(utterance, None)
         if not _has_words(text):
             log.info("heard nothing to act on (%r)", text)
+            if not needs_wake:  # a cough after "Hey Jarvis": he still listens for the command
+                self._armed_until = max(self._armed_until, ended.armed_until)
             return
         find = wake_within if tail else wake_command
         if woke:

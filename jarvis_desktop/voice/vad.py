@@ -13,8 +13,9 @@ Too-short bursts (a click, a cough: under ``min_speech_s`` of voiced frames) end
 Talk in the background (a television, people in the next room) is speech to Silero too: over it,
 an utterance never fell silent and ran on to ``max_utterance_s``, so "Hey Jarvis" said over
 babble at 10 dB SNR woke nothing until 20 s had passed.  So a frame counts as speech only
-within ``level_floor_db`` of the utterance's loudest speech so far (its level over three frames,
-~0.1 s): once the user stops, the quieter talk behind them is silence and the utterance ends.
+within ``level_floor_db`` of the utterance's loudest speech so far (levels over three frames,
+~0.1 s; the loudest is the fifth-loudest of its voiced frames, so one plosive does not set it):
+once the user stops, the quieter talk behind them is silence and the utterance ends.
 Only the end is decided so: the audio still runs to the last frame Silero called speech (a word
 that trails off below the floor, the "-vis" of a "Hey Jarvis" whose "Hey" was loud, is not cut
 from it), and the pause that starts the guess is Silero's silence, so a guess holds all of it.
@@ -29,6 +30,7 @@ beyond ``silence_s``.
 from __future__ import annotations
 
 import collections
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +42,7 @@ __all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]
 
 CONTEXT = 64  # samples of the previous frame Silero v5/v6 expects in front of each frame
 LEVEL_FRAMES = 3  # frames a speech level is taken over (~0.1 s: a syllable)
+LOUDEST_OF = 5  # the utterance's loudest speech: the 5th-loudest level of its voiced frames (a plosive is not it)
 
 
 @dataclass
@@ -110,7 +113,7 @@ class Endpointer:
         self._pause = 0
         self._paused = False
         self._last_voiced = 0  # frames in the utterance up to its last voiced frame
-        self._loudest = -np.inf  # the utterance's loudest speech so far (dB, over LEVEL_FRAMES)
+        self._levels: list[float] = []  # the LOUDEST_OF loudest levels of its voiced frames (a heap)
 
     def reset(self) -> None:
         """Forget a half-heard utterance (e.g. when listening is switched off)."""
@@ -136,7 +139,7 @@ class Endpointer:
                 self.utterance += 1
                 self._frames = [*self._pre, frame]
                 self._pre.clear()
-                self._voiced, self._last_voiced, self._loudest = 1, len(self._frames), level
+                self._voiced, self._last_voiced, self._levels = 1, len(self._frames), [level]
                 events.append(Speech("start", self.utterance))
             else:
                 self._pre.append(frame)
@@ -157,7 +160,10 @@ class Endpointer:
         if prob >= o.threshold and not (floor and o.level_floor_db > 0 and level < self._loudest - o.level_floor_db):
             self._voiced += 1
             self._quiet = 0
-            self._loudest = max(self._loudest, level)
+            if len(self._levels) < LOUDEST_OF:
+                heapq.heappush(self._levels, level)
+            else:
+                heapq.heappushpop(self._levels, level)
         elif prob < o.neg_threshold or prob >= o.threshold:  # silence, or talk far below the user's
             self._quiet += 1
         else:
@@ -177,6 +183,13 @@ class Endpointer:
                 events.append(Speech("end", self.utterance, None))  # a click: no turn
             self._reset_state()
         return events
+
+    @property
+    def _loudest(self) -> float:
+        """The utterance's loudest speech so far (dB): the quietest of its LOUDEST_OF loudest voiced
+        levels, so the floor stands on its sustained speech, not on one plosive: a loud "Lock" once
+        put all of "the screen" more than 12 dB below it, and the command ended as a click."""
+        return self._levels[0] if self._levels else -np.inf
 
     @property
     def heard(self) -> int:
