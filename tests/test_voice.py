@@ -112,11 +112,12 @@ def test_talk_in_the_background_does_not_hold_an_utterance_open():
 
 def test_a_loud_first_syllable_does_not_end_the_command_as_a_click():
     """The level floor stands on the utterance's sustained speech, not on its loudest instant: piper's
-    "Lock" once came out 14 dB over "the screen", the rest counted as silence, and about one
-    command in ten ended as a too-short burst (nothing heard) or lost its start."""
+    "Lock" once came out 14 dB over "the screen", the rest counted as silence, and the command
+    ended as a too-short burst (nothing heard) and a tail (7 of 210 commands in quiet,
+    benchmarks/endpointing.py)."""
     said = espeak_says("Lock the screen.", "en-gb", 150)
     onset = int(np.flatnonzero(np.abs(said) > 0.01)[0])
-    said[onset:onset + int(16000 * 0.12)] *= 10 ** (14 / 20)  # a plosive 14 dB over the rest
+    said[onset:onset + int(16000 * 0.1)] *= 10 ** (14 / 20)  # a first syllable 14 dB over the rest
     said = np.clip(said, -1.0, 1.0)
     audio = np.concatenate([silence(0.5), said, silence(1.2)])
     vad, ep = SileroVad(), Endpointer(VadOptions())

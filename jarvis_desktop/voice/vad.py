@@ -14,8 +14,10 @@ Talk in the background (a television, people in the next room) is speech to Sile
 an utterance never fell silent and ran on to ``max_utterance_s``, so "Hey Jarvis" said over
 babble at 10 dB SNR woke nothing until 20 s had passed.  So a frame counts as speech only
 within ``level_floor_db`` of the utterance's loudest speech so far (levels over three frames,
-~0.1 s; the loudest is the fifth-loudest of its voiced frames, so one plosive does not set it):
-once the user stops, the quieter talk behind them is silence and the utterance ends.
+~0.1 s; the loudest is the third-loudest of its voiced frames, so one plosive does not set it):
+once the user stops, the quieter talk behind them is silence and the utterance ends.  Whether
+what was heard is long enough to be speech stays Silero's call: a loud "Lock" once put "the
+screen" under the floor and the command ended as a click (8 of 210 commands in quiet, before).
 Only the end is decided so: the audio still runs to the last frame Silero called speech (a word
 that trails off below the floor, the "-vis" of a "Hey Jarvis" whose "Hey" was loud, is not cut
 from it), and the pause that starts the guess is Silero's silence, so a guess holds all of it.
@@ -42,7 +44,9 @@ __all__ = ["VadOptions", "SileroVad", "Speech", "Endpointer"]
 
 CONTEXT = 64  # samples of the previous frame Silero v5/v6 expects in front of each frame
 LEVEL_FRAMES = 3  # frames a speech level is taken over (~0.1 s: a syllable)
-LOUDEST_OF = 5  # the utterance's loudest speech: the 5th-loudest level of its voiced frames (a plosive is not it)
+LOUDEST_OF = 3  # the utterance's loudest speech: the 3rd-loudest level of its voiced frames (a plosive is not it)
+VOICED_BY_SILERO = True  # whether a burst is long enough to be speech is Silero's call alone, not the floor's
+# (False and LOUDEST_OF 1: as before 2026-12-04; benchmarks/endpointing.py compares them on the same audio)
 
 
 @dataclass
@@ -157,8 +161,10 @@ class Endpointer:
         else:
             self._silent = 0 if self._silent == 0 else self._silent + 1  # hesitant: counts as silence once begun
         # the end: speech far below the user's loudest (talk in the background) is silence too
-        if prob >= o.threshold and not (floor and o.level_floor_db > 0 and level < self._loudest - o.level_floor_db):
+        below = floor and o.level_floor_db > 0 and level < self._loudest - o.level_floor_db
+        if prob >= o.threshold and (VOICED_BY_SILERO or not below):
             self._voiced += 1
+        if prob >= o.threshold and not below:
             self._quiet = 0
             if len(self._levels) < LOUDEST_OF:
                 heapq.heappush(self._levels, level)
