@@ -47,6 +47,12 @@ def utterance(text: str, before: float = 0.5, after: float = 1.2, speaker=piper_
     return np.concatenate([silence(before), speaker(text), silence(after)])
 
 
+def speech_start(audio: np.ndarray, floor: float = 0.01) -> int:
+    """The sample where voiced audio first begins (0 when none is)."""
+    loud = np.flatnonzero(np.abs(audio) > floor)
+    return int(loud[0]) if len(loud) else 0
+
+
 def speech_end(audio: np.ndarray, floor: float = 0.01) -> int:
     """The sample where voiced audio last ends (what a user would call the end of speech)."""
     loud = np.flatnonzero(np.abs(audio) > floor)

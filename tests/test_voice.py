@@ -17,7 +17,7 @@ from jarvis_desktop.voice.audio import ArraySink, frames_of, resample
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from jarvis_desktop.voice.tts import resolve_voice
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, VadOptions
-from tests.speech import espeak_says, piper_says, piper_voice, silence, speech_end, utterance
+from tests.speech import espeak_says, piper_says, piper_voice, silence, speech_end, speech_start, utterance
 
 LONG_REPLY = ("Certainly, sir. The backup finished at ten past nine and took four minutes. "
               "Your calendar is clear until the afternoon, when you have the budget review. "
@@ -116,7 +116,7 @@ def test_a_loud_first_syllable_does_not_end_the_command_as_a_click():
     ended as a too-short burst (nothing heard) and a tail (7 of 210 commands in quiet,
     benchmarks/endpointing.py)."""
     said = espeak_says("Lock the screen.", "en-gb", 150)
-    onset = int(np.flatnonzero(np.abs(said) > 0.01)[0])
+    onset = speech_start(said)
     said[onset:onset + int(16000 * 0.1)] *= 10 ** (14 / 20)  # a first syllable 14 dB over the rest
     said = np.clip(said, -1.0, 1.0)
     audio = np.concatenate([silence(0.5), said, silence(1.2)])
@@ -411,7 +411,7 @@ def test_a_click_after_the_wake_word_does_not_use_it_up(asr):
     assert listening.get(timeout=30) is True
     settle(p, 0.3)
     ah = espeak_says("Ah.", "en-gb", 150)
-    onset = int(np.flatnonzero(np.abs(ah) > 0.01)[0])
+    onset = speech_start(ah)
     feed(p, np.concatenate([silence(0.2), ah[onset:onset + int(16000 * 0.16)], silence(1.0)]), realtime=True, pace=1.0)
     settle(p, 0.3)
     feed(p, utterance("Lock the screen."), realtime=True, pace=1.0)

@@ -17,7 +17,7 @@ within ``level_floor_db`` of the utterance's loudest speech so far (levels over 
 ~0.1 s; the loudest is the third-loudest of its voiced frames, so one plosive does not set it):
 once the user stops, the quieter talk behind them is silence and the utterance ends.  Whether
 what was heard is long enough to be speech stays Silero's call: a loud "Lock" once put "the
-screen" under the floor and the command ended as a click (8 of 210 commands in quiet, before).
+screen" under the floor and the command ended as a click (7 of 210 commands in quiet, before).
 Only the end is decided so: the audio still runs to the last frame Silero called speech (a word
 that trails off below the floor, the "-vis" of a "Hey Jarvis" whose "Hey" was loud, is not cut
 from it), and the pause that starts the guess is Silero's silence, so a guess holds all of it.
