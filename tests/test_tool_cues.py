@@ -172,6 +172,8 @@ def test_a_call_to_another_tool_gives_way_to_recall_where_the_memory_surely_answ
 ])
 def test_dropping_the_subject_is_no_forget(message, bears):
     assert bears_on("forget", message) is bears
+    if not bears:  # nor a request of any other tool, even one without words of its own
+        assert not any(bears_on(tool, message) for tool in ("media", "volume", "recall", "open_app"))
 
 
 def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_its_tool():

@@ -20,7 +20,8 @@ tool: a test checks) and checked on the development requests and the spoken set,
 not used to choose them.  Tools whose requests may name nothing of them ("the doorbell's
 ringing" pauses the music; "I'm stepping away" locks the screen) are not listed.  ``forget`` is
 set aside where the words only drop the subject ("forget it", "never mind, forget I asked"): no
-fact is named, and the data answer those in prose.
+fact is named, and the data answer those in prose; so is a call to any other tool there (the
+fine-tune once wrote "forget I asked" as ``media``, which has no words of its own to veto it).
 """
 
 from __future__ import annotations
@@ -135,10 +136,12 @@ _DISMISSAL = re.compile(r"^\W*(?:(?:oh|ah|um|erm|just|no|actually|never ?mind|ja
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` says nothing a request for ``tool`` would (a tool listed in
     CUES, and no follow-up); True otherwise, and for every tool not listed."""
-    if not message.strip() or _FOLLOW_UP.search(message):
+    if not message.strip():
         return True
-    if tool == "forget":
-        return _DISMISSAL.search(message) is None
+    if _DISMISSAL.search(message):  # "forget I asked" asks nothing of any tool ("forget" least of all)
+        return False
+    if _FOLLOW_UP.search(message):
+        return True
     if tool == "recall":
         return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None
     cue = CUES.get(tool)
