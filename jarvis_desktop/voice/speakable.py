@@ -226,9 +226,16 @@ def _flatten(text: str) -> str:
                     ) + " " + (sentences[-1] if sentences else "")
 
 
+# Control characters (C0 and DEL, but not tab or newline): a model's reply may hold bytes that are
+# no text ("\x00" among them, from an untrained or damaged model), and espeak-ng's bridge in piper
+# refuses a string with a NUL in it (ValueError: embedded null character): the sentence went unsaid.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def speakable(text: str) -> str:
     """Rewrite an LLM reply (markdown allowed) as plain English for a TTS voice."""
-    if not text or not text.strip():
+    text = _CONTROL_RE.sub(" ", text or "")
+    if not text.strip():
         return ""
     text = _flatten(text)
     for pattern, repl in _RULES:

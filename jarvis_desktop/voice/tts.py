@@ -9,7 +9,6 @@ still writing the rest.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +19,7 @@ from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import AudioChunk
 
-__all__ = ["TtsOptions", "Synthesizer", "PiperSynthesizer", "resolve_voice", "speakable"]
+__all__ = ["TtsOptions", "Synthesizer", "PiperSynthesizer", "resolve_voice"]
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +58,6 @@ def resolve_voice(voice: str) -> Path:
     return path
 
 
-# Control characters (C0 and DEL, but not tab or newline): a model's reply may hold bytes that are
-# no text ("\x00" among them, from an untrained or damaged model), and espeak-ng's bridge refuses a
-# string with a NUL in it (ValueError: embedded null character), so the whole sentence went unsaid.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def speakable(text: str) -> str:
-    """``text`` as piper can say it: control characters become spaces."""
-    return _CONTROL.sub(" ", text).strip()
-
-
 class PiperSynthesizer:
     def __init__(self, options: TtsOptions | None = None):
         from piper import PiperVoice, SynthesisConfig  # lazy: onnxruntime + espeak-ng
@@ -96,8 +84,7 @@ class PiperSynthesizer:
     def synthesize(self, text: str) -> AudioChunk:
         """All of ``text`` as one chunk (the pipeline sends a sentence at a time), so the words
         heard can be told from the samples played."""
-        said = speakable(text)
-        parts = [c.audio_float_array for c in self.voice.synthesize(said, syn_config=self.config)] if said else []
+        parts = [c.audio_float_array for c in self.voice.synthesize(text, syn_config=self.config)]
         samples = np.concatenate(parts) if parts else np.zeros(0, np.float32)
         return AudioChunk(samples, self.sample_rate, text)
 

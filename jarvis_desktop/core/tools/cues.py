@@ -134,8 +134,9 @@ _DISMISSAL = re.compile(r"^\W*(?:(?:oh|ah|um|erm|just|no|actually|never ?mind|ja
 
 
 def bears_on(tool: str, message: str) -> bool:
-    """False where ``message`` says nothing a request for ``tool`` would (a tool listed in
-    CUES, and no follow-up); True otherwise, and for every tool not listed."""
+    """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
+    says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
+    otherwise, and for every other tool not listed."""
     if not message.strip():
         return True
     if _DISMISSAL.search(message):  # "forget I asked" asks nothing of any tool ("forget" least of all)
