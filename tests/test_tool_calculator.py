@@ -91,6 +91,13 @@ def test_split_bill_with_a_tip():
     assert_numbers_from_data(result, format_money)
 
 
+def test_split_bill_says_the_article_as_the_tip_is_spoken():
+    # "an eighteen per cent tip", "an eleven", "an eight point five", but "a twelve point five"
+    for tip, article in ((18, "an"), (11, "an"), (8.5, "an"), (80, "an"), (12.5, "a"), (1, "a"), (15, "a")):
+        reply = run("split_bill", total=60.0, people=2, tip_percent=float(tip)).reply
+        assert f" in all with {article} {tip:g} per cent tip, sir." in reply, reply
+
+
 def test_split_bill_shares_always_cover_it():
     for total, people, tip in ((100, 3, 0), (84.5, 3, 12.5), (47.8, 7, 15), (0.01, 2, 0), (999.99, 11, 10)):
         result = run("split_bill", total=float(total), people=people, tip_percent=float(tip))

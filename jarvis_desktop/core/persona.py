@@ -158,9 +158,10 @@ def spoken_date(d: datetime, year: bool = False) -> str:
 
 
 def with_article(phrase: str) -> str:
-    """"a 5 minute", "an 8 minute", "an 11 minute", "an egg": the article as it is spoken."""
+    """"a 5 minute", "an 8 minute", "an 11 minute", "an 18.5 per cent", "an egg": the article as
+    it is spoken."""
     first = phrase.split(" ", 1)[0].lower()
-    digits = first.replace(",", "")
+    digits = first.replace(",", "").split(".", 1)[0]  # "18.5": "eighteen point five"
     if digits.isdigit():
         # Spoken "eight", "eleven", "eighteen", "eighty..." start with a vowel sound.
         vowel = digits.startswith("8") or digits in ("11", "18") or (

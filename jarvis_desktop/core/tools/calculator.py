@@ -14,6 +14,7 @@ import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
+from jarvis_desktop.core.persona import with_article
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.timers import spoken_duration
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
@@ -114,7 +115,7 @@ def _split_bill(args: dict, context: Context) -> ToolResult:
     share = _pennies(with_tip / people, ROUND_CEILING)
     data = {"total": total, "people": people, "tip_percent": tip_percent, "tip": tip,
             "total_with_tip": with_tip, "share": share}
-    tip_words = f"with a {format_number(tip_percent)} per cent tip"
+    tip_words = f"with {with_article(format_number(tip_percent))} per cent tip"
     if people == 1:  # no sharing: the bill with its tip
         reply = f"That's {format_money(share)}{' ' + tip_words if tip else ''} for you alone, {h}."
     else:
