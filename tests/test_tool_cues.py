@@ -75,6 +75,8 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("recall", "what did you say the gate code was"),
     ("recall", "which shoe size did you note for Arlo's wellies"),
     ("top_processes", "the machine's crawling, who's the culprit, which program"),
+    ("top_processes", "who's behind the cpu's racket"),  # a word said with "'s"
+    ("local_ip", "what's this box called in the router’s eyes"),  # or a curly one
     ("local_ip", "and on the wifi?"),  # a follow-up leans on the turn before
     ("now_playing", "what about the one before?"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed
@@ -195,6 +197,8 @@ def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_
     ("uptime", "is this machine knackered, how hard is it working", "cpu_load"),
     ("uptime", "how much ram is left", "memory"),
     ("cpu_load", "is the cpu busy", None),  # the words are its own
+    ("cpu_load", "the ram's nearly full isn't it", "memory"),  # a word said with "'s" is the word
+    ("memory", "the battery's on its last legs", "battery"),
     ("battery", "how is the computer doing", None),  # nothing of any: the call stands
     ("memory", "is it charging, and how busy is the processor", None),  # two others: which?
     ("cpu_load", "and the battery?", None),  # a follow-up leans on the turn before

@@ -32,7 +32,9 @@ __all__ = ["CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "na
 
 
 def _words(*alternatives: str) -> re.Pattern:
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])", re.IGNORECASE)
+    """Any of the words, whole, and each also as "the CPU's", "the battery's": a word said with
+    "'s" is the same word ("is the ram's full", "the network's down")."""
+    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?:['’]s)?(?![\w'])", re.IGNORECASE)
 
 
 _PEOPLE = (r"i|i'm|im|i've|ive|i'd|id|i'll|my|me|mine|myself|we|we're|we've|we'd|our|ours|us|"
