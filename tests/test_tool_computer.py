@@ -19,7 +19,8 @@ import pytest
 
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
-from jarvis_desktop.core.tools.computer import TOOLS, battery_reply, spoken_span
+from jarvis_desktop.core.tools.computer import (TOOLS, battery_reply, default_gateway, desktop_connectivity,
+                                                network_reply, spoken_span)
 from tests.tool_checks import assert_numbers_from_data
 
 BY_NAME = {tool.name: tool for tool in TOOLS}
@@ -238,6 +239,67 @@ def test_network_matches_interfaces():
     assert "lo" not in result.data["interfaces"]
     if result.data["up"]:
         assert all(name in result.reply for name in result.data["interfaces"])
+    assert_butler_sentence(result, "sir")
+    assert result.data["route"] == default_gateway()[0]
+    assert result.data["internet"] in (None, "full", "limited", "portal", "none")
+
+
+def test_default_gateway_is_the_kernels():
+    route, gateway = default_gateway()
+    if not os.path.exists("/proc/net/route"):
+        assert (route, gateway) == (False, None)
+        return
+    ip = shutil.which("ip")
+    if ip:  # iproute2 reads the same table: "default via 192.0.2.1 dev eth0 ..."
+        import subprocess
+        shown = subprocess.run([ip, "-4", "route", "show", "default"], capture_output=True, text=True).stdout
+        via = re.search(r"^default via (\S+)", shown, re.M)
+        if via:
+            assert gateway == via.group(1)
+        if shown.strip():
+            assert route
+
+
+def test_default_gateway_reads_the_routing_tables(tmp_path):
+    head = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+    table, table6 = tmp_path / "route", tmp_path / "ipv6_route"
+    table.write_text(head + "wlan0\t0000A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\t0\t0\t0\n"
+                     + "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n")
+    table6.write_text("")
+    assert default_gateway(str(table), str(table6)) == (True, "192.168.1.1")
+    table.write_text(head + "wlan0\t0000A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\t0\t0\t0\n")
+    assert default_gateway(str(table), str(table6)) == (False, None)  # the local network only
+    table6.write_text("00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+                      "fe800000000000000000000000000001 00000400 00000001 00000000 00000003 wlan0\n")
+    assert default_gateway(str(table), str(table6)) == (True, None)  # out by IPv6 alone
+    table6.write_text("00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+                      "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200 lo\n")
+    assert default_gateway(str(table), str(table6)) == (False, None)  # the kernel's "unreachable" entry
+    assert default_gateway(str(tmp_path / "absent"), str(tmp_path / "absent6")) == (False, None)
+
+
+@pytest.mark.parametrize("internet, route, gateway, says", [
+    ("full", True, "192.168.1.1", "online"),
+    ("portal", True, "192.168.1.1", "sign-in page"),
+    ("limited", True, None, "can't reach the internet"),
+    ("none", False, None, "can't reach the internet"),
+    (None, True, "192.168.1.1", "route out by way of 192.168.1.1"),
+    (None, True, None, "with a route out, though"),
+    (None, False, None, "no route out"),
+])
+def test_network_says_how_far_the_connection_goes(internet, route, gateway, says):
+    data = {"up": True, "interfaces": ["wlan0"], "internet": internet, "route": route, "gateway": gateway}
+    result = ToolResult(network_reply(["wlan0"], internet, route, gateway, "madam"), data)
+    assert says in result.reply and "wlan0" in result.reply
+    assert_butler_sentence(result, "madam")
+    off = network_reply([], None, False, None, "sir")
+    assert off == "You don't seem to be connected to any network, sir."
+
+
+def test_the_desktops_view_of_the_internet_is_read_or_left_unsaid():
+    # NetworkManager over the system bus where there is one; here (no bus) or on other desktops
+    # it is None and the routing table answers.  Never an exception.
+    assert desktop_connectivity() in (None, "full", "limited", "portal", "none")
 
 
 # --- top_processes -------------------------------------------------------------------------------

@@ -241,15 +241,85 @@ def _local_ip(args: dict, context: Context) -> ToolResult:
     return ToolResult(f"Your local IP address is {ip}{on}, {context.honorific}.", data)
 
 
-def _network(args: dict, context: Context) -> ToolResult:
-    interfaces = _connected_interfaces()
-    data = {"up": bool(interfaces), "interfaces": sorted(interfaces)}
+# NetworkManager's own view of the internet (its "Connectivity" property, which it keeps from
+# its periodic check; reading it sends nothing): 1 none, 2 behind a sign-in page, 3 limited, 4 full.
+NM_CONNECTIVITY = {1: "none", 2: "portal", 3: "limited", 4: "full"}
+
+
+def desktop_connectivity(timeout_s: float = 0.5) -> str | None:
+    """"full", "limited", "portal" or "none" as NetworkManager last found the internet, or None
+    where it cannot say: no system bus or no NetworkManager (other desktops, containers), its
+    check turned off (then it reports "full" for any default route, which says nothing more
+    than the routing table), or an unknown state."""
+    try:
+        from jeepney import DBusAddress, Properties
+        from jeepney.io.blocking import open_dbus_connection
+        nm = DBusAddress("/org/freedesktop/NetworkManager", bus_name="org.freedesktop.NetworkManager",
+                         interface="org.freedesktop.NetworkManager")
+        with open_dbus_connection(bus="SYSTEM") as conn:
+            enabled = conn.send_and_get_reply(Properties(nm).get("ConnectivityCheckEnabled"), timeout=timeout_s)
+            if enabled.header.message_type.name == "error" or not enabled.body[0][1]:
+                return None
+            reply = conn.send_and_get_reply(Properties(nm).get("Connectivity"), timeout=timeout_s)
+            if reply.header.message_type.name == "error":
+                return None
+            return NM_CONNECTIVITY.get(int(reply.body[0][1]))
+    except Exception:  # noqa: BLE001 - no bus, no NetworkManager, a timeout: the table still answers
+        return None
+
+
+def default_gateway(table: str = "/proc/net/route", table6: str = "/proc/net/ipv6_route") -> tuple[bool, str | None]:
+    """(whether the kernel has a default route, its IPv4 gateway or None), from Linux's routing
+    tables; (False, None) where they cannot be read (other systems: then nothing is claimed)."""
+    try:
+        with open(table) as f:
+            for line in f.readlines()[1:]:  # Iface Destination Gateway Flags ... Mask ...
+                cols = line.split()
+                if len(cols) >= 8 and cols[1] == "00000000" and cols[7] == "00000000" and int(cols[3], 16) & 1:
+                    gateway = socket.inet_ntoa(int(cols[2], 16).to_bytes(4, "little"))
+                    return True, None if gateway == "0.0.0.0" else gateway
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(table6) as f:  # destination, its prefix length, ... device last; ::/0 is the default
+            for line in f:
+                cols = line.split()
+                flags = int(cols[8], 16) if len(cols) >= 10 else 0
+                if cols[0] == "0" * 32 and cols[1] == "00" and flags & 0x1 and not flags & 0x200:  # up, not reject
+                    return True, None
+    except (OSError, ValueError):
+        pass
+    return False, None
+
+
+def network_reply(interfaces: list[str], internet: str | None, route: bool, gateway: str | None,
+                  honorific: str) -> str:
+    """One sentence on the network and the way out to the internet, from what was found."""
     if not interfaces:
-        return ToolResult(f"You don't seem to be connected to any network, {context.honorific}.",
-                          data)
-    # Only the local network is checked: whether the internet answers is another question.
-    return ToolResult(f"You're connected to the local network through "
-                      f"{_join(data['interfaces'])}, {context.honorific}.", data)
+        return f"You don't seem to be connected to any network, {honorific}."
+    via = _join(interfaces)
+    if internet == "full":
+        return f"You're online through {via}: the desktop's own check reaches the internet, {honorific}."
+    if internet == "portal":
+        return (f"You're connected through {via}, but a sign-in page stands between you and the internet, "
+                f"{honorific}.")
+    if internet in ("limited", "none"):
+        return (f"You're on the local network through {via}, but the desktop's check can't reach the "
+                f"internet, {honorific}.")
+    if route:
+        out = f" by way of {gateway}" if gateway else ""
+        return (f"You're connected through {via} with a route out{out}, though I can't check the internet "
+                f"beyond it, {honorific}.")
+    return f"You're on the local network through {via}, but there's no route out to the internet, {honorific}."
+
+
+def _network(args: dict, context: Context) -> ToolResult:
+    interfaces = sorted(_connected_interfaces())
+    internet = desktop_connectivity() if interfaces else None
+    route, gateway = default_gateway() if interfaces else (False, None)
+    data = {"up": bool(interfaces), "interfaces": interfaces, "internet": internet, "route": route,
+            "gateway": gateway}
+    return ToolResult(network_reply(interfaces, internet, route, gateway, context.honorific), data)
 
 
 # --- top_processes -------------------------------------------------------------------------------
@@ -322,7 +392,8 @@ TOOLS: tuple[Tool, ...] = (
     Tool("os_info", "The operating system, its version and the kernel.", (), _os_info, examples=EXAMPLES["os_info"]),
     Tool("local_ip", "The computer's address on the local network (never the internet's).", (),
          _local_ip, examples=EXAMPLES["local_ip"]),
-    Tool("network", "Whether the computer is connected to a network (the internet not checked).",
+    Tool("network", "Whether the computer is connected to a network, and its way out to the internet as "
+         "the desktop (NetworkManager) or the routing table knows it.",
          (), _network, examples=EXAMPLES["network"]),
     Tool("top_processes", "The three programs using the most memory or processor.",
          (Param("by", str, "what to rank by", required=False, choices=("memory", "cpu"), default="memory"),),
