@@ -15,7 +15,7 @@ from tests.conftest import DATA, tiny_flags
 from trainer.cli import main as train_main
 from trainer.data import Example
 from trainer.retrain import ADAPTER, RetrainOptions, warm_source
-from trainer.sft import replayed
+from trainer.sft import repeated, replayed
 from trainer.sft_config import SFTOptions
 
 
@@ -105,6 +105,20 @@ def test_a_replay_keeps_each_categorys_share_and_a_cap_bounds_it():
     assert counts(capped) == {"tools": 28, "facts": 6, "tools_negative": 12, "identity": 1, "feedback": 5}
     assert replayed(mixed, 0.5, seed=7, most=500) == half  # a cap above the share changes nothing
     assert replayed(mixed, 0.5, seed=8) != half  # another seed, another sample
+
+
+def test_repeat_trains_a_category_more_times_a_pass_and_a_mistyped_one_is_refused_early():
+    data = [Example([{"role": "user", "content": f"{c} {i}"}, {"role": "assistant", "content": "a"}], c)
+            for c, n in (("facts", 3), ("tools", 4)) for i in range(n)]
+    twice = repeated(data, "facts=2")
+    assert [ex.category for ex in twice].count("facts") == 6 and [ex.category for ex in twice].count("tools") == 4
+    assert twice[:2] == [data[0], data[0]]  # each copy beside its original
+    assert repeated(data, "") == data and repeated(data, "facts=1, tools=1") == data
+    assert repeated(data, "identity=3") == data  # a category the data lacks changes nothing
+    for bad in ("facts", "facts=0", "facts=two", "=2", "facts=1.5"):
+        with pytest.raises(ConfigError, match="repeat wants category=times"):
+            SFTOptions(repeat=bad, data=[str(DATA / "tiny_chat.jsonl")])
+    assert SFTOptions(repeat="facts=2", data=[str(DATA / "tiny_chat.jsonl")]).repeat == "facts=2"
 
 
 def test_a_warm_retrain_without_a_fine_tune_learns_the_ratings_and_corrections_by_preference_tuning(

@@ -18,7 +18,7 @@ from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_
                           tokenize_chat, training_system)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
-from trainer.sft_config import SFTOptions
+from trainer.sft_config import repeat_counts, SFTOptions
 from convert.turn_tokens import FILE_NAME as TURN_FILE
 from convert.turn_tokens import TurnTokens
 
@@ -169,7 +169,7 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
         raise DataError(opts.data[0], None, "the training data is empty",
                         "add at least one example, one JSON object a line")
     examples, heldout = split_examples(examples, opts.holdout)  # kept for `jarvis-train eval`
-    examples = replayed(examples, opts.replay, opts.seed, opts.replay_max)
+    examples = repeated(replayed(examples, opts.replay, opts.seed, opts.replay_max), opts.repeat)
     persona = Persona.from_file(opts.honorific, opts.persona)
     rows = build_rows(examples, tokenizer, persona, opts.max_length)
     if not rows:
@@ -258,6 +258,13 @@ def run_sft(opts: SFTOptions, progress: Progress | None = None) -> Path:
     }
     (adapter / SFT_META).write_text(json.dumps(meta, indent=2))  # written last: adapter complete
     return adapter
+
+
+def repeated(examples: list, spec: str) -> list:
+    """``examples`` with those of the categories ``spec`` names ("facts=2") that many times over,
+    each copy beside its original (group_by_length mixes the batches)."""
+    times = repeat_counts(spec)
+    return [ex for ex in examples for _ in range(times.get(ex.category, 1))]
 
 
 def replayed(examples: list, share: float, seed: int, most: int = 0) -> list:

@@ -18,7 +18,7 @@ from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.core.paths import asset
 
-__all__ = ["SFTOptions", "add_option_flags", "options_from_args", "load_config_file"]
+__all__ = ["SFTOptions", "add_option_flags", "options_from_args", "load_config_file", "repeat_counts"]
 
 def default_data() -> list[str]:
     """The persona dataset shipped in assets/data/persona/ (one JSONL file per category)."""
@@ -64,6 +64,7 @@ class SFTOptions:
     replay: float = _f(1.0, "share of the dataset's examples trained on (a warm start replays a sample; "
                        "rated replies are always all trained on)")
     replay_max: int = _f(0, "most examples of the dataset a replay trains on beside the rated replies (0: no cap)")
+    repeat: str = _f("", "categories trained on more than once a pass, e.g. facts=2 (default: each once)")
     head: str = _f("assistant", "assistant: run the output layer only on reply positions (fast); "
                    "full: TRL's stock loss over every position (for comparison)")
 
@@ -78,6 +79,7 @@ class SFTOptions:
             raise ConfigError(f"replay must be a share above 0 and at most 1, not {self.replay}")
         if self.replay_max < 0:
             raise ConfigError(f"replay_max must be 0 (no cap) or a number of examples, not {self.replay_max}")
+        repeat_counts(self.repeat)  # a mistyped --repeat fails here, before a model is loaded
         if self.micro_batch_size and self.batch_size % self.micro_batch_size:
             raise ConfigError(f"batch_size {self.batch_size} must be a multiple of micro_batch_size "
                               f"{self.micro_batch_size}")
@@ -100,6 +102,18 @@ class SFTOptions:
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2)
+
+
+def repeat_counts(spec: str) -> dict[str, int]:
+    """"facts=2,tools_negative=3" -> {"facts": 2, "tools_negative": 3}: each example of a category
+    named is trained on that many times a pass (``SFTOptions.repeat``)."""
+    times: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
+        name, _, n = part.partition("=")
+        if not name.strip() or not n.strip().isdigit() or int(n) < 1:
+            raise ConfigError(f"repeat wants category=times (a whole number from 1), e.g. facts=2, not {part!r}")
+        times[name.strip()] = int(n)
+    return times
 
 
 def load_config_file(path: str) -> dict:
