@@ -269,7 +269,7 @@ def test_default_gateway_reads_the_routing_tables(tmp_path):
     assert default_gateway(str(table), str(table6)) == (True, "192.168.1.1")
     table.write_text(head + "wlan0\t0000A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\t0\t0\t0\n")
     assert default_gateway(str(table), str(table6)) == (False, None)  # the local network only
-    table6.write_text("00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+    table6.write_text("\n00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
                       "fe800000000000000000000000000001 00000400 00000001 00000000 00000003 wlan0\n")
     assert default_gateway(str(table), str(table6)) == (True, None)  # out by IPv6 alone
     table6.write_text("00000000000000000000000000000000 00 00000000000000000000000000000000 00 "

@@ -16,8 +16,11 @@ import time
 from datetime import datetime
 
 import psutil
+from jeepney import DBusAddress
+from jeepney.io.blocking import open_dbus_connection
 
 from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.tools.bus import OPEN_ERRORS, get_property
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.computer_examples import EXAMPLES
 
@@ -244,6 +247,8 @@ def _local_ip(args: dict, context: Context) -> ToolResult:
 # NetworkManager's own view of the internet (its "Connectivity" property, which it keeps from
 # its periodic check; reading it sends nothing): 1 none, 2 behind a sign-in page, 3 limited, 4 full.
 NM_CONNECTIVITY = {1: "none", 2: "portal", 3: "limited", 4: "full"}
+NETWORK_MANAGER = DBusAddress("/org/freedesktop/NetworkManager", bus_name="org.freedesktop.NetworkManager",
+                              interface="org.freedesktop.NetworkManager")
 
 
 def desktop_connectivity(timeout_s: float = 0.5) -> str | None:
@@ -252,20 +257,14 @@ def desktop_connectivity(timeout_s: float = 0.5) -> str | None:
     check turned off (then it reports "full" for any default route, which says nothing more
     than the routing table), or an unknown state."""
     try:
-        from jeepney import DBusAddress, Properties
-        from jeepney.io.blocking import open_dbus_connection
-        nm = DBusAddress("/org/freedesktop/NetworkManager", bus_name="org.freedesktop.NetworkManager",
-                         interface="org.freedesktop.NetworkManager")
-        with open_dbus_connection(bus="SYSTEM") as conn:
-            enabled = conn.send_and_get_reply(Properties(nm).get("ConnectivityCheckEnabled"), timeout=timeout_s)
-            if enabled.header.message_type.name == "error" or not enabled.body[0][1]:
-                return None
-            reply = conn.send_and_get_reply(Properties(nm).get("Connectivity"), timeout=timeout_s)
-            if reply.header.message_type.name == "error":
-                return None
-            return NM_CONNECTIVITY.get(int(reply.body[0][1]))
-    except Exception:  # noqa: BLE001 - no bus, no NetworkManager, a timeout: the table still answers
+        conn = open_dbus_connection(bus="SYSTEM", auth_timeout=timeout_s)
+    except OPEN_ERRORS:
         return None
+    with conn:
+        if not get_property(conn, NETWORK_MANAGER, "ConnectivityCheckEnabled", timeout_s):
+            return None
+        state = get_property(conn, NETWORK_MANAGER, "Connectivity", timeout_s)
+    return NM_CONNECTIVITY.get(state) if isinstance(state, int) else None
 
 
 def default_gateway(table: str = "/proc/net/route", table6: str = "/proc/net/ipv6_route") -> tuple[bool, str | None]:
@@ -284,8 +283,10 @@ def default_gateway(table: str = "/proc/net/route", table6: str = "/proc/net/ipv
         with open(table6) as f:  # destination, its prefix length, ... device last; ::/0 is the default
             for line in f:
                 cols = line.split()
-                flags = int(cols[8], 16) if len(cols) >= 10 else 0
-                if cols[0] == "0" * 32 and cols[1] == "00" and flags & 0x1 and not flags & 0x200:  # up, not reject
+                if len(cols) < 10 or cols[0] != "0" * 32 or cols[1] != "00":
+                    continue
+                flags = int(cols[8], 16)
+                if flags & 0x1 and not flags & 0x200:  # up, and not the kernel's "unreachable" entry
                     return True, None
     except (OSError, ValueError):
         pass
@@ -315,8 +316,9 @@ def network_reply(interfaces: list[str], internet: str | None, route: bool, gate
 
 def _network(args: dict, context: Context) -> ToolResult:
     interfaces = sorted(_connected_interfaces())
-    internet = desktop_connectivity() if interfaces else None
-    route, gateway = default_gateway() if interfaces else (False, None)
+    internet, route, gateway = None, False, None
+    if interfaces:  # nothing to ask of the bus or the routes without a network
+        internet, (route, gateway) = desktop_connectivity(), default_gateway()
     data = {"up": bool(interfaces), "interfaces": interfaces, "internet": internet, "route": route,
             "gateway": gateway}
     return ToolResult(network_reply(interfaces, internet, route, gateway, context.honorific), data)

@@ -17,10 +17,11 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from jeepney import DBusAddress, DBusErrorResponse, MessageType, Properties, new_method_call
+from jeepney import DBusAddress, DBusErrorResponse, MessageType, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
 from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.tools.bus import OPEN_ERRORS, get_property
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
 __all__ = ["TOOLS", "MPRIS_PREFIX", "volume_commands", "read_volume_commands", "parse_wpctl_volume",
@@ -46,9 +47,7 @@ def _session_bus(what: str, honorific: str) -> DBusConnection:
         raise ToolFailed(f"I can't reach {what}, {honorific}: no desktop session bus is running.")
     try:
         return open_dbus_connection(address, auth_timeout=DBUS_TIMEOUT_S)
-    except (OSError, RuntimeError, ValueError, KeyError, DBusErrorResponse) as err:
-        # OSError: no socket or refused (TimeoutError is one); RuntimeError, ValueError,
-        # KeyError: an address jeepney cannot use (tcp:, malformed).
+    except OPEN_ERRORS as err:
         raise ToolFailed(f"I can't reach {what}, {honorific}: the desktop session bus isn't "
                          f"answering ({_reason(err)}).") from err
 
@@ -70,15 +69,7 @@ def _call(conn: DBusConnection, bus_name: str, path: str, interface: str, method
 
 def _get(conn: DBusConnection, bus_name: str, interface: str, prop: str):
     """A property of a player's MPRIS object (the variant's value); None where it can't say."""
-    msg = Properties(DBusAddress(MPRIS_PATH, bus_name, interface)).get(prop)
-    try:
-        reply = conn.send_and_get_reply(msg, timeout=DBUS_TIMEOUT_S)
-    except (OSError, TimeoutError):
-        return None
-    if reply.header.message_type == MessageType.error or not reply.body:
-        return None
-    _signature, value = reply.body[0]
-    return value
+    return get_property(conn, DBusAddress(MPRIS_PATH, bus_name, interface), prop, DBUS_TIMEOUT_S)
 
 
 # --- media, now_playing ---------------------------------------------------------------------------
@@ -383,7 +374,7 @@ def _lock_by_dbus() -> str | None:
         return None
     try:
         conn = open_dbus_connection(address, auth_timeout=DBUS_TIMEOUT_S)
-    except (OSError, RuntimeError, ValueError, KeyError, DBusErrorResponse):
+    except OPEN_ERRORS:
         return None
     with conn:
         for bus_name, path, interface in SCREENSAVERS:
