@@ -28,7 +28,7 @@ def main() -> None:
     from benchmarks.long_conversation import with_template
     from jarvis_desktop.core.assistant import Persona
     from trainer.router_calibration import calibrate
-    from trainer.tool_eval import load_cases, run_cases, score_cases
+    from trainer.tool_eval import load_cases, run_cases, same_arguments, score_cases
 
     ap = argparse.ArgumentParser()
     ap.add_argument("gguf", type=Path, nargs="+")
@@ -51,7 +51,7 @@ def main() -> None:
         memory = memory_holding(args.memory_of, folder / "memory.sqlite3", default_embedder())
     cases = load_cases()
     cases = cases[:args.limit] if args.limit else cases
-    scores, wrong = {}, {}
+    scores, wrong, misread = {}, {}, {}
     calibrated = {}
     for gguf in args.gguf:
         work = Path(os.environ.get("TMPDIR", "/tmp"))
@@ -68,6 +68,8 @@ def main() -> None:
             scores[label] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
+            misread[label] = [r for r in results if r.called and r.case.call and r not in wrong[label]
+                              and not same_arguments(r.case.call, r.called)]
     for name, cal in calibrated.items():
         print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
     print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
@@ -90,6 +92,10 @@ def main() -> None:
         print(f"\n{name}: {len(rows)} routed wrong; the first {min(args.show, len(rows))}:")
         for r in rows[:args.show]:
             print(f"  {r.case.request!r}: expected {r.case.call or 'prose'}, got {r.called or repr(r.reply[:70])}")
+        rows = misread[name]
+        print(f"\n{name}: {len(rows)} routed right with arguments read wrongly; the first {min(args.show, len(rows))}:")
+        for r in rows[:args.show]:
+            print(f"  {r.case.request!r}: expected {r.case.call}, got {r.called} (written {r.written})")
 
 
 if __name__ == "__main__":

@@ -82,6 +82,17 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("ping me at half four to ring the vet", 'call:remind_me{at:"16:30"}', 'call:remind_me{task:"ring the vet",at:"16:30"}'),
     ("remind me to ring the vet in an hour", 'call:remind_me{task:"ring vet",in_minutes:60}',
      'call:remind_me{task:"ring vet",in_minutes:60}'),  # the user's words, shortened: the model's
+    # a number is no timer's name; "to" is no part of a task; a kind ("that timer") is no name
+    ("um set me a timer for twenty seconds", 'call:set_timer{seconds:20,label:"20"}', "call:set_timer{seconds:20}"),
+    ("friday at six remind me to put the bins out", 'call:remind_me{task:"to put the bins out",at:"18:00"}',
+     'call:remind_me{task:"put the bins out",at:"18:00"}'),
+    ("forget about that reminder", 'call:cancel_timer{label:"that reminder"}', "call:cancel_timer{}"),
+    ("cancel the pasta timer", 'call:cancel_timer{label:"pasta"}', 'call:cancel_timer{label:"pasta"}'),
+    # things bought at a price each, where the words ask for the total
+    ("two coffees at 2.80 each and a flapjack at £3.10, how much is that altogether",
+     'call:calculate{expression:"2*2.8"}', 'call:calculate{expression:"2*2.8+1*3.1"}'),
+    ("what's the bill for 4 tickets at £11.50", 'call:calculate{expression:"4+11.5"}',
+     'call:calculate{expression:"4*11.5"}'),
     # a bill: the one number nothing else marks is the total; a percentage with what it is of
     ("split 120 four ways", 'call:split_bill{total:12,people:4}', "call:split_bill{total:120,people:4}"),
     ("go halves on 38.60", 'call:split_bill{total:38.6,people:1}', "call:split_bill{total:38.6,people:2}"),
@@ -98,7 +109,11 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("forget everything", 'call:forget{about:"everything"}', 'call:forget{about:"everything"}'),
     # the desktop
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
+    ("have i got room for a 20 gig download", 'call:disk_free{path:"20"}', "call:disk_free{}"),  # no place said
     ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),
+    ("can you track down budget_2025.xlsx for me", 'call:find_files{name:"budget"}',
+     'call:find_files{name:"budget_2025.xlsx"}'),
+    ("open cv.pdf would you", 'call:open_file{name:"cv"}', 'call:open_file{name:"cv.pdf"}'),
     ("um open thesis draft dot odt please", 'call:open_file{name:"thesis draft"}', 'call:open_file{name:"thesis draft.odt"}'),
     ("skip this one", 'call:media{action:"previous"}', 'call:media{action:"next"}'),
     ("volume to half", 'call:volume{action:"down"}', 'call:volume{action:"set",level:50}'),
@@ -127,6 +142,11 @@ def test_what_the_words_say_for_certain_replaces_the_models_reading(message, mod
     ("that's nice, what time is it there", 'call:time_in{city:"Nice"}'),  # a word, not a city
     ("what does my wife do", 'call:explain_command{command:"wife"}'),  # no such program
     ("which program is the best for photos", 'call:top_processes{by:"cpu"}'),  # ranked by neither
+    ("find the photos from the trip, not report.pdf", 'call:find_files{name:"photos"}'),  # not a part of it
+    ("where did I put notes.txt and todo.md", 'call:find_files{name:"notes"}'),  # two files named
+    ("we got in at 9 and left at 11, how much was that in all", 'call:calculate{expression:"11-9"}'),  # no prices
+    ("3 at £4.99 and a 10% discount, what's the total", 'call:calculate{expression:"3*4.99*0.9"}'),  # more said
+    ("how much space is on my D drive", 'call:disk_free{path:"D:\\\\"}'),  # a drive, as the model wrote it
     ("Open the scripts directory in my home folder.", 'call:open_folder{name:"~/scripts"}'),  # two folders
     ("open ~/documents/letter.odt", 'call:open_folder{name:"~/Documents"}'),  # a file, not a folder
 ])

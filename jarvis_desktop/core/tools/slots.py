@@ -118,8 +118,39 @@ def _calculate(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.skills import Skills, _CALC_PREFIX, _CALC_SUFFIX, _expression
     s = re.sub(r"^(?:(?:um+|uh+|erm?|ok|okay|right|so|jarvis)\b[\s,]*)+", "", s)
     low = Skills._normalise(s, "sir").lower()
-    expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip())
+    expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip()) or _priced_items(s)
     return {"expression": expr.replace(" ", "")} if expr else {}
+
+
+# "3 at £4.99", "two coffees at 2.80 each", "a sandwich @ £4.50": a count of things at a price each
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NOT_THINGS = (r"and|or|but|then|so|was|were|is|are|be|in|out|on|off|back|by|till|until|left|got|get|came|come|"
+               r"went|go|arrived|started|start|finished|leave|leaving|left|set|met|meet|from|to")
+_PRICED = re.compile(r"(?<![\w.£$€])(?P<n>\d+|" + "|".join(_COUNTS) + r")(?: (?!(?:" + _NOT_THINGS
+                     + r")\b)[a-z]+){0,2}? (?:at|@) [£$€]?"
+                     r"(?P<p>\d+(?:\.\d+)?)(?!\w|\.\d)(?: each| a (?:piece|go|time|pop))?")
+_TOTAL = re.compile(r"\b(?:total|altogether|all together|in all|come to|comes to|how much|owe|spend|spent|cost|bill)\b")
+
+
+def _priced_items(s: str) -> str | None:
+    """The total of things bought at a price each, where the words ask for it and say nothing
+    else with a number: "I bought 3 at £4.99 and 2 at £12.50. What's the total?" -> 3*4.99+2*12.5."""
+    if not _TOTAL.search(s) or re.search(r"\b(?:time|times|o'clock|am|pm|hours?|minutes?|mins?)\b", s):
+        return None  # "in at 9 and out at 11": clock times, not prices
+    items, spans = [], []
+    for m in _PRICED.finditer(s):
+        count = int(m["n"]) if m["n"].isdigit() else _COUNTS[m["n"]]
+        if count <= 0:
+            return None
+        items.append(f"{count}*{_number(float(m['p']))}")
+        spans.append(m.span())
+    rest = s
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    if not items or re.search(r"\d", rest):  # another number in the words: not only these things
+        return None
+    return "+".join(items)
 
 
 # what may stand between a percentage and its amount: "a 15 percent tip on 60"; "20% off £45" where
@@ -447,7 +478,7 @@ def _set_timer(s: str, args: dict, now: datetime) -> dict:
     label = str(args.get("label") or "")
     from jarvis_desktop.core.skills import _TIMER_FILLER
     said = s[:span[0]] + " " + s[span[1]:]
-    words = re.findall(r"[a-z']+", label.lower())
+    words = re.findall(r"[a-z0-9']+", label.lower())  # "45" for "give me 45 seconds" is no name
     if words and (all(w in _TIMER_FILLER or w in ("minute", "minutes", "hour", "hours", "second", "seconds")
                       for w in words) or not all(re.search(rf"\b{re.escape(w)}\b", said) for w in words)):
         reading["label"] = DROP  # "countdown", "three minutes": no name the user gave
@@ -509,7 +540,9 @@ def _remind_task(s: str, args: dict) -> dict:
     where its words are the user's."""
     written = str(args.get("task") or "")
     if written and _said(written, s):
-        return {}
+        # "to water the plants": the asking's "to" is no part of the task ("remind you to to ...")
+        bare = re.sub(r"^\s*to\s+(?=\S)", "", written, flags=re.IGNORECASE)
+        return {"task": bare} if bare != written else {}
     task = _task(s)
     return {"task": task} if task else {}
 
@@ -543,7 +576,10 @@ def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
     kind and name are the model's."""
     every = re.search(r"\b(?:all|every|everything|the lot|both)\b", s)
     if not every:
-        return {}
+        from jarvis_desktop.core.skills import _CANCEL_FILLER
+        label = re.findall(r"[a-z0-9']+", str(args.get("label") or "").lower())
+        # "never mind that timer" written with label "timer": a kind, not a name the user gave
+        return {"label": DROP} if label and all(w in _CANCEL_FILLER for w in label) else {}
     kinds = re.findall(r"\b(timer|reminder)s?\b", s[every.start():]) or re.findall(r"\b(timer|reminder)s?\b", s)
     both = "both" in s or len(set(kinds)) > 1 and re.search(r"\b(?:timers?|reminders?) and (?:timers?|reminders?)\b", s)
     return {"all": True, "label": DROP, "kind": DROP if both or not kinds else kinds[0]}

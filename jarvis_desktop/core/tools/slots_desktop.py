@@ -13,6 +13,8 @@ from datetime import datetime
 
 __all__ = ["READERS", "TIME_ASKED", "spoken_paths"]
 
+DROP = None  # a reading's value that removes the model's argument of that name (slots.DROP)
+
 
 def spoken_paths(s: str) -> str:
     """A path said aloud written as one: "slash home slash james" -> "/home/james"."""
@@ -26,6 +28,9 @@ def _disk_free(s: str, args: dict, now: datetime) -> dict:
         return {"path": paths.pop()}
     if not paths and re.search(r"\broot (?:partition|drive|disk|filesystem|file system)\b", s):
         return {"path": "/"}
+    written = str(args.get("path") or "").strip()
+    if written and not paths and not re.search(r"[/\\~:]", written):
+        return {"path": DROP}  # "is there space for a 50 GB game" written as path "50": no place was said
     return {}
 
 
@@ -34,7 +39,25 @@ def _open_file(s: str, args: dict, now: datetime) -> dict:
     m = re.search(r"\b([\w'-]+) dot ([a-z0-9]{2,5})\b", s)
     if m and name.lower().endswith(m[1]) and "." not in name:
         return {"name": f"{name}.{m[2]}"}
-    return {}
+    return _file_named(s, name)
+
+
+def _file_named(s: str, name: str) -> dict:
+    """The one file name the words give whole ("where on earth is holiday.jpg"), where the model
+    wrote a part of it ("holiday"): the search for the whole name finds that file, not every
+    file about holidays."""
+    named = set(re.findall(r"(?<![\w/.~-])([\w-]+\.[a-z0-9]{2,5})(?=[\s?!,;]|\.?$|\.\s)", s))
+    if len(named) != 1 or "/" in name:
+        return {}
+    whole = named.pop()
+    part = name.casefold()
+    if not part or "." in part or part not in whole.casefold() or re.fullmatch(r"\d+(?:\.\d+)?", whole):
+        return {}
+    return {"name": whole}
+
+
+def _find_files(s: str, args: dict, now: datetime) -> dict:
+    return _file_named(s, str(args.get("name") or "").strip())
 
 
 # -- a city's time, a command, the busiest programs, a folder -----------------------------------
@@ -170,5 +193,5 @@ def _open_folder(s: str, args: dict, now: datetime) -> dict:
     return {} if str(args.get("name", "")).casefold().rstrip("/") == name.rstrip("/") else {"name": name}
 
 
-READERS = {"disk_free": _disk_free, "open_file": _open_file, "time_in": _time_in, "explain_command": _explain_command,
+READERS = {"disk_free": _disk_free, "open_file": _open_file, "find_files": _find_files, "time_in": _time_in, "explain_command": _explain_command,
            "top_processes": _top_processes, "open_folder": _open_folder}
