@@ -202,6 +202,9 @@ def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_
     ("battery", "how is the computer doing", None),  # nothing of any: the call stands
     ("memory", "is it charging, and how busy is the processor", None),  # two others: which?
     ("cpu_load", "and the battery?", None),  # a follow-up leans on the turn before
+    ("disk_free", "how many gigs of ram has this laptop got", "memory"),
+    ("memory", "is the hard drive nearly full", "disk_free"),
+    ("disk_free", "how much memory is left on the usb stick", None),  # its own words too: the call stands
 ])
 def test_a_call_for_the_machines_state_runs_as_the_one_its_words_name(tool, words, other):
     from jarvis_desktop.core.tools.cues import named_instead

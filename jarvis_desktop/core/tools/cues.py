@@ -67,7 +67,7 @@ CUES: dict[str, re.Pattern] = {
 }
 
 # Tools the small model takes for one another though the words tell them apart.  The machine's
-# state: four tools without arguments ("jarvis power level" written as the processor's load, "has
+# state: four tools without arguments and the disk ("jarvis power level" written as the processor's load, "has
 # the laptop been on since yesterday" as the battery).  A date: its day of the week, or how far
 # off it is ("is my birthday on the ninth of november far away" written as ``weekday``).  This
 # computer's name on the network, or its address ("the device name for the router settings"
@@ -86,6 +86,10 @@ STATUS: dict[str, re.Pattern] = {
                        r"strain", r"fans?", r"flat out", r"maxed", r"pegged", r"idle", r"idling", r"struggling",
                        r"thrashed", r"hot", r"slow", r"full tilt", r"ticking over", r"utilisation", r"utilization"),
     "memory": _words(r"memory", r"ram", r"gigs", r"swapping", r"swap", r"virtual machine", r"stuttering"),
+    # the disk: "how many gigabytes of memory does it have" written as free disk space is the memory's
+    "disk_free": _words(r"disks?", r"drives?", r"hard drive", r"space", r"room", r"storage",
+                        r"ssd", r"hdd", r"partitions?", r"filesystems?", r"file system", r"root", r"mount", r"mounted", r"usb", r"stick", r"nas",
+                        r"capacity", r"remaining", r"squeeze", r"download", r"slash", r"~?/\S*", r"[a-z]:\\"),
 }
 DATES: dict[str, re.Pattern] = {
     "weekday": _words(r"day of the week", r"what day", r"which day", r"what days", r"whats day", r"what day's",
