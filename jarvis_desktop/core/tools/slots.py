@@ -25,14 +25,13 @@ from typing import Callable
 from jarvis_desktop.core.persona import ORDINALS, read_number
 from jarvis_desktop.core.spoken_sums import PARTS, priced_items
 from jarvis_desktop.core.timers import DURATION, bare_tails, clock_due, duration_seconds, find_clock
-from jarvis_desktop.core.tools.slots_desktop import READERS as DESKTOP_READERS
+from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
 
 log = logging.getLogger(__name__)
 
 __all__ = ["read_arguments", "READERS", "DROP"]
 
-DROP = None  # a reading's value that removes the model's argument of that name
 
 
 def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
