@@ -225,6 +225,12 @@ def test_year_and_ordinals(skills, clock):
      "Very good, sir: a pasta timer for 5 minutes, due at 2:10 pm.", (14, 10, 0)),
     ("hey jarvis set me a 3 minute egg timer",
      "Very good, sir: an egg timer for 3 minutes, due at 2:08 pm.", (14, 8, 0)),
+    # a number after the hours or minutes is their minutes or seconds, not the timer's name
+    ("set a timer for an hour twenty for the roast",
+     "Very good, sir: a roast timer for 1 hour and 20 minutes, due at 3:25 pm.", (15, 25, 0)),
+    ("timer for one minute thirty", "Very good, sir: a 90 second timer, starting now.", (14, 6, 30)),
+    ("set a timer for 10 minutes for two eggs",
+     "Very good, sir: a two eggs timer for 10 minutes, due at 2:15 pm.", (14, 15, 0)),
 ])
 def test_set_timer(skills, timers, text, reply, due):
     result = ask(skills, text)

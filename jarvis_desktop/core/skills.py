@@ -18,8 +18,8 @@ from typing import Callable
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, with_article
-from jarvis_desktop.core.spoken_sums import infix
-from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, clock_due, describe,
+from jarvis_desktop.core.spoken_sums import digits, infix
+from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
                                    timer_name, when_phrase)
 
@@ -206,6 +206,10 @@ class Skills:
     # -- timers and reminders --------------------------------------------------------------
 
     def _set_timer(self, s: str, h: str, now: datetime) -> SkillResult:
+        # "an hour twenty" is 80 minutes, not an hour with "twenty" for a name; the numbers are
+        # written in digits only where that reading applies, so "two eggs" keeps its words.
+        if (tails := bare_tails(digits(s))) != digits(s):
+            s = tails
         found = re.search(DURATION, s, re.I)
         secs = duration_seconds(found.group()) if found else 0
         if not secs:
