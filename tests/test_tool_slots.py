@@ -116,6 +116,8 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("please delete the note about the alarm code", 'call:forget{about:"alarm code"}', 'call:forget{about:"alarm code"}'),
     ("forget everything", 'call:forget{about:"everything"}', 'call:forget{about:"everything"}'),
     # the desktop
+    ("pasta timer eleven minutes", "call:set_timer{minutes:11}", 'call:set_timer{minutes:11,label:"pasta"}'),
+    ("start a ten minute egg timer", "call:set_timer{minutes:10}", 'call:set_timer{minutes:10,label:"egg"}'),
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
     ("have i got room for a 20 gig download", 'call:disk_free{path:"20"}', "call:disk_free{}"),  # no place said
     ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),
@@ -131,6 +133,9 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("what does chmod do", 'call:explain_command{command:"chown"}', 'call:explain_command{command:"chmod"}'),
     ("whats the tar command for", 'call:explain_command{command:"the tar"}', 'call:explain_command{command:"tar"}'),
     ("which app is eating all the memory", 'call:top_processes{by:"cpu"}', 'call:top_processes{by:"memory"}'),
+    # ranked by neither: the tool's own ranking (memory), not one the model made up
+    ("what are the three biggest programs running", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
+    ("which processes are the most demanding right now", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
     ("um jarvis show me my music", 'call:open_folder{name:"my music"}', 'call:open_folder{name:"music"}'),
     ("open slash media slash usb", 'call:open_folder{name:"media"}', 'call:open_folder{name:"/media/usb"}'),
     ("show me dot local in my home folder", 'call:open_folder{name:"~/.local"}', 'call:open_folder{name:"~/.local"}'),

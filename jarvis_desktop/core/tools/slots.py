@@ -430,6 +430,9 @@ def _duration(s: str) -> tuple[int, tuple[int, int]] | None:
     return duration_seconds(spans[0].group()), spans[0].span()
 
 
+_UNIT_WORD = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|\d+)"
+
+
 def _set_timer(s: str, args: dict, now: datetime) -> dict:
     s = bare_tails(_with_digits(s))
     found = _duration(s)
@@ -456,6 +459,9 @@ def _set_timer(s: str, args: dict, now: datetime) -> dict:
         reading["label"] = DROP  # "countdown", "three minutes": no name the user gave
     if not label and (m := re.search(r"\bfor (?:the|my|our) ([a-z]+)(?=\s*(?:$|[,.!?]|please|jarvis))", said)):
         reading["label"] = m[1]
+    elif not label and (m := re.search(r"\b([a-z']+) (?:timer|countdown)\b", said)) \
+            and m[1] not in _TIMER_FILLER and not re.fullmatch(_UNIT_WORD, m[1]):
+        reading["label"] = m[1]  # "pasta timer eleven minutes"
     return reading
 
 

@@ -152,13 +152,19 @@ _WHICH_PROGRAMS = re.compile(
     r"(?:processes|programs|apps|applications|users)\b")
 
 
+_USE_THE_MOST = re.compile(r"\b(?:most|biggest|heaviest|hungriest|greediest|busiest|top|demanding|eating|hogging"
+                           r"|using|taking|chewing|guzzling|gobbling)\b")
+
+
 def _top_processes(s: str, args: dict, now: datetime) -> dict:
     """What the programs are ranked by, where the words ask which programs use the most of it."""
     if not _WHICH_PROGRAMS.search(s):
         return {}
     memory = bool(re.search(r"\b(?:memory|ram)\b", s))
     cpu = bool(re.search(r"\b(?:cpu|processor|work|busy|load|hardest|fans?|heat|hot)\b", s))
-    return {"by": "memory"} if memory and not cpu else {"by": "cpu"} if cpu and not memory else {}
+    if memory == cpu:  # both, or neither ("the three biggest programs"): the tool's own default
+        return {"by": DROP} if not memory and _USE_THE_MOST.search(s) else {}
+    return {"by": "memory"} if memory else {"by": "cpu"}
 
 
 _FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents", "document": "documents",
