@@ -4,6 +4,7 @@ says for certain replaces what the model wrote, nothing else changes, and the lo
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -356,3 +357,34 @@ def test_no_weekday_request_of_the_training_or_development_data_is_read_as_today
     assert len(requests) >= 40
     assert [m for m in requests if (neighbour("weekday", m, EVAL_NOW, tools, {"date": "05-15"}) or ("",))[0]
             == "date_today"] == []
+
+
+@pytest.mark.parametrize("message, moved", [
+    ("how long till payday on the 28th", ("days_until", {"date": "01-28"})),
+    ("how many sleeps until christmas", ("days_until", {"date": "12-25"})),
+    ("whats the date today is it the 28th", None),  # today's date, asked about
+    ("how long ago was the 3rd", None),  # the past: not a count down
+    ("how long until lunch", None),  # no date said
+])
+def test_a_date_today_call_to_a_count_down_to_a_date_said_counts_the_days(message, moved):
+    tools = {t.name: t for t in default_tools()}
+    assert neighbour("date_today", message, EVAL_NOW, tools, {}) == moved
+
+
+def test_no_request_of_the_data_but_a_count_of_days_is_moved_from_todays_date():
+    tools = {t.name: t for t in default_tools()}
+    requests = []
+    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
+        turns = json.loads(line)["messages"]
+        requests += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    for name in ("routing_dev.jsonl",):
+        requests += [(r["request"], f"call:{r['tool']}" if r.get("tool") else "")
+                     for r in map(json.loads, asset("data", "dev", name).read_text().splitlines())]
+    requests += [(r["request"], r.get("call", "")) for r in
+                 map(json.loads, asset("data", "eval", "tools_heldout.jsonl").read_text().splitlines())]
+    moved = [(m, label) for m, label in requests
+             if (neighbour("date_today", m, EVAL_NOW, tools, {}) or ("",))[0] == "days_until"]
+    assert len(moved) >= 15
+    # (a row may give the reply said from the count's result rather than the call)
+    assert [(m, label) for m, label in moved
+            if not (label.startswith("call:days_until") or re.search(r"\d+ days until", label))] == []

@@ -64,6 +64,8 @@ def _found(tool: str, s: str, now: datetime) -> dict:
     return {k: v for k, v in READERS[tool](s, {}, now).items() if v is not DROP}
 
 
+_HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:till|until|til|to|before)\b"
+                            r"|\bdays? (?:left|to go)\b")
 _TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
 
 
@@ -94,6 +96,9 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "is it the weekend yet" written as weekday{date:"05-15"}: a date the words never gave, so the
         # day asked about is today
         return "date_today", {}
+    if tool == "date_today" and "days_until" in tools and _HOW_LONG_TILL.search(s) \
+            and (found := _found("days_until", s, now)).get("date"):
+        return "days_until", found  # "how long till payday on the 28th" is no question of today's date
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
     if (other := named_instead(tool, message)) is not None and other in tools:
