@@ -188,7 +188,8 @@ def test_time(skills, text):
 
 
 @pytest.mark.parametrize("text", ["what's the date", "what day is it today", "What's today's date?",
-                                  "what is the date today"])
+                                  "what is the date today", "which day is it", "today is what day jarvis",
+                                  "date please"])
 def test_date(skills, text):
     result = ask(skills, text, "madam")
     assert (result.reply, result.skill) == ("It's Thursday the 26th of November, madam.", "date")

@@ -87,8 +87,9 @@ _TIME_Q = re.compile(r"^(?:what(?:'s|s| is) the time(?: now)?|what time is it(?:
                      r"|what time's it|(?:have you got|do you have|tell me|give me) the time"
                      r"|(?:the )?(?:current )?time(?: now)?)$")
 _DATE_Q = re.compile(r"^(?:what(?:'s|s| is) (?:the date|today's date|todays date|the day|today)(?: today)?"
-                     r"|what date is it(?: today)?|what day is (?:it|today)(?: today)?"
-                     r"|(?:today's|todays|the) date|tell me the date|what day of the week is it)$")
+                     r"|(?:what|which) date is it(?: today)?|(?:what|which) day is (?:it|today)(?: today)?"
+                     r"|today is what (?:day|date)|(?:today's |todays |the )?date|tell me the date"
+                     r"|what day of the week is it)$")
 _YEAR_Q = re.compile(r"^(?:what|which) year is it(?: now)?$")
 _BOTH_Q = re.compile(r"^what(?:'s|s| is) the (?:time and date|date and time)$")
 
