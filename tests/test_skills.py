@@ -230,6 +230,8 @@ def test_year_and_ordinals(skills, clock):
     ("set a timer for an hour twenty for the roast",
      "Very good, sir: a roast timer for 1 hour and 20 minutes, due at 3:25 pm.", (15, 25, 0)),
     ("timer for one minute thirty", "Very good, sir: a 90 second timer, starting now.", (14, 6, 30)),
+    ("timer for 2 hours forty five please", "Very good, sir: a 2 hour 45 minute timer, due at 4:50 pm.",
+     (16, 50, 0)),
     ("set a timer for 10 minutes for two eggs",
      "Very good, sir: a two eggs timer for 10 minutes, due at 2:15 pm.", (14, 15, 0)),
 ])
@@ -277,6 +279,12 @@ def test_duration_seconds(text):
      datetime(2026, 11, 27, 9, 0)),
     ("remind me in 5 minutes", "Very good, sir: I'll remind you in 5 minutes, at 2:10 pm.",
      NOW.replace(minute=10)),
+    ("remind me in an hour twenty to check the oven",  # not "to twenty to check the oven" in an hour
+     "Very good, sir: I'll remind you to check the oven in 1 hour and 20 minutes, at 3:25 pm.",
+     NOW.replace(hour=15, minute=25)),
+    ("remind me in 1 hour 20 to ring Bob",
+     "Very good, sir: I'll remind you to ring Bob in 1 hour and 20 minutes, at 3:25 pm.",
+     NOW.replace(hour=15, minute=25)),
 ])
 def test_reminders(skills, timers, text, reply, due):
     result = ask(skills, text)

@@ -18,7 +18,7 @@ from typing import Callable
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, with_article
-from jarvis_desktop.core.spoken_sums import digits, infix
+from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
                                    timer_name, when_phrase)
@@ -207,10 +207,7 @@ class Skills:
     # -- timers and reminders --------------------------------------------------------------
 
     def _set_timer(self, s: str, h: str, now: datetime) -> SkillResult:
-        # "an hour twenty" is 80 minutes, not an hour with "twenty" for a name; the numbers are
-        # written in digits only where that reading applies, so "two eggs" keeps its words.
-        if (tails := bare_tails(digits(s))) != digits(s):
-            s = tails
+        s = bare_tails(s)  # "an hour twenty" is 80 minutes, not an hour with "twenty" for a name
         found = re.search(DURATION, s, re.I)
         secs = duration_seconds(found.group()) if found else 0
         if not secs:
@@ -232,6 +229,7 @@ class Skills:
     def _remind(self, rest: str, h: str, now: datetime) -> SkillResult:
         cut: list[tuple[int, int]] = []
         due = None
+        rest = bare_tails(rest)  # "in an hour twenty to check the oven"
         if rel := re.search(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})", rest, re.I):
             secs = duration_seconds(rel.group("d"))
             if secs > MAX_AHEAD.total_seconds():

@@ -258,14 +258,18 @@ _ONE_RE = re.compile(rf"(?P<n>{_NUM}) ?(?P<u>{_UNIT})", re.I)
 
 
 # "an hour twenty", "one minute thirty": the number after the unit is of the next unit down
-_BARE_TAIL = re.compile(r"\b(?P<n>(?:\d+|an?) (?P<u>hours?|hrs?|minutes?|mins?)) (?:and )?(?P<m>[1-5]?\d)"
+_TAIL_WORD = (r"(?:(?:twenty|thirty|forty|fifty)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?"
+              r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|five)")
+_BARE_TAIL = re.compile(r"\b(?P<n>(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
+                        r"(?P<u>hours?|hrs?|minutes?|mins?)) (?:and )?(?P<m>[1-5]?\d|" + _TAIL_WORD + r")"
                         r"(?=\s*(?:$|[,.!?;]|(?:please|for|on|to|timer|countdown|jarvis|then|thanks|would|could|"
                         r"will|can|if|so)\b))")
 
 
 def bare_tails(s: str) -> str:
-    """"1 hour 20" as 1 hour 20 minutes, "1 minute 30" as 1 minute 30 seconds (where nothing
-    after the number makes it a count of something else: "10 minutes 2 eggs")."""
+    """"1 hour 20" as 1 hour 20 minutes, "one minute thirty" as one minute thirty seconds (where
+    nothing after the number makes it a count of something else: "10 minutes 2 eggs"); the
+    words stay words."""
     return _BARE_TAIL.sub(lambda m: f"{m['n']} {m['m']} {'minutes' if m['u'][0] == 'h' else 'seconds'}", s)
 
 
