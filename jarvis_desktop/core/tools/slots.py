@@ -157,6 +157,10 @@ _AFTER_TOTAL = frozenset({"ways", "between", "among", "with", "plus", "and", "pl
                           "tip", "no", "including", "inc", "what", "how"})
 
 
+_TOTAL_IS = [[noun, verb] for noun in ("bill", "tab", "total", "meal", "dinner") for verb in ("is", "was", "came")] \
+    + [["came", "to"], ["comes", "to"]]
+
+
 def _split_bill(s: str, args: dict, now: datetime) -> dict:
     tokens = _tokens(s)
     total = people = tip = None
@@ -165,11 +169,11 @@ def _split_bill(s: str, args: dict, now: datetime) -> dict:
         before, after = tokens[max(0, i - 2):i], tokens[j:j + 2]
         if after[:1] == ["percent"] or after[:1] == ["%"]:
             tip = value if tip is None else False
-        elif before[-1:] == ["£"] or after[:1] in (["pounds"], ["quid"], ["pound"]) or before[-2:] == ["bill", "is"]:
+        elif before[-1:] == ["£"] or after[:1] in (["pounds"], ["quid"], ["pound"]) or before[-2:] in _TOTAL_IS:
             total = value if total is None else False
         elif after[:1] in (["ways"], ["people"], ["of"]) or before[-2:] in (["each", "of"], ["between", "the"],
                                                                            ["we", "are"], ["there", "are"]) \
-                or before[-1:] in (["between"], ["among"]):
+                or before[-1:] in (["between"], ["among"], ["we're"]):
             people = value if people is None and float(value).is_integer() else False
         elif not after[:1] or not after[0].isalpha() or after[0] in _AFTER_TOTAL or read_number(tokens, j):
             loose.append(value)  # (not "5 miles": a number with a unit of its own is no bill)
@@ -557,7 +561,10 @@ def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
         from jarvis_desktop.core.skills import _CANCEL_FILLER
         label = re.findall(r"[a-z0-9']+", str(args.get("label") or "").lower())
         # "never mind that timer" written with label "timer": a kind, not a name the user gave
-        return {"label": DROP} if label and all(w in _CANCEL_FILLER for w in label) else {}
+        if label and all(w in _CANCEL_FILLER for w in label):
+            return {"label": DROP}
+        named = [w for w in label if w not in ("timer", "timers", "reminder", "reminders")]
+        return {"label": " ".join(named)} if named != label else {}  # "the egg timer" is the egg one
     kinds = re.findall(r"\b(timer|reminder)s?\b", s[every.start():]) or re.findall(r"\b(timer|reminder)s?\b", s)
     both = "both" in s or len(set(kinds)) > 1 and re.search(r"\b(?:timers?|reminders?) and (?:timers?|reminders?)\b", s)
     return {"all": True, "label": DROP, "kind": DROP if both or not kinds else kinds[0]}
