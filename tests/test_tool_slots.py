@@ -119,6 +119,8 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     # the desktop
     ("We're three and the tab is 58.40.", "call:split_bill{total:3,people:3}", "call:split_bill{total:58.4,people:3}"),
     ("Stop the egg timer, they're done.", 'call:cancel_timer{label:"egg timer"}', 'call:cancel_timer{label:"egg"}'),
+    ("ooh a 5k race how far is that in miles jarvis", 'call:convert{value:5,from:"mile",to:"km"}',
+     'call:convert{value:5,from:"km",to:"miles"}'),  # a race's k: kilometres, not kelvin
     ("pasta timer eleven minutes", "call:set_timer{minutes:11}", 'call:set_timer{minutes:11,label:"pasta"}'),
     ("start a ten minute egg timer", "call:set_timer{minutes:10}", 'call:set_timer{minutes:10,label:"egg"}'),
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),

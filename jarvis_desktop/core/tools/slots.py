@@ -254,11 +254,16 @@ def _quantity(tokens: list[str], start: int, numbers: list[tuple[float, int, int
     return None
 
 
+_A_RACE = re.compile(r"\b(?:race|run|running|runs|jog|jogging|parkrun|walk|ride|cycle|swim|marathon)\b")
+
+
 def _convert(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.tools.units import _compatible, _resolve
     tokens = _tokens(s)
     numbers = _numbers(tokens)
     mentions = _unit_mentions(tokens, numbers)
+    if _A_RACE.search(s):  # "a 5k race", "my 10k run": kilometres, not kelvin
+        mentions = [(i, j, "km" if name == "k" else name) for i, j, name in mentions]
     if len(mentions) != 2:
         return {}
     amounts = [_quantity(tokens, start, numbers) for start, _, _ in mentions]
