@@ -179,7 +179,7 @@ _FOLDER_SAID = re.compile(_SHOW + r"(?: [\w']+){0,4}? (?:my |the |your )?(?P<p>"
                           + r")(?=[\s,]*(?:$|[?.!]|please\b|would you\b|for me\b))")
 _OTHER_FOLDER = re.compile(r"\b(?!(?:my|the|your|that|this|a|new|" + "|".join(_FOLDER_PLACES)
                            + r")\b)[a-z]+ (?:folder|directory)\b")
-_PATH_SAID = re.compile(_SHOW + r"(?: me)?(?: the folder| the directory| folder| directory)?(?: at| in)? "
+_PATH_SAID = re.compile(_SHOW + r"(?: up)?(?: me)?(?: the folder| the directory| folder| directory)?(?: at| in)? "
                         r"(?P<path>~(?:/[\w.-]+)*/?|/[\w./-]*)(?=[\s?.!,;]|$)")
 
 

@@ -115,7 +115,9 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
             required = [p.name for p in tools[other].params if p.required]
             found = _found(other, s, now)
             if found and all(name in found for name in required):
-                return other, found
+                # the words are read in lower case: a value the model wrote as said keeps its capitals
+                return other, {k: args[k] if isinstance(v, str) and str((args or {}).get(k, "")).casefold() == v
+                               else v for k, v in found.items()}
     except Exception:  # noqa: BLE001 - as read_arguments: the model's call stands
         log.exception("reading %r as a neighbour of %s failed", message[:200], tool)
     return None
