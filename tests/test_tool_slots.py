@@ -285,6 +285,7 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
     # a folder taken for an app or for what Jarvis remembers (opening is a dry run here)
     ("Show me what's in my Desktop folder.", "call:list_memories{}", 'call:open_folder{name:"desktop"}'),
     ("um jarvis show me the documents folder", 'call:open_app{name:"documents"}', 'call:open_folder{name:"documents"}'),
+    ("Back to my home directory, please.", "call:list_memories{}", 'call:open_folder{name:"home"}'),
     ("jarvis open up ~/src for me", 'call:open_app{name:"~/src"}', 'call:open_folder{name:"~/src"}'),
     ("open up ~/Projects/Website", 'call:open_app{name:"~/Projects/Website"}',
      'call:open_folder{name:"~/Projects/Website"}'),  # the model's capitals kept

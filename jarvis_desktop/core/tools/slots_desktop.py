@@ -172,7 +172,7 @@ _FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents"
                   "pictures": "pictures", "picture": "pictures", "photos": "pictures", "images": "pictures",
                   "videos": "videos", "video": "videos", "movies": "videos", "films": "videos",
                   "templates": "templates", "public": "public"}
-_SHOW = r"\b(?:open|show|display|bring up|pull up|take me to|go to|browse|see|look in|pop open)\b"
+_SHOW = r"\b(?:open|show|display|bring up|pull up|take me to|go to|browse|see|look in|pop open|back to)\b"
 _FOLDER_SAID = re.compile(_SHOW + r"(?: [\w']+){0,4}? (?:my |the |your )?(?P<p>" + "|".join(_FOLDER_PLACES)
                           + r") (?:folder|directory|dir)\b"
                           r"|" + _SHOW + r"(?: me)? my (?P<q>" + "|".join(_FOLDER_PLACES)
