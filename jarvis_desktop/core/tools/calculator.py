@@ -191,7 +191,6 @@ TOOLS: tuple[Tool, ...] = (
             ("what's the square root of 169 then", 'call:calculate{expression:"sqrt(169)"}'),
             ("jarvis whats three hundred and twelve times nine", 'call:calculate{expression:"312*9"}'),
             ("er what's eighty four take away nineteen", 'call:calculate{expression:"84-19"}'),
-            ("Quick one: 1,450 divided by 25?", 'call:calculate{expression:"1450/25"}'),
             ("Jarvis, before I forget, could you work out what 38 lots of 14 comes to?",
              'call:calculate{expression:"38*14"}'),
             ("my maths has gone to pot, how many times does 7 go into 91", 'call:calculate{expression:"91/7"}'),

@@ -422,7 +422,6 @@ TOOLS: tuple[Tool, ...] = (
         ("how's the pizza getting on much longer", "call:list_timers{}"),
         ("Any timers on?", "call:list_timers{}"),
         ("Have I got anything counting down at the moment?", "call:list_timers{}"),
-        ("um how long till the timer goes off", "call:list_timers{}"),
         ("Jarvis, I've lost track: what have you got set for me, timers or reminders?", "call:list_timers{}"),
     )),
     Tool("cancel_timer", "Cancel a timer or reminder: the one named, the only one, or all.",
