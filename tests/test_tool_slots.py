@@ -59,8 +59,16 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("which day was the twelfth of march nineteen ninety", 'call:weekday{date:"1990-03-12"}',
      'call:weekday{date:"1990-03-12"}'),  # a year in words: the model's
     ("Which date was it a fortnight back?", "call:date_in{weeks:2}", "call:date_in{weeks:-2}"),
+    ("what was the date the day before yesterday", "call:date_in{days:-1}", "call:date_in{days:-2}"),
+    ("count back 90 days from today", "call:date_in{days:90}", "call:date_in{days:-90}"),
     ("what's the date a week tomorrow", "call:date_in{days:3}", "call:date_in{days:3}"),  # two spans: the model's
     # timers and reminders: durations and clock times as people say them
+    ("a timer for an hour forty please", "call:set_timer{hours:1}", "call:set_timer{hours:1,minutes:40}"),
+    ("two minutes fifteen on the clock", "call:set_timer{minutes:2}", "call:set_timer{minutes:2,seconds:15}"),
+    ("three quarters of an hour for the lamb", 'call:set_timer{hours:1,label:"lamb"}',
+     'call:set_timer{minutes:45,label:"lamb"}'),
+    ("ping me in an hour ten to move the car", 'call:remind_me{task:"move the car",in_minutes:60}',
+     'call:remind_me{task:"move the car",in_minutes:70}'),
     ("ninety minutes for the stew please jarvis", "call:set_timer{minutes:90}", 'call:set_timer{minutes:90,label:"stew"}'),
     ("Shout when three minutes have gone.", 'call:set_timer{minutes:3,label:"three minutes"}', "call:set_timer{minutes:3}"),
     ("two and a half hours on the clock for the slow cooker", 'call:set_timer{hours:2,label:"slow cooker"}',
@@ -125,6 +133,7 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("which app is eating all the memory", 'call:top_processes{by:"cpu"}', 'call:top_processes{by:"memory"}'),
     ("um jarvis show me my music", 'call:open_folder{name:"my music"}', 'call:open_folder{name:"music"}'),
     ("open slash media slash usb", 'call:open_folder{name:"media"}', 'call:open_folder{name:"/media/usb"}'),
+    ("show me dot local in my home folder", 'call:open_folder{name:"~/.local"}', 'call:open_folder{name:"~/.local"}'),
     ("Open ~/Projects/Website.", 'call:open_folder{name:"~/Projects/Website"}', 'call:open_folder{name:"~/Projects/Website"}'),
 ])
 def test_what_the_words_say_for_certain_replaces_the_models_reading(message, model, expected):
@@ -136,6 +145,7 @@ def test_what_the_words_say_for_certain_replaces_the_models_reading(message, mod
     ("convert that to kilometres and metres", 'call:convert{value:5,from:"mile",to:"km"}'),
     ("what day is it on the 3rd or the 4th of May", 'call:weekday{date:"05-03"}'),  # two dates
     ("set a timer", "call:set_timer{minutes:5}"),
+    ("timer 12 minutes 2 bowls", "call:set_timer{minutes:12}"),  # "2 bowls" is no 2 seconds
     ("", 'call:calculate{expression:"2+2"}'),
     ("if it's nine in London what time is it in Tokyo", 'call:time_in{city:"Tokyo"}'),  # two cities
     ("what time is it over there", 'call:time_in{city:"Paris"}'),  # none: a follow-up

@@ -218,3 +218,9 @@ def test_every_number_in_the_reply_is_in_the_data(value, source, target):
 def test_examples_are_calls_of_this_tool():
     assert TOOLS == (CONVERT,)
     check_examples(CONVERT)
+
+
+@pytest.mark.parametrize("written", ["ft^2", "ft2", "ft²", "sq ft"])
+def test_a_square_unit_however_written_is_said_as_people_say_it(written):
+    # "ft^2" reached pint's own reading and was said "feet squared"
+    assert "699.7 square feet" in convert(65, "m^2", written).reply

@@ -89,7 +89,8 @@ def _numbers(tokens: list[str]) -> list[tuple[float, int, int]]:
 
 
 _QUARTERS = ((re.compile(r"\b(?:an|one) hour and a quarter\b"), "75 minutes"),
-             (re.compile(r"\b(?:an|one) hour and three quarters\b"), "105 minutes"))
+             (re.compile(r"\b(?:an|one) hour and three quarters\b"), "105 minutes"),
+             (re.compile(r"\bthree quarters of an hour\b"), "45 minutes"))  # not "3 quarters of 1 hour"
 
 
 def _with_digits(s: str) -> str:
@@ -437,11 +438,14 @@ def _date_in(s: str, args: dict, now: datetime) -> dict:
     if not readings:
         if re.search(r"\bday after tomorrow\b", s):
             readings = [(2, 0)]
+        elif re.search(r"\bday before yesterday\b", s):
+            return {"days": -2, "weeks": DROP}
         elif re.search(r"\btomorrow\b", s):
             readings = [(1, 0)]
         elif re.search(r"\byesterday\b", s):
             return {"days": -1, "weeks": DROP}
-    back = back or bool(re.search(r"\b(?:ago|previous)\b", s))
+    back = back or bool(re.search(r"\b(?:ago|previous)\b|\b(?:count|counting|counted|go|going|went|look|looking|"
+                                  r"think|thinking|step|stepping) back\b|\bbefore today\b", s))
     if len(readings) != 1 or (readings[0] not in ((1, 0), (2, 0)) and re.search(r"\b(?:tomorrow|yesterday)\b", s)):
         return {}  # "a week tomorrow": the model's sum
     days, weeks = readings[0]
@@ -458,8 +462,20 @@ def _duration(s: str) -> tuple[int, tuple[int, int]] | None:
     return duration_seconds(spans[0].group()), spans[0].span()
 
 
+# "an hour twenty", "one minute thirty": the number after the unit is of the next unit down
+_BARE_TAIL = re.compile(r"\b(?P<n>(?:\d+|an?) (?P<u>hours?|hrs?|minutes?|mins?)) (?:and )?(?P<m>[1-5]?\d)"
+                        r"(?=\s*(?:$|[,.!?;]|(?:please|for|on|to|timer|countdown|jarvis|then|thanks|would|could|"
+                        r"will|can|if|so)\b))")
+
+
+def _bare_tails(s: str) -> str:
+    """"1 hour 20" as 1 hour 20 minutes, "1 minute 30" as 1 minute 30 seconds (where nothing
+    after the number makes it a count of something else: "10 minutes 2 eggs")."""
+    return _BARE_TAIL.sub(lambda m: f"{m['n']} {m['m']} {'minutes' if m['u'][0] == 'h' else 'seconds'}", s)
+
+
 def _set_timer(s: str, args: dict, now: datetime) -> dict:
-    s = _with_digits(s)
+    s = _bare_tails(_with_digits(s))
     found = _duration(s)
     if found is None:
         return {}
@@ -530,7 +546,7 @@ def _said(task: str, s: str) -> bool:
 
 
 def _remind_me(s: str, args: dict, now: datetime) -> dict:
-    s = _HALF_HOUR.sub(r"half past \1", _with_digits(s))  # "half six": half past six, in Britain
+    s = _HALF_HOUR.sub(r"half past \1", _bare_tails(_with_digits(s)))  # "half six": half past six, in Britain
     return {**_remind_time(s, args, now), **_remind_task(s, args)}
 
 

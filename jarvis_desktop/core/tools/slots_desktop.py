@@ -182,6 +182,8 @@ def _open_folder(s: str, args: dict, now: datetime) -> dict:
     asks to open: one of them, and no other folder named ("the scripts directory in my home
     folder"), and no file ("open ~/documents/letter.odt")."""
     s = spoken_paths(s)
+    if re.search(r"\bdot [a-z]", s):
+        return {}  # "open dot config in my home folder": a hidden folder said aloud, the model's to write
     paths = {m["path"].rstrip(".") or "/" for m in _PATH_SAID.finditer(s)}
     if any(re.search(r"[^/.]\.[a-z0-9]{1,5}$", path) for path in paths) or _OTHER_FOLDER.search(s):
         return {}
