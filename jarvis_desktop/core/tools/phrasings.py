@@ -90,7 +90,6 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("How many days till payday on the 28th of April?", 'call:days_until{date:"04-28"}'),
         ("jarvis how long until the 1st of july", 'call:days_until{date:"07-01"}'),
         ("Our holiday starts on 16 August. How many days to go?", 'call:days_until{date:"08-16"}'),
-        ("how many days ago was the 2nd of january", 'call:days_until{date:"01-02"}'),
         ("Is St Patrick's Day far off? How many days?", 'call:days_until{date:"03-17"}'),
         ("how long have we got till burns night", 'call:days_until{date:"01-25"}'),
     ),
@@ -146,7 +145,7 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("Scrap all my reminders for today, the plans changed.", 'call:cancel_timer{kind:"reminder",all:true}'),
         ("no need to remind me about the garage any more", 'call:cancel_timer{label:"garage",kind:"reminder"}'),
         ("The eggs are done early, turn their timer off.", 'call:cancel_timer{label:"egg"}'),
-        ("clear every timer you've got running", "call:cancel_timer{all:true}"),
+        ("clear every timer you've got running", 'call:cancel_timer{kind:"timer",all:true}'),
     ),
     "disk_free": (
         ("I want to download a 40 gig game. Have I got the room on the drive?", "call:disk_free{}"),
