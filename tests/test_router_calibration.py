@@ -267,3 +267,22 @@ def test_a_question_about_a_program_of_this_computer_is_explained_whatever_the_m
     answer = assistant.ask(text, remember=False).result()
     assert answer.source == "tool" and answer.tool.call.text == 'call:explain_command{command:"du"}', answer
     assert tools.beyond_doubt("what is love") is None and tools.beyond_doubt("How big is my disk?") is None
+
+
+def test_a_conversion_asked_as_one_is_converted_whatever_the_model_makes_of_it(roomy_engine):
+    """A conversion the words give in full and ask as one ("whats a hundred fahrenheit in celsius",
+    which a model in two minds answered "I can't say with confidence") runs as convert at any
+    probability of calling; the same units in a remark are no request."""
+    from jarvis_desktop.core.tools import default_tools
+
+    text = "um whats a hundred and ten fahrenheit in celsius"
+    tools = Toolbox([t for t in default_tools() if t.name in ("convert", "calculate")], clock=lambda: CLOCK)
+    assistant = Assistant(roomy_engine, None, Persona("sir"), clock=lambda: CLOCK, tools=tools)
+    assert assistant.call_probability(text) < UNSURE_FLOOR  # left to itself: prose
+    answer = assistant.ask(text, remember=False).result()
+    assert answer.source == "tool" and answer.tool.name == "convert", answer
+    assert answer.tool.result.data["value"] == 110 and "43.33" in answer.text, answer.text
+    assert tools.beyond_doubt("six stone in kilos please") is not None  # the unit wanted, last
+    for remark in ("I ran 10 miles yesterday and my feet are killing me", "is 30 celsius hot for a holiday",
+                   "my 2 litre bottle leaked everywhere"):
+        assert tools.beyond_doubt(remark) is None, remark

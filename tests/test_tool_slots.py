@@ -324,3 +324,30 @@ def test_only_tools_that_compute_or_set_a_reminder_are_read_in_full():
     assert set(ASKED) <= set(IN_FULL)
     for name, needs in IN_FULL.items():  # what a whole reading must hold are the tool's own arguments
         assert all(set(keys) <= {p.name for p in TOOLS[name].params} for keys in needs), name
+
+
+@pytest.mark.parametrize("message, moved", [
+    ("jarvis is it the weekend yet", True),  # written as weekday{date:"05-15"}: a date never said
+    ("is it a school night", True),
+    ("what day is it on the 9th", False),
+    ("st patricks day lands on what", False),  # a named day, said without its apostrophe
+    ("is it a bank holiday on monday", False),
+    ("and the one after?", False),  # a follow-up leans on the turn before
+])
+def test_a_weekday_call_whose_date_the_words_never_give_asks_about_today(message, moved):
+    tools = {t.name: t for t in default_tools()}
+    got = neighbour("weekday", message, EVAL_NOW, tools, {"date": "05-15"})
+    assert (got == ("date_today", {})) is moved, got
+
+
+def test_no_weekday_request_of_the_training_or_development_data_is_read_as_today():
+    tools = {t.name: t for t in default_tools()}
+    requests = []
+    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
+        turns = json.loads(line)["messages"]
+        requests += [a["content"] for a, b in zip(turns, turns[1:]) if b["content"].startswith("call:weekday")]
+    dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
+    requests += [r["request"] for r in dev if r.get("tool") == "weekday"]
+    assert len(requests) >= 40
+    assert [m for m in requests if (neighbour("weekday", m, EVAL_NOW, tools, {"date": "05-15"}) or ("",))[0]
+            == "date_today"] == []

@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import importlib
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -88,6 +89,14 @@ class Outcome:
 
 # Tools whose reading of the words (slots_whole.read_in_full) is itself beyond doubt (Toolbox.beyond_doubt).
 BEYOND_DOUBT = ("explain_command",)
+# A conversion read in full is beyond doubt where it is also asked as one: begun as a question of
+# how many or what ("whats a hundred fahrenheit in celsius", answered "I can't say with
+# confidence" by a model in two minds), or ended with the unit wanted ("..., in kilos?"); "I walked
+# 10 miles yesterday and my feet are killing me" reads in full but asks nothing.
+ASKED_AS_CONVERSION = re.compile(
+    r"^\W*(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|quick one|hey)\W+)*(?:convert|conversion|what(?:'s|s| is| are)|"
+    r"how (?:many|much|far|long|heavy|hot|cold|big|tall|fast))\b"
+    r"|\b(?:in|into|to|as)\s+(?:degrees\s+)?[a-z°/^²³]+(?:\s+[a-z]+)?\s*(?:please|jarvis)?\W*$", re.IGNORECASE)
 
 
 class Toolbox:
@@ -129,6 +138,8 @@ class Toolbox:
         for name in BEYOND_DOUBT:
             if name in whole:
                 return format_call(name, read_arguments(name, {}, message, now))
+        if "convert" in whole and ASKED_AS_CONVERSION.search(message):
+            return format_call("convert", read_arguments("convert", {}, message, now))
         return None
 
     def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Mapping
 
 from jarvis_desktop.core.memory_words import asks
-from jarvis_desktop.core.tools.cues import named_instead
+from jarvis_desktop.core.tools.cues import _FOLLOW_UP, named_instead
 from jarvis_desktop.core.tools.base import Tool
 from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer, _plain
 from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
@@ -33,6 +33,23 @@ __all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
 # Only where the chosen tool's own reader reads nothing from the words and the
 # neighbour's reads every argument it needs (a whole conversion: an amount, a unit and a unit it
 # converts to), so a call the words fit is never moved.
+# Whatever in the words may give a date: a number, a month, an ordinal, a day or a time of year,
+# a day named relative to today ("tomorrow", "next friday"), or one of the user's own days
+_DATE_SAID = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\b|\bmay\b|"
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+teenth|"
+    r"twentieth|thirtieth|[a-z]+ first|[a-z]+ second|[a-z]+ third)\b|"
+    r"\b(?:tomorrow|yesterday|tonight|next|last|coming|following|after|before|ago|since|until|till|in a|"
+    r"weeks?|fortnight|month|year|birthday|anniversary|eve|day of|holiday|bank|half term|term|new year)\b|"
+    r"\b(?:christmas|xmas|easter|valentine|bonfire|halloween|hogmanay|burns|patrick|george|andrew|david|mother|"
+    r"father|pancake|shrove|solstice|equinox|guy fawkes|armistice|remembrance|boxing)")
+
+
+def _named_said(s: str) -> bool:
+    from jarvis_desktop.core.tools.slots import _NAMED
+    return any(re.search(rf"\b{re.escape(name)}", s) for name in _NAMED)
+
+
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
     "date_today": ("date_in",), "days_until": ("date_in",), "date_in": ("days_until",),
@@ -72,6 +89,11 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         found = _found("remind_me", s, now)
         if "in_minutes" in found or "at" in found:
             return "remind_me", found
+    if tool == "weekday" and "date_today" in tools and not _DATE_SAID.search(s) and not _named_said(s) \
+            and not _FOLLOW_UP.search(message):
+        # "is it the weekend yet" written as weekday{date:"05-15"}: a date the words never gave, so the
+        # day asked about is today
+        return "date_today", {}
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
     if (other := named_instead(tool, message)) is not None and other in tools:
