@@ -16,7 +16,8 @@ from trainer.tool_eval import (CaseResult, ToolCase, load_cases, memory_holding,
 def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
     # The tiny model was never taught a call: every tool request is missed, every chat one
     # answered in prose, and the scores say exactly that.
-    cases = [ToolCase("a", "What is 5 miles in kilometres?", 'call:convert{value:5,from:"mile",to:"km"}', "tool"),
+    # (not a conversion asked in full: that is converted whatever the model makes of it)
+    cases = [ToolCase("a", "Is the internet working?", "call:network{}", "tool"),
              ToolCase("b", "How long has this computer been on?", "call:uptime{}", "tool"),
              ToolCase("d", "Hello Jarvis", None, "chat"),
              ToolCase("e", "Thank you", None, "chat")]
@@ -24,7 +25,7 @@ def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
     s = score_cases(results)
     assert all(r.called is None and r.reply and "call:" not in r.reply for r in results)  # prose, every one
     assert s["routing_accuracy"] == 0.5 and s["missed_call_rate"] == 1.0 and s["false_call_rate"] == 0.0
-    assert s["per_tool"] == {"convert": {"requests": 1, "routed": 0, "arguments": 0},
+    assert s["per_tool"] == {"network": {"requests": 1, "routed": 0, "arguments": 0},
                              "uptime": {"requests": 1, "routed": 0, "arguments": 0}}
     # The gate's way: prose is cut once it is surely prose; routing is scored the same.
     quick = run_cases(tiny_chain["f16"], cases, Persona.from_file("sir", DATA / "tiny_persona.txt"), n_threads=1,
