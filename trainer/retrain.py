@@ -76,9 +76,10 @@ class RetrainOptions:
     # gate on every figure in 13.8 min instead of 46.
     warm: str = "auto"
     warm_replay: float = 0.5  # the share of the dataset a warm start trains on beside the ratings
-    # at most this many examples of it (0: no cap): 1,400 (and the facts twice) is as long a
-    # fine-tune as half of the 3,009 examples before the tool data grew to 3,573
-    warm_replay_max: int = 1400
+    # at most this many examples of it (0: no cap): 1,260 of the 3,568 training examples, with the
+    # facts among them twice (about 1,357 a pass), is as long a fine-tune as half of the 2,710
+    # (1,355) before the tool data grew
+    warm_replay_max: int = 1260
 
 
 class InjectedFailure(JarvisError):
