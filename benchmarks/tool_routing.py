@@ -57,6 +57,8 @@ def main() -> None:
         work = Path(os.environ.get("TMPDIR", "/tmp"))
         model = with_template(gguf, work)
         name = f"{gguf.parent.name}/{gguf.name}" if gguf.name == "model.gguf" else gguf.name  # a registry version
+        if name in scores:  # two homes' v1: the whole path, or the second would overwrite the first
+            name = str(gguf)
         runs = [(name, None)]
         if args.calibrate:
             calibrated[name] = calibrate(model, Persona("sir"), n_threads=args.threads)
