@@ -10,7 +10,7 @@ from convert.cli import main as convert_main
 from convert.gguf_export import hf_to_gguf
 from convert.quantize import check_gguf_file, quantize
 from convert.verify import verify
-from jarvis_desktop.core.assistant import Persona
+from jarvis_desktop.core.assistant import EVAL_NOW, Persona
 from jarvis_desktop.core.errors import ModelError, VerificationError
 
 TINY = Persona("sir", "", "You are Jarvis. Address the user as {honorific}.")
@@ -35,6 +35,34 @@ def test_f32_conversion_matches_almost_exactly(tiny_chain, tmp_path):
     f32 = hf_to_gguf(tiny_chain["merged"], tmp_path / "m-f32.gguf", "f32")
     result = verify(tiny_chain["merged"], f32, "F32", persona=TINY)
     assert result["top1_agreement"] >= 0.99 and result["max_abs_logit_delta"] < 0.05
+    assert result["top1_agreement_with_ties"] >= 0.99  # an exact conversion does not even flip near-ties
+
+
+def test_shared_system_prompt_is_counted_once_and_the_reply_is_compared(tiny_chain):
+    """The six prompts share the system prompt: its positions are one measurement, not six.
+    The model's own reply is compared as well, so there are more positions than the prompts' own."""
+    from transformers import AutoTokenizer
+
+    from convert.verify import REPLY_TOKENS, VERIFY_PROMPTS
+
+    result = verify(tiny_chain["merged"], tiny_chain["f16"], "F16", persona=TINY)
+    tok = AutoTokenizer.from_pretrained(tiny_chain["merged"])
+    lengths = []
+    for prompt in VERIFY_PROMPTS:
+        chat = [{"role": "system", "content": TINY.system_prompt(EVAL_NOW)}, {"role": "user", "content": prompt}]
+        text = tok.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+        lengths.append(len(tok(text, add_special_tokens=False)["input_ids"]))
+    assert max(lengths) < result["positions"] < sum(lengths) + len(lengths) * REPLY_TOKENS
+    assert result["positions"] > sum(lengths) - (len(lengths) - 1) * min(lengths)  # the replies count
+    assert 0 <= result["near_ties"] < result["positions"]
+
+
+def test_a_failed_check_points_to_a_more_precise_type():
+    from convert.verify import _higher_precision
+
+    assert _higher_precision("Q4_K_M") == "Try a higher-precision type (Q5_K_M or Q8_0)."
+    assert _higher_precision("Q8_0") == "Try a higher-precision type (F16 or F32)."
+    assert "conversion itself is at fault" in _higher_precision("F32")
 
 
 def test_quantize_reports_what_did_not_fit(tmp_path):

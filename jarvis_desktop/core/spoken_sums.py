@@ -29,7 +29,7 @@ import re
 
 from jarvis_desktop.core.persona import _TENS, ORDINALS as _ORDINALS, read_number
 
-__all__ = ["infix", "digits", "PARTS"]
+__all__ = ["infix", "digits", "PARTS", "priced_items"]
 
 _N = r"-?\d+(?:\.\d+)?"  # an operand, once written in digits
 
@@ -129,3 +129,35 @@ def infix(text: str) -> str:
     if rounding is not None:
         s = f"round( {s} {', ' + rounding if rounding else ''})"
     return s
+
+
+# "3 at £4.99", "two coffees at 2.80 each", "a sandwich @ £4.50": a count of things at a price each
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NOT_THINGS = (r"and|or|but|then|so|was|were|is|are|be|in|out|on|off|back|by|till|until|left|got|get|came|come|"
+               r"went|go|arrived|started|start|finished|leave|leaving|left|set|met|meet|from|to")
+_PRICED = re.compile(r"(?<![\w.£$€])(?P<n>\d+|" + "|".join(_COUNTS) + r")(?: (?!(?:" + _NOT_THINGS
+                     + r")\b)[a-z]+){0,2}? (?:at|@) [£$€]?"
+                     r"(?P<p>\d+(?:\.\d+)?)(?!\w|\.\d)(?: each| a (?:piece|go|time|pop))?")
+_TOTAL = re.compile(r"\b(?:total|altogether|all together|in all|come to|comes to|how much|owe|spend|spent|cost|bill)\b")
+
+
+def priced_items(s: str) -> str | None:
+    """The total of things bought at a price each, where the words ask for it and say nothing
+    else with a number: "I bought 3 at £4.99 and 2 at £12.50. What's the total?" -> 3*4.99+2*12.5."""
+    if not _TOTAL.search(s) or re.search(r"\b(?:time|times|o'clock|am|pm|hours?|minutes?|mins?)\b", s):
+        return None  # "in at 9 and out at 11": clock times, not prices
+    items, spans = [], []
+    for m in _PRICED.finditer(s):
+        count = int(m["n"]) if m["n"].isdigit() else _COUNTS[m["n"]]
+        if count <= 0:
+            return None
+        price = float(m["p"])
+        items.append(f"{count}*{int(price) if price.is_integer() else price}")
+        spans.append(m.span())
+    rest = s
+    for start, end in reversed(spans):
+        rest = rest[:start] + " " + rest[end:]
+    if not items or re.search(r"\d", rest):  # another number in the words: not only these things
+        return None
+    return "+".join(items)

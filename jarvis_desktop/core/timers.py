@@ -38,6 +38,7 @@ __all__ = [
     "spoken_task",
     "timer_name",
     "DURATION",
+    "bare_tails",
     "ClockTime",
     "duration_seconds",
     "find_clock",
@@ -254,6 +255,18 @@ _SPECIALS = [(re.compile(p), secs) for p, secs in (
 _ONE = rf"{_NUM} ?{_UNIT}"
 DURATION = rf"\b(?:{'|'.join(p.pattern for p, _ in _SPECIALS)}|{_ONE}(?:(?:,? and |, | ){_ONE})*)"
 _ONE_RE = re.compile(rf"(?P<n>{_NUM}) ?(?P<u>{_UNIT})", re.I)
+
+
+# "an hour twenty", "one minute thirty": the number after the unit is of the next unit down
+_BARE_TAIL = re.compile(r"\b(?P<n>(?:\d+|an?) (?P<u>hours?|hrs?|minutes?|mins?)) (?:and )?(?P<m>[1-5]?\d)"
+                        r"(?=\s*(?:$|[,.!?;]|(?:please|for|on|to|timer|countdown|jarvis|then|thanks|would|could|"
+                        r"will|can|if|so)\b))")
+
+
+def bare_tails(s: str) -> str:
+    """"1 hour 20" as 1 hour 20 minutes, "1 minute 30" as 1 minute 30 seconds (where nothing
+    after the number makes it a count of something else: "10 minutes 2 eggs")."""
+    return _BARE_TAIL.sub(lambda m: f"{m['n']} {m['m']} {'minutes' if m['u'][0] == 'h' else 'seconds'}", s)
 
 
 def duration_seconds(text: str) -> int:

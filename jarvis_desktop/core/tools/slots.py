@@ -23,16 +23,15 @@ from datetime import date, datetime
 from typing import Callable
 
 from jarvis_desktop.core.persona import ORDINALS, read_number
-from jarvis_desktop.core.spoken_sums import PARTS
-from jarvis_desktop.core.timers import DURATION, clock_due, duration_seconds, find_clock
-from jarvis_desktop.core.tools.slots_desktop import READERS as DESKTOP_READERS
+from jarvis_desktop.core.spoken_sums import PARTS, priced_items
+from jarvis_desktop.core.timers import DURATION, bare_tails, clock_due, duration_seconds, find_clock
+from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
 
 log = logging.getLogger(__name__)
 
 __all__ = ["read_arguments", "READERS", "DROP"]
 
-DROP = None  # a reading's value that removes the model's argument of that name
 
 
 def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
@@ -119,39 +118,8 @@ def _calculate(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.skills import Skills, _CALC_PREFIX, _CALC_SUFFIX, _expression
     s = re.sub(r"^(?:(?:um+|uh+|erm?|ok|okay|right|so|jarvis)\b[\s,]*)+", "", s)
     low = Skills._normalise(s, "sir").lower()
-    expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip()) or _priced_items(s)
+    expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip()) or priced_items(s)
     return {"expression": expr.replace(" ", "")} if expr else {}
-
-
-# "3 at £4.99", "two coffees at 2.80 each", "a sandwich @ £4.50": a count of things at a price each
-_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_NOT_THINGS = (r"and|or|but|then|so|was|were|is|are|be|in|out|on|off|back|by|till|until|left|got|get|came|come|"
-               r"went|go|arrived|started|start|finished|leave|leaving|left|set|met|meet|from|to")
-_PRICED = re.compile(r"(?<![\w.£$€])(?P<n>\d+|" + "|".join(_COUNTS) + r")(?: (?!(?:" + _NOT_THINGS
-                     + r")\b)[a-z]+){0,2}? (?:at|@) [£$€]?"
-                     r"(?P<p>\d+(?:\.\d+)?)(?!\w|\.\d)(?: each| a (?:piece|go|time|pop))?")
-_TOTAL = re.compile(r"\b(?:total|altogether|all together|in all|come to|comes to|how much|owe|spend|spent|cost|bill)\b")
-
-
-def _priced_items(s: str) -> str | None:
-    """The total of things bought at a price each, where the words ask for it and say nothing
-    else with a number: "I bought 3 at £4.99 and 2 at £12.50. What's the total?" -> 3*4.99+2*12.5."""
-    if not _TOTAL.search(s) or re.search(r"\b(?:time|times|o'clock|am|pm|hours?|minutes?|mins?)\b", s):
-        return None  # "in at 9 and out at 11": clock times, not prices
-    items, spans = [], []
-    for m in _PRICED.finditer(s):
-        count = int(m["n"]) if m["n"].isdigit() else _COUNTS[m["n"]]
-        if count <= 0:
-            return None
-        items.append(f"{count}*{_number(float(m['p']))}")
-        spans.append(m.span())
-    rest = s
-    for start, end in reversed(spans):
-        rest = rest[:start] + " " + rest[end:]
-    if not items or re.search(r"\d", rest):  # another number in the words: not only these things
-        return None
-    return "+".join(items)
 
 
 # what may stand between a percentage and its amount: "a 15 percent tip on 60"; "20% off £45" where
@@ -462,20 +430,8 @@ def _duration(s: str) -> tuple[int, tuple[int, int]] | None:
     return duration_seconds(spans[0].group()), spans[0].span()
 
 
-# "an hour twenty", "one minute thirty": the number after the unit is of the next unit down
-_BARE_TAIL = re.compile(r"\b(?P<n>(?:\d+|an?) (?P<u>hours?|hrs?|minutes?|mins?)) (?:and )?(?P<m>[1-5]?\d)"
-                        r"(?=\s*(?:$|[,.!?;]|(?:please|for|on|to|timer|countdown|jarvis|then|thanks|would|could|"
-                        r"will|can|if|so)\b))")
-
-
-def _bare_tails(s: str) -> str:
-    """"1 hour 20" as 1 hour 20 minutes, "1 minute 30" as 1 minute 30 seconds (where nothing
-    after the number makes it a count of something else: "10 minutes 2 eggs")."""
-    return _BARE_TAIL.sub(lambda m: f"{m['n']} {m['m']} {'minutes' if m['u'][0] == 'h' else 'seconds'}", s)
-
-
 def _set_timer(s: str, args: dict, now: datetime) -> dict:
-    s = _bare_tails(_with_digits(s))
+    s = bare_tails(_with_digits(s))
     found = _duration(s)
     if found is None:
         return {}
@@ -546,7 +502,7 @@ def _said(task: str, s: str) -> bool:
 
 
 def _remind_me(s: str, args: dict, now: datetime) -> dict:
-    s = _HALF_HOUR.sub(r"half past \1", _bare_tails(_with_digits(s)))  # "half six": half past six, in Britain
+    s = _HALF_HOUR.sub(r"half past \1", bare_tails(_with_digits(s)))  # "half six": half past six, in Britain
     return {**_remind_time(s, args, now), **_remind_task(s, args)}
 
 

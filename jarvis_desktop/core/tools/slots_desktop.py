@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-__all__ = ["READERS", "TIME_ASKED", "spoken_paths"]
+__all__ = ["DROP", "READERS", "TIME_ASKED", "spoken_paths"]
 
-DROP = None  # a reading's value that removes the model's argument of that name (slots.DROP)
+DROP = None  # a reading's value that removes the model's argument of that name (slots.py uses it too)
 
 
 def spoken_paths(s: str) -> str:
