@@ -44,7 +44,7 @@ def test_a_retrain_starts_from_the_current_adapter_only_where_nothing_changed(ti
     assert 0 < steps[-1]["total"] < 10, steps[-1]
     v2 = Registry().get("v2")
     meta = _meta(v2)
-    assert meta["warm_start"] == {"from": "v1", "chain": 1, "replay": 0.5}
+    assert meta["warm_start"] == {"from": "v1", "chain": 1, "replay": 0.5, "replay_max": 1260}
     assert meta["config"]["sft"]["init_adapter"] == str(v1.path / ADAPTER)
     assert meta["verification"]["top1_agreement"] >= 0.93  # a sound model, checked as any other
     assert (v2.path / ADAPTER / "jarvis_sft.json").is_file()

@@ -118,7 +118,8 @@ def _deterministic():
     the follow-ups' first replies must be the same wherever the file is written."""
     from jarvis_desktop.core.tools import computer
 
-    return [t for t in default_tools() if t not in computer.TOOLS]
+    machine = {t.name for t in computer.TOOLS}
+    return [t for t in default_tools() if t.name not in machine]
 
 
 def write(path: Path | None = None) -> Path:

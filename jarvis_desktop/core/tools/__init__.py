@@ -40,11 +40,13 @@ MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "fil
 
 
 def default_tools() -> tuple[Tool, ...]:
-    """Every tool of the modules in MODULES, in that order."""
+    """Every tool of the modules in MODULES, in that order, with the phrasings of tools/phrasings.py."""
+    from jarvis_desktop.core.tools.phrasings import with_more
+
     tools: list[Tool] = []
     for name in MODULES:
         tools += importlib.import_module(f"jarvis_desktop.core.tools.{name}").TOOLS
-    return tuple(tools)
+    return with_more(tools)
 
 
 @dataclass(frozen=True)

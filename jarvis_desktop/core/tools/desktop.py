@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+from jarvis_desktop.core.tools.desktop_examples import EXAMPLES
 
 __all__ = ["TOOLS", "DesktopEntry", "application_dirs", "load_entries", "find_app", "exec_argv", "web_address",
            "open_with_handler", "join_words", "shown_path", "TOP_N"]
@@ -378,74 +379,11 @@ def _open_url(args: dict, context: Context) -> ToolResult:
 
 # --- the tools -------------------------------------------------------------------------------------
 
-
-# --- the tools -------------------------------------------------------------------------------------
-
 TOOLS: tuple[Tool, ...] = (
     Tool("open_app", "Open an application from the desktop's menu by its name or what it is.",
          (Param("name", str, 'the app\'s name or kind, e.g. "firefox", "text editor"'),),
-         _open_app, read_only=False, timeout_s=5.0, examples=(
-             ("open firefox", 'call:open_app{name:"firefox"}'),
-             ("Fire up the terminal, would you?", 'call:open_app{name:"terminal"}'),
-             ("Could you launch the calculator?", 'call:open_app{name:"calculator"}'),
-             ("start spotify", 'call:open_app{name:"spotify"}'),
-             ("I need to jot something down.", 'call:open_app{name:"text editor"}'),
-             ("bring up the file manager", 'call:open_app{name:"file manager"}'),
-             ("Let me browse the internet.", 'call:open_app{name:"web browser"}'),
-             ("open thunderbird i want to check my email", 'call:open_app{name:"thunderbird"}'),
-             ("Pop the settings open.", 'call:open_app{name:"settings"}'),
-             ("Launch LibreOffice Writer, please.", 'call:open_app{name:"libreoffice writer"}'),
-             ("i'd like to touch up a photo in gimp", 'call:open_app{name:"gimp"}'),
-             ("What's hogging everything? Show me the system monitor.",
-              'call:open_app{name:"system monitor"}'),
-             ("jarvis open files", 'call:open_app{name:"files"}'),
-             ("I want to write a letter. Open the word processor.", 'call:open_app{name:"word processor"}'),
-             ("launch vlc", 'call:open_app{name:"vlc"}'),
-             ("Could you start Visual Studio Code?", 'call:open_app{name:"visual studio code"}'),
-             ("I need a command line.", 'call:open_app{name:"terminal"}'),
-             ("fire up steam", 'call:open_app{name:"steam"}'),
-             ("Open the calendar app.", 'call:open_app{name:"calendar"}'),
-             ("start up discord im meeting the lads online", 'call:open_app{name:"discord"}'),
-             ("Open LibreOffice Calc, I've got figures to enter.", 'call:open_app{name:"libreoffice calc"}'),
-             ("Open the text editor.", 'call:open_app{name:"text editor"}'),
-             ("jarvis open chrome", 'call:open_app{name:"chrome"}'),
-             ("Open Rhythmbox, please.", 'call:open_app{name:"rhythmbox"}'),
-             ("Launch Zoom, my nan's expecting a call.", 'call:open_app{name:"zoom"}'),
-             ("i need to do some 3d modelling so get blender running", 'call:open_app{name:"blender"}'),
-             ("Could you open Slack for me?", 'call:open_app{name:"slack"}'),
-             ("Bring up the image viewer.", 'call:open_app{name:"image viewer"}'),
-             ("start inkscape im doing the poster for the fete", 'call:open_app{name:"inkscape"}'),
-         )),
+         _open_app, read_only=False, timeout_s=5.0, examples=EXAMPLES["open_app"]),
     Tool("open_url", "Open a web address (http or https) in the default browser.",
          (Param("url", str, 'a web address, e.g. "bbc.co.uk"'),),
-         _open_url, read_only=False, timeout_s=8.0, examples=(
-             ("go to bbc.co.uk", 'call:open_url{url:"bbc.co.uk"}'),
-             ("Open github.com.", 'call:open_url{url:"github.com"}'),
-             ("put youtube on", 'call:open_url{url:"youtube.com"}'),
-             ("Take me to the Guardian's website.", 'call:open_url{url:"theguardian.com"}'),
-             ("Open https://docs.python.org/3/ for me.", 'call:open_url{url:"https://docs.python.org/3/"}'),
-             ("whats the met office saying check their site", 'call:open_url{url:"metoffice.gov.uk"}'),
-             ("Open Wikipedia, please.", 'call:open_url{url:"wikipedia.org"}'),
-             ("load up amazon", 'call:open_url{url:"amazon.co.uk"}'),
-             ("Can you open news.ycombinator.com?", 'call:open_url{url:"news.ycombinator.com"}'),
-             ("visit gov dot uk", 'call:open_url{url:"gov.uk"}'),
-             ("I'd like the BBC Sport pages.", 'call:open_url{url:"bbc.co.uk/sport"}'),
-             ("open the router page at 192.168.1.1", 'call:open_url{url:"http://192.168.1.1"}'),
-             ("Open the BBC weather page.", 'call:open_url{url:"bbc.co.uk/weather"}'),
-             ("take me to reddit", 'call:open_url{url:"reddit.com"}'),
-             ("can you put netflix up in the browser", 'call:open_url{url:"netflix.com"}'),
-             ("Open the Python website, please.", 'call:open_url{url:"python.org"}'),
-             ("Load independent.co.uk in the browser.", 'call:open_url{url:"independent.co.uk"}'),
-             ("take me to the nhs website", 'call:open_url{url:"nhs.uk"}'),
-             ("Could you load github.com/python/cpython?", 'call:open_url{url:"github.com/python/cpython"}'),
-             ("jarvis open ebay", 'call:open_url{url:"ebay.co.uk"}'),
-             ("I want to check the trains; open nationalrail.co.uk.", 'call:open_url{url:"nationalrail.co.uk"}'),
-             ("go to stackoverflow.com", 'call:open_url{url:"stackoverflow.com"}'),
-             ("Pull up the Premier League website.", 'call:open_url{url:"premierleague.com"}'),
-             ("um open google dot com", 'call:open_url{url:"google.com"}'),
-             ("Head over to https://www.bbc.co.uk/iplayer, please.",
-              'call:open_url{url:"https://www.bbc.co.uk/iplayer"}'),
-             ("Can you bring up the local server at localhost:8000?", 'call:open_url{url:"http://localhost:8000"}'),
-             ("open the rightmove site i want to look at houses", 'call:open_url{url:"rightmove.co.uk"}'),
-         )),
+         _open_url, read_only=False, timeout_s=8.0, examples=EXAMPLES["open_url"]),
 )

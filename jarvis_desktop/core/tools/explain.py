@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+from jarvis_desktop.core.tools.desktop_examples import EXAMPLES
 
 __all__ = ["TOOLS", "WHATIS_TIMEOUT_S", "spoken_summary"]
 
@@ -184,48 +185,5 @@ def explain_command(args: dict, context: Context) -> ToolResult:
 TOOLS: tuple[Tool, ...] = (
     Tool("explain_command", "What a command-line program does, from this computer's manual pages.",
          (Param("command", str, 'the command\'s name, e.g. "chmod", "tar"'),),
-         explain_command, timeout_s=WHATIS_TIMEOUT_S + 1, examples=(
-        ("What does chmod do?", 'call:explain_command{command:"chmod"}'),
-        ("whats grep for", 'call:explain_command{command:"grep"}'),
-        ("Explain the tar command.", 'call:explain_command{command:"tar"}'),
-        ("what is rsync", 'call:explain_command{command:"rsync"}'),
-        ("I keep seeing sudo in guides. What's that about?", 'call:explain_command{command:"sudo"}'),
-        ("what does the ls command do jarvis", 'call:explain_command{command:"ls"}'),
-        ("Remind me what awk is used for.", 'call:explain_command{command:"awk"}'),
-        ("whats the point of crontab", 'call:explain_command{command:"crontab"}'),
-        ("Could you tell me what systemctl is?", 'call:explain_command{command:"systemctl"}'),
-        ("someone told me to run dd whats that", 'call:explain_command{command:"dd"}'),
-        ("What's mkfs.ext4 when it's at home?", 'call:explain_command{command:"mkfs.ext4"}'),
-        ("In a word, what job does xargs have?", 'call:explain_command{command:"xargs"}'),
-        ("tell me about the find command", 'call:explain_command{command:"find"}'),
-        ("whats ssh for", 'call:explain_command{command:"ssh"}'),
-        ("kill keeps coming up in tutorials whats it for", 'call:explain_command{command:"kill"}'),
-        ("Explain ps to me.", 'call:explain_command{command:"ps"}'),
-        ("df, what does that one do?", 'call:explain_command{command:"df"}'),
-        ("I saw du -sh in a forum post. What does du actually do?", 'call:explain_command{command:"du"}'),
-        ("what is ln used for", 'call:explain_command{command:"ln"}'),
-        ("Explain what the chown command is for.", 'call:explain_command{command:"chown"}'),
-        ("jarvis what does curl do", 'call:explain_command{command:"curl"}'),
-        ("What does the top command do?", 'call:explain_command{command:"top"}'),
-        ("sed whats that for then", 'call:explain_command{command:"sed"}'),
-        ("What job does scp do?", 'call:explain_command{command:"scp"}'),
-        ("tar what does it do again", 'call:explain_command{command:"tar"}'),
-        ("Explain grep like I'm new to Linux.", 'call:explain_command{command:"grep"}'),
-        ("the uptime command whats it for", 'call:explain_command{command:"uptime"}'),
-        ("I'm learning the terminal. What's the mv command for?", 'call:explain_command{command:"mv"}'),
-        ("a guide told me to chmod plus x the script but what is chmod", 'call:explain_command{command:"chmod"}'),
-        ("Explain ssh-keygen, please.", 'call:explain_command{command:"ssh-keygen"}'),
-        ("What's rmdir for?", 'call:explain_command{command:"rmdir"}'),
-        ("what does ls -l do", 'call:explain_command{command:"ls"}'),
-        ("What does grep -i do?", 'call:explain_command{command:"grep"}'),
-        ("um jarvis whats the cat command", 'call:explain_command{command:"cat"}'),
-        ("Tell me what mkdir is for.", 'call:explain_command{command:"mkdir"}'),
-        ("whats the head command about", 'call:explain_command{command:"head"}'),
-        ("I ran tail -f on a log file. What is tail, exactly?", 'call:explain_command{command:"tail"}'),
-        ("jarvis explain the touch command to me", 'call:explain_command{command:"touch"}'),
-        ("What does the less command do, in a nutshell?", 'call:explain_command{command:"less"}'),
-        ("whats htop", 'call:explain_command{command:"htop"}'),
-        ("Before I run rm, tell me what it's for.", 'call:explain_command{command:"rm"}'),
-        ("the cp command whats it actually do", 'call:explain_command{command:"cp"}'),
-    )),
+         explain_command, timeout_s=WHATIS_TIMEOUT_S + 1, examples=EXAMPLES["explain_command"]),
 )
