@@ -235,3 +235,36 @@ def test_a_call_about_a_date_runs_as_the_one_its_words_ask(tool, words, other, a
     assert named_instead(tool, words) == other
     moved = neighbour(tool, words, EVAL_NOW, {t.name: t for t in default_tools()}, {"date": "01-01"})
     assert moved == ((other, args) if other else None)
+
+
+@pytest.mark.parametrize("pieces", [
+    ("open", " -", "app", '{name:"', 'firefox"}'),  # as a tuned model wrote it when held to prose
+    ("local", "_ip", "{}"),
+    ("local ip", "{"),  # cut off by the token limit: unreadable, and still never said
+])
+def test_a_call_written_without_its_prefix_is_never_said(pieces):
+    ran = []
+    app = Tool("open_app", "open an application", (Param("name", str, "which"),),
+               lambda args, context: ran.append(args) or ToolResult(f"Opening {args['name'].title()}, sir."))
+    assistant = Assistant(tools=Toolbox([_ip_tool(ran), app]), persona=Persona("sir"))
+    message = {"open": "open firefox", "local": "whats my local ip"}.get(pieces[0], "whats my local ip")
+    said = list(assistant._call_or_prose(_stream(*pieces), None, {"message": message}, prose=lambda: _stream("prose")))
+    assert len(said) == 1 and "{" not in said[0] and "app" not in said[0].replace("application", "")
+    if pieces[-1].endswith("}"):
+        assert ran == [{"name": "firefox"}] if pieces[0] == "open" else ran == [{}]
+        assert said[0] in ("Opening Firefox, sir.", "Your local IP address is 192.0.2.2, sir.")
+
+
+def test_a_call_without_its_prefix_that_the_words_say_nothing_of_is_not_run_nor_said():
+    ran = []
+    assistant = Assistant(tools=Toolbox([_ip_tool(ran)]), persona=Persona("sir"))
+    said = list(assistant._call_or_prose(_stream("local_ip", "{}"), None, {"message": "which port is plain imap on"},
+                                         prose=lambda: _stream("local_ip{}")))
+    assert ran == [] and said == ["I'm not sure what you'd like me to do, sir; could you put it another way?"]
+
+
+@pytest.mark.parametrize("pieces", [("Very", " good, sir."), ("ok", ", sir."), ("iPhone", "s are fine, sir.")])
+def test_prose_in_lower_case_is_still_said_as_it_comes(pieces):
+    assistant = Assistant(tools=Toolbox([_ip_tool([])]), persona=Persona("sir"))
+    said = list(assistant._call_or_prose(_stream(*pieces), None, {"message": "hello"}, prose=lambda: _stream("x")))
+    assert "".join(said) == "".join(pieces)

@@ -137,9 +137,11 @@ def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stop
     seen = {}
     assert list(assistant._call_or_prose(stream("Call", ':echo{word:"tea"}'), None, seen)) == ["You said tea, sir."]
     assert seen["outcome"].call.text == 'call:echo{word:"tea"}'
-    # prose streams through as it comes (the first piece held only while it could be a call)
+    # prose streams through as it comes (the first piece held only while it could be a call; words
+    # in lower case, until they show they are no tool's name written without "call:")
     seen = {}
-    assert list(assistant._call_or_prose(stream("c", "an do", ", sir."), None, seen)) == ["can do", ", sir."]
+    assert list(assistant._call_or_prose(stream("C", "an do", ", sir."), None, seen)) == ["Can do", ", sir."]
+    assert list(assistant._call_or_prose(stream("c", "an do", ", sir."), None, seen)) == ["can do, sir."]
     assert "outcome" not in seen
     # a call cut off by the end of the reply (max_tokens) is malformed: an apology, never the text
     seen = {}

@@ -30,7 +30,8 @@ from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.cues import bears_on
-from jarvis_desktop.core.tools.call import MAX_CALL_CHARS, PREFIX, is_complete, may_be_call
+from jarvis_desktop.core.tools.call import (MAX_CALL_CHARS, PREFIX, bare_call_name, is_complete, may_be_bare_call,
+                                           may_be_call, with_prefix)
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
 from jarvis_desktop.core.tools.router import NEVER, UNSURE_FLOOR, call_probability, route, threshold_for
 
@@ -404,23 +405,31 @@ class Assistant:
         make a whole request of) runs only if it is one of those tools, and a call to a tool the
         words say nothing of does not run (``_set_aside_why``); such a call is set aside unsaid
         and the reply is ``prose()``."""
-        t0, held = time.perf_counter(), ""
+        t0, held, bare = time.perf_counter(), "", False
         for piece in pieces:
             held += piece
-            if not may_be_call(held):
+            # a call written without its "call:" ("open -app{name:...}") is held back too: it is
+            # never said, it is run (or set aside) as a call
+            bare = not may_be_call(held) and may_be_bare_call(held)
+            if not may_be_call(held) and not bare:
                 yield held  # prose: from here on, as it comes
                 yield from pieces
                 return
+            if bare and bare_call_name(held) is None:
+                continue
             # in two minds, the call is the grammar's from its first character
-            started = held.lstrip().lower().startswith(PREFIX) or "unsure" in seen
-            if started and (constrained is not None or is_complete(held) or len(held) > MAX_CALL_CHARS):
+            started = held.lstrip().lower().startswith(PREFIX) or "unsure" in seen or bare
+            if started and (constrained is not None and not bare or is_complete(held) or len(held) > MAX_CALL_CHARS):
                 break
         else:
-            if not held.lstrip().lower().startswith(PREFIX):
+            if not held.lstrip().lower().startswith(PREFIX) and not (bare and bare_call_name(held)):
                 if held:
-                    yield held  # a reply as short as "c"
+                    yield held  # a reply as short as "c", or a few words in lower case
                 return
             constrained = None  # the reply ended (max_tokens): what was written is the call
+        if bare:
+            held, constrained = with_prefix(held), None
+            log.info("a call written without its prefix: %r", held[:200])
         pieces.close()  # a call is all the model has to say: stop it at the closing brace
         if constrained is not None and not (stop is not None and stop.is_set()):
             rest = constrained()
@@ -439,10 +448,13 @@ class Assistant:
                      seen.get("p_call", 0.0), seen.get("message", "")[:200])
             yield self._ran(instead, seen, t0)
             return
-        why = self._set_aside_why(tool, seen) if prose is not None else ""
+        why = self._set_aside_why(tool, seen) if prose is not None or bare else ""
         if why:
             log.info("set aside %r (p_call %.2f): %s", held.strip()[:200], seen.get("p_call", 0.0), why)
             seen["call"], seen["spent_s"] = None, time.perf_counter() - t0
+            if bare:  # the reply in words was this call: asked again, the model would write it again
+                yield f"I'm not sure what you'd like me to do, {self.persona.honorific}; could you put it another way?"
+                return
             yield from prose()
             return
         yield self._ran(held.strip(), seen, t0)

@@ -51,6 +51,31 @@ def may_be_call(text: str) -> bool:
     return head.startswith(PREFIX) or PREFIX.startswith(head)
 
 
+_BARE_HEAD = re.compile(r"[a-z][a-z_ -]{0,31}")
+_BARE_CALL = re.compile(r"\s*(?P<name>[a-z][a-z_ -]{0,31}?)\s*\{")
+
+
+def bare_call_name(text: str) -> str | None:
+    """The tool name of a call written without its ``call:`` ("open -app{name:"firefox"}",
+    "disk_free{}"), with its pieces joined by underscores ("open_app"); None if ``text`` is not
+    one.  A small model, held to prose at its first step, sometimes writes the call anyway."""
+    m = _BARE_CALL.match(text)
+    return re.sub(r"[\s_-]+", "_", m["name"].strip(" _-")) if m else None
+
+
+def may_be_bare_call(text: str) -> bool:
+    """Whether a reply that starts with ``text`` may be a call without its prefix: lower-case
+    letters, spaces, hyphens and underscores so far (a reply in words begins with a capital or
+    soon shows punctuation), or such a name and its opening brace."""
+    head = text.lstrip()
+    return bool(_BARE_HEAD.fullmatch(head)) or bare_call_name(head) is not None
+
+
+def with_prefix(text: str) -> str:
+    """A call written without its prefix, as ``call:name{...}``."""
+    return PREFIX + str(bare_call_name(text)) + text[text.index("{"):].rstrip()
+
+
 def is_complete(text: str) -> bool:
     """Whether ``text`` (a call being streamed) has reached its closing brace, outside strings."""
     depth, in_string, escaped = 0, False, False
