@@ -8,6 +8,7 @@ The default handler is a real ``xdg-open`` script first on PATH that records wha
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -19,7 +20,8 @@ import pytest
 
 from jarvis_desktop.core.tools.base import Context, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import check, format_call, parse
-from jarvis_desktop.core.tools import desktop, files
+from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.tools import Toolbox, desktop, files
 from jarvis_desktop.core.tools.desktop import DesktopEntry, exec_argv, find_app, load_entries, web_address
 from jarvis_desktop.core.tools.files import find_reply, search_home
 from tests.tool_checks import assert_numbers_from_data
@@ -425,3 +427,60 @@ def test_open_url_refuses_before_anything_is_opened(desk):
         with pytest.raises(ToolFailed):
             BY_NAME["open_url"].run({"url": url}, Context())
     assert not desk["opened"].exists()
+
+
+# --- an installed app asked for by its very name ------------------------------------------------
+
+MENU = {"firefox": "Firefox", "org.gnome.Nautilus": "Files", "org.gnome.Calculator": "Calculator",
+        "org.gnome.Terminal": "Terminal", "org.gnome.Settings": "Settings", "org.gnome.TextEditor": "Text Editor",
+        "org.gnome.Music": "Music", "org.gnome.Totem": "Videos", "spotify": "Spotify", "vlc": "VLC media player",
+        "libreoffice-writer": "LibreOffice Writer", "gimp": "GNU Image Manipulation Program",
+        "thunderbird": "Thunderbird", "code": "Visual Studio Code", "org.gnome.clocks": "Clocks"}
+
+
+@pytest.fixture
+def menu(desk):
+    for stem, name in MENU.items():
+        command = stem.split(".")[-1].lower()
+        desktop_file(desk["system_apps"], stem, Name=name, Exec=f"{command} %U")
+    return desk
+
+
+@pytest.mark.parametrize("message, call", [
+    ("open firefox", 'call:open_app{name:"Firefox"}'),
+    ("Open Firefox.", 'call:open_app{name:"Firefox"}'),
+    ("jarvis, launch the calculator please", 'call:open_app{name:"Calculator"}'),
+    ("can you start spotify for me", 'call:open_app{name:"Spotify"}'),
+    ("open up thunderbird", 'call:open_app{name:"Thunderbird"}'),
+    ("open text editor", 'call:open_app{name:"Text Editor"}'),
+    ("fire up vlc", 'call:open_app{name:"VLC media player"}'),  # its command
+    ("open the door", None),  # no such app
+    ("open music", None),  # the folder or the player: the model's to choose
+    ("open my documents", None),
+    ("run a bath", None),
+    ("open firefox and play some jazz", None),  # more than an app's name
+    ("is firefox any good", None),
+    ("open chrome", None),  # not installed: the model's (the tool then says what there is)
+])
+def test_an_installed_app_asked_for_by_name_is_opened_whatever_the_model_makes_of_it(menu, message, call):
+    assert Toolbox(act=False).beyond_doubt(message) == call
+
+
+def test_no_request_of_the_data_but_an_apps_is_read_as_opening_an_installed_app(menu):
+    from jarvis_desktop.core.tools.desktop import app_named
+
+    entries = load_entries()
+    requests = []
+    for name in ("tools.jsonl", "tools_negative.jsonl", "memory_context.jsonl", "casual.jsonl", "technical.jsonl"):
+        path = asset("data", "persona", name)
+        if path.is_file():
+            for line in path.read_text().splitlines():
+                turns = json.loads(line)["messages"]
+                requests += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    requests += [(r["request"], f"call:{r['tool']}" if r.get("tool") else "")
+                 for r in map(json.loads, asset("data", "dev", "routing_dev.jsonl").read_text().splitlines())]
+    requests += [(r["request"], r.get("call", "")) for r in
+                 map(json.loads, asset("data", "eval", "tools_heldout.jsonl").read_text().splitlines())]
+    read = [(m, label) for m, label in requests if app_named(m, entries)]
+    assert len(read) >= 10
+    assert [(m, label) for m, label in read if not label.startswith("call:open_app")] == []

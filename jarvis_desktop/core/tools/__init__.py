@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from jarvis_desktop.core.memory_words import keeps, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
+from jarvis_desktop.core.tools.desktop import app_named
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
@@ -140,6 +141,8 @@ class Toolbox:
                 return format_call(name, read_arguments(name, {}, message, now))
         if "convert" in whole and ASKED_AS_CONVERSION.search(message):
             return format_call("convert", read_arguments("convert", {}, message, now))
+        if "open_app" in self.tools and (app := app_named(message)) is not None:
+            return format_call("open_app", {"name": app.name})  # "open firefox", where Firefox is installed
         return None
 
     def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:

@@ -262,6 +262,33 @@ def find_app(spoken: str, entries: list[DesktopEntry]) -> DesktopEntry | None:
     return entries[best] if best is not None and scored[best][0] > 0 else None
 
 
+_OPEN_AN_APP = re.compile(
+    r"(?:(?:hey |ok )?jarvis[, ]+)?(?:(?:please|can you|could you|would you|will you)[, ]+)?"
+    r"(?:open|launch|start|run|fire up|load)(?: up)? (?:the )?(?P<name>[^\W_][\w .+-]{0,40}?)"
+    r"(?: app| application| program| programme)?(?:,? (?:please|for me|jarvis|would you|thanks|now))*[\s.!?]*")
+
+
+_PLACES = {"home", "desktop", "documents", "downloads", "music", "pictures", "photos", "videos", "movies",
+           "templates", "public"}
+
+
+def app_named(message: str, entries: list[DesktopEntry] | None = None) -> DesktopEntry | None:
+    """The installed application ``message`` asks to open by its very name ("open firefox",
+    "jarvis, launch the calculator please"): the request is nothing but an opening verb and a
+    name that is the entry's Name or its command, word for word.  None for anything less sure
+    ("open the door", "run a bath", "open my documents", "open music": folder or player)."""
+    m = _OPEN_AN_APP.fullmatch(message.strip().casefold())
+    if not m:
+        return None
+    said = re.sub(r"[\W_]", "", m["name"])
+    if said in _PLACES:
+        return None  # "open music": the folder or the player, the model's to choose
+    for entry in load_entries() if entries is None else entries:
+        if said and (said == re.sub(r"[\W_]", "", entry.name.casefold()) or said in _commands(entry)):
+            return entry
+    return None
+
+
 _FIELD_CODE = re.compile(r"%[a-zA-Z]")
 
 
