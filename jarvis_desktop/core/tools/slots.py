@@ -575,9 +575,25 @@ def _cancel_timer(s: str, args: dict, now: datetime) -> dict:
     return {"all": True, "label": DROP, "kind": DROP if both or not kinds else kinds[0]}
 
 
+# -- volume (media's reader is in slots_desktop.py) ------------------------------------------
+
+def _volume(s: str, args: dict, now: datetime) -> dict:
+    tokens = _tokens(s)
+    level = None
+    for value, i, j in _numbers(tokens):
+        if tokens[j:j + 1] in (["percent"], ["%"]) or tokens[i - 1:i] in (["to"], ["at"]):
+            level = value if level is None else -1
+    if level is None and re.search(r"\b(?:to|at) half\b|\bhalf volume\b", s):
+        level = 50
+    direction = re.search(r"\b(?:up|down|louder|quieter|softer|raise|lower|turn)\b", s)
+    if level is not None and 0 <= level <= 100 and not direction:
+        return {"action": "set", "level": int(level)}
+    return {}
+
+
 READERS: dict[str, Callable[[str, dict, datetime], dict]] = {
     "calculate": _calculate, "percent": _percent, "split_bill": _split_bill, "total_duration": _total_duration,
     "convert": _convert, "weekday": _one_date, "days_until": _one_date, "date_in": _date_in,
     "set_timer": _set_timer, "remind_me": _remind_me, "cancel_timer": _cancel_timer,
-    **DESKTOP_READERS, **MEMORY_READERS,
+    "volume": _volume, **DESKTOP_READERS, **MEMORY_READERS,
 }

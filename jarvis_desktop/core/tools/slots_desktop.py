@@ -215,20 +215,5 @@ def _media(s: str, args: dict, now: datetime) -> dict:
     return {"action": said[0]} if len(said) == 1 else {}
 
 
-def _volume(s: str, args: dict, now: datetime) -> dict:
-    from jarvis_desktop.core.tools.slots import _numbers, _tokens  # (slots.py imports this module)
-    tokens = _tokens(s)
-    level = None
-    for value, i, j in _numbers(tokens):
-        if tokens[j:j + 1] in (["percent"], ["%"]) or tokens[i - 1:i] in (["to"], ["at"]):
-            level = value if level is None else -1
-    if level is None and re.search(r"\b(?:to|at) half\b|\bhalf volume\b", s):
-        level = 50
-    direction = re.search(r"\b(?:up|down|louder|quieter|softer|raise|lower|turn)\b", s)
-    if level is not None and 0 <= level <= 100 and not direction:
-        return {"action": "set", "level": int(level)}
-    return {}
-
-
-READERS = {"media": _media, "volume": _volume, "disk_free": _disk_free, "open_file": _open_file, "find_files": _find_files, "time_in": _time_in, "explain_command": _explain_command,
+READERS = {"media": _media, "disk_free": _disk_free, "open_file": _open_file, "find_files": _find_files, "time_in": _time_in, "explain_command": _explain_command,
            "top_processes": _top_processes, "open_folder": _open_folder}
