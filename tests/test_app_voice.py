@@ -155,6 +155,9 @@ def test_without_sound_jarvis_says_why_once_and_works_text_only(qtbot, registere
     jarvis.controller.shutdown()
 
 
+@pytest.mark.quarantined  # CI 2026-12-04 (9e72593): once, the guess "Hello Jarvis" was confirmed as the whole
+# turn though only 0.3 s of silence followed it; passes alone and in three CI runs before. The frames are
+# fed at a microphone's pace by a Qt timer: under load the end of the utterance may be judged by wall time.
 def test_a_guess_overtaken_by_more_speech_leaves_one_whole_turn(qtbot, voiced):
     from tests.speech import silence
 
