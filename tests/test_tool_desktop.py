@@ -149,6 +149,22 @@ def test_open_app_finds_an_app_by_what_it_is_and_prefers_the_user_s_own_entry(de
     assert {spoken: find_app(spoken, entries).name for spoken in expected} == expected
 
 
+def test_the_menu_is_read_again_only_when_an_entry_is_added_changed_or_removed(desk):
+    system = desk["system_apps"]
+    desktop_file(system, "firefox", Name="Firefox", Exec="firefox %u")
+    first = desktop.installed_apps()
+    assert desktop.installed_apps() is first  # nothing changed: not parsed again
+    calc = desktop_file(system, "org.gnome.Calculator", Name="Calculator", Exec="gnome-calculator")
+    assert [e.name for e in desktop.installed_apps()] == ["Firefox", "Calculator"]
+    calc.write_text(calc.read_text().replace("Name=Calculator", "Name=Sums"))
+    os.utime(calc, ns=(time.time_ns(), time.time_ns() + 1_000_000))  # a coarse clock can't hide it
+    assert [e.name for e in desktop.installed_apps()] == ["Firefox", "Sums"]
+    assert desktop.app_named("open sums").name == "Sums"
+    calc.unlink()
+    assert [e.name for e in desktop.installed_apps()] == ["Firefox"]
+    assert desktop.app_named("open sums") is None
+
+
 def test_hidden_no_display_other_types_and_uninstalled_entries_are_not_apps(desk):
     user, system = desk["user_apps"], desk["system_apps"]
     desktop_file(system, "quillpad", Name="Quillpad", Exec="quillpad")

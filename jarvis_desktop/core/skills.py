@@ -21,7 +21,7 @@ from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, w
 from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
-                                   timer_name, when_phrase)
+                                   timer_label, timer_name, when_phrase)
 
 __all__ = ["Skills", "SkillResult", "format_number"]
 
@@ -106,10 +106,6 @@ _REMIND = re.compile(rf"^{_POLITE}(?:remind me|set (?:me )?a reminder|(?:add|cre
                      r"|new reminder|reminder)\b(?P<rest>.*)$", re.I)
 _SET_TIMER = re.compile(rf"^{_POLITE}(?:(?:set|start|create|make|put|begin|give me)\b.*\btimer\b"
                         rf"|(?:a |an )?timer\b|(?:a |an )?{DURATION} timer$)", re.I)
-_TIMER_FILLER = {"set", "start", "create", "make", "put", "on", "begin", "give", "please", "can",
-                 "could", "would", "will", "you", "me", "a", "an", "the", "my", "timer", "for",
-                 "of", "called", "named", "now", "up", "going", "new", "another", "quick", "just",
-                 "countdown", "and", "to", "i", "need", "want", "like", "i'd", "with"}
 _CANCEL_FILLER = {"the", "my", "a", "an", "all", "that", "this", "those", "these", "every", "both",
                   "timer", "timers", "reminder", "reminders", "to", "for", "about", "please", "of"}
 _TOO_FAR = "I'm afraid that is rather further ahead than I can keep track of, {h}."
@@ -216,7 +212,7 @@ class Skills:
         if secs > MAX_AHEAD.total_seconds():
             return SkillResult(_TOO_FAR.format(h=h), "timer", {"needs": "duration"})
         rest = s[:found.start()] + " " + s[found.end():]
-        name = " ".join(w for w in re.findall(r"[A-Za-z']+", rest) if w.lower() not in _TIMER_FILLER)
+        name = timer_label(rest)
         length = timer_name(secs)
         due = now + timedelta(seconds=secs)
         timer = self.timers.add(due, name or length, "timer")

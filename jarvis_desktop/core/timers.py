@@ -39,6 +39,8 @@ __all__ = [
     "timer_name",
     "DURATION",
     "bare_tails",
+    "TIMER_FILLER",
+    "timer_label",
     "ClockTime",
     "duration_seconds",
     "find_clock",
@@ -271,6 +273,19 @@ def bare_tails(s: str) -> str:
     nothing after the number makes it a count of something else: "10 minutes 2 eggs"); the
     words stay words."""
     return _BARE_TAIL.sub(lambda m: f"{m['n']} {m['m']} {'minutes' if m['u'][0] == 'h' else 'seconds'}", s)
+
+
+# the words of a request to set a timer that are not its name ("set me a quick timer for ...")
+TIMER_FILLER = frozenset({
+    "set", "start", "create", "make", "put", "on", "begin", "give", "please", "can", "could", "would", "will",
+    "you", "me", "a", "an", "the", "my", "timer", "for", "of", "called", "named", "now", "up", "going", "new",
+    "another", "quick", "just", "countdown", "and", "to", "i", "need", "want", "like", "i'd", "with"})
+
+
+def timer_label(said: str) -> str:
+    """The name a user gave a timer in what is left of the request once its length is cut out
+    ("set a pasta timer for" -> "pasta"); "" when there is none."""
+    return " ".join(w for w in re.findall(r"[A-Za-z']+", said) if w.lower() not in TIMER_FILLER)
 
 
 def duration_seconds(text: str) -> int:

@@ -51,8 +51,9 @@ def may_be_call(text: str) -> bool:
     return head.startswith(PREFIX) or PREFIX.startswith(head)
 
 
-_BARE_HEAD = re.compile(r"[a-z][a-z_ -]{0,31}")
-_BARE_CALL = re.compile(r"\s*(?P<name>[a-z][a-z_ -]{0,31}?)\s*\{")
+_BARE_NAME = r"[a-z][a-z_ -]{0,31}"  # "disk_free", "open -app": the name as a slip writes it
+_BARE_HEAD = re.compile(_BARE_NAME)
+_BARE_CALL = re.compile(rf"\s*(?P<name>{_BARE_NAME}?)\s*\{{")
 
 
 def bare_call_name(text: str) -> str | None:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.desktop_examples import EXAMPLES
 
-__all__ = ["TOOLS", "DesktopEntry", "application_dirs", "load_entries", "find_app", "exec_argv", "web_address",
+__all__ = ["TOOLS", "DesktopEntry", "application_dirs", "load_entries", "installed_apps", "find_app", "exec_argv", "web_address",
            "open_with_handler", "join_words", "shown_path", "TOP_N"]
 
 TOP_N = 3
@@ -204,6 +204,31 @@ def load_entries(dirs: list[Path] | None = None) -> list[DesktopEntry]:
     return entries
 
 
+_menu_lock = threading.Lock()
+_menu: tuple[tuple, list[DesktopEntry]] = ((), [])
+
+
+def installed_apps() -> list[DesktopEntry]:
+    """The menu as :func:`load_entries` reads it, read again only when a ``.desktop`` file was
+    added, removed or changed since (a listing and a stat per file, not a parse of every one):
+    every "open firefox" asks, and a menu holds hundreds of entries."""
+    global _menu
+    dirs = application_dirs()
+    stamp: list[tuple[str, int, int]] = []
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.desktop")):
+            try:
+                info = path.stat()
+                stamp.append((str(path), info.st_mtime_ns, info.st_size))
+            except OSError:  # removed while listed: the next ask reads the menu anew
+                stamp.append((str(path), -1, -1))
+    key = (tuple(map(str, dirs)), tuple(stamp))
+    with _menu_lock:
+        if _menu[0] != key:
+            _menu = (key, load_entries(dirs))
+        return _menu[1]
+
+
 _FILLER = {"the", "a", "an", "my", "app", "application", "program", "programme", "please"}
 
 
@@ -283,7 +308,7 @@ def app_named(message: str, entries: list[DesktopEntry] | None = None) -> Deskto
     said = re.sub(r"[\W_]", "", m["name"])
     if said in _PLACES:
         return None  # "open music": the folder or the player, the model's to choose
-    for entry in load_entries() if entries is None else entries:
+    for entry in installed_apps() if entries is None else entries:
         if said and (said == re.sub(r"[\W_]", "", entry.name.casefold()) or said in _commands(entry)):
             return entry
     return None
@@ -308,7 +333,7 @@ def exec_argv(entry: DesktopEntry) -> list[str]:
 
 def _open_app(args: dict, context: Context) -> ToolResult:
     spoken = args["name"].strip()
-    entries = load_entries()
+    entries = installed_apps()
     entry = find_app(spoken, entries)
     if entry is None:
         names = {e.name.casefold(): e.name for e in entries}

@@ -24,7 +24,7 @@ from typing import Callable
 
 from jarvis_desktop.core.persona import ORDINALS, read_number
 from jarvis_desktop.core.spoken_sums import PARTS, priced_items
-from jarvis_desktop.core.timers import DURATION, bare_tails, clock_due, duration_seconds, find_clock
+from jarvis_desktop.core.timers import DURATION, TIMER_FILLER, bare_tails, clock_due, duration_seconds, find_clock
 from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
 
@@ -460,16 +460,15 @@ def _set_timer(s: str, args: dict, now: datetime) -> dict:
             minutes, seconds = divmod(rest, 60)
             reading = {"hours": hours or DROP, "minutes": minutes or DROP, "seconds": seconds or DROP}
     label = str(args.get("label") or "")
-    from jarvis_desktop.core.skills import _TIMER_FILLER
     said = s[:span[0]] + " " + s[span[1]:]
     words = re.findall(r"[a-z0-9']+", label.lower())  # "45" for "give me 45 seconds" is no name
-    if words and (all(w in _TIMER_FILLER or w in ("minute", "minutes", "hour", "hours", "second", "seconds")
+    if words and (all(w in TIMER_FILLER or w in ("minute", "minutes", "hour", "hours", "second", "seconds")
                       for w in words) or not all(re.search(rf"\b{re.escape(w)}\b", said) for w in words)):
         reading["label"] = DROP  # "countdown", "three minutes": no name the user gave
     if not label and (m := re.search(r"\bfor (?:the|my|our) ([a-z]+)(?=\s*(?:$|[,.!?]|please|jarvis))", said)):
         reading["label"] = m[1]
     elif not label and (m := re.search(r"\b([a-z']+) (?:timer|countdown)\b", said)) \
-            and m[1] not in _TIMER_FILLER and not re.fullmatch(_UNIT_WORD, m[1]):
+            and m[1] not in TIMER_FILLER and not re.fullmatch(_UNIT_WORD, m[1]):
         reading["label"] = m[1]  # "pasta timer eleven minutes"
     return reading
 
