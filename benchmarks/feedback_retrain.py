@@ -38,6 +38,10 @@ def main() -> None:
     ap.add_argument("--ratings", type=int, default=32, help="rated turns to simulate (half good, half bad)")
     ap.add_argument("--no-retrain", action="store_true",
                     help="only write the ratings (for another benchmark's retrain: retrain_contention.py whole)")
+    ap.add_argument("--score-current-in-run", action="store_true",
+                    help="leave the current model's substance scores to the timed retrain (they are cached "
+                         "when it was promoted, so a user's retrain reads them; the first run after an update "
+                         "of the answering code does not)")
     ap.add_argument("extra", nargs="*", help="more jarvis-train retrain flags (after --)")
     args = ap.parse_args()
 
@@ -64,6 +68,11 @@ def main() -> None:
           f"against {current.name}", flush=True)
     if args.no_retrain:
         return
+    if not args.score_current_in_run:
+        primed = time.monotonic()
+        _score_current(current)
+        print(f"scored {current.name} on tool calls and facts first, as its own retrain left it scored "
+              f"({time.monotonic() - primed:.0f} s, not timed)", flush=True)
     t0 = time.monotonic()
     done = subprocess.run([str(BIN / "jarvis-train"), "retrain", "--progress", "json", *args.extra],
                           capture_output=True, text=True, env=dict(os.environ))
@@ -90,6 +99,17 @@ def main() -> None:
               f"({held['wins']} wins, {held['ties']} ties, {held['losses']} losses)")
     print(f"\ngate: {'promoted' if meta['gate']['promoted'] else 'not promoted'} ({meta['gate']['reason']})")
     print(f"feedback: {json.dumps({k: v for k, v in meta['feedback'].items() if k != 'source'})}")
+
+
+def _score_current(current) -> None:
+    """The current model's substance scores in its folder, where the retrain that promoted it
+    left them: under the same code and data a user's next retrain reads them from there."""
+    from trainer.evaluate import eval_persona
+    from trainer.progress import Progress
+    from trainer.retrain import _substance
+
+    with open(os.devnull, "w") as quiet:
+        _substance(current.gguf, eval_persona("sir"), Progress("json", quiet), current.name, current.path)
 
 
 if __name__ == "__main__":

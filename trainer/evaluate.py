@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import statistics
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -48,12 +49,31 @@ from trainer.cores import free_cores_now
 
 __all__ = ["EvalPrompt", "Reply", "heldout_prompts", "run_model", "score", "persona_score", "gate",
            "evaluate_model", "write_report", "eval_key", "rated_down_prompts", "reply_checks", "judge",
-           "win_rate", "compare_on", "MIN_WIN_PROMPTS", "load_problem", "eval_persona", "eval_system",
+           "win_rate", "compare_on", "MIN_WIN_PROMPTS", "LOSS_P", "loss_p", "worse_on_rated_down", "load_problem", "eval_persona", "eval_system",
            "EVAL_NOW", "GateDecision"]
 
 RATE_METRICS, LOWER_IS_BETTER = pm.RATE_METRICS, pm.LOWER_IS_BETTER
 DEGENERATE = 0.2
 MIN_WIN_PROMPTS = 3  # fewer held-out rated-down prompts than this: the win rate is shown, not gated on
+# Two fine-tunes of the same data answer most prompts alike, and the word-F1 tie-break then
+# decides on a word or two: with a few prompts, a win rate under one half is a coin toss (a
+# warm retrain that changed nothing was refused on 0 wins, 1 tie and 2 losses).  So the gate
+# refuses only where the losses are unlikely to be chance: a sign test over the prompts that
+# were not ties (one-sided, p <= LOSS_P: all of 3 lost, 4 of 5, 6 of 8, 7 of 10, ...).
+LOSS_P = 0.2
+
+
+def loss_p(wins: int, losses: int) -> float:
+    """The chance of at least ``losses`` losses in ``wins + losses`` fair coin tosses."""
+    n = wins + losses
+    return sum(math.comb(n, k) for k in range(losses, n + 1)) / 2 ** n if n else 1.0
+
+
+def worse_on_rated_down(wins: dict) -> bool:
+    """Whether a ``win_rate`` result shows the candidate worse where the user rated down: enough
+    prompts (MIN_WIN_PROMPTS), under half won, and more losses than chance gives (LOSS_P)."""
+    return (wins["prompts"] >= MIN_WIN_PROMPTS and wins["win_rate"] is not None and wins["win_rate"] < 0.5
+            and loss_p(wins["wins"], wins["losses"]) <= LOSS_P)
 
 
 @dataclass

@@ -503,8 +503,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     the substance sets (tool calls, facts; cached likewise).  Decide whether the candidate may
     be promoted: not worse on the persona or on substance, and winning at least half of the
     rated-down prompts."""
-    from trainer.evaluate import (MIN_WIN_PROMPTS, compare_on, evaluate_model, gate, heldout_prompts, load_problem,
-                                  rated_down_prompts)
+    from trainer.evaluate import (compare_on, evaluate_model, gate, heldout_prompts, load_problem, rated_down_prompts,
+                                  worse_on_rated_down)
 
     honorific = persona.honorific
     prompts = heldout_prompts(opts.sft.data, honorific, opts.sft.holdout)
@@ -574,9 +574,11 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
         line = (f"won {wins['win_rate']:.0%} against {current.name} on {wins['prompts']} held-out prompts you "
                 f"rated down ({wins['wins']} wins, {wins['ties']} ties, {wins['losses']} losses)")
         metrics = {**decision.metrics, "rated_down": wins}
-        if wins["prompts"] >= MIN_WIN_PROMPTS and wins["win_rate"] < 0.5:
+        if worse_on_rated_down(wins):
             head = "worse than the current model: " if decision.promoted else decision.reason + "; "
             return evaluation, GateDecision(False, head + line.replace("won", "won only", 1),
                                             (*decision.failures, "win_rate"), metrics)
+        if wins["win_rate"] is not None and wins["win_rate"] < 0.5:
+            line += ": too few lost to tell from chance"
         decision = GateDecision(decision.promoted, f"{decision.reason}; {line}", decision.failures, metrics)
     return evaluation, decision
