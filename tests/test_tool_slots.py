@@ -396,3 +396,31 @@ def test_no_request_of_the_data_but_a_count_of_days_is_moved_from_todays_date():
     # (a row may give the reply said from the count's result rather than the call)
     assert [(m, label) for m, label in moved
             if not (label.startswith("call:days_until") or re.search(r"\d+ days until", label))] == []
+
+
+@pytest.mark.parametrize("message, moved", [
+    ("what day was i born on the 3rd of april 1990", ("weekday", {"date": "1990-04-03"})),
+    ("which day of the week is the 25th of december", ("weekday", {"date": "12-25"})),
+    ("how many days since the 3rd of april 1990", ("days_until", {"date": "1990-04-03"})),
+    ("what's the date in ten days", None),  # date_in's own words
+])
+def test_a_date_n_days_on_where_the_words_give_a_date_goes_to_the_tool_they_ask_of(message, moved):
+    tools = {t.name: t for t in default_tools()}
+    assert neighbour("date_in", message, EVAL_NOW, tools, {"days": -1}) == moved
+
+
+def test_the_data_s_date_in_calls_go_to_the_weekday_only_where_it_was_asked():
+    """Every request of the training and development data, as if written as date_in: the ones
+    moved on to weekday (rather than days_until) all asked for a weekday."""
+    tools = {t.name: t for t in default_tools()}
+    requests = []
+    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
+        turns = json.loads(line)["messages"]
+        requests += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:])
+                     if a["role"] == "user" and b["content"].startswith("call:")]
+    requests += [(r["request"], f"call:{r['tool']}") for r in
+                 map(json.loads, asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()) if r.get("tool")]
+    moved = [(m, label, got[0]) for m, label in requests
+             if (got := neighbour("date_in", m, EVAL_NOW, tools, {"days": 1}))]
+    weekdays = [(m, label) for m, label, tool in moved if tool == "weekday"]
+    assert len(weekdays) >= 20 and [x for x in weekdays if not x[1].startswith("call:weekday")] == []

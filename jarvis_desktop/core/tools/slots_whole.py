@@ -115,6 +115,12 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
             required = [p.name for p in tools[other].params if p.required]
             found = _found(other, s, now)
             if found and all(name in found for name in required):
+                # "what day was I born on the 3rd of April 1990" written as a date N days on: the
+                # words give a date, which is days_until's to read, but they ask its weekday
+                third = named_instead(other, message)
+                if third in tools and third in READERS and (also := _found(third, s, now)) \
+                        and all(p.name in also for p in tools[third].params if p.required):
+                    other, found = third, also
                 # the words are read in lower case: a value the model wrote as said keeps its capitals
                 return other, {k: args[k] if isinstance(v, str) and str((args or {}).get(k, "")).casefold() == v
                                else v for k, v in found.items()}
