@@ -41,7 +41,12 @@ def main() -> None:
                     help="score with a memory holding the facts this memory set's tells give (e.g. "
                          "assets/data/dev/memory_dev.jsonl: 100 facts), as a user's memory would, searched "
                          "by meaning where `jarvis-convert setup` made the embedding model")
+    ap.add_argument("--after", type=int, default=0, metavar="N",
+                    help="ask each request after N earlier turns of the same conversation (development "
+                         "requests answered first and kept as the app keeps them: a request to a read-only "
+                         "tool and a chat, by turns), instead of alone")
     args = ap.parse_args()
+    before = _conversations(args.after) if args.after else None
     memory = None
     if args.memory_of:
         from jarvis_desktop.core.embedder import default_embedder
@@ -66,14 +71,22 @@ def main() -> None:
         for label, threshold in runs:
             t0 = time.perf_counter()
             results = run_cases(model, cases, Persona("sir"), n_threads=args.threads, call_threshold=threshold,
-                                memory=memory)
+                                memory=memory, before=before)
             scores[label] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
+            if before:
+                for kind in ("tool", "chat"):  # what the turn just before was
+                    part = [r for i, r in enumerate(results) if _last_kind(i, args.after) == kind]
+                    scores[f"{label} after {kind}"] = score_cases(part)
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
             misread[label] = [r for r in results if r.called and r.case.call and r not in wrong[label]
                               and not same_arguments(r.case.call, r.called)]
     for name, cal in calibrated.items():
         print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
+    if before:
+        print(f"\nEach request after {args.after} earlier turn(s) of its conversation "
+              f"(e.g. {before(0)!r} before the first); '... after tool/chat': those whose turn just before "
+              "was a tool request or a chat")
     print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
           f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}"
           + (f", with a memory of {len(memory.facts())} facts ({args.memory_of.name})" if memory else ""))
@@ -81,7 +94,8 @@ def main() -> None:
             "invalid_calls", "seconds"]
     print("| figure | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
     for key in keys:
-        print(f"| {key} | " + " | ".join(str(s[key]) for s in scores.values()) + " |")
+        print(f"| {key} | " + " | ".join(str(s.get(key, "")) for s in scores.values()) + " |")
+    scores = {k: v for k, v in scores.items() if not k.endswith((" after tool", " after chat"))}
     tools = sorted({t for s in scores.values() for t in s["per_tool"]})
     print("\n| tool (routed / arguments of requests) | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
     for tool in tools:
@@ -98,6 +112,39 @@ def main() -> None:
         print(f"\n{name}: {len(rows)} routed right with arguments read wrongly; the first {min(args.show, len(rows))}:")
         for r in rows[:args.show]:
             print(f"  {r.case.request!r}: expected {r.case.call}, got {r.called} (written {r.written})")
+
+
+def _dev_requests() -> tuple[list[str], list[str]]:
+    """The development set's requests to read-only tools (their answers are the same wherever
+    they run, and nothing is done) and its chats."""
+    import json
+
+    from jarvis_desktop.core.paths import asset
+    from jarvis_desktop.core.tools import default_tools
+
+    read_only = {t.name for t in default_tools() if t.read_only}
+    rows = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
+    return ([r["request"] for r in rows if r.get("tool") in read_only],
+            [r["request"] for r in rows if r["kind"] == "chat"])
+
+
+def _last_kind(i: int, n: int) -> str:
+    """Whether the turn just before the i-th request was a tool request or a chat."""
+    return "tool" if (i + n - 1) % 2 == 0 else "chat"
+
+
+def _conversations(n: int):
+    """before(i): the n development requests the i-th held-out request comes after, a tool
+    request and a chat by turns (the same ones on every run)."""
+    tools, chats = _dev_requests()
+
+    def before(i: int) -> list[str]:
+        said = []
+        for j in range(n):
+            pool = tools if (i + j) % 2 == 0 else chats
+            said.append(pool[(i * n + j) * 7 % len(pool)])
+        return said
+    return before
 
 
 if __name__ == "__main__":

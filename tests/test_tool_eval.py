@@ -9,7 +9,7 @@ from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
 from jarvis_desktop.core.paths import asset
-from trainer.tool_eval import (CaseResult, ToolCase, load_cases, memory_holding, run_cases, same_arguments,
+from trainer.tool_eval import (CaseResult, ToolCase, answering, load_cases, memory_holding, run_cases, same_arguments,
                                score_cases, substance_failures)
 
 
@@ -33,6 +33,17 @@ def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
     assert [r.called for r in quick] == [r.called for r in results]
     assert {k: v for k, v in score_cases(quick).items()} == s
     assert all(0 < len(q.reply) < len(r.reply) for q, r in zip(quick, results))
+
+
+def test_a_request_can_be_asked_after_earlier_turns_of_its_conversation(tiny_chain):
+    persona = Persona.from_file("sir", DATA / "tiny_persona.txt")
+    with answering(tiny_chain["f16"], persona, n_threads=1, max_tokens=8) as ask:
+        alone = ask("Thank you").result()
+        after = ask("Thank you", ["Hello Jarvis", "How long has this computer been on?"]).result()
+        again = ask("Thank you").result()
+    # the two earlier turns and their replies are in the prompt; the next request is alone again
+    assert after.stats.prompt_tokens > alone.stats.prompt_tokens + 10
+    assert again.stats.prompt_tokens == alone.stats.prompt_tokens
 
 
 def test_the_gate_refuses_a_candidate_worse_on_substance_by_more_than_noise():

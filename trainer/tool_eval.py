@@ -34,6 +34,7 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,9 +113,11 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
             tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False,
                             memory=memory)
 
-            def ask(text: str):
+            def ask(text: str, before: Sequence[str] = ()):
                 assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
                                       call_threshold=call_threshold)
+                for earlier in before:  # a conversation so far, kept as the app keeps it
+                    assistant.ask(earlier).result()
                 return assistant.ask(text, remember=False)
             yield ask
     finally:
@@ -151,14 +154,17 @@ def first_answer(reply) -> Answer:
 
 def run_cases(gguf: Path, cases: list[ToolCase], persona: Persona, n_threads: int = 0,
               max_tokens: int = 64, progress=None, whole_replies: bool = True,
-              call_threshold: float | None = None, memory=None) -> list[CaseResult]:
+              call_threshold: float | None = None, memory=None,
+              before: Callable[[int], Sequence[str]] | None = None) -> list[CaseResult]:
     """Each request, alone, through the Assistant (tools on, skills off, greedy, at EVAL_NOW).
     ``whole_replies`` False: prose is cut once it is surely prose (routing and arguments are
-    scored the same; only the chat replies' text is short).  ``memory``: as ``answering``."""
+    scored the same; only the chat replies' text is short).  ``memory``: as ``answering``.
+    ``before(i)``: the messages the i-th request comes after in its conversation (answered
+    first, whole, by the same Assistant); None: each alone."""
     results = []
     with answering(gguf, persona, n_threads, max_tokens, call_threshold, memory) as ask:
         for i, case in enumerate(cases):
-            reply = ask(case.request)
+            reply = ask(case.request, before(i) if before else ())
             results.append(_result(case, reply.result() if whole_replies else first_answer(reply)))
             if progress:
                 progress(i + 1, len(cases))
