@@ -57,6 +57,7 @@ def main() -> None:
     cases = load_cases()
     cases = cases[:args.limit] if args.limit else cases
     scores, wrong, misread = {}, {}, {}
+    parts = {}  # with --after: each model's figures split by what came just before
     calibrated = {}
     for gguf in args.gguf:
         work = Path(os.environ.get("TMPDIR", "/tmp"))
@@ -76,7 +77,7 @@ def main() -> None:
             if before:
                 for kind in ("tool", "chat"):  # what the turn just before was
                     part = [r for i, r in enumerate(results) if _last_kind(i, args.after) == kind]
-                    scores[f"{label} after {kind}"] = score_cases(part)
+                    parts[f"{label} after {kind}"] = score_cases(part)
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
             misread[label] = [r for r in results if r.called and r.case.call and r not in wrong[label]
@@ -92,10 +93,10 @@ def main() -> None:
           + (f", with a memory of {len(memory.facts())} facts ({args.memory_of.name})" if memory else ""))
     keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "model_argument_accuracy", "result_fidelity",
             "invalid_calls", "seconds"]
-    print("| figure | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
+    shown = {**scores, **parts}
+    print("| figure | " + " | ".join(shown) + " |\n|---|" + "---|" * len(shown))
     for key in keys:
-        print(f"| {key} | " + " | ".join(str(s.get(key, "")) for s in scores.values()) + " |")
-    scores = {k: v for k, v in scores.items() if not k.endswith((" after tool", " after chat"))}
+        print(f"| {key} | " + " | ".join(str(s.get(key, "")) for s in shown.values()) + " |")
     tools = sorted({t for s in scores.values() for t in s["per_tool"]})
     print("\n| tool (routed / arguments of requests) | " + " | ".join(scores) + " |\n|---|" + "---|" * len(scores))
     for tool in tools:

@@ -501,8 +501,8 @@ def _evaluate_and_gate(candidate: Path, registry: Registry, opts: RetrainOptions
     cached in its folder) on the persona, and both on the held-out prompts the user rated
     down (``rated_down``, the export's heldout.jsonl); with ``opts.substance`` both also on
     the substance sets (tool calls, facts; cached likewise).  Decide whether the candidate may
-    be promoted: not worse on the persona or on substance, and winning at least half of the
-    rated-down prompts."""
+    be promoted: not worse on the persona or on substance, and not losing more of the
+    rated-down prompts than chance explains (trainer.evaluate.worse_on_rated_down)."""
     from trainer.evaluate import (compare_on, evaluate_model, gate, heldout_prompts, load_problem, rated_down_prompts,
                                   worse_on_rated_down)
 
