@@ -60,6 +60,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("recall", "which part of your body do you see with"),
     ("recall", "What do you call the first meal of the day?"),
     ("top_processes", "where did I leave my specs"),
+    ("cancel_timer", "Turning it off and on again fixes everything, doesn't it?"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -76,6 +77,8 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("recall", "which shoe size did you note for Arlo's wellies"),
     ("top_processes", "the machine's crawling, who's the culprit, which program"),
     ("top_processes", "who's behind the cpu's racket"),  # a word said with "'s"
+    ("cancel_timer", "Never mind the eggs."),  # a word for calling it off, and no timer named
+    ("cancel_timer", "the dentist has moved me to next month so bin the reminder"),
     ("local_ip", "what's this box called in the router’s eyes"),  # or a curly one
     ("local_ip", "and on the wifi?"),  # a follow-up leans on the turn before
     ("now_playing", "what about the one before?"),

@@ -7,7 +7,8 @@ imap on" got ``local_ip`` ("Your local IP address is ..."), "which element has t
 call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so neither
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
-version, a program or the machine's load, the user or someone they know, something to open or a wish to do something).
+version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
+a timer or a word for calling one off).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -61,6 +62,14 @@ CUES: dict[str, re.Pattern] = {
                             r"slow", r"sluggish", r"heavy", r"heaviest", r"greedy", r"greediest", r"fans?",
                             r"roasting", r"hot", r"busy", r"busiest", r"resources", r"work", r"working", r"running",
                             r"offenders", r"top", r"biggest", r"users", r"causing", r"taking"),
+    # a timer's or reminder's words, or a word for calling one off ("never mind the eggs"): a
+    # chat that only sounds like a request ("have you tried turning it off and on again") once
+    # came out as cancel_timer{all:true}, which would have cancelled every timer running
+    "cancel_timer": _words(r"timers?", r"reminders?", r"remind", r"reminding", r"countdowns?", r"count down",
+                           r"counting down", r"alarms?", r"alerts?", r"buzzers?", r"cancel", r"cancelled",
+                           r"call off", r"never ?mind", r"scrap", r"kill", r"stop", r"clear", r"delete",
+                           r"remove", r"bin", r"ditch", r"drop", r"abort", r"scratch", r"forget", r"no need",
+                           r"don't need", r"dont need"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
