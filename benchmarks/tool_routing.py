@@ -28,7 +28,7 @@ def main() -> None:
     from benchmarks.long_conversation import with_template
     from jarvis_desktop.core.assistant import Persona
     from trainer.router_calibration import calibrate
-    from trainer.tool_eval import load_cases, run_cases, same_arguments, score_cases
+    from trainer.tool_eval import conversation_before, last_kind, load_cases, run_cases, same_arguments, score_cases
 
     ap = argparse.ArgumentParser()
     ap.add_argument("gguf", type=Path, nargs="+")
@@ -46,7 +46,7 @@ def main() -> None:
                          "requests answered first and kept as the app keeps them: a request to a read-only "
                          "tool and a chat, by turns), instead of alone")
     args = ap.parse_args()
-    before = _conversations(args.after) if args.after else None
+    before = conversation_before(args.after) if args.after else None
     memory = None
     if args.memory_of:
         from jarvis_desktop.core.embedder import default_embedder
@@ -76,7 +76,7 @@ def main() -> None:
             scores[label] = {**score_cases(results), "seconds": round(time.perf_counter() - t0, 1)}
             if before:
                 for kind in ("tool", "chat"):  # what the turn just before was
-                    part = [r for i, r in enumerate(results) if _last_kind(i, args.after) == kind]
+                    part = [r for i, r in enumerate(results) if last_kind(i, args.after) == kind]
                     parts[f"{label} after {kind}"] = score_cases(part)
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
@@ -113,39 +113,6 @@ def main() -> None:
         print(f"\n{name}: {len(rows)} routed right with arguments read wrongly; the first {min(args.show, len(rows))}:")
         for r in rows[:args.show]:
             print(f"  {r.case.request!r}: expected {r.case.call}, got {r.called} (written {r.written})")
-
-
-def _dev_requests() -> tuple[list[str], list[str]]:
-    """The development set's requests to read-only tools (their answers are the same wherever
-    they run, and nothing is done) and its chats."""
-    import json
-
-    from jarvis_desktop.core.paths import asset
-    from jarvis_desktop.core.tools import default_tools
-
-    read_only = {t.name for t in default_tools() if t.read_only}
-    rows = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
-    return ([r["request"] for r in rows if r.get("tool") in read_only],
-            [r["request"] for r in rows if r["kind"] == "chat"])
-
-
-def _last_kind(i: int, n: int) -> str:
-    """Whether the turn just before the i-th request was a tool request or a chat."""
-    return "tool" if (i + n - 1) % 2 == 0 else "chat"
-
-
-def _conversations(n: int):
-    """before(i): the n development requests the i-th held-out request comes after, a tool
-    request and a chat by turns (the same ones on every run)."""
-    tools, chats = _dev_requests()
-
-    def before(i: int) -> list[str]:
-        said = []
-        for j in range(n):
-            pool = tools if (i + j) % 2 == 0 else chats
-            said.append(pool[(i * n + j) * 7 % len(pool)])
-        return said
-    return before
 
 
 if __name__ == "__main__":

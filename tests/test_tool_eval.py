@@ -9,8 +9,9 @@ from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
 from jarvis_desktop.core.paths import asset
-from trainer.tool_eval import (CaseResult, ToolCase, answering, load_cases, memory_holding, run_cases, same_arguments,
-                               score_cases, substance_failures)
+from trainer.tool_eval import (CONVERSATION_EVERY, CaseResult, ToolCase, _dev_requests, answering, conversation_before,
+                               last_kind, load_cases, memory_holding, run_cases, same_arguments, score_cases,
+                               substance_failures)
 
 
 def test_the_held_out_scoring_runs_the_app_path_on_the_tiny_model(tiny_chain):
@@ -56,6 +57,27 @@ def test_the_gate_refuses_a_candidate_worse_on_substance_by_more_than_noise():
     assert keys == ["routing_accuracy", "false_call_rate", "result_fidelity", "facts_wrong_rate", "invalid_calls"]
     assert "routing accuracy 0.800 vs current 0.900" in dict(substance_failures(worse, current))["routing_accuracy"]
     assert substance_failures({**current, "facts_wrong_rate": None}, current) == []  # no facts scored: not judged
+    # routing as good alone and much worse after one earlier turn (the GK-probed model of 2026-12-04)
+    talking = {**current, "routing_in_conversation": 0.793}
+    assert substance_failures({**talking, "routing_in_conversation": 0.76}, talking) == []
+    assert [k for k, _ in substance_failures({**talking, "routing_in_conversation": 0.636}, talking)] == [
+        "routing_in_conversation"]
+    assert substance_failures(talking, current) == []  # a current model scored before the figure: not judged
+
+
+def test_the_earlier_turns_of_a_conversation_are_development_requests_by_turns_and_never_held_out():
+    before = conversation_before(1)
+    held_out = {c.request for c in load_cases()}
+    firsts = [before(i) for i in range(0, 363, CONVERSATION_EVERY)]
+    assert firsts == [conversation_before(1)(i) for i in range(0, 363, CONVERSATION_EVERY)]  # the same every run
+    assert all(len(b) == 1 and b[0] not in held_out for b in firsts)
+    assert len({b[0] for b in firsts}) > 60  # not one earlier turn for all
+    tools, chats = _dev_requests()
+    assert {last_kind(i, 1) for i in range(4)} == {"tool", "chat"}
+    assert all((b[0] in tools) == (last_kind(i * CONVERSATION_EVERY, 1) == "tool")
+               for i, b in enumerate(firsts))
+    two = conversation_before(2)(5)
+    assert len(two) == 2 and (two[0] in tools) != (two[1] in tools) and (two[1] in chats) == (last_kind(5, 2) == "chat")
 
 
 def test_scoring_and_arguments_on_plain_results():

@@ -147,7 +147,7 @@ def run_eval_command(args) -> int:
     return 0
 
 
-SUBSTANCE_ROWS = ("routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",
+SUBSTANCE_ROWS = ("routing_accuracy", "routing_in_conversation", "false_call_rate", "missed_call_rate", "argument_accuracy", "result_fidelity",
                   "invalid_calls", "facts_right_rate", "facts_unsure_rate", "facts_wrong_rate", "seconds")
 
 

@@ -478,8 +478,10 @@ def _substance_gate(decision: GateDecision, candidate: dict, current: dict, best
     worse = substance_failures(candidate, current, best)
     metrics = {**decision.metrics, "substance": candidate}
     if not worse:
-        line = (f"tool routing {candidate['routing_accuracy']:.2f}, arguments {candidate['argument_accuracy']:.2f}, "
-                f"facts wrong {candidate['facts_wrong_rate'] or 0:.2f}")
+        talk = candidate.get("routing_in_conversation")
+        line = (f"tool routing {candidate['routing_accuracy']:.2f}"
+                + (f" ({talk:.2f} in a conversation)" if talk is not None else "")
+                + f", arguments {candidate['argument_accuracy']:.2f}, facts wrong {candidate['facts_wrong_rate'] or 0:.2f}")
         return GateDecision(decision.promoted, f"{decision.reason}; {line}", decision.failures, metrics)
     said = "; ".join(why for _key, why in worse)
     head = "worse than the current model: " if decision.promoted else decision.reason + "; "

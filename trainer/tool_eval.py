@@ -19,6 +19,11 @@ for chat, none), with the right arguments, and does the reply say what the tool 
     result_fidelity    tool answers whose text is the tool's own sentence (the Assistant says
                        nothing else: anything below 1.0 is a bug)
     invalid_calls      calls the Toolbox could not parse, to no tool, or with wrong arguments
+    routing_in_conversation  routing_accuracy of every CONVERSATION_EVERY-th request asked after
+                       one earlier turn of its conversation (a development request to a read-only
+                       tool, or a chat, answered whole as the app keeps it): a model can route
+                       requests alone well and badly once something came before (0.956 alone,
+                       0.636 after one turn, 2026-12-04), which the user meets every day
 
 With the factual questions no tool answers (trainer/facts.py: right, honestly unsure, wrong),
 these are the gate's substance figures (``evaluate_substance``, ``substance_failures``): a
@@ -53,9 +58,12 @@ from trainer.facts import HELDOUT as FACTS_HELDOUT
 from trainer.facts import Fact, grade, load_facts, score_facts
 
 __all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "run_facts", "score_cases", "evaluate_substance",
-           "substance_failures", "best_substance", "substance_key", "HELDOUT", "SUBSTANCE_LIMITS"]
+           "substance_failures", "best_substance", "substance_key", "conversation_before", "last_kind", "HELDOUT",
+           "ROUTING_DEV", "SUBSTANCE_LIMITS", "CONVERSATION_EVERY"]
 
 HELDOUT = ("data", "eval", "tools_heldout.jsonl")
+ROUTING_DEV = ("data", "dev", "routing_dev.jsonl")  # the earlier turns of a conversation come from it
+CONVERSATION_EVERY = 3  # the gate asks every third held-out request after an earlier turn too
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,35 @@ def memory_holding(memory_set: Path, path: Path, embedder=None):
     return store
 
 
+def _dev_requests() -> tuple[list[str], list[str]]:
+    """The development set's requests to read-only tools (their answers are the same wherever
+    they run, and nothing is done) and its chats."""
+    read_only = {t.name for t in default_tools() if t.read_only}
+    rows = [json.loads(line) for line in asset(*ROUTING_DEV).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return ([r["request"] for r in rows if r.get("tool") in read_only],
+            [r["request"] for r in rows if r["kind"] == "chat"])
+
+
+def last_kind(i: int, n: int) -> str:
+    """Whether the turn just before the i-th request of ``conversation_before(n)`` is a tool
+    request ("tool") or a chat ("chat")."""
+    return "tool" if (i + n - 1) % 2 == 0 else "chat"
+
+
+def conversation_before(n: int) -> Callable[[int], list[str]]:
+    """before(i): the n development requests the i-th held-out request comes after, a tool
+    request and a chat by turns (the same ones on every run; none of them held out)."""
+    tools, chats = _dev_requests()
+
+    def before(i: int) -> list[str]:
+        said = []
+        for j in range(n):
+            pool = tools if (i + j) % 2 == 0 else chats
+            said.append(pool[(i * n + j) * 7 % len(pool)])
+        return said
+    return before
+
+
 def first_answer(reply) -> Answer:
     """The answer as far as routing goes: a call's whole outcome, or a reply's first words once
     they are surely prose (the rest is not generated: the gate needs only which way it went)."""
@@ -200,7 +237,7 @@ def substance_key(persona: Persona) -> str:
     h = hashlib.sha256(SCORING.encode())
     for path in ANSWERING_CODE:
         h.update(path.name.encode() + path.read_bytes())
-    for part in (HELDOUT, FACTS_HELDOUT):
+    for part in (HELDOUT, FACTS_HELDOUT, ROUTING_DEV):
         h.update(Path(asset(*part)).read_bytes())
     h.update(persona.system_prompt(EVAL_NOW).encode())
     h.update(Toolbox().grammar.encode())
@@ -209,16 +246,22 @@ def substance_key(persona: Persona) -> str:
 
 def evaluate_substance(gguf: Path, persona: Persona, n_threads: int = 0, progress=None) -> dict:
     """The gate's substance figures for one model: the tool figures (``score_cases``, without
-    ``per_tool``) and the factual ones (``score_facts``), with the seconds they took."""
+    ``per_tool``), routing in a conversation (``routing_in_conversation``) and the factual ones
+    (``score_facts``), with the seconds they took."""
     t0 = time.perf_counter()
     cases, facts = load_cases(), load_facts(kind=FACTS_HELDOUT)
-    total = len(cases) + len(facts)
+    talked = cases[::CONVERSATION_EVERY]
+    total = len(cases) + len(talked) + len(facts)
+    before = conversation_before(1)
 
     def after(offset: int):
         return (lambda done, _n: progress(offset + done, total)) if progress else None
     results = run_cases(gguf, cases, persona, n_threads, progress=after(0), whole_replies=False)
-    graded = run_facts(gguf, facts, persona, n_threads, progress=after(len(cases)))
+    in_talk = run_cases(gguf, talked, persona, n_threads, progress=after(len(cases)), whole_replies=False,
+                        before=before)
+    graded = run_facts(gguf, facts, persona, n_threads, progress=after(len(cases) + len(talked)))
     scores = {k: v for k, v in score_cases(results).items() if k != "per_tool"}
+    scores["routing_in_conversation"] = score_cases(in_talk)["routing_accuracy"]
     return {**scores, **score_facts([g for _f, _t, g in graded]), "seconds": round(time.perf_counter() - t0, 1)}
 
 
@@ -226,7 +269,7 @@ def evaluate_substance(gguf: Path, persona: Persona, n_threads: int = 0, progres
 # better model raises, positive for those it lowers.  A few requests' worth of slack (one of
 # 169 tool requests is 0.006): greedy replies of two fine-tunes differ by a little noise.
 SUBSTANCE_LIMITS = (("routing_accuracy", -0.03), ("argument_accuracy", -0.03), ("false_call_rate", 0.03),
-                    ("result_fidelity", -0.001), ("facts_wrong_rate", 0.05))
+                    ("result_fidelity", -0.001), ("facts_wrong_rate", 0.05), ("routing_in_conversation", -0.05))
 
 
 def substance_failures(candidate: dict, current: dict, best: dict | None = None) -> list[tuple[str, str]]:
@@ -279,7 +322,7 @@ def _tools() -> dict:
     return {t.name: t for t in default_tools()}
 
 
-SCORING = "4: the call that ran; set_timer by its length; whole requests called when in two minds"  # changed: cached scores are stale
+SCORING = "5: the call that ran; set_timer by its length; whole requests called when in two minds; in conversation"  # changed: cached scores are stale
 
 # Tools whose answer depends on nothing but the call and the clock: two calls to one of them
 # that give the user the same sentence at the evaluation's clock carry the same arguments,
