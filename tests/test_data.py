@@ -102,9 +102,10 @@ def test_a_feedback_row_trains_only_its_rated_reply(tiny_base):
     messages = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hiya mate."},
                 {"role": "user", "content": "Thanks"}, {"role": "assistant", "content": "Welcome, {honorific}."}]
     rows = {cat: build_rows([Example(messages, cat, "t.jsonl:1")], tok, Persona("sir", "", "Be Jarvis."), 256)[0]
-            for cat in (FEEDBACK_CATEGORY, "greetings")}
+            for cat in (FEEDBACK_CATEGORY, "tools_in_conversation", "greetings")}
     trained = {cat: tok.decode([i for i, m in zip(r["input_ids"], r["assistant_masks"]) if m]) for cat, r in rows.items()}
-    assert "Hiya" not in trained[FEEDBACK_CATEGORY] and "Welcome, sir." in trained[FEEDBACK_CATEGORY]
+    for cat in (FEEDBACK_CATEGORY, "tools_in_conversation"):  # the turns before: context, as heard
+        assert "Hiya" not in trained[cat] and "Welcome, sir." in trained[cat]
     assert "Hiya" in trained["greetings"] and "Welcome, sir." in trained["greetings"]
 
 

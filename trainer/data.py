@@ -255,6 +255,10 @@ def example_key(example: Example) -> str:
 
 
 FEEDBACK_CATEGORY = "feedback"  # the user's own rated replies: trained on in full, never held out
+# Rows whose earlier replies are the conversation as it happened, not targets: a rated reply's
+# chat before it, and a tool request asked after earlier turns (trainer/tool_data.py), whose
+# earlier replies include a tool's sentences, never the model's to write
+LAST_ONLY_CATEGORIES = (FEEDBACK_CATEGORY, "tools_in_conversation")
 
 
 def split_examples(examples: list[Example], share: float = 0.1) -> tuple[list[Example], list[Example]]:

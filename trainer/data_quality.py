@@ -23,7 +23,7 @@ from jarvis_desktop.core.tools.call import PREFIX as CALL_PREFIX
 from trainer import persona_metrics as pm
 from trainer.facts import CATEGORY as FACTS_CATEGORY
 from trainer.facts import UNSURE_REPLIES
-from trainer.data import Example, load_examples, split_examples
+from trainer.data import LAST_ONLY_CATEGORIES, Example, load_examples, split_examples
 
 __all__ = ["Finding", "QualityReport", "check_files", "near_duplicates", "math_problem", "dataset_stats"]
 
@@ -57,6 +57,12 @@ class QualityReport:
 
 def _replies(ex: Example) -> list[str]:
     return [m["content"] for m in ex.messages if m["role"] == "assistant"]
+
+
+def _trained(ex: Example) -> list[str]:
+    """The replies the example trains on: all, or the last alone (LAST_ONLY_CATEGORIES)."""
+    replies = _replies(ex)
+    return replies[-1:] if ex.category in LAST_ONLY_CATEGORIES else replies
 
 
 def math_problem(ex: Example) -> str | None:
@@ -96,7 +102,12 @@ def _toolbox() -> Toolbox:
 
 
 def _shingles(ex: Example) -> set[tuple[str, str]]:
-    words = re.findall(r"[a-z0-9']+", " ".join(m["content"] for m in ex.messages).lower())
+    """Word bigrams of what the example teaches: the whole conversation, or where only its last
+    reply is trained on (LAST_ONLY_CATEGORIES) the user's messages and that reply: the replies
+    before it are other rows' as they were heard, not copies to train twice."""
+    said = ([m for m in ex.messages[:-1] if m["role"] == "user"] + ex.messages[-1:]
+            if ex.category in LAST_ONLY_CATEGORIES else ex.messages)
+    words = re.findall(r"[a-z0-9']+", " ".join(m["content"] for m in said).lower())
     return set(zip(words, words[1:]))
 
 
@@ -179,8 +190,8 @@ def dataset_stats(examples: list[Example], holdout: float = 0.1) -> dict:
     """Counts per category and the quality figures the issue asks to report.  The reply figures
     are of spoken replies: a tool call (``call:...``, the tools category) is counted apart, and
     the share of distinct openings leaves out the facts category's honest "not certain" set."""
-    replies = [r for ex in examples for r in _replies(ex) if not r.startswith(CALL_PREFIX)]
-    calls = sum(r.startswith(CALL_PREFIX) for ex in examples for r in _replies(ex))
+    replies = [r for ex in examples for r in _trained(ex) if not r.startswith(CALL_PREFIX)]
+    calls = sum(r.startswith(CALL_PREFIX) for ex in examples for r in _trained(ex))
     train, held = split_examples(examples, holdout)
     per_cat: dict[str, dict] = {}
     for ex in examples:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jarvis_desktop.core.errors import ConfigError, DataError
 from jarvis_desktop.core.assistant import Persona
-from trainer.data import (FEEDBACK_CATEGORY, dataset_hash, fill_honorific, load_examples, split_examples,
+from trainer.data import (FEEDBACK_CATEGORY, LAST_ONLY_CATEGORIES, dataset_hash, fill_honorific, load_examples, split_examples,
                           tokenize_chat, training_system)
 from trainer.presets import BaseModel, resolve_base
 from trainer.progress import Progress
@@ -51,9 +51,10 @@ def build_rows(examples, tokenizer, persona: Persona, max_length: int) -> list[d
                     for m in ex.messages if m["role"] != "system"]
         system = training_system(persona, messages)
         # A rated reply from the log comes with the chat before it: only the reply itself is a
-        # target (the replies before it may be unrated or rated down).
+        # target (the replies before it may be unrated or rated down); so is a tool request
+        # asked after earlier turns (LAST_ONLY_CATEGORIES).
         row = tokenize_chat(tokenizer, [{"role": "system", "content": system}] + messages, max_length,
-                            last_only=ex.category == FEEDBACK_CATEGORY)
+                            last_only=ex.category in LAST_ONLY_CATEGORIES)
         if any(row["assistant_masks"]):  # a reply cut off entirely by max_length teaches nothing
             rows.append(row)
     return rows

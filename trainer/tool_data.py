@@ -8,9 +8,20 @@ the user heard: the tool's own sentence, made by running the tool at a fixed clo
 model learns to call again from the conversation as it is stored.  When not to call is taught
 by the hand-written ``tools_negative.jsonl``.
 
-The rows live in ``assets/data/persona/tools.jsonl`` (reviewable, and part of the dataset hash);
-``python -m trainer.tool_data`` writes it again after a tool's examples change, and a test
-checks the file is what this module makes.
+A request seldom comes first in its conversation, and a model taught requests only alone calls
+far less after an earlier turn (on the held-out requests, 0.953 of them routed right alone and
+0.793 after one earlier turn: 20 % of the calls missed).  So one phrasing in CONVERSATION_SHARE
+is asked after one or two earlier exchanges instead of alone (category
+``tools_in_conversation``): another tool's request with the sentence its tool said, or a chat
+from the persona data, as the app keeps them.  After a tool's sentence the user often only
+reacts ("thanks, that's plenty"): AFTERWORDS teach those as chat, not as another call.  Only
+the last reply of such a row is trained on (``LAST_ONLY_CATEGORIES``): the earlier ones are the
+conversation as it happened, and a tool's sentence is never the model's to write.  The
+follow-ups are such rows too.
+
+The rows live in ``assets/data/persona/tools.jsonl`` and ``tools_conversation.jsonl``
+(reviewable, and part of the dataset hash); ``python -m trainer.tool_data`` writes them again
+after a tool's examples change, and a test checks the files are what this module makes.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -25,10 +37,16 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.persona import to_placeholders
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
 
-__all__ = ["tool_rows", "follow_up_rows", "spoken", "write", "TOOLS_FILE", "CATEGORY"]
+__all__ = ["tool_rows", "follow_up_rows", "conversation_rows", "spoken", "write", "TOOLS_FILE", "CATEGORY",
+           "CONVERSATION_CATEGORY", "CONVERSATION_FILE", "CONVERSATION_SHARE", "AFTERWORDS"]
 
 CATEGORY = "tools"
 TOOLS_FILE = ("data", "persona", "tools.jsonl")
+CONVERSATION_CATEGORY = "tools_in_conversation"
+CONVERSATION_FILE = ("data", "persona", "tools_conversation.jsonl")
+CONVERSATION_SHARE = 4  # one phrasing in this many is asked after earlier turns
+# the persona data's one-turn chats that may come before a request (short enough to be a turn)
+CHAT_SOURCES = ("greetings.jsonl", "casual.jsonl", "tools_negative.jsonl")
 FIXED_NOW = datetime(2026, 3, 14, 9, 30)  # the clock the follow-ups' first replies are made at
 
 # (first request, its call, the follow-up, its call[, the first reply]): the first reply is the
@@ -59,6 +77,46 @@ FOLLOW_UPS = [
      "You have 41.2 GB free of 98.3 GB on the main disk, which holds your home folder, {honorific}."),
     ("How long has this computer been on?", 'call:uptime{}', "how busy is the processor", 'call:cpu_load{}',
      "Your computer has been running for 3 days and 2 hours, {honorific}."),
+]
+
+# What a user says after hearing a tool's answer, when it asks for nothing more: chat, not a call.
+AFTERWORDS = [
+    ("thanks", "You're most welcome, {honorific}."),
+    ("Cheers, Jarvis.", "Any time, {honorific}; do shout if you need anything else."),
+    ("lovely thank you", "My pleasure, {honorific}."),
+    ("That's plenty, thanks.", "Very good, {honorific}. I'll leave it there."),
+    ("Blimey, that's more than I thought.", "It does tend to creep up on one, {honorific}."),
+    ("ok great", "Splendid, {honorific}. Anything further?"),
+    ("Perfect, that's all I needed.", "Glad to be of use, {honorific}."),
+    ("hmm that seems a lot", "It may well be, {honorific}; the figure is exactly as the tool gave it, so it's worth a second look."),
+    ("Brilliant.", "Happy to help, {honorific}."),
+    ("right good to know", "Quite so, {honorific}. I'm here if anything else comes up."),
+    ("Ta.", "Not at all, {honorific}."),
+    ("that's fine", "Very well, {honorific}."),
+    ("Oh, that's not bad at all.", "Rather good, I'd say, {honorific}."),
+    ("Great stuff, ta very much.", "Always a pleasure, {honorific}."),
+    ("wow ok", "Quite something, isn't it, {honorific}?"),
+    ("Good, that's what I thought.", "Your instincts serve you well, {honorific}."),
+    ("thank you jarvis that's really helpful", "I'm delighted it helped, {honorific}."),
+    ("Hmm, I'll have to think about that.", "Take your time, {honorific}; I'll be here when you've decided."),
+    ("Okay, noted.", "Very good, {honorific}."),
+    ("nice one", "Thank you, {honorific}. Anything else on your list?"),
+    ("Ah, that explains it.", "It often does, {honorific}. Shall I look into anything else?"),
+    ("Marvellous, thank you.", "You're very welcome, {honorific}."),
+    ("cool", "Glad that's settled, {honorific}."),
+    ("Lovely, that's sorted then.", "Sorted indeed, {honorific}."),
+    ("that'll do nicely", "Excellent, {honorific}."),
+    ("Much obliged.", "The pleasure is mine, {honorific}."),
+    ("ok thanks that's all for now", "Very good, {honorific}. Do call on me whenever you need."),
+    ("Right, fair enough.", "Indeed, {honorific}."),
+    ("Excellent, just what I wanted to hear.", "Then my work here is done, {honorific}."),
+    ("brill thanks", "Any time at all, {honorific}."),
+    ("Oh dear.", "Not ideal, I grant you, {honorific}. Is there anything I can do to help?"),
+    ("gotcha", "Right you are, {honorific}."),
+    ("Is that good?", "It sounds perfectly reasonable to me, {honorific}, though you know your needs best."),
+    ("fab", "Glad to oblige, {honorific}."),
+    ("Ta, that's just the job.", "Glad it fits the bill, {honorific}."),
+    ("great that's useful to know", "I thought it might be, {honorific}."),
 ]
 
 _PUNCT = re.compile(r"[?!.,;:()\"“”]")
@@ -108,9 +166,81 @@ def follow_up_rows(box: Toolbox | None = None) -> list[dict]:
     return rows
 
 
+def _hash(text: str) -> int:
+    return zlib.crc32(spoken(text).encode())
+
+
+def _tool_exchanges() -> list[tuple[str, str, str]]:
+    """(request, the sentence its tool said, the tool) for the sums, units and the time here
+    and in a city, whose sentence depends only on the request and the clock: an earlier turn
+    as the conversation keeps it.  (Not the dates: a request's "since the 9th of April" would
+    be heard at FIXED_NOW as a count to come.)"""
+    from jarvis_desktop.core.tools import calculator, clock, units
+
+    box = Toolbox(tools=[*calculator.TOOLS, *units.TOOLS, *(t for t in clock.TOOLS if t.name in ("time_now", "time_in"))],
+                  clock=lambda: FIXED_NOW)
+    found = []
+    for tool in box.tools.values():
+        for request, call in tool.examples:
+            outcome = box.run(call, "sir", request)
+            if outcome.status == "ran" and outcome.result.ok:
+                found.append((request, to_placeholders(outcome.result.reply, "sir"), tool.name))
+    return found
+
+
+def _chats() -> list[tuple[str, str]]:
+    """One-turn chats of the persona data (CHAT_SOURCES), short enough to be an earlier turn."""
+    found = []
+    for name in CHAT_SOURCES:
+        for line in asset("data", "persona", name).read_text(encoding="utf-8").splitlines():
+            turns = json.loads(line)["messages"] if line.strip() else []
+            if len(turns) == 2 and not turns[1]["content"].startswith("call:") and len(turns[1]["content"].split()) <= 30:
+                found.append((turns[0]["content"], turns[1]["content"]))
+    return found
+
+
+def conversation_rows(alone: list[dict]) -> tuple[list[dict], list[dict]]:
+    """``alone`` (one-turn tool rows) split in two: those that stay alone, and one in
+    CONVERSATION_SHARE (by a hash of the request, so the choice is stable) asked after one or
+    two earlier exchanges, a tool's or a chat, by the hash too; then each of AFTERWORDS after
+    a tool's exchange."""
+    tools, chats = _tool_exchanges(), _chats()
+    stay, moved = [], []
+    for row in alone:
+        request, call = (m["content"] for m in row["messages"])
+        h = _hash(request)
+        if h % CONVERSATION_SHARE:
+            stay.append(row)
+            continue
+        name, before = parse(call).name, []
+        for j in range(1 + (h >> 8) % 2):
+            pick = _hash(f"{request}/{j}")
+            if (h >> (10 + j)) & 1:
+                others = [t for t in tools if t[2] != name]
+                said, heard, _tool = others[pick % len(others)]
+            else:
+                said, heard = chats[pick % len(chats)]
+            before += [{"role": "user", "content": said}, {"role": "assistant", "content": heard}]
+        moved.append({"category": CONVERSATION_CATEGORY, "messages": before + row["messages"]})
+    for reaction, reply in AFTERWORDS:
+        said, heard, _tool = tools[_hash(reaction) % len(tools)]
+        moved.append({"category": CONVERSATION_CATEGORY,
+                      "messages": [{"role": "user", "content": said}, {"role": "assistant", "content": heard},
+                                   {"role": "user", "content": reaction}, {"role": "assistant", "content": reply}]})
+    return stay, moved
+
+
 def all_rows() -> list[dict]:
-    """The whole ``tools`` category, in a fixed order."""
-    return tool_rows() + follow_up_rows(Toolbox(tools=_deterministic(), clock=lambda: FIXED_NOW))
+    """The whole ``tools`` category, in a fixed order (``all_files`` splits it in its files)."""
+    return [row for rows in all_files().values() for row in rows]
+
+
+def all_files() -> dict[tuple[str, ...], list[dict]]:
+    """The rows of TOOLS_FILE and CONVERSATION_FILE, each in a fixed order."""
+    box = Toolbox(tools=_deterministic(), clock=lambda: FIXED_NOW)
+    stay, moved = conversation_rows(tool_rows())
+    follow = [{**row, "category": CONVERSATION_CATEGORY} for row in follow_up_rows(box)]
+    return {TOOLS_FILE: stay, CONVERSATION_FILE: moved + follow}
 
 
 def _deterministic():
@@ -122,20 +252,22 @@ def _deterministic():
     return [t for t in default_tools() if t.name not in machine]
 
 
-def write(path: Path | None = None) -> Path:
-    """Write the category's file (``assets/data/persona/tools.jsonl`` by default)."""
-    path = Path(path) if path is not None else asset(*TOOLS_FILE)
-    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in all_rows())
-    path.write_text(text, encoding="utf-8")
-    return path
+def write(folder: Path | None = None) -> list[Path]:
+    """Write the two files (in ``assets/data/persona/`` by default, else in ``folder``)."""
+    paths = []
+    for parts, rows in all_files().items():
+        path = Path(folder) / parts[-1] if folder is not None else Path(asset(*parts))
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m trainer.tool_data", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, help="where to write (default: the shipped dataset's tools.jsonl)")
+    ap.add_argument("--out", type=Path, help="the folder to write to (default: the shipped dataset's)")
     args = ap.parse_args(argv)
-    path = write(args.out)
-    print(f"{path}: {sum(1 for _ in path.open(encoding='utf-8'))} examples")
+    for path in write(args.out):
+        print(f"{path}: {sum(1 for _ in path.open(encoding='utf-8'))} examples")
     return 0
 
 
