@@ -16,7 +16,7 @@ from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
 
 def _requests_for(tools):
     """(tool, the user's words) for every call in the persona dataset to one of ``tools``."""
-    for name in ("tools.jsonl", "memory_context.jsonl", "multi_turn.jsonl"):
+    for name in ("tools.jsonl", "tools_conversation.jsonl", "memory_context.jsonl", "multi_turn.jsonl"):
         for line in asset("data", "persona", name).read_text(encoding="utf-8").splitlines():
             messages = json.loads(line)["messages"]
             for before, message in zip(messages, messages[1:]):
