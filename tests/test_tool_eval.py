@@ -9,7 +9,7 @@ from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
 from jarvis_desktop.core.paths import asset
-from trainer.tool_eval import (CONVERSATION_EVERY, CaseResult, ToolCase, _dev_requests, answering, conversation_before,
+from trainer.tool_eval import (CONVERSATION_EVERY, CONVERSATION_VARIETY, CaseResult, ToolCase, _dev_requests, answering, conversation_before,
                                last_kind, load_cases, memory_holding, run_cases, same_arguments, score_cases,
                                substance_failures)
 
@@ -41,10 +41,15 @@ def test_a_request_can_be_asked_after_earlier_turns_of_its_conversation(tiny_cha
     with answering(tiny_chain["f16"], persona, n_threads=1, max_tokens=8) as ask:
         alone = ask("Thank you").result()
         after = ask("Thank you", ["Hello Jarvis", "How long has this computer been on?"]).result()
+        later = ask("Good night", ["Hello Jarvis", "How long has this computer been on?"]).result()
         again = ask("Thank you").result()
     # the two earlier turns and their replies are in the prompt; the next request is alone again
     assert after.stats.prompt_tokens > alone.stats.prompt_tokens + 10
     assert again.stats.prompt_tokens == alone.stats.prompt_tokens
+    # the same earlier turns next: answered once, and the prompt up to the new request reused
+    # from the KV cache (what is new is the request, a few tokens)
+    assert later.stats.cached_tokens > alone.stats.prompt_tokens + 10
+    assert later.stats.prompt_tokens - later.stats.cached_tokens < 24
 
 
 def test_the_gate_refuses_a_candidate_worse_on_substance_by_more_than_noise():
@@ -76,6 +81,8 @@ def test_the_earlier_turns_of_a_conversation_are_development_requests_by_turns_a
     assert {last_kind(i, 1) for i in range(4)} == {"tool", "chat"}
     assert all((b[0] in tools) == (last_kind(i * CONVERSATION_EVERY, 1) == "tool")
                for i, b in enumerate(firsts))
+    few = {conversation_before(1, CONVERSATION_VARIETY)(i)[0] for i in range(363)}  # the gate's: a few, answered once
+    assert len(few) == 2 * CONVERSATION_VARIETY and few <= set(tools) | set(chats)
     two = conversation_before(2)(5)
     assert len(two) == 2 and (two[0] in tools) != (two[1] in tools) and (two[1] in chats) == (last_kind(5, 2) == "chat")
 

@@ -20,8 +20,9 @@ for chat, none), with the right arguments, and does the reply say what the tool 
                        nothing else: anything below 1.0 is a bug)
     invalid_calls      calls the Toolbox could not parse, to no tool, or with wrong arguments
     routing_in_conversation  routing_accuracy of every CONVERSATION_EVERY-th request asked after
-                       one earlier turn of its conversation (a development request to a read-only
-                       tool, or a chat, answered whole as the app keeps it): a model can route
+                       one earlier turn of its conversation (one of CONVERSATION_VARIETY development
+                       requests to a read-only tool, or of as many chats, answered whole as the
+                       app keeps it, once for all the requests after it): a model can route
                        requests alone well and badly once something came before (0.956 alone,
                        0.636 after one turn, 2026-12-04), which the user meets every day
 
@@ -59,11 +60,12 @@ from trainer.facts import Fact, grade, load_facts, score_facts
 
 __all__ = ["ToolCase", "CaseResult", "load_cases", "run_cases", "run_facts", "score_cases", "evaluate_substance",
            "substance_failures", "best_substance", "substance_key", "conversation_before", "last_kind", "HELDOUT",
-           "ROUTING_DEV", "SUBSTANCE_LIMITS", "CONVERSATION_EVERY"]
+           "ROUTING_DEV", "SUBSTANCE_LIMITS", "CONVERSATION_EVERY", "CONVERSATION_VARIETY"]
 
 HELDOUT = ("data", "eval", "tools_heldout.jsonl")
 ROUTING_DEV = ("data", "dev", "routing_dev.jsonl")  # the earlier turns of a conversation come from it
-CONVERSATION_EVERY = 3  # the gate asks every third held-out request after an earlier turn too
+CONVERSATION_EVERY = 3  # the gate asks every third held-out request after an earlier turn too,
+CONVERSATION_VARIETY = 12  # one of 12 tool requests' or 12 chats' (each answered once, then reused)
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,18 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
             tools = Toolbox(timers=TimerService(Path(tmp) / "timers.json", clock=clock), clock=clock, act=False,
                             memory=memory)
 
+            heard: dict[tuple[str, ...], list[dict]] = {}  # earlier turns, answered once each
+
             def ask(text: str, before: Sequence[str] = ()):
-                assistant = Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
-                                      call_threshold=call_threshold)
-                for earlier in before:  # a conversation so far, kept as the app keeps it
-                    assistant.ask(earlier).result()
-                return assistant.ask(text, remember=False)
+                def assistant(history=None):
+                    return Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
+                                     call_threshold=call_threshold, history=history)
+                if tuple(before) not in heard:  # a conversation so far, kept as the app keeps it
+                    earlier = assistant()
+                    for said in before:
+                        earlier.ask(said).result()
+                    heard[tuple(before)] = list(earlier.history)
+                return assistant(heard[tuple(before)]).ask(text, remember=False)
             yield ask
     finally:
         engine.close()
@@ -166,16 +174,20 @@ def last_kind(i: int, n: int) -> str:
     return "tool" if (i + n - 1) % 2 == 0 else "chat"
 
 
-def conversation_before(n: int) -> Callable[[int], list[str]]:
+def conversation_before(n: int, variety: int = 0) -> Callable[[int], list[str]]:
     """before(i): the n development requests the i-th held-out request comes after, a tool
-    request and a chat by turns (the same ones on every run; none of them held out)."""
+    request and a chat by turns (the same ones on every run; none of them held out).
+    ``variety``: drawn from only that many of each (0: all), spread over the set."""
     tools, chats = _dev_requests()
+    if variety:
+        tools, chats = (pool[::max(1, len(pool) // variety)][:variety] for pool in (tools, chats))
 
     def before(i: int) -> list[str]:
         said = []
         for j in range(n):
             pool = tools if (i + j) % 2 == 0 else chats
-            said.append(pool[(i * n + j) * 7 % len(pool)])
+            k = (i * n + j) // 2 if variety else (i * n + j) * 7  # a few: each in turn
+            said.append(pool[k % len(pool)])
         return said
     return before
 
@@ -250,15 +262,16 @@ def evaluate_substance(gguf: Path, persona: Persona, n_threads: int = 0, progres
     (``score_facts``), with the seconds they took."""
     t0 = time.perf_counter()
     cases, facts = load_cases(), load_facts(kind=FACTS_HELDOUT)
-    talked = cases[::CONVERSATION_EVERY]
+    # grouped by the earlier turn, so that each group's prompts share its start in the KV cache
+    first = conversation_before(1, CONVERSATION_VARIETY)
+    talked = sorted(((first(i), case) for i, case in enumerate(cases[::CONVERSATION_EVERY])), key=lambda p: p[0])
     total = len(cases) + len(talked) + len(facts)
-    before = conversation_before(1)
 
     def after(offset: int):
         return (lambda done, _n: progress(offset + done, total)) if progress else None
     results = run_cases(gguf, cases, persona, n_threads, progress=after(0), whole_replies=False)
-    in_talk = run_cases(gguf, talked, persona, n_threads, progress=after(len(cases)), whole_replies=False,
-                        before=before)
+    in_talk = run_cases(gguf, [case for _b, case in talked], persona, n_threads, progress=after(len(cases)),
+                        whole_replies=False, before=lambda i: talked[i][0])
     graded = run_facts(gguf, facts, persona, n_threads, progress=after(len(cases) + len(talked)))
     scores = {k: v for k, v in score_cases(results).items() if k != "per_tool"}
     scores["routing_in_conversation"] = score_cases(in_talk)["routing_accuracy"]
@@ -322,7 +335,7 @@ def _tools() -> dict:
     return {t.name: t for t in default_tools()}
 
 
-SCORING = "5: the call that ran; set_timer by its length; whole requests called when in two minds; in conversation"  # changed: cached scores are stale
+SCORING = "6: the call that ran; set_timer by its length; whole requests called when in two minds; in conversation"  # changed: cached scores are stale
 
 # Tools whose answer depends on nothing but the call and the clock: two calls to one of them
 # that give the user the same sentence at the evaluation's clock carry the same arguments,
