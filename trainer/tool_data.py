@@ -154,16 +154,19 @@ def follow_up_rows(box: Toolbox | None = None) -> list[dict]:
         for text in (call, again):  # written by hand: refuse a typo here, not in training
             if parse(text).name not in known:
                 raise ValueError(f"FOLLOW_UPS: no tool is called {parse(text).name!r}")
-        if given:
-            heard = given[0]
-        else:
-            outcome = box.run(call, "sir")
-            if not outcome.result.ok:
-                raise ValueError(f"FOLLOW_UPS: {call} failed: {outcome.error}")
-            heard = to_placeholders(outcome.result.reply, "sir")
+        heard = given[0] if given else _heard(box, call)
+        if heard is None:
+            raise ValueError(f"FOLLOW_UPS: {call} failed: {box.run(call, 'sir').error}")
         rows.append(_row([{"role": "user", "content": first}, {"role": "assistant", "content": heard},
                           {"role": "user", "content": follow}, {"role": "assistant", "content": again}]))
     return rows
+
+
+def _heard(box: Toolbox, call: str, request: str = "") -> str | None:
+    """The sentence ``call`` makes its tool say (at ``box``'s clock), as the dataset keeps it
+    ({honorific}); None where it did not run or failed."""
+    outcome = box.run(call, "sir", request)
+    return to_placeholders(outcome.result.reply, "sir") if outcome.status == "ran" and outcome.result.ok else None
 
 
 def _hash(text: str) -> int:
@@ -182,9 +185,9 @@ def _tool_exchanges() -> list[tuple[str, str, str]]:
     found = []
     for tool in box.tools.values():
         for request, call in tool.examples:
-            outcome = box.run(call, "sir", request)
-            if outcome.status == "ran" and outcome.result.ok:
-                found.append((request, to_placeholders(outcome.result.reply, "sir"), tool.name))
+            heard = _heard(box, call, request)
+            if heard is not None:
+                found.append((request, heard, tool.name))
     return found
 
 

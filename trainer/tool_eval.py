@@ -125,10 +125,11 @@ def answering(gguf: Path, persona: Persona, n_threads: int = 0, max_tokens: int 
 
             heard: dict[tuple[str, ...], list[dict]] = {}  # earlier turns, answered once each
 
+            def assistant(history=None):
+                return Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
+                                 call_threshold=call_threshold, history=history)
+
             def ask(text: str, before: Sequence[str] = ()):
-                def assistant(history=None):
-                    return Assistant(engine, None, persona, clock=clock, version=Path(gguf).stem, tools=tools,
-                                     call_threshold=call_threshold, history=history)
                 if tuple(before) not in heard:  # a conversation so far, kept as the app keeps it
                     earlier = assistant()
                     for said in before:
