@@ -61,6 +61,8 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("recall", "What do you call the first meal of the day?"),
     ("top_processes", "where did I leave my specs"),
     ("cancel_timer", "Turning it off and on again fixes everything, doesn't it?"),
+    ("volume", "have you tried turning it off and on again"),  # a chat, not the desktop's sound
+    ("volume", "can you learn?"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -82,6 +84,8 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("local_ip", "what's this box called in the router’s eyes"),  # or a curly one
     ("local_ip", "and on the wifi?"),  # a follow-up leans on the turn before
     ("now_playing", "what about the one before?"),
+    ("volume", "I can't make out a word the presenter says."),
+    ("volume", "it's all gone a bit noisy in here, shh"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed
     ("lock_screen", "I'm stepping away for a minute"),
 ])

@@ -8,7 +8,7 @@ call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so 
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
 version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
-a timer or a word for calling one off).
+a timer or a word for calling one off, how loud or the sound itself).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -70,6 +70,15 @@ CUES: dict[str, re.Pattern] = {
                            r"call off", r"never ?mind", r"scrap", r"kill", r"stop", r"clear", r"delete",
                            r"remove", r"bin", r"ditch", r"drop", r"abort", r"scratch", r"forget", r"no need",
                            r"don't need", r"dont need"),
+    # how loud, or the sound itself: "can you learn?" once came out as volume{action:"set",level:2}
+    # and "have you tried turning it off and on again" as a call to volume, which would change the
+    # desktop's sound for a chat
+    "volume": _words(r"volume", r"sound", r"sounds", r"audio", r"speakers?", r"headphones", r"loud", r"louder",
+                     r"loudly", r"deafening", r"quiet", r"quieter", r"quieten", r"quietly", r"soft", r"softer",
+                     r"hush", r"sh+", r"silence", r"silent", r"mute", r"muted", r"unmute", r"hear", r"heard",
+                     r"hearing", r"audible", r"inaudible", r"noise", r"noisy", r"racket", r"din", r"blaring",
+                     r"up", r"down", r"notch", r"level", r"max", r"per ?cent", r"percent", r"half", r"quarter",
+                     r"make out"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
