@@ -379,6 +379,43 @@ def test_a_date_today_call_to_a_count_down_to_a_date_said_counts_the_days(messag
     assert neighbour("date_today", message, EVAL_NOW, tools, {}) == moved
 
 
+@pytest.mark.parametrize("written", ["time_now", "recall"])
+@pytest.mark.parametrize("message, moved", [
+    ("how long until guy fawkes night", ("days_until", {"date": "11-05"})),
+    ("how many sleeps until christmas", ("days_until", {"date": "12-25"})),
+    ("how long until lunch", None),  # no date said: the time, or what the user told
+    ("how long till my passport runs out", None),
+])
+def test_a_count_down_to_a_date_said_written_as_the_time_or_a_recall_counts_the_days(written, message, moved):
+    tools = {t.name: t for t in default_tools()}
+    assert neighbour(written, message, EVAL_NOW, tools, {}) == moved
+
+
+@pytest.mark.parametrize("message, moved", [
+    ("whats the remainder when you divide 100 by 7", ("calculate", {"expression": "100%7"})),
+    ("what's 12 squared", ("calculate", {"expression": "12**2"})),
+    ("what's 15 percent of 80", None),  # the percentage's own words
+    ("a fifth of 45 quid", None),
+    ("nine tenths of seventy", None),  # nine of them: the percentage reads it
+])
+def test_a_percent_call_on_a_sum_with_no_percentage_is_the_sum(message, moved):
+    tools = {t.name: t for t in default_tools()}
+    assert neighbour("percent", message, EVAL_NOW, tools, {"percent": 100, "of": 7}) == moved
+
+
+def test_no_percent_request_of_the_data_is_read_as_a_sum():
+    """Every percentage of the training data, as if written as percent, stays a percentage ("nine
+    tenths of seventy" too: its own reader reads it): the call is never moved to a sum."""
+    tools = {t.name: t for t in default_tools()}
+    calls = []
+    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
+        turns = json.loads(line)["messages"]
+        calls += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:])
+                  if a["role"] == "user" and b["content"].startswith("call:percent{")]
+    assert len(calls) >= 30
+    assert [m for m, _ in calls if neighbour("percent", m, EVAL_NOW, tools, {"percent": 1, "of": 1})] == []
+
+
 def test_no_request_of_the_data_but_a_count_of_days_is_moved_from_todays_date():
     tools = {t.name: t for t in default_tools()}
     requests = []
@@ -393,6 +430,10 @@ def test_no_request_of_the_data_but_a_count_of_days_is_moved_from_todays_date():
     moved = [(m, label) for m, label in requests
              if (neighbour("date_today", m, EVAL_NOW, tools, {}) or ("",))[0] == "days_until"]
     assert len(moved) >= 15
+    # written as the time or as a recall, the same requests and no others
+    for written in ("time_now", "recall"):
+        assert [(m, label) for m, label in requests
+                if (neighbour(written, m, EVAL_NOW, tools, {}) or ("",))[0] == "days_until"] == moved
     # (a row may give the reply said from the count's result rather than the call)
     assert [(m, label) for m, label in moved
             if not (label.startswith("call:days_until") or re.search(r"\d+ days until", label))] == []

@@ -130,6 +130,8 @@ _PERCENT_OF = frozenset({"tip", "service", "discount", "rise", "raise", "increas
                          "gratuity", "cut", "charge", "commission", "deposit", "pay", "more", "less", "fee"})
 # "a quarter of 84": 25 percent (the parts that are a whole percentage: a half, quarter, fifth, tenth)
 _PARTS_OF = {part: 100 // n for part, n in PARTS.items() if not part.endswith("s") and 100 % n == 0}
+# how many of them: "three quarters", "nine tenths"
+_COUNTS = {w: n for n, w in enumerate("a two three four five six seven eight nine".split(), 1)} | {"one": 1}
 
 
 def _percent(s: str, args: dict, now: datetime) -> dict:
@@ -146,7 +148,7 @@ def _percent(s: str, args: dict, now: datetime) -> dict:
     for k, (value, i, j) in enumerate(nums):  # "a quarter of 84", "three quarters of eighty"
         if i >= 2 and tokens[i - 1] == "of" and tokens[i - 2].rstrip("s") in _PARTS_OF:
             part, count = tokens[i - 2].rstrip("s"), tokens[i - 3] if i >= 3 else ""
-            times = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(count, 1 if part == "half" else 0)
+            times = _COUNTS.get(count, 1 if part == "half" else 0)
             if times and (times == 1) == (tokens[i - 2] == part):
                 return {"percent": _PARTS_OF[part] * times, "of": _number(value)}
     return {}

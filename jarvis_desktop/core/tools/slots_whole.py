@@ -25,7 +25,7 @@ __all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
 
 # Tools the small model takes for one another, and the neighbours a call to the first may be read
 # as: "how many litres does a 5 gallon drum hold" written as a sum, "what's tomorrow's date" as
-# today's date, "which app is eating all the memory" (and "a 256 gig phone how many megabytes is
+# today's date, "the remainder when you divide 100 by 7" as a percentage, "which app is eating all the memory" (and "a 256 gig phone how many megabytes is
 # that") as the memory in use, "show me my music
 # folder" as an app or as what Jarvis remembers, "how many days till the 28th" as 28 days on, "eight of
 # us on a 400 pound dinner with 15 percent on top" as the tip alone.  (And a ``remember`` of a question, "can I have
@@ -53,7 +53,7 @@ def _named_said(s: str) -> bool:
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "calculate": ("convert", "percent", "split_bill"), "disk_free": ("convert",),
     "date_today": ("date_in",), "days_until": ("date_in",), "date_in": ("days_until",),
-    "percent": ("split_bill",),
+    "percent": ("split_bill", "calculate"),
     "cpu_load": ("top_processes",), "memory": ("top_processes", "convert"),
     "open_app": ("open_folder",), "list_memories": ("open_folder",),
 }
@@ -66,6 +66,9 @@ def _found(tool: str, s: str, now: datetime) -> dict:
 
 _HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:till|until|til|to|before)\b"
                             r"|\bdays? (?:left|to go)\b")
+# the tools a count down to a date said in the words was written as ("how long until guy fawkes
+# night" as the time now)
+_COUNTED_FROM = ("date_today", "time_now", "recall")
 _TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
 
 
@@ -96,9 +99,10 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "is it the weekend yet" written as weekday{date:"05-15"}: a date the words never gave, so the
         # day asked about is today
         return "date_today", {}
-    if tool == "date_today" and "days_until" in tools and _HOW_LONG_TILL.search(s) \
+    if tool in _COUNTED_FROM and "days_until" in tools and _HOW_LONG_TILL.search(s) \
             and (found := _found("days_until", s, now)).get("date"):
-        return "days_until", found  # "how long till payday on the 28th" is no question of today's date
+        # "how long till payday on the 28th" is no question of today's date, the time or the memory
+        return "days_until", found
     if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
     if (other := named_instead(tool, message)) is not None and other in tools:
