@@ -188,13 +188,13 @@ def test_dropping_the_subject_is_no_forget(message, bears):
 def test_every_request_for_the_machines_state_or_a_dates_day_names_something_of_its_tool():
     """The words of STATUS and DATES hold every training and development request of their tool, so a right
     call is never moved to another (status_of)."""
-    from jarvis_desktop.core.tools.cues import DATES, NAMES, STATUS
+    from jarvis_desktop.core.tools.cues import CLOCK, DATES, NAMES, STATUS
 
-    cues = {**STATUS, **DATES, **NAMES}
+    cues = {**STATUS, **DATES, **NAMES, **CLOCK}
     checked = [(tool, words) for tool, words in _requests_for(set(cues))]
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
     checked += [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in cues]
-    assert len(checked) >= 8 * 30
+    assert len(checked) >= 10 * 30
     assert [c for c in checked if not cues[c[0]].search(c[1])] == []
 
 
@@ -232,6 +232,10 @@ def test_a_call_for_the_machines_state_runs_as_the_one_its_words_name(tool, word
     ("days_until", "how long until the weekend", None, None),  # both: which?
     ("local_ip", "the file sharing wants this laptop's name", "hostname", {}),
     ("hostname", "which ip has it got on the lan", "local_ip", {}),
+    ("time_now", "is it the weekend yet or not", "date_today", {}),  # the day, not the hour
+    ("date_today", "how late is it, roughly", "time_now", {}),
+    ("time_now", "what time does the weekend start", None, None),  # its own words: the call stands
+    ("date_today", "am I late for the first of the month", None, None),  # both: which?
 ])
 def test_a_call_about_a_date_runs_as_the_one_its_words_ask(tool, words, other, args):
     from jarvis_desktop.core.tools.cues import named_instead

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "named_instead"]
+__all__ = ["CLOCK", "CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "named_instead"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -118,13 +118,27 @@ DATES: dict[str, re.Pattern] = {
                          r"off", r"away", r"wait", r"count", r"countdown", r"count down", r"old", r"weeks", r"left",
                          r"to go", r"close", r"how many", r"hold out", r"ages", r"soon", r"near"),
 }
+# the time of day, or the day itself ("is it the weekend yet" written as the time: the day)
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+           r"apr|jun|jul|aug|sept?|oct|nov|dec")
+CLOCK: dict[str, re.Pattern] = {
+    "time_now": _words(r"time", r"times", r"clock", r"hours?", r"o'?clock", r"late", r"later", r"early", r"earlier",
+                       r"overslept", r"oversleep", r"midnight", r"noon", r"midday", r"lunchtime", r"teatime",
+                       r"bedtime", r"half", r"quarter", r"past", r"minutes?", r"am", r"pm", r"gone",
+                       r"\d{1,2}[:.]\d\d"),
+    "date_today": _words(r"date", r"dated", r"dates", r"day", r"days", r"today", r"todays", r"month", r"months",
+                         r"year", r"years", r"week", r"weekend", r"weekday", r"payday", r"monday", r"tuesday",
+                         r"wednesday", r"thursday", r"friday", r"saturday", r"sunday", _MONTHS,
+                         r"\d{1,2}(?:st|nd|rd|th)", r"first", r"[a-z]+teenth", r"twentieth", r"thirtieth",
+                         r"calendar", r"diary"),
+}
 # how this computer is known on the network: its name, or its address
 NAMES: dict[str, re.Pattern] = {
     "hostname": _words(r"name", r"named", r"names", r"name's", r"called", r"call", r"hostname", r"identify",
                        r"which machine", r"see this one as", r"appear", r"show up"),
     "local_ip": _words(r"ip", r"ipv4", r"ipv6", r"address", r"addresses", r"number", r"\d{1,3}\.\d{1,3}", r"find me"),
 }
-_CONFUSED = (STATUS, DATES, NAMES)
+_CONFUSED = (STATUS, DATES, NAMES, CLOCK)
 
 
 def named_instead(tool: str, message: str) -> str | None:
