@@ -31,7 +31,7 @@ FIGURES = (
     ("disclaimer_rate", "metrics", "\"as an AI\" disclaimers", False, True),
     ("american_rate", "metrics", "American spellings", False, True),
     ("routing_accuracy", "substance", "picks the right tool, or none", True, True),
-    ("routing_in_conversation", "substance", "the same, with something said before", True, True),
+    ("routing_in_conversation", "substance", "the same, mid-conversation", True, True),
     ("false_call_rate", "substance", "uses a tool when none was asked for", False, True),
     ("argument_accuracy", "substance", "fills in the tool's details right", True, True),
     ("result_fidelity", "substance", "repeats the tool's numbers faithfully", True, True),
