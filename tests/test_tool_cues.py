@@ -28,20 +28,20 @@ def _requests_for(tools):
 
 def test_every_request_the_fine_tune_learns_bears_on_its_tool():
     seen = {}
-    for tool, words in _requests_for(set(CUES) | {"recall"}):
+    for tool, words in _requests_for(set(CUES) | {"recall", "forget"}):
         assert bears_on(tool, words), (tool, words)
         seen[tool] = seen.get(tool, 0) + 1
-    assert set(seen) == set(CUES) | {"recall"} and min(seen.values()) >= 20
+    assert set(seen) == set(CUES) | {"recall", "forget"} and min(seen.values()) >= 20
 
 
 def test_every_development_and_spoken_request_bears_on_its_tool():
     # neither set was used to choose the words
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
-    checked = [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in CUES]
+    checked = [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in {*CUES, "forget"}]
     for line in (Path(__file__).parent / "data" / "spoken_arguments.jsonl").read_text().splitlines():
         row = json.loads(line)
         tool = row["call"][len("call:"):].split("{")[0]
-        if tool in CUES:
+        if tool in CUES or tool == "forget":
             checked.append((tool, row["request"]))
     memory = [json.loads(line) for line in asset("data", "dev", "memory_dev.jsonl").read_text().splitlines()]
     asks = [("recall", ask) for row in memory for ask in row.get("asks", [])]
@@ -63,6 +63,9 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("cancel_timer", "Turning it off and on again fixes everything, doesn't it?"),
     ("volume", "have you tried turning it off and on again"),  # a chat, not the desktop's sound
     ("volume", "can you learn?"),
+    # a question asks, it erases nothing (the first was written as forget{about:"phone"})
+    ("forget", "My phone keeps nagging that it's full; what can I safely delete?"),
+    ("forget", "Is it a myth that goldfish forget everything in seconds?"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -86,6 +89,8 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("now_playing", "what about the one before?"),
     ("volume", "I can't make out a word the presenter says."),
     ("volume", "it's all gone a bit noisy in here, shh"),
+    ("forget", "Could you forget my shoe size?"),  # a question put to Jarvis asks for it
+    ("forget", "um jarvis will you delete what you know about my ladder"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed
     ("lock_screen", "I'm stepping away for a minute"),
 ])

@@ -20,7 +20,8 @@ The words were chosen from the training requests of each tool (every one of them
 tool: a test checks) and checked on the development requests and the spoken set, which were
 not used to choose them.  Tools whose requests may name nothing of them ("the doorbell's
 ringing" pauses the music; "I'm stepping away" locks the screen) are not listed.  ``forget`` is
-set aside where the words only drop the subject ("forget it", "never mind, forget I asked"): no
+set aside where the words ask a question (not one put to Jarvis: "could you forget my shoe
+size?") or only drop the subject ("forget it", "never mind, forget I asked"): no
 fact is named, and the data answer those in prose; so is a call to any other tool there (the
 fine-tune once wrote "forget I asked" as ``media``, which has no words of its own to veto it).
 """
@@ -171,6 +172,11 @@ _DISMISSAL = re.compile(r"^\W*(?:(?:oh|ah|um|erm|just|no|actually|never ?mind|ja
                         r"\W*$", re.IGNORECASE)
 
 
+# "Could you forget my shoe size?" asks for a forget; "what can I safely delete?" asks something
+_ASKED_OF_JARVIS = re.compile(r"^\W*(?:(?:um|er|erm|oh|so|right|jarvis|please)\W+)*(?:can|could|would|will|won't|"
+                              r"wouldn't|couldn't) you\b", re.IGNORECASE)
+
+
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
     says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
@@ -183,6 +189,13 @@ def bears_on(tool: str, message: str) -> bool:
         return True
     if tool == "recall":
         return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None
+    if tool == "forget":
+        # a question asks, it erases nothing: "My phone keeps nagging that it's full; what can I
+        # safely delete?" was written as forget{about:"phone"}, which would erase what the user
+        # told about the phone (no forget request of the data is a question but one put to Jarvis)
+        from jarvis_desktop.core.memory_words import _QUESTION, _opened
+        text = _opened(message)
+        return not (text.endswith("?") or _QUESTION.match(text)) or _ASKED_OF_JARVIS.search(message) is not None
     cue = CUES.get(tool)
     return cue is None or cue.search(message) is not None
 
