@@ -66,6 +66,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     # a question asks, it erases nothing (the first was written as forget{about:"phone"})
     ("forget", "My phone keeps nagging that it's full; what can I safely delete?"),
     ("forget", "Is it a myth that goldfish forget everything in seconds?"),
+    ("explain_command", "which element has the symbol K"),  # a fact, not a program
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -89,6 +90,7 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("now_playing", "what about the one before?"),
     ("volume", "I can't make out a word the presenter says."),
     ("volume", "it's all gone a bit noisy in here, shh"),
+    ("explain_command", "never heard of tmux whats that"),
     ("forget", "Could you forget my shoe size?"),  # a question put to Jarvis asks for it
     ("forget", "um jarvis will you delete what you know about my ladder"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed

@@ -8,7 +8,7 @@ call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so 
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
 version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
-a timer or a word for calling one off, how loud or the sound itself).
+a timer or a word for calling one off, how loud or the sound itself, what a program is or does).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -80,6 +80,12 @@ CUES: dict[str, re.Pattern] = {
                      r"hearing", r"audible", r"inaudible", r"noise", r"noisy", r"racket", r"din", r"blaring",
                      r"up", r"down", r"notch", r"level", r"max", r"per ?cent", r"percent", r"half", r"quarter",
                      r"make out"),
+    # a question about what a program is or does ("what's rsync", "explain grep"): "which element
+    # has the symbol K" was written as explain_command{command:"K"}
+    "explain_command": _words(r"what", r"whats", r"explain", r"explaining", r"enlighten", r"tell", r"mean",
+                              r"means", r"meaning", r"does", r"do", r"doing", r"purpose", r"point", r"job",
+                              r"use", r"used", r"for", r"about", r"commands?", r"tool", r"utility", r"program",
+                              r"man", r"manual", r"deal", r"heck"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
