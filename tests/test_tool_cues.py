@@ -67,6 +67,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("forget", "My phone keeps nagging that it's full; what can I safely delete?"),
     ("forget", "Is it a myth that goldfish forget everything in seconds?"),
     ("explain_command", "which element has the symbol K"),  # a fact, not a program
+    ("list_timers", "What's the shortcut to select all?"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     assert not bears_on(tool, words)
@@ -91,6 +92,7 @@ def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):
     ("volume", "I can't make out a word the presenter says."),
     ("volume", "it's all gone a bit noisy in here, shh"),
     ("explain_command", "never heard of tmux whats that"),
+    ("list_timers", "is the lasagne nearly ready"),
     ("forget", "Could you forget my shoe size?"),  # a question put to Jarvis asks for it
     ("forget", "um jarvis will you delete what you know about my ladder"),
     ("media", "the doorbell's ringing"),  # tools not listed are never vetoed

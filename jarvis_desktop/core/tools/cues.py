@@ -8,7 +8,7 @@ call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so 
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
 version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
-a timer or a word for calling one off, how loud or the sound itself, what a program is or does).
+a timer or a word for calling one off, how loud or the sound itself, what a program is or does, a timer's or a reminder's state).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -80,6 +80,11 @@ CUES: dict[str, re.Pattern] = {
                      r"hearing", r"audible", r"inaudible", r"noise", r"noisy", r"racket", r"din", r"blaring",
                      r"up", r"down", r"notch", r"level", r"max", r"per ?cent", r"percent", r"half", r"quarter",
                      r"make out"),
+    # what is running or set: "What's the shortcut to select all?" was written as list_timers
+    "list_timers": _words(r"timers?", r"reminders?", r"remind", r"reminding", r"counting", r"countdowns?", r"count",
+                          r"clock", r"left", r"longer", r"ready", r"done", r"ticking", r"going", r"due", r"set",
+                          r"on the go", r"pending", r"down for", r"up", r"timing", r"time", r"alarms?", r"buzzers?",
+                          r"go off", r"gone off"),
     # a question about what a program is or does ("what's rsync", "explain grep"): "which element
     # has the symbol K" was written as explain_command{command:"K"}
     "explain_command": _words(r"what", r"whats", r"explain", r"explaining", r"enlighten", r"tell", r"mean",
