@@ -67,6 +67,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
     ("forget", "My phone keeps nagging that it's full; what can I safely delete?"),
     ("forget", "Is it a myth that goldfish forget everything in seconds?"),
     ("explain_command", "which element has the symbol K"),  # a fact, not a program
+    ("explain_command", "anything on file about my sister?"),  # "about" is the memory's, not a manual's
     ("list_timers", "What's the shortcut to select all?"),
 ])
 def test_questions_that_only_sound_like_requests_bear_on_no_tool(tool, words):

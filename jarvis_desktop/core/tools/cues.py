@@ -89,7 +89,7 @@ CUES: dict[str, re.Pattern] = {
     # has the symbol K" was written as explain_command{command:"K"}
     "explain_command": _words(r"what", r"whats", r"explain", r"explaining", r"enlighten", r"tell", r"mean",
                               r"means", r"meaning", r"does", r"do", r"doing", r"purpose", r"point", r"job",
-                              r"use", r"used", r"for", r"about", r"commands?", r"tool", r"utility", r"program",
+                              r"use", r"used", r"for", r"commands?", r"tool", r"utility", r"program",
                               r"man", r"manual", r"deal", r"heck"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
