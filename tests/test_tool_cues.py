@@ -27,21 +27,22 @@ def _requests_for(tools):
 
 
 def test_every_request_the_fine_tune_learns_bears_on_its_tool():
-    seen = {}
-    for tool, words in _requests_for(set(CUES) | {"recall", "forget"}):
+    seen, worded = {}, {*CUES, "recall", "forget"}
+    for tool, words in _requests_for(worded):
         assert bears_on(tool, words), (tool, words)
         seen[tool] = seen.get(tool, 0) + 1
-    assert set(seen) == set(CUES) | {"recall", "forget"} and min(seen.values()) >= 20
+    assert set(seen) == worded and min(seen.values()) >= 20
 
 
 def test_every_development_and_spoken_request_bears_on_its_tool():
     # neither set was used to choose the words
+    worded = {*CUES, "forget"}
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
-    checked = [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in {*CUES, "forget"}]
+    checked = [(r["tool"], r["request"]) for r in dev if r["kind"] == "tool" and r["tool"] in worded]
     for line in (Path(__file__).parent / "data" / "spoken_arguments.jsonl").read_text().splitlines():
         row = json.loads(line)
         tool = row["call"][len("call:"):].split("{")[0]
-        if tool in CUES or tool == "forget":
+        if tool in worded:
             checked.append((tool, row["request"]))
     memory = [json.loads(line) for line in asset("data", "dev", "memory_dev.jsonl").read_text().splitlines()]
     asks = [("recall", ask) for row in memory for ask in row.get("asks", [])]

@@ -354,12 +354,16 @@ def test_a_weekday_call_whose_date_the_words_never_give_asks_about_today(message
     assert (got == ("date_today", {})) is moved, got
 
 
-def test_no_weekday_request_of_the_training_or_development_data_is_read_as_today():
-    tools = {t.name: t for t in default_tools()}
-    requests = []
+def _exchanges():
+    """(what the user said, the reply) for every user turn of the shipped tools data."""
     for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
         turns = json.loads(line)["messages"]
-        requests += [a["content"] for a, b in zip(turns, turns[1:]) if b["content"].startswith("call:weekday")]
+        yield from ((a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user")
+
+
+def test_no_weekday_request_of_the_training_or_development_data_is_read_as_today():
+    tools = {t.name: t for t in default_tools()}
+    requests = [said for said, reply in _exchanges() if reply.startswith("call:weekday")]
     dev = [json.loads(line) for line in asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()]
     requests += [r["request"] for r in dev if r.get("tool") == "weekday"]
     assert len(requests) >= 40
@@ -407,21 +411,14 @@ def test_no_percent_request_of_the_data_is_read_as_a_sum():
     """Every percentage of the training data, as if written as percent, stays a percentage ("nine
     tenths of seventy" too: its own reader reads it): the call is never moved to a sum."""
     tools = {t.name: t for t in default_tools()}
-    calls = []
-    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
-        turns = json.loads(line)["messages"]
-        calls += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:])
-                  if a["role"] == "user" and b["content"].startswith("call:percent{")]
+    calls = [(said, reply) for said, reply in _exchanges() if reply.startswith("call:percent{")]
     assert len(calls) >= 30
     assert [m for m, _ in calls if neighbour("percent", m, EVAL_NOW, tools, {"percent": 1, "of": 1})] == []
 
 
 def test_no_request_of_the_data_but_a_count_of_days_is_moved_from_todays_date():
     tools = {t.name: t for t in default_tools()}
-    requests = []
-    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
-        turns = json.loads(line)["messages"]
-        requests += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    requests = list(_exchanges())
     for name in ("routing_dev.jsonl",):
         requests += [(r["request"], f"call:{r['tool']}" if r.get("tool") else "")
                      for r in map(json.loads, asset("data", "dev", name).read_text().splitlines())]
@@ -454,11 +451,7 @@ def test_the_data_s_date_in_calls_go_to_the_weekday_only_where_it_was_asked():
     """Every request of the training and development data, as if written as date_in: the ones
     moved on to weekday (rather than days_until) all asked for a weekday."""
     tools = {t.name: t for t in default_tools()}
-    requests = []
-    for line in asset("data", "persona", "tools.jsonl").read_text().splitlines():
-        turns = json.loads(line)["messages"]
-        requests += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:])
-                     if a["role"] == "user" and b["content"].startswith("call:")]
+    requests = [(said, reply) for said, reply in _exchanges() if reply.startswith("call:")]
     requests += [(r["request"], f"call:{r['tool']}") for r in
                  map(json.loads, asset("data", "dev", "routing_dev.jsonl").read_text().splitlines()) if r.get("tool")]
     moved = [(m, label, got[0]) for m, label in requests
