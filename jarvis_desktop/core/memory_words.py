@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "keeps", "search_terms",
+__all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
            "relations", "uncovered"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
@@ -157,7 +157,17 @@ def asks(message: str) -> bool:
     do I put for the postcode now we've moved", "can I have milk in things?") with no word that
     asks for keeping ("can you remember that my car is on level 3?" gives a fact)."""
     text = _opened(message)
-    return bool(text) and not _KEEP.search(text) and (text.endswith("?") or bool(_QUESTION.match(text)))
+    return bool(text) and not _KEEP.search(text) and _questioning(text)
+
+
+def is_question(message: str) -> bool:
+    """Whether ``message`` is put as a question ("what can I safely delete?", "is it a myth that
+    goldfish forget everything"), whatever it asks about."""
+    return _questioning(_opened(message))
+
+
+def _questioning(text: str) -> bool:
+    return text.endswith("?") or bool(_QUESTION.match(text))
 
 
 _KEEP_FIRST = re.compile(

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import re
 
+from jarvis_desktop.core.memory_words import is_question
+
 __all__ = ["CLOCK", "CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "named_instead"]
 
 
@@ -78,7 +80,7 @@ CUES: dict[str, re.Pattern] = {
                      r"loudly", r"deafening", r"quiet", r"quieter", r"quieten", r"quietly", r"soft", r"softer",
                      r"hush", r"sh+", r"silence", r"silent", r"mute", r"muted", r"unmute", r"hear", r"heard",
                      r"hearing", r"audible", r"inaudible", r"noise", r"noisy", r"racket", r"din", r"blaring",
-                     r"up", r"down", r"notch", r"level", r"max", r"per ?cent", r"percent", r"half", r"quarter",
+                     r"up", r"down", r"notch", r"level", r"max", r"per ?cent", r"half", r"quarter",
                      r"make out"),
     # what is running or set: "What's the shortcut to select all?" was written as list_timers
     "list_timers": _words(r"timers?", r"reminders?", r"remind", r"reminding", r"counting", r"countdowns?", r"count",
@@ -204,9 +206,7 @@ def bears_on(tool: str, message: str) -> bool:
         # a question asks, it erases nothing: "My phone keeps nagging that it's full; what can I
         # safely delete?" was written as forget{about:"phone"}, which would erase what the user
         # told about the phone (no forget request of the data is a question but one put to Jarvis)
-        from jarvis_desktop.core.memory_words import _QUESTION, _opened
-        text = _opened(message)
-        return not (text.endswith("?") or _QUESTION.match(text)) or _ASKED_OF_JARVIS.search(message) is not None
+        return not is_question(message) or _ASKED_OF_JARVIS.search(message) is not None
     cue = CUES.get(tool)
     return cue is None or cue.search(message) is not None
 
