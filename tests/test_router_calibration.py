@@ -286,3 +286,34 @@ def test_a_conversion_asked_as_one_is_converted_whatever_the_model_makes_of_it(r
     for remark in ("I ran 10 miles yesterday and my feet are killing me", "is 30 celsius hot for a holiday",
                    "my 2 litre bottle leaked everywhere"):
         assert tools.beyond_doubt(remark) is None, remark
+
+
+def test_in_two_minds_a_third_tool_gives_way_to_the_one_the_words_name_of_their_two(tiny_chain, monkeypatch):
+    """"countdown to the summer solstice the twenty first of june" reads whole as a weekday and as
+    a count down, and names only the count down; in two minds, a call the model writes to a third
+    tool (the shipped model wrote set_timer{seconds:21}) runs as the count down, written from the words."""
+    from jarvis_desktop.core.tools import default_tools
+    from jarvis_desktop.core.tools.grammar import call_grammar
+
+    listed = [t for t in default_tools() if t.name in ("weekday", "days_until", "set_timer")]
+
+    class WritesATimer(Toolbox):  # the model can write only a timer: the call is surely a third tool's
+        @property
+        def grammar(self):
+            return call_grammar([t for t in listed if t.name == "set_timer"])
+
+    text = "countdown to the summer solstice the twenty first of june"
+    tools = WritesATimer(listed, clock=lambda: CLOCK, act=False)
+    assert tools.read_in_full(text) == {"weekday", "days_until"}
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
+    finally:
+        engine.close()
+    assert answer.source == "tool" and answer.tool.call.text == 'call:days_until{date:"06-21"}', answer
+    assert answer.tool.written.startswith("call:days_until")  # as run: the model's set_timer never ran
+    # the words that name both, or neither, leave it to the model
+    assert tools.written_whole("what day of the week is christmas", frozenset({"weekday", "days_until"})) \
+        == 'call:weekday{date:"12-25"}'
+    assert tools.written_whole("what's 15 percent of 80", frozenset({"percent", "calculate"})) is None

@@ -290,6 +290,22 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
     ("open up ~/Projects/Website", 'call:open_app{name:"~/Projects/Website"}',
      'call:open_folder{name:"~/Projects/Website"}'),  # the model's capitals kept
     ("open firefox", 'call:open_app{name:"firefox"}', 'call:open_app{name:"firefox"}'),
+    # the sound taken for the music: turned down in so many words, no action of the player named
+    ("could you bring it down a touch", 'call:media{action:"stop"}', 'call:volume{action:"down"}'),
+    ("can you make it louder?", 'call:media{action:"next"}', 'call:volume{action:"up"}'),
+    ("Why are adverts always louder than the programme?", 'call:media{action:"next"}',
+     'call:media{action:"next"}'),  # a question asks nothing of the sound
+    ("skip this one, it's too quiet", 'call:media{action:"next"}', 'call:media{action:"next"}'),
+    ("bring it up, would you", 'call:media{action:"play"}', 'call:media{action:"play"}'),  # shown, not louder
+    # a note to drop, or a reminder at a time, taken for a fact to keep
+    ("You can drop the note about the piano tuner.", 'call:remember{fact:"you can drop the note"}',
+     'call:forget{about:"piano tuner"}'),
+    ("remind me to call mum at six", 'call:remember{fact:"call mum at six"}',
+     'call:remind_me{at:"18:00",task:"call mum"}'),
+    ("the physio's moved to wednesday at 10 don't let me forget", 'call:remember{fact:"the physio is wednesday"}',
+     'call:remember{fact:"the physio is wednesday"}'),  # a fact told to keep, beside its time
+    ("remember to drop the kids at school", 'call:remember{fact:"drop the kids at school"}',
+     'call:remember{fact:"drop the kids at school"}'),
     ("Open ~/Documents/letter.odt.", 'call:open_app{name:"letter"}', 'call:open_app{name:"letter"}'),
 ])
 def test_a_call_to_a_confused_neighbour_runs_as_the_tool_the_words_read_as_in_full(message, model, expected, tmp_path):
@@ -326,6 +342,11 @@ def test_a_call_to_a_confused_neighbour_runs_as_the_tool_the_words_read_as_in_fu
     ("what's the time for my niece in mexico city", {"time_in"}),  # the time asked, for someone there
     ("What is love?", set()),
     ("what does my wife do", set()),
+    # a time said is no reminder asked for
+    ("What's a sensible time to go to bed if I get up at 6?", set()),
+    ("the meeting is at 3pm", set()),
+    ("give me a shout at quarter past four to collect the kids", {"remind_me"}),
+    ("what on earth is sed", {"explain_command"}),
 ])
 def test_a_request_is_read_in_full_only_where_the_words_carry_all_a_tool_needs(message, whole):
     assert read_in_full(message, EVAL_NOW, TOOLS) == whole
@@ -458,3 +479,56 @@ def test_the_data_s_date_in_calls_go_to_the_weekday_only_where_it_was_asked():
              if (got := neighbour("date_in", m, EVAL_NOW, tools, {"days": 1}))]
     weekdays = [(m, label) for m, label, tool in moved if tool == "weekday"]
     assert len(weekdays) >= 20 and [x for x in weekdays if not x[1].startswith("call:weekday")] == []
+
+
+def test_no_request_of_the_data_is_taken_for_the_sound_a_note_to_drop_or_a_reminder_but_those():
+    """The media -> volume and remember -> forget / remind_me readings move no request of the
+    training, development or held-out data but one of the tool they move to (or, for reminders,
+    one the persona data answers in words), and move some of theirs."""
+    tools = {t.name: t for t in default_tools()}
+    requests = [(said, reply[5:].split("{")[0] if reply.startswith("call:") else None)
+                for said, reply in _exchanges()]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            call = row.get("call") or ""
+            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    moved = {}
+    for said, label in requests:
+        for tool in ("media", "remember"):
+            to = neighbour(tool, said, EVAL_NOW, tools, {})
+            if to and to[0] in ("volume", "forget", "remind_me"):
+                moved.setdefault(to[0], []).append((said, label))
+    assert {label for _said, label in moved.get("volume", [])} == {"volume"}, moved.get("volume")
+    assert {label for _said, label in moved.get("forget", [])} == {"forget"}, moved.get("forget")
+    assert {label for _said, label in moved.get("remind_me", [])} == {"remind_me"}, moved.get("remind_me")
+
+
+@pytest.mark.parametrize("message, call", [
+    ("Is there anything on file about me?", "call:list_memories{}"),
+    ("what do you know about me", "call:list_memories{}"),
+    ("so what have you got on me then", "call:list_memories{}"),
+    ("what has my wife got on me", None),  # someone else's knowing
+    ("Forget everything you know about me.", None),  # a forget
+    ("what do you think about me", None),
+    ("what on earth is sed", 'call:explain_command{command:"sed"}'),
+    ("what on earth is going on", None),
+])
+def test_what_is_kept_about_the_user_or_what_a_program_is_is_asked_beyond_doubt(message, call):
+    assert Toolbox(act=False, clock=lambda: EVAL_NOW).beyond_doubt(message) == call
+
+
+def test_no_message_of_the_data_but_a_list_of_what_is_kept_is_read_as_one():
+    from jarvis_desktop.core.memory_words import lists_kept
+
+    said = []
+    for name in ("tools.jsonl", "tools_negative.jsonl", "tools_conversation.jsonl", "memory_context.jsonl",
+                 "casual.jsonl", "identity.jsonl"):
+        for line in asset("data", "persona", name).read_text().splitlines():
+            turns = json.loads(line)["messages"]
+            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"))
+    read = [(message, reply) for message, reply in said if lists_kept(message)]
+    assert len(read) >= 10
+    assert [(m, r) for m, r in read if not r.startswith("call:list_memories")] == []

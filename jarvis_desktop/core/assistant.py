@@ -443,6 +443,15 @@ class Assistant:
         if stop is not None and stop.is_set():
             return
         tool = self.tools.tool_of(held, seen.get("message", ""))  # (a neighbour's, where the words read as one)
+        whole = seen.get("unsure")
+        if whole is not None and tool not in whole and (named := self.tools.written_whole(seen["message"], whole)):
+            # in two minds, the words make a whole request of two tools and name one of them
+            # ("countdown to the summer solstice the twenty first of june": a count down, not a
+            # weekday), and the model wrote a third (set_timer{seconds:21}): the one they name
+            log.info("ran %r instead of %r (p_call %.2f): the words name it of %s", named, held.strip()[:200],
+                     seen.get("p_call", 0.0), sorted(whole))
+            yield self._ran(named, seen, t0)
+            return
         if instead := self._memory_first(tool, seen):
             log.info("ran %r instead of %r (p_call %.2f): the memory surely answers %r", instead, held.strip()[:200],
                      seen.get("p_call", 0.0), seen.get("message", "")[:200])

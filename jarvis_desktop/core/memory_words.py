@@ -202,6 +202,38 @@ def keeps(message: str) -> bool:
     return bool(_KEEP_FIRST.match(text) or _KEEP_LAST.search(text))
 
 
+# "Is there anything on file about me?", "what have you got on me": what Jarvis keeps of the user
+_KEPT_ABOUT_ME = re.compile(
+    r"\b(?:what|whats|what's|anything|everything|all|much|which)\b(?: [\w']+){0,5} "
+    r"(?:on file|on record|stored|saved|kept|noted|got|know|knows|remember|remembered|have)"
+    r"(?: (?:written|noted|saved|stored|down|so far))? (?:about|on) me\b", re.IGNORECASE)
+
+
+def lists_kept(message: str) -> bool:
+    """Whether ``message`` asks what Jarvis keeps about the user ("Is there anything on file
+    about me?", "what do you know about me"): ``list_memories`` in so many words."""
+    return bool(_KEPT_ABOUT_ME.search(message)) and not _ANOTHER_KEEPS.search(message)
+
+
+# someone else's knowing ("what has my wife got on me"), or a wish to erase it all ("forget
+# everything you know about me": forget)
+_ANOTHER_KEEPS = re.compile(r"\b(?:he|she|they|people|everyone|my \w+|\w+'s)(?: \w+)? (?:know|knows|got|remembers?)\b"
+                            r"|\b(?:forget|delete|erase|wipe|remove|clear|scrub)\b", re.IGNORECASE)
+
+
+# "You can drop the note about the piano tuner": a note of the memory to let go of (a verb
+# for dropping it, and the note itself named), never "remember to drop the kids at school"
+_DROPS_A_NOTE = re.compile(r"\b(?:delete|erase|remove|scrub|wipe|drop|bin|scrap|ditch|lose|clear|forget)"
+                           r"(?: (?:the|that|your|my|this|those|these))? (?:note|notes|memory|memories|entry|record)"
+                           r" (?:about|of|on|for|that)\b", re.IGNORECASE)
+
+
+def drops_a_note(message: str) -> bool:
+    """Whether ``message`` asks for a note of the memory to be dropped ("you can drop the note
+    about the piano tuner", "delete that memory of the old alarm code")."""
+    return bool(_DROPS_A_NOTE.search(message))
+
+
 def _plain(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", text.lower()))
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import keeps, search_terms, told
+from jarvis_desktop.core.memory_words import keeps, lists_kept, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.desktop import app_named
-from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on
+from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named_among
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.slots import read_arguments
@@ -127,7 +127,8 @@ class Toolbox:
         """The call ``message`` asks for beyond doubt, written from its words alone, or None:
         ``remember`` of the user's words for a fact given to keep in so many words ("note that
         ...": keeps, and no reminder's time), ``explain_command`` of the program a question names
-        ("whats du", where du is on the PATH).  Neither reading took a single message of another
+        ("whats du", "what on earth is sed", where it is on the PATH), ``list_memories`` where the
+        words ask what is kept about the user ("Is there anything on file about me?": lists_kept).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -136,6 +137,8 @@ class Toolbox:
         whole = self._said_in_full(message, now)
         if "remember" in whole:
             return format_call("remember", {"fact": told(message)})
+        if "list_memories" in self.tools and lists_kept(message):
+            return format_call("list_memories", {})  # "Is there anything on file about me?"
         for name in BEYOND_DOUBT:
             if name in whole:
                 return format_call(name, read_arguments(name, {}, message, now))
@@ -191,6 +194,13 @@ class Toolbox:
         if tool in self._said_in_full(message, self.clock()) or not self.memory_answers(message):
             return None
         return self.recall_of(message)
+
+    def written_whole(self, message: str, whole: frozenset[str]) -> str | None:
+        """The call, written from the words, to the one tool of ``whole`` (the tools ``message``
+        is a whole request for, read_in_full) that the words name (cues.named_among); None where
+        they name none or several."""
+        name = named_among(whole, message)
+        return format_call(name, read_arguments(name, {}, message, self.clock())) if name in self.tools else None
 
     @staticmethod
     def recall_of(message: str) -> str:

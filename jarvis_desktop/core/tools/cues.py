@@ -32,7 +32,8 @@ import re
 
 from jarvis_desktop.core.memory_words import is_question
 
-__all__ = ["CLOCK", "CUES", "DATES", "NAMES", "STATUS", "about_the_user", "bears_on", "named_instead"]
+__all__ = ["CLOCK", "CUES", "DATES", "NAMES", "STATUS", "about_the_user", "asks_of_jarvis", "bears_on",
+           "named_among", "named_instead"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -165,6 +166,14 @@ def named_instead(tool: str, message: str) -> str | None:
     return others[0] if len(others) == 1 else None
 
 
+def named_among(tools, message: str) -> str | None:
+    """The one of ``tools`` (more than one, each a whole request of the words) that ``message``
+    names something of in its group ("countdown to the solstice, the twenty first of june" reads
+    whole as a weekday and as a count down, and names only the count down); else None."""
+    named = {t for t in tools for group in _CONFUSED if t in group and group[t].search(message)}
+    return named.pop() if len(tools) > 1 and len(named) == 1 else None
+
+
 # ``recall`` is asked about anything the user keeps ("where are the passports?", "when does the
 # cleaner come?"), so no list of words covers it; but a question put to Jarvis about the world,
 # "what do *you* call ...", "which part of *your* body ...", is not about the user unless it
@@ -190,6 +199,12 @@ _ASKED_OF_JARVIS = re.compile(r"^\W*(?:(?:um|er|erm|oh|so|right|jarvis|please)\W
                               r"wouldn't|couldn't) you\b", re.IGNORECASE)
 
 
+def asks_of_jarvis(message: str) -> bool:
+    """Whether ``message`` asks Jarvis to do something: no question, or one put to him ("could you
+    forget my shoe size?"); "what can I safely delete?" and "why are adverts louder?" ask nothing."""
+    return not is_question(message) or _ASKED_OF_JARVIS.search(message) is not None
+
+
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
     says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
@@ -206,7 +221,7 @@ def bears_on(tool: str, message: str) -> bool:
         # a question asks, it erases nothing: "My phone keeps nagging that it's full; what can I
         # safely delete?" was written as forget{about:"phone"}, which would erase what the user
         # told about the phone (no forget request of the data is a question but one put to Jarvis)
-        return not is_question(message) or _ASKED_OF_JARVIS.search(message) is not None
+        return asks_of_jarvis(message)
     cue = CUES.get(tool)
     return cue is None or cue.search(message) is not None
 

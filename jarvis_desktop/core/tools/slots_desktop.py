@@ -125,7 +125,9 @@ _COMMAND_ASKED = tuple(re.compile(p) for p in (
     r"\b(?:explain|tell me about|tell me what) (?:what )?" + _CX + r"(?: is| does)?(?: (?:used )?for)?"
     r"(?=,|[?.!]|$| like\b| please\b| to me\b| for me\b| in (?:plain|simple)\b)",
     r"\b(?:the |a )?(?P<y>[a-z0-9_.+]*[a-z0-9_+]) command\b",
-    r"^(?:\w+ )?(?:jarvis )?" + _WHATS + r" " + _CX + r"(?:,? exactly)?[?.!]*$",
+    # "whats du", "what on earth is sed": the whole message asks what a program is
+    r"^(?:\w+ )?(?:jarvis )?what(?: on earth| in the world| the heck| the hell)?(?:'s|s| is) " + _CX
+    + r"(?:,? exactly)?[?.!]*$",
     r"^" + _X + r",? what (?:does|do) (?:that|it|that one|this) do\b",
     r"\bwhat (?:is|does) " + _CX + r"(?: do)?,? exactly\b",
 ))

@@ -10,8 +10,8 @@ import re
 from datetime import datetime
 from typing import Mapping
 
-from jarvis_desktop.core.memory_words import asks
-from jarvis_desktop.core.tools.cues import _FOLLOW_UP, named_instead
+from jarvis_desktop.core.memory_words import asks, drops_a_note, keeps
+from jarvis_desktop.core.tools.cues import _FOLLOW_UP, asks_of_jarvis, named_instead
 from jarvis_desktop.core.tools.base import Tool
 from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer, _plain
 from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
@@ -70,6 +70,14 @@ _HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:
 # night" as the time now)
 _COUNTED_FROM = ("date_today", "time_now", "recall")
 _TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
+# Turning the sound up or down in so many words ("bring it down a touch"), where a media call's
+# action is named nowhere
+_LOUDNESS = re.compile(r"\b(?:(?P<up>louder|(?:turn|crank|pump|whack) (?:it|that|this|things) up|up a (?:touch|notch|bit|tad|little|smidge))"
+                       r"|quieter|softer|(?:turn|bring) (?:it|that|this|things) down|down a (?:touch|notch|bit|tad|little|smidge))\b")
+# A reminder asked for, in the words of the data's reminders (plain words, as _plain leaves them)
+REMIND_ASKED = re.compile(
+    _NUDGE.pattern + r"|\bremind(?:er|ers|ing)?\b|\btell me (?:to|about|when)\b|\btap me\b|\bmake sure (?:i|we)\b"
+    r"|\bshout at me\b|\bprompt me\b|\bjog my memory\b|\b(?:alert|warn|wake) me\b|\blet me know (?:to|when)\b")
 
 
 def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
@@ -78,6 +86,19 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
     arguments (``args``: the model's, where a neighbour takes one of them over), or None."""
     if tool == "remember" and "recall" in tools and asks(message):
         return "recall", {}  # a question is never a fact to keep: it is asked of the memory
+    if tool == "media" and "volume" in tools and not READERS["media"](_plain(message), {}, now) \
+            and (louder := _LOUDNESS.search(_plain(message))) and asks_of_jarvis(message):
+        # "could you bring it down a touch" written as media{action:"stop"}: the sound, not the music
+        return "volume", {"action": "up" if louder["up"] else "down"}
+    if tool == "remember" and "forget" in tools and drops_a_note(message) \
+            and "about" in (found := _found("forget", _plain(message), now)):
+        # "You can drop the note about the piano tuner" asks for a note to go, not for one to keep
+        return "forget", found
+    if tool == "remember" and "remind_me" in tools and not keeps(message) and REMIND_ASKED.search(_plain(message)) \
+            and {"in_minutes", "at"} & (found := _found("remind_me", _plain(message), now)).keys() and "task" in found:
+        # "First thing tomorrow, half eight, make sure I book the MOT" asks for a reminder at a
+        # time, not for a fact to keep (as "note that ..." with a reminder's time: Toolbox._said_in_full)
+        return "remind_me", found
     if tool == "forget" and "cancel_timer" in tools and _TIMER_WORDS.search(message):
         # "Forget about the pasta countdown": the memory keeps facts, not timers; a forget here
         # would erase every fact about pasta and leave the timer running
@@ -149,9 +170,10 @@ IN_FULL: dict[str, tuple[tuple[str, ...], ...]] = {
     "remind_me": (("in_minutes",), ("at",)), "time_in": (("city",),), "explain_command": (("command",),),
 }
 # What else the words must say for these to be whole: the time asked somewhere, not a city named
-# beside a time ("what time do the shops in Madrid open?").  explain_command's reading is already
-# a question about a program on this computer ("what does chmod do").
-ASKED: dict[str, re.Pattern] = {"time_in": TIME_ASKED}
+# beside a time ("what time do the shops in Madrid open?"); a reminder asked for, not a time said
+# ("What's a sensible time to go to bed if I get up at 6?" had read as a whole reminder at 18:00).
+# explain_command's reading is already a question about a program on this computer ("what does chmod do").
+ASKED: dict[str, re.Pattern] = {"time_in": TIME_ASKED, "remind_me": REMIND_ASKED}
 
 
 def read_in_full(message: str, now: datetime, tools: Mapping[str, Tool]) -> frozenset[str]:
