@@ -290,6 +290,13 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
     ("open up ~/Projects/Website", 'call:open_app{name:"~/Projects/Website"}',
      'call:open_folder{name:"~/Projects/Website"}'),  # the model's capitals kept
     ("open firefox", 'call:open_app{name:"firefox"}', 'call:open_app{name:"firefox"}'),
+    # a bill shared by the people named ("me and my mate"), taken for a percentage
+    ("me and my mate owe 67 between us what's my half", "call:percent{percent:67,of:67}",
+     "call:split_bill{total:67,people:2}"),
+    ("Me, my brother and my dad are buying mum a £150 gift between us. What does each of us put in?",
+     "call:split_bill{total:150,people:4}", "call:split_bill{total:150,people:3}"),
+    ("me and my wife had dinner, 80 quid, we split it with 2 friends", "call:split_bill{total:80,people:4}",
+     "call:split_bill{total:80,people:4}"),  # not said to share between them: the model's reading stands
     # the sound taken for the music: turned down in so many words, no action of the player named
     ("could you bring it down a touch", 'call:media{action:"stop"}', 'call:volume{action:"down"}'),
     ("can you make it louder?", 'call:media{action:"next"}', 'call:volume{action:"up"}'),

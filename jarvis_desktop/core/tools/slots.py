@@ -155,6 +155,10 @@ def _percent(s: str, args: dict, now: datetime) -> dict:
 
 
 _SHARED = re.compile(r"\b(?:split|share|sharing|bill|each|halves|tab|ways|divide|divided|owe|pays?|paying)\b")
+# the people sharing, named ("me and my mate owe 67 between us", "me, my brother and my dad are
+# buying mum a £150 gift between us"), where the words say they share it
+_SHARERS = re.compile(r"\b(?:me|myself)(?P<others>(?:, (?:my )?[a-z]+)*),? and (?:my )?[a-z]+\b"
+                      r"(?=.*\b(?:between us|each of us|each|my half|my share|our share|halves)\b)")
 _AFTER_TOTAL = frozenset({"ways", "between", "among", "with", "plus", "and", "please", "each", "for", "split",
                           "tip", "no", "including", "inc", "what", "how"})
 
@@ -181,6 +185,8 @@ def _split_bill(s: str, args: dict, now: datetime) -> dict:
             loose.append(value)  # (not "5 miles": a number with a unit of its own is no bill)
     if people is None and re.search(r"\b(?:go|going|split(?: it)?(?: in)?) halves\b", s):
         people = 2
+    if people is None and len(loose) + (total is not None) == 1 and (named := _SHARERS.search(s)):
+        people = 2 + len(re.findall(r",", named["others"]))  # "me, my brother and my dad": three
     if total is None and people and len(loose) == 1 and _SHARED.search(s):
         total = loose[0]  # "split 120 four ways"
     if not total or not people:  # None (not said) or False (said twice): the model's reading stands
