@@ -297,6 +297,19 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
      "call:split_bill{total:150,people:4}", "call:split_bill{total:150,people:3}"),
     ("me and my wife had dinner, 80 quid, we split it with 2 friends", "call:split_bill{total:80,people:4}",
      "call:split_bill{total:80,people:4}"),  # not said to share between them: the model's reading stands
+    # a sum, a bill or a count down taken for a memory, a duration, a timer or the uptime
+    ("Me, my brother and my dad are buying mum a £150 gift between us. What does each of us put in?",
+     'call:recall{about:"mum gift"}', "call:split_bill{total:150,people:3}"),
+    ("We're three and the tab is 58.40.", "call:total_duration{count:3,minutes:58.4}",
+     "call:split_bill{total:58.4,people:3}"),
+    ("countdown to the summer solstice the twenty first of june", 'call:set_timer{seconds:21,label:"solstice"}',
+     'call:days_until{date:"06-21"}'),
+    ("how long until guy fawkes night", "call:uptime{}", 'call:days_until{date:"11-05"}'),
+    ("start a countdown for 10 minutes", "call:set_timer{minutes:10}", "call:set_timer{minutes:10}"),
+    ("You can drop the note about the piano tuner.", 'call:cancel_timer{label:"piano tuner"}',
+     'call:forget{about:"piano tuner"}'),
+    ("drop the note about the pasta timer", 'call:cancel_timer{label:"pasta"}',
+     'call:cancel_timer{label:"pasta"}'),  # a timer named: the timer's
     # the sound taken for the music: turned down in so many words, no action of the player named
     ("could you bring it down a touch", 'call:media{action:"stop"}', 'call:volume{action:"down"}'),
     ("can you make it louder?", 'call:media{action:"next"}', 'call:volume{action:"up"}'),
@@ -539,3 +552,18 @@ def test_no_message_of_the_data_but_a_list_of_what_is_kept_is_read_as_one():
     read = [(message, reply) for message, reply in said if lists_kept(message)]
     assert len(read) >= 10
     assert [(m, r) for m, r in read if not r.startswith("call:list_memories")] == []
+
+
+def test_no_recall_duration_or_timer_request_of_the_data_is_read_as_a_sum_a_bill_or_a_count_down():
+    """recall and total_duration have neighbours that compute, and set_timer and uptime count
+    down to a date the words say: none of the data's requests of those tools moves."""
+    tools = {t.name: t for t in default_tools()}
+    requests = [(said, reply[5:].split("{")[0]) for said, reply in _exchanges() if reply.startswith("call:")]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            call = row.get("call") or ""
+            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    mine = [(said, tool) for said, tool in requests if tool in ("recall", "total_duration", "set_timer", "uptime")]
+    assert len(mine) >= 200
+    assert [(said, tool, moved) for said, tool in mine
+            if (moved := neighbour(tool, said, EVAL_NOW, tools, {})) and moved[0] != tool] == []

@@ -206,7 +206,8 @@ def keeps(message: str) -> bool:
 _KEPT_ABOUT_ME = re.compile(
     r"\b(?:what|whats|what's|anything|everything|all|much|which)\b(?: [\w']+){0,5} "
     r"(?:on file|on record|stored|saved|kept|noted|got|know|knows|remember|remembered|have)"
-    r"(?: (?:written|noted|saved|stored|down|so far))? (?:about|on) me\b", re.IGNORECASE)
+    r"(?: (?:written|noted|saved|stored|down|so far))? (?:about|on) me\b"
+    r"|\b(?:in|on) (?:your|the) (?:notebook|notes|memory|file|files|records?)(?: \w+)? (?:about|on) me\b", re.IGNORECASE)
 
 
 def lists_kept(message: str) -> bool:

@@ -56,6 +56,9 @@ NEIGHBOURS: dict[str, tuple[str, ...]] = {
     "percent": ("split_bill", "calculate"),
     "cpu_load": ("top_processes",), "memory": ("top_processes", "convert"),
     "open_app": ("open_folder",), "list_memories": ("open_folder",),
+    # "Me, my brother and my dad are buying mum a £150 gift between us. What does each of us put
+    # in?" as a recall, "We're three and the tab is 58.40." as 3 times 58.4 minutes
+    "recall": ("split_bill", "percent", "calculate"), "total_duration": ("split_bill", "percent", "calculate"),
 }
 
 
@@ -65,10 +68,11 @@ def _found(tool: str, s: str, now: datetime) -> dict:
 
 
 _HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:till|until|til|to|before)\b"
-                            r"|\bdays? (?:left|to go)\b")
+                            r"|\bdays? (?:left|to go)\b|\bcount ?down (?:to|till|until)\b")
 # the tools a count down to a date said in the words was written as ("how long until guy fawkes
-# night" as the time now)
-_COUNTED_FROM = ("date_today", "time_now", "recall")
+# night" as the time now, or after an earlier turn as the computer's uptime; "countdown to the
+# summer solstice the twenty first of june" as a 21-second timer)
+_COUNTED_FROM = ("date_today", "time_now", "recall", "uptime", "set_timer")
 _TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
 # Turning the sound up or down in so many words ("bring it down a touch"), where a media call's
 # action is named nowhere
@@ -90,7 +94,8 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
             and (louder := _LOUDNESS.search(_plain(message))) and asks_of_jarvis(message):
         # "could you bring it down a touch" written as media{action:"stop"}: the sound, not the music
         return "volume", {"action": "up" if louder["up"] else "down"}
-    if tool == "remember" and "forget" in tools and drops_a_note(message) \
+    if tool in ("remember", "cancel_timer") and "forget" in tools and drops_a_note(message) \
+            and not _TIMER_WORDS.search(message) \
             and "about" in (found := _found("forget", _plain(message), now)):
         # "You can drop the note about the piano tuner" asks for a note to go, not for one to keep
         return "forget", found
