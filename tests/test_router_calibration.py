@@ -164,18 +164,12 @@ def _below_the_line(engine, text, tools, monkeypatch):
                      call_threshold=min(1.0, p * 2) + 1e-9)
 
 
-def test_in_two_minds_words_that_make_a_whole_request_get_its_tool(tiny_chain, monkeypatch):
+def test_in_two_minds_words_that_make_a_whole_request_get_its_tool(roomy_engine, monkeypatch):
     from jarvis_desktop.core.tools import default_tools
 
     text = "what's 15 percent of 80"
     tools = Toolbox([t for t in default_tools() if t.name == "percent"], clock=lambda: CLOCK, act=False)
-    # room for the long numbers the tiny model writes (a call cut off by max_tokens is set aside)
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
-    finally:
-        engine.close()
+    answer = _below_the_line(roomy_engine, text, tools, monkeypatch).ask(text, remember=False).result()
     # The tiny model never learnt a call; under the grammar it can write only a percent call, and
     # its arguments are read from the words.
     assert answer.source == "tool" and answer.tool.call.text == "call:percent{percent:15,of:80}"
@@ -205,20 +199,15 @@ def test_in_two_minds_a_call_the_words_do_not_make_is_set_aside_unsaid(engine, m
     assert answer.first_token_s > 0
 
 
-def test_in_two_minds_a_question_the_memory_surely_answers_gets_recall(tiny_chain, monkeypatch, tmp_path):
+def test_in_two_minds_a_question_the_memory_surely_answers_gets_recall(roomy_engine, monkeypatch, tmp_path):
     from jarvis_desktop.core.memory import MemoryStore
     from jarvis_desktop.core.tools import default_tools
 
     text = "How do I take my tea?"
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        with MemoryStore(tmp_path / "memory.sqlite3") as store:
-            store.add("I take my tea strong with one sugar")
-            tools = Toolbox([t for t in default_tools() if t.name == "recall"], clock=lambda: CLOCK, memory=store)
-            answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
-    finally:
-        engine.close()
+    with MemoryStore(tmp_path / "memory.sqlite3") as store:
+        store.add("I take my tea strong with one sugar")
+        tools = Toolbox([t for t in default_tools() if t.name == "recall"], clock=lambda: CLOCK, memory=store)
+        answer = _below_the_line(roomy_engine, text, tools, monkeypatch).ask(text, remember=False).result()
     assert answer.source == "tool" and answer.tool.name == "recall"
     assert answer.text == "You take your tea strong with one sugar, sir; you told me today."
 
@@ -288,7 +277,7 @@ def test_a_conversion_asked_as_one_is_converted_whatever_the_model_makes_of_it(r
         assert tools.beyond_doubt(remark) is None, remark
 
 
-def test_in_two_minds_a_third_tool_gives_way_to_the_one_the_words_name_of_their_two(tiny_chain, monkeypatch):
+def test_in_two_minds_a_third_tool_gives_way_to_the_one_the_words_name_of_their_two(roomy_engine, monkeypatch):
     """"countdown to the summer solstice the twenty first of june" reads whole as a weekday and as
     a count down, and names only the count down; in two minds, a call the model writes to a third
     tool (the shipped model wrote set_timer{seconds:21}) runs as the count down, written from the words."""
@@ -305,14 +294,8 @@ def test_in_two_minds_a_third_tool_gives_way_to_the_one_the_words_name_of_their_
     text = "countdown to the summer solstice the twenty first of june"
     tools = WritesATimer(listed, clock=lambda: CLOCK, act=False)
     assert tools.read_in_full(text) == {"weekday", "days_until"}
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=200, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        answer = _below_the_line(engine, text, tools, monkeypatch).ask(text, remember=False).result()
-    finally:
-        engine.close()
+    answer = _below_the_line(roomy_engine, text, tools, monkeypatch).ask(text, remember=False).result()
     assert answer.source == "tool" and answer.tool.call.text == 'call:days_until{date:"06-21"}', answer
-    assert answer.tool.written.startswith("call:days_until")  # as run: the model's set_timer never ran
     # the words that name both, or neither, leave it to the model
     assert tools.written_whole("what day of the week is christmas", frozenset({"weekday", "days_until"})) \
         == 'call:weekday{date:"12-25"}'
