@@ -90,31 +90,31 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
     arguments (``args``: the model's, where a neighbour takes one of them over), or None."""
     if tool == "remember" and "recall" in tools and asks(message):
         return "recall", {}  # a question is never a fact to keep: it is asked of the memory
-    if tool == "media" and "volume" in tools and not READERS["media"](_plain(message), {}, now) \
-            and (louder := _LOUDNESS.search(_plain(message))) and asks_of_jarvis(message):
+    s = _plain(message)
+    if tool == "media" and "volume" in tools and not READERS["media"](s, {}, now) \
+            and (louder := _LOUDNESS.search(s)) and asks_of_jarvis(message):
         # "could you bring it down a touch" written as media{action:"stop"}: the sound, not the music
         return "volume", {"action": "up" if louder["up"] else "down"}
     if tool in ("remember", "cancel_timer") and "forget" in tools and drops_a_note(message) \
             and not _TIMER_WORDS.search(message) \
-            and "about" in (found := _found("forget", _plain(message), now)):
+            and "about" in (found := _found("forget", s, now)):
         # "You can drop the note about the piano tuner" asks for a note to go, not for one to keep
         return "forget", found
-    if tool == "remember" and "remind_me" in tools and not keeps(message) and REMIND_ASKED.search(_plain(message)) \
-            and {"in_minutes", "at"} & (found := _found("remind_me", _plain(message), now)).keys() and "task" in found:
-        # "First thing tomorrow, half eight, make sure I book the MOT" asks for a reminder at a
-        # time, not for a fact to keep (as "note that ..." with a reminder's time: Toolbox._said_in_full)
+    if tool == "remember" and "remind_me" in tools and not keeps(message) and REMIND_ASKED.search(s) \
+            and {"in_minutes", "at"} & (found := _found("remind_me", s, now)).keys() and "task" in found:
+        # "remind me to call mum at six" asks for a reminder at a time, not for a fact to keep
+        # (as "note that ..." with a reminder's time: Toolbox._said_in_full)
         return "remind_me", found
     if tool == "forget" and "cancel_timer" in tools and _TIMER_WORDS.search(message):
         # "Forget about the pasta countdown": the memory keeps facts, not timers; a forget here
         # would erase every fact about pasta and leave the timer running
-        found = _cancel_timer(_plain(message), {}, now)
+        found = _cancel_timer(s, {}, now)
         label = " ".join(w for w in str((args or {}).get("about", "")).split() if not _TIMER_WORDS.fullmatch(w))
         if label and "all" not in found:
             found["label"] = label
         if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
             found.setdefault("kind", "reminder")
         return "cancel_timer", {k: v for k, v in found.items() if v is not DROP}
-    s = _plain(message)
     if tool == "recall" and "remind_me" in tools and _NUDGE.search(s):
         # "could you give me a nudge tomorrow at 10 to renew my passport" is no question for the memory
         found = _found("remind_me", s, now)
