@@ -532,6 +532,11 @@ def test_no_request_of_the_data_is_taken_for_the_sound_a_note_to_drop_or_a_remin
     ("what do you think about me", None),
     ("what on earth is sed", 'call:explain_command{command:"sed"}'),
     ("what on earth is going on", None),
+    # a fact to keep with a reminder's time is the model's to call a fact or a reminder, whether or
+    # not the words ask for a reminder
+    ("note that the dentist is at 3 tomorrow", None),
+    ("remember I need to leave at 5", None),
+    ("note that the dentist is on Tuesday", 'call:remember{fact:"the dentist is on Tuesday"}'),
 ])
 def test_what_is_kept_about_the_user_or_what_a_program_is_is_asked_beyond_doubt(message, call):
     assert Toolbox(act=False, clock=lambda: EVAL_NOW).beyond_doubt(message) == call

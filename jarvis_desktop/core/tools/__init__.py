@@ -30,7 +30,7 @@ from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.slots import read_arguments
-from jarvis_desktop.core.tools.slots_whole import neighbour, read_in_full
+from jarvis_desktop.core.tools.slots_whole import neighbour, read_in_full, reminder_time_said
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -152,7 +152,8 @@ class Toolbox:
         """The tools the words alone make a whole request of (slots_whole.read_in_full), and ``remember``
         where they give a fact to keep in so many words (memory_words.keeps) and no reminder's time."""
         whole = read_in_full(message, now, self.tools)
-        if "remember" in self.tools and "remind_me" not in whole and keeps(message):
+        timed = "remind_me" in self.tools and reminder_time_said(message, now)
+        if "remember" in self.tools and keeps(message) and not timed:
             whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
         return whole
 

@@ -18,7 +18,7 @@ from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
 
 log = logging.getLogger(__name__)
 
-__all__ = ["neighbour", "read_in_full", "NEIGHBOURS", "IN_FULL", "ASKED"]
+__all__ = ["neighbour", "read_in_full", "reminder_time_said", "NEIGHBOURS", "IN_FULL", "ASKED"]
 
 
 # -- a neighbour's call, where the words are one in full ---------------------------------------
@@ -179,6 +179,13 @@ IN_FULL: dict[str, tuple[tuple[str, ...], ...]] = {
 # ("What's a sensible time to go to bed if I get up at 6?" had read as a whole reminder at 18:00).
 # explain_command's reading is already a question about a program on this computer ("what does chmod do").
 ASKED: dict[str, re.Pattern] = {"time_in": TIME_ASKED, "remind_me": REMIND_ASKED}
+
+
+def reminder_time_said(message: str, now: datetime) -> bool:
+    """Whether ``message`` says a reminder's time ("at 3 tomorrow", "in 20 minutes"), asked for
+    as a reminder or not: "note that the dentist is at 3 tomorrow" is the model's to call a fact
+    or a reminder."""
+    return bool({"in_minutes", "at"} & _found("remind_me", _plain(message), now).keys())
 
 
 def read_in_full(message: str, now: datetime, tools: Mapping[str, Tool]) -> frozenset[str]:
