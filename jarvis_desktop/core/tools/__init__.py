@@ -152,8 +152,8 @@ class Toolbox:
         """The tools the words alone make a whole request of (slots_whole.read_in_full), and ``remember``
         where they give a fact to keep in so many words (memory_words.keeps) and no reminder's time."""
         whole = read_in_full(message, now, self.tools)
-        timed = "remind_me" in self.tools and reminder_time_said(message, now)
-        if "remember" in self.tools and keeps(message) and not timed:
+        if "remember" in self.tools and keeps(message) \
+                and not ("remind_me" in self.tools and reminder_time_said(message, now)):
             whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
         return whole
 
