@@ -295,6 +295,11 @@ def test_the_toolbox_runs_the_corrected_call_and_the_log_keeps_what_the_model_wr
      "call:split_bill{total:67,people:2}"),
     ("Me, my brother and my dad are buying mum a £150 gift between us. What does each of us put in?",
      "call:split_bill{total:150,people:4}", "call:split_bill{total:150,people:3}"),
+    # a tip the words never speak of is the model's own: dropped
+    ("we are three and the tab is 58.40", "call:split_bill{total:58.4,people:3,tip_percent:1.5}",
+     "call:split_bill{total:58.4,people:3}"),
+    ("split 80 between four of us with service", "call:split_bill{total:80,people:4,tip_percent:10}",
+     "call:split_bill{total:80,people:4,tip_percent:10}"),  # a tip spoken of, its amount the model's
     ("me and my wife had dinner, 80 quid, we split it with 2 friends", "call:split_bill{total:80,people:4}",
      "call:split_bill{total:80,people:4}"),  # not said to share between them: the model's reading stands
     # a sum, a bill or a count down taken for a memory, a duration, a timer or the uptime

@@ -159,6 +159,7 @@ _SHARED = re.compile(r"\b(?:split|share|sharing|bill|each|halves|tab|ways|divide
 # buying mum a £150 gift between us"), where the words say they share it
 _SHARERS = re.compile(r"\b(?:me|myself)(?P<others>(?:, (?:my )?[a-z]+)*),? and (?:my )?[a-z]+\b"
                       r"(?=.*\b(?:between us|each of us|each|my half|my share|our share|halves)\b)")
+_TIP_SAID = re.compile(r"\b(?:tip|tips|tipping|service|gratuity|percent|per cent)\b|%")
 _AFTER_TOTAL = frozenset({"ways", "between", "among", "with", "plus", "and", "please", "each", "for", "split",
                           "tip", "no", "including", "inc", "what", "how"})
 
@@ -189,9 +190,12 @@ def _split_bill(s: str, args: dict, now: datetime) -> dict:
         people = 2 + len(re.findall(r",", named["others"]))  # "me, my brother and my dad": three
     if total is None and people and len(loose) == 1 and _SHARED.search(s):
         total = loose[0]  # "split 120 four ways"
+    # a tip the words never speak of is one the model made up ("we are three and the tab is 58.40"
+    # had been written with tip_percent 1.5)
+    unsaid = {"tip_percent": DROP} if tip is None and not _TIP_SAID.search(s) else {}
     if not total or not people:  # None (not said) or False (said twice): the model's reading stands
-        return {}
-    return {"total": _number(total), "people": int(people), **({"tip_percent": _number(tip)} if tip else {})}
+        return unsaid
+    return {"total": _number(total), "people": int(people), **({"tip_percent": _number(tip)} if tip else unsaid)}
 
 
 def _total_duration(s: str, args: dict, now: datetime) -> dict:
