@@ -16,17 +16,19 @@ differ, the one the model wrote (``Outcome.written``).
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable
 
-from jarvis_desktop.core.persona import ORDINALS, read_number
+from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.spoken_sums import PARTS, priced_items
 from jarvis_desktop.core.timers import DURATION, TIMER_FILLER, bare_tails, clock_due, duration_seconds, find_clock
+from jarvis_desktop.core.tools.slots_dates import date_in as _date_in, one_date as _one_date
 from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
+from jarvis_desktop.core.tools.slots_words import (number as _number, numbers as _numbers, plain as _plain,
+                                                   tokens as _tokens, with_digits as _with_digits)
 
 log = logging.getLogger(__name__)
 
@@ -48,68 +50,6 @@ def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
         return args
     merged = {**args, **found}
     return {k: v for k, v in merged.items() if v is not DROP}
-
-
-# -- the words --------------------------------------------------------------------------------
-
-def _plain(message: str) -> str:
-    """The request in lower case, with curly quotes, thousands commas and hyphens between words
-    made plain ("twenty-three", "half-hour", "1,296"), and "per cent" as one word."""
-    s = message.lower().replace("\u2019", "'").replace("\u2018", "'")
-    s = re.sub(r"(?<=\d),(?=\d{3}\b)", "", s)
-    s = re.sub(r"(?<=[a-z])-(?=[a-z])|(?<=\d)-(?=[a-z])", " ", s)
-    s = re.sub(r"\bper cent\b", "percent", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|°[cf]|[a-z]+(?:'[a-z]+)?|[£%]")
-
-
-def _tokens(s: str) -> list[str]:
-    return _TOKEN.findall(s)
-
-
-def _numbers(tokens: list[str]) -> list[tuple[float, int, int]]:
-    """Every number in ``tokens`` as (value, first token, token after): "312", "three hundred and
-    twelve", "minus forty", "12.5"; "one and a half" and "N and a half" read as N.5."""
-    found, i = [], 0
-    while i < len(tokens):
-        sign = tokens[i] in ("minus", "negative")
-        read = read_number(tokens, i + sign) if i + sign < len(tokens) else None
-        if read is None:
-            i += 1
-            continue
-        value, j = read
-        if tokens[j:j + 3] == ["and", "a", "half"]:
-            value, j = value + 0.5, j + 3
-        found.append((-value if sign else value, i, j))
-        i = j
-    return found
-
-
-_QUARTERS = ((re.compile(r"\b(?:an|one) hour and a quarter\b"), "75 minutes"),
-             (re.compile(r"\b(?:an|one) hour and three quarters\b"), "105 minutes"),
-             (re.compile(r"\bthree quarters of an hour\b"), "45 minutes"))  # not "3 quarters of 1 hour"
-
-
-def _with_digits(s: str) -> str:
-    """``s`` with numbers spelt in words written in digits ("an hour and ten minutes" -> "an hour
-    and 10 minutes", "two and a half hours" -> "2.5 hours"), for the patterns that read digits."""
-    for pattern, said in _QUARTERS:
-        s = pattern.sub(said, s)
-    words = list(re.finditer(r"[a-z]+|\d+(?:\.\d+)?", s))
-    tokens = [w.group() for w in words]
-    out, last = [], 0
-    for value, i, j in _numbers(tokens):
-        if tokens[i] in ("minus", "negative") or all(t[0].isdigit() for t in tokens[i:j]):
-            continue
-        out += [s[last:words[i].start()], str(_number(value))]
-        last = words[j - 1].end()
-    return "".join(out) + s[last:]
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 # -- sums -------------------------------------------------------------------------------------
@@ -290,156 +230,6 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
     if not _compatible(a, b) or a == b:
         return {}
     return {"value": _number(amounts[said[0]]), "from": source, "to": target}
-
-
-# -- dates ------------------------------------------------------------------------------------
-
-_PAST = re.compile(r"\b(?:since|ago|last|was|were|did|born|back)\b")
-
-
-_ORDINALS = {w: n for w, n in ORDINALS.items() if n <= 20 or n == 30}  # the days of a month
-
-
-def _ordinal_days(s: str) -> str:
-    """Days of the month said in words as digits, where a month is named beside them: "the
-    fourth of july" -> "the 4th of july", "june twenty first" -> "june 21st"."""
-    import jarvis_desktop.core.tools.clock as clock
-    months = "|".join(sorted(clock._MONTHS, key=len, reverse=True))
-    word = "|".join(sorted(_ORDINALS, key=len, reverse=True))
-
-    def digits(m: re.Match) -> str:
-        groups = m.groupdict()
-        tens = {"twenty": 20, "thirty": 30}.get(groups.get("t") or groups.get("t2") or "", 0)
-        return f"{tens + _ORDINALS[groups.get('o') or groups.get('o2')]}th"
-    s = re.sub(rf"\b(?:(?P<t>twenty|thirty)[ -])?(?P<o>{word})\b(?= of (?:{months})\b)", digits, s)
-    return re.sub(rf"\b(?P<m>{months}) (?:the )?(?:(?P<t2>twenty|thirty)[ -])?(?P<o2>{word})\b",
-                  lambda m: f"{m['m']} {digits(m)}", s)
-
-
-def _date_mentions(s: str, today: date) -> list[tuple[str, bool]]:
-    """The dates named in ``s`` (year-month-day, or month-day for the next such day), in order,
-    each with whether its year was said; days gone by ("since Christmas") are the last such day."""
-    import jarvis_desktop.core.tools.clock as clock
-    s = _ordinal_days(s)
-    found: list[tuple[int, int, str, bool]] = []
-    past = bool(_PAST.search(s))
-
-    def add(span: tuple[int, int], month: int, day: int, year: str | None) -> None:
-        if any(a < span[1] and span[0] < b for a, b, _, _ in found):
-            return
-        if not year and re.match(r",? (?:eighteen|nineteen|twenty|two thousand)\b", s[span[1]:]):
-            found.append((*span, "?", True))  # a year said in words ("nineteen ninety nine"): the model's reading stands
-            return
-        if year:
-            text = f"{int(year):04d}-{month:02d}-{day:02d}"
-        elif past:
-            when = date(today.year, month, day) if _valid(today.year, month, day) else None
-            if when is None or when > today:
-                when = date(today.year - 1, month, day) if _valid(today.year - 1, month, day) else None
-            if when is None:
-                return
-            text = when.isoformat()
-        else:
-            text = f"{month:02d}-{day:02d}"
-        found.append((*span, text, bool(year)))
-
-    for pattern, day_group, month_group in ((clock._DAY_MONTH, 1, 2), (clock._MONTH_DAY_WORDS, 2, 1)):
-        for m in pattern.finditer(s):
-            if re.match(r"[a-z]", s[m.end():m.end() + 1]):
-                continue
-            month, day = clock._MONTHS.get(m[month_group].lower().rstrip(".")), int(m[day_group])
-            if month and _valid(int(m[3]) if m[3] else 2024, month, day):
-                add(m.span(), month, day, m[3])
-    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\b", s):
-        if _valid(int(m[3]) if m[3] else 2024, int(m[2]), int(m[1])):
-            add(m.span(), int(m[2]), int(m[1]), m[3])
-    for name in sorted(_NAMED, key=len, reverse=True):
-        for m in re.finditer(rf"\b{re.escape(name)}\b(?:,? (\d{{4}})\b)?", s):
-            add(m.span(), *_NAMED[name], m[1])
-    loose = [m for m in re.finditer(r"\b\d{1,2}(?:st|nd|rd|th)\b", s)
-             if not any(a <= m.start() < b for a, b, _, _ in found)]
-    if found and loose:  # "the 3rd or the 4th of May": which?
-        return [(text, year) for _, _, text, year in found] + [("?", False)]
-    if not found and (m := re.search(r"\b(?:end of|left in) the month\b", s)):
-        found.append((*m.span(), f"{today.month:02d}-{calendar.monthrange(today.year, today.month)[1]:02d}", False))
-    if not found and (m := re.search(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?! of)", s)):
-        day = int(m[1])
-        month, year = today.month, today.year
-        if past and day > today.day:  # "which day was the 10th": this month's, or last month's
-            month, year = (12, year - 1) if month == 1 else (month - 1, year)
-        elif not past and day < today.day:
-            month, year = (1, year + 1) if month == 12 else (month + 1, year)
-        if _valid(year, month, day):
-            found.append((*m.span(), date(year, month, day).isoformat() if past else f"{month:02d}-{day:02d}", past))
-    return [(text, year) for _, _, text, year in sorted(found)]
-
-
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _named_days() -> dict[str, tuple[int, int]]:
-    import jarvis_desktop.core.tools.clock as clock
-    names = {k: v for k, v in clock._NAMED_DAYS.items()}
-    names.update({"may day": (5, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
-                  "guy fawkes": (11, 5), "new year's day": (1, 1)})
-    return names
-
-
-_NAMED = _named_days()
-
-
-def _one_date(s: str, args: dict, now: datetime) -> dict:
-    found = _date_mentions(s, now.date())
-    dates = {text for text, _ in found}
-    dated = {text for text, year in found if year}
-    if dated and all(d[-5:] in {e[-5:] for e in dated} for d in dates):
-        dates = dated  # "Armistice Day, 11 November 1918": one day, its year said once
-    return {"date": dates.pop()} if len(dates) == 1 and "?" not in dates else {}
-
-
-_SPAN = re.compile(r"\b(?P<n>[\w.-]+(?: (?:and )?[\w-]+){0,3}?) (?P<u>days?|weeks?|fortnights?)\b")
-
-
-def _date_in(s: str, args: dict, now: datetime) -> dict:
-    """"10 days from now", "three weeks ago", "a fortnight back", "tomorrow", "a week today"."""
-    readings, back = [], False
-    for m in _SPAN.finditer(s):
-        back = back or bool(re.match(r"\s*(?:ago|back|before|earlier)\b", s[m.end():]))
-        words = _tokens(m["n"])
-        for k in range(len(words)):  # the number is the words nearest the unit
-            read = read_number(words, k)
-            if read and read[1] == len(words):
-                value = read[0]
-                break
-        else:
-            value = 1 if words[-1:] in (["a"], ["an"], ["one"]) else None
-        if value is None or not float(value).is_integer():
-            continue
-        unit = m["u"].rstrip("s")
-        weeks = value * 2 if unit == "fortnight" else value if unit == "week" else 0
-        days = value if unit == "day" else 0
-        readings.append((int(days), int(weeks)))
-    if not readings:
-        if re.search(r"\bday after tomorrow\b", s):
-            readings = [(2, 0)]
-        elif re.search(r"\bday before yesterday\b", s):
-            return {"days": -2, "weeks": DROP}
-        elif re.search(r"\btomorrow\b", s):
-            readings = [(1, 0)]
-        elif re.search(r"\byesterday\b", s):
-            return {"days": -1, "weeks": DROP}
-    back = back or bool(re.search(r"\b(?:ago|previous)\b|\b(?:count|counting|counted|go|going|went|look|looking|"
-                                  r"think|thinking|step|stepping) back\b|\bbefore today\b", s))
-    if len(readings) != 1 or (readings[0] not in ((1, 0), (2, 0)) and re.search(r"\b(?:tomorrow|yesterday)\b", s)):
-        return {}  # "a week tomorrow": the model's sum
-    days, weeks = readings[0]
-    sign = -1 if back else 1
-    return {"days": sign * days if days else DROP, "weeks": sign * weeks if weeks else DROP}
 
 
 # -- timers and reminders ---------------------------------------------------------------------

@@ -13,8 +13,10 @@ from typing import Mapping
 from jarvis_desktop.core.memory_words import asks, drops_a_note, keeps
 from jarvis_desktop.core.tools.cues import _FOLLOW_UP, asks_of_jarvis, named_instead
 from jarvis_desktop.core.tools.base import Tool
-from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer, _plain
+from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer
+from jarvis_desktop.core.tools.slots_dates import NAMED
 from jarvis_desktop.core.tools.slots_desktop import TIME_ASKED
+from jarvis_desktop.core.tools.slots_words import plain as _plain
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,7 @@ _DATE_SAID = re.compile(
 
 
 def _named_said(s: str) -> bool:
-    from jarvis_desktop.core.tools.slots import _NAMED
-    return any(re.search(rf"\b{re.escape(name)}", s) for name in _NAMED)
+    return any(re.search(rf"\b{re.escape(name)}", s) for name in NAMED)
 
 
 NEIGHBOURS: dict[str, tuple[str, ...]] = {
