@@ -55,11 +55,14 @@ class Listener:
         mic, reference, delay_ms = frame
         return mic if self.echo is None else self.echo.process(mic, reference, delay_ms)
 
-    def _may_interrupt(self) -> bool:
+    def _may_interrupt(self, linear: bool = False) -> bool:
         """Whether speech may cut Jarvis off now: on speakers, if the canceller had settled before
-        the utterance began (until it has, only the stop phrase and the wake word can)."""
+        the utterance began, or (``linear``: a voice found in the linear echo path) once that path
+        tells a voice from his echo (``EchoCanceller.linear_trusted``, about 2 s into his first
+        reply on a new device); until then only the stop phrase and the wake word can."""
         if (self.echo is not None and not self.o.headset
-                and not self.echo.converged_before(self.o.vad.preroll_s + self.o.vad.min_speech_s + 0.1)):
+                and not self.echo.converged_before(self.o.vad.preroll_s + self.o.vad.min_speech_s + 0.1)
+                and not (linear and self.echo.linear_trusted)):
             return False
         return self.o.speech_interrupts(self.echo is not None)
 
@@ -94,15 +97,18 @@ class Listener:
         prob = self.over_vad(over)
         double_talk = self.echo.double_talk
         said = prob if double_talk else 0.0
-        if not may_cut or self.endpointer.active:
-            self._over_frames = 0
+        if not may_cut or (self.endpointer.active and not self._over_reply):
+            self._over_frames = 0  # (an utterance under way that cut him off already)
             return said
         voice = prob >= self.o.vad.threshold and double_talk
         self._over_frames = self._over_frames + 1 if voice else 0
-        if self._over_frames >= OVER_FRAMES and self._may_interrupt():
+        if self._over_frames >= OVER_FRAMES and self._may_interrupt(linear=True):
             log.info("a voice over Jarvis (%.1f dB over his echo): barge-in", self.echo.over_db)
             self._over_frames = 0
             self._over_barged_at = self.endpointer.samples_seen
+            # an utterance begun over him when his voice could not yet be told from the user's
+            # (the canceller unsettled) is the one that cut him off: the next command
+            self._over_reply = False
             self.interrupt()
             self.on_barge_in()
         return said
