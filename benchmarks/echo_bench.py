@@ -1,7 +1,7 @@
 """Hands-free on laptop speakers, with no sound hardware: echo cancellation, self-interruptions
 and barge-in by voice, measured on a laptop in simulated rooms (tests/room.py).
 
-    python benchmarks/echo_bench.py [--parts erle,self,barge] [--self-minutes 60] [--quick]
+    python benchmarks/echo_bench.py [--parts erle,self,starts,barge] [--self-minutes 60] [--starts 100] [--quick]
 
 1. erle: how much of Jarvis's echo the canceller removes, per room and device delay, after
    convergence (from the 4th second on, where the echo is audible), and the canceller's CPU
@@ -11,6 +11,8 @@ and barge-in by voice, measured on a laptop in simulated rooms (tests/room.py).
    rooms), through the real listening pipeline (canceller, Silero VAD, endpointer, whisper for
    the stop phrase) with barge-in and the stop phrase armed, faster than real time.  Every
    barge-in is a self-interruption; utterances the VAD began are printed too.
+   starts: the same for the first seconds on a new device, many times over (``--starts``
+   fresh pipelines, 8 s of his voice each), where the canceller has not settled.
 3. barge: a user talks over Jarvis (piper's voice and espeak-ng's en-gb, en-us, en-us+f3 and
    en-gb-x-rp, speeds 140-175, levels -30 and -24 dBFS at the microphone against an echo of
    about -26 dBFS), in real time through the whole pipeline and a simulated duplex device:
@@ -128,6 +130,68 @@ def erle_part(replies, delays):
         print(f"\n{c}: worst {worst[c]:.1f} dB; CPU {1000 * cpu[c][0] / cpu[c][1]:.1f} ms per second of audio")
 
 
+def _speak_alone(room, delay, seconds, replies, rng, asr, wake=None, exact=False):
+    """One session: a fresh pipeline and canceller on a laptop in ``room``, Jarvis speaking
+    ``seconds`` of piper replies with nobody talking, faster than real time (replies and pauses
+    up to ``seconds``, the last reply cut there where ``exact``).  The microphone hears the
+    session as one signal, so no echo tail is lost between replies (cut, it left the linear
+    filter's estimate with no echo to match: his voice, in reverse, as a voice over him).
+    Returns the seconds spoken and the times (s into the session) of barge-ins, utterances
+    begun and wakes."""
+    clock = {"s": 0.0}
+    events = {"barge": [], "start": [], "wake": []}
+    opts = VoiceOptions(hands_free=True, headset=False, barge_in=True)
+    p = VoicePipeline(asr, piper_voice(), ArraySink(), opts, echo=EchoCanceller(), wake=wake() if wake else None,
+                      on_listening=lambda on: on and events["wake"].append(clock["s"]),
+                      on_barge_in=lambda: events["barge"].append(clock["s"]),
+                      on_speech=lambda on: on and events["start"].append(clock["s"]))
+    p.start()
+    laptop = Laptop(room, delay_s=delay, seed=rng.randrange(1 << 30))
+    parts, length = [], 0
+    while length < seconds * SAMPLE_RATE:
+        parts += [replies[rng.randrange(len(replies))], np.zeros(int(rng.uniform(0.2, 0.8) * SAMPLE_RATE), np.float32)]
+        length += len(parts[-2]) + len(parts[-1])
+    far = np.concatenate(parts)
+    if exact:
+        far = far[:int(seconds * SAMPLE_RATE)]
+    mic = laptop.microphone(far)
+    p.speaking.set()  # Jarvis is speaking all along
+    for s in range(0, len(far) - FRAME + 1, FRAME):
+        while p.frames.qsize() > 50:  # keep the clock near the listener
+            time.sleep(0.002)
+        clock["s"] = s / SAMPLE_RATE
+        p.frames.put((mic[s:s + FRAME], far[s:s + FRAME], delay * 1000))
+    while not p.frames.empty():
+        time.sleep(0.02)
+    time.sleep(1.0)
+    while not p.speech.empty():
+        time.sleep(0.1)
+    time.sleep(1.0)
+    p.close()
+    return len(far) / SAMPLE_RATE, events
+
+
+def starts_part(replies, count: int, asr, seconds: float = 8.0, seed=3):
+    """The first seconds on a new device, many times over: ``count`` fresh pipelines, each hearing
+    Jarvis's first ``seconds`` alone (the rooms in turn, device delays of 20-150 ms).  The hour of
+    ``self_part`` holds only twelve such starts, where the canceller has not settled yet."""
+    rng = random.Random(seed)
+    delays = (0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15)
+    print(f"\n## Self-interruptions in the first seconds: {count} fresh cancellers, {seconds:.0f} s of Jarvis alone each\n")
+    t_start = time.monotonic()
+    barges, begun, total_s = [], 0, 0.0
+    for k in range(count):
+        room, delay = ROOMS[k % len(ROOMS)], rng.choice(delays)
+        session_s, events = _speak_alone(room, delay, seconds, replies, rng, asr, exact=True)
+        total_s += session_s
+        begun += len(events["start"])
+        barges += [(room.name, delay, t) for t in events["barge"]]
+    print(f"{len(barges)} self-interruptions in {count} starts ({total_s / 60:.1f} min of his voice); "
+          f"{begun} utterances begun on his echo; ran {time.monotonic() - t_start:.0f} s")
+    for name, delay, t in barges[:10]:
+        print(f"   {name}, {delay * 1000:.0f} ms: {t:.2f} s in")
+
+
 # --- 2. self-interruptions ---------------------------------------------------------------------
 def self_part(replies, minutes: float, asr, seed=1, wake=None):
     """Each room with each device delay is one session: a fresh pipeline and canceller, as when
@@ -148,7 +212,7 @@ def self_part(replies, minutes: float, asr, seed=1, wake=None):
 
     class Said(logging.Handler):
         def emit(self, record):
-            if any(k in record.getMessage() for k in ("over the reply", "stop phrase", "wake word")):
+            if any(k in record.getMessage() for k in ("over the reply", "stop phrase", "wake word", "barge-in")):
                 lines.append(record.getMessage())
 
     handler = Said()
@@ -157,42 +221,13 @@ def self_part(replies, minutes: float, asr, seed=1, wake=None):
     logger.setLevel(logging.INFO)
     for room in ROOMS:
         for delay in delays:
-            clock = {"s": 0.0}
-            events = {"barge": [], "start": [], "wake": []}
-            opts = VoiceOptions(hands_free=True, headset=False, barge_in=True)
-            p = VoicePipeline(asr, piper_voice(), ArraySink(), opts, echo=EchoCanceller(), wake=wake() if wake else None,
-                              on_listening=lambda on: on and events["wake"].append(clock["s"]),
-                              on_barge_in=lambda: events["barge"].append(clock["s"]),
-                              on_speech=lambda on: on and events["start"].append(clock["s"]))
-            p.start()
-            laptop = Laptop(room, delay_s=delay, seed=rng.randrange(1 << 30))
-            session_s = 0.0
-            p.speaking.set()  # Jarvis is speaking all along
-            while session_s < per_session:
-                parts = []
-                for _ in range(8):
-                    parts += [replies[rng.randrange(len(replies))],
-                              np.zeros(int(rng.uniform(0.2, 0.8) * SAMPLE_RATE), np.float32)]
-                far = np.concatenate(parts)
-                mic = laptop.microphone(far)
-                for s in range(0, len(far) - FRAME + 1, FRAME):
-                    while p.frames.qsize() > 50:  # keep the clock near the listener
-                        time.sleep(0.002)
-                    clock["s"] = session_s + s / SAMPLE_RATE
-                    p.frames.put((mic[s:s + FRAME], far[s:s + FRAME], delay * 1000))
-                while not p.frames.empty():
-                    time.sleep(0.02)
-                session_s += len(far) / SAMPLE_RATE
-            time.sleep(1.0)
-            while not p.speech.empty():
-                time.sleep(0.1)
-            time.sleep(1.0)
-            p.close()
+            session_s, events = _speak_alone(room, delay, per_session, replies, rng, asr, wake)
             total_s += session_s
             barges += len(events["barge"])
             wakes += len(events["wake"])
             starts += len(events["start"])
-            print(f"| {room.name} | {delay * 1000:.0f} ms | {session_s / 60:.1f} | {len(events['barge'])} | "
+            print(f"| {room.name} | {delay * 1000:.0f} ms | {session_s / 60:.1f} | {len(events['barge'])}"
+                  f"{''.join(f' ({t:.1f} s)' for t in events['barge'][:3])} | "
                   f"{len(events['start'])} ({', '.join(f'{t:.1f}' for t in events['start'][:6])}) |")
     logger.removeHandler(handler)
     print(f"\nIn all: {barges} self-interruptions in {total_s / 60:.1f} minutes ({barges / (total_s / 3600):.2f} per hour); "
@@ -206,9 +241,20 @@ def self_part(replies, minutes: float, asr, seed=1, wake=None):
 
 # --- 3. barge-in --------------------------------------------------------------------------------
 def barge_part(asr, levels, trials_per_room: int, seed=2):
+    import logging
+
     rng = random.Random(seed)
     long_reply = " ".join(REPLIES[:6])
-    rows, alone = [], []
+    rows, alone, said_log, notes = [], [], [], []
+
+    class Said(logging.Handler):  # what the pipeline said of each trial, for the ones that went wrong
+        def emit(self, record):
+            said_log.append(f"{sim.clock / SAMPLE_RATE:.2f} s: {record.getMessage()}")
+
+    handler = Said()
+    logger = logging.getLogger("jarvis_desktop.voice.pipeline")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)  # (utterances begun and ended too)
     print(f"\n## Barge-in: a user talks over Jarvis ({len(ROOMS)} rooms, {len(VOICES)} voices, levels {levels} dBFS)\n")
     for room in ROOMS:
         frames: queue.Queue = queue.Queue(maxsize=4000)
@@ -226,6 +272,7 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
                 for q in got.values():
                     while not q.empty():
                         q.get_nowait()
+                said_log.clear()
                 name, speaker = VOICES[t % len(VOICES)]
                 level = levels[(t // len(VOICES)) % len(levels)]
                 command = COMMANDS[rng.randrange(len(COMMANDS))]
@@ -252,12 +299,16 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
                     heard = ""
                 errors, words = wer(command, heard)
                 rows.append((room.name, name, level, latency, errors, words, command, heard))
+                if latency is None or not heard:
+                    notes.append((f"{room.name}, {name}, {level} dBFS, said at {(at + onset) / SAMPLE_RATE:.2f} s",
+                                  list(said_log)))
                 alone.append(np.concatenate([np.zeros(SAMPLE_RATE // 3, np.float32), sim.laptop.voice(said, level),
                                              np.zeros(SAMPLE_RATE // 2, np.float32)]))
                 time.sleep(0.5)
         finally:
             p.close()
             sim.close()
+    logger.removeHandler(handler)
     detected = [r for r in rows if r[3] is not None]
     fast = [r for r in detected if r[3] <= 0.3]
     print("| room | voice | level | stopped after | WER | said | heard |")
@@ -265,6 +316,10 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
     for room, name, level, latency, errors, words, command, heard in rows:
         print(f"| {room} | {name} | {level} | {'missed' if latency is None else f'{latency * 1000:.0f} ms'} | "
               f"{errors}/{words} | {command} | {heard} |")
+    for trial, lines in notes:
+        print(f"\n{trial}, missed or nothing heard; the pipeline's log:")
+        for line in lines[:12]:
+            print("   ", line)
     lat = [r[3] for r in detected]
     print(f"\nStopped within 300 ms: {len(fast)}/{len(rows)} ({100 * len(fast) / len(rows):.0f} %); detected at all: "
           f"{len(detected)}/{len(rows)}; latency median {1000 * statistics.median(lat):.0f} ms, "
@@ -283,9 +338,10 @@ def barge_part(asr, levels, trials_per_room: int, seed=2):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--parts", default="erle,self,barge")
+    ap.add_argument("--parts", default="erle,self,starts,barge")
     ap.add_argument("--self-minutes", type=float, default=60.0)
     ap.add_argument("--trials", type=int, default=10, help="barge-in trials per room")
+    ap.add_argument("--starts", type=int, default=100, help="fresh cancellers for the starts part")
     ap.add_argument("--quick", action="store_true", help="3 minutes of self-talk, 5 trials a room")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -293,7 +349,7 @@ def main() -> None:
         args.self_minutes, args.trials = 3.0, 5
     replies = replies_audio()
     asr = None
-    if parts & {"self", "barge"}:
+    if parts & {"self", "starts", "barge"}:
         from jarvis_desktop.voice.asr import WhisperTranscriber
 
         asr = WhisperTranscriber()
@@ -301,6 +357,8 @@ def main() -> None:
         erle_part(replies, (0.02, 0.08, 0.15))
     if "self" in parts:
         self_part(replies, args.self_minutes, asr)
+    if "starts" in parts:
+        starts_part(replies, args.starts, asr)
     if "barge" in parts:
         barge_part(asr, (-30, -24), args.trials)
 
