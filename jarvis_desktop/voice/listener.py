@@ -157,10 +157,15 @@ class Listener:
             if not speaking and not self.o.wake_transcript:
                 return  # waiting for the wake word; while Jarvis speaks, the stop phrase is listened for
         over = self._listen_over(speaking and armed) if self.over_vad is not None else 0.0
-        # (only while he speaks: in the second after, the room still rings with what the
-        # linear filter does not model, against an estimate fading with his voice)
-        prob = max(self.vad(frame), over if speaking else 0.0)
-        for event in self.endpointer.push(frame, prob, floor=not speaking):
+        # Only while he speaks, or to the end of an utterance begun over him: in the second after
+        # he stops, the room still rings with what the linear filter does not model, against an
+        # estimate fading with his voice.  But a user who cut him off goes on talking, and AEC3's
+        # output, which thinned that voice, is what the main VAD hears: a soft voice (espeak-ng's
+        # en-gb-x-rp at -30 dBFS) lost its command as "too short" once he stopped.  The level
+        # floor stays off to the end of such an utterance too: its loudest frames were heard over him.
+        over_him = speaking or (self.endpointer.active and self._said_over)
+        prob = max(self.vad(frame), over if over_him else 0.0)
+        for event in self.endpointer.push(frame, prob, floor=not over_him):
             if event.kind == "start":
                 log.debug("utterance %d began (armed: %s)", event.utterance, armed)
                 barged = (self._over_barged_at is not None
