@@ -214,7 +214,13 @@ class EchoCanceller:
         has settled: over his last frames alone (``TRUST_FRAMES`` at least) its residual stayed
         ``TRUST_DB`` under his echo estimate (median).  The double-talk test of ``double_talk`` is
         then trusted to cut him off; AEC3's output is not until ``converged``."""
-        return len(self._alone_db) >= TRUST_FRAMES and float(np.median(self._alone_db)) <= TRUST_DB
+        median = self._alone_median_db(TRUST_FRAMES)
+        return median is not None and median <= TRUST_DB
+
+    def _alone_median_db(self, at_least: int) -> float | None:
+        """The linear residual over his echo estimate (``over_db``), median over his last frames
+        alone; None while fewer than ``at_least`` are known."""
+        return float(np.median(self._alone_db)) if len(self._alone_db) >= at_least else None
 
     def converged_before(self, seconds: float) -> bool:
         """``converged`` as it was ``seconds`` ago: a user who began talking over Jarvis lowers the
@@ -344,6 +350,5 @@ class EchoCanceller:
     def residual_ratio(self) -> float | None:
         """How loud the linear residual of his echo alone is against the echo estimate (an
         energy ratio, the median of his last frames alone); None until that is known."""
-        if len(self._alone_db) < ALONE_MIN_FRAMES:
-            return None
-        return 10 ** (float(np.median(self._alone_db)) / 10)
+        median = self._alone_median_db(ALONE_MIN_FRAMES)
+        return None if median is None else 10 ** (median / 10)

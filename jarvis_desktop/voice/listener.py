@@ -98,7 +98,7 @@ class Listener:
         double_talk = self.echo.double_talk
         said = prob if double_talk else 0.0
         if not may_cut or (self.endpointer.active and not self._over_reply):
-            self._over_frames = 0  # (an utterance under way that cut him off already)
+            self._over_frames = 0  # (not now, or the utterance under way has cut him off already)
             return said
         voice = prob >= self.o.vad.threshold and double_talk
         self._over_frames = self._over_frames + 1 if voice else 0
