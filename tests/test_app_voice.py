@@ -81,14 +81,21 @@ def test_a_spoken_question_is_answered_aloud_and_logged(qtbot, voiced, asr):
     heard_back = asr.transcribe(resample(voiced.sink.audio(), piper_voice().sample_rate)).text
     assert "144" in heard_back or "hundred and forty" in heard_back.lower()
 
-    # the model answers the next one; it is spoken as it streams, and logged as spoken
-    voiced.sink.played.clear()
-    with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
-        say(voiced, "Hello Jarvis.")
-    turn, reply, answer = done.args
-    assert answer.source == "model" and reply  # the model, not a skill
-    spoken = spoken_of(qtbot, voiced, turn)
-    assert words(spoken) == words(reply) and len(voiced.sink.audio()) > 0
+    # the model answers the next one; it is spoken as it streams, and logged as spoken.  The tiny
+    # model samples, and now and then says only bytes that are no words (nothing to say aloud):
+    # then, once that has been logged as said, ask again
+    for _ in range(4):
+        voiced.sink.played.clear()
+        with qtbot.waitSignal(voiced.controller.reply_finished, timeout=WAIT) as done:
+            say(voiced, "Hello Jarvis.")
+        turn, reply, answer = done.args
+        assert answer.source == "model" and reply  # the model, not a skill
+        spoken = spoken_of(qtbot, voiced, turn)
+        assert words(spoken) == words(reply)
+        if words(reply):
+            break
+    assert words(reply), "the tiny model said no words in four replies"
+    assert len(voiced.sink.audio()) > 0
 
 
 def test_typed_messages_are_not_spoken_unless_asked(qtbot, voiced):
