@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, DuplexDevice, StreamDownsampler
-from jarvis_desktop.voice.echo import (DOUBLE_TALK_DB, LAG,  # LAG: the output is 18 ms late
-                                      EchoCanceller, suppress_residual)
+from jarvis_desktop.voice.echo import (LAG,  # LAG: the output is 18 ms late
+                                      EchoCanceller, suppress_residual, unexplained)
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
 from tests.speech import piper_says, piper_voice, utterance
@@ -142,7 +142,8 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
 def test_a_voice_over_jarvis_is_told_from_his_echo_by_the_linear_path(room):
     """Double talk: the microphone less the linear echo estimate, frame by frame, is far
-    quieter than the estimate while he speaks alone and louder once someone talks over him."""
+    quieter than the estimate while he speaks alone and louder once someone talks over him;
+    what of it is not the estimate over again (``unexplained``) quieter still alone."""
     far = np.concatenate([piper_says(s) for s in SENTENCES])
     said = piper_says("What time is it in Tokyo?")
     at = 9 * SAMPLE_RATE
@@ -159,49 +160,89 @@ def test_a_voice_over_jarvis_is_told_from_his_echo_by_the_linear_path(room):
                                atol=1e-5)
         if canceller.over_db is None:
             continue
+        frame = (canceller.over_db, canceller.talk_db, canceller.double_talk)
         if canceller.converged and s + FRAME < at:
-            alone.append(canceller.over_db)
+            alone.append(frame)
         elif onset <= s < onset + SAMPLE_RATE // 2:
-            over.append(canceller.over_db)
+            over.append(frame)
     assert len(alone) > 100 and len(over) > 10
+    alone_db, alone_talk, alone_dt = (np.array(x) for x in zip(*alone))
+    assert np.all(alone_talk <= alone_db + 0.01)  # the unexplained part is part of the residual
+    assert np.median(alone_talk) < np.median(alone_db) - 1.0  # and most of his echo's residual is not
 
-    def twice(dbs):  # two frames in a row above the line: what may cut him off (with a VAD)
-        loud = np.asarray(dbs) >= DOUBLE_TALK_DB
-        return bool(np.any(loud[1:] & loud[:-1]))
+    def twice(flags):  # two frames in a row over the line: what may cut him off (with a VAD)
+        flags = np.asarray(flags, bool)
+        return bool(np.any(flags[1:] & flags[:-1]))
 
-    assert np.median(alone) < -8.0 and not twice(alone), f"{room.name}: {np.sort(alone)[-3:]} dB"
-    assert twice(over), f"{room.name}: {np.round(over, 1)} dB"
+    assert np.median(alone_db) < -8.0 and not twice(alone_dt), f"{room.name}: {np.sort(alone_talk)[-3:]} dB"
+    assert twice([f[2] for f in over]), f"{room.name}: {np.round([f[1] for f in over], 1)} dB"
+
+
+def test_what_the_residual_shares_with_the_estimate_is_not_counted_as_a_voice():
+    """``unexplained``: a residual that is the estimate scaled (a filter a little off) has
+    nothing left; of a voice beside such a residual, nearly all is left."""
+    rng = np.random.default_rng(0)
+    t = np.arange(FRAME * 8) / SAMPLE_RATE
+    echo = sum(np.sin(2 * np.pi * 140 * k * t + k) / k for k in range(1, 24)).astype(np.float32)
+    echo *= 0.2 * (1.2 + np.sin(2 * np.pi * 3 * t)).astype(np.float32)  # a voiced, syllable-like estimate
+    voice = rng.standard_normal(len(echo)).astype(np.float32) * 0.05
+    window = np.hanning(FRAME)
+
+    def energy(x):  # as the function weighs a frame
+        return float(np.sum((x * window) ** 2))
+
+    kept = []
+    for k in range(8):
+        e, v = echo[k * FRAME:(k + 1) * FRAME], voice[k * FRAME:(k + 1) * FRAME]
+        assert unexplained(-0.3 * e, e) < 1e-3 and unexplained(1.7 * e, e) < 1e-3
+        r = v + 0.2 * e  # what is left is about the voice alone (16 bands' coefficients take ~1/16)
+        kept.append(unexplained(r, e) * energy(r) / energy(v))
+    assert 0.75 < min(kept) and max(kept) < 1.1 and np.mean(kept) > 0.85, kept
+    assert unexplained(np.zeros(FRAME, np.float32), echo[:FRAME]) == 1.0
+
+
+def _first_seconds(room, far, user, at):
+    """A fresh canceller over his first seconds (a user from ``at``, or none): when the linear
+    path became trusted, and the frames where it found a voice before AEC3 settled."""
+    mic = Laptop(room, delay_s=0.1, seed=5).microphone(far, user=user, user_at=at, user_db=-30.0)
+    canceller = EchoCanceller()
+    trusted_at, run, found = None, 0, []
+    for s in range(0, len(far) - FRAME + 1, FRAME):
+        canceller.process(mic[s:s + FRAME], far[s:s + FRAME], 100.0)
+        if canceller.converged:
+            break
+        if canceller.linear_trusted:
+            trusted_at = trusted_at if trusted_at is not None else s / SAMPLE_RATE
+            run = run + 1 if canceller.double_talk else 0
+            if run >= 2:
+                found.append(s)
+    return trusted_at, found
 
 
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
 def test_in_his_first_seconds_the_linear_path_is_trusted_before_aec3_has_settled(room):
     """A new device: AEC3 is trusted only after 4 s of his voice, but the linear path, once its
     residual has stayed well under his echo, tells a voice over him from his echo ~2 s in, so
-    the user can cut off his first reply.  Alone, no two frames over the line while trusted."""
-    far = np.concatenate([piper_says(s) for s in SENTENCES])[:8 * SAMPLE_RATE]
-    said = piper_says("What time is it in Tokyo?")
+    the user can cut off his first reply.  Alone, no two frames over the line while trusted.
+    Piper says each sentence a little differently each time: three renderings, his echo never
+    taken for a voice, the voice found in each, within 300 ms in most."""
     at = int(3.2 * SAMPLE_RATE)
-    onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
-    for user in (None, said):
-        laptop = Laptop(room, delay_s=0.1, seed=5)
-        mic = laptop.microphone(far, user=user, user_at=at, user_db=-30.0)
-        canceller = EchoCanceller()
-        trusted_at, run, found = None, 0, []
-        for s in range(0, len(far) - FRAME + 1, FRAME):
-            canceller.process(mic[s:s + FRAME], far[s:s + FRAME], 100.0)
-            if canceller.linear_trusted and not canceller.converged:
-                trusted_at = trusted_at if trusted_at is not None else s / SAMPLE_RATE
-                run = run + 1 if canceller.double_talk else 0
-                if run >= 2:
-                    found.append(s)
-            elif canceller.converged:
-                break
-        assert trusted_at is not None and trusted_at < 3.2, f"{room.name}: trusted at {trusted_at} s"
-        if user is None:
-            assert not found, f"{room.name}: his echo alone taken for a voice at {np.array(found) / SAMPLE_RATE} s"
-        else:
-            assert found and onset <= found[0] < onset + int(0.3 * SAMPLE_RATE), \
-                f"{room.name}: voice at {onset / SAMPLE_RATE:.2f} s, found at {np.array(found[:3]) / SAMPLE_RATE} s"
+    trusted, latencies = [], []
+    for _ in range(3):
+        far = np.concatenate([piper_says(s) for s in SENTENCES])[:8 * SAMPLE_RATE]
+        said = piper_says("What time is it in Tokyo?")
+        onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
+        trusted_at, found = _first_seconds(room, far, None, at)
+        assert trusted_at is not None, f"{room.name}: the linear path not trusted before AEC3 settled"
+        assert not found, f"{room.name}: his echo alone taken for a voice at {np.array(found) / SAMPLE_RATE} s"
+        trusted.append(trusted_at)
+        if trusted_at < at / SAMPLE_RATE:
+            _, found = _first_seconds(room, far, said, at)
+            assert found and found[0] >= onset, f"{room.name}: voice at {onset / SAMPLE_RATE:.2f} s, found at " \
+                                                f"{np.array(found[:3]) / SAMPLE_RATE} s"
+            latencies.append((found[0] - onset) / SAMPLE_RATE)
+    assert sum(t < at / SAMPLE_RATE for t in trusted) >= 2, f"{room.name}: trusted at {trusted} s"
+    assert sum(lat < 0.3 for lat in latencies) >= 2, f"{room.name}: voice found after {latencies} s"
 
 
 def test_the_duplex_device_hands_the_listener_what_it_played_beside_what_it_heard():

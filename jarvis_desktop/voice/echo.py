@@ -41,12 +41,21 @@ MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC
 ERLE_FRAMES = 64  # about 2 s of his speech
 LAG = BLOCK + 128  # the output is this late: the 10 ms of reblocking, and AEC3's own 8 ms
 LEARN_ERLE_DB = 12.0  # a frame where AEC3 removes this much is his echo alone: the linear filter learns from it
-# Double talk: a frame whose linear residual is this much louder than his echo's recent level
-# has someone talking over Jarvis.  Over 83 s of his echo alone in the bench's three rooms the
-# residual sat at -12 to -14 dB (median) and never held above -6 dB for two frames in a row;
-# a voice at -30 to -24 dBFS over him brings it to around 0 to +28 dB.
-DOUBLE_TALK_DB = 0.0
-# A line that followed the room (4 dB over the 90th percentile of that residual, down to -6 dB)
+# Double talk: a frame whose linear residual, less what it shares with the echo estimate
+# (``unexplained``), is within DOUBLE_TALK_DB of his echo's recent level has someone talking
+# over Jarvis; or within QUIET_TALK_DB of it where AEC3, settled, took at most QUIET_REMOVED_DB out of
+# a frame where his echo is heard (AEC3 removes 25-45 dB of his echo alone, and lets a voice over him through at 0-15 dB,
+# though its suppressor thins it too much for a VAD to call it speech).  Measured on 60 min of
+# his echo alone (the bench's three rooms, 20-150 ms; 2026-12-05): the residual itself, two
+# frames in a row while its VAD called them speech, reached -3.1 dB (the kitchen), the
+# unexplained part -4.3 dB, and -10.6 dB where AEC3 let the frame through; a voice at -30 or
+# -24 dBFS over him brings it to about -8 to +28 dB.  (The line on the residual itself, 0 dB
+# until then, found 23 of 30 voices within 300 ms offline; these two 30 of 30.)
+DOUBLE_TALK_DB = -2.0
+QUIET_TALK_DB, QUIET_REMOVED_DB = -8.0, 8.0
+ABOVE_ECHO_DB = 0.0  # (the line for the endpointer, which begins utterances over him: see above_echo)
+QUIET_ECHO_NOW = 10 ** (-6 / 10)  # ... while the frame's echo estimate is within 6 dB of his recent level
+# A line that followed the room (4 dB over the 90th percentile of the residual, down to -6 dB)
 # found voices sooner offline (within 250 ms 0.63 -> 0.87 of 30 recorded trials) but cut him
 # off by himself 6 times in an hour of the bench (kitchen: his echo alone at -5 and -3 dB).
 # His last frames alone (the last ALONE_FRAMES, once there are ALONE_MIN_FRAMES) tell how loud
@@ -152,6 +161,29 @@ class LinearEcho:
             return None
         estimate = self._echo(start, length, refresh=0)
         return self._take(start, length, self._mic) - estimate, estimate
+
+
+_BANDS = np.linspace(2, 257, 17).astype(int)  # 16 bands of a 512-point spectrum, 60 Hz up
+_HANN = np.hanning(512).astype(np.float32)
+
+
+def unexplained(residual: np.ndarray, echo: np.ndarray) -> float:
+    """The share of ``residual`` (the microphone less the linear echo estimate ``echo``, one
+    frame) that is not the estimate over again: in each of 16 bands of the frame's spectrum, the
+    residual less its least-squares projection on the estimate's.  Most of his echo's residual
+    is the estimate scaled (a filter a little off, a loudspeaker a little compressed: the two
+    correlate at |0.9|), so it goes; a voice over him shares almost nothing with the estimate
+    and stays (a band's one coefficient takes about 1/16 of it)."""
+    window = _HANN if len(residual) == len(_HANN) else np.hanning(len(residual)).astype(np.float32)
+    spec_r, spec_e = np.fft.rfft(residual * window), np.fft.rfft(echo * window)
+    bands = _BANDS if len(residual) == len(_HANN) else np.linspace(2, len(spec_r), 17).astype(int)
+    total = left = 0.0
+    for a, b in zip(bands[:-1], bands[1:]):
+        r, e = spec_r[a:b], spec_e[a:b]
+        power_r = float(np.vdot(r, r).real)
+        total += power_r
+        left += power_r - abs(np.vdot(e, r)) ** 2 / (float(np.vdot(e, e).real) + 1e-12)
+    return left / total if total > 0 else 1.0
 
 
 def suppress_residual(residual: np.ndarray, echo: np.ndarray, ratio: float, over: float = RES_OVER,
@@ -267,23 +299,23 @@ class EchoCanceller:
         heard = np.concatenate([self._heard, np.asarray(mic, np.float32)])
         self._heard = heard[-(LAG + n):]
         alone = False
+        said = heard[-(LAG + n):len(heard) - LAG]  # the microphone samples ``out`` is made of
+        self.removed_db = None
+        if len(said) == n and float(np.dot(said, said)) > n * 1e-6:  # louder than -60 dBFS
+            self.removed_db = 10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12))
         if playing:
             self.heard_s += n / SAMPLE_RATE
-            said = heard[-(LAG + n):len(heard) - LAG]  # the microphone samples ``out`` is made of
-            if len(said) == n and float(np.dot(said, said)) > n * 1e-6:  # louder than -60 dBFS
-                erle = 10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12))
-                self._erle.append(erle)
-                alone = erle >= LEARN_ERLE_DB
+            if self.removed_db is not None:
+                self._erle.append(self.removed_db)
+                alone = self.removed_db >= LEARN_ERLE_DB
         # AEC3's suppressor takes out a voice over him too, so its ERLE alone would let the filter
         # learn from double talk: not while the learning window (the filter's length) still
-        # holds a frame the linear path called double talk
-        if self.double_talk:
-            self._double_talk_at = self.linear.samples
+        # holds a frame the linear path called double talk (up to the last one: below)
         alone = alone and self.linear.samples - self._double_talk_at >= self.linear.taps
         self.linear.push(np.asarray(mic, np.float32), np.asarray(reference, np.float32),
                          int(round(max(0.0, self.delay_ms) * SAMPLE_RATE / 1000)), learn=alone)
         self._played_recently = n if playing else self._played_recently + n
-        self.over, self.over_db = None, None
+        self.over, self.over_db, self.talk_db = None, None, None
         if self._played_recently < SAMPLE_RATE:  # his echo may still be in the room
             got = self.linear.latest(n)
             if got is not None:
@@ -292,9 +324,14 @@ class EchoCanceller:
                 # the estimate dips while the room still rings with what is not modelled
                 self._echo_level = max(float(np.dot(echo, echo)), ECHO_LEVEL_DECAY * self._echo_level)
                 self.over = residual
-                self.over_db = 10 * np.log10((float(np.dot(residual, residual)) + 1e-9) / (self._echo_level + 1e-9))
+                energy = float(np.dot(residual, residual))
+                self.over_db = 10 * np.log10((energy + 1e-9) / (self._echo_level + 1e-9))
+                self._echo_now = float(np.dot(echo, echo)) >= QUIET_ECHO_NOW * self._echo_level
+                self.talk_db = 10 * np.log10((energy * unexplained(residual, echo) + 1e-9) / (self._echo_level + 1e-9))
                 if alone:
                     self._alone_db.append(self.over_db)
+                if self.double_talk:
+                    self._double_talk_at = self.linear.samples
         self._frame = n
         self._history.append(self.converged)
         self.seconds += time.process_time() - began
@@ -324,13 +361,29 @@ class EchoCanceller:
         # talks over him.
         self.over: np.ndarray | None = None
         self.over_db: float | None = None
+        self.talk_db: float | None = None  # ``over_db`` less what the residual shares with the estimate
+        self._echo_now = False  # his echo estimate in the last frame is near its recent level
+        self.removed_db: float | None = None  # how much AEC3 took out of the last frame (None: under -60 dBFS)
 
     @property
     def double_talk(self) -> bool:
-        """Whether the last frame holds more than Jarvis's echo: its linear residual is
-        ``DOUBLE_TALK_DB`` louder than the echo estimate (a voice over him, or a loud noise;
-        the caller's VAD on ``over`` tells which)."""
-        return self.over_db is not None and self.over_db >= DOUBLE_TALK_DB
+        """Whether the last frame holds more than Jarvis's echo: what its linear residual does
+        not share with the echo estimate (``unexplained``) is within ``DOUBLE_TALK_DB`` of his
+        echo's level, or within ``QUIET_TALK_DB`` where AEC3 took little out of the frame (a
+        voice over him, or a loud noise; the caller's VAD on ``over`` tells which)."""
+        if self.talk_db is None:
+            return False
+        # (AEC3 settled: unsettled, it lets his echo through; and he is heard in this frame: between
+        # his words AEC3 takes nothing out of the room's noise, which then nears his fading level)
+        return self.talk_db >= DOUBLE_TALK_DB or (
+            self.talk_db >= QUIET_TALK_DB and self.removed_db is not None and self.removed_db <= QUIET_REMOVED_DB
+            and self._echo_now and bool(self._history) and self._history[-1])
+
+    @property
+    def above_echo(self) -> bool:
+        """Whether the last frame's linear residual itself is ``ABOVE_ECHO_DB`` louder than his echo's
+        recent level: a voice over him surely (the endpointer counts such frames as speech)."""
+        return self.over_db is not None and self.over_db >= ABOVE_ECHO_DB
 
     def said_over(self, back: int, length: int) -> np.ndarray | None:
         """What the microphone heard over Jarvis, for whisper: ``length`` samples of the output
