@@ -42,19 +42,23 @@ ERLE_FRAMES = 64  # about 2 s of his speech
 LAG = BLOCK + 128  # the output is this late: the 10 ms of reblocking, and AEC3's own 8 ms
 LEARN_ERLE_DB = 12.0  # a frame where AEC3 removes this much is his echo alone: the linear filter learns from it
 # Double talk: a frame whose linear residual, less what it shares with the echo estimate
-# (``unexplained``), is within DOUBLE_TALK_DB of his echo's recent level has someone talking
-# over Jarvis; or within QUIET_TALK_DB of it where AEC3, settled, took at most QUIET_REMOVED_DB out of
-# a frame where his echo is heard (AEC3 removes 25-45 dB of his echo alone, and lets a voice over him through at 0-15 dB,
-# though its suppressor thins it too much for a VAD to call it speech).  Measured on 60 min of
-# his echo alone (the bench's three rooms, 20-150 ms; 2026-12-05): the residual itself, two
-# frames in a row while its VAD called them speech, reached -3.1 dB (the kitchen), the
-# unexplained part -4.3 dB, and -10.6 dB where AEC3 let the frame through; a voice at -30 or
-# -24 dBFS over him brings it to about -8 to +28 dB.  (The line on the residual itself, 0 dB
-# until then, found 23 of 30 voices within 300 ms offline; these two 30 of 30.)
+# (``unexplained``), is within DOUBLE_TALK_DB of his echo's recent level has someone talking over
+# Jarvis; so has one within QUIET_TALK_DB of it where AEC3, settled, took at most QUIET_REMOVED_DB
+# out of a frame in which his echo is heard (its echo estimate within QUIET_ECHO_NOW of his recent
+# level).  AEC3 removes 25-45 dB of his echo alone and lets a voice over him through (0-15 dB
+# removed), though its suppressor thins that voice too much for a VAD to call it speech.  Measured
+# offline on 60 min of his echo alone (the bench's three rooms, 20-150 ms; 2026-12-05), two frames
+# in a row that the linear path's VAD called speech reached -3.1 dB as the residual itself (the
+# kitchen), -4.3 dB as what is left of it, and -10.6 dB where AEC3 let the frame through; a voice at
+# -30 or -24 dBFS over him brings it to about -8 to +28 dB.  Of three sets of 30 users over him
+# (settled, settled, his first seconds), found within 300 ms: 23, 21 and 18 with the residual
+# itself at 0 dB (the line until then); 30, 25 and 21 with these.  The endpointer, which begins
+# utterances over him, keeps the 0-dB line on the residual itself (``above_echo``): with these,
+# it began utterances on his echo's ring between his words, which cut him off twice in 3 hours.
 DOUBLE_TALK_DB = -2.0
 QUIET_TALK_DB, QUIET_REMOVED_DB = -8.0, 8.0
-ABOVE_ECHO_DB = 0.0  # (the line for the endpointer, which begins utterances over him: see above_echo)
-QUIET_ECHO_NOW = 10 ** (-6 / 10)  # ... while the frame's echo estimate is within 6 dB of his recent level
+QUIET_ECHO_NOW = 10 ** (-6 / 10)
+ABOVE_ECHO_DB = 0.0
 # A line that followed the room (4 dB over the 90th percentile of the residual, down to -6 dB)
 # found voices sooner offline (within 250 ms 0.63 -> 0.87 of 30 recorded trials) but cut him
 # off by himself 6 times in an hour of the bench (kitchen: his echo alone at -5 and -3 dB).
