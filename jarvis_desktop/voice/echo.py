@@ -27,6 +27,7 @@ samples), so frames are cut into blocks and put back together: that adds 10 ms, 
 from __future__ import annotations
 
 import collections
+import functools
 import time
 
 import numpy as np
@@ -167,8 +168,11 @@ class LinearEcho:
         return self._take(start, length, self._mic) - estimate, estimate
 
 
-_BANDS = np.linspace(2, 257, 17).astype(int)  # 16 bands of a 512-point spectrum, 60 Hz up
-_HANN = np.hanning(512).astype(np.float32)
+@functools.lru_cache(maxsize=4)
+def _frame_bands(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A Hann window for an ``n``-sample frame, and the edges of 16 bands of its spectrum from the
+    third bin up (60 Hz for the listener's 512-sample frames)."""
+    return np.hanning(n).astype(np.float32), np.linspace(2, n // 2 + 1, 17).astype(int)
 
 
 def unexplained(residual: np.ndarray, echo: np.ndarray) -> float:
@@ -178,9 +182,8 @@ def unexplained(residual: np.ndarray, echo: np.ndarray) -> float:
     is the estimate scaled (a filter a little off, a loudspeaker a little compressed: the two
     correlate at |0.9|), so it goes; a voice over him shares almost nothing with the estimate
     and stays (a band's one coefficient takes about 1/16 of it)."""
-    window = _HANN if len(residual) == len(_HANN) else np.hanning(len(residual)).astype(np.float32)
+    window, bands = _frame_bands(len(residual))
     spec_r, spec_e = np.fft.rfft(residual * window), np.fft.rfft(echo * window)
-    bands = _BANDS if len(residual) == len(_HANN) else np.linspace(2, len(spec_r), 17).astype(int)
     total = left = 0.0
     for a, b in zip(bands[:-1], bands[1:]):
         r, e = spec_r[a:b], spec_e[a:b]
@@ -304,9 +307,10 @@ class EchoCanceller:
         self._heard = heard[-(LAG + n):]
         alone = False
         said = heard[-(LAG + n):len(heard) - LAG]  # the microphone samples ``out`` is made of
+        said_energy = float(np.dot(said, said))
         self.removed_db = None
-        if len(said) == n and float(np.dot(said, said)) > n * 1e-6:  # louder than -60 dBFS
-            self.removed_db = 10 * np.log10(float(np.dot(said, said)) / max(float(np.dot(out, out)), 1e-12))
+        if len(said) == n and said_energy > n * 1e-6:  # louder than -60 dBFS
+            self.removed_db = 10 * np.log10(said_energy / max(float(np.dot(out, out)), 1e-12))
         if playing:
             self.heard_s += n / SAMPLE_RATE
             if self.removed_db is not None:
@@ -326,11 +330,12 @@ class EchoCanceller:
                 residual, echo = got
                 # against his echo's recent level, not this frame's alone: between his words
                 # the estimate dips while the room still rings with what is not modelled
-                self._echo_level = max(float(np.dot(echo, echo)), ECHO_LEVEL_DECAY * self._echo_level)
+                echo_energy = float(np.dot(echo, echo))
+                self._echo_level = max(echo_energy, ECHO_LEVEL_DECAY * self._echo_level)
                 self.over = residual
                 energy = float(np.dot(residual, residual))
                 self.over_db = 10 * np.log10((energy + 1e-9) / (self._echo_level + 1e-9))
-                self._echo_now = float(np.dot(echo, echo)) >= QUIET_ECHO_NOW * self._echo_level
+                self._echo_now = echo_energy >= QUIET_ECHO_NOW * self._echo_level
                 self.talk_db = 10 * np.log10((energy * unexplained(residual, echo) + 1e-9) / (self._echo_level + 1e-9))
                 if alone:
                     self._alone_db.append(self.over_db)
@@ -381,7 +386,7 @@ class EchoCanceller:
         # his words AEC3 takes nothing out of the room's noise, which then nears his fading level)
         return self.talk_db >= DOUBLE_TALK_DB or (
             self.talk_db >= QUIET_TALK_DB and self.removed_db is not None and self.removed_db <= QUIET_REMOVED_DB
-            and self._echo_now and bool(self._history) and self._history[-1])
+            and self._echo_now and self.converged_before(0.0))
 
     @property
     def above_echo(self) -> bool:

@@ -99,7 +99,7 @@ class Listener:
         # the endpointer hears it only where the residual itself stands over his echo's level
         # (``above_echo``): with the finer test of ``double_talk``, whose two frames in a row
         # cut him off below, it began utterances on his echo's ring between his words, which
-        # cut him off twice in 60 min of the bench
+        # cut him off twice in 3 hours of the bench
         said = prob if self.echo.above_echo else 0.0
         if not may_cut or (self.endpointer.active and not self._over_reply):
             self._over_frames = 0  # (not now, or the utterance under way has cut him off already)
