@@ -202,6 +202,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (0: all cores, as in the app)")
     ap.add_argument("--asr-threads", type=int, default=0, help="whisper threads (0: all cores, as in the app)")
     ap.add_argument("--echo", action="store_true", help="also each round trip on laptop speakers, echo canceller on")
+    ap.add_argument("--beam", default="", help="whisper beam sizes to compare, comma-separated (default: the app's)")
     args = ap.parse_args()
 
     from jarvis_desktop.core.registry import Registry
@@ -244,8 +245,9 @@ def main() -> int:
     silence_s = VadOptions().silence_s
     print(f"model {gguf}, llama.cpp threads {args.threads or os.cpu_count()}, silence timeout {silence_s} s")
 
-    for name in args.asr.split(","):
-        asr = WhisperTranscriber(AsrOptions(model=name, threads=args.asr_threads))
+    beams = [int(b) for b in args.beam.split(",") if b] or [AsrOptions().beam_size]
+    for name, beam in [(n, b) for n in args.asr.split(",") for b in beams]:
+        asr = WhisperTranscriber(AsrOptions(model=name, threads=args.asr_threads, beam_size=beam))
         asr.transcribe(piper_says("Warm up."))
         rows, alone, plain, cancelled = [], [], [], []
         for text in ROUND_TRIPS[:args.runs]:
@@ -269,7 +271,7 @@ def main() -> int:
         med = {k: statistics.median(r[k] for r in rows) for k in
                ("total", "endpoint", "asr_after_endpoint", "asr_compute", "llm_first_sentence", "tts_first_chunk")}
         sums = [sum(a.values()) for a in alone]
-        print(f"\n== {name}: end of speech -> first audio, median of {len(rows)} "
+        print(f"\n== {name}, beam {beam}: end of speech -> first audio, median of {len(rows)} "
               f"(transcribed during the silence in {sum(r['speculative'] for r in rows)}, "
               f"reply begun on that guess in {sum(r['guessed'] for r in rows)})")
         print(f"  total               {med['total']:.3f} s   (min {min(r['total'] for r in rows):.3f}, "

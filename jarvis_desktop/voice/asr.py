@@ -27,7 +27,8 @@ from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.core.paths import cache_dir
 
-__all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "resolve_whisper", "join_whisper_base"]
+__all__ = ["AsrOptions", "Transcript", "Transcriber", "WhisperTranscriber", "collapse_repeats", "resolve_whisper",
+           "join_whisper_base"]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class AsrOptions:
     device: str = _f("auto", "cpu, cuda or auto (cuda when CTranslate2 sees a GPU)")
     threads: int = _f(0, "CPU threads (0: all cores)")
     language: str = _f("en", "spoken language; empty: detect (multilingual models only)")
-    beam_size: int = _f(1, "1 = greedy: the fastest, and as good as beam search on short commands")
+    beam_size: int = _f(5, "beams of whisper's search; 1 = greedy: a quarter less compute, about a fifth "
+                           "more words wrong (benchmarks/voice_latency.py --beam 1,5)")
     max_new_tokens: int = _f(96, "bounds the time a transcript can take (a command is well under this)")
     no_speech_threshold: float = _f(0.6, "segments whisper thinks hold no speech are dropped above this")
     short_window: bool = _f(True, "encode the utterance plus 8 s rather than whisper's 30-s window: "
@@ -123,8 +125,20 @@ def resolve_whisper(name: str) -> str:
     return name  # a hub name: faster-whisper downloads it when online
 
 
+def collapse_repeats(text: str) -> str:
+    """``text`` once where whisper wrote the same phrase (of two words or more) several times over
+    ("How much disc space is left? How much disc space is left?" for one question said once,
+    over Jarvis's voice): a small model's known loop, which a spoken command never needs."""
+    tokens = text.split()
+    words = ["".join(ch for ch in t.lower() if ch.isalnum()) for t in tokens]
+    for period in range(2, len(words) // 2 + 1):
+        if len(words) % period == 0 and all(words[i] == words[i % period] for i in range(len(words))):
+            return " ".join(tokens[:period]).rstrip(",;:")
+    return text
+
+
 class WhisperTranscriber:
-    """faster-whisper with settings for short commands: greedy, no temperature fallback (a
+    """faster-whisper with settings for short commands: beam search, no temperature fallback (a
     repeated phrase must not send it through five slower retries), no timestamps, no
     conditioning on earlier text, and a bounded number of new tokens."""
 
@@ -159,14 +173,14 @@ class WhisperTranscriber:
         if self.o.short_window and len(audio) < (WINDOW_S - 1) * 16000:
             text = self._short(audio, prompt)
             if text is not None:
-                return Transcript(text, time.perf_counter() - t0, len(audio) / 16000)
+                return Transcript(collapse_repeats(text), time.perf_counter() - t0, len(audio) / 16000)
         segments, _ = self.model.transcribe(
             audio, language=self.language or (None if self.multilingual else "en"),
             beam_size=self.o.beam_size, temperature=0.0, condition_on_previous_text=False,
             without_timestamps=True, max_new_tokens=self.o.max_new_tokens, vad_filter=False,
             no_speech_threshold=self.o.no_speech_threshold, log_prob_threshold=-1.0, initial_prompt=prompt)
         text = " ".join(s.text.strip() for s in segments if not self._no_speech(s.no_speech_prob, s.avg_logprob))
-        return Transcript(text.strip(), time.perf_counter() - t0, len(audio) / 16000)
+        return Transcript(collapse_repeats(text.strip()), time.perf_counter() - t0, len(audio) / 16000)
 
     def _short(self, audio: np.ndarray, prompt: str | None = None) -> str | None:
         """Whisper on a window shorter than its 30 s.  Whisper pads every input to 30 s, and the
