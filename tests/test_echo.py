@@ -13,7 +13,7 @@ import pytest
 
 from jarvis_desktop.voice.audio import FRAME, SAMPLE_RATE, ArraySink, DuplexDevice, StreamDownsampler
 from jarvis_desktop.voice.echo import (LAG,  # LAG: the output is 18 ms late
-                                      EchoCanceller, suppress_residual, unexplained)
+                                      EchoCanceller, from_voice, suppress_residual, unexplained, voice_onset)
 from jarvis_desktop.voice.pipeline import VoiceOptions, VoicePipeline
 from tests.room import ROOMS, Laptop, SimulatedDuplex, rms_db
 from tests.speech import piper_says, piper_voice, utterance
@@ -114,8 +114,15 @@ def said_over_figures(room) -> dict:
         levels.append((rms_db(residual), rms_db(suppress_residual(residual, echo, ratio))))
     assert canceller.said_over(len(out) + 31 * SAMPLE_RATE, 100) is None  # no longer kept
     (echo_in, echo_out), (_over_in, over_out) = levels
+    # whisper's window reaches back before she was noticed (the app's 0.8 s): his echo's rest alone
+    # there is silent up to 0.1 s before her voice, and her voice is as whole as above
+    lead = slice(onset - int(0.8 * SAMPLE_RATE), span.stop)
+    window = canceller.said_over(len(out) - (lead.start + LAG), lead.stop - lead.start)
+    before_her = window[:int(0.65 * SAMPLE_RATE)]
     return {"echo taken down": echo_in - echo_out, "voice kept within": abs(over_out - rms_db(voice[span])),
-            "linear path": damage(unsuppressed), "better than AEC3 by": damage(suppressed) - damage(unsuppressed)}
+            "linear path": damage(unsuppressed), "better than AEC3 by": damage(suppressed) - damage(unsuppressed),
+            "his echo before her, loudest": 20 * np.log10(np.max(np.abs(before_her)) + 1e-12),
+            "her voice behind it": damage(window[onset - lead.start:])}
 
 
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
@@ -137,6 +144,8 @@ def test_words_said_over_jarvis_reach_whisper_whole(room):
     assert median["voice kept within"] <= 2.0, said
     assert median["linear path"] <= -5.0, said
     assert median["better than AEC3 by"] > 4.0, said
+    assert max(t["his echo before her, loudest"] for t in trials) < -100.0, said
+    assert median["her voice behind it"] <= -5.0, said
 
 
 @pytest.mark.parametrize("room", ROOMS, ids=[r.name for r in ROOMS])
@@ -199,6 +208,31 @@ def test_what_the_residual_shares_with_the_estimate_is_not_counted_as_a_voice():
         kept.append(unexplained(r, e) * energy(r) / energy(v))
     assert 0.75 < min(kept) and max(kept) < 1.1 and np.mean(kept) > 0.85, kept
     assert unexplained(np.zeros(FRAME, np.float32), echo[:FRAME]) == 1.0
+
+
+def test_the_window_for_whisper_opens_where_a_voice_comes_over_his_echo():
+    """``voice_onset`` finds where a voice joins a residual that is his echo's estimate scaled,
+    and ``from_voice`` silences what comes before it (up to 0.1 s before) and keeps the rest;
+    a window with no voice, or with nothing of his echo before the voice, is kept whole."""
+    rng = np.random.default_rng(1)
+    t = np.arange(2 * SAMPLE_RATE) / SAMPLE_RATE
+    echo = sum(np.sin(2 * np.pi * 130 * k * t + k) / k for k in range(1, 24)).astype(np.float32)
+    echo *= 0.2 * (1.2 + np.sin(2 * np.pi * 3 * t)).astype(np.float32)
+    rest = 0.3 * echo  # his echo's rest alone: the estimate over again
+    at = SAMPLE_RATE + 300  # she begins 1 s in
+    voice = np.zeros_like(echo)
+    level = float(np.sqrt(np.mean(echo ** 2)))
+    voice[at:] = rng.standard_normal(len(echo) - at).astype(np.float32) * level  # as loud as his echo
+    residual = rest + voice
+    onset = voice_onset(residual, echo)
+    assert onset is not None and at - FRAME <= onset <= at + FRAME, onset
+    audio = rng.standard_normal(len(echo)).astype(np.float32)
+    out = from_voice(audio, residual, echo)
+    assert not out[:onset - int(0.1 * SAMPLE_RATE)].any()
+    assert np.array_equal(out[onset - int(0.05 * SAMPLE_RATE):], audio[onset - int(0.05 * SAMPLE_RATE):])
+    assert voice_onset(rest, echo) is None and np.array_equal(from_voice(audio, rest, echo), audio)
+    assert voice_onset(voice[at:], np.zeros(len(echo) - at, np.float32)) == 0  # nothing of him before her
+    assert np.array_equal(from_voice(audio[at:], voice[at:], np.zeros(len(echo) - at, np.float32)), audio[at:])
 
 
 def _first_seconds(room, far, user, at):
