@@ -258,11 +258,15 @@ def test_in_his_first_seconds_the_linear_path_is_trusted_before_aec3_has_settled
     """A new device: AEC3 is trusted only after 4 s of his voice, but the linear path, once its
     residual has stayed well under his echo, tells a voice over him from his echo ~2 s in, so
     the user can cut off his first reply.  Alone, no two frames over the line while trusted.
-    Piper says each sentence a little differently each time: three renderings, his echo never
-    taken for a voice, the voice found in each, within 300 ms in most."""
+    Piper says each sentence a little differently each time: five renderings, his echo never
+    taken for a voice in any, the path trusted in time in most, the voice found in each of those,
+    within 300 ms in all but one.  (Over 15 renderings a room, 2026-12-05: 0.04-0.11 s, and about
+    0.27 s in some, in the kitchen two of four in one test; one in the kitchen trusted only at
+    3.65 s.  Three renderings needing two within 300 ms failed a fresh-clone CI when one came at
+    0.305 s beside an untrusted one.)"""
     at = int(3.2 * SAMPLE_RATE)
     trusted, latencies = [], []
-    for _ in range(3):
+    for _ in range(5):
         far = np.concatenate([piper_says(s) for s in SENTENCES])[:8 * SAMPLE_RATE]
         said = piper_says("What time is it in Tokyo?")
         onset = at + int(np.flatnonzero(np.abs(said) > 0.01 * np.max(np.abs(said)))[0])
@@ -275,8 +279,9 @@ def test_in_his_first_seconds_the_linear_path_is_trusted_before_aec3_has_settled
             assert found and found[0] >= onset, f"{room.name}: voice at {onset / SAMPLE_RATE:.2f} s, found at " \
                                                 f"{np.array(found[:3]) / SAMPLE_RATE} s"
             latencies.append((found[0] - onset) / SAMPLE_RATE)
-    assert sum(t < at / SAMPLE_RATE for t in trusted) >= 2, f"{room.name}: trusted at {trusted} s"
-    assert sum(lat < 0.3 for lat in latencies) >= 2, f"{room.name}: voice found after {latencies} s"
+    assert sum(t < at / SAMPLE_RATE for t in trusted) >= 3, f"{room.name}: trusted at {trusted} s"
+    assert sum(lat < 0.3 for lat in latencies) >= len(latencies) - 1 and max(latencies) < 0.6, \
+        f"{room.name}: voice found after {latencies} s"
 
 
 def test_the_duplex_device_hands_the_listener_what_it_played_beside_what_it_heard():
