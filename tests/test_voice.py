@@ -380,9 +380,8 @@ def test_in_noise_whisper_finds_the_wake_word_likely_where_its_transcript_misses
     def check(audio):
         return asr.wake_check(audio, WAKE_PROMPT, WAKE_LEAD, WAKE_NAME, WAKE_LIKELY)
 
-    # espeak-ng's Scottish voice in fan noise: tiny.en, prompted, wrote "Dear Jarvis, what time is it?"
-    # (with greedy search, en-gb's "K-J are this what type is it?"; beam search hears that one)
-    audio = in_fan_noise("Hey Jarvis, what time is it?", "en-gb-scotland", 175, seed=2)
+    # espeak-ng's en-gb in fan noise: tiny.en, prompted, wrote "K-J are this what type is it?"
+    audio = in_fan_noise("Hey Jarvis, what time is it?", "en-gb", 140, seed=1)
     assert wake_command(asr.transcribe(audio, prompt=WAKE_PROMPT).text) is None
     p, heard = check(audio)
     assert p >= WAKE_LIKELY and wake_command(heard) == "What time is it?"

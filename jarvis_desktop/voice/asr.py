@@ -51,6 +51,9 @@ class AsrOptions:
     language: str = _f("en", "spoken language; empty: detect (multilingual models only)")
     beam_size: int = _f(5, "beams of whisper's search; 1 = greedy: a quarter less compute, about a fifth "
                            "more words wrong (benchmarks/voice_latency.py --beam 1,5)")
+    prompted_beam_size: int = _f(1, "beams where a prompt is given, i.e. where the wake phrase is looked for: "
+                                    "greedy (5 beams found \"Jarvis\" in \"Jars of jam are in the cupboard\": "
+                                    "2 false wakes in 65 min of benchmarks/wake_bench.py, none greedy)")
     max_new_tokens: int = _f(96, "bounds the time a transcript can take (a command is well under this)")
     no_speech_threshold: float = _f(0.6, "segments whisper thinks hold no speech are dropped above this")
     short_window: bool = _f(True, "encode the utterance plus 8 s rather than whisper's 30-s window: "
@@ -176,7 +179,7 @@ class WhisperTranscriber:
                 return Transcript(collapse_repeats(text), time.perf_counter() - t0, len(audio) / 16000)
         segments, _ = self.model.transcribe(
             audio, language=self.language or (None if self.multilingual else "en"),
-            beam_size=self.o.beam_size, temperature=0.0, condition_on_previous_text=False,
+            beam_size=self._beams(prompt), temperature=0.0, condition_on_previous_text=False,
             without_timestamps=True, max_new_tokens=self.o.max_new_tokens, vad_filter=False,
             no_speech_threshold=self.o.no_speech_threshold, log_prob_threshold=-1.0, initial_prompt=prompt)
         text = " ".join(s.text.strip() for s in segments if not self._no_speech(s.no_speech_prob, s.avg_logprob))
@@ -192,7 +195,7 @@ class WhisperTranscriber:
         encoded, _ = self._encoded(audio)
         tokens_in = self._start(prompt)
         result = self.model.model.generate(
-            encoded, [tokens_in], beam_size=self.o.beam_size, max_length=len(tokens_in) + self.o.max_new_tokens,
+            encoded, [tokens_in], beam_size=self._beams(prompt), max_length=len(tokens_in) + self.o.max_new_tokens,
             return_scores=True, return_no_speech_prob=True, suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]))[0]
         tokens = result.sequences_ids[0]
@@ -204,6 +207,9 @@ class WhisperTranscriber:
         if self._no_speech(result.no_speech_prob, avg_logprob):
             return ""
         return text
+
+    def _beams(self, prompt: str | None) -> int:
+        return self.o.prompted_beam_size if prompt else self.o.beam_size
 
     def _encoded(self, audio: np.ndarray):
         """The encoder's output for ``audio`` in a window of its length plus a margin (``_short``),
@@ -247,7 +253,7 @@ class WhisperTranscriber:
             return p, None
         forced = [*start, *lead_ids, *name_ids]
         result = self.model.model.generate(
-            encoded, [forced], beam_size=self.o.beam_size, max_length=len(forced) + self.o.max_new_tokens,
+            encoded, [forced], beam_size=self.o.prompted_beam_size, max_length=len(forced) + self.o.max_new_tokens,
             suppress_blank=False, suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]))[0]
         return p, self._tokenizer.decode(result.sequences_ids[0]).strip()
 
