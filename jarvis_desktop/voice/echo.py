@@ -227,6 +227,21 @@ def suppress_residual(residual: np.ndarray, echo: np.ndarray, ratio: float, over
     return out[n:n + size]
 
 
+def echo_level(echo: np.ndarray, level: float) -> float:
+    """His echo's recent level after the frame ``echo`` (the linear echo estimate): a decaying
+    peak of the estimate's frame energy, so that between his words, where the estimate dips while
+    the room still rings with what is not modelled, his level stays near where it was."""
+    return max(float(np.dot(echo, echo)), ECHO_LEVEL_DECAY * level)
+
+
+def talk_db(residual: np.ndarray, echo: np.ndarray, level: float) -> float:
+    """How loud what a frame's linear residual does not share with the echo estimate
+    (``unexplained``) is against his echo's recent ``level``, in dB: about -10 dB or less for his
+    echo alone, -8 to +28 dB with a voice over him."""
+    energy = float(np.dot(residual, residual))
+    return float(10 * np.log10((energy * unexplained(residual, echo) + 1e-9) / (level + 1e-9)))
+
+
 def voice_onset(residual: np.ndarray, echo: np.ndarray, n: int = 512) -> int | None:
     """Where a voice over his echo begins in ``residual`` (the microphone less the linear echo
     estimate ``echo``), in samples: the first of two ``n``-sample frames in a row whose residual,
@@ -236,10 +251,8 @@ def voice_onset(residual: np.ndarray, echo: np.ndarray, n: int = 512) -> int | N
     level, run = 0.0, 0
     for k in range(len(residual) // n):
         r, e = residual[k * n:(k + 1) * n], echo[k * n:(k + 1) * n]
-        energy, echo_energy = float(np.dot(r, r)), float(np.dot(e, e))
-        level = max(echo_energy, ECHO_LEVEL_DECAY * level)
-        talk_db = 10 * np.log10((energy * unexplained(r, e) + 1e-9) / (level + 1e-9))
-        run = run + 1 if talk_db >= QUIET_TALK_DB else 0
+        level = echo_level(e, level)
+        run = run + 1 if talk_db(r, e, level) >= QUIET_TALK_DB else 0
         if run == 2:
             return (k - 1) * n
     return None
@@ -369,13 +382,12 @@ class EchoCanceller:
                 residual, echo = got
                 # against his echo's recent level, not this frame's alone: between his words
                 # the estimate dips while the room still rings with what is not modelled
-                echo_energy = float(np.dot(echo, echo))
-                self._echo_level = max(echo_energy, ECHO_LEVEL_DECAY * self._echo_level)
+                self._echo_level = echo_level(echo, self._echo_level)
                 self.over = residual
                 energy = float(np.dot(residual, residual))
                 self.over_db = 10 * np.log10((energy + 1e-9) / (self._echo_level + 1e-9))
-                self._echo_now = echo_energy >= QUIET_ECHO_NOW * self._echo_level
-                self.talk_db = 10 * np.log10((energy * unexplained(residual, echo) + 1e-9) / (self._echo_level + 1e-9))
+                self._echo_now = float(np.dot(echo, echo)) >= QUIET_ECHO_NOW * self._echo_level
+                self.talk_db = talk_db(residual, echo, self._echo_level)
                 if alone:
                     self._alone_db.append(self.over_db)
                 if self.double_talk:
