@@ -35,7 +35,7 @@ import numpy as np
 from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.voice.audio import SAMPLE_RATE, from_pcm16, to_pcm16
 
-__all__ = ["EchoCanceller", "BLOCK", "suppress_residual"]
+__all__ = ["EchoCanceller", "BLOCK", "VoiceOver", "suppress_residual"]
 
 BLOCK = SAMPLE_RATE // 100  # AEC3's 10 ms
 MIN_ERLE_DB = 20.0  # echo removed before speech may cut Jarvis off (settled AEC3: 28-36 dB in the bench's rooms)
@@ -60,6 +60,19 @@ DOUBLE_TALK_DB = -2.0
 QUIET_TALK_DB, QUIET_REMOVED_DB = -8.0, 8.0
 QUIET_ECHO_NOW = 10 ** (-6 / 10)
 ABOVE_ECHO_DB = 0.0
+# A voice over him in the linear path (``VoiceOver``): this many frames in a row of double talk that
+# its VAD calls speech (his echo alone never held within 6 dB of the line for two).
+OVER_FRAMES = 2
+# Two frames in a row that the linear path's VAD calls speech hold a voice over him also where
+# the mean of what their residuals do not share with the echo estimate is within PAIR_TALK_DB of
+# his level and AEC3, settled, took at most PAIR_REMOVED_DB out of each: a soft
+# voice comes and goes from one frame to the next (-1 dB, then -12), which the test of
+# ``double_talk``, frame by frame, misses until a louder syllable.  Offline on 180 trials of the
+# bench's rooms and voices (settled, 2026-12-05), found within 250 ms: 156 -> 167; on 122 min of
+# his echo alone (four rooms and delays: 20 ms in the living room and kitchen, 60 and 80 in the
+# small office) the pair's mean reached -8.2 dB at most (the kitchen, 20 ms),
+# -6.7 where AEC3 took 15-20 dB out.
+PAIR_TALK_DB, PAIR_REMOVED_DB = -6.0, 15.0
 # A line that followed the room (4 dB over the 90th percentile of the residual, down to -6 dB)
 # found voices sooner offline (within 250 ms 0.63 -> 0.87 of 30 recorded trials) but cut him
 # off by himself 6 times in an hour of the bench (kitchen: his echo alone at -5 and -3 dB).
@@ -240,6 +253,34 @@ def talk_db(residual: np.ndarray, echo: np.ndarray, level: float) -> float:
     echo alone, -8 to +28 dB with a voice over him."""
     energy = float(np.dot(residual, residual))
     return float(10 * np.log10((energy * unexplained(residual, echo) + 1e-9) / (level + 1e-9)))
+
+
+class VoiceOver:
+    """Finds a voice over Jarvis in the linear echo path, frame by frame: call it with whether the
+    linear path's VAD calls the canceller's last frame (``EchoCanceller.over``) speech.  True once
+    ``OVER_FRAMES`` such frames in a row are louder than his echo (``double_talk``), or two in a
+    row hold a soft voice by their mean (PAIR_TALK_DB, PAIR_REMOVED_DB; AEC3 settled): a soft
+    voice comes and goes from one frame to the next (-1 dB, then -12), which the frame-by-frame
+    test misses until a louder syllable.  ``reset`` where his echo is not being listened over."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.frames = 0  # frames in a row of double talk with speech
+        self._last: tuple[bool, float, float | None] | None = None  # (speech, talk_db, removed_db)
+
+    def __call__(self, speech: bool, echo: "EchoCanceller") -> bool:
+        if echo.talk_db is None:
+            self.reset()
+            return False
+        self.frames = self.frames + 1 if speech and echo.double_talk else 0
+        now = (speech, echo.talk_db, echo.removed_db)
+        pair, self._last = (self._last, now), now
+        soft = pair[0] is not None and echo.converged_before(0.0) and all(
+            said and removed is not None and removed <= PAIR_REMOVED_DB for said, _, removed in pair) and \
+            10 * np.log10(sum(10 ** (talk / 10) for _, talk, _ in pair) / 2) >= PAIR_TALK_DB
+        return self.frames >= OVER_FRAMES or soft
 
 
 def voice_onset(residual: np.ndarray, echo: np.ndarray, n: int = 512) -> int | None:

@@ -28,10 +28,8 @@ PEEK_WINDOW = int(3.0 * SAMPLE_RATE)
 # What whisper hears to confirm the wake model's word: its last seconds ("Hey Jarvis" takes about one).
 CONFIRM_FRAMES = int(1.5 * SAMPLE_RATE) // FRAME
 OVER_PREROLL = int(0.8 * SAMPLE_RATE)  # more of the time before speech said over Jarvis was noticed
-# A voice over him in the linear path: this many frames in a row cut him off (his echo alone
-# never held within 6 dB of the line for two); the utterance the VAD then begins within
-# OVER_BARGED_S is the one that cut him off.
-OVER_FRAMES = 2
+# The utterance the VAD begins within OVER_BARGED_S of a voice found over him in the linear path
+# (``VoiceOver``) is the one that cut him off.
 OVER_BARGED_S = 1.5
 
 
@@ -75,10 +73,10 @@ class Listener:
         return event if audio is None else dataclasses.replace(event, audio=audio)
 
     def _listen_over(self, may_cut: bool) -> float:
-        """A voice over Jarvis, heard in the linear path: ``OVER_FRAMES`` frames in a row that
-        its VAD calls speech and that are louder than his echo estimate (``double_talk``) cut
-        him off at once, before AEC3's output, whose suppressor thins a voice over his, lets
-        the main VAD hear it.  Offline on 30 trials of the bench's rooms and voices: 167 ms
+        """A voice over Jarvis, heard in the linear path (``VoiceOver``: frames that its VAD calls
+        speech and that are louder than his echo estimate, two in a row) cuts him off at once,
+        before AEC3's output, whose suppressor thins a voice over his, lets the main VAD hear
+        it.  Offline on 30 trials of the bench's rooms and voices: 167 ms
         after the voice began (median) against 262 ms for the VAD on AEC3's output, within
         250 ms in 19 of 30 against 14, and never on 83 s of his echo alone.
 
@@ -91,25 +89,22 @@ class Listener:
             if self._over_heard:
                 self.over_vad.reset()
                 self._over_heard = False
-            self._over_frames = 0
+            self._over_voice.reset()
             return 0.0
         self._over_heard = True
         prob = self.over_vad(over)
-        double_talk = self.echo.double_talk
         # the endpointer hears it only where the residual itself stands over his echo's level
         # (``above_echo``): with the finer test of ``double_talk``, whose two frames in a row
         # cut him off below, it began utterances on his echo's ring between his words, which
         # cut him off twice in 3 hours of the bench
         said = prob if self.echo.above_echo else 0.0
         if not may_cut or (self.endpointer.active and not self._over_reply):
-            self._over_frames = 0  # (not now, or the utterance under way has cut him off already)
+            self._over_voice.reset()  # (not now, or the utterance under way has cut him off already)
             return said
-        voice = prob >= self.o.vad.threshold and double_talk
-        self._over_frames = self._over_frames + 1 if voice else 0
-        if self._over_frames >= OVER_FRAMES and self._may_interrupt(linear=True):
+        if self._over_voice(prob >= self.o.vad.threshold, self.echo) and self._may_interrupt(linear=True):
             log.info("a voice over Jarvis (%.1f dB against his echo, AEC3 removed %s dB): barge-in", self.echo.talk_db,
                      "?" if self.echo.removed_db is None else f"{self.echo.removed_db:.0f}")
-            self._over_frames = 0
+            self._over_voice.reset()
             self._over_barged_at = self.endpointer.samples_seen
             # an utterance begun over him when his voice could not yet be told from the user's
             # (the canceller unsettled) is the one that cut him off: the next command
@@ -117,6 +112,12 @@ class Listener:
             self.interrupt()
             self.on_barge_in()
         return said
+
+    def _cut_off(self) -> None:
+        """Speech cut Jarvis off: the utterance under way is the next command."""
+        self.interrupt()
+        self.on_barge_in()
+        self._over_reply = False
 
     def _confirm_wake(self, audio: np.ndarray) -> bool:
         """Whether the wake model's word, ``audio`` its last seconds, is to be confirmed before
@@ -170,6 +171,11 @@ class Listener:
         # floor stays off to the end of such an utterance too: its loudest frames were heard over him.
         over_him = speaking or (self.endpointer.active and self._said_over)
         prob = max(self.vad(frame), over if over_him else 0.0)
+        if self._barge_pending is not None:  # begun over him on AEC3's output alone: this frame decides
+            pending, self._barge_pending = self._barge_pending, None
+            if (speaking and self._over_reply and self.endpointer.active and self.endpointer.utterance == pending
+                    and prob >= self.o.vad.threshold):
+                self._cut_off()
         for event in self.endpointer.push(frame, prob, floor=not over_him):
             if event.kind == "start":
                 log.debug("utterance %d began (armed: %s)", event.utterance, armed)
@@ -187,9 +193,15 @@ class Listener:
                 else:  # (talk nearby, perhaps a television, does not hold up a retrain: on_speech)
                     self.on_speech(True)
                 if speaking and armed and not barged and self._may_interrupt():
-                    self.interrupt()
-                    self.on_barge_in()
-                    self._over_reply = False  # it cut him off: it is the next command
+                    # On speakers, a frame that only the main VAD calls speech (AEC3's output; the
+                    # linear path heard nothing over his echo) cuts him off only if the next one is
+                    # speech too: once in 120 fresh starts a single frame of his echo that AEC3 let
+                    # through, just settled, reached 0.54.  Offline on 180 users over him, no
+                    # barge-in came later for it (2026-12-05).
+                    if self.echo is None or self.o.headset or over >= self.o.vad.threshold:
+                        self._cut_off()
+                    else:
+                        self._barge_pending = event.utterance
                 continue
             if event.kind != "end" and self._over_reply:
                 continue  # no guesses at words said over him: only the whole utterance is checked

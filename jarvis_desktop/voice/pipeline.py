@@ -27,6 +27,7 @@ from typing import Callable
 
 from jarvis_desktop.core.options import option as _f
 from jarvis_desktop.voice.audio import FRAME, AudioChunk
+from jarvis_desktop.voice.echo import VoiceOver
 from jarvis_desktop.voice.listener import (_STOP, CONFIRM_FRAMES, PEEK_EVERY, PEEK_WINDOW, Listener, _Dropped, _Ended,
                                            _Fired, _Peek)
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
@@ -121,7 +122,7 @@ class VoicePipeline(Listener):
         # Talk over Jarvis is listened for in the microphone less the linear echo estimate
         # (``EchoCanceller.over``), which AEC3's suppressor has not thinned: a VAD of its own.
         self.over_vad = over_vad or (SileroVad() if echo is not None else None)
-        self._over_frames = 0  # frames in a row of a voice over him
+        self._over_voice = VoiceOver()  # finds a voice over him in the linear path
         self._over_heard = False  # whether over_vad has heard since its last reset
         self._over_barged_at: int | None = None  # input sample where such a voice cut him off
         # Cleared while the first chunk of a reply is synthesized: the LLM (ChatEngine's may_run)
@@ -148,6 +149,7 @@ class VoicePipeline(Listener):
         self._armed_until = 0.0
         self._was_speaking = False
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
+        self._barge_pending = None  # an utterance begun over him by AEC3's output alone: its next frame decides
         self._unarmed: dict[int, float] = {}  # utterances begun while the wake word was awaited: when
         self._said_over = False  # the utterance under way began while Jarvis spoke
         self._next_peek = PEEK_EVERY
