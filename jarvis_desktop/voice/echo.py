@@ -65,13 +65,13 @@ ABOVE_ECHO_DB = 0.0
 OVER_FRAMES = 2
 # Two frames in a row that the linear path's VAD calls speech hold a voice over him also where
 # the mean of what their residuals do not share with the echo estimate is within PAIR_TALK_DB of
-# his level and AEC3, settled, took at most PAIR_REMOVED_DB out of each: a soft
-# voice comes and goes from one frame to the next (-1 dB, then -12), which the test of
-# ``double_talk``, frame by frame, misses until a louder syllable.  Offline on 180 trials of the
-# bench's rooms and voices (settled, 2026-12-05), found within 250 ms: 156 -> 167; on 122 min of
-# his echo alone (four rooms and delays: 20 ms in the living room and kitchen, 60 and 80 in the
-# small office) the pair's mean reached -8.2 dB at most (the kitchen, 20 ms),
-# -6.7 where AEC3 took 15-20 dB out.
+# his level and AEC3, settled, took at most PAIR_REMOVED_DB out of each: a soft voice comes and
+# goes from one frame to the next (-1 dB, then -12), which the test of ``double_talk``, frame by
+# frame, misses until a louder syllable.  Offline on 180 users over him in the bench's rooms and
+# voices (settled, 2026-12-05), found within 250 ms: 156 -> 167; on 122 min of his echo alone
+# (the three rooms; 20-ms devices in the living room and kitchen, 60 and 80 ms in the small
+# office) the pair's mean reached -8.2 dB at most (the kitchen, 20 ms), -6.7 dB without the AEC3
+# condition.
 PAIR_TALK_DB, PAIR_REMOVED_DB = -6.0, 15.0
 # A line that followed the room (4 dB over the 90th percentile of the residual, down to -6 dB)
 # found voices sooner offline (within 250 ms 0.63 -> 0.87 of 30 recorded trials) but cut him
@@ -483,8 +483,14 @@ class EchoCanceller:
     @property
     def above_echo(self) -> bool:
         """Whether the last frame's linear residual itself is ``ABOVE_ECHO_DB`` louder than his echo's
-        recent level: a voice over him surely (the endpointer counts such frames as speech)."""
-        return self.over_db is not None and self.over_db >= ABOVE_ECHO_DB
+        recent level, and not his echo estimate over again (what it does not share with it within
+        QUIET_TALK_DB of that level): a voice over him surely (the endpointer counts such frames
+        as speech).  A residual that is the estimate scaled (a filter still learning, his echo
+        estimated where it has not arrived) stood over his level, what it did not share with the
+        estimate 16 dB under it, and the VAD called it speech: that cut him off 7.2 s into a fresh
+        start of the bench."""
+        return (self.over_db is not None and self.over_db >= ABOVE_ECHO_DB
+                and self.talk_db is not None and self.talk_db >= QUIET_TALK_DB)
 
     def said_over(self, back: int, length: int) -> np.ndarray | None:
         """What the microphone heard over Jarvis, for whisper: ``length`` samples of the output
