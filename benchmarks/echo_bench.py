@@ -1,7 +1,7 @@
 """Hands-free on laptop speakers, with no sound hardware: echo cancellation, self-interruptions
 and barge-in by voice, measured on a laptop in simulated rooms (tests/room.py).
 
-    python benchmarks/echo_bench.py [--parts erle,self,starts,barge] [--self-minutes 60] [--starts 100] [--quick]
+    python benchmarks/echo_bench.py [--parts erle,self,starts,barge] [--self-minutes 60] [--pauses 0.3] [--starts 100] [--quick]
 
 1. erle: how much of Jarvis's echo the canceller removes, per room and device delay, after
    convergence (from the 4th second on, where the echo is audible), and the canceller's CPU
@@ -130,12 +130,15 @@ def erle_part(replies, delays):
         print(f"\n{c}: worst {worst[c]:.1f} dB; CPU {1000 * cpu[c][0] / cpu[c][1]:.1f} ms per second of audio")
 
 
-def _speak_alone(room, delay, seconds, replies, rng, asr, wake=None, exact=False):
+def _speak_alone(room, delay, seconds, replies, rng, asr, wake=None, exact=False, pauses: float = 0.0):
     """One session: a fresh pipeline and canceller on a laptop in ``room``, Jarvis speaking
     ``seconds`` of piper replies with nobody talking, faster than real time (replies and pauses
     up to ``seconds``, the last reply cut there where ``exact``).  The microphone hears the
     session as one signal, so no echo tail is lost between replies (cut, it left the linear
     filter's estimate with no echo to match: his voice, in reverse, as a voice over him).
+    ``pauses``: the share of the gaps between replies that last 1.2-4 s instead of 0.2-0.8 s, so
+    that he begins anew after a second of silence, as at every reply in the app (the canceller's
+    path for a voice over him is off then, and his echo's level has faded).
     Returns the seconds spoken and the times (s into the session) of barge-ins, utterances
     begun and wakes."""
     clock = {"s": 0.0}
@@ -149,7 +152,8 @@ def _speak_alone(room, delay, seconds, replies, rng, asr, wake=None, exact=False
     laptop = Laptop(room, delay_s=delay, seed=rng.randrange(1 << 30))
     parts, length = [], 0
     while length < seconds * SAMPLE_RATE:
-        parts += [replies[rng.randrange(len(replies))], np.zeros(int(rng.uniform(0.2, 0.8) * SAMPLE_RATE), np.float32)]
+        gap = rng.uniform(1.2, 4.0) if pauses and rng.random() < pauses else rng.uniform(0.2, 0.8)
+        parts += [replies[rng.randrange(len(replies))], np.zeros(int(gap * SAMPLE_RATE), np.float32)]
         length += len(parts[-2]) + len(parts[-1])
     far = np.concatenate(parts)
     if exact:
@@ -193,7 +197,7 @@ def starts_part(replies, count: int, asr, seconds: float = 8.0, seed=3):
 
 
 # --- 2. self-interruptions ---------------------------------------------------------------------
-def self_part(replies, minutes: float, asr, seed=1, wake=None):
+def self_part(replies, minutes: float, asr, seed=1, wake=None, pauses: float = 0.0):
     """Each room with each device delay is one session: a fresh pipeline and canceller, as when
     the app opens a sound device, so each one's first seconds (before the canceller settles)
     are in the figures.  ``wake``: a WakeWord factory: the wake word is on (then speech cuts
@@ -205,7 +209,7 @@ def self_part(replies, minutes: float, asr, seed=1, wake=None):
     per_session = minutes * 60 / len(ROOMS) / len(delays)
     total_s, barges, starts, wakes, lines = 0.0, 0, 0, 0, []
     print(f"\n## Self-interruptions: {minutes:.0f} min of Jarvis speaking, nobody talking"
-          f"{', wake word on' if wake else ''}\n")
+          f"{', wake word on' if wake else ''}{f', {pauses:.0%} of his pauses 1.2-4 s' if pauses else ''}\n")
     print("| room | device delay | minutes | barge-ins | utterances begun (s into the session) |")
     print("|---|---|---|---|---|")
     t_start = time.monotonic()
@@ -221,7 +225,7 @@ def self_part(replies, minutes: float, asr, seed=1, wake=None):
     logger.setLevel(logging.INFO)
     for room in ROOMS:
         for delay in delays:
-            session_s, events = _speak_alone(room, delay, per_session, replies, rng, asr, wake)
+            session_s, events = _speak_alone(room, delay, per_session, replies, rng, asr, wake, pauses=pauses)
             total_s += session_s
             barges += len(events["barge"])
             wakes += len(events["wake"])
@@ -340,6 +344,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--parts", default="erle,self,starts,barge")
     ap.add_argument("--self-minutes", type=float, default=60.0)
+    ap.add_argument("--pauses", type=float, default=0.0,
+                    help="self: the share of his pauses that last 1.2-4 s (he begins anew after silence)")
     ap.add_argument("--trials", type=int, default=10, help="barge-in trials per room")
     ap.add_argument("--starts", type=int, default=100, help="fresh cancellers for the starts part")
     ap.add_argument("--quick", action="store_true", help="3 minutes of self-talk, 5 trials a room")
@@ -356,7 +362,7 @@ def main() -> None:
     if "erle" in parts:
         erle_part(replies, (0.02, 0.08, 0.15))
     if "self" in parts:
-        self_part(replies, args.self_minutes, asr)
+        self_part(replies, args.self_minutes, asr, pauses=args.pauses)
     if "starts" in parts:
         starts_part(replies, args.starts, asr)
     if "barge" in parts:
