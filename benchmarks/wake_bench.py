@@ -371,6 +371,7 @@ def speaking_part(asr, minutes: float, trials: int, seed=5):
             at = int(rng.uniform(1.0, 3.0) * SAMPLE_RATE)
             mic = laptop.microphone(far, user=said, user_at=at, user_db=level)
             w.p.await_wake()
+            w.p.speaking.set()  # he speaks this reply (a barge-in in the trial before stopped the last)
             before = w.wake.fired
             w.feed(_duplex_frames(mic, far, delay))
             w.idle()

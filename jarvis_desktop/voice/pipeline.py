@@ -390,6 +390,11 @@ class VoicePipeline(Listener):
                 self.on_barge_in()
                 return
             command = find(text) if self.wake is not None else None
+            if command is None and self.wake is not None and not tail:
+                # over his echo whisper writes the name as other words more often still ("Thanks
+                # Jarvis", "Here's Jarvis", "Can't drop this" for "Hey Jarvis, ..."): its score
+                # decides, as where he is quiet
+                command, text = self._wake_likely(audio, text)
             if command is None:
                 log.info("words said over the reply, not a command: %r", text)
                 return
