@@ -211,7 +211,9 @@ def unexplained(residual: np.ndarray, echo: np.ndarray) -> float:
         r, e = spec_r[a:b], spec_e[a:b]
         power_r = float(np.vdot(r, r).real)
         total += power_r
-        left += power_r - abs(np.vdot(e, r)) ** 2 / (float(np.vdot(e, e).real) + 1e-12)
+        # (never below 0: a residual that is the estimate scaled rounds to a little under it,
+        # which made ``talk_db`` take the log of a negative number)
+        left += max(0.0, power_r - abs(np.vdot(e, r)) ** 2 / (float(np.vdot(e, e).real) + 1e-12))
     return left / total if total > 0 else 1.0
 
 
