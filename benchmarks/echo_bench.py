@@ -348,6 +348,7 @@ def main() -> None:
                     help="self: the share of his pauses that last 1.2-4 s (he begins anew after silence)")
     ap.add_argument("--trials", type=int, default=10, help="barge-in trials per room")
     ap.add_argument("--starts", type=int, default=100, help="fresh cancellers for the starts part")
+    ap.add_argument("--asr", default="tiny.en", help="whisper model: tiny.en (the default), base, or a folder")
     ap.add_argument("--quick", action="store_true", help="3 minutes of self-talk, 5 trials a room")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -356,9 +357,9 @@ def main() -> None:
     replies = replies_audio()
     asr = None
     if parts & {"self", "starts", "barge"}:
-        from jarvis_desktop.voice.asr import WhisperTranscriber
+        from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
 
-        asr = WhisperTranscriber()
+        asr = WhisperTranscriber(AsrOptions(model=args.asr))
     if "erle" in parts:
         erle_part(replies, (0.02, 0.08, 0.15))
     if "self" in parts:

@@ -243,8 +243,9 @@ def fr_part(asr, quick: bool):
           "x clean / fan 10 dB SNR / babble 10 dB SNR)\n")
     print("| detector | missed | false reject rate |")
     print("|---|---|---|")
-    for key, label in (("model", "microWakeWord hey_jarvis alone"), ("whisper", "whisper tiny.en alone, no prompt"),
-                       ("prompted", "whisper tiny.en alone, prompt \"Hey Jarvis.\""),
+    name = asr.o.model
+    for key, label in (("model", "microWakeWord hey_jarvis alone"), ("whisper", f"whisper {name} alone, no prompt"),
+                       ("prompted", f"whisper {name} alone, prompt \"Hey Jarvis.\""),
                        ("app", "the app: both (through the pipeline)")):
         missed = sum(not r[key] for r in rows)
         print(f"| {label} | {missed}/{n} | {missed / n:.3f} |")
@@ -412,13 +413,14 @@ def main() -> None:
     ap.add_argument("--fa-minutes", type=float, default=60.0)
     ap.add_argument("--speaking-minutes", type=float, default=60.0)
     ap.add_argument("--trials", type=int, default=30, help="wake words said over Jarvis, per room")
+    ap.add_argument("--asr", default="tiny.en", help="whisper model: tiny.en (the default), base, or a folder")
     ap.add_argument("--quick", action="store_true", help="a third of the voices, 5 minutes, 6 trials a room")
     args = ap.parse_args()
     if args.quick:
         args.fa_minutes, args.speaking_minutes, args.trials = 5.0, 3.0, 6
-    from jarvis_desktop.voice.asr import WhisperTranscriber
+    from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
 
-    asr = WhisperTranscriber()
+    asr = WhisperTranscriber(AsrOptions(model=args.asr))
     parts = set(args.parts.split(","))
     if "fr" in parts:
         fr_part(asr, args.quick)

@@ -431,6 +431,75 @@ def test_said_over_him_a_wake_word_the_transcript_misses_is_taken_by_its_score(a
         p.close()
 
 
+def test_hey_jarvis_and_a_command_said_slowly_in_noise_is_taken_though_its_first_seconds_are_misheard(asr):
+    """Talk longer than 2 s while the wake word is awaited is looked at as it goes (peeks); once
+    looked at, only its last 3 s were transcribed when it ended.  "Hey Jarvis, open my documents
+    folder" said slowly in fan noise: its first 2 s written without the name ("K-jarm is open.")
+    and its last 3 s as other words, it was lost (the bench's most common miss; 4 of 10 such
+    renderings were, 0 now).  Now whisper's score of the phrase at the start of the first peek
+    decides, as for a short utterance."""
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True)
+    try:
+        feed(p, in_fan_noise("Hey Jarvis, open my documents folder.", "en-gb", 140, seed=1))
+        assert listening.get(timeout=30) is True  # woken while it was being said
+        assert "document" in rec.heard.get(timeout=30).text.lower()
+    finally:
+        p.close()
+
+
+def test_only_the_opening_seconds_of_long_talk_are_scored_for_the_wake_word(asr):
+    """The score asks whether whisper finds "Hey Jarvis" at the start of what it hears: only the
+    first peek of an utterance starts where it began; later windows count only with the name in
+    their words (the score there would be of the middle of a sentence).  Talk not for Jarvis is not
+    taken by its score either."""
+    from jarvis_desktop.voice.listener import _Peek
+
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True)
+
+    def opening(text, voice, speed, seed):
+        said = in_fan_noise(text, voice, speed, seed)
+        start = max(0, speech_start(said) - int(0.3 * SAMPLE_RATE))  # with the endpointer's pre-roll
+        return said[start:start + 2 * SAMPLE_RATE]
+
+    misheard = opening("Hey Jarvis, open my documents folder.", "en-gb", 140, 0)  # "K-JAR this open." (0.92)
+    try:
+        for n, peek in enumerate((_Peek(1, misheard, opening=False),
+                                  _Peek(2, opening("Hey Travis, could you pass me the salt?", "en-gb", 140, 0), opening=True),
+                                  _Peek(3, misheard, opening=True)), start=1):
+            p._unarmed[n] = time.monotonic()  # begun while the wake word was awaited
+            p.speech.put(peek)
+        assert listening.get(timeout=30) is True
+        assert p._woke == {3} and listening.empty()
+    finally:
+        p.close()
+
+
+def test_an_utterance_whose_start_opened_with_the_wake_word_stays_woken_as_it_goes_on(asr):
+    """At a pause the words so far are transcribed (speculation); where they open with "Hey Jarvis",
+    the utterance is woken there, so the command that follows counts even where whisper, hearing the
+    whole, no longer writes the name ("Hey Jarvis. Open my document." at a pause 2.9 s into one the
+    bench lost, its end heard as "Open my document, over.").  The recognizer is handed a pause whose
+    words open with the phrase, and an end whose words (standing for whisper's change of mind) do not."""
+    from jarvis_desktop.voice.listener import _Ended
+    from jarvis_desktop.voice.vad import Speech
+
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True)
+    try:
+        p._unarmed[1] = time.monotonic()
+        p.speech.put(Speech("pause", 1, np.concatenate([silence(0.3), piper_says("Hey Jarvis, open my documents.")]), pause=1))
+        p.speech.put(Speech("resume", 1))
+        later = np.concatenate([silence(0.3), piper_says("Open the documents folder."), silence(0.3)])
+        assert "jarvis" not in asr.transcribe(later, prompt="Hey Jarvis.").text.lower()
+        p.speech.put(_Ended(Speech("end", 1, later, pause=1), time.monotonic()))
+        assert listening.get(timeout=30) is True
+        assert "documents folder" in rec.heard.get(timeout=30).text.lower()
+    finally:
+        p.close()
+
+
 def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr):
     rec = Recorder()
     p, listening = wake_pipeline(asr, rec, headset=True)
@@ -439,6 +508,7 @@ def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr)
     settle(p, 0.5)  # the wake word's last frames heard before the command (as in noise, below)
     feed(p, utterance("Lock the screen.", before=0.5), realtime=True, pace=1.0)
     assert "screen" in rec.heard.get(timeout=30).text.lower()
+    assert listening.get(timeout=10) is False  # (the command heard: he listens no more)
     # what the model alone once woke him on, in an hour of other speech: not confirmed
     p.await_wake()
     p._confirm(piper_says("Hey Travis."))
@@ -446,6 +516,28 @@ def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr)
     p._confirm(piper_says("Hey Jarvis."))
     assert listening.get(timeout=5) is True
     p.close()
+
+
+def test_the_window_shows_jarvis_listening_from_the_wake_word_until_the_command_or_its_time_is_up(asr):
+    """Hands-free with the wake word, the microphone in the window lit at the first "Hey Jarvis" and
+    stayed lit for good; it now goes out once the command is heard or nothing was said in time."""
+    rec = Recorder()
+    p, listening = wake_pipeline(asr, rec, headset=True, listen_timeout_s=2.0)
+    try:
+        feed(p, utterance("Hey Jarvis.", after=0.5))
+        assert listening.get(timeout=30) is True
+        settle(p, 0.3)
+        feed(p, utterance("Lock the screen.", before=0.3))
+        assert "screen" in rec.heard.get(timeout=30).text.lower()
+        feed(p, silence(0.3))
+        assert listening.get(timeout=10) is False
+        feed(p, utterance("Hey Jarvis.", after=0.5))
+        assert listening.get(timeout=30) is True
+        feed(p, silence(3.0), realtime=True, pace=1.0)  # nothing said in its 2 s
+        assert listening.get(timeout=10) is False
+        assert rec.heard.empty()
+    finally:
+        p.close()
 
 
 def test_a_click_after_the_wake_word_does_not_use_it_up(asr):

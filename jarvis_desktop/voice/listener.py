@@ -119,6 +119,13 @@ class Listener:
         self.on_barge_in()
         self._over_reply = False
 
+    def _show_awake(self, on: bool) -> None:
+        """``on_listening`` from the wake word until the command is heard or the time to say it has
+        passed (the window's microphone; it stayed lit for good after the first "Hey Jarvis")."""
+        if on != self._awake_shown:
+            self._awake_shown = on
+            self.on_listening(on)
+
     def _confirm_wake(self, audio: np.ndarray) -> bool:
         """Whether the wake model's word, ``audio`` its last seconds, is to be confirmed before
         Jarvis listens (then the confirmation arms him); False: he listens at once."""
@@ -145,6 +152,8 @@ class Listener:
             self.vad.reset()
             return
         armed = self.wake is None or now <= self._armed_until
+        if self._awake_shown and not armed and not self.endpointer.active:
+            self._show_awake(False)  # the command was heard, or nothing was said in time
         if not armed and (speaking or not self.endpointer.active or self._in_unarmed()):
             if self.wake.process(frame):
                 log.info("wake word heard")
@@ -158,7 +167,7 @@ class Listener:
                 if not speaking and self._confirm_wake(np.concatenate(self._recent_frames)):
                     return  # armed once whisper agrees (the recognizer): what follows waits for it
                 self._armed_until = now + self.o.listen_timeout_s
-                self.on_listening(True)
+                self._show_awake(True)
                 return
             if not speaking and not self.o.wake_transcript:
                 return  # waiting for the wake word; while Jarvis speaks, the stop phrase is listened for
@@ -229,7 +238,7 @@ class Listener:
                 n = min(PEEK_WINDOW, self.endpointer.heard + OVER_PREROLL)
                 unsuppressed = self.echo.said_over(n, n)
                 window = window if unsuppressed is None else unsuppressed
-            self.speech.put(_Peek(self.endpointer.utterance, window))
+            self.speech.put(_Peek(self.endpointer.utterance, window, opening=self.endpointer.heard <= PEEK_WINDOW))
         if (not self.o.hands_free and not self.endpointer.active and self._listen_deadline
                 and now > self._listen_deadline):
             self._listen_deadline = 0.0
@@ -238,9 +247,11 @@ class Listener:
 
 @dataclass
 class _Peek:
-    """The last seconds of talk under way that may hold the wake word."""
+    """The last seconds of talk under way that may hold the wake word; ``opening``: they begin
+    where the utterance began (its first peek)."""
     utterance: int
     audio: np.ndarray
+    opening: bool = False
 
 
 @dataclass

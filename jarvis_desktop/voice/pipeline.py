@@ -147,6 +147,7 @@ class VoicePipeline(Listener):
         self._quiet_until = 0.0
         self._listen_deadline = 0.0
         self._armed_until = 0.0
+        self._awake_shown = False  # the window shows him listening for a command after the wake word
         self._was_speaking = False
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
         self._barge_pending = None  # an utterance begun over him by AEC3's output alone: its next frame decides
@@ -251,6 +252,11 @@ class VoicePipeline(Listener):
                     result, done_at = self._transcribe(event.audio, self._wake_needed(event.utterance))
                     early = {(event.utterance, event.pause): (result, done_at)}
                     command = self._command(event.utterance, result.text.strip())
+                    if command is not None and self._wake_needed(event.utterance) and event.utterance not in self._woke:
+                        # its start opens with the wake phrase: if it goes on, it stays woken (the
+                        # peeks and its end need not find the phrase again in its later words)
+                        self._woke.add(event.utterance)
+                        self._woken("whisper, at a pause")
                     if self.on_guess is not None and command and _has_words(command) and self.speech.empty():
                         guessed = True
                         self.on_guess(Heard(command, result.audio_s, result.seconds, True, done_at, done_at))
@@ -333,7 +339,13 @@ class VoicePipeline(Listener):
         if peek.utterance in self._woke or not self._wake_needed(peek.utterance):
             return  # already woken, or armed since (by the utterance before)
         result, _ = self._transcribe(peek.audio, True)
-        if wake_within(result.text) is None:
+        # An utterance's first seconds: whisper's score of "Hey Jarvis" at their start decides too, as
+        # where it ends before a peek.  Once peeked, only its last seconds are transcribed when it
+        # ends, so "Hey Jarvis, open my documents folder" said slowly, its first 2 s written as "KJAR
+        # this open might not" (or by whisper base, prompted with the phrase, as "Open my door"), was
+        # lost with its command.
+        if wake_within(result.text) is None and not (peek.opening and self._wake_likely(peek.audio, result.text)[0]
+                                                      is not None):
             self._peeked.add(peek.utterance)
             return
         log.info("wake word heard in talk under way: %r", result.text)
@@ -346,7 +358,7 @@ class VoicePipeline(Listener):
     def _woken(self, how: str) -> None:
         log.info("wake word heard (%s)", how)
         self._armed_until = time.monotonic() + self.o.listen_timeout_s
-        self.on_listening(True)
+        self._show_awake(True)
 
     def _finish(self, ended: "_Ended", early) -> None:
         utterance = ended.speech.utterance
@@ -378,7 +390,9 @@ class VoicePipeline(Listener):
         find = wake_within if tail else wake_command
         if woke:
             command = wake_within(text)
-            command = text if command is None else command
+            if command is None:  # (woken by its first seconds' score, say): the command after a forced phrase
+                command, text = self._wake_likely(audio, text)
+                command = text if command is None else command
         else:
             command = find(text) if needs_wake else text
             if command is None and not tail and not over:
