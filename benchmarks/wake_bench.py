@@ -148,6 +148,7 @@ class BusyAsr:
 
     def __init__(self, asr):
         self.asr, self.busy = asr, threading.Event()
+        self.wake_scored = getattr(asr, "wake_scored", True)
 
     def transcribe(self, audio, prompt=None):
         self.busy.set()

@@ -45,7 +45,8 @@ BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 
 @dataclass
 class AsrOptions:
-    model: str = _f("tiny.en", "tiny.en (bundled), base (bundled, better), a CTranslate2 folder, or a hub name")
+    model: str = _f("tiny.en", "tiny.en (bundled; hears \"Hey Jarvis\" best), base (bundled, fewer word errors, "
+                                "slower), a CTranslate2 folder, or a hub name")
     device: str = _f("auto", "cpu, cuda or auto (cuda when CTranslate2 sees a GPU)")
     threads: int = _f(0, "CPU threads (0: all cores)")
     language: str = _f("en", "spoken language; empty: detect (multilingual models only)")
@@ -168,6 +169,8 @@ class WhisperTranscriber:
 
         self._tokenizer = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
                                     language=self.language or "en")
+        # the wake phrase's score (``wake_check``) has lines set on the bundled tiny.en only
+        self.wake_scored = self.o.model in ("", "tiny.en")
         self._last = None  # (audio, encoder output, feature frames) of the last short window
         log.info("whisper %s loaded from %s on %s (%s)", self.o.model, where, device, compute)
 
