@@ -544,6 +544,29 @@ def test_the_wake_models_word_is_confirmed_by_whisper_before_jarvis_listens(asr)
     p.close()
 
 
+def test_after_hey_jarvis_and_a_pause_the_guess_is_the_command_its_end_takes(asr):
+    """A pause after "Hey Jarvis" wakes the utterance; the guess at its end (speculation: the reply
+    begun before the endpoint) must be the command the end takes, without the name, or the reply
+    begun for it is thrown away (a guess "Hey Jarvis. What time is it?" against "What time is it?")."""
+    from jarvis_desktop.voice.wake import WakeWord
+
+    rec, guesses = Recorder(), queue.Queue()
+    # (a longer endpoint, so that the guess is made before the end, however long whisper takes)
+    o = VoiceOptions(hands_free=True, headset=True, vad=VadOptions(silence_s=1.0))
+    p = VoicePipeline(asr, piper_voice(), ArraySink(), o, wake=WakeWord(), on_guess=guesses.put, **rec.callbacks()).start()
+    say = lambda t: espeak_says(t, "en-gb", 160)  # noqa: E731 (a voice the wake model misses)
+    try:
+        feed(p, utterance("Hey Jarvis, what time is it?", speaker=say), realtime=True, pace=1.0)  # (a pause at the comma)
+        heard = rec.heard.get(timeout=30)
+        assert "time" in heard.text.lower() and "jarvis" not in heard.text.lower()
+        made = []
+        while not guesses.empty():
+            made.append(guesses.get_nowait().text)
+        assert made and made[-1] == heard.text and heard.speculative
+    finally:
+        p.close()
+
+
 def test_the_window_shows_jarvis_listening_from_the_wake_word_until_the_command_or_its_time_is_up(asr):
     """Hands-free with the wake word, the microphone in the window lit at the first "Hey Jarvis" and
     stayed lit for good; it now goes out once the command is heard or nothing was said in time."""

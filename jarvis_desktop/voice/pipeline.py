@@ -249,7 +249,8 @@ class VoicePipeline(Listener):
                 if isinstance(event, Speech) and event.kind == "pause":
                     if self._wake_needed(event.utterance) and len(event.audio) > PEEK_WINDOW:
                         continue  # long talk not (yet) for Jarvis: the peeks look at it, no guesses
-                    result, done_at = self._transcribe(event.audio, self._wake_needed(event.utterance))
+                    result, done_at = self._transcribe(event.audio, self._wake_needed(event.utterance)
+                                                       or event.utterance in self._woke)  # (as its end will be)
                     early = {(event.utterance, event.pause): (result, done_at)}
                     command = self._command(event.utterance, result.text.strip())
                     if (command is not None and self._wake_needed(event.utterance) and event.utterance not in self._woke
@@ -344,8 +345,14 @@ class VoicePipeline(Listener):
 
     def _command(self, utterance: int, text: str) -> str | None:
         """The command in a guess: all of it, or, where the wake word was needed, what follows it
-        ("" for the wake word alone; None when it was not said)."""
-        return wake_command(text) if self._wake_needed(utterance) else text
+        ("" for the wake word alone; None when it was not said).  In an utterance woken as it went
+        (a pause after "Hey Jarvis", a peek) what follows the phrase, as its end will take it: a
+        guess of "Hey Jarvis. What time is it?" never matched the command heard, and the reply
+        begun for it was thrown away."""
+        if self._wake_needed(utterance):
+            return wake_command(text)
+        command = wake_within(text) if utterance in self._woke else None
+        return text if command is None else command
 
     def _peek(self, peek: "_Peek") -> None:
         if peek.utterance in self._woke or not self._wake_needed(peek.utterance):
