@@ -191,3 +191,24 @@ def test_the_window_shows_jarvis_listening_from_the_wake_word_until_the_command_
         assert rec.heard.empty()
     finally:
         p.close()
+
+
+def test_the_microphone_lit_by_whisper_is_not_put_out_by_the_audio_threads_earlier_look(asr):
+    """The audio thread puts the microphone out when it finds him no longer armed; whisper's thread
+    arms and lights it when it hears the wake word.  The audio thread's look may come just before
+    whisper arms him: its "out" must then find him armed and leave the light on (it went out, with
+    him listening, when the two met)."""
+    from jarvis_desktop.voice.wake import WakeWord
+
+    listening = queue.Queue()
+    p = VoicePipeline(asr, piper_voice(), ArraySink(), VoiceOptions(hands_free=True), wake=WakeWord(),
+                      on_listening=listening.put)  # not started: the two threads' calls made here in turn
+    p._show_awake(True)
+    p._armed_until = 0.0  # the audio thread looks: lit, not armed ...
+    assert listening.get_nowait() is True
+    p._woken("whisper")  # ... whisper hears "Hey Jarvis" meanwhile ...
+    p._show_awake(False)  # ... and the audio thread puts out what it saw
+    assert p._awake_shown and listening.empty()
+    p._armed_until = 0.0  # his time to be told the command is up
+    p._show_awake(False)
+    assert listening.get_nowait() is False and not p._awake_shown

@@ -122,9 +122,12 @@ class Listener:
     def _show_awake(self, on: bool) -> None:
         """``on_listening`` from the wake word until the command is heard or the time to say it has
         passed (the window's microphone; it stayed lit for good after the first "Hey Jarvis")."""
-        if on != self._awake_shown:
-            self._awake_shown = on
-            self.on_listening(on)
+        with self._awake_lock:  # the audio thread puts it out, the speech thread may light it meanwhile
+            if not on and time.monotonic() <= self._armed_until:
+                return  # armed again since the caller looked (a wake word heard by whisper)
+            if on != self._awake_shown:
+                self._awake_shown = on
+                self.on_listening(on)
 
     def _confirm_wake(self, audio: np.ndarray) -> bool:
         """Whether the wake model's word, ``audio`` its last seconds, is to be confirmed before

@@ -148,6 +148,7 @@ class VoicePipeline(Listener):
         self._listen_deadline = 0.0
         self._armed_until = 0.0
         self._awake_shown = False  # the window shows him listening for a command after the wake word
+        self._awake_lock = threading.Lock()  # _show_awake: the audio and the speech threads
         self._was_speaking = False
         self._over_reply = False  # the utterance under way began while Jarvis spoke, without cutting him off
         self._barge_pending = None  # an utterance begun over him by AEC3's output alone: its next frame decides
@@ -376,7 +377,8 @@ class VoicePipeline(Listener):
 
     def _woken(self, how: str) -> None:
         log.info("wake word heard (%s)", how)
-        self._armed_until = time.monotonic() + self.o.listen_timeout_s
+        with self._awake_lock:  # armed and lit together: the audio thread must not put it out between
+            self._armed_until = time.monotonic() + self.o.listen_timeout_s
         self._show_awake(True)
 
     def _finish(self, ended: "_Ended", early) -> None:
