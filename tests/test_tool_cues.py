@@ -290,3 +290,50 @@ def test_prose_in_lower_case_is_still_said_as_it_comes(pieces):
     assistant = Assistant(tools=Toolbox([_ip_tool([])]), persona=Persona("sir"))
     said = list(assistant._call_or_prose(_stream(*pieces), None, {"message": "hello"}, prose=lambda: _stream("x")))
     assert "".join(said) == "".join(pieces)
+
+
+def test_not_knowing_something_about_the_user_gives_way_to_what_the_memory_holds(tmp_path):
+    """"Is there a herb I can't stand?" beside "I hate coriander" was answered "I'm not certain of
+    that, sir, and I'd rather not guess. A quick search would settle it properly." (of the
+    development memory set's asks, 11 got such a reply with their fact kept).  A reply in words
+    to a question about the user that the memory has something near is held back to its first
+    clause; where it opens with Jarvis not knowing, the model is stopped and the recall answers.
+    The real store and embedding model; the model's pieces as the tuned model wrote them."""
+    from convert.embedder import prepare_embedder
+    from jarvis_desktop.core.embedder import Embedder
+    from jarvis_desktop.core.memory import MemoryStore
+    from jarvis_desktop.core.tools import default_tools
+
+    embedder = Embedder(prepare_embedder())
+    unsure = ("I'm", " not", " certain", " of", " that", ",", " sir", ", and I'd rather not guess.")
+    with MemoryStore(tmp_path / "memory.sqlite3", embedder=embedder) as store:
+        store.add("I hate coriander")
+        store.add("the boiler was serviced in March")
+        box = Toolbox([t for t in default_tools() if t.name == "recall"], memory=store)
+        assistant = Assistant(tools=box, persona=Persona("sir"))
+        stopped = []
+
+        def model(pieces):
+            try:
+                yield from pieces
+            finally:
+                stopped.append(len(pieces))
+
+        def reply(words, pieces):
+            seen = {"message": words}
+            return list(assistant._call_or_prose(model(pieces), None, seen)), seen
+
+        said, seen = reply("Is there a herb I can't stand?", unsure)
+        assert len(said) == 1 and "you hate coriander" in said[0] and seen["outcome"].name == "recall"
+        assert stopped  # the model was stopped, its "I'd rather not guess" never said
+        # not about the user: his not knowing stands ("capital" is near nothing kept, either way)
+        said, seen = reply("What's the capital of Burkina Faso?", unsure)
+        assert "".join(said) == "".join(unsure) and "outcome" not in seen
+        # about the user, but he answers: the words as they came, the first clause held back only
+        said, seen = reply("Do I like coriander?", ("No", ",", " sir", "; you hate it."))
+        assert said == ["No,", " sir", "; you hate it."] and "outcome" not in seen
+        # nothing kept near it: his not knowing stands
+        store.delete([f.id for f in store.facts()])
+        said, seen = reply("Is there a herb I can't stand?", unsure)
+        assert "".join(said) == "".join(unsure) and "outcome" not in seen
+    embedder.close()

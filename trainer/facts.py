@@ -28,6 +28,8 @@ from pathlib import Path
 
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
+# how an honest reply reads: the words UNSURE_REPLIES use and their usual variants (graded here)
+from jarvis_desktop.core.persona import UNSURE  # noqa: F401 - imported from here too
 from trainer.cores import free_cores_now
 
 __all__ = ["Fact", "load_facts", "knows", "grade", "probe", "fact_rows", "score_facts", "UNSURE_REPLIES",
@@ -74,11 +76,6 @@ UNSURE_REPLIES = (
     "work them out properly.",
     "I'm not certain, {honorific}, and guessing would be poor service. It's worth a quick look online.",
 )
-
-# How an honest reply reads, for grading: the words UNSURE_REPLIES use and their usual variants.
-UNSURE = re.compile(r"\b(?:not (?:certain|sure|confident)|don'?t know|do not know|can'?t say|cannot say|"
-                    r"rather not guess|shan'?t guess|won'?t guess|no idea|not entirely sure|unsure)\b",
-                    re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ scores what the user gets.  See docs/ARCHITECTURE.md.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jarvis_desktop.core import persona as _persona
+from jarvis_desktop.core.persona import UNSURE
 from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
@@ -51,6 +53,10 @@ NOTES_MAX, NOTES_CHARS = 2, 160
 # about, 40 of 123 of other facts and 19 of 30 made-up ones (at 0.40: 100, 33, 15).
 NOTES_NEAR = 0.35
 NOTES_OPEN, NOTES_CLOSE = "[Noted: ", "]\n"
+# A reply in words to a question about the user that the memory may answer is held back to the
+# end of its first clause (or OPENING_CHARS): "I'm not certain of that, sir, ..." is then the
+# memory's answer instead (Assistant._instead_of_unsure).  Speech waits for a first clause anyway.
+OPENING_SAID, OPENING_CHARS = re.compile(r"[,.;:!?]"), 60
 
 
 def with_notes(text: str, notes: list[str]) -> str:
@@ -412,8 +418,7 @@ class Assistant:
             # never said, it is run (or set aside) as a call
             bare = not may_be_call(held) and may_be_bare_call(held)
             if not may_be_call(held) and not bare:
-                yield held  # prose: from here on, as it comes
-                yield from pieces
+                yield from self._said(held, pieces, seen, t0)  # prose: from here on, as it comes
                 return
             if bare and bare_call_name(held) is None:
                 continue
@@ -423,8 +428,7 @@ class Assistant:
                 break
         else:
             if not held.lstrip().lower().startswith(PREFIX) and not (bare and bare_call_name(held)):
-                if held:
-                    yield held  # a reply as short as "c", or a few words in lower case
+                yield from self._said(held, iter(()), seen, t0)  # a reply as short as "c", or a few words in lower case
                 return
             constrained = None  # the reply ended (max_tokens): what was written is the call
         if bare:
@@ -464,7 +468,7 @@ class Assistant:
             if bare:  # the reply in words was this call: asked again, the model would write it again
                 yield f"I'm not sure what you'd like me to do, {self.persona.honorific}; could you put it another way?"
                 return
-            yield from prose()
+            yield from self._said("", prose(), seen, t0)
             return
         yield self._ran(held.strip(), seen, t0)
 
@@ -493,6 +497,45 @@ class Assistant:
         if whole is not None:
             return self.tools.recall_of(message) if "recall" in whole and tool not in whole else None
         return self.tools.memory_first(tool, message)
+
+    def _said(self, held: str, pieces: Iterator[str], seen: dict, t0: float) -> Iterator[str]:
+        """A reply in words, ``held`` and then ``pieces`` as they come; where it is watched
+        (``_watching``), its first clause is held back (up to the words of his not knowing, where
+        they come first), and a reply that opens with Jarvis not knowing is the memory's answer
+        instead (``_instead_of_unsure``: the model is stopped)."""
+        if self._watching(seen):
+            while not (UNSURE.search(held) or OPENING_SAID.search(held) or len(held) >= OPENING_CHARS):
+                if (piece := next(pieces, None)) is None:
+                    break
+                held += piece
+            if instead := self._instead_of_unsure(held, seen):
+                if close := getattr(pieces, "close", None):
+                    close()
+                yield self._ran(instead, seen, t0)
+                return
+        if held:
+            yield held
+        yield from pieces
+
+    def _watching(self, seen: dict) -> bool:
+        """Whether the opening of a reply in words is held back until its first clause is written:
+        where the message is a question about the user that the memory may answer
+        (Toolbox.may_remember; decided once a reply)."""
+        if "watch" not in seen:
+            seen["watch"] = self.tools is not None and self.tools.may_remember(seen.get("message", ""))
+        return seen["watch"]
+
+    def _instead_of_unsure(self, held: str, seen: dict) -> str | None:
+        """A ``recall`` to run instead of the reply ``held`` begins, where it opens with Jarvis not
+        knowing and the memory may answer (Toolbox.instead_of_unsure); None: the reply stands."""
+        if not self._watching(seen):
+            return None
+        opening = held[:m.end()] if (m := OPENING_SAID.search(held)) else held
+        instead = self.tools.instead_of_unsure(seen.get("message", ""), opening)
+        if instead:
+            log.info("ran %r instead of the reply %r: the memory may answer %r", instead, opening[:80],
+                     seen.get("message", "")[:200])
+        return instead
 
     def _set_aside_why(self, tool: str | None, seen: dict) -> str:
         """Why a call to ``tool`` is not to run ("": it runs): made in two minds, to a tool other

@@ -20,6 +20,7 @@ from jarvis_desktop.core.errors import ConfigError
 from jarvis_desktop.core.paths import asset
 
 __all__ = [
+    "UNSURE",
     "persona_file",
     "read_persona",
     "DAY_NAMES",
@@ -38,6 +39,14 @@ __all__ = [
     "NUMBER_WORDS", "to_placeholders",
 ]
 
+
+
+# How Jarvis's honest "I'm not certain" reads (the training data's unsure replies, trainer/facts.py,
+# and their usual variants): the gate grades a factual reply by it, and the Assistant looks for it
+# at the start of a reply to a question about the user, which the memory may answer after all.
+UNSURE = re.compile(r"\b(?:not (?:certain|sure|confident)|don'?t know|do not know|can'?t say|cannot say|"
+                    r"rather not guess|shan'?t guess|won'?t guess|no idea|not entirely sure|unsure)\b",
+                    re.IGNORECASE)
 
 
 def persona_file() -> Path:
