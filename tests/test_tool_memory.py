@@ -190,6 +190,8 @@ def test_a_question_the_memory_surely_answers_is_a_whole_request_for_recall(stor
     "can I have milk in things",
     "what do I put for the postcode on forms now we've moved",
     "um jarvis, where did I leave the bike?",
+    "Do you remember what I told you about my sister in Sydney?",  # its "remember" asks, it keeps nothing
+    "can you recall where I said the stopcock was",
 ])
 def test_a_question_written_as_remember_is_asked_of_the_memory_and_never_kept(store, question):
     run(store, 'call:remember{fact:"I am lactose intolerant"}')

@@ -152,12 +152,19 @@ _KEEP = re.compile(r"\b(?:remember|memori[sz]e|note|noting|forget|mind|reference
                    r"store|log|record|file (?:(?:this|that|it) )?away|keep (?:this|that|it|hold)|on file)\b", re.I)
 
 
+# "Do you remember what I told you about my sister in Sydney?": asked of the memory, for all its
+# "remember" (kept as "I told you about my sister in Sydney" beside a memory of 100 facts)
+_ASKED_OF_MEMORY = re.compile(r"^(?:do|did|can|could|would|will) you (?:still |happen to |even )?(?:remember|recall) "
+                              r"(?:what|where|when|which|who|whom|whose|how|if|whether)\b", re.I)
+
+
 def asks(message: str) -> bool:
     """Whether ``message`` asks something rather than gives something to keep: a question ("what
     do I put for the postcode now we've moved", "can I have milk in things?") with no word that
-    asks for keeping ("can you remember that my car is on level 3?" gives a fact)."""
+    asks for keeping ("can you remember that my car is on level 3?" gives a fact), or one asked
+    of the memory ("do you remember what I said about the boiler?")."""
     text = _opened(message)
-    return bool(text) and not _KEEP.search(text) and _questioning(text)
+    return bool(text) and (not _KEEP.search(text) and _questioning(text) or bool(_ASKED_OF_MEMORY.match(text)))
 
 
 def is_question(message: str) -> bool:
