@@ -55,7 +55,7 @@ NOTES_NEAR = 0.35
 NOTES_OPEN, NOTES_CLOSE = "[Noted: ", "]\n"
 # A reply in words to a question about the user that the memory may answer is held back to the
 # end of its first clause (or OPENING_CHARS): "I'm not certain of that, sir, ..." is then the
-# memory's answer instead (Assistant._instead_of_unsure).  Speech waits for a first clause anyway.
+# memory's answer instead (Assistant._said).  Speech waits for a first clause anyway.
 OPENING_SAID, OPENING_CHARS = re.compile(r"[,.;:!?]"), 60
 
 
@@ -502,7 +502,8 @@ class Assistant:
         """A reply in words, ``held`` and then ``pieces`` as they come; where it is watched
         (``_watching``), its first clause is held back (up to the words of his not knowing, where
         they come first), and a reply that opens with Jarvis not knowing is the memory's answer
-        instead (``_instead_of_unsure``: the model is stopped)."""
+        instead (``_instead_of_unsure``: the model is stopped; the recall says its fact as the
+        answer, or as the nearest noted where it is not sure)."""
         if self._watching(seen):
             while not (UNSURE.search(held) or OPENING_SAID.search(held) or len(held) >= OPENING_CHARS):
                 if (piece := next(pieces, None)) is None:
@@ -526,16 +527,16 @@ class Assistant:
         return seen["watch"]
 
     def _instead_of_unsure(self, held: str, seen: dict) -> str | None:
-        """A ``recall`` to run instead of the reply ``held`` begins, where it opens with Jarvis not
-        knowing and the memory may answer (Toolbox.instead_of_unsure); None: the reply stands."""
-        if not self._watching(seen):
-            return None
+        """A ``recall`` of the message to run instead of the watched reply ``held`` begins, where its
+        first clause says Jarvis does not know: "Is there a herb I can't stand?" beside "I hate
+        coriander" was answered "I'm not certain of that, sir, and I'd rather not guess. A quick
+        search would settle it properly."  None: the reply stands."""
         opening = held[:m.end()] if (m := OPENING_SAID.search(held)) else held
-        instead = self.tools.instead_of_unsure(seen.get("message", ""), opening)
-        if instead:
-            log.info("ran %r instead of the reply %r: the memory may answer %r", instead, opening[:80],
-                     seen.get("message", "")[:200])
-        return instead
+        if not UNSURE.search(opening):
+            return None
+        message = seen.get("message", "")
+        log.info("a recall instead of the reply %r: the memory may answer %r", opening[:80], message[:200])
+        return self.tools.recall_of(message)
 
     def _set_aside_why(self, tool: str | None, seen: dict) -> str:
         """Why a call to ``tool`` is not to run ("": it runs): made in two minds, to a tool other

@@ -377,8 +377,7 @@ class VoicePipeline(Listener):
 
     def _woken(self, how: str) -> None:
         log.info("wake word heard (%s)", how)
-        with self._awake_lock:  # armed and lit together: the audio thread must not put it out between
-            self._armed_until = time.monotonic() + self.o.listen_timeout_s
+        self._armed_until = time.monotonic() + self.o.listen_timeout_s
         self._show_awake(True)
 
     def _finish(self, ended: "_Ended", early) -> None:

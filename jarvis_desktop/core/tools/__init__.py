@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from jarvis_desktop.core.memory_words import keeps, lists_kept, search_terms, told
-from jarvis_desktop.core.persona import UNSURE
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.desktop import app_named
@@ -200,7 +199,7 @@ class Toolbox:
     def may_remember(self, message: str) -> bool:
         """Whether the memory holds anything near ``message``, a question about the user or someone
         they know (cues.about_the_user): then a reply of "I'm not certain" to it is to be looked at
-        (``instead_of_unsure``) before it is said.  False without a memory or the recall tool."""
+        before it is said (Assistant._said).  False without a memory or the recall tool."""
         if self.memory is None or "recall" not in self.tools or not about_the_user(message):
             return False
         try:
@@ -208,14 +207,6 @@ class Toolbox:
         except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
             log.exception("searching the memory for %r failed", message[:200])
             return False
-
-    def instead_of_unsure(self, message: str, opening: str) -> str | None:
-        """A ``recall`` to run instead of a reply that opens (``opening``, its first clause) with
-        Jarvis not knowing, to a question about the user that the memory may answer (may_remember):
-        "Is there a herb I can't stand?" beside "I hate coriander" was answered "I'm not certain of
-        that, sir, and I'd rather not guess. A quick search would settle it properly."  The recall
-        says its fact as the answer, or as the nearest noted where it is not sure."""
-        return self.recall_of(message) if UNSURE.search(opening) and self.may_remember(message) else None
 
     def written_whole(self, message: str, whole: frozenset[str]) -> str | None:
         """The call, written from the words, to the one tool of ``whole`` (the tools ``message``
