@@ -37,7 +37,7 @@ RECENT = 32  # texts whose vectors are kept
 
 # How the shipped model is tuned on the search pairs (convert/embedder.tune_embedder): in-batch
 # negatives (each question against every fact of its batch), one question per fact an epoch.
-TUNING = {"epochs": 6, "batch": 32, "lr": 2e-5, "scale": 20.0, "seed": 0, "max_tokens": 64}
+TUNING = {"epochs": 6, "batch": 32, "lr": 4e-5, "scale": 20.0, "seed": 0, "max_tokens": 64}
 SEARCH_PAIRS = ("data", "memory", "search_pairs.jsonl")
 
 
