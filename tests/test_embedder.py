@@ -45,6 +45,22 @@ def test_recall_finds_a_fact_by_meaning_and_nothing_for_an_unrelated_question(tm
         assert not store.recall("what's the capital of Peru")  # never the nearest guess
 
 
+def test_the_models_words_never_lose_the_fact_the_users_question_found(tmp_path, embedder):
+    from jarvis_desktop.core.tools import Toolbox
+
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        store.add("the spare bulbs are in the shoebox on the landing")
+        store.add("the kitchen light switch is by the back door")
+        question = "a lamp has gone pop, where are the replacements"
+        alone, with_words = store.recall(question), store.recall(f"{question} kitchen light")
+        assert alone.facts[0].text.startswith("the spare bulbs") and not alone.sure
+        assert with_words.facts[0].text.startswith("the kitchen light") and not with_words.sure
+        # the model's words led the search astray, and made it no surer: the question's own find is said
+        out = Toolbox(memory=store).run('call:recall{about:"kitchen light"}', "sir", question)
+        assert out.result.reply == ("The nearest I have noted, sir: the spare bulbs are in the shoebox on the "
+                                    "landing; you told me today.")
+
+
 def test_recall_says_a_fact_as_the_answer_only_when_it_surely_is_one(tmp_path, embedder):
     with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
         for fact in ("mum's birthday is on 14 March", "the boiler was serviced in March",

@@ -101,9 +101,14 @@ def _recall(args: dict, context: Context) -> ToolResult:
     question = " ".join(part for part in (context.message, about) if part.strip())
     # the user's own question first, where the memory surely answers it: the model's keywords
     # may name the wrong thing ("How do I like my coffee?" written as about:"steak")
+    # The model's words are added where the question alone finds nothing sure, and taken where
+    # they make it sure or the question alone found nothing: "the family motor" added to "what
+    # model is the family motor" found nothing near, where the question alone had the car first.
     found = store.recall(context.message, limit=3) if context.message.strip() else Recalled([])
     if not found.sure and question.strip() and question != context.message:
-        found = store.recall(question, limit=3)
+        with_about = store.recall(question, limit=3)
+        if with_about.sure or not found:
+            found = with_about
     if not found:
         return ToolResult(f"You haven't told me anything about {_topic(about, context.message)} that I've kept, {h}.",
                           {"facts": [], "sure": False})
