@@ -11,7 +11,7 @@ import pytest
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.memory import MemoryRefused, MemoryStore
-from jarvis_desktop.core.memory_words import (clean_fact, fact_as_told, relations, search_terms, second_person,
+from jarvis_desktop.core.memory_words import (clean_fact, fact_as_told, names, relations, search_terms, second_person,
                                               secret_kind, told, uncovered)
 
 
@@ -193,6 +193,12 @@ def test_relations_and_uncovered_words_tell_a_fact_about_someone_else():
     assert uncovered("where did I park the car", "my car is parked on level 3") == 0  # "park" in "parked"
     assert uncovered("what's my locker number at work", "my locker at the gym is number 112") == 1  # work
     assert uncovered("when is my nephew's birthday", "mum's birthday is on 14 March") == 1
+
+
+def test_names_are_a_facts_capitalised_words_but_the_calendar_and_a_common_opening():
+    assert names("Noah's swimming teacher is called Bethany Clarke") == {"noah", "bethany", "clarke"}
+    assert names("The car is a silver Skoda, booked in on Friday 3 March") == {"skoda"}
+    assert names("I hate coriander") == names("my sister's wedding is at christmas") == set()
 
 
 def test_told_takes_the_asking_words_off_either_end():

@@ -326,6 +326,13 @@ def test_not_knowing_something_about_the_user_gives_way_to_what_the_memory_holds
         said, seen = reply("Is there a herb I can't stand?", unsure)
         assert len(said) == 1 and "you hate coriander" in said[0] and seen["outcome"].name == "recall"
         assert stopped  # the model was stopped, its "I'd rather not guess" never said
+        # a question that names someone the fact found names (a name in either, as told or as said)
+        store.add("Ruby's piano teacher is called Mr Hargreaves")
+        store.add("ollie is allergic to cats")
+        for question, fact in (("Who teaches Ruby the piano?", "Ruby's piano teacher is called Mr Hargreaves"),
+                               ("which animals set Ollie off", "ollie is allergic to cats")):
+            said, seen = reply(question, unsure)
+            assert seen["outcome"].name == "recall" and seen["outcome"].result.data["facts"][0] == fact, question
         # not about the user: his not knowing stands ("capital" is near nothing kept, either way)
         said, seen = reply("What's the capital of Burkina Faso?", unsure)
         assert "".join(said) == "".join(unsure) and "outcome" not in seen

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
-           "relations", "uncovered"]
+           "relations", "uncovered", "names"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -330,6 +330,20 @@ place get got go put keep kept left leave usually usual last next""".split())
 def relations(text: str) -> set[str]:
     """The user's relations ``text`` names ("my mother's birthday" -> {"mum"})."""
     return {name for name, pattern in _KIN_WORDS if pattern.search(text)}
+
+
+# Capitalised words that name no one the user knows: the calendar, the pronoun, Jarvis himself.
+_NOT_NAMES = frozenset("""i jarvis monday tuesday wednesday thursday friday saturday sunday january february march
+april may june july august september october november december christmas easter""".split())
+
+
+def names(fact: str) -> set[str]:
+    """The names a kept fact holds, lower-cased: its capitalised words, the first too unless a
+    common word opens it ("Noah's swimming teacher is called Bethany Clarke" -> noah, bethany,
+    clarke; "The car is..." -> none; a fact kept from speech, all lower case, names none)."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"['’]s\b", "", fact))
+    return {w.lower() for n, w in enumerate(words)
+            if w[0].isupper() and w.lower() not in _NOT_NAMES and (n or w.lower() not in STOPWORDS)}
 
 
 def uncovered(question: str, fact: str) -> int:

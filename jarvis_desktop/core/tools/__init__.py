@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import keeps, lists_kept, search_terms, told
+from jarvis_desktop.core.memory_words import keeps, lists_kept, names, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.desktop import app_named
@@ -198,15 +198,23 @@ class Toolbox:
 
     def may_remember(self, message: str) -> bool:
         """Whether the memory holds anything near ``message``, a question about the user or someone
-        they know (cues.about_the_user): then a reply of "I'm not certain" to it is to be looked at
-        before it is said (Assistant._said).  False without a memory or the recall tool."""
-        if self.memory is None or "recall" not in self.tools or not about_the_user(message):
+        they know (cues.about_the_user), or one that shares a name with the fact found ("Who takes
+        Noah in the pool?" beside "Noah's swimming teacher is called Bethany Clarke", "which foods
+        give Sophie a reaction" beside "sophie is allergic to peanuts": memory_words.names): then
+        a reply of "I'm not certain" to it is to be looked at before it is said (Assistant._said).
+        False without a memory or the recall tool."""
+        if self.memory is None or "recall" not in self.tools or not message.strip():
             return False
         try:
-            return bool(self.memory.recall(message, limit=1))
+            found = self.memory.recall(message, limit=1)
         except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
             log.exception("searching the memory for %r failed", message[:200])
             return False
+        if not found or about_the_user(message):
+            return bool(found)
+        fact = found.facts[0].text
+        words = lambda text: set(re.findall(r"[a-z]+", text.lower()))  # noqa: E731
+        return bool(names(fact) & words(message) or names(message) & words(fact))
 
     def written_whole(self, message: str, whole: frozenset[str]) -> str | None:
         """The call, written from the words, to the one tool of ``whole`` (the tools ``message``
