@@ -61,6 +61,17 @@ def test_the_models_words_never_lose_the_fact_the_users_question_found(tmp_path,
                                     "landing; you told me today.")
 
 
+def test_a_fact_naming_the_relation_asked_about_ranks_nearer_but_is_not_made_sure(tmp_path, embedder):
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        for fact in ("my daughter's best friend is Ruby Patel", "my great-aunt Doris is ninety-four",
+                     "my wife's best friend from school is Niamh Gallagher", "my son's girlfriend is called Tegan"):
+            store.add(fact)
+        question = "I'm planning a surprise party for my missus and need to invite the one she's known since childhood"
+        assert store.similar(question)[0][0].text.startswith("my daughter's")  # by meaning alone
+        found = store.recall(question)  # "missus" is "wife"
+        assert found.facts[0].text == "my wife's best friend from school is Niamh Gallagher" and not found.sure
+
+
 def test_recall_says_a_fact_as_the_answer_only_when_it_surely_is_one(tmp_path, embedder):
     with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
         for fact in ("mum's birthday is on 14 March", "the boiler was serviced in March",

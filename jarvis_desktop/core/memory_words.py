@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
-           "relations", "uncovered", "names"]
+           "relations", "relation_words", "uncovered", "names"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -330,6 +330,11 @@ place get got go put keep kept left leave usually usual last next""".split())
 def relations(text: str) -> set[str]:
     """The user's relations ``text`` names ("my mother's birthday" -> {"mum"})."""
     return {name for name, pattern in _KIN_WORDS if pattern.search(text)}
+
+
+def relation_words(names: set[str]) -> list[str]:
+    """Every word that names the relations ``names`` ({"boss"} -> boss, manager)."""
+    return [word for group in _KIN if group[0] in names for word in group]
 
 
 # Capitalised words that name no one the user knows: the calendar, the pronoun, Jarvis himself.
