@@ -368,6 +368,33 @@ def test_find_files_needs_every_word_and_says_when_nothing_matches(invoices):
     assert result.data["count"] == 0 and result.data["files"] == []
 
 
+def test_a_search_that_finds_no_file_says_what_the_memory_holds_near_the_question(invoices, tmp_path):
+    """"Where are the Christmas decs stored?" was read as a search of the home folder, and the
+    user heard that no file matched though they had told Jarvis where the decorations are."""
+    from jarvis_desktop.core.memory import MemoryStore
+
+    with MemoryStore(tmp_path / "memory.sqlite3") as store:
+        box = Toolbox(memory=store)
+        question = "where is my passport kept"
+        alone = 'I found no files matching "passport" in your home folder, sir.'
+        assert box.run('call:find_files{name:"passport"}', "sir", question).result.reply == alone  # nothing kept
+        store.add("the boiler was serviced in March")
+        assert box.run('call:find_files{name:"passport"}', "sir", question).result.reply == alone  # nothing near
+        store.add("my passport is in the top drawer of the desk")
+        out = box.run('call:find_files{name:"passport"}', "sir", question)  # the memory surely answers: first
+        assert out.result.reply == f"Your passport is in the top drawer of the desk, sir; you told me today. {alone}"
+        assert out.result.data["count"] == 0 and out.result.data["noted"]["facts"] == [
+            "my passport is in the top drawer of the desk"]
+        assert_numbers_from_data(out.result)
+        # only the nearest noted: the files' answer first
+        out = box.run('call:find_files{name:"desk key"}', "sir", "where's the key to the desk")
+        assert out.result.reply == ('I found no files matching "desk key" in your home folder, sir. The nearest I '
+                                    'have noted, sir: your passport is in the top drawer of the desk; you told me today.')
+        # files found: the files' answer alone
+        out = box.run('call:find_files{name:"invoice"}', "sir", "where are my invoices")
+        assert "noted" not in out.result.data and out.result.reply.startswith("I found 4 files")
+
+
 def test_a_search_stops_when_its_time_is_up_and_says_so(invoices):
     cut = search_home(["invoice"], root=invoices, budget_s=0)
     assert not cut.complete and cut.count == 0 and cut.best == ()

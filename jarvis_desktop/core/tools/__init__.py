@@ -271,7 +271,27 @@ class Toolbox:
             return Outcome(call, result, "", time.perf_counter() - t0, "dry_run")
         context = Context(honorific, self.clock(), self.timers, self.memory, message)
         result, error, status = self._run(tool, args, context)
+        if tool.name == "find_files" and status == "ran" and result.data.get("count") == 0:
+            result = self._noted_beside(result, context)
         return Outcome(call, result, error, time.perf_counter() - t0, status)
+
+    def _noted_beside(self, result: ToolResult, context: Context) -> ToolResult:
+        """``result`` (a search of the files that found none) with what the memory holds near the
+        user's question after it: "Where are the Christmas decs stored?" was read as a search of
+        the home folder for "christmas", where the user had told Jarvis "I keep the Christmas
+        decorations in the loft".  The memory's answer comes first where it is sure.  ``result``
+        alone where the memory holds nothing near."""
+        if self.memory is None or "recall" not in self.tools or not context.message.strip():
+            return result
+        try:
+            if not self.memory.recall(context.message, limit=1):
+                return result
+            noted = self.tools["recall"].run({"about": ""}, context)
+        except Exception:  # noqa: BLE001 - the memory must never cost the user the files' answer
+            log.exception("searching the memory for %r failed", context.message[:200])
+            return result
+        said = (noted.reply, result.reply) if noted.data.get("sure") else (result.reply, noted.reply)
+        return ToolResult(" ".join(said), {**result.data, "noted": noted.data}, result.ok)
 
     def _as_said(self, call: ToolCall, tool: Tool, args: dict, message: str) -> tuple[ToolCall, dict]:
         """The call with the arguments the user's words say for certain (tools/slots.py: "three
