@@ -205,16 +205,20 @@ class Toolbox:
         False without a memory or the recall tool."""
         if self.memory is None or "recall" not in self.tools or not message.strip():
             return False
+        words = lambda text: set(re.findall(r"[a-z]+", text.lower()))  # noqa: E731
+        said, named = words(message), names(message)
+        shares_a_name = lambda fact: bool(names(fact) & said or named & words(fact))  # noqa: E731
+        about = about_the_user(message)
         try:
+            # a name is a word in common: where no fact sharing a word shares a name, the reply
+            # is not watched, and the message is not embedded for it
+            if not about and not any(shares_a_name(f.text) for f in self.memory.search(message, limit=20)):
+                return False
             found = self.memory.recall(message, limit=1)
         except Exception:  # noqa: BLE001 - the memory must never cost the user a reply
             log.exception("searching the memory for %r failed", message[:200])
             return False
-        if not found or about_the_user(message):
-            return bool(found)
-        fact = found.facts[0].text
-        words = lambda text: set(re.findall(r"[a-z]+", text.lower()))  # noqa: E731
-        return bool(names(fact) & words(message) or names(message) & words(fact))
+        return bool(found) and (about or shares_a_name(found.facts[0].text))
 
     def written_whole(self, message: str, whole: frozenset[str]) -> str | None:
         """The call, written from the words, to the one tool of ``whole`` (the tools ``message``
@@ -284,11 +288,11 @@ class Toolbox:
         if self.memory is None or "recall" not in self.tools or not context.message.strip():
             return result
         try:
-            if not self.memory.recall(context.message, limit=1):
-                return result
             noted = self.tools["recall"].run({"about": ""}, context)
         except Exception:  # noqa: BLE001 - the memory must never cost the user the files' answer
             log.exception("searching the memory for %r failed", context.message[:200])
+            return result
+        if not noted.data.get("facts"):
             return result
         said = (noted.reply, result.reply) if noted.data.get("sure") else (result.reply, noted.reply)
         return ToolResult(" ".join(said), {**result.data, "noted": noted.data}, result.ok)
