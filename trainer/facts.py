@@ -28,8 +28,8 @@ from pathlib import Path
 
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
-# how an honest reply reads: the words UNSURE_REPLIES use and their usual variants (graded here)
-from jarvis_desktop.core.persona import UNSURE  # noqa: F401 - imported from here too
+# how an honest reply reads: the words UNSURE_REPLIES use and their usual variants (grade)
+from jarvis_desktop.core.persona import UNSURE
 from trainer.cores import free_cores_now
 
 __all__ = ["Fact", "load_facts", "knows", "grade", "probe", "fact_rows", "score_facts", "UNSURE_REPLIES",

@@ -287,12 +287,8 @@ class Toolbox:
         alone where the memory holds nothing near."""
         if self.memory is None or "recall" not in self.tools or not context.message.strip():
             return result
-        try:
-            noted = self.tools["recall"].run({"about": ""}, context)
-        except Exception:  # noqa: BLE001 - the memory must never cost the user the files' answer
-            log.exception("searching the memory for %r failed", context.message[:200])
-            return result
-        if not noted.data.get("facts"):
+        noted, _, status = self._run(self.tools["recall"], {"about": ""}, context)  # its time limit, its errors
+        if status != "ran" or not noted.data.get("facts"):  # the memory never costs the user the files' answer
             return result
         said = (noted.reply, result.reply) if noted.data.get("sure") else (result.reply, noted.reply)
         return ToolResult(" ".join(said), {**result.data, "noted": noted.data}, result.ok)
