@@ -286,3 +286,68 @@ def test_forgetting_a_timer_cancels_it_and_erases_no_fact(tmp_path, store):
     # a forget of a fact stays one
     out = box.run('call:forget{about:"pasta"}', "sir", "forget what I said about pasta")
     assert out.call.name == "forget" and store.facts() == []
+
+
+@pytest.mark.parametrize("message, about", [
+    ("forget what I said about Ruby's piano teacher", "ruby piano teacher"),
+    ("forget what I told you about the boiler", "boiler"),
+    ("Forget that Ruby has a piano teacher", "ruby piano teacher"),
+    ("could you wipe what you know about the ladder", "ladder"),
+    ("The Leeds trip is off, so bin the note about the train.", "train"),
+    ("Drop what I told you about the window cleaner; we've let him go.", "window cleaner"),
+    # a dismissal, a subject set aside, a question or a request after it, a keep, a timer: no forget
+    ("forget it", None), ("Forget it, it doesn't matter.", None), ("oh never mind, forget I asked", None),
+    ("Forget that I said anything.", None), ("Forget what I just said.", None),
+    ("forget about work for a minute, tell me something cheerful", None),
+    ("Forget the weather, what's the time?", None), ("don't forget the milk", None),
+    ("forget to call mum", None), ("I forgot my keys", None), ("delete the file report.txt", None),
+    ("Forget about the pasta countdown.", None),
+])
+def test_a_forget_asked_first_in_so_many_words_is_beyond_doubt(message, about):
+    """"forget what I said about Ruby's piano teacher" was written by the tuned model as a recall
+    of it, and answered with the fact it was asked to forget."""
+    call = Toolbox(clock=lambda: datetime(2026, 11, 26, 18, 0)).beyond_doubt(message)
+    assert call == (None if about is None else f'call:forget{{about:"{about}"}}')
+
+
+def test_no_message_of_the_data_but_a_forget_of_a_fact_is_read_as_one_beyond_doubt():
+    """Over every user turn of the training data and the requests of the development and
+    held-out routing sets, the forgets read beyond doubt are all forgets of a fact (none a
+    dismissal, a timer's cancel or chat), and they are most of the data's forgets."""
+    import json
+
+    from jarvis_desktop.core.paths import asset
+
+    said = []
+    for path in sorted(asset("data", "persona").glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            turns = json.loads(line)["messages"]
+            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"))
+    box = Toolbox(clock=lambda: datetime(2026, 11, 26, 18, 0))
+    read = [(m, r) for m, r in said if (box.beyond_doubt(m) or "").startswith("call:forget")]
+    forgets = [(m, r) for m, r in said if r.startswith("call:forget")]
+    assert [(m, r) for m, r in read if not r.startswith("call:forget")] == []
+    assert len(read) >= 25 and 2 * len(read) > len(forgets)
+
+
+def test_a_forget_in_so_many_words_forgets_whatever_the_model_would_write(tmp_path, tiny_chain):
+    """Through the Assistant with a real (tiny, untrained) model: the words decide the call, and
+    the fact is gone from the store; the model is not asked."""
+    from jarvis_desktop.core.assistant import Assistant, Persona
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        with MemoryStore(tmp_path / "memory.sqlite3") as store:
+            store.add("Ruby's piano teacher is called Mr Hargreaves")
+            store.add("the boiler was serviced in March")
+            assistant = Assistant(engine, None, Persona("sir"), tools=Toolbox(memory=store))
+            answer = assistant.ask("forget what I said about Ruby's piano teacher", remember=False).result()
+            assert answer.tool.name == "forget" and answer.text == "Done, sir: I've forgotten it."
+            assert [f.text for f in store.facts()] == ["the boiler was serviced in March"]
+    finally:
+        engine.close()

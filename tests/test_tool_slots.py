@@ -533,7 +533,7 @@ def test_no_request_of_the_data_is_taken_for_the_sound_a_note_to_drop_or_a_remin
     ("what do you know about me", "call:list_memories{}"),
     ("so what have you got on me then", "call:list_memories{}"),
     ("what has my wife got on me", None),  # someone else's knowing
-    ("Forget everything you know about me.", None),  # a forget
+    ("Forget everything you know about me.", 'call:forget{about:"everything"}'),  # a forget (the tool says to use Delete all)
     ("what do you think about me", None),
     ("what on earth is sed", 'call:explain_command{command:"sed"}'),
     ("what on earth is going on", None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
-           "relations", "relation_words", "uncovered", "names"]
+           "relations", "relation_words", "uncovered", "names", "forgets"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -240,6 +240,59 @@ def drops_a_note(message: str) -> bool:
     """Whether ``message`` asks for a note of the memory to be dropped ("you can drop the note
     about the piano tuner", "delete that memory of the old alarm code")."""
     return bool(_DROPS_A_NOTE.search(message))
+
+
+# "forget what I said about Ruby's piano teacher", "Forget that Ruby has a piano teacher", "please
+# forget my shoe size", "could you wipe what you know about the ladder": a forget asked for first,
+# as the whole request (the memory's verbs, or any verb of dropping with a note or what was said
+# named); never "forget it", "forget I asked", "forget the weather, what's the time?" (a dismissal,
+# and a question after it), "don't forget ...", "I forgot ..." or "forget to ..."
+_FORGET_FIRST = re.compile(
+    r"^(?:(?:can you|could you|would you|will you|i want you to|i need you to|i'd like you to|you can|you may|"
+    r"just|now)\s+)*(?:please\s+)?"
+    r"(?:forget(?!\s+(?:to|how|it's|its)\b)|unremember|stop remembering|"
+    r"(?:delete|erase|remove|scrub|wipe|drop|bin|scrap|ditch|clear)(?=\s+(?:what|whatever|everything|anything|all)"
+    r" (?:i|i've|you|you've)(?: ever)? (?:said|told|mentioned|know|have|got)\b))\b", re.I)
+# what follows the verb where it dismisses rather than names a fact ("forget it", "forget that I asked")
+_DISMISSED = re.compile(
+    r"^(?:about )?(?:it|that|this|them|those|all that|all of (?:it|that)|everything|the whole thing|the lot|"
+    r"(?:that |what )?i (?:ever )?(?:asked|said|mentioned|spoke|brought (?:it|that) up)(?: (?:anything|it|that))?|"
+    r"(?:it|that|this|about it|about that) then|i asked)(?:\s+(?:then|now|please|sir|madam|mate|jarvis|for now))*"
+    r"\s*(?:[,.;!:-].*)?$", re.I | re.S)
+
+
+def forgets(message: str) -> bool:
+    """Whether ``message`` asks, first and as its whole request, for something the user told Jarvis
+    to be forgotten ("forget what I said about Ruby's piano teacher", "Forget that Ruby has a
+    piano teacher", "wipe what you know about the ladder"), or for a note of the memory to be
+    dropped (drops_a_note); not a dismissal ("forget it", "forget I asked"), a question after it
+    ("forget the weather, what's the time?") or one that keeps ("don't forget ...")."""
+    text = _opened(message)
+    if drops_a_note(text) and not text.endswith("?"):
+        return True
+    if not (asked := _FORGET_FIRST.match(text)):
+        return False
+    rest = text[asked.end():].strip(" ,.!:;-")
+    if not rest or _DISMISSED.match(rest):
+        return False
+    clause, _, after = _first_clause(rest)
+    after = after.strip(" ,.;:-")
+    return "?" not in rest and not _FOR_A_WHILE.search(clause) and not _QUESTION.match(after) \
+        and not _ASKS_NEXT.match(after) and bool(search_terms(clause))
+
+
+# "forget about work for a minute, tell me something cheerful": set aside, not forgotten
+_FOR_A_WHILE = re.compile(r"\b(?:for (?:a|the) (?:minute|moment|second|sec|bit|while|day|evening|weekend|night)|for now"
+                          r"|for today|for tonight|tonight|today)\b", re.I)
+# a request after it ("..., tell me something cheerful", "..., let's talk about the match")
+_ASKS_NEXT = re.compile(r"(?:tell|give|let's|lets|let us|talk|play|open|show|put|set|turn|start|read|find|say|sing|"
+                        r"make|help|check|look|search|remind|just)\b", re.I)
+
+
+def _first_clause(text: str) -> tuple[str, str, str]:
+    """``text`` split at its first clause's end: the clause, the mark that ends it, the rest."""
+    parts = re.split(r"([,;.!:]|\s-\s)", text, maxsplit=1)
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], "", "")
 
 
 def _plain(text: str) -> str:

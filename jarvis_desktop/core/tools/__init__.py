@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import keeps, lists_kept, names, search_terms, told
+from jarvis_desktop.core.memory_words import forgets, keeps, lists_kept, names, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.desktop import app_named
@@ -30,7 +30,7 @@ from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.slots import read_arguments
-from jarvis_desktop.core.tools.slots_whole import neighbour, read_in_full, reminder_time_said
+from jarvis_desktop.core.tools.slots_whole import TIMER_WORDS, neighbour, read_in_full, reminder_time_said
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -128,7 +128,9 @@ class Toolbox:
         ``remember`` of the user's words for a fact given to keep in so many words ("note that
         ...": keeps, and no reminder's time), ``explain_command`` of the program a question names
         ("whats du", "what on earth is sed", where it is on the PATH), ``list_memories`` where the
-        words ask what is kept about the user ("Is there anything on file about me?": lists_kept).  Neither reading took a single message of another
+        words ask what is kept about the user ("Is there anything on file about me?": lists_kept), ``forget``
+        where they ask first of all for something told to be forgotten ("forget what I said about
+        the boiler": memory_words.forgets; not a timer's "forget the pasta countdown").  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -139,6 +141,10 @@ class Toolbox:
             return format_call("remember", {"fact": told(message)})
         if "list_memories" in self.tools and lists_kept(message):
             return format_call("list_memories", {})  # "Is there anything on file about me?"
+        if "forget" in self.tools and forgets(message) and not TIMER_WORDS.search(message) \
+                and (about := read_arguments("forget", {}, message, now).get("about")):
+            # "forget what I said about Ruby's piano teacher", written by the model as a recall of it
+            return format_call("forget", {"about": about})
         for name in BEYOND_DOUBT:
             if name in whole:
                 return format_call(name, read_arguments(name, {}, message, now))

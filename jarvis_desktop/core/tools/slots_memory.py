@@ -13,7 +13,7 @@ __all__ = ["READERS"]
 
 # what a forget is asked with; what to forget follows it
 _FORGET = re.compile(r"\b(?:forget(?: all)?(?: about| that| what i (?:told|said to) you about)?|stop remembering"
-                     r"|(?:delete|erase|remove|scrub|wipe|drop)(?: (?:the|that|your|my) (?:note|notes|memory|memories"
+                     r"|unremember|(?:delete|erase|remove|scrub|wipe|drop|bin|scrap|ditch|lose|strike|scratch)(?: (?:the|that|your|my) (?:note|notes|memory|memories"
                      r"|fact|facts))?(?: (?:about|of|on))?)\b")
 _VAGUE = frozenset({"details", "info", "stuff", "thing", "bit", "note", "notes"})  # "the MOT date": the MOT
 _NOT_FORGET = re.compile(r"\b(?:don't|dont|do not|never|not|won't) (?:let me |you )?forget\b")

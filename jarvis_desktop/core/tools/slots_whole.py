@@ -20,7 +20,7 @@ from jarvis_desktop.core.tools.slots_words import plain as _plain
 
 log = logging.getLogger(__name__)
 
-__all__ = ["neighbour", "read_in_full", "reminder_time_said", "NEIGHBOURS", "IN_FULL", "ASKED"]
+__all__ = ["neighbour", "read_in_full", "reminder_time_said", "NEIGHBOURS", "IN_FULL", "ASKED", "TIMER_WORDS"]
 
 
 # -- a neighbour's call, where the words are one in full ---------------------------------------
@@ -74,7 +74,7 @@ _HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:
 # night" as the time now, or after an earlier turn as the computer's uptime; "countdown to the
 # summer solstice the twenty first of june" as a 21-second timer)
 _COUNTED_FROM = ("date_today", "time_now", "recall", "uptime", "set_timer")
-_TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
+TIMER_WORDS = re.compile(r"\b(?:timers?|reminders?|countdowns?|alarms?)\b", re.I)
 # Turning the sound up or down in so many words ("bring it down a touch"), where a media call's
 # action is named nowhere
 _LOUDNESS = re.compile(r"\b(?:(?P<up>louder|(?:turn|crank|pump|whack) (?:it|that|this|things) up|up a (?:touch|notch|bit|tad|little|smidge))"
@@ -97,7 +97,7 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "could you bring it down a touch" written as media{action:"stop"}: the sound, not the music
         return "volume", {"action": "up" if louder["up"] else "down"}
     if tool in ("remember", "cancel_timer") and "forget" in tools and drops_a_note(message) \
-            and not _TIMER_WORDS.search(message) \
+            and not TIMER_WORDS.search(message) \
             and "about" in (found := _found("forget", s, now)):
         # "You can drop the note about the piano tuner" asks for a note to go, not for one to keep
         return "forget", found
@@ -106,11 +106,11 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "remind me to call mum at six" asks for a reminder at a time, not for a fact to keep
         # (as "note that ..." with a reminder's time: Toolbox._said_in_full)
         return "remind_me", found
-    if tool == "forget" and "cancel_timer" in tools and _TIMER_WORDS.search(message):
+    if tool == "forget" and "cancel_timer" in tools and TIMER_WORDS.search(message):
         # "Forget about the pasta countdown": the memory keeps facts, not timers; a forget here
         # would erase every fact about pasta and leave the timer running
         found = _cancel_timer(s, {}, now)
-        label = " ".join(w for w in str((args or {}).get("about", "")).split() if not _TIMER_WORDS.fullmatch(w))
+        label = " ".join(w for w in str((args or {}).get("about", "")).split() if not TIMER_WORDS.fullmatch(w))
         if label and "all" not in found:
             found["label"] = label
         if re.search(r"\breminders?\b", message, re.I) and not re.search(r"\btimers?\b", message, re.I):
@@ -130,7 +130,7 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
             and (found := _found("days_until", s, now)).get("date"):
         # "how long till payday on the 28th" is no question of today's date, the time or the memory
         return "days_until", found
-    if tool == "uptime" and "list_timers" in tools and _TIMER_WORDS.search(message):
+    if tool == "uptime" and "list_timers" in tools and TIMER_WORDS.search(message):
         return "list_timers", {}  # "How long until the timer goes off?" is no question about the computer
     if (other := named_instead(tool, message)) is not None and other in tools:
         # "jarvis power level" written as the processor's load: the battery; "is my birthday on
