@@ -164,6 +164,16 @@ class BusyAsr:
         finally:
             self.busy.clear()
 
+    def second_opinion(self, *args):
+        self.busy.set()
+        try:
+            return self.asr.second_opinion(*args)
+        finally:
+            self.busy.clear()
+
+    def prepare_second_opinion(self):
+        self.asr.prepare_second_opinion()
+
 
 class Watched:
     """A hands-free pipeline with the wake word on; ``events`` gets ("wake",) and ("heard", text).
@@ -415,13 +425,15 @@ def main() -> None:
     ap.add_argument("--speaking-minutes", type=float, default=60.0)
     ap.add_argument("--trials", type=int, default=30, help="wake words said over Jarvis, per room")
     ap.add_argument("--asr", default="tiny.en", help="whisper model: tiny.en (the default), base, or a folder")
+    ap.add_argument("--wake-second", choices=("on", "off"), default="on",
+                    help="whisper base's second listen near the score's line (voice/wake.py WAKE_SECOND)")
     ap.add_argument("--quick", action="store_true", help="a third of the voices, 5 minutes, 6 trials a room")
     args = ap.parse_args()
     if args.quick:
         args.fa_minutes, args.speaking_minutes, args.trials = 5.0, 3.0, 6
     from jarvis_desktop.voice.asr import AsrOptions, WhisperTranscriber
 
-    asr = WhisperTranscriber(AsrOptions(model=args.asr))
+    asr = WhisperTranscriber(AsrOptions(model=args.asr, wake_second=args.wake_second == "on"))
     parts = set(args.parts.split(","))
     if "fr" in parts:
         fr_part(asr, args.quick)

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,8 @@ class AsrOptions:
                                     "2 false wakes in 65 min of benchmarks/wake_bench.py, none greedy)")
     max_new_tokens: int = _f(96, "bounds the time a transcript can take (a command is well under this)")
     no_speech_threshold: float = _f(0.6, "segments whisper thinks hold no speech are dropped above this")
+    wake_second: bool = _f(True, "with tiny.en and the wake word: where whisper finds \"Hey Jarvis\" near its line "
+                                 "but under it, whisper base listens again (loaded beside tiny.en, about 0.5 s then)")
     short_window: bool = _f(True, "encode the utterance plus 8 s rather than whisper's 30-s window: "
                                   "about 4x faster on a short command")
 
@@ -172,6 +175,8 @@ class WhisperTranscriber:
         # the wake phrase's score (``wake_check``) has lines set on the bundled tiny.en only
         self.wake_scored = self.o.model in ("", "tiny.en")
         self._last = None  # (audio, encoder output, feature frames) of the last short window
+        self._second = None  # whisper base for second_opinion: None not loaded yet, False unavailable
+        self._second_lock = threading.Lock()
         log.info("whisper %s loaded from %s on %s (%s)", self.o.model, where, device, compute)
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
@@ -260,9 +265,41 @@ class WhisperTranscriber:
             suppress_blank=False, suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]))[0]
         return p, self._tokenizer.decode(result.sequences_ids[0]).strip()
 
+    def second_opinion(self, audio: np.ndarray, prompt: str) -> str | None:
+        """What whisper base writes for ``audio`` with ``prompt`` as the previous text, where the
+        wake phrase's score (``wake_check``) is near its line but under it (voice/wake.py,
+        WAKE_SECOND); None where this model is not the bundled tiny.en or base cannot be loaded
+        (the desktop bundle leaves it out), which is logged once.  Base is loaded at the first
+        call, or before by ``prepare_second_opinion``."""
+        second = self._second_model()
+        return None if second is None else second.transcribe(audio, prompt=prompt).text.strip()
+
+    def prepare_second_opinion(self) -> None:
+        """Load whisper base for ``second_opinion`` in the background, so the first wake word
+        near the line does not wait for it."""
+        if self.wake_scored and self.o.wake_second and self._second is None:
+            threading.Thread(target=self._second_model, name="jarvis-whisper-base", daemon=True).start()
+
+    def _second_model(self) -> "WhisperTranscriber | None":
+        if not (self.wake_scored and self.o.wake_second):
+            return None
+        with self._second_lock:
+            if self._second is None:
+                try:
+                    self._second = WhisperTranscriber(AsrOptions(model="base", device=self.o.device,
+                                                                 threads=self.o.threads, language="en",
+                                                                 prompted_beam_size=self.o.prompted_beam_size,
+                                                                 wake_second=False))
+                except ConfigError as exc:
+                    log.warning("no second listen for the wake word near its line: %s", exc)
+                    self._second = False
+            return self._second or None
+
     def _no_speech(self, no_speech_prob: float, avg_logprob: float) -> bool:
         """Whisper's own rule for a segment that holds no speech (both windows use it)."""
         return no_speech_prob > self.o.no_speech_threshold and avg_logprob < -1.0
 
     def close(self) -> None:
         self.model = None
+        if self._second:
+            self._second.close()

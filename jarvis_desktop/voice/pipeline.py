@@ -32,8 +32,8 @@ from jarvis_desktop.voice.listener import (_STOP, CONFIRM_FRAMES, PEEK_EVERY, PE
                                            _Fired, _Peek)
 from jarvis_desktop.voice.speakable import SentenceSplitter, speakable
 from jarvis_desktop.voice.vad import Endpointer, SileroVad, Speech, VadOptions
-from jarvis_desktop.voice.wake import (WAKE_CONFIRMED, WAKE_LEAD, WAKE_LIKELY, WAKE_NAME, WAKE_PROMPT, wake_command,
-                                       wake_within)
+from jarvis_desktop.voice.wake import (WAKE_CONFIRMED, WAKE_LEAD, WAKE_LIKELY, WAKE_NAME, WAKE_PROMPT, WAKE_SECOND,
+                                       wake_command, wake_within)
 
 __all__ = ["VoiceOptions", "Heard", "VoicePipeline"]
 
@@ -168,6 +168,9 @@ class VoicePipeline(Listener):
     def start(self) -> "VoicePipeline":
         for t in self._threads:
             t.start()
+        if self.wake is not None and self.o.wake_transcript and self._scorer() is not None \
+                and (prepare := getattr(self.transcriber, "prepare_second_opinion", None)):
+            prepare()  # whisper base, for a wake word near the line (_wake_likely)
         return self
 
     def close(self) -> None:
@@ -332,6 +335,10 @@ class VoicePipeline(Listener):
             return None, text
         try:
             p, heard = check(audio, WAKE_PROMPT, WAKE_LEAD, WAKE_NAME, WAKE_LIKELY)
+            if heard is None and p >= WAKE_SECOND and (second := getattr(self.transcriber, "second_opinion", None)):
+                # near the line: whisper base listens again, and its transcript decides (wake.py)
+                heard = second(audio, WAKE_PROMPT)
+                log.info("wake word near the line (p %.2f) in %r: whisper base heard %r", p, text, heard)
         except Exception:  # noqa: BLE001 - a failed check is the wake word not heard
             log.exception("checking for the wake word failed")
             return None, text
