@@ -344,3 +344,15 @@ def test_not_knowing_something_about_the_user_gives_way_to_what_the_memory_holds
         said, seen = reply("Is there a herb I can't stand?", unsure)
         assert "".join(said) == "".join(unsure) and "outcome" not in seen
     embedder.close()
+
+
+@pytest.mark.parametrize("message, bears", [
+    ("delete the spreadsheet with last year's budget", False), ("Hide Teams, it's distracting me.", False),
+    ("get rid of that game off this laptop", False),
+    ("Gary's retired, so delete the boiler engineer's details.", True), ("wipe the thing about the late shift", True),
+    ("erase the restaurant i told you about", True), ("please stop keeping my gym membership on file", True),
+])
+def test_a_forget_stands_only_where_the_words_name_the_memory(message, bears):
+    """A forget erases what the user told Jarvis; "delete the spreadsheet ..." asks nothing of the
+    memory (the tuned model wrote such requests, beyond its reach, as forgets)."""
+    assert bears_on("forget", message) is bears

@@ -31,6 +31,7 @@ from jarvis_desktop.core.engine import ChatEngine, StreamStats
 from jarvis_desktop.core.errors import ModelError
 from jarvis_desktop.core.skills import SkillResult, Skills
 from jarvis_desktop.core.tools import Outcome, Toolbox
+from jarvis_desktop.core.tools.beyond import beyond_reply
 from jarvis_desktop.core.tools.cues import bears_on
 from jarvis_desktop.core.tools.call import (MAX_CALL_CHARS, PREFIX, bare_call_name, is_complete, may_be_bare_call,
                                            may_be_call, with_prefix)
@@ -344,6 +345,9 @@ class Assistant:
         def finish() -> Answer:
             answer = replace(Answer.of_stream(seen["stats"] if "stats" in seen else engine.last_stats, version),
                              notes=notes)
+            if (beyond := seen.get("beyond")) is not None:  # said without the model: a skill's answer
+                return replace(answer, text=beyond, source="skill", name="beyond_reach", finish_reason="stop",
+                               version="")
             outcome = seen.get("outcome")
             if outcome is not None:
                 return replace(answer, text=outcome.result.reply, source="tool", name=outcome.name,
@@ -361,6 +365,11 @@ class Assistant:
             # make of them (prose, or a recall or a forget of the same words); the model is not asked
             seen["stats"] = StreamStats()
             return Reply(self._run_sure(sure, stop, seen), finish, on_end)
+        if (family := self.tools.beyond_reach(seen["message"])) is not None:
+            # "text my wife I'm on my way", "shut down the computer": no tool does it, and the model
+            # answered with one that does something else, or claimed it done (tools/beyond.py)
+            seen["stats"], seen["beyond"] = StreamStats(), beyond_reply(family, self.persona.honorific)
+            return Reply(iter([seen["beyond"]]), finish, on_end)
 
         def constrained() -> Iterator[str]:  # the rest of a call, only as the tools allow
             return engine.stream(messages, stop, prefix=PREFIX, grammar=self.tools.grammar)

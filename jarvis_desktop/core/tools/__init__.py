@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 
 from jarvis_desktop.core.memory_words import forgets, keeps, lists_kept, names, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+from jarvis_desktop.core.tools.beyond import beyond_reach
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
 from jarvis_desktop.core.tools.desktop import app_named
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named_among
@@ -153,6 +154,15 @@ class Toolbox:
         if "open_app" in self.tools and (app := app_named(message)) is not None:
             return format_call("open_app", {"name": app.name})  # "open firefox", where Firefox is installed
         return None
+
+    def beyond_reach(self, message: str) -> str | None:
+        """What ``message`` asks for in so many words that no tool does ("text my wife I'm on my
+        way", "shut down the computer": tools/beyond.py), as Jarvis says it is beyond him; None
+        where it asks for no such thing, or the words make a tool's request (``beyond_doubt``, or
+        one read in full: "turn the oven timer off in 5 minutes")."""
+        if (family := beyond_reach(message)) is None or self._said_in_full(message, self.clock()):
+            return None
+        return family
 
     def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:
         """The tools the words alone make a whole request of (slots_whole.read_in_full), and ``remember``

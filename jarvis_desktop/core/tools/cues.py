@@ -205,6 +205,15 @@ def asks_of_jarvis(message: str) -> bool:
     return not is_question(message) or _ASKED_OF_JARVIS.search(message) is not None
 
 
+# Words that name the memory or what it keeps ("forget", "the note about", "what I told you",
+# "what you've got on", "stop keeping ... on file")
+_MEMORY_NAMED = re.compile(
+    r"\b(?:forget|forgotten|unremember|remember|remembering|memory|memories|note|notes|noted|fact|facts|details|"
+    r"on file|on record|keep|keeping|kept|hang on to|hold on to|hold onto|hang onto|stored|saved|"
+    r"(?:i|i've|we|we've) (?:told|said|mentioned|gave|given)|(?:you|you've) (?:know|have|got|kept|noted|stored)|"
+    r"got on|have on|the (?:thing|bit|stuff) (?:about|on))\b", re.IGNORECASE)
+
+
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
     says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
@@ -220,8 +229,11 @@ def bears_on(tool: str, message: str) -> bool:
     if tool == "forget":
         # a question asks, it erases nothing: "My phone keeps nagging that it's full; what can I
         # safely delete?" was written as forget{about:"phone"}, which would erase what the user
-        # told about the phone (no forget request of the data is a question but one put to Jarvis)
-        return asks_of_jarvis(message)
+        # told about the phone (no forget request of the data is a question but one put to Jarvis);
+        # nor do words that name nothing of the memory: "delete the old draft of the wedding
+        # speech" and "hide Slack away" were written as forgets (every forget request of the data
+        # names the memory, a note, what was told or forgetting)
+        return asks_of_jarvis(message) and _MEMORY_NAMED.search(message) is not None
     cue = CUES.get(tool)
     return cue is None or cue.search(message) is not None
 

@@ -1,0 +1,83 @@
+"""Requests beyond Jarvis's reach, read from the words (core/tools/beyond.py), and answered in the
+app's path without the model (Assistant.generate)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jarvis_desktop.core.assistant import EVAL_NOW
+from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.tools import Toolbox
+from jarvis_desktop.core.tools.beyond import FAMILIES, beyond_reach, beyond_reply
+
+
+@pytest.mark.parametrize("message, family", [
+    # what the tuned model answered with another tool or with a claim (2026-12-06)
+    ("shut down the computer", "power"), ("make the screen brighter", "display"),
+    ("text my wife that I'm on my way", "message"), ("delete the file on my desktop called notes", "files"),
+    ("turn off the lights in the kitchen", "smart_home"), ("book me a table for two at eight", "purchase"),
+    ("clear my browser history", "browser_bin"), ("empty my downloads folder", "files"),
+    ("forget it", "dismissal"), ("oh never mind, forget I asked", "dismissal"),
+    ("could you ring the garage for me", "call"), ("Can you install VLC?", "software"),
+    ("close all my windows", "windows"), ("connect to the office wifi", "connections"),
+    ("take a screenshot", "screenshot"), ("add milk to the shopping list", "calendar_list"),
+    # what a tool does, a question about it, or chat: the model's
+    ("turn the volume down", None), ("lock the screen", None), ("open my downloads folder", None),
+    ("remind me to text Sam at six", None), ("set a timer for the oven for 20 minutes", None),
+    ("how do I shut down from the terminal?", None), ("is it safe to delete my downloads?", None),
+    ("call off the eggs", None), ("kill the sound", None), ("phone's on 20 percent, what's 15% of 90", None),
+    ("update ubuntu from the command line please", None), ("never mind the weather, what time is it?", None),
+    ("cancel that", None), ("forget what I told you about the boiler", None),
+    ("Delete the note about the gas meter.", None), ("call it a day", None),
+])
+def test_what_no_tool_does_is_read_from_the_words(message, family):
+    assert beyond_reach(message) == family
+
+
+def test_no_request_a_tool_does_in_the_data_is_read_as_beyond_reach():
+    """Over the user turns of the training data and the requests of the development and
+    held-out routing sets: every message read as beyond reach is one the data answers in words
+    (a refusal, or the subject dropped), never a tool's request; and most of the development
+    set's requests of the families read are."""
+    said = []
+    for path in sorted(asset("data", "persona").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            turns = json.loads(line)["messages"]
+            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"
+                         if row.get("kind") == "tool" else "(words)"))
+    read = [(m, r) for m, r in said if beyond_reach(m)]
+    assert len(read) >= 30
+    assert [(m, r) for m, r in read if r.startswith("call:")] == []
+    dev = [json.loads(line) for line in asset("data", "dev", "beyond_dev.jsonl").read_text().splitlines()]
+    asked = [r for r in dev if r["family"] in FAMILIES]
+    assert sum(beyond_reach(r["request"]) == r["family"] for r in asked) >= 0.75 * len(asked)
+
+
+def test_a_request_beyond_reach_is_answered_without_the_model_and_a_tools_request_is_not(tiny_chain, tmp_path):
+    """Through the Assistant with the tiny (untrained) model: "text my wife ..." is said to be
+    beyond him, as a skill's answer, whatever the model would write; "remind me to text Sam at
+    six" is the model's to answer (a reminder), and a dismissal is acknowledged."""
+    from jarvis_desktop.core.assistant import Assistant, Persona
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+    from jarvis_desktop.core.timers import TimerService
+
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    try:
+        clock = lambda: EVAL_NOW  # noqa: E731
+        box = Toolbox(timers=TimerService(tmp_path / "timers.json", clock=clock), clock=clock, act=False)
+        assistant = Assistant(engine, None, Persona("madam"), clock=clock, tools=box)
+        answer = assistant.ask("text my wife that I'm on my way", remember=False).result()
+        assert answer.source == "skill" and answer.name == "beyond_reach" and answer.tool is None
+        assert answer.text == beyond_reply("message", "madam") and "madam" in answer.text
+        answer = assistant.ask("forget it", remember=False).result()
+        assert answer.text == "Very good, madam; I'm here when you need me."
+        answer = assistant.ask("remind me to text Sam at six", remember=False).result()
+        assert answer.source != "skill" and answer.version  # the model's to answer (a reminder, once tuned)
+    finally:
+        engine.close()
