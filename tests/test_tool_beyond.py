@@ -31,6 +31,8 @@ from jarvis_desktop.core.tools.beyond import FAMILIES, beyond_reach, beyond_repl
     ("update ubuntu from the command line please", None), ("never mind the weather, what time is it?", None),
     ("cancel that", None), ("forget what I told you about the boiler", None),
     ("Delete the note about the gas meter.", None), ("call it a day", None),
+    ("text size is too small", None), ("close call earlier with the car", None), ("quit smoking is hard", None),
+    ("ring road is shut again", None), ("pay day is friday", None), ("book club is on tuesday, remember that", None),
 ])
 def test_what_no_tool_does_is_read_from_the_words(message, family):
     assert beyond_reach(message) == family

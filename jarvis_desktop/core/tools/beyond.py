@@ -50,8 +50,11 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
     "power": rf"^(?:shut ?down|power (?:off|down)|restart|reboot|hibernate|suspend|log (?:me )?(?:out|off)|"
              rf"sign (?:me )?out)\b|^(?:turn|switch|put|send)\b.*\b{_COMPUTER}\b.*\b(?:off|to sleep|down)\b"
              rf"|^(?:turn|switch) (?:off|down) {_COMPUTER}\b",
-    "windows": r"^(?:close|quit|exit|minimi[sz]e|maximi[sz]e|tile|arrange|snap)\b"
-               r"(?! (?:the |my )?(?:eyes|door|deal|gap)\b)(?= \S)",
+    "windows": r"^(?:close|quit|exit|minimi[sz]e|maximi[sz]e|tile|arrange|snap)(?: down| out of)? "
+               r"(?:the |my |all |all the |all my |this |that |these |those |every |both )?(?:\w+ )?"
+               r"(?:windows?|tabs?|apps?|applications?|programs?|programmes?|everything|it all|browser|chrome|"
+               r"firefox|spotify|teams|slack|zoom|word|excel|outlook|thunderbird|libreoffice|vlc|steam|discord|"
+               r"whatsapp|terminal|edge|safari)\b",
     "display": r"^(?:turn|make|set|change|switch|put|dim|raise|lower|increase|decrease|bump|crank|brighten|darken)\b"
                r".*\b(?:brightness|brighter|dimmer|darker|wallpaper|desktop background|background picture|"
                r"night ?light|night mode|dark mode|light mode|do not disturb|screensaver|screen saver|resolution)\b"
@@ -72,7 +75,7 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
 
 # Words that make it a request a tool does, or the memory's: timers, reminders, notes, volume, music
 _SUPPORTED = re.compile(
-    r"\b(?:timers?|reminders?|remind|countdowns?|alarms? (?:for|at|in)|notes? (?:about|on|of|that)|"
+    r"\b(?:timers?|reminders?|remind|countdowns?|alarms? (?:for|at|in)|notes? (?:about|on|of|that)|remember|forget|"
     r"what i (?:told|said)|what you know|memory|memories|volume|louder|quieter|mute|unmute|the music|"
     r"the song|the track|the video|sound|audio|lock|open|find|look for|search for|where)\b", re.IGNORECASE)
 # A question about it rather than a request ("how do I shut down from the terminal?", "is it
@@ -103,6 +106,9 @@ def beyond_reach(message: str) -> str | None:
     said = _OPENING.sub("", text).lower().rstrip(" ?.!")
     if not said or _QUESTION.match(said) or re.match(r"\w+'", said):  # "phone's on 20 percent": no verb
         return None
+    if re.match(r"\w+ (?:is|are|was|were|has|have|had|does|did|keeps|looks|seems|will|would|can|could|should|"
+                r"isn't|aren't|wasn't|won't|day|days|road|size|sizes|box|tone|tones|list|call|calls)\b", said):
+        return None  # "text size is too small", "pay day is friday", "close call": a noun, not a request
     for family, asked in FAMILIES.items():
         if asked.search(said):
             return family
