@@ -150,26 +150,21 @@ class BusyAsr:
         self.asr, self.busy = asr, threading.Event()
         self.wake_scored = getattr(asr, "wake_scored", True)
 
-    def transcribe(self, audio, prompt=None):
+    def _busy(self, work, *args, **kwargs):
         self.busy.set()
         try:
-            return self.asr.transcribe(audio, prompt=prompt)
+            return work(*args, **kwargs)
         finally:
             self.busy.clear()
+
+    def transcribe(self, audio, prompt=None):
+        return self._busy(self.asr.transcribe, audio, prompt=prompt)
 
     def wake_check(self, *args):
-        self.busy.set()
-        try:
-            return self.asr.wake_check(*args)
-        finally:
-            self.busy.clear()
+        return self._busy(self.asr.wake_check, *args)
 
     def second_opinion(self, *args):
-        self.busy.set()
-        try:
-            return self.asr.second_opinion(*args)
-        finally:
-            self.busy.clear()
+        return self._busy(self.asr.second_opinion, *args)
 
     def prepare_second_opinion(self):
         self.asr.prepare_second_opinion()

@@ -11,6 +11,7 @@ from jarvis_desktop.core.assistant import EVAL_NOW
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.tools import Toolbox
 from jarvis_desktop.core.tools.beyond import FAMILIES, beyond_reach, beyond_reply
+from tests.tool_checks import said_in_data
 
 
 @pytest.mark.parametrize("message, family", [
@@ -43,15 +44,7 @@ def test_no_request_a_tool_does_in_the_data_is_read_as_beyond_reach():
     held-out routing sets: every message read as beyond reach is one the data answers in words
     (a refusal, or the subject dropped), never a tool's request; and most of the development
     set's requests of the families read are."""
-    said = []
-    for path in sorted(asset("data", "persona").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            turns = json.loads(line)["messages"]
-            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
-    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
-        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
-            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"
-                         if row.get("kind") == "tool" else "(words)"))
+    said = said_in_data()
     read = [(m, r) for m, r in said if beyond_reach(m)]
     assert len(read) >= 30
     assert [(m, r) for m, r in read if r.startswith("call:")] == []

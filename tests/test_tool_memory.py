@@ -12,7 +12,7 @@ from jarvis_desktop.core.memory_words import clean_fact, fact_as_told
 from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import parse
 from jarvis_desktop.core.tools.memory import LISTED, PRIVATE_PROMPT, noted_when
-from tests.tool_checks import assert_numbers_from_data
+from tests.tool_checks import assert_numbers_from_data, said_in_data
 
 
 @pytest.fixture
@@ -314,18 +314,7 @@ def test_no_message_of_the_data_but_a_forget_of_a_fact_is_read_as_one_beyond_dou
     """Over every user turn of the training data and the requests of the development and
     held-out routing sets, the forgets read beyond doubt are all forgets of a fact (none a
     dismissal, a timer's cancel or chat), and they are most of the data's forgets."""
-    import json
-
-    from jarvis_desktop.core.paths import asset
-
-    said = []
-    for path in sorted(asset("data", "persona").glob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            turns = json.loads(line)["messages"]
-            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
-    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
-        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
-            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"))
+    said = said_in_data()
     box = Toolbox(clock=lambda: datetime(2026, 11, 26, 18, 0))
     read = [(m, r) for m, r in said if (box.beyond_doubt(m) or "").startswith("call:forget")]
     forgets = [(m, r) for m, r in said if r.startswith("call:forget")]

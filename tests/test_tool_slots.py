@@ -17,6 +17,7 @@ from jarvis_desktop.core.tools import Toolbox, default_tools
 from jarvis_desktop.core.tools.call import check, format_call, parse
 from jarvis_desktop.core.tools.slots import READERS, read_arguments
 from jarvis_desktop.core.tools.slots_whole import ASKED, IN_FULL, neighbour, read_in_full
+from tests.tool_checks import said_in_data
 from trainer.tool_eval import same_arguments
 
 TOOLS = {t.name: t for t in default_tools()}
@@ -550,15 +551,7 @@ def test_what_is_kept_about_the_user_or_what_a_program_is_is_asked_beyond_doubt(
 def test_no_message_of_the_data_but_a_list_of_what_is_kept_is_read_as_one():
     from jarvis_desktop.core.memory_words import lists_kept
 
-    said = []
-    for name in ("tools.jsonl", "tools_negative.jsonl", "tools_conversation.jsonl", "memory_context.jsonl",
-                 "casual.jsonl", "identity.jsonl"):
-        for line in asset("data", "persona", name).read_text().splitlines():
-            turns = json.loads(line)["messages"]
-            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
-    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
-        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
-            said.append((row["request"], row.get("call") or f"call:{row.get('tool')}{{}}"))
+    said = said_in_data()
     read = [(message, reply) for message, reply in said if lists_kept(message)]
     assert len(read) >= 10
     assert [(m, r) for m, r in read if not r.startswith("call:list_memories")] == []

@@ -1,10 +1,12 @@
-"""Checks the tools' tests share: every number a reply says is one the tool stored."""
+"""Checks the tools' tests share: every number a reply says is one the tool stored, and what the
+user says in the shipped data with what answers it."""
 
 from __future__ import annotations
 
 import json
 import re
 
+from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import ToolResult
 
@@ -36,3 +38,19 @@ def assert_figures_stored(result: ToolResult) -> None:
     stored = json.dumps(result.data)
     for number in re.findall(r"\d+(?:[.,:]\d+)*", result.reply):
         assert number in stored, (number, result.reply, result.data)
+
+
+def said_in_data() -> list[tuple[str, str]]:
+    """(what the user said, what answers it) for every user turn of the persona data (the reply:
+    a call or words) and every request of the development and held-out routing sets (its call,
+    ``call:<tool>{}`` where the set names only the tool, or "(words)" for a chat)."""
+    said = []
+    for path in sorted(asset("data", "persona").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            turns = json.loads(line)["messages"]
+            said += [(a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user"]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            said.append((row["request"], row.get("call") or (f"call:{row['tool']}{{}}" if row.get("tool")
+                                                             else "(words)")))
+    return said

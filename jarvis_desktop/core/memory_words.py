@@ -275,7 +275,7 @@ def forgets(message: str) -> bool:
     rest = text[asked.end():].strip(" ,.!:;-")
     if not rest or _DISMISSED.match(rest):
         return False
-    clause, _, after = _first_clause(rest)
+    clause, after = _first_clause(rest)
     after = after.strip(" ,.;:-")
     return "?" not in rest and not _FOR_A_WHILE.search(clause) and not _QUESTION.match(after) \
         and not _ASKS_NEXT.match(after) and bool(search_terms(clause))
@@ -289,10 +289,10 @@ _ASKS_NEXT = re.compile(r"(?:tell|give|let's|lets|let us|talk|play|open|show|put
                         r"make|help|check|look|search|remind|just)\b", re.I)
 
 
-def _first_clause(text: str) -> tuple[str, str, str]:
-    """``text`` split at its first clause's end: the clause, the mark that ends it, the rest."""
-    parts = re.split(r"([,;.!:]|\s-\s)", text, maxsplit=1)
-    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else (parts[0], "", "")
+def _first_clause(text: str) -> tuple[str, str]:
+    """``text`` split at its first clause's end: the clause, and what follows the mark ending it."""
+    clause, *rest = re.split(r"[,;.!:]|\s-\s", text, maxsplit=1)
+    return clause, rest[0] if rest else ""
 
 
 def _plain(text: str) -> str:
