@@ -127,6 +127,9 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     ("check the free space under /tmp", "call:disk_free{}", 'call:disk_free{path:"/tmp"}'),
     ("have i got room for a 20 gig download", 'call:disk_free{path:"20"}', "call:disk_free{}"),  # no place said
     ("how much room is left on slash home slash james", "call:disk_free{}", 'call:disk_free{path:"/home/james"}'),
+    # a folder the words never named (the model wrote it late in a conversation about documents)
+    ("How much free disk space do I have?", 'call:disk_free{path:"~/Documents"}', "call:disk_free{}"),
+    ("is the usb stick full", 'call:disk_free{path:"/media/backup"}', "call:disk_free{}"),
     ("can you track down budget_2025.xlsx for me", 'call:find_files{name:"budget"}',
      'call:find_files{name:"budget_2025.xlsx"}'),
     ("open cv.pdf would you", 'call:open_file{name:"cv"}', 'call:open_file{name:"cv.pdf"}'),
@@ -168,6 +171,10 @@ def test_what_the_words_say_for_certain_replaces_the_models_reading(message, mod
     ("we got in at 9 and left at 11, how much was that in all", 'call:calculate{expression:"11-9"}'),  # no prices
     ("3 at £4.99 and a 10% discount, what's the total", 'call:calculate{expression:"3*4.99*0.9"}'),  # more said
     ("how much space is on my D drive", 'call:disk_free{path:"D:\\\\"}'),  # a drive, as the model wrote it
+    ("check the space in my downloads folder", 'call:disk_free{path:"~/Downloads"}'),  # the folder named
+    ("how much room is left on my docs folder", 'call:disk_free{path:"~/Documents"}'),  # a word for it
+    ("and on the usb stick?", 'call:disk_free{path:"/media/usb"}'),  # a part of the path said
+    ("how much free space is there", 'call:disk_free{path:"/"}'),  # the root: the disk, as the model wrote it
     ("Open the scripts directory in my home folder.", 'call:open_folder{name:"~/scripts"}'),  # two folders
     ("open ~/documents/letter.odt", 'call:open_folder{name:"~/Documents"}'),  # a file, not a folder
 ])

@@ -31,7 +31,21 @@ def _disk_free(s: str, args: dict, now: datetime) -> dict:
     written = str(args.get("path") or "").strip()
     if written and not paths and not re.search(r"[/\\~:]", written):
         return {"path": DROP}  # "is there space for a 50 GB game" written as path "50": no place was said
+    if written and not paths and not _place_said(written, s):
+        return {"path": DROP}  # "how much free disk space do I have?" written as ~/Documents: the home disk was meant
     return {}
+
+
+def _place_said(path: str, s: str) -> bool:
+    """Whether the words ``s`` name the folder or drive ``path`` is: one of its parts ("D" of
+    "D:\\", "downloads" of "~/Downloads", "usb" of "/media/usb") or a word for it ("docs" for
+    ~/Documents).  The root ("/") and the home folder ("~") name nothing and are kept."""
+    parts = [p.casefold() for p in re.split(r"[/\\:]+", path.lstrip("~")) if p]
+    if not parts:
+        return True
+    words = set(re.findall(r"[\w.-]+", s))
+    folders = {_FOLDER_PLACES[w] for w in words if w in _FOLDER_PLACES}
+    return any(p in words or p in folders for p in parts)
 
 
 def _open_file(s: str, args: dict, now: datetime) -> dict:
