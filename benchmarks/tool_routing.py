@@ -2,7 +2,7 @@
 arguments, false calls on chat, result fidelity, overall and per tool (trainer/tool_eval.py).
 
     python benchmarks/tool_routing.py MODEL.gguf [OTHER.gguf ...] [--threads 2] [--limit N] [--calibrate]
-                                      [--memory-of assets/data/dev/memory_dev.jsonl]
+                                      [--memory-of assets/data/dev/memory_dev.jsonl] [--cases REQUESTS.jsonl]
 
 Each model answers every request alone through the app's Assistant (tools on, skills off,
 greedy, at the evaluation's clock), with its own call threshold (its meta.json's; with
@@ -45,6 +45,9 @@ def main() -> None:
                     help="ask each request after N earlier turns of the same conversation (development "
                          "requests answered first and kept as the app keeps them: a request to a read-only "
                          "tool and a chat, by turns), instead of alone")
+    ap.add_argument("--cases", type=Path, default=None, metavar="REQUESTS",
+                    help="another set of requests in the held-out set's form (e.g. "
+                         "assets/data/eval/pastime_heldout.jsonl: jokes, riddles and facts asked for)")
     args = ap.parse_args()
     before = conversation_before(args.after) if args.after else None
     memory = None
@@ -54,7 +57,7 @@ def main() -> None:
 
         folder = Path(tempfile.mkdtemp(prefix="jarvis-routing-memory-"))
         memory = memory_holding(args.memory_of, folder / "memory.sqlite3", default_embedder())
-    cases = load_cases()
+    cases = load_cases(args.cases)
     cases = cases[:args.limit] if args.limit else cases
     scores, wrong, misread = {}, {}, {}
     parts = {}  # with --after: each model's figures split by what came just before
@@ -88,7 +91,7 @@ def main() -> None:
         print(f"\nEach request after {args.after} earlier turn(s) of its conversation "
               f"(e.g. {before(0)!r} before the first); '... after tool/chat': those whose turn just before "
               "was a tool request or a chat")
-    print(f"\n# Tool routing on {len(cases)} held-out requests ({sum(c.kind == 'tool' for c in cases)} tool, "
+    print(f"\n# Tool routing on {len(cases)} requests of {(args.cases or Path('tools_heldout.jsonl')).name} ({sum(c.kind == 'tool' for c in cases)} tool, "
           f"{sum(c.kind == 'chat' for c in cases)} chat), {args.threads} threads, {time.strftime('%Y-%m-%d')}"
           + (f", with a memory of {len(memory.facts())} facts ({args.memory_of.name})" if memory else ""))
     keys = ["routing_accuracy", "false_call_rate", "missed_call_rate", "argument_accuracy", "model_argument_accuracy", "result_fidelity",

@@ -77,6 +77,13 @@ FOLLOW_UPS = [
      "You have 41.2 GB free of 98.3 GB on the main disk, which holds your home folder, {honorific}."),
     ("How long has this computer been on?", 'call:uptime{}', "how busy is the processor", 'call:cpu_load{}',
      "Your computer has been running for 3 days and 2 hours, {honorific}."),
+    # A joke is chosen at random: its first reply is written here (one of the bank's, as it is said).
+    ("Tell me a joke, would you?", "call:joke{}", "ha! another one", "call:joke{}",
+     "Here's one, {honorific}. Why did the cat sit on the computer? To keep an eye on the mouse."),
+    ("jarvis give us a riddle", 'call:joke{kind:"riddle"}', "go on then one more", 'call:joke{kind:"riddle"}',
+     "A riddle for you, {honorific}. What has keys but can't open locks? The answer: a piano."),
+    ("Any fun facts?", 'call:joke{kind:"fact"}', "ooh got any more", 'call:joke{kind:"fact"}',
+     "Here's one for you, {honorific}. Octopuses have three hearts."),
 ]
 
 # What a user says after hearing a tool's answer, when it asks for nothing more: chat, not a call.

@@ -360,7 +360,8 @@ class Assistant:
                                total_s=(answer.total_s or 0.0) + spent)
             return answer
 
-        if (sure := self.tools.beyond_doubt(seen["message"])) is not None:
+        before = messages[-2]["content"] if len(messages) > 1 and messages[-2]["role"] == "assistant" else ""
+        if (sure := self.tools.beyond_doubt(seen["message"], before)) is not None:
             # "remember that ...", "whats du": the call the words make, whatever the model would
             # make of them (prose, or a recall or a forget of the same words); the model is not asked
             seen["stats"] = StreamStats()

@@ -30,6 +30,7 @@ from jarvis_desktop.core.tools.desktop import app_named
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named_among
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
+from jarvis_desktop.core.tools.pastime import kind_told, pastime_asked
 from jarvis_desktop.core.tools.slots import read_arguments
 from jarvis_desktop.core.tools.slots_whole import TIMER_WORDS, neighbour, read_in_full, reminder_time_said
 
@@ -38,7 +39,8 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 
 log = logging.getLogger(__name__)
 
-MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory")
+MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory",
+           "pastime")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -124,14 +126,16 @@ class Toolbox:
         """The GBNF grammar of every valid call to these tools (after ``call:``)."""
         return call_grammar(self.tools.values())
 
-    def beyond_doubt(self, message: str) -> str | None:
+    def beyond_doubt(self, message: str, before: str = "") -> str | None:
         """The call ``message`` asks for beyond doubt, written from its words alone, or None:
         ``remember`` of the user's words for a fact given to keep in so many words ("note that
         ...": keeps, and no reminder's time), ``explain_command`` of the program a question names
         ("whats du", "what on earth is sed", where it is on the PATH), ``list_memories`` where the
         words ask what is kept about the user ("Is there anything on file about me?": lists_kept), ``forget``
         where they ask first of all for something told to be forgotten ("forget what I said about
-        the boiler": memory_words.forgets; not a timer's "forget the pasta countdown").  Neither reading took a single message of another
+        the boiler": memory_words.forgets; not a timer's "forget the pasta countdown"), ``joke`` where
+        they ask for a joke, a riddle or a fun fact and nothing else ("tell me a joke about cats";
+        "another one" after ``before``, the last reply, told one: tools/pastime.py).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -146,6 +150,8 @@ class Toolbox:
                 and (about := read_arguments("forget", {}, message, now).get("about")):
             # "forget what I said about Ruby's piano teacher", written by the model as a recall of it
             return format_call("forget", {"about": about})
+        if "joke" in self.tools and (asked := pastime_asked(message, kind_told(before))) is not None:
+            return format_call("joke", asked)  # "tell me a joke": the model answered "a joke is something I can't say"
         for name in BEYOND_DOUBT:
             if name in whole:
                 return format_call(name, read_arguments(name, {}, message, now))

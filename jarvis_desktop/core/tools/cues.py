@@ -94,6 +94,13 @@ CUES: dict[str, re.Pattern] = {
                               r"means", r"meaning", r"does", r"do", r"doing", r"purpose", r"point", r"job",
                               r"use", r"used", r"for", r"commands?", r"tool", r"utility", r"program",
                               r"man", r"manual", r"deal", r"heck"),
+    # a joke, a riddle or a fact asked for: not "what's 20% of 240" (a fact?), nor "I'm bored"
+    "joke": _words(r"jokes?", r"joking", r"jokey", r"laugh", r"laughs", r"laughing", r"funny", r"funniest",
+                   r"humou?r", r"humorous", r"puns?", r"gags?", r"one[- ]liners?", r"comedy", r"riddles?",
+                   r"brain ?teasers?", r"puzzle", r"facts?", r"trivia", r"interesting", r"know", r"learn",
+                   r"teach", r"surprise", r"amuse", r"amusing", r"entertain", r"cheer", r"giggle", r"chuckle",
+                   r"smile", r"another", r"more", r"again", r"tell me something", r"heard", r"fascinating", r"stump",
+                   r"tickle", r"blow my mind"),
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),

@@ -321,6 +321,36 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
         ("Read me back all the notes you keep on me.", "call:list_memories{}"),
         ("show me the facts you keep on me", "call:list_memories{}"),
     ),
+    # "tell me a joke" was answered "A joke is something I can't say, sir"; a need said instead of
+    # a request, and asks in passing
+    "joke": (
+        ("I could really use a laugh right now.", "call:joke{}"),
+        ("jarvis say something to make me smile", "call:joke{}"),
+        ("Any chance of a joke before I start work?", "call:joke{}"),
+        ("what's the best pun you've got", "call:joke{}"),
+        ("Humour me, Jarvis: one joke.", "call:joke{}"),
+        ("come on give us a gag", "call:joke{}"),
+        ("My nephew's here and he wants a joke from the robot butler.", "call:joke{}"),
+        ("do you do jokes", "call:joke{}"),
+        ("A quick one-liner, please.", "call:joke{}"),
+        ("jarvis amuse me", "call:joke{}"),
+        ("Got a joke about cats for me?", 'call:joke{about:"cat"}'),
+        ("tell me a funny one about computers", 'call:joke{about:"computer"}'),
+        ("Know any science jokes?", 'call:joke{about:"science"}'),
+        ("jarvis do you have a joke about music", 'call:joke{about:"music"}'),
+        ("Can I have a joke about doctors?", 'call:joke{about:"doctor"}'),
+        ("a maths joke please", 'call:joke{about:"maths"}'),
+        ("Puzzle me, Jarvis.", 'call:joke{kind:"riddle"}'),
+        ("i fancy a riddle", 'call:joke{kind:"riddle"}'),
+        ("Have you any riddles for the children?", 'call:joke{kind:"riddle"}'),
+        ("what's a good riddle", 'call:joke{kind:"riddle"}'),
+        ("Tell me something I won't have heard before.", 'call:joke{kind:"fact"}'),
+        ("jarvis blow my mind with a fact", 'call:joke{kind:"fact"}'),
+        ("I'm bored. Teach me something.", 'call:joke{kind:"fact"}'),
+        ("any trivia for the pub quiz", 'call:joke{kind:"fact"}'),
+        ("Give me a fascinating fact about the human body.", 'call:joke{kind:"fact",about:"body"}'),
+        ("whats an interesting thing about history", 'call:joke{kind:"fact",about:"history"}'),
+    ),
 }
 
 
