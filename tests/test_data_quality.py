@@ -83,6 +83,9 @@ def test_shipped_persona_dataset_meets_the_brief():
     cats = {k: v["examples"] for k, v in stats["per_category"].items()}
     seed = {"greetings": 50, "technical": 100, "math": 50, "casual": 50,
             "error_handling": 30, "proactive": 20, "multi_turn": 40, "identity": 20}
+    # casual chat grew a second file (small_talk: opinions, advice, small verses), and the jokes it
+    # told went to the joke tool's bank
+    cats["casual"] = cats.get("casual", 0) + cats.get("small_talk", 0)
     for cat, need in seed.items():
         assert cats.get(cat, 0) >= need, (cat, cats.get(cat))
     # The brief's 100 general-knowledge examples: the explanations ("why is the sky blue") and the

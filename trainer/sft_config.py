@@ -67,7 +67,11 @@ class SFTOptions:
     # facts=2: the honest "I'm not certain" answers are few beside 2,167 tool rows and 800 chats
     # that need none; trained twice a pass, facts answered wrongly on the held-out set stayed at
     # 0.113 with the bigger tool data, against 0.150 trained once (README, "Tool data round 2")
-    repeat: str = _f("facts=2", "categories trained on more than once a pass, e.g. facts=2 (\"\": each once)")
+    # small_talk=2: beside the facts' ~260 honest refusals, the model refused opinions, advice and
+    # small verses too ("what's your favourite colour" -> "I'm not certain of that"); the 150 rows
+    # that answer such requests are trained twice as a counterweight (README, "Jokes and small talk")
+    repeat: str = _f("facts=2,small_talk=2", "categories trained on more than once a pass, e.g. facts=2 "
+                     "(\"\": each once)")
     head: str = _f("assistant", "assistant: run the output layer only on reply positions (fast); "
                    "full: TRL's stock loss over every position (for comparison)")
 

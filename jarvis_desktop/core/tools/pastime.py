@@ -257,7 +257,7 @@ EXAMPLES = (
     ("Tell me a Christmas joke!", 'call:joke{about:"christmas"}'),
     ("something funny about football please", 'call:joke{about:"football"}'),
     ("Give me a riddle.", 'call:joke{kind:"riddle"}'),
-    ("jarvis ask me a riddle", 'call:joke{kind:"riddle"}'),
+    ("jarvis could you test my brain with a riddle", 'call:joke{kind:"riddle"}'),
     ("Have you got a brain teaser for me?", 'call:joke{kind:"riddle"}'),
     ("set me a riddle to solve", 'call:joke{kind:"riddle"}'),
     ("Tell me a fun fact.", 'call:joke{kind:"fact"}'),
