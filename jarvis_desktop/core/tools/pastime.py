@@ -151,6 +151,9 @@ def kind_told(reply: str) -> str:
         return ""
 
 
+_ARTICLES = ("A", "An", "The", "Your", "My", "His", "Her", "Its", "Their", "Our", "Some", "Nothing", "None")
+
+
 def _spoken(entry: Pastime, about: str, found: bool, c: Context) -> str:
     """Jarvis's sentence: "Here's one, sir. <the joke>", with the riddle's answer after it."""
     lead = {"joke": f"Here's one, {c.honorific}.", "riddle": f"A riddle for you, {c.honorific}.",
@@ -160,7 +163,8 @@ def _spoken(entry: Pastime, about: str, found: bool, c: Context) -> str:
         lead = f"I've no {plural} on that subject to hand, {c.honorific}, but here's one."
     text = f"{lead} {entry.text}"
     if entry.kind == "riddle":
-        answer = entry.answer[:1].lower() + entry.answer[1:] if entry.answer[1:2].islower() else entry.answer
+        first = entry.answer.split(" ", 1)[0]  # "A piano." -> "a piano."; "Mount Everest." stays as it is
+        answer = entry.answer[:1].lower() + entry.answer[1:] if first in _ARTICLES else entry.answer
         text += f" The answer: {answer}"
     return text
 
