@@ -4,13 +4,11 @@ tiny model."""
 
 from __future__ import annotations
 
-import json
-import re
 
 import pytest
 
 from jarvis_desktop.core.errors import DataError
-from jarvis_desktop.core.paths import asset
+from tests.tool_checks import plain, trained_messages
 from trainer.beyond_eval import (BEYOND_DEV, BEYOND_HELDOUT, GRADES, BeyondCase, grade, load_beyond, run_beyond,
                                  score_beyond)
 
@@ -44,14 +42,9 @@ def test_the_shipped_sets_cover_every_kind_and_share_no_request_with_each_other_
         families = {c.family for c in cases}
         assert "dismissal" in families and len(families) >= 12, families
         assert sum(c.family != "dismissal" for c in cases) >= 50
-    plain = lambda text: " ".join(re.findall(r"[a-z0-9']+", text.lower()))  # noqa: E731
     said = lambda cases: {plain(c.request) for c in cases}  # noqa: E731
     assert not said(dev) & said(held)
-    trained = set()
-    for path in asset("data", "persona").glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            trained |= {plain(m["content"]) for m in json.loads(line)["messages"] if m["role"] == "user"}
-    assert not (said(dev) | said(held)) & trained
+    assert not (said(dev) | said(held)) & trained_messages()
 
 
 def test_a_bad_row_says_where_and_what_to_fix(tmp_path):

@@ -4,13 +4,11 @@ the tiny model."""
 
 from __future__ import annotations
 
-import json
-import re
 
 import pytest
 
 from jarvis_desktop.core.errors import DataError
-from jarvis_desktop.core.paths import asset
+from tests.tool_checks import plain, trained_messages
 from trainer.chat_eval import CHAT_DEV, CHAT_HELDOUT, GRADES, KINDS, ChatCase, grade, load_chat, run_chat, score_chat
 
 
@@ -39,14 +37,9 @@ def test_the_shipped_sets_cover_every_kind_and_share_no_request_with_each_other_
     dev, held = load_chat(CHAT_DEV), load_chat(CHAT_HELDOUT)
     for cases in (dev, held):
         assert {c.kind for c in cases} == set(KINDS) and len(cases) >= 70
-    plain = lambda text: " ".join(re.findall(r"[a-z0-9']+", text.lower()))  # noqa: E731
     said = lambda cases: {plain(c.request) for c in cases}  # noqa: E731
     assert not said(dev) & said(held)
-    trained = set()
-    for path in asset("data", "persona").glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            trained |= {plain(m["content"]) for m in json.loads(line)["messages"] if m["role"] == "user"}
-    assert not (said(dev) | said(held)) & trained
+    assert not (said(dev) | said(held)) & trained_messages()
 
 
 def test_a_bad_row_says_where_and_what_to_fix(tmp_path):

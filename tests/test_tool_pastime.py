@@ -15,7 +15,7 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.tools import Toolbox, default_tools, format_call
 from jarvis_desktop.core.tools.pastime import KINDS, Teller, kind_told, load_bank, pastime_asked, topic
 
-from tool_checks import assert_numbers_from_data, said_in_data
+from tests.tool_checks import assert_numbers_from_data, said_in_data
 
 
 def box() -> Toolbox:

@@ -54,3 +54,17 @@ def said_in_data() -> list[tuple[str, str]]:
             said.append((row["request"], row.get("call") or (f"call:{row['tool']}{{}}" if row.get("tool")
                                                              else "(words)")))
     return said
+
+
+def plain(text: str) -> str:
+    """A message as its lower-case words, so "What's up?" and "whats up" compare close."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def trained_messages() -> set[str]:
+    """Every user message of the persona data, ``plain``: what an evaluation set must not ask."""
+    trained = set()
+    for path in asset("data", "persona").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            trained |= {plain(m["content"]) for m in json.loads(line)["messages"] if m["role"] == "user"}
+    return trained

@@ -14,13 +14,12 @@ assets/data/eval/beyond_heldout.jsonl (to report), rows ``{"id", "request", "fam
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
+from trainer.eval_rows import eval_rows
 
 __all__ = ["BeyondCase", "BEYOND_DEV", "BEYOND_HELDOUT", "load_beyond", "grade", "run_beyond", "score_beyond",
            "GRADES"]
@@ -44,25 +43,9 @@ class BeyondCase:
 def load_beyond(kind: tuple[str, ...] = BEYOND_HELDOUT, path: Path | None = None) -> list[BeyondCase]:
     """The cases of a set; a bad row is a DataError naming its file:line and what to fix."""
     path = Path(path) if path is not None else asset(*kind)
-    cases, seen = [], set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(path, n, f"not JSON ({exc.msg})", "each line is one object") from None
-        missing = [k for k in ("id", "request", "family") if not str(row.get(k, "")).strip()]
-        if missing:
-            raise DataError(path, n, f"missing {', '.join(missing)}",
-                            'a row is {"id": "bh001", "request": "...", "family": "message"}')
-        if row["id"] in seen:
-            raise DataError(path, n, f"id {row['id']!r} is used twice", "give each row its own id")
-        seen.add(row["id"])
-        cases.append(BeyondCase(str(row["id"]), str(row["request"]), str(row["family"]), f"{path}:{n}"))
-    if not cases:
-        raise DataError(path, None, "no cases", "one JSON object a line")
-    return cases
+    return [BeyondCase(str(row["id"]), str(row["request"]), str(row["family"]), where)
+            for row, where in eval_rows(path, ("id", "request", "family"),
+                                        '{"id": "bh001", "request": "...", "family": "message"}')]
 
 
 _APOSTROPHE = str.maketrans({"\u2019": "'", "\u2018": "'"})

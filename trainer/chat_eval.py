@@ -16,7 +16,6 @@ answered, ``answered`` otherwise.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.persona import UNSURE
+from trainer.eval_rows import eval_rows
 
 __all__ = ["ChatCase", "CHAT_DEV", "CHAT_HELDOUT", "KINDS", "GRADES", "load_chat", "grade", "run_chat",
            "score_chat"]
@@ -45,26 +45,11 @@ class ChatCase:
 def load_chat(kind: tuple[str, ...] = CHAT_HELDOUT, path: Path | None = None) -> list[ChatCase]:
     """The cases of a set; a bad row is a DataError naming its file:line and what to fix."""
     path = Path(path) if path is not None else asset(*kind)
-    cases, seen = [], set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(path, n, f"not JSON ({exc.msg})", "each line is one object") from None
-        missing = [k for k in ("id", "request", "kind") if not str(row.get(k, "")).strip()]
-        if missing:
-            raise DataError(path, n, f"missing {', '.join(missing)}",
-                            'a row is {"id": "ch001", "request": "...", "kind": "opinion"}')
+    cases = []
+    for row, where in eval_rows(path, ("id", "request", "kind"), '{"id": "ch001", "request": "...", "kind": "opinion"}'):
         if row["kind"] not in KINDS:
-            raise DataError(path, n, f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
-        if row["id"] in seen:
-            raise DataError(path, n, f"id {row['id']!r} is used twice", "give each row its own id")
-        seen.add(row["id"])
-        cases.append(ChatCase(str(row["id"]), str(row["request"]), str(row["kind"]), f"{path}:{n}"))
-    if not cases:
-        raise DataError(path, None, "no cases", "one JSON object a line")
+            raise DataError(path, int(where.rsplit(":", 1)[1]), f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
+        cases.append(ChatCase(str(row["id"]), str(row["request"]), str(row["kind"]), where))
     return cases
 
 
