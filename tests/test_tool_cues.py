@@ -356,3 +356,18 @@ def test_a_forget_stands_only_where_the_words_name_the_memory(message, bears):
     """A forget erases what the user told Jarvis; "delete the spreadsheet ..." asks nothing of the
     memory (the tuned model wrote such requests, beyond its reach, as forgets)."""
     assert bears_on("forget", message) is bears
+
+
+@pytest.mark.parametrize("words", [
+    # written as calls for another by the tuned model (v3, development set)
+    "Is that a fact?", "ok I give up, what's the answer to the riddle", "No more jokes please, I'm trying to concentrate.",
+    "can you explain that joke", "are you joking?", "was that even true",
+])
+def test_words_about_a_joke_told_or_turning_more_down_ask_for_no_other(words):
+    assert not bears_on("joke", words)
+
+
+@pytest.mark.parametrize("words", ["tell me a riddle but don't give the answer away", "another fact please",
+                                   "is there a joke about cats", "I could do with a laugh"])
+def test_a_joke_asked_for_bears_on_the_joke_tool(words):
+    assert bears_on("joke", words)

@@ -221,6 +221,17 @@ _MEMORY_NAMED = re.compile(
     r"got on|have on|the (?:thing|bit|stuff) (?:about|on))\b", re.IGNORECASE)
 
 
+# Words about a joke, a riddle or a fact already told, or turning more down: "Is that a fact?",
+# "ok I give up, what's the answer to the riddle", "no more jokes please" were written as calls
+# for another (on the development set)
+_NOT_ANOTHER = re.compile(
+    r"\b(?:is|was) (?:that|this|it) (?:really |actually |even )?(?:a |an )?(?:fact|true|right|real)\b"
+    r"|\bwhat(?:'s| is| was) the answer\b|\bi give up\b"
+    r"|\b(?:explain|get|understand) (?:that|the|this|your|what) (?:last )?(?:joke|riddle|pun|one|fact)\b"
+    r"|\b(?:no|not any) more (?:jokes|riddles|facts|puns)\b|\benough (?:jokes|riddles|puns)\b"
+    r"|\bare you (?:joking|kidding|serious)\b|\bmaking (?:it|that|this) up\b", re.IGNORECASE)
+
+
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
     says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
@@ -229,6 +240,8 @@ def bears_on(tool: str, message: str) -> bool:
         return True
     if _DISMISSAL.search(message):  # "forget I asked" asks nothing of any tool ("forget" least of all)
         return False
+    if tool == "joke" and _NOT_ANOTHER.search(message):
+        return False  # "Is that a fact?", "no more jokes please": about what was told, not for another
     if _FOLLOW_UP.search(message):
         return True
     if tool == "recall":
