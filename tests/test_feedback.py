@@ -215,14 +215,17 @@ def test_the_history_says_of_each_turn_what_the_retrain_export_does_with_it(jarv
         log.rate(ids[3], 1)
         log.set_excluded(ids[3], True)
         log.rate(ids[4], -1)  # turn 5: held out for the gate
-        # turns 6 and 7: not rated
+        # turns 6 and 7: not rated; turn 8: a joke the user did not care for
+        joke = log.add_turn(c, "tell me a joke", "Here's one, sir. What's brown and sticky? A stick.", "v1",
+                            tool_call="call:joke{}", tool_result={"status": "ran", "data": {"id": "j145"}, "error": ""})
+        log.rate(joke, -1)
         said = {t.id: training_use(t, train_on_memory) for t in log.turns(c)}
         feedback = build_feedback(log.rated_turns(), "sir", memory_turns=train_on_memory)
     trained = {i for name in ("sft", "kto", "dpo") for row_ids in feedback.ids[name] for i in row_ids[-1:]}
     judged = {row_ids[-1] for row_ids in feedback.ids["heldout"]}
     assert said == {1: "next retrain", 2: "next retrain, with your correction",
                     3: "next retrain" if train_on_memory else "left out: used your memory", 4: "excluded",
-                    5: "judges the next model", 6: "", 7: ""}
+                    5: "judges the next model", 6: "", 7: "", 8: "left out: the joke, not the call"}
     assert {i for i, use in said.items() if use.startswith("next retrain")} == trained
     assert {i for i, use in said.items() if use == "judges the next model"} == judged
 
@@ -273,3 +276,28 @@ def test_a_rated_tool_turn_is_learnt_as_the_call_the_model_wrote(jarvis_home):
                     "rejected": [_bot('call:calculate{expression:"5"}')]}]
     assert len(sft) == 2 and len(kto) == 3  # nothing from the liked broken call
     assert all("call:battery" not in json.dumps(r) for rows in feedback.rows.values() for r in rows)
+
+
+def test_a_thumbs_down_on_a_joke_is_about_the_joke_not_the_call_for_one(jarvis_home):
+    """The bank chose the joke: a thumbs-down without a correction teaches the model nothing
+    (it must not learn to stop calling for jokes); a liked one, and a corrected one, teach as any
+    tool's turn does."""
+    ran = lambda joke_id: {"status": "ran", "data": {"kind": "joke", "id": joke_id}, "error": ""}  # noqa: E731
+    with InteractionLog() as log:
+        c = log.new_conversation()
+        groan = log.add_turn(c, "tell me a joke", "Here's one, sir. What's brown and sticky? A stick.", "v3",
+                             tool_call="call:joke{}", tool_result=ran("j145"))
+        liked = log.add_turn(c, "another one", "Here's one, sir. Why did the scarecrow win an award? ...", "v3",
+                             tool_call="call:joke{}", tool_result=ran("j131"))
+        wanted = log.add_turn(c, "is that a fact?", "Here's one for you, sir. Octopuses have three hearts.", "v3",
+                              tool_call='call:joke{kind:"fact"}', tool_result=ran("f001"))
+        log.rate(groan, -1)
+        log.rate(liked, 1)
+        log.rate(wanted, -1, "It is, sir: the scarecrow won fair and square.")
+        feedback = build_feedback(log.rated_turns(), "sir", holdout_every=0)
+    kto = feedback.rows["kto"]
+    assert [row["completion"] for row in kto] == [[_bot("call:joke{}")], [_bot('call:joke{kind:"fact"}')]]
+    assert [row["label"] for row in kto] == [True, False]
+    assert [row["messages"][-1] for row in feedback.rows["sft"]] == [
+        _bot("call:joke{}"), _bot("It is, {honorific}: the scarecrow won fair and square.")]
+    assert len(feedback.rows["dpo"]) == 1

@@ -22,6 +22,9 @@ __all__ = ["trl_rows", "export_copy", "write_jsonl", "check_honorific", "UNREADA
            "held_out", "training_use"]
 
 UNREADABLE_CALL = ("malformed", "unknown", "arguments")  # Outcome.status of a call no tool could run
+# Tools whose sentence is chosen from a bank, not made from the call: a thumbs-down on a joke is
+# about the joke, and must not teach the model to stop calling for one (tools/pastime.py)
+BANK_TOOLS = ("joke",)
 HOLDOUT_EVERY = 5  # one thumbs-down turn in 5 is kept out of training, to judge the next model on
 
 
@@ -34,7 +37,8 @@ def held_out(turn, holdout_every: int = HOLDOUT_EVERY) -> bool:
 def training_use(turn, train_on_memory: bool = False) -> str:
     """What the next retrain does with a logged turn, as the History view says it: "" (not rated:
     nothing), "excluded", "left out: used your memory", "judges the next model" (held out for
-    the gate), "next retrain, with your correction" or "next retrain"."""
+    the gate), "left out: the joke, not the call" (a thumbs-down on what the joke tool's bank
+    chose), "next retrain, with your correction" or "next retrain"."""
     if not turn.rating:
         return ""
     if turn.excluded:
@@ -43,6 +47,8 @@ def training_use(turn, train_on_memory: bool = False) -> str:
         return "left out: used your memory"
     if not turn.reply.strip():
         return ""
+    if turn.rating == -1 and not turn.correction and _call_name(getattr(turn, "tool_call", None)) in BANK_TOOLS:
+        return "left out: the joke, not the call"
     if held_out(turn):
         return "judges the next model"
     return "next retrain, with your correction" if turn.correction else "next retrain"
@@ -72,6 +78,11 @@ def check_honorific(honorific) -> None:
         raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
 
 
+def _call_name(call: str | None) -> str:
+    """"joke" of 'call:joke{kind:"riddle"}'; "" for no call."""
+    return call[len("call:"):].split("{", 1)[0] if call and call.startswith("call:") else ""
+
+
 def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[RatedTurn, dict[str, list[dict]]]]:
     """Each rated turn with its rows in TRL's formats, ``{"sft": [...], "kto": [...], "dpo": [...]}``:
 
@@ -87,7 +98,8 @@ def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[Rated
     undesirable completion (kto) and, with a correction, the rejected side of a pair whose
     chosen side is the correction as the user wrote it (never made into a call the user did not
     confirm).  A call the tools could not read (malformed, unknown, wrong arguments) is never a
-    good example, whatever the rating."""
+    good example, whatever the rating; a thumbs-down without a correction on a call to a tool
+    of BANK_TOOLS (a joke the user did not care for) teaches nothing."""
     done: dict[str, dict] = {}  # this conversation's replies as messages: each made once, shared by its rows
 
     def said(text: str) -> list[dict]:
@@ -107,6 +119,9 @@ def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[Rated
             wrote = [{"role": "assistant", "content": turn.tool_call}] if turn.tool_call else said(turn.reply)
             if turn.rating == 1 and turn.tool_status in UNREADABLE_CALL:
                 yield turn, rows  # liked the apology for a broken call: nothing to learn from
+                continue
+            if turn.rating == -1 and not turn.correction and _call_name(turn.tool_call) in BANK_TOOLS:
+                yield turn, rows  # disliked the joke the bank gave, not the call for one
                 continue
             if turn.rating == 1:
                 rows["sft"].append({"messages": prompt + wrote})
