@@ -32,6 +32,7 @@ from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.core.tools import Toolbox
+from jarvis_desktop.core.tools.pastime import ASIDE_FILE, TELLER, told_id
 from jarvis_desktop.core.trl import export_copy
 from jarvis_desktop.retraining import Retraining
 from jarvis_desktop.workers import EngineWorker, resume_stopped_trainer
@@ -108,6 +109,7 @@ class Controller(Retraining, QObject):
         self._memory_given = memory
         self.memory: MemoryStore | None = None
         self.timers = TimerService(clock=clock)
+        TELLER.keep_aside_in(data_dir() / ASIDE_FILE)  # the jokes you rated down are never told again
         self.skills = Skills(self.timers, clock=clock)
         self.conversation = self._open_conversation()
         self._busy = False  # the model is answering (``busy``)
@@ -531,8 +533,18 @@ class Controller(Retraining, QObject):
         except JarvisError as exc:  # deleted meanwhile, never saved, or the disk is full
             self.notice.emit(f"Rating not saved: {_why_not_saved(exc)}.")
             return
-        self.notice.emit({1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
-                          0: "Rating cleared."}[rating])
+        notice = {1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
+                  0: "Rating cleared."}[rating]
+        try:
+            turn = self.log.turn(turn_id)
+            told = told_id(turn.tool_call, turn.tool_result)
+        except JarvisError:
+            told = ""
+        if told:  # a joke from the bank: a thumbs-down sets it aside for good (a thumbs-up or none, back)
+            TELLER.set_aside(told, rating == -1)
+            if rating == -1 and not correction:
+                notice = "Noted: Jarvis won't tell that one again."
+        self.notice.emit(notice)
         self.log_changed.emit()
 
     # --- the interaction log, as the user manages it ------------------------------------------

@@ -465,3 +465,28 @@ def test_a_reply_the_model_left_empty_is_a_line_asking_to_rephrase(qtbot, app):
     # stopped by the user before a word: nothing is made up
     assert not Answer("", "model", "v1", "cancelled").said_nothing
     assert not Answer("", "skill", "calculator").said_nothing
+
+
+def test_a_joke_rated_down_is_never_told_again_and_the_user_is_told_so(qtbot, app):
+    """A thumbs-down on a joke sets it aside for good (in the data dir, so across sessions);
+    clearing the rating brings it back.  The retrain learns nothing from it (test_feedback)."""
+    import json
+
+    from jarvis_desktop.core.paths import data_dir
+    from jarvis_desktop.core.tools.pastime import ASIDE_FILE, TELLER, Teller
+
+    (turn, text, answer), _ = _ask(qtbot, app, "tell me a joke")
+    assert answer.source == "tool" and answer.tool.name == "joke" and text.startswith("Here's one, sir. ")
+    told = app.controller.log.turn(turn).tool_result["data"]["id"]
+    notices = []
+    app.controller.notice.connect(notices.append)
+    app.controller.rate(turn, -1)
+    assert notices[-1] == "Noted: Jarvis won't tell that one again."
+    path = data_dir() / ASIDE_FILE
+    assert json.loads(path.read_text()) == [told] and Teller(path=path).aside == {told}  # the next session's
+    assert all(TELLER.choose("joke")[0].id != told for _ in range(300))
+    app.controller.rate(turn, 0)
+    assert json.loads(path.read_text()) == [] and notices[-1] == "Rating cleared."
+    # rated down in the window: set aside, and no correction is asked for later
+    app.window.bubbles[-1].down.click()
+    assert json.loads(path.read_text()) == [told] and app.window.uncorrected == []

@@ -188,3 +188,21 @@ def test_through_the_assistant_a_joke_asked_for_is_the_banks_and_another_follows
         assert alone.tool is None or alone.tool.name != "joke"
     finally:
         engine.close()
+
+
+def test_what_is_set_aside_is_kept_in_its_file_and_an_unreadable_file_sets_nothing_aside(tmp_path, caplog):
+    path = tmp_path / "aside.json"
+    teller = Teller(random.Random(3), path=path)
+    bank = load_bank("riddle")[:3]
+    assert teller.set_aside(bank[0].id) and teller.set_aside(bank[1].id)
+    assert {teller.choose("riddle", bank=bank)[0].id for _ in range(20)} == {bank[2].id}
+    assert Teller(path=path).aside == {bank[0].id, bank[1].id}
+    teller.set_aside(bank[0].id, False)
+    assert json.loads(path.read_text()) == [bank[1].id]
+    # everything set aside: still one is told rather than none
+    for e in bank:
+        teller.set_aside(e.id)
+    assert teller.choose("riddle", bank=bank)[0] in bank
+    path.write_text("{not json", encoding="utf-8")
+    assert Teller(path=path).aside == set() and "cannot be read" in caplog.text
+    assert Teller(path=tmp_path / "missing.json").aside == set()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QMainWind
                                QPushButton, QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.tools.pastime import kind_told
 
 __all__ = ["ChatWindow", "MessageBubble", "icon", "MAX_BUBBLES", "MAX_INPUT_CHARS"]
 
@@ -272,7 +273,8 @@ class ChatWindow(QMainWindow):
     def _rated(self, turn_id: int, rating: int, correction: str) -> None:
         bubble = self.sender()
         self.uncorrected = [(t, r) for t, r in self.uncorrected if t != turn_id]
-        if rating == -1 and not correction and turn_id and isinstance(bubble, MessageBubble):
+        if rating == -1 and not correction and turn_id and isinstance(bubble, MessageBubble) \
+                and not kind_told(bubble.label.text()):  # a joke from the bank: set aside, nothing to correct
             self.uncorrected.append((turn_id, bubble.label.text()))
             self._postpone_offer()
 

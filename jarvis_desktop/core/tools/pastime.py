@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import functools
 import json
+import logging
 import random
 import re
 import threading
@@ -24,10 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jarvis_desktop.core.errors import DataError
-from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.paths import asset, write_atomic
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
-__all__ = ["TOOLS", "KINDS", "Pastime", "load_bank", "topic", "pastime_asked", "kind_told", "Teller"]
+__all__ = ["TOOLS", "TELLER", "KINDS", "Pastime", "load_bank", "topic", "pastime_asked", "kind_told", "Teller",
+           "told_id", "ASIDE_FILE"]
+
+log = logging.getLogger(__name__)
+ASIDE_FILE = "jokes_set_aside.json"  # in the data dir: the jokes, riddles and facts rated down
 
 KINDS = ("joke", "riddle", "fact")
 FILES = {"joke": "jokes.jsonl", "riddle": "riddles.jsonl", "fact": "facts.jsonl"}
@@ -110,15 +115,49 @@ def topic(word: str) -> str:
 
 class Teller:
     """Chooses what to tell: about the topic where the bank has one, never one of the last
-    ``RECENT`` told of its kind (a conversation's "another one!" gets another), at random
-    otherwise.  One per app (``TELLER``); thread-safe."""
+    ``RECENT`` told of its kind (a conversation's "another one!" gets another), never one the
+    user rated down (``set_aside``, kept in ``path`` across sessions), at random otherwise.  One
+    per app (``TELLER``; the app gives it its file: ``keep_aside_in``); thread-safe."""
 
     RECENT = 40
 
-    def __init__(self, rng: random.Random | None = None):
+    def __init__(self, rng: random.Random | None = None, path: Path | None = None):
         self.rng = rng or random.Random()
         self.told: dict[str, collections.deque] = {k: collections.deque(maxlen=self.RECENT) for k in KINDS}
         self._lock = threading.Lock()
+        self.path: Path | None = None
+        self.aside: set[str] = set()
+        if path is not None:
+            self.keep_aside_in(path)
+
+    def keep_aside_in(self, path: Path) -> None:
+        """Read the ids set aside from ``path`` (a JSON list; missing: none) and keep them there.
+        An unreadable file sets nothing aside and is written afresh at the next change."""
+        path = Path(path)
+        try:
+            aside = {str(i) for i in json.loads(path.read_text(encoding="utf-8"))}
+        except FileNotFoundError:
+            aside = set()
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("the jokes set aside in %s cannot be read (%s): none are", path, exc)
+            aside = set()
+        with self._lock:
+            self.path, self.aside = path, aside
+
+    def set_aside(self, entry_id: str, aside: bool = True) -> bool:
+        """Never tell ``entry_id`` again (``aside``), or tell it again; saved at once where the
+        app gave a file.  False where it could not be saved (a full disk): it holds for this session."""
+        with self._lock:
+            (self.aside.add if aside else self.aside.discard)(str(entry_id))
+            path, ids = self.path, sorted(self.aside)
+        if path is None:
+            return True
+        try:
+            write_atomic(path, json.dumps(ids))
+        except OSError as exc:
+            log.warning("the jokes set aside cannot be saved in %s: %s", path, exc)
+            return False
+        return True
 
     def choose(self, kind: str, about: str = "", bank: tuple[Pastime, ...] | None = None) -> tuple[Pastime, bool]:
         """(the entry, whether it is about ``about``); with no entry about it, any."""
@@ -127,7 +166,7 @@ class Teller:
         on_topic = [e for e in bank if wanted in e.about] if wanted else []
         with self._lock:
             told = self.told[kind]
-            pool = on_topic or list(bank)
+            pool = [e for e in on_topic or bank if e.id not in self.aside] or list(on_topic or bank)
             fresh = [e for e in pool if e.id not in told] or [e for e in pool if e.id != (told[-1] if told else "")] \
                 or pool
             entry = self.rng.choice(fresh)
@@ -138,6 +177,14 @@ class Teller:
 
 
 TELLER = Teller()
+
+
+def told_id(tool_call: str | None, tool_result: dict | None) -> str:
+    """The id of the pastime a logged turn told ("j145"), or "" where the joke tool did not answer it."""
+    if not (tool_call or "").startswith("call:joke") or not isinstance(tool_result, dict):
+        return ""
+    data = tool_result.get("data")
+    return str(data.get("id") or "") if isinstance(data, dict) and tool_result.get("status") == "ran" else ""
 
 
 def kind_told(reply: str) -> str:
