@@ -43,8 +43,8 @@ class BeyondCase:
 def load_beyond(kind: tuple[str, ...] = BEYOND_HELDOUT, path: Path | None = None) -> list[BeyondCase]:
     """The cases of a set; a bad row is a DataError naming its file:line and what to fix."""
     path = Path(path) if path is not None else asset(*kind)
-    return [BeyondCase(str(row["id"]), str(row["request"]), str(row["family"]), where)
-            for row, where in eval_rows(path, ("id", "request", "family"),
+    return [BeyondCase(str(row["id"]), str(row["request"]), str(row["family"]), f"{path}:{n}")
+            for row, n in eval_rows(path, ("id", "request", "family"),
                                         '{"id": "bh001", "request": "...", "family": "message"}')]
 
 

@@ -46,10 +46,10 @@ def load_chat(kind: tuple[str, ...] = CHAT_HELDOUT, path: Path | None = None) ->
     """The cases of a set; a bad row is a DataError naming its file:line and what to fix."""
     path = Path(path) if path is not None else asset(*kind)
     cases = []
-    for row, where in eval_rows(path, ("id", "request", "kind"), '{"id": "ch001", "request": "...", "kind": "opinion"}'):
+    for row, n in eval_rows(path, ("id", "request", "kind"), '{"id": "ch001", "request": "...", "kind": "opinion"}'):
         if row["kind"] not in KINDS:
-            raise DataError(path, int(where.rsplit(":", 1)[1]), f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
-        cases.append(ChatCase(str(row["id"]), str(row["request"]), str(row["kind"]), where))
+            raise DataError(path, n, f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
+        cases.append(ChatCase(str(row["id"]), str(row["request"]), str(row["kind"]), f"{path}:{n}"))
     return cases
 
 

@@ -12,8 +12,8 @@ from jarvis_desktop.core.errors import DataError
 __all__ = ["eval_rows"]
 
 
-def eval_rows(path: Path, keys: tuple[str, ...], example: str) -> Iterator[tuple[dict, str]]:
-    """(row, "file:line") for each row of ``path`` that has every one of ``keys`` non-empty and an
+def eval_rows(path: Path, keys: tuple[str, ...], example: str) -> Iterator[tuple[dict, int]]:
+    """(row, its line number) for each row of ``path`` that has every one of ``keys`` non-empty and an
     id not used before; DataError naming the line otherwise (``example``: a good row), or for a
     file without rows."""
     seen, any_row = set(), False
@@ -31,6 +31,6 @@ def eval_rows(path: Path, keys: tuple[str, ...], example: str) -> Iterator[tuple
             raise DataError(path, n, f"id {row['id']!r} is used twice", "give each row its own id")
         seen.add(row["id"])
         any_row = True
-        yield row, f"{path}:{n}"
+        yield row, n
     if not any_row:
         raise DataError(path, None, "no cases", "one JSON object a line")

@@ -47,7 +47,7 @@ def training_use(turn, train_on_memory: bool = False) -> str:
         return "left out: used your memory"
     if not turn.reply.strip():
         return ""
-    if turn.rating == -1 and not turn.correction and _call_name(getattr(turn, "tool_call", None)) in BANK_TOOLS:
+    if _bank_choice_rated_down(turn):
         return "left out: the joke, not the call"
     if held_out(turn):
         return "judges the next model"
@@ -78,9 +78,11 @@ def check_honorific(honorific) -> None:
         raise LogInputError("the honorific to replace must be non-empty text, e.g. 'sir'")
 
 
-def _call_name(call: str | None) -> str:
-    """"joke" of 'call:joke{kind:"riddle"}'; "" for no call."""
-    return call[len("call:"):].split("{", 1)[0] if call and call.startswith("call:") else ""
+def _bank_choice_rated_down(turn) -> bool:
+    """A thumbs-down, uncorrected, on a turn a BANK_TOOLS tool answered ('call:joke{kind:"riddle"}')."""
+    call = getattr(turn, "tool_call", None) or ""
+    return turn.rating == -1 and not turn.correction and call.startswith("call:") \
+        and call[len("call:"):].split("{", 1)[0] in BANK_TOOLS
 
 
 def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[RatedTurn, dict[str, list[dict]]]]:
@@ -120,7 +122,7 @@ def trl_rows(turns: Iterable[RatedTurn], honorific: str) -> Iterator[tuple[Rated
             if turn.rating == 1 and turn.tool_status in UNREADABLE_CALL:
                 yield turn, rows  # liked the apology for a broken call: nothing to learn from
                 continue
-            if turn.rating == -1 and not turn.correction and _call_name(turn.tool_call) in BANK_TOOLS:
+            if _bank_choice_rated_down(turn):
                 yield turn, rows  # disliked the joke the bank gave, not the call for one
                 continue
             if turn.rating == 1:

@@ -30,7 +30,7 @@ from jarvis_desktop.core.tools.desktop import app_named
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named_among
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
-from jarvis_desktop.core.tools.pastime import kind_told, pastime_asked
+from jarvis_desktop.core.tools.pastime import pastime_asked
 from jarvis_desktop.core.tools.slots import read_arguments
 from jarvis_desktop.core.tools.slots_whole import TIMER_WORDS, neighbour, read_in_full, reminder_time_said
 
@@ -150,7 +150,7 @@ class Toolbox:
                 and (about := read_arguments("forget", {}, message, now).get("about")):
             # "forget what I said about Ruby's piano teacher", written by the model as a recall of it
             return format_call("forget", {"about": about})
-        if "joke" in self.tools and (asked := pastime_asked(message, kind_told(before))) is not None:
+        if "joke" in self.tools and (asked := pastime_asked(message, before)) is not None:
             return format_call("joke", asked)  # "tell me a joke": the model answered "a joke is something I can't say"
         for name in BEYOND_DOUBT:
             if name in whole:

@@ -262,11 +262,11 @@ _NOT_TOPICS = frozenset("good new funny bad terrible quick short clean silly che
                         "what which who how why where when".split())
 
 
-def pastime_asked(message: str, last_kind: str = "") -> dict | None:
+def pastime_asked(message: str, before: str = "") -> dict | None:
     """The ``joke`` call's arguments where ``message`` asks for a joke, a riddle or a fun fact
     and nothing else ("tell me a joke about cats" -> {"about": "cat"}, "hit me with a riddle" ->
-    {"kind": "riddle"}), else None.  "another one" asks for one only after one (``last_kind``:
-    the kind the last reply told, "" if none)."""
+    {"kind": "riddle"}), else None.  "another one" asks for one only where ``before``, the last
+    reply, told one (``kind_told``), and for one of its kind."""
     m = _PASTIME.match(message.strip())
     if m is None:
         return None
@@ -275,9 +275,9 @@ def pastime_asked(message: str, last_kind: str = "") -> dict | None:
     if noun:
         kind = next(k for k, pattern in _NOUN.items() if re.fullmatch(pattern, noun))
     elif re.search(r"\banother\b|\bone more\b|\bany more\b", laugh):
-        if not last_kind:
+        kind = kind_told(before)
+        if not kind:
             return None
-        kind = last_kind
     elif re.match(r"(?:tell me|say|share) something (?:i|new|interesting)|teach", laugh):
         kind = "fact"
     else:
