@@ -1,5 +1,6 @@
 """The app's brain, without widgets: the core's ``Assistant`` with Qt signals and threads, plus
-the log, the models and retraining (the last in jarvis_desktop/retraining.py).
+the log, the memory, the models and retraining (the log and memory in
+jarvis_desktop/log_keeping.py, retraining in jarvis_desktop/retraining.py).
 
 Widgets call its methods and listen to its signals; it never touches a widget.  What a message
 gets for an answer is the ``Assistant``'s business (jarvis_desktop.core.assistant: persona,
@@ -10,13 +11,11 @@ their results, which come back here as queued signals on the GUI thread.
 
 from __future__ import annotations
 
-import errno
 import functools
 import logging
 import threading
 from dataclasses import fields, replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
@@ -24,16 +23,15 @@ from jarvis_desktop.core.assistant import HISTORY_MIN, Answer, Assistant, Person
 from jarvis_desktop.core.engine import EngineConfig
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.interactions import InteractionLog
-from jarvis_desktop.core.embedder import default_embedder
-from jarvis_desktop.core.memory import Fact, MemoryStore, forget_in_files, forget_in_log, said_as
-from jarvis_desktop.core.paths import data_dir, is_disk_full
+from jarvis_desktop.core.memory import MemoryStore
+from jarvis_desktop.core.paths import data_dir
 from jarvis_desktop.core.registry import Registry
 from jarvis_desktop.core.settings import Settings, save_settings
 from jarvis_desktop.core.skills import Skills
 from jarvis_desktop.core.timers import TimerService, announcement
 from jarvis_desktop.core.tools import Toolbox
-from jarvis_desktop.core.tools.pastime import ASIDE_FILE, TELLER, told_id
-from jarvis_desktop.core.trl import export_copy
+from jarvis_desktop.core.tools.pastime import ASIDE_FILE, TELLER
+from jarvis_desktop.log_keeping import LogKeeping, why_not_saved
 from jarvis_desktop.retraining import Retraining
 from jarvis_desktop.workers import EngineWorker, resume_stopped_trainer
 
@@ -43,17 +41,6 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_MS = 15_000
 ENGINE_SETTINGS = ("n_ctx", "n_threads", "n_gpu_layers", "max_tokens")
-
-
-def _why_not_saved(exc: Exception) -> str:
-    """A failed write in words: a full disk says so (and never that a file is damaged)."""
-    if is_disk_full(exc):
-        return "the disk is full (free some space and it will be saved again)"
-    cause = exc.__cause__ or exc
-    text = str(cause).lower()
-    if "readonly" in text or "read-only" in text or getattr(cause, "errno", None) in (errno.EACCES, errno.EROFS):
-        return f"the data folder cannot be written ({cause})"
-    return str(exc)
 
 
 class Guess:
@@ -76,7 +63,7 @@ class Guess:
         self._controller._discard(self)
 
 
-class Controller(Retraining, QObject):
+class Controller(Retraining, LogKeeping, QObject):
     user_message = Signal(str)
     reply_started = Signal(bool)  # True when the user spoke the message (the voice speaks the reply)
     reply_token = Signal(str)
@@ -147,38 +134,6 @@ class Controller(Retraining, QObject):
         self._tick.timeout.connect(self._poll_timers)
         self._schedule = QTimer(self)
         self._schedule.timeout.connect(self.check_schedule)
-
-    # --- memory -------------------------------------------------------------------------------
-    def _open_memory(self) -> None:
-        """Open the memory when Settings keep it on (and close it when off); a file that cannot
-        be opened is said once, and Jarvis answers without a memory."""
-        want = self.settings.memory
-        if want and self.memory is None:
-            try:
-                self.memory = self._memory_given or MemoryStore(embedder=default_embedder())
-            except JarvisError as exc:
-                log.error("memory not available: %s", exc)
-                self.problem.emit(f"Jarvis's memory cannot be opened: {exc}")
-                return
-            self.memory.on_forget.append(self._forgotten)
-        elif not want and self.memory is not None:
-            self.memory.on_forget.remove(self._forgotten)
-            if self.memory is not self._memory_given:
-                self.memory.close()
-            self.memory = None
-        self.assistant.tools.memory = self.memory
-        self.memory_changed.emit()
-
-    def _forgotten(self, facts: list[Fact]) -> None:
-        """Facts were forgotten (by the forget tool or the Memory window): no turn of the log, no
-        line of the app's own log file and no message of this conversation keeps their words."""
-        deleted = forget_in_log(self.log, facts)
-        forget_in_files(data_dir() / "logs", facts)
-        dropped = self.assistant.forget_words(said_as(facts))
-        log.info("forgot %d fact(s): %d logged turn(s) and %d exchange(s) of this conversation removed",
-                 len(facts), len(deleted), dropped)
-        self.log_changed.emit()
-        self.memory_changed.emit()
 
     # --- life cycle -------------------------------------------------------------------------
     def start(self, first_run_training: bool = True) -> None:
@@ -494,7 +449,7 @@ class Controller(Retraining, QObject):
             return self.log.add_turn(self.conversation, prompt, reply, version, **figures)
         except JarvisError as exc:
             log.error("turn not saved: %s", exc)
-            self.notice.emit(f"Not saved: {_why_not_saved(exc)}. Jarvis goes on answering; this reply "
+            self.notice.emit(f"Not saved: {why_not_saved(exc)}. Jarvis goes on answering; this reply "
                              "cannot be rated.")
             return 0
 
@@ -507,96 +462,6 @@ class Controller(Retraining, QObject):
                 self._guess = None
                 self.user_message.emit(self._pending_prompt)
             self.reply_failed.emit(reason)
-
-    def record_spoken(self, turn_id: int, text: str, interrupted: bool) -> None:
-        """The voice finished (or was cut off in) a reply: log what was heard.  After a barge-in
-        the heard part stands for the reply in the conversation, so Jarvis goes on from what the
-        user actually heard rather than from words never said."""
-        try:
-            self.log.set_spoken(turn_id, text)
-        except JarvisError as exc:  # deleted meanwhile: nothing to record
-            log.info("spoken text of turn %d not recorded: %s", turn_id, exc)
-            return
-        try:
-            last = self.log.turns(self.conversation)[-1:] if interrupted else []
-        except JarvisError:
-            last = []
-        if last and last[0].id == turn_id and len(self.history) >= 2:
-            if text.strip():
-                self.history[-1] = {"role": "assistant", "content": text.strip()}
-            else:
-                del self.history[-2:]  # nothing was heard: as if unanswered
-
-    def rate(self, turn_id: int, rating: int, correction: str | None = None) -> None:
-        try:
-            self.log.rate(turn_id, rating, correction or None)
-        except JarvisError as exc:  # deleted meanwhile, never saved, or the disk is full
-            self.notice.emit(f"Rating not saved: {_why_not_saved(exc)}.")
-            return
-        notice = {1: "Thank you: noted as a good reply.", -1: "Noted: Jarvis will learn from it.",
-                  0: "Rating cleared."}[rating]
-        try:
-            turn = self.log.turn(turn_id)
-            told = told_id(turn.tool_call, turn.tool_result)
-        except JarvisError:
-            told = ""
-        if told:  # a joke from the bank: a thumbs-down sets it aside for good (a thumbs-up or none, back)
-            TELLER.set_aside(told, rating == -1)
-            if rating == -1 and not correction:
-                notice = "Noted: Jarvis won't tell that one again."
-        self.notice.emit(notice)
-        self.log_changed.emit()
-
-    # --- the interaction log, as the user manages it ------------------------------------------
-    def log_overview(self) -> list[tuple]:
-        """[(Conversation, [Turn, ...]), ...] oldest first, for the history view."""
-        return [(c, self.log.turns(c.id)) for c in self.log.conversations()]
-
-    def set_excluded(self, turn_ids: list[int], excluded: bool) -> None:
-        try:
-            for turn_id in turn_ids:
-                self.log.set_excluded(turn_id, excluded)
-        except JarvisError as exc:
-            self.problem.emit(str(exc))
-        n = len(turn_ids)
-        self.notice.emit(f"{n} turn{'s' * (n != 1)} {'excluded from' if excluded else 'included in'} training.")
-        self.log_changed.emit()
-
-    def delete_turns(self, turn_ids: list[int]) -> None:
-        ours: set[int] = set()
-        try:
-            ours = {t.id for t in self.log.turns(self.conversation)} if self.conversation else set()
-            for turn_id in turn_ids:
-                self.log.delete_turn(turn_id)
-        except JarvisError as exc:
-            self.problem.emit(str(exc))
-        if ours & set(turn_ids):
-            self._forget_current("turns of this conversation were deleted")
-        self.log_changed.emit()
-
-    def delete_conversation(self, conversation_id: int) -> None:
-        try:
-            self.log.delete_conversation(conversation_id)
-        except JarvisError as exc:
-            self.problem.emit(str(exc))
-        if conversation_id == self.conversation:
-            self._forget_current("this conversation was deleted")
-        self.log_changed.emit()
-
-    def _forget_current(self, why: str) -> None:
-        # The model must not go on from words the user has deleted: start afresh.
-        self.new_conversation()
-        self.notice.emit(f"Started a new conversation: {why}.")
-
-    def export_log(self, folder: str) -> dict | None:
-        try:
-            counts = export_copy(self.log, Path(folder), self.settings.honorific)  # the user's copy: all of it
-        except (JarvisError, OSError) as exc:
-            self.problem.emit(f"Could not export the history to {folder}: {exc}")
-            return None
-        self.notice.emit(f"Exported to {folder}: {counts['sft']} SFT examples, {counts['kto']} rated turns, "
-                         f"{counts['dpo']} corrected pairs.")
-        return counts
 
     # --- timers ---------------------------------------------------------------------------------
     def _poll_timers(self) -> None:
