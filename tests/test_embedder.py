@@ -152,6 +152,27 @@ def test_notes_in_a_prompt_are_near_the_message_in_meaning_not_only_in_words(tmp
         assert words_alone.notes("which blue box has number 1") == ["note 1: the blue box number 1 belongs to Sam"]
 
 
+def test_the_fact_nearest_in_meaning_is_a_note_though_the_question_shares_no_words_with_it(tmp_path, embedder):
+    """A question is seldom put in the words its fact was told in: the nearest fact by meaning
+    is a note from NOTES_MEANT, and a message about nothing kept gets none."""
+    from jarvis_desktop.core.assistant import NOTES_MEANT, Assistant
+    from jarvis_desktop.core.tools import Toolbox
+
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        for text in ("I'm a sixteen inch collar in shirts", "the wifi router is in the cupboard under the stairs",
+                     "the bins go out on Tuesday night", "my sister Imogen lives in Cardiff"):
+            store.add(text)
+        assistant = Assistant(tools=Toolbox(memory=store))
+        asked = "where's the box that runs the internet"
+        assert store.search(asked, at_least=2) == []  # no two words in common: by words, no note
+        assert assistant.notes(asked) == ["the wifi router is in the cupboard under the stairs"]
+        assert assistant.notes("what neck size should I buy a work shirt in") == [
+            "you're a sixteen inch collar in shirts"]
+        for other in ("what's the capital of France", "set a timer for ten minutes", "tell me a joke"):
+            assert assistant.notes(other) == [], other
+            assert store.similar(other, top=1)[0][1] < NOTES_MEANT
+
+
 # --- the model tuned on the memory's search pairs (convert/embedder.py) ----------------------------
 
 def _asked_in(*names: str) -> tuple[set[str], list[set[str]]]:

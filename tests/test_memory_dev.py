@@ -111,3 +111,16 @@ def test_nothing_nearly_copies_the_held_out_set():
               for row_id, text, _ in near_copies([(r["id"], t) for r in rows() for t in _texts(r)], theirs)]
     del held, theirs
     assert not copies, "dev texts too close to held-out ones (reword these rows):\n" + "\n".join(copies)
+
+
+def test_no_message_the_model_is_trained_on_copies_a_held_out_memory_text():
+    """The held-out memory set judges recall on asks the model never saw: "where did I leave the
+    car?" was a training row word for word."""
+    held = [t for line in HELDOUT.read_text(encoding="utf-8").splitlines()
+            for t in _texts(json.loads(line))]
+    trained = []
+    for path in sorted(asset("data", "persona").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            trained += [(f"{path.name}:{n}", m["content"].split("]\n", 1)[-1])
+                        for m in json.loads(line)["messages"] if m["role"] == "user"]
+    assert near_copies(trained, held) == []

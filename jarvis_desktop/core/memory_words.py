@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
-           "relations", "relation_words", "uncovered", "names", "forgets"]
+           "relations", "relation_words", "uncovered", "names", "forgets", "asks_own"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -21,7 +21,7 @@ him his how i if in into is it its itself just know let me more most my myself n
 once only or other our ours out over own please remember remind said same say she should so some such
 tell than that the their theirs them then there these they this those through to too told under until up
 very was we were what when where which while who whom why will with would you your yours jarvis sir
-madam again ever anything something thing things note noted recall forget forgot
+madam again ever anything something thing things note noted recall forget forgot um uh er erm hmm
 """.split())
 
 # --- secrets ---------------------------------------------------------------------------------------
@@ -410,3 +410,27 @@ def uncovered(question: str, fact: str) -> int:
     have = search_terms(fact)
     return sum(1 for w in search_terms(question)
                if w not in _ASKING and not any(h.startswith(w[:5]) or w.startswith(h[:5]) for h in have))
+
+
+# A question only what the user told Jarvis answers: their own favourites, habits and tastes,
+# and where they left a thing or who has it ("What's my favourite film?", "how do I take my
+# tea", "Do I prefer window or aisle?", "who did I lend the ladder to").  Not advice ("what
+# should I ...", "how do I reset my password"), and nothing of the computer's.
+_OWN = re.compile(
+    r"^(?:what|which|who)(?:'s|s| is| are|'re| was| were)? (?:my|our) (?:(?:all[- ]time|absolute|very) )?"
+    r"(?:favourite|favorite|fave|usual|preferred|go-to)\b"
+    r"|^how do (?:i|we) (?:like|take|have) (?:my|our)\b"
+    r"|^do (?:i|we) (?:prefer|like|take)\b"
+    r"|^where do (?:i|we) (?:like|prefer) to\b"
+    r"|^(?:where|who) did (?:i|we) (?:leave|park|lend|give|hide|stash)\b"
+    r"|^(?:what|which)(?: [\w']+){1,2} do (?:i|we) (?:like|love|enjoy|prefer|support|follow)\b", re.I)
+
+
+def asks_own(message: str) -> bool:
+    """Whether ``message`` asks what only the user's memory can answer: their own favourites,
+    habits and tastes, where they left a thing or who they lent it to (``_OWN``).  The model
+    wrote "What's my favourite film?" as an opinion of Jarvis's own ("I'm rather partial to The
+    Remains of the Day, sir"): such a question is a ``recall``, which says what was kept, or
+    that nothing was."""
+    return bool(_OWN.match(_opened(message)))
+

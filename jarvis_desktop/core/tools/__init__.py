@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
-from jarvis_desktop.core.memory_words import forgets, keeps, lists_kept, names, search_terms, told
+from jarvis_desktop.core.memory_words import asks_own, forgets, keeps, lists_kept, names, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.beyond import beyond_reach
 from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, format_call, parse
@@ -135,7 +135,9 @@ class Toolbox:
         where they ask first of all for something told to be forgotten ("forget what I said about
         the boiler": memory_words.forgets; not a timer's "forget the pasta countdown"), ``joke`` where
         they ask for a joke, a riddle or a fun fact and nothing else ("tell me a joke about cats";
-        "another one" after ``before``, the last reply, told one: tools/pastime.py).  Neither reading took a single message of another
+        "another one" after ``before``, the last reply, told one: tools/pastime.py), ``recall`` where
+        they ask what only the user's memory answers ("What's my favourite film?", "who did I lend
+        the ladder to": memory_words.asks_own; with a memory).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -150,6 +152,8 @@ class Toolbox:
                 and (about := read_arguments("forget", {}, message, now).get("about")):
             # "forget what I said about Ruby's piano teacher", written by the model as a recall of it
             return format_call("forget", {"about": about})
+        if "recall" in self.tools and self.memory is not None and asks_own(message):
+            return self.recall_of(message)  # "What's my favourite film?": no opinion of Jarvis's own
         if "joke" in self.tools and (asked := pastime_asked(message, before)) is not None:
             return format_call("joke", asked)  # "tell me a joke": the model answered "a joke is something I can't say"
         for name in BEYOND_DOUBT:
