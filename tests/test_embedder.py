@@ -146,7 +146,7 @@ def test_notes_in_a_prompt_are_near_the_message_in_meaning_not_only_in_words(tmp
         assistant = Assistant(tools=Toolbox(memory=store))
         assert assistant.notes("where did I put the spare HDMI cable, the blue box?") == [
             "the spare HDMI cable is in the blue box under the stairs"]
-        assert assistant.notes("what number is the locker") == []  # the made-up notes share "number" alone
+        assert assistant.notes("what's the number for the council") == []  # the made-up notes share "number" alone
         words_alone = Assistant(tools=Toolbox(memory=MemoryStore(tmp_path / "w.sqlite3")))
         words_alone.memory.add("note 1: the blue box number 1 belongs to Sam")
         assert words_alone.notes("which blue box has number 1") == ["note 1: the blue box number 1 belongs to Sam"]

@@ -433,4 +433,3 @@ def asks_own(message: str) -> bool:
     Remains of the Day, sir"): such a question is a ``recall``, which says what was kept, or
     that nothing was."""
     return bool(_OWN.match(_opened(message)))
-
