@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from jarvis_desktop.core.assistant import notes_of, without_notes
+from jarvis_desktop.core.notes import notes_of, without_notes
 from jarvis_desktop.core.embedder import EMBEDDER_NAME, SEARCH_PAIRS, TUNING, embedder_path, tuned_path
 from jarvis_desktop.core.errors import DataError, ModelError
 from jarvis_desktop.core.memory_words import clean_fact, told

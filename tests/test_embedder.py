@@ -155,7 +155,8 @@ def test_notes_in_a_prompt_are_near_the_message_in_meaning_not_only_in_words(tmp
 def test_the_fact_nearest_in_meaning_is_a_note_though_the_question_shares_no_words_with_it(tmp_path, embedder):
     """A question is seldom put in the words its fact was told in: the nearest fact by meaning
     is a note from NOTES_MEANT, and a message about nothing kept gets none."""
-    from jarvis_desktop.core.assistant import NOTES_MEANT, Assistant
+    from jarvis_desktop.core.assistant import Assistant
+    from jarvis_desktop.core.notes import NOTES_MEANT
     from jarvis_desktop.core.tools import Toolbox
 
     with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from jarvis_desktop.controller import Controller
-from jarvis_desktop.core.assistant import Answer, Assistant, count_notes, with_notes, without_notes
+from jarvis_desktop.core.assistant import Answer, Assistant
+from jarvis_desktop.core.notes import count_notes, with_notes, without_notes
 from jarvis_desktop.core.memory import MemoryStore
 from jarvis_desktop.core.paths import runs_dir
 from jarvis_desktop.core.settings import Settings

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jarvis_desktop.core.assistant import NOTES_CHARS, NOTES_CLOSE, NOTES_MAX, NOTES_OPEN, count_notes, \
+from jarvis_desktop.core.notes import NOTES_CHARS, NOTES_CLOSE, NOTES_MAX, NOTES_OPEN, count_notes, \
     with_notes, without_notes
 from jarvis_desktop.core.memory import MAX_FACT_CHARS
 from jarvis_desktop.core.memory_words import clean_fact, fact_as_told, search_terms, secret_kind
