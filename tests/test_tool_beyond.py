@@ -24,6 +24,12 @@ from tests.tool_checks import said_in_data
     ("could you ring the garage for me", "call"), ("Can you install VLC?", "software"),
     ("close all my windows", "windows"), ("connect to the office wifi", "connections"),
     ("take a screenshot", "screenshot"), ("add milk to the shopping list", "calendar_list"),
+    # live information: the model answered "what's the weather like today" with a forecast of its own
+    ("what's the weather like today", "live_info"), ("um jarvis will it rain later", "live_info"),
+    ("forecast for the weekend", "live_info"), ("do I need an umbrella today", "live_info"),
+    ("how cold is it outside", "live_info"), ("what are the headlines", "live_info"),
+    ("did the spurs win last night", "live_info"), ("how's the traffic on the A40", "live_info"),
+    ("what's the price of bitcoin", "live_info"),
     # what a tool does, a question about it, or chat: the model's
     ("turn the volume down", None), ("lock the screen", None), ("open my downloads folder", None),
     ("remind me to text Sam at six", None), ("set a timer for the oven for 20 minutes", None),
@@ -34,6 +40,10 @@ from tests.tool_checks import said_in_data
     ("Delete the note about the gas meter.", None), ("call it a day", None),
     ("text size is too small", None), ("close call earlier with the car", None), ("quit smoking is hard", None),
     ("ring road is shut again", None), ("pay day is friday", None), ("book club is on tuesday, remember that", None),
+    ("Is it worth paying for a weather app?", None), ("The forecast says it'll be below freezing tonight.", None),
+    ("what's the temperature of the cpu", None), ("who won the world cup in 2018", None),
+    ("any news on my parcel", None), ("what's the news with you", None), ("open the BBC weather page", None),
+    ("whats the score in the cricket pop espncricinfo up", None), ("is it going to be a long day", None),
 ])
 def test_what_no_tool_does_is_read_from_the_words(message, family):
     assert beyond_reach(message) == family

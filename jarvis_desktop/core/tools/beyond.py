@@ -84,6 +84,34 @@ _QUESTION = re.compile(r"^(?:how|what|why|when|where|who|which|is|are|was|do|doe
                        r"may|might)\b", re.IGNORECASE)
 
 
+# Live information, asked as a question or in a word or two: the weather, the news, travel, live
+# scores and prices.  Jarvis runs offline, and the model answered "what's the weather like
+# today" with "The weather is quiet today, sir" or "rather grim: a brisk northeast breeze".
+_WHEN = r"(?:today|tomorrow|tonight|now|right now|later|this (?:morning|afternoon|evening|week|weekend)|at the weekend)"
+_LIVE = re.compile(
+    r"^(?:what'?s|whats|what is|what are|what'll|what will|how'?s|hows|how is|how are|how'?ll|how will|tell me|"
+    r"give me|get me|read me|read out|check|any|are there any|is there any)\b"
+    r"(?: (?:the|today'?s|tomorrow'?s|tonight'?s|this (?:morning|afternoon|evening|week|weekend)'?s?|latest|"
+    r"current|local|live))* "
+    r"(?:weather|forecast|news|headlines|traffic|delays?|roads|trains?|(?:football |cricket |rugby |tennis )?scores?|"
+    r"stock market|markets|ftse|dow|nasdaq|exchange rate|price of (?:bitcoin|ethereum|gold|oil|petrol|diesel)|"
+    r"(?:bitcoin|ethereum|petrol|diesel) (?:price|at|doing))\b"
+    r"(?! (?:with|on|about|from|of) (?:you|me|him|her|them|us|my|your|our|his|their)\b)"  # "any news on my parcel"
+    r"|^(?:will|is|does|should|could|might) (?:it|there) (?:be )?(?:going to |gonna )?"
+    r"(?:rain|snow|sleet|hail|thunder|storm|frost|be (?:sunny|windy|cold|hot|warm|wet|dry|icy|foggy|nice|a storm|"
+    r"a frost|any rain))\b"
+    r"|^(?:weather|forecast|news|headlines|traffic)(?: (?:today|tomorrow|tonight|please|update|report|check|"
+    r"for (?:today|tomorrow|tonight|the weekend|\w+)|in \w+(?: \w+)?|this \w+))*$"
+    r"|^do (?:i|we) need (?:an umbrella|a brolly|a coat|a jacket|sun ?cream)\b"
+    r"|^how (?:hot|cold|warm|chilly|wet) is it (?:outside|out|out there|today)\b"
+    r"|^(?:what'?s|whats|what is) the temperature (?:outside|out|today|tonight|tomorrow|now|right now)\b"
+    r"|^(?:did|have|has) [\w' ]{1,30}? (?:win|won|lose|lost|draw|drawn|score|scored)\b.*\b(?:last night|yesterday|"
+    rf"{_WHEN})\b"
+    r"|\bwhat(?:'s| is| was) the score\b|^who(?:'s| is) winning\b")
+# ... unless a page is to be opened for it ("whats the score in the cricket pop espncricinfo up")
+_PAGE = re.compile(r"\b(?:pop|bring|pull|load|show|go to|open|website|site|page|app|www|\w+\.(?:com|co\.uk|org|net))\b")
+
+
 # "Forget it", "never mind", "don't bother": the subject dropped, with nothing pending to cancel
 # (the model once answered "forget it" with "Then delete the file, sir. It's been deleted")
 _DROP = (r"(?:forget (?:it|that|about it|about that|i asked|i said anything|i mentioned it|what i (?:just )?said)|"
@@ -104,6 +132,8 @@ def beyond_reach(message: str) -> str | None:
     if not text or len(text) > 200 or _SUPPORTED.search(text):
         return None
     said = _OPENING.sub("", text).lower().rstrip(" ?.!")
+    if said and _LIVE.search(said) and not _PAGE.search(said):
+        return "live_info"
     if not said or _QUESTION.match(said) or re.match(r"\w+'", said):  # "phone's on 20 percent": no verb
         return None
     if re.match(r"\w+ (?:is|are|was|were|has|have|had|does|did|keeps|looks|seems|will|would|can|could|should|"
@@ -133,6 +163,8 @@ _REPLIES = {
     "display": "The desktop's settings, from the screen's brightness to notifications, are out of my reach, {h}; "
                "the Settings app will have them.",
     "dismissal": "Very good, {h}; I'm here when you need me.",
+    "live_info": "I've nothing live to go on, {h}: I run offline, so the weather, the news, scores and prices are "
+                 "beyond me. Ask me to open a website, the BBC's say, and I'll bring it up.",
     "connections": "The computer's connections are out of my reach, {h}; the network and Bluetooth settings will "
                    "do it. I can tell you whether you're connected, though.",
     "screenshot": "Screenshots are beyond me, {h}; the Print Screen key will take one, and I can open your "
