@@ -436,6 +436,28 @@ def test_a_date_today_call_to_a_count_down_to_a_date_said_counts_the_days(messag
     assert neighbour("date_today", message, EVAL_NOW, tools, {}) == moved
 
 
+@pytest.mark.parametrize("message, moved", [
+    ("what day of the week is christmas this year", ("weekday", {"date": "12-25"})),
+    ("what day was the 1st of january 2000", ("weekday", {"date": "2000-01-01"})),
+    ("what day is it today", None), ("what's the date", None),  # today, asked about
+])
+def test_a_date_today_call_asking_the_weekday_of_a_date_said_is_that_weekday(message, moved):
+    tools = {t.name: t for t in default_tools()}
+    assert neighbour("date_today", message, EVAL_NOW, tools, {}) == moved
+
+
+def test_no_request_of_the_data_but_a_weekday_is_moved_from_todays_date_to_one():
+    tools = {t.name: t for t in default_tools()}
+    requests = [(said, reply[5:].split("{")[0]) for said, reply in _exchanges() if reply.startswith("call:")]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            call = row.get("call") or ""
+            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    moved = [(said, tool) for said, tool in requests
+             if (neighbour("date_today", said, EVAL_NOW, tools, {}) or ("",))[0] == "weekday"]
+    assert len(moved) >= 10 and [(said, tool) for said, tool in moved if tool != "weekday"] == []
+
+
 @pytest.mark.parametrize("written", ["time_now", "recall"])
 @pytest.mark.parametrize("message, moved", [
     ("how long until guy fawkes night", ("days_until", {"date": "11-05"})),

@@ -70,6 +70,7 @@ def _found(tool: str, s: str, now: datetime) -> dict:
 
 _HOW_LONG_TILL = re.compile(r"\bhow (?:long|many (?:days|weeks|sleeps))\b.*\b(?:till|until|til|to|before)\b"
                             r"|\bdays? (?:left|to go)\b|\bcount ?down (?:to|till|until)\b")
+_WEEKDAY_ASKED = re.compile(r"\b(?:what|which) (?:day|weekday)\b|\bday of the week\b")
 # the tools a count down to a date said in the words was written as ("how long until guy fawkes
 # night" as the time now, or after an earlier turn as the computer's uptime; "countdown to the
 # summer solstice the twenty first of june" as a 21-second timer)
@@ -126,6 +127,11 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         # "is it the weekend yet" written as weekday{date:"05-15"}: a date the words never gave, so the
         # day asked about is today
         return "date_today", {}
+    if tool == "date_today" and "weekday" in tools and _WEEKDAY_ASKED.search(s) and _DATE_SAID.search(s) \
+            and (found := _found("weekday", s, now)).get("date"):
+        # "what day of the week is christmas this year" written as today's date: the weekday of the
+        # date the words give
+        return "weekday", found
     if tool in _COUNTED_FROM and "days_until" in tools and _HOW_LONG_TILL.search(s) \
             and (found := _found("days_until", s, now)).get("date"):
         # "how long till payday on the 28th" is no question of today's date, the time or the memory
