@@ -70,8 +70,28 @@ def _file_named(s: str, name: str) -> dict:
     return {"name": whole}
 
 
+# What is looked for, after the words asking for a search, up to what says it is a file
+_SOUGHT = re.compile(
+    r"\b(?:find|locate|search for|look for|hunt for|hunt down|track down|dig out|dig up|where(?:'s|s| is| are)|"
+    r"where did (?:i|we) (?:put|save|leave|store))(?: me)?(?: (?:my|the|that|those|these|a|an|any|all|our))? "
+    r"(?P<x>.+?)(?= (?:files?|documents?|docs?|pdfs?|spreadsheets?|i |that i|which|from|on this|on my|on the|"
+    r"somewhere|anywhere|please|would you|for me|again|is|are|went|got|ended)\b|[?.!,]|$)")
+
+
+def _shares_a_word(value: str, s: str) -> bool:
+    """Whether a word of ``value`` is in the words ``s`` (one the start of the other: "recipe", "recipes")."""
+    said = re.findall(r"[a-z0-9]+", s)
+    return any(w.startswith(v) or v.startswith(w) for v in re.findall(r"[a-z0-9]+", value.casefold()) if len(v) > 2
+               for w in said if len(w) > 2)
+
+
 def _find_files(s: str, args: dict, now: datetime) -> dict:
-    return _file_named(s, str(args.get("name") or "").strip())
+    name = str(args.get("name") or "").strip()
+    if name and not _shares_a_word(name, s) and (m := _SOUGHT.search(s)) and m["x"].strip():
+        # a name the words never said, from an earlier turn ("find my tax return file" after the
+        # Downloads folder was opened, written as name:"~/Downloads"): what the words look for
+        return {"name": m["x"].strip()}
+    return _file_named(s, name)
 
 
 # -- a city's time, a command, the busiest programs, a folder -----------------------------------
