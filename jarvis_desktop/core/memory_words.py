@@ -22,6 +22,7 @@ once only or other our ours out over own please remember remind said same say sh
 tell than that the their theirs them then there these they this those through to too told under until up
 very was we were what when where which while who whom why will with would you your yours jarvis sir
 madam again ever anything something thing things note noted recall forget forgot um uh er erm hmm
+got whos whats wheres hows
 """.split())
 
 # --- secrets ---------------------------------------------------------------------------------------
@@ -423,6 +424,7 @@ _OWN = re.compile(
     r"|^do (?:i|we) (?:prefer|like|take)\b"
     r"|^where do (?:i|we) (?:like|prefer) to\b"
     r"|^(?:where|who) did (?:i|we) (?:leave|park|lend|give|hide|stash)\b"
+    r"|^who(?: has| has got|'s got|s got| have) (?:my|our)\b(?! back\b)"
     r"|^(?:what|which)(?: [\w']+){1,2} do (?:i|we) (?:like|love|enjoy|prefer|support|follow)\b", re.I)
 
 
