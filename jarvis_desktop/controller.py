@@ -439,7 +439,7 @@ class Controller(Retraining, LogKeeping, QObject):
     def _prefill_next(self) -> None:
         """While the reply is read or heard, let the engine thread evaluate what the next prompt
         starts with (the conversation so far): the next reply then evaluates only the message."""
-        self._prefill.emit([{"role": "system", "content": self.assistant.system_prompt()}, *self.assistant.history])
+        self._prefill.emit([{"role": "system", "content": self.assistant.system_prompt()}, *self.assistant.context()])
 
     def _log_turn(self, prompt: str, reply: str, version: str, **figures) -> int:
         """Log a turn; 0 when it could not be saved (the user is told, and the chat goes on)."""

@@ -139,6 +139,30 @@ def test_history_stays_bounded_over_a_long_conversation(engine):
     assert a.history == []
 
 
+def test_the_model_reads_only_the_last_exchanges_of_a_long_conversation(engine):
+    """Given the whole conversation, the tuned model copied its own earlier replies into new
+    ones; it reads the last HISTORY_TURNS exchanges (the training rows' most), and the
+    conversation itself is kept whole, for the window, the log and a later switch of the window."""
+    from jarvis_desktop.core.assistant import HISTORY_TURNS
+
+    a = assistant(engine, skills=False)
+    for i in range(12):
+        a.remember(f"question {i}", f"answer {i}")
+    sent = a.messages("and now?")
+    assert sent[0]["role"] == "system" and sent[-1] == {"role": "user", "content": "and now?"}
+    assert [m["content"] for m in sent[1:-1]] == [x for i in range(12 - HISTORY_TURNS, 12)
+                                                 for x in (f"question {i}", f"answer {i}")]
+    assert len(a.history) == 24 and a.context() == sent[1:-1]
+    a.ask("what next?").result()  # answered with the window: the prompt fits, and the reply joins the whole
+    assert len(a.history) == 26 and a.history[-2]["content"] == "what next?"
+    a.history_turns = None  # the whole conversation, as before
+    assert len(a.messages("x")) == 1 + 26 + 1
+    a.history_turns = 0
+    assert len(a.messages("x")) == 2
+    a.history_turns, a.history = 2, a.history[:-1]  # an unanswered message last: the window starts at a question
+    assert [m["role"] for m in a.context()] == ["user", "assistant", "user"]
+
+
 def test_persona_of_settings_uses_the_shipped_text_when_none_is_written():
     from jarvis_desktop.core.settings import Settings
 

@@ -51,6 +51,13 @@ OPENING_SAID, OPENING_CHARS = re.compile(r"[,.;:!?]"), 60
 
 SKILL_WAIT_S = 2.0  # a skill slower than this (none should be) gets a polite refusal
 HISTORY_MIN, HISTORY_CHUNK = 2000, 500  # messages kept in memory, and dropped at a time beyond
+# The exchanges of the conversation before a message that the model reads with it.  The training
+# rows hold at most three; given the whole conversation, v4 copied its own earlier replies ("...,
+# sir. Shall I set a timer for ten minutes?" after every request from the fifth on).  Held-out
+# tool requests after 20 earlier turns (50, one run): routing 0.94 -> 0.98, false calls on chat
+# 2 -> 0 of 10, arguments 0.974 -> 0.949; after 6 turns (100): routing 0.94 -> 0.95 (two
+# exchanges: 0.92, one: 0.91).
+HISTORY_TURNS = 3
 # The clock of the evaluation, the gate and the converter's checks: a fixed time, so the system
 # prompt (which says the date and time) and so the replies are the same on every run.
 EVAL_NOW = datetime(2026, 1, 15, 10, 30)  # a Thursday morning
@@ -202,7 +209,8 @@ class Assistant:
     def __init__(self, engine: ChatEngine | None = None, skills: Skills | None = None,
                  persona: Persona | None = None, clock: Callable[[], datetime] = datetime.now,
                  version: str = "", history: list[dict] | None = None, history_limit: int = HISTORY_MIN,
-                 tools: Toolbox | None = None, call_threshold: float | None = None):
+                 tools: Toolbox | None = None, call_threshold: float | None = None,
+                 history_turns: int | None = HISTORY_TURNS):
         self.engine, self.skills, self.clock, self.version = engine, skills, clock, version
         self.tools = tools  # None: a call the model writes is not run (its text is the reply)
         # None: the loaded model's own (calibrated at its retrain: tools/router.threshold_for)
@@ -210,6 +218,7 @@ class Assistant:
         self.persona = persona or Persona()
         self.history: list[dict] = list(history or [])  # this conversation's user/assistant messages
         self.history_limit = history_limit
+        self.history_turns = history_turns  # None: the whole conversation (within the context)
 
     # --- the prompt -----------------------------------------------------------------------------
     def system_prompt(self) -> str:
@@ -229,8 +238,16 @@ class Assistant:
         """What the model is sent for ``text``: the system prompt, the conversation, the message
         (after the notes of what the user told Jarvis that bear on it, where there are any:
         ``with_notes``).  The conversation keeps the message without its notes."""
-        return [{"role": "system", "content": self.system_prompt()}, *self.history,
+        return [{"role": "system", "content": self.system_prompt()}, *self.context(),
                 {"role": "user", "content": with_notes(text, self.notes(text))}]
+
+    def context(self) -> list[dict]:
+        """The conversation the model reads before the next message: its last
+        ``history_turns`` exchanges (all of it with None)."""
+        if self.history_turns is None:
+            return list(self.history)
+        kept = self.history[len(self.history) - 2 * self.history_turns:] if self.history_turns > 0 else []
+        return kept[1:] if kept and kept[0]["role"] != "user" else kept
 
     # --- answering -------------------------------------------------------------------------------
     def ask(self, text: str, stop: threading.Event | None = None, remember: bool = True) -> Reply:
@@ -512,7 +529,7 @@ class Assistant:
         tokens evaluated; 0 without a model."""
         if self.engine is None or self.engine.loaded is None:
             return 0
-        return self.engine.prefill([{"role": "system", "content": self.system_prompt()}, *self.history])
+        return self.engine.prefill([{"role": "system", "content": self.system_prompt()}, *self.context()])
 
     # --- the conversation -------------------------------------------------------------------------
     def remember(self, prompt: str, reply: str) -> None:
