@@ -21,6 +21,9 @@ from tests.tool_checks import said_in_data
     ("turn off the lights in the kitchen", "smart_home"), ("book me a table for two at eight", "purchase"),
     ("clear my browser history", "browser_bin"), ("empty my downloads folder", "files"),
     ("forget it", "dismissal"), ("oh never mind, forget I asked", "dismissal"),
+    ("thanks jarvis that's all for now", "dismissal"), ("That'll be all, Jarvis.", "dismissal"),
+    ("ok that's it thanks", "dismissal"), ("Thank you, that's all. Goodnight.", None),  # a goodnight: the model's
+    ("is that all you can do", None), ("that's it, I'm selling this laptop", None),
     ("could you ring the garage for me", "call"), ("Can you install VLC?", "software"),
     ("close all my windows", "windows"), ("connect to the office wifi", "connections"),
     ("take a screenshot", "screenshot"), ("add milk to the shopping list", "calendar_list"),

@@ -122,12 +122,22 @@ _DROPPED = re.compile(
     r"[\s,.!]*$", re.IGNORECASE)
 
 
+# "Thanks Jarvis, that's all for now": a sign-off, acknowledged as the data does ("Very good, sir.
+# I'll leave you to it"); v4 answered it "I shan't go into the technical details, sir; I can open
+# your browser for you".  A goodnight or a goodbye is the model's.
+_SIGNED_OFF = re.compile(
+    r"^(?:(?:ok|okay|right|great|lovely|brilliant|perfect|cheers|thanks|thank you|thanks a lot|ta|jarvis)[\s,.!]+)*"
+    r"(?:that'?s all|that is all|that'?ll be all|that will be all|that'?s it|that'?s everything|nothing else|"
+    r"all done|i'?m done|we'?re done|i'?m all set)"
+    r"(?:[\s,.!]+(?:for now|for today|for the moment|thanks|thank you|cheers|jarvis|then|ta))*[\s,.!]*$", re.IGNORECASE)
+
+
 def beyond_reach(message: str) -> str | None:
     """The family (FAMILIES) of what ``message`` asks for in so many words that no tool does,
     "dismissal" where it only drops the subject ("forget it", "never mind"), or None: a request a tool does or may do (a timer, a reminder, a note, the volume, opening or
     finding something), a question about it, or words these do not read."""
     text = " ".join(str(message).replace("\u2019", "'").replace("\u2018", "'").split())
-    if _DROPPED.match(text):
+    if _DROPPED.match(text) or _SIGNED_OFF.match(text):
         return "dismissal"
     if not text or len(text) > 200 or _SUPPORTED.search(text):
         return None
