@@ -425,6 +425,17 @@ def _exchanges():
         yield from ((a["content"], b["content"]) for a, b in zip(turns, turns[1:]) if a["role"] == "user")
 
 
+def _tool_requests() -> list[tuple[str, str | None]]:
+    """(request, the tool it asks for) over the training data's calls and the development and
+    held-out routing sets (None: a chat)."""
+    requests = [(said, reply[5:].split("{")[0]) for said, reply in _exchanges() if reply.startswith("call:")]
+    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
+        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
+            call = row.get("call") or ""
+            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    return requests
+
+
 def test_no_weekday_request_of_the_training_or_development_data_is_read_as_today():
     tools = {t.name: t for t in default_tools()}
     requests = [said for said, reply in _exchanges() if reply.startswith("call:weekday")]
@@ -459,11 +470,7 @@ def test_a_date_today_call_asking_the_weekday_of_a_date_said_is_that_weekday(mes
 
 def test_no_request_of_the_data_but_a_weekday_is_moved_from_todays_date_to_one():
     tools = {t.name: t for t in default_tools()}
-    requests = [(said, reply[5:].split("{")[0]) for said, reply in _exchanges() if reply.startswith("call:")]
-    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
-        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
-            call = row.get("call") or ""
-            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    requests = _tool_requests()
     moved = [(said, tool) for said, tool in requests
              if (neighbour("date_today", said, EVAL_NOW, tools, {}) or ("",))[0] == "weekday"]
     assert len(moved) >= 10 and [(said, tool) for said, tool in moved if tool != "weekday"] == []
@@ -572,11 +579,7 @@ def test_no_recall_duration_or_timer_request_of_the_data_is_read_as_a_sum_a_bill
     """recall and total_duration have neighbours that compute, and set_timer and uptime count
     down to a date the words say: none of the data's requests of those tools moves."""
     tools = {t.name: t for t in default_tools()}
-    requests = [(said, reply[5:].split("{")[0]) for said, reply in _exchanges() if reply.startswith("call:")]
-    for part in (("dev", "routing_dev.jsonl"), ("eval", "tools_heldout.jsonl")):
-        for row in (json.loads(line) for line in asset("data", *part).read_text().splitlines()):
-            call = row.get("call") or ""
-            requests.append((row["request"], row.get("tool") or (call[5:].split("{")[0] if call else None)))
+    requests = _tool_requests()
     mine = [(said, tool) for said, tool in requests if tool in ("recall", "total_duration", "set_timer", "uptime")]
     assert len(mine) >= 200
     assert [(said, tool, moved) for said, tool in mine
