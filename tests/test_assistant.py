@@ -161,6 +161,10 @@ def test_the_model_reads_only_the_last_exchanges_of_a_long_conversation(engine):
     assert len(a.messages("x")) == 2
     a.history_turns, a.history = 2, a.history[:-1]  # an unanswered message last: the window starts at a question
     assert [m["role"] for m in a.context()] == ["user", "assistant", "user"]
+    a.history_turns, a.history = 3, a.history[:4]  # a conversation shorter than the window: all of it
+    assert a.context() == a.history[:4] and len(a.context()) == 4
+    a.history = a.history[:1]
+    assert a.context() == a.history
 
 
 def test_persona_of_settings_uses_the_shipped_text_when_none_is_written():

@@ -246,7 +246,7 @@ class Assistant:
         ``history_turns`` exchanges (all of it with None)."""
         if self.history_turns is None:
             return list(self.history)
-        kept = self.history[len(self.history) - 2 * self.history_turns:] if self.history_turns > 0 else []
+        kept = self.history[max(0, len(self.history) - 2 * self.history_turns):] if self.history_turns > 0 else []
         return kept[1:] if kept and kept[0]["role"] != "user" else kept
 
     # --- answering -------------------------------------------------------------------------------
