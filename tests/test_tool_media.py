@@ -26,7 +26,7 @@ from jarvis_desktop.core.tools.call import check, format_call, parse
 from jarvis_desktop.core.tools.media import (
     MAX_VOLUME, MPRIS_PREFIX, TOOLS, clamp_level, parse_pactl_mute, parse_pactl_volume,
     parse_wpctl_volume, read_volume_commands, volume_commands, volume_reply)
-from tests.tool_checks import assert_numbers_from_data
+from tests.tool_checks import assert_numbers_from_data, said_in_data
 
 BY_NAME = {tool.name: tool for tool in TOOLS}
 PROPS = "org.freedesktop.DBus.Properties"
@@ -248,6 +248,36 @@ def test_tools_and_what_they_change():
     assert BY_NAME["volume"].param("action").choices == ("up", "down", "mute", "unmute", "set")
     assert BY_NAME["volume"].param("level").kind is int
     assert all(t.timeout_s <= 5 for t in TOOLS), "a desktop that doesn't answer must not hang Jarvis"
+
+
+@pytest.mark.parametrize("message, call", [
+    ("turn the volume up", 'call:volume{action:"up"}'),
+    ("um jarvis turn the sound down a bit please", 'call:volume{action:"down"}'),
+    ("Louder, please.", 'call:volume{action:"up"}'),
+    ("Jarvis, mute the speakers.", 'call:volume{action:"mute"}'),
+    ("unmute", 'call:volume{action:"unmute"}'),
+    ("Lock the screen.", "call:lock_screen{}"),
+    ("could you lock my computer please", "call:lock_screen{}"),
+    ("lock it", None),  # the door, perhaps: the model's, with the conversation
+    ("turn it up", None),  # the heating, perhaps
+    ("volume up by 20", None),  # a level: the model's and its reader's
+    ("how do i lock the screen", None),  # a how-to
+    ("the telly is louder than the radio", None),
+])
+def test_a_sound_or_screen_command_in_so_many_words_is_beyond_doubt(message, call):
+    """In a conversation v4 answered "turn the volume up" and "lock the screen" in prose as beyond
+    him, where alone it called the tools: a message that is nothing but such a command is the call."""
+    assert Toolbox(act=False).beyond_doubt(message) == call
+
+
+def test_no_message_of_the_data_but_a_sound_or_screen_request_is_read_as_one():
+    read = [(said, answer) for said, answer in said_in_data()
+            if Toolbox(act=False).beyond_doubt(said) in ('call:volume{action:"up"}', 'call:volume{action:"down"}',
+                                                          'call:volume{action:"mute"}', 'call:volume{action:"unmute"}',
+                                                          "call:lock_screen{}")]
+    assert len(read) >= 15
+    assert [(said, answer) for said, answer in read
+            if not answer.startswith(("call:volume", "call:lock_screen"))] == []
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: t.name)

@@ -29,6 +29,7 @@ from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, f
 from jarvis_desktop.core.tools.desktop import app_named
 from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, named_among
 from jarvis_desktop.core.tools.grammar import call_grammar
+from jarvis_desktop.core.tools.media import commanded
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.pastime import pastime_asked
 from jarvis_desktop.core.tools.slots import read_arguments
@@ -137,7 +138,8 @@ class Toolbox:
         they ask for a joke, a riddle or a fun fact and nothing else ("tell me a joke about cats";
         "another one" after ``before``, the last reply, told one: tools/pastime.py), ``recall`` where
         they ask what only the user's memory answers ("What's my favourite film?", "who did I lend
-        the ladder to": memory_words.asks_own; with a memory).  Neither reading took a single message of another
+        the ladder to": memory_words.asks_own; with a memory), ``volume`` and ``lock_screen`` where the
+        message is nothing but such a command ("turn the volume up", "lock the screen": media.commanded).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -163,6 +165,8 @@ class Toolbox:
             return format_call("convert", read_arguments("convert", {}, message, now))
         if "open_app" in self.tools and (app := app_named(message)) is not None:
             return format_call("open_app", {"name": app.name})  # "open firefox", where Firefox is installed
+        if (command := commanded(message)) is not None and command[0] in self.tools:
+            return format_call(*command)  # "turn the volume up", "lock the screen": answered in prose mid-conversation
         return None
 
     def beyond_reach(self, message: str) -> str | None:

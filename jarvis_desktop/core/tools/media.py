@@ -25,7 +25,7 @@ from jarvis_desktop.core.tools.bus import OPEN_ERRORS, get_property
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.desktop_examples import EXAMPLES
 
-__all__ = ["TOOLS", "MPRIS_PREFIX", "volume_commands", "read_volume_commands", "parse_wpctl_volume",
+__all__ = ["TOOLS", "MPRIS_PREFIX", "commanded", "volume_commands", "read_volume_commands", "parse_wpctl_volume",
            "parse_pactl_volume", "parse_pactl_mute", "clamp_level", "volume_reply"]
 
 DBUS_TIMEOUT_S = 1.0
@@ -407,6 +407,41 @@ def _lock_screen(args: dict, context: Context) -> ToolResult:
                          "screen lock I can reach (no login session, screensaver service or "
                          "xdg-screensaver).")
     return ToolResult(f"Locking the screen, {context.honorific}.", {"method": method})
+
+
+# --- a sound or screen command in so many words ---------------------------------------------------
+
+# A short message that is nothing but "turn the volume up", "mute", "lock the screen": words a chat
+# never is.  In a conversation the small model answered the first and the last in prose ("Turning
+# it up is beyond me, sir") where alone it called the tool; these are read without it
+# (Toolbox.beyond_doubt).  Whole messages only, the object named ("lock it" may be the door, "turn
+# it up" the heating), and no number (a level is the model's and its reader's to read).
+_BEFORE = r"^\W*(?:(?:um+|uh+|er+m?|ok(?:ay)?|right|so|jarvis|please|hey|just|go on|and)\W+|" \
+          r"(?:can|could|would|will) you\W+)*"
+_AFTER = r"(?:\W+(?:please|jarvis|now|thanks|thank you|cheers|for me|real quick|would you|will you|a bit|" \
+         r"a touch|a little|a notch|a tad))*\W*$"
+_SOUND = r"(?:the |my |this )?(?:volume|sound|audio)"
+_COMMANDS = (
+    ("lock_screen", None, r"lock (?:the |my |this )?(?:screen|computer|pc|laptop|machine|desktop|workstation|session|"
+                          r"display)|lock ?screen|screen ?lock"),
+    ("volume", "unmute", r"unmute(?: (?:the |my |this )?(?:sound|volume|audio|speakers?|computer|pc|laptop|it))?"),
+    ("volume", "mute", r"mute(?: (?:the |my |this )?(?:sound|volume|audio|speakers?|computer|pc|laptop|it))?"),
+    ("volume", "up", rf"(?:turn|put|bring|crank|pump|push|whack|knock) {_SOUND} up|(?:turn|crank|pump) up {_SOUND}|"
+                     r"(?:volume|sound) up|(?:a )?(?:bit |touch |little |tad )?louder"),
+    ("volume", "down", rf"(?:turn|put|bring|knock) {_SOUND} down|(?:turn|bring) down {_SOUND}|(?:volume|sound) down|"
+                       r"(?:a )?(?:bit |touch |little |tad )?(?:quieter|softer)"),
+)
+_COMMANDED = [(tool, action, re.compile(_BEFORE + f"(?:{words})" + _AFTER, re.IGNORECASE))
+              for tool, action, words in _COMMANDS]
+
+
+def commanded(message: str) -> tuple[str, dict] | None:
+    """The tool and arguments of a sound or screen command ``message`` is in so many words
+    ("Lock the screen.", "um jarvis turn the volume up please", "mute"), or None."""
+    for tool, action, pattern in _COMMANDED:
+        if pattern.match(message):
+            return tool, ({"action": action} if action else {})
+    return None
 
 
 # --- the tools -------------------------------------------------------------------------------------
