@@ -33,6 +33,12 @@ from tests.tool_checks import said_in_data
     ("how cold is it outside", "live_info"), ("what are the headlines", "live_info"),
     ("did the spurs win last night", "live_info"), ("how's the traffic on the A40", "live_info"),
     ("what's the price of bitcoin", "live_info"),
+    # a message or call asked of someone by name: v5 set a 10-minute timer for the first (2026-12-07)
+    ("tell jess i'm running ten minutes late", "message"), ("let mum know I'm on my way", "message"),
+    ("please tell sarah that the meeting moved", "message"), ("give my mum a ring", "call"),
+    ("tell me a joke", None), ("tell you what, I'm shattered", None), ("tell him off", None),
+    ("tell the difference between a crow and a rook", None), ("let me know when it's done", None),
+    ("give me a ring at 5", None), ("give it a go", None),
     # what a tool does, a question about it, or chat: the model's
     ("turn the volume down", None), ("lock the screen", None), ("open my downloads folder", None),
     ("remind me to text Sam at six", None), ("set a timer for the oven for 20 minutes", None),
