@@ -102,6 +102,26 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
      'call:calculate{expression:"2*2.8"}', 'call:calculate{expression:"2*2.8+1*3.1"}'),
     ("what's the bill for 4 tickets at £11.50", 'call:calculate{expression:"4+11.5"}',
      'call:calculate{expression:"4*11.5"}'),
+    # an average of one list of numbers, a speed from a distance and a time (v4 wrote the sum, the
+    # product, 150/240)
+    ("average of 12, 15, 19, 22 and 27?", 'call:calculate{expression:"12+15+19+22+27"}',
+     'call:calculate{expression:"(12+15+19+22+27)/5"}'),
+    ("what is the mean of 3, 5 and 10", 'call:calculate{expression:"3*5*10"}',
+     'call:calculate{expression:"(3+5+10)/3"}'),
+    ("my scores were sixty eight 74 and 90 whats my average", 'call:calculate{expression:"68+74+90"}',
+     'call:calculate{expression:"(68+74+90)/3"}'),
+    ("drove 150 miles in two and a half hours, what was my average speed?", 'call:calculate{expression:"150/240"}',
+     'call:calculate{expression:"150/2.5"}'),
+    ("ran 10 km in 45 minutes how fast is that", 'call:calculate{expression:"10*45"}',
+     'call:calculate{expression:"10/(45/60)"}'),
+    ("whats the one five and fifteen minute load average", "call:cpu_load{}", "call:cpu_load{}"),
+    ("If I put £5,000 in at 4% simple interest for 3 years, how much do I end up with?",
+     'call:calculate{expression:"5000/0.11"}', 'call:calculate{expression:"5000*(1+4/100*3)"}'),
+    ("how much interest on 2000 at 5 percent compound interest over 10 years", 'call:calculate{expression:"2000*0.05*10"}',
+     'call:calculate{expression:"2000*(1+5/100)**10-2000"}'),
+    ("1000 at 3% interest for 2 years", 'call:calculate{expression:"1000*3"}',
+     'call:calculate{expression:"1000*3"}'),  # simple or compound: not said
+    ("what does 127.0.0.1 mean", 'call:calculate{expression:"127+0.1"}', 'call:calculate{expression:"127+0.1"}'),
     # a bill: the one number nothing else marks is the total; a percentage with what it is of
     ("split 120 four ways", 'call:split_bill{total:12,people:4}', "call:split_bill{total:120,people:4}"),
     ("go halves on 38.60", 'call:split_bill{total:38.6,people:1}', "call:split_bill{total:38.6,people:2}"),
@@ -584,3 +604,22 @@ def test_no_recall_duration_or_timer_request_of_the_data_is_read_as_a_sum_a_bill
     assert len(mine) >= 200
     assert [(said, tool, moved) for said, tool in mine
             if (moved := neighbour(tool, said, EVAL_NOW, tools, {})) and moved[0] != tool] == []
+
+
+def test_an_average_a_speed_or_interest_read_from_the_data_comes_to_the_datas_answer():
+    """Every message of the data (training, development and held-out requests) whose words read as
+    an average, a speed or interest is a calculate request whose answer is the same number."""
+    from jarvis_desktop.core.arith import evaluate
+    from jarvis_desktop.core.tools.slots import _interest, _mean, _plain, _speed, _tokens
+    from tests.tool_checks import said_in_data
+
+    read = []
+    for said, answer in said_in_data():
+        words = _tokens(_plain(said))
+        if expression := _mean(words) or _speed(words) or _interest(words):
+            read.append((said, answer, expression))
+    assert len(read) >= 5
+    for said, answer, expression in read:
+        assert answer.startswith("call:calculate"), (said, answer)
+        data = parse(answer).args["expression"]
+        assert abs(evaluate(expression) - evaluate(data)) < 1e-9, (said, expression, data)

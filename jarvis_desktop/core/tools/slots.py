@@ -57,9 +57,85 @@ def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
 def _calculate(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.skills import Skills, _CALC_PREFIX, _CALC_SUFFIX, _expression
     s = re.sub(r"^(?:(?:um+|uh+|erm?|ok|okay|right|so|jarvis)\b[\s,]*)+", "", s)
+    if expr := _mean(_tokens(s)) or _speed(_tokens(s)) or _interest(_tokens(s)):
+        return {"expression": expr}
     low = Skills._normalise(s, "sir").lower()
     expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip()) or priced_items(s)
     return {"expression": expr.replace(" ", "")} if expr else {}
+
+
+# An average of a list ("average of 12, 15, 19, 22 and 27", "my scores were 68 74 81 and 90, whats
+# my average") and a speed from a distance and a time ("drove 150 miles in two and a half hours, what
+# was my average speed?"): the data writes (12+15+19+22+27)/5 and 150/2.5; v4 wrote the sum, the
+# product ("mean of 3, 5 and 10": 150) and 150/240.
+_BETWEEN = {"and", "&"}
+_BEFORE_LIST = {"of", "for", "the", "numbers", "these", "those", "scores", "marks"}
+_AFTER_MEAN = {"please", "jarvis", "score", "scores", "mark", "marks", "then", "be", "is", "come", "comes", "to"}
+_DISTANCE = {"mile": 1, "miles": 1, "km": 1, "kms": 1, "kilometres": 1, "kilometers": 1, "kilometre": 1,
+             "kilometer": 1}
+_HOURS = {"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "minutes": 60, "minute": 60, "mins": 60, "min": 60}
+
+
+def _mean(tokens: list[str]) -> str:
+    """The average of the one list of numbers the words give, where they ask for its average."""
+    said = [i for i, t in enumerate(tokens)  # "mean of ...": "what does 127.0.0.1 mean" is no sum
+            if t == "average" or t == "mean" and tokens[i + 1:i + 2] in (["of"], ["for"])]
+    nums = _numbers(tokens)
+    if len(said) != 1 or len(nums) < 2 or "load" in tokens:  # the processor's load average
+        return ""
+    if any(set(tokens[j:i]) - _BETWEEN for (_v, _i, j), (_w, i, _j) in zip(nums, nums[1:])):
+        return ""  # numbers apart: not one list
+    at, first, last = said[0], nums[0][1], nums[-1][2]
+    before = at < first and set(tokens[at + 1:first]) <= _BEFORE_LIST and (at == 0 or tokens[at - 1] != "i")
+    after = at >= last and set(tokens[at + 1:]) <= _AFTER_MEAN
+    if not (before or after):
+        return ""
+    return f"({'+'.join(str(_number(v)) for v, _i, _j in nums)})/{len(nums)}"
+
+
+def _speed(tokens: list[str]) -> str:
+    """A distance over a time ("150 miles in two and a half hours"), where the words ask the speed."""
+    if not ({"speed", "mph", "fast"} & set(tokens)):
+        return ""
+    nums = _numbers(tokens)
+    if len(nums) != 2:
+        return ""
+    (d, _i, j), (t, k, m) = nums
+    if tokens[j:j + 1] and tokens[j] in _DISTANCE and tokens[j + 1:k] == ["in"] and tokens[m:m + 1] \
+            and tokens[m] in _HOURS and t > 0:
+        per = _HOURS[tokens[m]]
+        return f"{_number(d)}/{_number(t)}" if per == 1 else f"{_number(d)}/({_number(t)}/{per})"
+    return ""
+
+
+# the total the sum grows to, where the words ask for it; otherwise the interest alone ("simple
+# interest on 1200 pounds at 3.5 percent over two years?", as the data answers it)
+_GROWN = re.compile(r"\b(?:end up with|end up|in total|altogether|total|will i have|would i have|will it be|"
+                    r"be worth|grow to|come to|comes to|have at the end|all in)\b")
+_YEARS = {"year": 1, "years": 1, "yrs": 1, "months": 12, "month": 12}
+
+
+def _interest(tokens: list[str]) -> str:
+    """Simple or compound interest on a sum at a rate for a time ("£5,000 at 4% simple interest for
+    3 years, how much do I end up with": v4 wrote 5000/0.11), the total or, asked so, the interest."""
+    kind = {"simple", "compound", "compounded"} & set(tokens)
+    nums = _numbers(tokens)
+    if "interest" not in tokens or len(kind) != 1 or len(nums) != 3:
+        return ""
+    rate = [(v, i) for v, i, j in nums if tokens[j:j + 1] in (["percent"], ["%"])]
+    span = [(v, _YEARS[tokens[j]]) for v, i, j in nums if tokens[j:j + 1] and tokens[j] in _YEARS]
+    if len(rate) != 1 or len(span) != 1:
+        return ""
+    (r, _), (n, per) = rate[0], span[0]
+    sums = [v for v, i, j in nums if v != r and (v, per) != span[0] and v > 0]
+    if len(sums) != 1:
+        return ""
+    p, r, n = _number(sums[0]), _number(r), _number(n) if per == 1 else f"{_number(n)}/{per}"
+    earned = _GROWN.search(" ".join(tokens)) is None
+    if kind == {"simple"}:
+        return f"{p}*{r}/100*{n}" if earned else f"{p}*(1+{r}/100*{n})"
+    total = f"{p}*(1+{r}/100)**({n})" if per != 1 else f"{p}*(1+{r}/100)**{n}"
+    return f"{total}-{p}" if earned else total
 
 
 # what may stand between a percentage and its amount: "a 15 percent tip on 60"; "20% off £45" where
