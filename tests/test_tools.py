@@ -154,6 +154,24 @@ def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stop
     assert "outcome" not in seen and seen["call"]
 
 
+def test_a_call_written_after_words_is_never_said_and_the_model_is_stopped_there():
+    """v5 answered "pip install a specific version of a package" in the gate with
+    "pip install -r requirements.txt" and, on the next line, call:install_exe{...}: the words
+    are said, the call and what follows are not, and the model is read no further."""
+    assistant = Assistant(tools=Toolbox([ECHO]), persona=Persona("sir"))
+    seen, after = {}, []
+    pieces = list(assistant._call_or_prose(
+        stream("Pip in", "stall -r requirements.txt", "\nca", "ll:install_exe{", 'name:"pip"}', "~more", after=after),
+        None, seen))
+    assert "".join(pieces) == "Pip install -r requirements.txt" and after == []
+    assert seen["words"] == "Pip install -r requirements.txt" and "outcome" not in seen
+    # on one line, with its name and brace, as well; "call:" in a sentence is words
+    said = "".join(assistant._call_or_prose(stream("Done", ", sir. call:echo", '{word:"x"}'), None, {}))
+    assert said == "Done, sir."
+    said = "".join(assistant._call_or_prose(stream("Last ", "call", ": the bar shuts at eleven, sir."), None, {}))
+    assert said == "Last call: the bar shuts at eleven, sir."
+
+
 def test_a_left_out_argument_with_a_default_is_the_same_call():
     ranked = Tool("rank", "", (Param("by", str, "what by", required=False, choices=("memory", "cpu"),
                                      default="memory"),), echo)

@@ -35,7 +35,7 @@ from jarvis_desktop.core.tools import Outcome, Toolbox
 from jarvis_desktop.core.tools.beyond import beyond_reply
 from jarvis_desktop.core.tools.cues import bears_on
 from jarvis_desktop.core.tools.call import (MAX_CALL_CHARS, PREFIX, bare_call_name, is_complete, may_be_bare_call,
-                                           may_be_call, with_prefix)
+                                           may_be_call, with_prefix, words_before_call, call_in_words)
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS, PRIVATE_PROMPT
 from jarvis_desktop.core.tools.router import NEVER, UNSURE_FLOOR, call_probability, route, threshold_for
 
@@ -317,6 +317,8 @@ class Assistant:
                                tool=outcome)
             if seen.get("call"):  # stopped while writing a call: nothing was said
                 return replace(answer, text="", finish_reason="cancelled")
+            if (words := seen.get("words")) is not None and call_in_words(answer.text):
+                answer = replace(answer, text=words.strip())  # what was said: not the call written after it
             if spent := seen.get("spent_s"):  # a call was written first and set aside (below)
                 return replace(answer, first_token_s=(answer.first_token_s or 0.0) + spent,
                                total_s=(answer.total_s or 0.0) + spent)
@@ -486,9 +488,11 @@ class Assistant:
                     close()
                 yield self._ran(instead, seen, t0)
                 return
-        if held:
-            yield held
-        yield from pieces
+        said = ""
+        for words in words_before_call(pieces, held):  # a call written after words is never said
+            said += words
+            yield words
+        seen["words"] = said
 
     def _watching(self, seen: dict) -> bool:
         """Whether the opening of a reply in words is held back until its first clause is written:

@@ -13,6 +13,7 @@ canonical form (the training data's), so ``parse(format_call(n, a))`` gives back
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 
 from jarvis_desktop.core.tools.base import Tool
 
-__all__ = ["PREFIX", "ToolCall", "CallError", "parse", "check", "format_call", "is_complete", "may_be_call"]
+__all__ = ["PREFIX", "ToolCall", "CallError", "parse", "check", "format_call", "is_complete", "may_be_call",
+           "words_before_call", "call_in_words"]
 
 PREFIX = "call:"
 MAX_CALL_CHARS = 400  # a call longer than this is not a call but a runaway
@@ -54,6 +56,40 @@ def may_be_call(text: str) -> bool:
 _BARE_NAME = r"[a-z][a-z_ -]{0,31}"  # "disk_free", "open -app": the name as a slip writes it
 _BARE_HEAD = re.compile(_BARE_NAME)
 _BARE_CALL = re.compile(rf"\s*(?P<name>{_BARE_NAME}?)\s*\{{")
+
+
+# A call the model writes after words of its own ("pip install -r requirements.txt\ncall:install_exe{...}",
+# seen in the gate's replies of v5): it begins a line, or has its name and brace.  The phrase "a
+# last call: ..." in a sentence is neither.
+_CALL_IN_WORDS = re.compile(r"(?:^|\n)[ \t]*call:|\bcall:[ \t]*[a-z_][a-z0-9_]*[ \t]*\{", re.IGNORECASE)
+# the end of the words so far that may yet become one: held back until the next piece tells
+_MAY_BECOME = re.compile(r"\s*(?:(?:^|\n)[ \t]*|\b)(?:c|ca|cal|call|call:[ \t]*[a-z0-9_]*[ \t]*)$|\s+$", re.IGNORECASE)
+
+
+def call_in_words(text: str) -> bool:
+    """Whether a reply in words has a call written after them (``words_before_call`` cut it)."""
+    return _CALL_IN_WORDS.search(text) is not None
+
+
+def words_before_call(pieces, start: str = ""):
+    """The pieces of a reply in words as they come (``start``, then ``pieces``), up to a call
+    written after them: the call and what follows are never said, and ``pieces`` is closed there
+    (the model stops)."""
+    said = held = ""
+    for piece in itertools.chain((start,), pieces):
+        held += piece
+        if found := _CALL_IN_WORDS.search(held):
+            if words := held[:found.start()].rstrip()[len(said):]:
+                yield words
+            if close := getattr(pieces, "close", None):
+                close()
+            return
+        keep = m.start() if (m := _MAY_BECOME.search(held)) else len(held)
+        if keep > len(said):
+            yield held[len(said):keep]
+            said = held[:keep]
+    if held[len(said):]:
+        yield held[len(said):]
 
 
 def bare_call_name(text: str) -> str | None:
