@@ -39,6 +39,15 @@ from tests.tool_checks import said_in_data
     ("tell me a joke", None), ("tell you what, I'm shattered", None), ("tell him off", None),
     ("tell the difference between a crow and a rook", None), ("let me know when it's done", None),
     ("give me a ring at 5", None), ("give it a go", None),
+    # music by name, and what is on the screen: v5 ran media{action:"next"} for "queue up Mr Brightside next"
+    ("queue up Mr Brightside next", "play_named"), ("play the new Taylor Swift album", "play_named"),
+    ("jarvis put on radio four", "play_named"), ("can you play something by Adele", "play_named"),
+    ("play", None), ("play the next track", None), ("play it again", None), ("play something", None),
+    ("play a game with me", None), ("play back what I told you about the shed", None),
+    ("put on the kettle", "smart_home"), ("send this to the printer", "files"),
+    ("what does this error on my screen mean?", "see_screen"), ("have a look at this photo", "see_screen"),
+    ("what's on my screen right now", "see_screen"), ("my screen is too bright", None),
+    ("what's the screen resolution", None),
     # what a tool does, a question about it, or chat: the model's
     ("turn the volume down", None), ("lock the screen", None), ("open my downloads folder", None),
     ("remind me to text Sam at six", None), ("set a timer for the oven for 20 minutes", None),

@@ -138,9 +138,10 @@ def test_a_reply_that_is_a_call_becomes_the_tools_sentence_and_the_model_is_stop
     assert list(assistant._call_or_prose(stream("Call", ':echo{word:"tea"}'), None, seen)) == ["You said tea, sir."]
     assert seen["outcome"].call.text == 'call:echo{word:"tea"}'
     # prose streams through as it comes (the first piece held only while it could be a call; words
-    # in lower case, until they show they are no tool's name written without "call:")
+    # in lower case, until they show they are no tool's name written without "call:"; and the last
+    # word until the next piece, as it may begin a call written after the words)
     seen = {}
-    assert list(assistant._call_or_prose(stream("C", "an do", ", sir."), None, seen)) == ["Can do", ", sir."]
+    assert list(assistant._call_or_prose(stream("C", "an do", ", sir."), None, seen)) == ["Can", " do, sir."]
     assert list(assistant._call_or_prose(stream("c", "an do", ", sir."), None, seen)) == ["can do, sir."]
     assert "outcome" not in seen
     # a call cut off by the end of the reply (max_tokens) is malformed: an apology, never the text
@@ -168,6 +169,12 @@ def test_a_call_written_after_words_is_never_said_and_the_model_is_stopped_there
     # on one line, with its name and brace, as well; "call:" in a sentence is words
     said = "".join(assistant._call_or_prose(stream("Done", ", sir. call:echo", '{word:"x"}'), None, {}))
     assert said == "Done, sir."
+    # or in a form of its own, glued to a word, or after a colon (v4: 'calling:open_app{name:"audacity"}')
+    assert "".join(assistant._call_or_prose(stream("Calling", ':open_app{name:"audacity"}'), None, {})) == ""
+    said = "".join(assistant._call_or_prose(stream("Very well, sir: ", 'echo{word:"x"}'), None, {}))
+    assert said == "Very well, sir"
+    said = "".join(assistant._call_or_prose(stream("Run awk '{print $1}'", " on it, sir."), None, {}))
+    assert said == "Run awk '{print $1}' on it, sir."
     said = "".join(assistant._call_or_prose(stream("Last ", "call", ": the bar shuts at eleven, sir."), None, {}))
     assert said == "Last call: the bar shuts at eleven, sir."
 

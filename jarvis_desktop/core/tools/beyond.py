@@ -37,7 +37,7 @@ _HOME = (r"(?:lights?|lamps?|heating|radiators?|thermostat|boiler|tv|telly|telev
 FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
     "message": r"^(?:send|text|txt|email|e-mail|message|whatsapp|dm|tweet|reply to|write back to|forward|"
                r"drop (?:a|an) (?:text|email|message|line) to|bung (?:a|an) (?:text|email|message))\b"
-               r"(?! me (?:a |an )?(?:reminder|nudge|alert))"
+               r"(?! me (?:a |an )?(?:reminder|nudge|alert))(?!.*\bprinter\b)"
                # "tell jess i'm running ten minutes late" (a 10-minute timer, from v5), "let mum know ..."
                r"|^tell (?:my |the |our )?(?!me\b|us\b|you\b|yourself\b|it\b|a\b|an\b|another\b|"
                r"some\b|jokes?\b|stor(?:y|ies)\b|time\b|the time\b|difference\b|the difference\b|fortunes?\b|"
@@ -51,7 +51,7 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
                 r"(?! (?:it|them|these|those) by\b)",
     "files": r"^(?:delete|remove|erase|rename|move|copy|duplicate|zip|unzip|compress|trash|bin|shred|back ?up|"
              r"empty|clear out|clean out|tidy up|sort out)\b"
-             rf"(?:.*\b{_FILE}\b)|^print\b(?= \S)",
+             rf"(?:.*\b{_FILE}\b)|^print\b(?= \S)|^send\b.*\bto (?:the |my )?printer\b",
     "software": r"^(?:install|uninstall|reinstall|update|upgrade|download|patch)\b(?! me\b)"
                 r"(?!.*\b(?:command line|terminal|apt|pip|npm|flatpak|snap|script)\b)",
     "power": rf"^(?:shut ?down|power (?:off|down)|restart|reboot|hibernate|suspend|log (?:me )?(?:out|off)|"
@@ -78,6 +78,15 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
                      r"a meeting|an appointment|an event|a call with|a meeting with)\b",
     "browser_bin": r"^(?:empty|clear|wipe|delete|clean|purge)\b.*\b(?:bin|trash|recycle bin|recycling bin|"
                    r"wastebasket|browser history|search history|history|cache|cookies)\b",
+    # an album, a song, a station or a playlist by name: the media tool plays, pauses and skips what
+    # the player has lined up ("queue up Mr Brightside next" ran media{action:"next"}, skipping a song)
+    "play_named": r"^(?:play|queue(?: up)?|shuffle|start playing)\b"
+                  r"(?! (?:it|that|this|music|some music|something(?! by\b| from\b)|anything|again|back|pause|"
+                  r"on\b|the (?:next|previous|last|first) (?:track|song|one|episode)|that last|the last one|"
+                  r"a game|games|chess|cards|twenty questions|20 questions|i spy|hangman|along|dumb|fair|"
+                  r"it (?:again|back|louder|quieter)))(?= \S)"
+                  r"|^(?:put|stick|bung|pop) on\b.*\b(?:radio|playlist|album|songs?|podcast|episode|tunes?|records?|"
+                  r"station|by)\b",
 }.items()}
 
 # Words that make it a request a tool does, or the memory's: timers, reminders, notes, volume, music
@@ -115,6 +124,14 @@ _LIVE = re.compile(
     r"|^(?:did|have|has) [\w' ]{1,30}? (?:win|won|lose|lost|draw|drawn|score|scored)\b.*\b(?:last night|yesterday|"
     rf"{_WHEN})\b"
     r"|\bwhat(?:'s| is| was) the score\b|^who(?:'s| is) winning\b")
+# What is on the screen or in a picture, asked of him ("can you see this error on my screen? what does
+# it mean", "have a look at this photo and tell me ..."): he has no eyes on it
+_SCREEN = re.compile(
+    r"\b(?:this|that|the) (?:error|message|chart|graph|picture|photo|image|window|box|popup|pop-up|page|text|"
+    r"thing|button|warning|code|table|diagram) on (?:my|the|this) screen\b"
+    r"|^(?:can you |could you )?(?:see|look at|have a look at|take a look at|read|check|describe) (?:my|the|this) "
+    r"(?:screen|photo|picture|image|chart|graph|diagram|display)\b"
+    r"|^(?:what'?s|whats|what is) on (?:my|the) screen\b|\bcan you see (?:my|the|this|what'?s on)\b")
 # ... unless a page is to be opened for it ("whats the score in the cricket pop espncricinfo up")
 _PAGE = re.compile(r"\b(?:pop|bring|pull|load|show|go to|open|website|site|page|app|www|\w+\.(?:com|co\.uk|org|net))\b")
 
@@ -151,6 +168,8 @@ def beyond_reach(message: str) -> str | None:
     said = _OPENING.sub("", text).lower().rstrip(" ?.!")
     if said and _LIVE.search(said) and not _PAGE.search(said):
         return "live_info"
+    if said and _SCREEN.search(said):
+        return "see_screen"
     if not said or _QUESTION.match(said) or re.match(r"\w+'", said):  # "phone's on 20 percent": no verb
         return None
     if re.match(r"\w+ (?:is|are|was|were|has|have|had|does|did|keeps|looks|seems|will|would|can|could|should|"
@@ -188,10 +207,13 @@ _REPLIES = {
                   "Pictures folder to find it afterwards.",
     "smart_home": "The house isn't wired to me, {h}, so lights, heating and the like are beyond my reach. I can "
                   "set a timer or a reminder for it.",
-    "calendar_list": "I keep no calendar or lists, {h}; I can set a reminder, or remember it for you if you say "
-                     "\"remember that\".",
+    "calendar_list": "Calendars and lists are beyond me, {h}: I keep none. I can set a reminder, or remember it "
+                     "for you if you say \"remember that\".",
     "browser_bin": "That's beyond me, {h}: I can't empty the bin or clear the browser's history. I can open your "
                    "home folder so you can see to it.",
+    "play_named": "Choosing what to play by name is beyond me, {h}: I can play, pause or skip whatever your player "
+                  "has lined up, and tell you what's playing.",
+    "see_screen": "I can't see your screen, {h}; I've no eyes on it. Read me what it says and I'll gladly help.",
 }
 
 

@@ -59,11 +59,14 @@ _BARE_CALL = re.compile(rf"\s*(?P<name>{_BARE_NAME}?)\s*\{{")
 
 
 # A call the model writes after words of its own ("pip install -r requirements.txt\ncall:install_exe{...}",
-# seen in the gate's replies of v5): it begins a line, or has its name and brace.  The phrase "a
-# last call: ..." in a sentence is neither.
-_CALL_IN_WORDS = re.compile(r"(?:^|\n)[ \t]*call:|\bcall:[ \t]*[a-z_][a-z0-9_]*[ \t]*\{", re.IGNORECASE)
-# the end of the words so far that may yet become one: held back until the next piece tells
-_MAY_BECOME = re.compile(r"\s*(?:(?:^|\n)[ \t]*|\b)(?:c|ca|cal|call|call:[ \t]*[a-z0-9_]*[ \t]*)$|\s+$", re.IGNORECASE)
+# seen in the gate's replies of v5) or in a form of its own ("calling:open_app{name:"audacity"}", v4):
+# a line that begins "call:", or a word and a colon before a name and its brace.  "A last call: ..."
+# in a sentence is neither.
+_CALL_IN_WORDS = re.compile(r"(?:^|\n)[ \t]*call:|\b[a-z_]+:[a-z_][a-z0-9_]*[ \t]*\{|(?<=:)[ \t]*[a-z_][a-z0-9_]*\{",
+                            re.IGNORECASE)
+# the end of the words so far that may yet become one (its last word, and a colon and a name after
+# it): held back until the next piece tells
+_MAY_BECOME = re.compile(r"\s*\b[a-z_]*(?::[ \t]*[a-z0-9_]*[ \t]*)?$|\s+$", re.IGNORECASE)
 
 
 def call_in_words(text: str) -> bool:
@@ -79,7 +82,7 @@ def words_before_call(pieces, start: str = ""):
     for piece in itertools.chain((start,), pieces):
         held += piece
         if found := _CALL_IN_WORDS.search(held):
-            if words := held[:found.start()].rstrip()[len(said):]:
+            if words := held[:found.start()].rstrip(" \t\n:")[len(said):]:
                 yield words
             if close := getattr(pieces, "close", None):
                 close()
