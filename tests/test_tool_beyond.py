@@ -48,6 +48,11 @@ from tests.tool_checks import said_in_data
     ("what does this error on my screen mean?", "see_screen"), ("have a look at this photo", "see_screen"),
     ("what's on my screen right now", "see_screen"), ("my screen is too bright", None),
     ("what's the screen resolution", None),
+    # the web: v5 ran a file search for "reviews" on the first
+    ("jarvis search the web for reviews of that new cordless hoover", "web_search"),
+    ("google the opening hours for B&Q", "web_search"), ("look it up online", "web_search"),
+    ("search for my tax return", None), ("open google", None), ("google is down", None),
+    ("how do I search the web privately", None),
     # what a tool does, a question about it, or chat: the model's
     ("turn the volume down", None), ("lock the screen", None), ("open my downloads folder", None),
     ("remind me to text Sam at six", None), ("set a timer for the oven for 20 minutes", None),

@@ -78,6 +78,10 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
                      r"a meeting|an appointment|an event|a call with|a meeting with)\b",
     "browser_bin": r"^(?:empty|clear|wipe|delete|clean|purge)\b.*\b(?:bin|trash|recycle bin|recycling bin|"
                    r"wastebasket|browser history|search history|history|cache|cookies)\b",
+    # the web searched for something ("jarvis search the web for reviews of that new cordless hoover"
+    # ran a file search for "reviews"): he runs offline; a page to open is the model's (_PAGE)
+    "web_search": r"^(?:google|bing|search (?:the web|the internet|online|google|on google|the net)|"
+                  r"look (?:\w+ )?up (?:online|on the web|on the internet|on google))\b",
     # an album, a song, a station or a playlist by name: the media tool plays, pauses and skips what
     # the player has lined up ("queue up Mr Brightside next" ran media{action:"next"}, skipping a song)
     "play_named": r"^(?:play|queue(?: up)?|shuffle|start playing)\b"
@@ -211,6 +215,8 @@ _REPLIES = {
                      "for you if you say \"remember that\".",
     "browser_bin": "That's beyond me, {h}: I can't empty the bin or clear the browser's history. I can open your "
                    "home folder so you can see to it.",
+    "web_search": "Searching the web is beyond me, {h}: I run offline. I can open your browser, or a website by "
+                  "name, so you can look it up.",
     "play_named": "Choosing what to play by name is beyond me, {h}: I can play, pause or skip whatever your player "
                   "has lined up, and tell you what's playing.",
     "see_screen": "I can't see your screen, {h}; I've no eyes on it. Read me what it says and I'll gladly help.",
