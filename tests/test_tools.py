@@ -230,3 +230,35 @@ def test_once_call_is_written_the_rest_comes_from_the_constrained_sampler():
     pieces = list(assistant._call_or_prose(stream("call", ":", "~free", after=after), None, seen,
                                            lambda: stream("echo{word:", '"tea"}', "~past")))
     assert pieces == ["You said tea, sir."] and after == [] and seen["call"] == 'call:echo{word:"tea"}'
+
+
+@pytest.mark.parametrize("call, message, idle", [
+    ('call:calculate{expression:"50/1"}', "how many sides does a 50p have", True),  # v4: "That comes to 50, sir."
+    ('call:calculate{expression:"7"}', "how many wonders of the world are there", True),
+    ('call:calculate{expression:"50/1"}', "whats fifty divided by one", False),  # the words ask that very sum
+    ('call:calculate{expression:"1+1"}', "what's one and one", False),
+    ('call:calculate{expression:"17*23"}', "how many sides does a 50p have", False),
+    ('call:percent{percent:50,of:1}', "how many sides does a 50p have", False),  # another tool: its own checks
+])
+def test_a_sum_with_nothing_to_work_out_is_set_aside(call, message, idle):
+    assert Toolbox(act=False).works_nothing_out(call, message) is idle
+
+
+def test_a_sum_with_nothing_to_work_out_gives_the_reply_in_words():
+    assistant = Assistant(tools=Toolbox(act=False), persona=Persona("sir"))
+    prose = lambda: stream("I'm not certain of that, sir.")  # noqa: E731
+    seen = {"message": "how many sides does a 50p have"}
+    said = list(assistant._call_or_prose(stream('call:calculate{expression:"50/1"}'), None, seen, prose=prose))
+    assert said == ["I'm not certain of that, sir."] and "outcome" not in seen
+    seen = {"message": "whats 50 divided by 1"}
+    said = list(assistant._call_or_prose(stream('call:calculate{expression:"50/1"}'), None, seen, prose=prose))
+    assert said == ["That comes to 50, sir."]
+
+
+def test_no_calculate_call_of_the_data_works_nothing_out():
+    from tests.tool_checks import said_in_data
+
+    box = Toolbox(act=False)
+    sums = [(said, answer) for said, answer in said_in_data() if answer.startswith("call:calculate")]
+    assert len(sums) >= 100
+    assert [(said, answer) for said, answer in sums if box.works_nothing_out(answer, said)] == []

@@ -518,12 +518,15 @@ class Assistant:
         """Why a call to ``tool`` is not to run ("": it runs): made in two minds, to a tool other
         than those the words make a whole request of; or to a tool the words say nothing of
         ("which port is plain imap on" is no request for ``local_ip``: tools/cues.py), unless
-        they make a whole request of it after all."""
+        they make a whole request of it after all; or a sum with nothing to work out
+        (Toolbox.works_nothing_out)."""
         whole, message = seen.get("unsure"), seen.get("message", "")
         if whole is not None and tool not in whole:
             return f"the words make a whole request of {', '.join(sorted(whole))} only"
         if tool is not None and not bears_on(tool, message) and tool not in self.tools.read_in_full(message):
             return f"the words say nothing of {tool}"
+        if self.tools.works_nothing_out(seen.get("call") or "", message):
+            return "a sum with nothing to work out"
         return ""
 
     def prefill(self) -> int:

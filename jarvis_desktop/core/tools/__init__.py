@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import importlib
 import logging
+import math
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
+from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from jarvis_desktop.core.memory_words import asks_own, forgets, keeps, lists_kept, names, search_terms, told
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.beyond import beyond_reach
@@ -271,6 +273,29 @@ class Toolbox:
             return None
         moved = neighbour(call.name, message, self.clock(), self.tools)
         return moved[0] if moved else call.name
+
+    def works_nothing_out(self, text: str, message: str = "") -> bool:
+        """Whether the call ``text`` is a sum with nothing to work out: ``calculate`` of a bare
+        number, or of one number by 1 or with 0, as the words leave it ("how many sides does a
+        50p have" was calculate{expression:"50/1"}, said as "That comes to 50, sir").  No call of
+        the data is one."""
+        try:
+            call = parse(text)
+        except CallError:
+            return False
+        if call.name != "calculate":
+            return False
+        if "calculate" in self.read_in_full(message):
+            return False  # "what's fifty divided by one": the words ask that very sum
+        expression = str(read_arguments("calculate", dict(call.args), message, self.clock()).get("expression", ""))
+        numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", expression)]
+        if not numbers or len([n for n in numbers if n not in (0.0, 1.0)]) > 1:
+            return False
+        try:
+            value = evaluate(expression)
+        except ArithmeticError_:
+            return False
+        return any(math.isclose(value, n) for n in numbers)
 
     def run(self, text: str, honorific: str = "sir", message: str = "") -> Outcome:
         """Run the call ``text`` the model wrote in answer to the user's ``message``."""
