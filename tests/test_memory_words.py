@@ -48,6 +48,7 @@ def test_no_message_of_the_data_but_a_list_of_what_is_kept_is_read_as_one():
     ("where did I leave my specs", "leave specs"),
     ("Which team do I support?", "team support"),
     ("whos got my drill", "drill"), ("who has got our ladder", "ladder"),
+    ("How does my wife take her coffee?", "wife take coffee"),
 ])
 def test_a_question_only_the_users_memory_answers_is_a_recall_beyond_doubt(tmp_path, message, about):
     """Asked "What's my favourite film?", the model gave an opinion of Jarvis's own; such a
@@ -65,6 +66,7 @@ def test_a_question_only_the_users_memory_answers_is_a_recall_beyond_doubt(tmp_p
     "where did I save the budget spreadsheet", "what's my IP address", "do I need an umbrella today",
     "Where's my favourite place in Bristol to eat, any ideas?",
     "who has my back when it all goes wrong", "who has the best fish and chips round here",
+    "how does my laptop have so little space", "how do my kids like it when I sing",
 ])
 def test_advice_the_computer_or_jarvis_own_tastes_are_not_read_as_a_question_of_the_users_memory(message):
     assert not asks_own(message)

@@ -421,6 +421,9 @@ _OWN = re.compile(
     r"^(?:what|which|who)(?:'s|s| is| are|'re| was| were)? (?:my|our) (?:(?:all[- ]time|absolute|very) )?"
     r"(?:favourite|favorite|fave|usual|preferred|go-to)\b"
     r"|^how do (?:i|we) (?:like|take|have) (?:my|our)\b"
+    # "How does my wife take her coffee?" (never told: v4 answered "Ask her, sir: ..."), "how does my
+    # dad like his steak done?"
+    r"|^how (?:do|does) (?:my|our) [\w' -]{1,30}? (?:like|take|have|drink) (?:his|her|their)\b"
     r"|^do (?:i|we) (?:prefer|like|take)\b"
     r"|^where do (?:i|we) (?:like|prefer) to\b"
     r"|^(?:where|who) did (?:i|we) (?:leave|park|lend|give|hide|stash)\b"
