@@ -44,6 +44,7 @@ from tests.tool_checks import said_in_data
     ("jarvis put on radio four", "play_named"), ("can you play something by Adele", "play_named"),
     ("play", None), ("play the next track", None), ("play it again", None), ("play something", None),
     ("play a game with me", None), ("play back what I told you about the shed", None),
+    ("play my music", None), ("play some tunes", None), ("hmm can you see the problem", None),
     ("put on the kettle", "smart_home"), ("send this to the printer", "files"),
     ("what does this error on my screen mean?", "see_screen"), ("have a look at this photo", "see_screen"),
     ("what's on my screen right now", "see_screen"), ("my screen is too bright", None),

@@ -85,7 +85,8 @@ FAMILIES: dict[str, re.Pattern] = {k: re.compile(v) for k, v in {
     # an album, a song, a station or a playlist by name: the media tool plays, pauses and skips what
     # the player has lined up ("queue up Mr Brightside next" ran media{action:"next"}, skipping a song)
     "play_named": r"^(?:play|queue(?: up)?|shuffle|start playing)\b"
-                  r"(?! (?:it|that|this|music|some music|something(?! by\b| from\b)|anything|again|back|pause|"
+                  r"(?! (?:it|that|this|(?:my |some |the )?(?:music|tunes)|something(?! by\b| from\b)|anything|"
+                  r"again|back|pause|with\b|nice\b|"
                   r"on\b|the (?:next|previous|last|first) (?:track|song|one|episode)|that last|the last one|"
                   r"a game|games|chess|cards|twenty questions|20 questions|i spy|hangman|along|dumb|fair|"
                   r"it (?:again|back|louder|quieter)))(?= \S)"
@@ -135,7 +136,8 @@ _SCREEN = re.compile(
     r"thing|button|warning|code|table|diagram) on (?:my|the|this) screen\b"
     r"|^(?:can you |could you )?(?:see|look at|have a look at|take a look at|read|check|describe) (?:my|the|this) "
     r"(?:screen|photo|picture|image|chart|graph|diagram|display)\b"
-    r"|^(?:what'?s|whats|what is) on (?:my|the) screen\b|\bcan you see (?:my|the|this|what'?s on)\b")
+    r"|^(?:what'?s|whats|what is) on (?:my|the) screen\b"
+    r"|\bcan you see (?:my|the|this|what'?s on) (?:screen|display|monitor|photo|picture|image|error|window)\b")
 # ... unless a page is to be opened for it ("whats the score in the cricket pop espncricinfo up")
 _PAGE = re.compile(r"\b(?:pop|bring|pull|load|show|go to|open|website|site|page|app|www|\w+\.(?:com|co\.uk|org|net))\b")
 
