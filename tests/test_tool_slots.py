@@ -605,21 +605,3 @@ def test_no_recall_duration_or_timer_request_of_the_data_is_read_as_a_sum_a_bill
     assert [(said, tool, moved) for said, tool in mine
             if (moved := neighbour(tool, said, EVAL_NOW, tools, {})) and moved[0] != tool] == []
 
-
-def test_an_average_a_speed_or_interest_read_from_the_data_comes_to_the_datas_answer():
-    """Every message of the data (training, development and held-out requests) whose words read as
-    an average, a speed or interest is a calculate request whose answer is the same number."""
-    from jarvis_desktop.core.arith import evaluate
-    from jarvis_desktop.core.tools.slots import _interest, _mean, _plain, _speed, _tokens
-    from tests.tool_checks import said_in_data
-
-    read = []
-    for said, answer in said_in_data():
-        words = _tokens(_plain(said))
-        if expression := _mean(words) or _speed(words) or _interest(words):
-            read.append((said, answer, expression))
-    assert len(read) >= 5
-    for said, answer, expression in read:
-        assert answer.startswith("call:calculate"), (said, answer)
-        data = parse(answer).args["expression"]
-        assert abs(evaluate(expression) - evaluate(data)) < 1e-9, (said, expression, data)

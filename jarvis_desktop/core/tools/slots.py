@@ -57,7 +57,8 @@ def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
 def _calculate(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.skills import Skills, _CALC_PREFIX, _CALC_SUFFIX, _expression
     s = re.sub(r"^(?:(?:um+|uh+|erm?|ok|okay|right|so|jarvis)\b[\s,]*)+", "", s)
-    if expr := _mean(_tokens(s)) or _speed(_tokens(s)) or _interest(_tokens(s)):
+    words = _tokens(s)
+    if expr := _mean(words) or _speed(words) or _interest(words):
         return {"expression": expr}
     low = Skills._normalise(s, "sir").lower()
     expr = _expression(_CALC_SUFFIX.sub("", _CALC_PREFIX.sub("", low)).strip()) or priced_items(s)
@@ -71,8 +72,7 @@ def _calculate(s: str, args: dict, now: datetime) -> dict:
 _BETWEEN = {"and", "&"}
 _BEFORE_LIST = {"of", "for", "the", "numbers", "these", "those", "scores", "marks"}
 _AFTER_MEAN = {"please", "jarvis", "score", "scores", "mark", "marks", "then", "be", "is", "come", "comes", "to"}
-_DISTANCE = {"mile": 1, "miles": 1, "km": 1, "kms": 1, "kilometres": 1, "kilometers": 1, "kilometre": 1,
-             "kilometer": 1}
+_DISTANCE = {"mile", "miles", "km", "kms", "kilometres", "kilometers", "kilometre", "kilometer"}
 _HOURS = {"hour": 1, "hours": 1, "hr": 1, "hrs": 1, "minutes": 60, "minute": 60, "mins": 60, "min": 60}
 
 
