@@ -11,8 +11,8 @@ import pytest
 
 from jarvis_desktop.core.errors import JarvisError
 from jarvis_desktop.core.memory import MemoryRefused, MemoryStore
-from jarvis_desktop.core.memory_words import (clean_fact, fact_as_told, names, relations, search_terms, second_person,
-                                              secret_kind, told, uncovered)
+from jarvis_desktop.core.memory_words import (clean_fact, fact_as_told, invented_details, names, relations,
+                                              search_terms, second_person, secret_kind, told, uncovered)
 
 
 @pytest.fixture
@@ -182,6 +182,14 @@ def test_a_fact_in_the_first_person_is_said_back_inside_a_sentence(store):
     ("the spare house keys are in the blue tin on top of the fr",
      "remember i hid the spare charger in the top drawer of my bedside table",
      "i hid the spare charger in the top drawer of my bedside table"),
+    # a day, a number or a name the user never said (v4 kept "every other Wednesday"): the user's words
+    ("the cleaner, Dorota, comes every other Wednesday at ten",
+     "I'd like you to remember that the cleaner, Dorota, comes on Mondays at ten.",
+     "the cleaner, Dorota, comes on Mondays at ten"),
+    ("the kids' dentist is Dr Patel", "I just got back. For future reference, the kids' dentist is Dr Shah.",
+     "the kids' dentist is Dr Shah"),
+    ("my locker at the gym is number 121", "add to your notes that my locker at the gym is number 112",
+     "my locker at the gym is number 112"),
 ])
 def test_the_fact_kept_is_the_users_whole_words_where_the_models_fall_short(model_fact, message, kept):
     assert fact_as_told(model_fact, message) == kept
@@ -207,3 +215,15 @@ def test_told_takes_the_asking_words_off_either_end():
     assert told("Jot this down: my dad's favourite whisky is Talisker 10.") == "my dad's favourite whisky is Talisker 10"
     assert told("the radiator key is in the kitchen drawer, just so you know") == "the radiator key is in the kitchen drawer"
     assert told("Note that Ravi's teacher is Mrs Okafor.") == "Ravi's teacher is Mrs Okafor"
+    assert told("I'd like you to remember that the cleaner comes on Mondays.") == "the cleaner comes on Mondays"
+    assert told("Add to your notes that the bins go out on Thursday night") == "the bins go out on Thursday night"
+    assert told("Save this for later: the gate code is the dog's name") == "the gate code is the dog's name"
+    assert told("Would you remember that Sam is vegan please") == "Sam is vegan"
+
+
+def test_invented_details_are_the_days_numbers_and_names_the_user_never_said():
+    message = "Remember that the cleaner, Dorota, comes on Mondays at ten"
+    assert invented_details("the cleaner, Dorota, comes every other Wednesday at ten", message) == {"wednesday"}
+    assert invented_details("the cleaner, Agnieszka, comes on Mondays at 10", message) == {"agnieszka", "10"}
+    assert invented_details("the cleaner comes on Monday", message) == set()  # "Mondays": the same day
+    assert invented_details("the red one is Dorota's", message) == set()  # "one" and a possessive name

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["STOPWORDS", "secret_kind", "second_person", "clean_fact", "told", "fact_as_told", "asks", "is_question", "keeps", "search_terms",
-           "relations", "relation_words", "uncovered", "names", "forgets", "asks_own"]
+           "relations", "relation_words", "uncovered", "names", "forgets", "asks_own", "invented_details"]
 
 # Words that carry no topic: a search made of the rest ("where did I park my car" -> park, car).
 STOPWORDS = frozenset("""
@@ -123,14 +123,18 @@ _CUES = re.compile(r"^(?:for future reference|just so you know|just so you've go
                    r"keep a note(?: of)?|keep hold of this|commit this to memory|add this to what you know|"
                    r"one for the notebook|put (?:it|this) on file|(?:i'll|you'll) (?:need|want) this later|"
                    r"(?:worth knowing|useful|heads up) for later|so i don't lose track|"
-                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|note(?: down)?)(?:\s+that)?\b[\s,.!:;-]*", re.I)
+                   r"in case it (?:ever )?comes up|(?:don't|do not) let me forget|"
+                   # "I'd like you to remember that ...", "Add to your notes that ...", "Save this for later:"
+                   r"(?:i'd|i would|i|i'll) (?:like|want|need) you to (?:remember|note|know|keep in mind|bear in mind)|"
+                   r"add (?:this |that )?to (?:your|the|my) (?:notes|memory|records?)|save this(?: for later)?|"
+                   r"make a note of (?:this|that)|remember this(?: one)?|note(?: down)?)(?:\s+that)?\b[\s,.!:;-]*", re.I)
 _TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that|remember it|keep that in mind|"
                     r"bear that in mind|(?:don't|do not) let me forget|(?:please )?make a note(?: of (?:that|it))?|"
                     r"note that(?: down)?|jot that down|file that away|store that(?: somewhere)?|put it on file|"
                     r"hang on to (?:that|it)|worth remembering|by the way|in case i (?:ever )?need [^,.;]*|"
                     r"keep that somewhere(?: safe)?|you'll need that(?: one day)?|you've got it on file|"
                     r"for future reference|just so you know|for me|"
-                    r"for next time|would you|will you|thanks|thank you|cheers))+[\s,;.!?]*$", re.I)
+                    r"for next time|would you|will you|thanks|thank you|cheers|please))+[\s,;.!?]*$", re.I)
 
 
 def _opened(message: str) -> str:
@@ -315,6 +319,30 @@ def _copied(words: list[str], text: str):
     return re.search(r"\b" + r"\W+".join(re.escape(w) for w in words), text, re.I)
 
 
+# Words that carry a detail a fact stands or falls by: counts, days, months (numerals and names
+# are found apart).  Not "one" or "second": "the red one", "a second key" are not details told.
+_DETAIL_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+million half quarter first third fourth fifth sixth seventh eighth ninth tenth twice fortnight fortnightly
+monday tuesday wednesday thursday friday saturday sunday weekday weekend january february march april may june
+july august september october november december""".split())
+
+
+def _bare(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word.lower())
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def invented_details(fact: str, message: str) -> set[str]:
+    """The details of ``fact`` (numbers, days, months, names) that ``message`` never said, lower
+    case: "the cleaner comes every other Wednesday at ten" for "the cleaner, Dorota, comes on
+    Mondays at ten" -> {"wednesday"}."""
+    said = {_bare(w) for w in re.findall(r"[^\W_]+", message)}
+    words = re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", fact))
+    details = {w.lower() for w in words if any(c.isdigit() for c in w) or _bare(w) in _DETAIL_WORDS} | names(fact)
+    return {d for d in details if _bare(d) not in said}
+
+
 def fact_as_told(fact: str, message: str) -> str:
     """The fact to keep, from the one the model wrote in its call and the user's ``message``.
 
@@ -327,8 +355,9 @@ def fact_as_told(fact: str, message: str) -> str:
     And it turns names into pronouns ("I borrowed your copy" for "Callum borrowed my copy") or
     keeps a scrap ("I like Sienna"): then the user's sentence that holds every word of
     substance of the model's fact is kept, without the words that ask to keep it (``told``).
-    The user's words are kept too where the model's hold nothing of substance ("that") or
-    mostly words the user never said (a fact from its training data: "the spare house keys are
+    The user's words are kept too where the model's hold nothing of substance ("that"), a
+    detail the user never said (a day, a number, a name: "every other Wednesday" for "on
+    Mondays"), or mostly words the user never said (a fact from its training data: "the spare house keys are
     in the blue tin" for "I hid the spare charger in the top drawer"); else the model's fact.
     """
     from jarvis_desktop.core.tools.grammar import STRING_CHARS  # here: the tools import this module
@@ -352,6 +381,9 @@ def fact_as_told(fact: str, message: str) -> str:
     for sentence in sentences:
         if _covers(sentence, terms):  # the model's words, rephrased: the user's sentence
             return mine if len(sentence) < len(mine) else sentence
+    if invented_details(" ".join(words), message):  # a day, a number, a name the user never said
+        best = max(sentences, key=lambda s: sum(1 for t in terms if t in search_terms(s)))
+        return best if any(t in search_terms(best) for t in terms) else said
     have = search_terms(said)
     if 2 * sum(1 for t in terms if t in have) < len(terms):  # mostly words the user never said
         return said
