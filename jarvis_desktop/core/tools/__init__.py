@@ -35,7 +35,8 @@ from jarvis_desktop.core.tools.media import commanded
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.pastime import pastime_asked
 from jarvis_desktop.core.tools.slots import read_arguments
-from jarvis_desktop.core.tools.slots_whole import TIMER_WORDS, neighbour, read_in_full, reminder_time_said
+from jarvis_desktop.core.tools.slots_whole import REMIND_ASKED, TIMER_WORDS, neighbour, read_in_full, reminder_time_said
+from jarvis_desktop.core.tools.slots_words import plain
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
            "CallError", "PREFIX", "format_call", "parse", "default_tools", "MODULES"]
@@ -106,6 +107,11 @@ ASKED_AS_CONVERSION = re.compile(
     r"|\b(?:in|into|to|as)\s+(?:degrees\s+)?[a-z°/^²³]+(?:\s+[a-z]+)?\s*(?:please|jarvis)?\W*$", re.IGNORECASE)
 
 
+# A thing to do rather than a fact ("remember I need to leave at 5"): with a time, maybe a reminder
+_A_TASK = re.compile(r"^(?:i|we|i've|we've|ive) (?:need|have|must|should|ought|got|(?:have|'ve) got)\b"
+                     r"|^(?:to|i'm to|im to)\b", re.I)
+
+
 class Toolbox:
     """The tools the model may call, and running them safely."""
 
@@ -132,7 +138,7 @@ class Toolbox:
     def beyond_doubt(self, message: str, before: str = "") -> str | None:
         """The call ``message`` asks for beyond doubt, written from its words alone, or None:
         ``remember`` of the user's words for a fact given to keep in so many words ("note that
-        ...": keeps, and no reminder's time), ``explain_command`` of the program a question names
+        ...": keeps, a time in it too unless a reminder is asked for), ``explain_command`` of the program a question names
         ("whats du", "what on earth is sed", where it is on the PATH), ``list_memories`` where the
         words ask what is kept about the user ("Is there anything on file about me?": lists_kept), ``forget``
         where they ask first of all for something told to be forgotten ("forget what I said about
@@ -182,11 +188,15 @@ class Toolbox:
 
     def _said_in_full(self, message: str, now: datetime) -> frozenset[str]:
         """The tools the words alone make a whole request of (slots_whole.read_in_full), and ``remember``
-        where they give a fact to keep in so many words (memory_words.keeps) and no reminder's time."""
+        where they give a fact to keep in so many words (memory_words.keeps), unless with a
+        reminder's time they ask for a reminder too or name a thing to do (_A_TASK)."""
         whole = read_in_full(message, now, self.tools)
-        if "remember" in self.tools and keeps(message) \
-                and not ("remind_me" in self.tools and reminder_time_said(message, now)):
-            whole |= {"remember"}  # "note that ...": a fact to keep; with a reminder's time, a reminder
+        if "remember" in self.tools and keeps(message) and not ("remind_me" in self.tools and reminder_time_said(
+                message, now) and (REMIND_ASKED.search(plain(message)) or _A_TASK.match(told(message)))):
+            # "note that ...": a fact to keep, a time in it too ("remember that I'm having an eye test
+            # on 11 May at 10am": v4 answered in prose); "don't let me forget the recycling at half
+            # six", "remember I need to leave at 5" ask for a reminder as well, and are the model's
+            whole |= {"remember"}
         return whole
 
     def read_in_full(self, message: str) -> frozenset[str]:
@@ -195,7 +205,7 @@ class Toolbox:
         percent of what?" is not), and ``recall`` where the memory surely holds its answer
         ("How do I take my tea?" beside "I like my tea strong with one sugar": MemoryStore.recall),
         and ``remember`` where it gives a fact to keep in so many words ("note that the stopcock is
-        under the sink": memory_words.keeps) and no reminder's time."""
+        under the sink": memory_words.keeps; see _said_in_full)."""
         whole = self._said_in_full(message, self.clock())
         return whole | {"recall"} if self.memory_answers(message) else whole
 

@@ -190,8 +190,8 @@ ASKED: dict[str, re.Pattern] = {"time_in": TIME_ASKED, "remind_me": REMIND_ASKED
 
 def reminder_time_said(message: str, now: datetime) -> bool:
     """Whether ``message`` says a reminder's time ("at 3 tomorrow", "in 20 minutes"), asked for
-    as a reminder or not: "note that the dentist is at 3 tomorrow" is the model's to call a fact
-    or a reminder."""
+    as a reminder or not: "don't let me forget the recycling at half six" is the model's to call
+    a fact or a reminder (Toolbox._said_in_full)."""
     return bool({"in_minutes", "at"} & _found("remind_me", _plain(message), now).keys())
 
 
