@@ -261,7 +261,7 @@ def test_tools_and_what_they_change():
     ("lock it", None),  # the door, perhaps: the model's, with the conversation
     ("turn it up", None),  # the heating, perhaps
     ("volume up by 20", None),  # a level: the model's and its reader's
-    ("how do i lock the screen", None),  # a how-to
+    ("how do i lock the screen", 'call:shortcut{action:"lock_screen"}'),  # a how-to: its keys (tools/shortcuts.py)
     ("the telly is louder than the radio", None),
 ])
 def test_a_sound_or_screen_command_in_so_many_words_is_beyond_doubt(message, call):

@@ -30,6 +30,8 @@ from jarvis_desktop.core.errors import DataError
 from jarvis_desktop.core.paths import asset
 # how an honest reply reads: the words UNSURE_REPLIES use and their usual variants (grade)
 from jarvis_desktop.core.persona import UNSURE
+from jarvis_desktop.core.tools.call import format_call
+from jarvis_desktop.core.tools.shortcuts import shortcut_asked
 from trainer.cores import free_cores_now
 
 __all__ = ["Fact", "load_facts", "knows", "grade", "probe", "fact_rows", "score_facts", "UNSURE_REPLIES",
@@ -165,13 +167,16 @@ def base_gguf(folder: Path) -> Path:
 # --- the training rows ------------------------------------------------------------------------
 
 def fact_rows(facts: list[Fact], probed: dict[str, dict]) -> list[dict]:
-    """One row per bank question: its reply where the base knew it, else an honest one."""
+    """One row per bank question: its reply where the base knew it, else an honest one; a
+    question of a desktop's keys ("keyboard shortcut for undo") is the shortcut tool's call."""
     rows = []
     for fact in facts:
         if fact.id not in probed:
             raise DataError(asset(*PROBE), 0, f"fact {fact.id} was never probed",
                             "run `python -m trainer.facts probe` after adding to the bank")
-        if probed[fact.id]["knows"]:
+        if (keys := shortcut_asked(fact.question)) is not None:
+            reply = format_call("shortcut", keys)  # the keys of this desktop, from the shortcut tool
+        elif probed[fact.id]["knows"]:
             reply = fact.reply
         else:
             reply = UNSURE_REPLIES[zlib.crc32(fact.id.encode()) % len(UNSURE_REPLIES)]

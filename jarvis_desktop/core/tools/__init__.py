@@ -36,6 +36,7 @@ from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.pastime import pastime_asked
 from jarvis_desktop.core.tools.slots import read_arguments
 from jarvis_desktop.core.tools.slots_whole import REMIND_ASKED, TIMER_WORDS, neighbour, read_in_full, reminder_time_said
+from jarvis_desktop.core.tools.shortcuts import shortcut_asked
 from jarvis_desktop.core.tools.slots_words import plain
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
@@ -44,7 +45,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 log = logging.getLogger(__name__)
 
 MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory",
-           "pastime")
+           "pastime", "shortcuts")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -147,7 +148,9 @@ class Toolbox:
         "another one" after ``before``, the last reply, told one: tools/pastime.py), ``recall`` where
         they ask what only the user's memory answers ("What's my favourite film?", "who did I lend
         the ladder to": memory_words.asks_own; with a memory), ``volume`` and ``lock_screen`` where the
-        message is nothing but such a command ("turn the volume up", "lock the screen": media.commanded).  Neither reading took a single message of another
+        message is nothing but such a command ("turn the volume up", "lock the screen": media.commanded),
+        ``shortcut`` where it asks for the keys of an everyday thing ("how do I take a screenshot",
+        "keyboard shortcut for undo": shortcuts.shortcut_asked).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
         if not message.strip():
@@ -173,6 +176,8 @@ class Toolbox:
             return format_call("convert", read_arguments("convert", {}, message, now))
         if "open_app" in self.tools and (app := app_named(message)) is not None:
             return format_call("open_app", {"name": app.name})  # "open firefox", where Firefox is installed
+        if "shortcut" in self.tools and (keys := shortcut_asked(message)) is not None:
+            return format_call("shortcut", keys)  # "how do I take a screenshot": v4 made keys up
         if (command := commanded(message)) is not None and command[0] in self.tools:
             return format_call(*command)  # "turn the volume up", "lock the screen": answered in prose mid-conversation
         return None
