@@ -61,6 +61,25 @@ def test_the_models_words_never_lose_the_fact_the_users_question_found(tmp_path,
                                     "landing; you told me today.")
 
 
+def test_the_models_words_alone_never_make_another_fact_the_answer(tmp_path, embedder):
+    """v4 wrote "When's my physio appointment?" as a recall of "dentist appointment", and said the
+    dentist's as the answer: a fact made sure only by the model's words, with a word of the
+    user's question it does not hold, is said as the nearest noted."""
+    from jarvis_desktop.core.tools import Toolbox
+
+    with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
+        store.add("the dentist appointment is on 9 October at 2:15pm at Clifton Dental")
+        store.add("the car insurance renews on the 1st of February")
+        question = "When's my physio appointment?"
+        assert not store.recall(question).sure and store.recall(f"{question} dentist appointment").sure
+        out = Toolbox(memory=store).run('call:recall{about:"dentist appointment"}', "sir", question)
+        assert out.result.reply.startswith("The nearest I have noted, sir: the dentist appointment")
+        assert out.result.data["sure"] is False
+        # the user's own words all held: the answer
+        out = Toolbox(memory=store).run('call:recall{about:"appointment"}', "sir", "when is the dentist appointment")
+        assert out.result.reply.startswith("The dentist appointment is on 9 October") and out.result.data["sure"]
+
+
 def test_a_fact_naming_the_relation_asked_about_ranks_nearer_but_is_not_made_sure(tmp_path, embedder):
     with MemoryStore(tmp_path / "m.sqlite3", embedder=embedder) as store:
         for fact in ("my daughter's best friend is Ruby Patel", "my great-aunt Doris is ninety-four",

@@ -22,7 +22,7 @@ import re
 from datetime import datetime, timezone
 
 from jarvis_desktop.core.memory import MemoryRefused, Recalled
-from jarvis_desktop.core.memory_words import fact_as_told, search_terms, second_person
+from jarvis_desktop.core.memory_words import fact_as_told, search_terms, second_person, uncovered
 from jarvis_desktop.core.persona import MONTH_NAMES
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
@@ -107,6 +107,11 @@ def _recall(args: dict, context: Context) -> ToolResult:
     found = store.recall(context.message, limit=3) if context.message.strip() else Recalled([])
     if not found.sure and question.strip() and question != context.message:
         with_about = store.recall(question, limit=3)
+        if with_about and with_about.sure and context.message.strip() \
+                and uncovered(context.message, with_about.facts[0].text):
+            # sure only by the model's words: "When's my physio appointment?" written as about
+            # "dentist appointment" found the dentist's; said as the nearest noted, not as the answer
+            with_about = Recalled(with_about.facts, sure=False)
         if with_about.sure or not found:
             found = with_about
     if not found:
