@@ -177,6 +177,13 @@ def test_a_call_written_after_words_is_never_said_and_the_model_is_stopped_there
     assert said == "Run awk '{print $1}' on it, sir."
     said = "".join(assistant._call_or_prose(stream("Last ", "call", ": the bar shuts at eleven, sir."), None, {}))
     assert said == "Last call: the bar shuts at eleven, sir."
+    # or a name glued to its brace, with nothing or an argument in it (v4: "Run python3 -m os.os_info{}")
+    said = "".join(assistant._call_or_prose(stream("Run python3 -m os", ".os_info", "{", "}"), None, {}))
+    assert said == "Run python3 -m os."
+    said = "".join(assistant._call_or_prose(stream("Try ", 'echo{word:', '"x"} now'), None, {}))
+    assert said == "Try"
+    said = "".join(assistant._call_or_prose(stream("Use ${HOME} or a dict {a: 1}", " in it, sir."), None, {}))
+    assert said == "Use ${HOME} or a dict {a: 1} in it, sir."
 
 
 def test_a_left_out_argument_with_a_default_is_the_same_call():

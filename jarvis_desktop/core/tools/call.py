@@ -62,11 +62,15 @@ _BARE_CALL = re.compile(rf"\s*(?P<name>{_BARE_NAME}?)\s*\{{")
 # seen in the gate's replies of v5) or in a form of its own ("calling:open_app{name:"audacity"}", v4):
 # a line that begins "call:", or a word and a colon before a name and its brace.  "A last call: ..."
 # in a sentence is neither.
-_CALL_IN_WORDS = re.compile(r"(?:^|\n)[ \t]*call:|\b[a-z_]+:[a-z_][a-z0-9_]*[ \t]*\{|(?<=:)[ \t]*[a-z_][a-z0-9_]*\{",
-                            re.IGNORECASE)
+# So is a name glued to its brace with nothing or an argument in it ("Run python3 -m os.os_info{}",
+# v4 to "how do I check my python version": "Run python3 -m os." is said): no prose or command
+# writes a word, "{" and "}" or "x:".
+_CALL_IN_WORDS = re.compile(r"(?:^|\n)[ \t]*call:|\b[a-z_]+:[a-z_][a-z0-9_]*[ \t]*\{|(?<=:)[ \t]*[a-z_][a-z0-9_]*\{"
+                            r"|\b[a-z_][a-z0-9_]*\{(?:\}|[a-z_]+:)", re.IGNORECASE)
 # the end of the words so far that may yet become one (its last word, and a colon and a name after
 # it): held back until the next piece tells
-_MAY_BECOME = re.compile(r"\s*\b[a-z_]*(?::[ \t]*[a-z0-9_]*[ \t]*)?$|\s+$", re.IGNORECASE)
+_MAY_BECOME = re.compile(r"\s*\b[a-z_][a-z0-9_]*\{[a-z_]*$|\s*\b[a-z_]*(?::[ \t]*[a-z0-9_]*[ \t]*)?$|\s+$",
+                         re.IGNORECASE)
 
 
 def call_in_words(text: str) -> bool:
