@@ -287,3 +287,38 @@ def test_every_example_cancel_runs(tmp_path):
             service.add(NOW + timedelta(hours=2), task, "reminder")
         result = run("cancel_timer", check(parse(text), tool), service)
         assert result.reply.startswith(("Very good, sir: I've cancelled", "Which one, sir?")), request
+
+
+# -- alarms -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message, args", [
+    ("set an alarm for 7am", {"at": "07:00", "day": "tomorrow"}),  # 10:30 now: 7 am has passed
+    ("wake me up at half six tomorrow", {"task": "wake up", "at": "06:30", "day": "tomorrow"}),  # v4: 6:30 pm
+    ("jarvis wake me up at seven please", {"task": "wake up", "at": "07:00", "day": "tomorrow"}),  # waking: morning
+    ("Set my alarm for 6:45 tomorrow morning.", {"at": "06:45", "day": "tomorrow"}),
+    ("Can you set an alarm for 8:30?", {"at": "20:30", "day": "today"}),  # the next 8:30 to come, as a reminder's
+    ("alarm for 3 please", {"at": "15:00", "day": "today"}),
+    ("set an alarm for 10pm tonight", {"at": "22:00", "day": "today"}),
+    ("set an alarm for 7 in the morning", {"at": "07:00", "day": "tomorrow"}),
+    # no time alone after "for", or no time at all: the model's
+    ("set an alarm for the bins at 7", None),
+    ("set an alarm", None),
+    ("wake me up in 20 minutes", None),
+    ("my alarm didn't go off this morning", None),
+])
+def test_an_alarm_asked_for_at_a_time_is_a_reminder_then(message, args):
+    from jarvis_desktop.core.tools.timers import alarm_asked
+
+    assert alarm_asked(message, NOW) == args
+
+
+def test_an_alarm_is_set_without_the_model_and_jarvis_says_when(service):
+    from jarvis_desktop.core.tools import Toolbox
+
+    box = Toolbox(timers=service, clock=lambda: NOW)
+    call = box.beyond_doubt("wake me up at half six tomorrow")
+    assert call == 'call:remind_me{task:"wake up",at:"06:30",day:"tomorrow"}'
+    out = box.run(call, "sir", "wake me up at half six tomorrow")
+    assert out.status == "ran" and out.result.reply == "Very good, sir: I'll remind you to wake up at 6:30 am tomorrow."
+    (timer,) = service.pending("reminder")
+    assert timer.due_at == datetime(2026, 11, 27, 6, 30) and timer.label == "wake up"

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from jarvis_desktop.core.persona import spoken_clock, with_article
 from jarvis_desktop.core.timers import (MAX_AHEAD, ClockTime, Timer, TimerService, clock_due, describe,
-                                        spoken_duration, spoken_task, timer_name, when_phrase)
+                                        find_clock, spoken_duration, spoken_task, timer_name, when_phrase)
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
-__all__ = ["TOOLS"]
+__all__ = ["TOOLS", "alarm_asked"]
 
 MAX_LABEL_CHARS = 60
 MAX_TASK_CHARS = 200
@@ -118,6 +118,39 @@ def _due_at(at: str, day: str, now: datetime, h: str) -> datetime:
     if day == "today" and due.date() != now.date():
         raise ToolFailed(f"It's already past {spoken_clock(due)} today, {h}; shall I make it tomorrow?")
     return due
+
+
+# "set an alarm for 7am", "wake me up at half six tomorrow", "alarm for 6:45 please": a whole message
+# asking for an alarm at a time (v4 answered the first in words, "Set an alarm for 7am, sir. I'll be
+# here when you wake up", and set the second for 6:30 pm)
+_ALARM = re.compile(
+    r"^(?:(?:um|uh|er|ok|okay|right|hey|jarvis|please|could you|can you|would you|will you)[\s,]+)*"
+    r"(?:(?:set|make|put|create|add|give me|stick|pop)(?: me| up| on)? (?:an?|my|the) alarm(?: clock)?(?: on)?"
+    r"|alarm|(?P<wake>wake me(?: up)?|get me up))"
+    r" (?:for|at) (?P<when>.+?)(?:[\s,]+(?:please|thanks|thank you|jarvis|then))*[\s.!?]*$", re.I)
+_ALARM_DAY = re.compile(r"^(?P<clock>.+?)(?:\s+(?P<day>tomorrow(?: morning)?|in the morning|this (?:morning|afternoon|evening)"
+                        r"|tonight))?$", re.I)
+
+
+def alarm_asked(message: str, now: datetime) -> dict | None:
+    """The ``remind_me`` call's arguments for an alarm ``message`` asks for in so many words, or
+    None: the time of day (the morning one for "wake me up at 7", or where "morning" is said; else
+    the next one to come, as for a reminder), today or tomorrow, and the task "wake up" where the
+    words ask to be woken.  Jarvis speaks up at that time while he is running."""
+    m = _ALARM.match(" ".join(message.split()))
+    if m is None or (parts := _ALARM_DAY.match(m["when"])) is None:
+        return None
+    said = "at " + re.sub(r"\bhalf (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+                          r"half past \1", re.sub(r"^(?:at|for)\s+", "", parts["clock"], flags=re.I), flags=re.I)
+    clock = find_clock(said)  # "half six": half past six, in Britain
+    if not isinstance(clock, ClockTime) or clock.span != (0, len(said)):
+        return None  # the words after "for" are no time alone ("an alarm for the bins at 7")
+    day = (parts["day"] or "").lower()
+    if (m["wake"] or "morning" in day) and not clock.exact:
+        day = "tomorrow morning" if day.startswith("tomorrow") else "morning"
+    due = clock_due(now, clock, day)
+    args = {"task": "wake up"} if m["wake"] else {}
+    return {**args, "at": due.strftime("%H:%M"), "day": "tomorrow" if due.date() > now.date() else "today"}
 
 
 def remind_me(args: dict, context: Context) -> ToolResult:
@@ -287,6 +320,9 @@ TOOLS: tuple[Tool, ...] = (
          'call:remind_me{task:"about the meeting",at:"14:15",day:"today"}'),
         ("at half five remind me to pick up the kids", 'call:remind_me{task:"pick up the kids",at:"17:30"}'),
         ("In two hours, remind me to check the oven.", 'call:remind_me{task:"check the oven",in_minutes:120}'),
+        ("Set an alarm for 6:30 tomorrow morning.", 'call:remind_me{at:"06:30",day:"tomorrow"}'),
+        ("wake me up at seven tomorrow", 'call:remind_me{task:"wake up",at:"07:00",day:"tomorrow"}'),
+        ("Could you pop an alarm on for quarter to five?", 'call:remind_me{at:"16:45"}'),
         ("set a reminder for noon tomorrow to pay the gas bill",
          'call:remind_me{task:"pay the gas bill",at:"12:00",day:"tomorrow"}'),
         ("Remind me that the parcel's coming, at ten tonight.",
