@@ -198,6 +198,19 @@ def test_hostname_matches_socket():
     assert socket.gethostname() in result.reply
 
 
+def test_a_question_of_the_user_name_is_answered_with_the_account():
+    """v4 sent "what's my username" to hostname and said the computer's name; the account is said."""
+    import getpass
+
+    from jarvis_desktop.core.tools import Toolbox
+
+    out = Toolbox().run("call:hostname{}", "sir", "what's my username")
+    assert out.result.reply == f"You're signed in as {getpass.getuser()} on {socket.gethostname()}, sir."
+    assert out.result.data == {"hostname": socket.gethostname(), "user": getpass.getuser()}
+    assert Toolbox().run("call:hostname{}", "sir", "what's this computer called").result.data == \
+        {"hostname": socket.gethostname()}
+
+
 def test_os_info_matches_platform():
     result = run("os_info")
     assert result.data["system"] == platform.system()

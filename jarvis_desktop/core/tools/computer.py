@@ -8,8 +8,10 @@ reply is phrased from ``data`` with ``format_number``, so every number said is o
 
 from __future__ import annotations
 
+import getpass
 import os
 import platform
+import re
 import shutil
 import socket
 import time
@@ -162,8 +164,22 @@ def _uptime(args: dict, context: Context) -> ToolResult:
 
 # --- hostname, os_info -----------------------------------------------------------------------
 
+# "what's my username", "who am I logged in as": the account, which the model asks this tool for
+_ASKS_USER = re.compile(r"\buser ?name\b|\b(?:logged|signed) (?:in|on) as\b|\bwho am i\b|\baccount name\b|"
+                        r"\blog ?in name\b", re.I)
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no name for this uid (a bare container)
+        return ""
+
+
 def _hostname(args: dict, context: Context) -> ToolResult:
     name = socket.gethostname()
+    if _ASKS_USER.search(context.message) and (user := _user_name()):
+        return ToolResult(f"You're signed in as {user} on {name}, {context.honorific}.", {"hostname": name, "user": user})
     return ToolResult(f"This computer is called {name}, {context.honorific}.", {"hostname": name})
 
 
@@ -390,7 +406,8 @@ TOOLS: tuple[Tool, ...] = (
          examples=EXAMPLES["battery"]),
     Tool("uptime", "How long the computer has been running since it was started.", (), _uptime,
          examples=EXAMPLES["uptime"]),
-    Tool("hostname", "The computer's network name.", (), _hostname, examples=EXAMPLES["hostname"]),
+    Tool("hostname", "The computer's network name (and the account signed in, where asked).", (), _hostname,
+         examples=EXAMPLES["hostname"]),
     Tool("os_info", "The operating system, its version and the kernel.", (), _os_info, examples=EXAMPLES["os_info"]),
     Tool("local_ip", "The computer's address on the local network (never the internet's).", (),
          _local_ip, examples=EXAMPLES["local_ip"]),
