@@ -315,6 +315,13 @@ def test_incomplete_reminders_ask_rather_than_guess(skills, timers):
 
 # -- listing and cancelling ----------------------------------------------------------------------
 
+def test_timers_asked_for_with_only_a_reminder_set_say_the_reminder(skills):
+    """An alarm is a reminder ("set an alarm for 7am"): "what timers do I have" says it, not nothing."""
+    ask(skills, "remind me at 3pm to call Bob")
+    assert ask(skills, "what timers do I have").reply == \
+        "You have no timers running, sir, but one reminder: to call Bob at 3 pm."
+
+
 def test_list_and_cancel(skills, timers):
     assert ask(skills, "what timers do I have").reply == "You have no timers running, sir."
     ask(skills, "set a timer for 5 minutes")

@@ -296,6 +296,11 @@ class Skills:
         data = {"timers": [_data(t) for t in items]}
         if not items:
             none = {"timer": "no timers running", "reminder": "no reminders set"}
+            others = self.timers.pending("reminder") if kinds == ["timer"] else []
+            if others:  # "what timers have I got" with an alarm set (a reminder): said, not hidden
+                data = {"timers": [_data(t) for t in others]}
+                return SkillResult(f"You have no timers running, {h}, but {_count(len(others), 'reminder')}: "
+                                   f"{_join([describe(t, now) for t in others])}.", skill, data)
             return SkillResult(f"You have {' or '.join(none[k] for k in kinds)}, {h}.", skill, data)
         said = []
         for t in items:
