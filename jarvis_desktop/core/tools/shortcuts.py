@@ -318,22 +318,15 @@ def _shortcut(args: dict, context: Context) -> ToolResult:
         data["keys"] = [keys for keys, _ in pairs]
         return ToolResult((_where(desktop) if desktop == "macos" else "") + _sentence(pairs, h), data)
     pairs: list[tuple[str, str]] = []
-    unset = False
     if desktop == "gnome" and action.gnome:
-        for schema, key, does in action.gnome:
-            found = gnome_keys(schema, key)
-            if found is None:  # not readable here: GNOME's defaults below
-                pairs = []
-                break
-            if found:
-                pairs.append((" or ".join(key_names(k) for k in found[:2]), does))
-            else:
-                unset = unset or not pairs
-        data["from_settings"] = bool(pairs) or unset
-        if unset and not pairs:
-            data["keys"] = []
-            return ToolResult(f"GNOME has no key {action.what} unless you set one, {h}; you can in "
-                              f"{_SETTINGS['gnome']}.", data)
+        read = [(gnome_keys(schema, key), does) for schema, key, does in action.gnome]
+        if all(found is not None for found, _ in read):  # else not readable here: GNOME's defaults below
+            data["from_settings"] = True
+            pairs = [(" or ".join(key_names(k) for k in found[:2]), does) for found, does in read if found]
+            if not pairs:  # the user's GNOME has none set
+                data["keys"] = []
+                return ToolResult(f"GNOME has no key {action.what} unless you set one, {h}; you can in "
+                                  f"{_SETTINGS['gnome']}.", data)
     if not pairs:
         pairs = (_GNOME_DEFAULTS.get(action.name) if desktop == "gnome" else None) or action.keys.get(desktop) \
             or (action.keys.get("linux") if desktop == "gnome" else None) or []
