@@ -313,7 +313,27 @@ def test_incomplete_reminders_ask_rather_than_guess(skills, timers):
     assert timers.pending() == []
 
 
-# -- listing and cancelling ----------------------------------------------------------------------
+# -- the calendar's facts -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, reply", [
+    ("is it a leap year", "No, sir: 2026 is not a leap year; the next is 2028."),
+    ("Is 2028 a leap year?", "Yes, sir: 2028 is a leap year, so February has 29 days."),
+    ("will next year be a leap year", "No, sir: 2027 is not a leap year; the next is 2028."),
+    ("how many days are there in february this year",  # v4: the days until 5 February
+     "February has 28 days in 2026, sir; 29 in a leap year, the next being 2028."),
+    ("how many days in february 2028", "February has 29 days in 2028, sir: a leap year."),
+    ("How many days in April?", "April has 30 days, sir."),
+    ("how many days are there in a year", "365 days, sir, or 366 in a leap year; 2026 has 365."),
+    ("how many weeks in a year", "52 weeks and a day, sir; and two days in a leap year."),
+])
+def test_the_calendars_facts_are_answered_from_the_calendar(skills, text, reply):
+    assert ask(skills, text).reply == reply
+
+
+def test_other_questions_of_days_are_not_the_calendars_facts(skills):
+    assert skills.handle("how many days until christmas", "sir") is None
+    assert skills.handle("how many days in a row have I run", "sir") is None
+
 
 def test_timers_asked_for_with_only_a_reminder_set_say_the_reminder(skills):
     """An alarm is a reminder ("set an alarm for 7am"): "what timers do I have" says it, not nothing."""

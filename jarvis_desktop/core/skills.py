@@ -10,6 +10,7 @@ turned into an expression and computed by ``arith.evaluate``, never ``eval``.
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass, field
@@ -92,6 +93,15 @@ _DATE_Q = re.compile(r"^(?:what(?:'s|s| is) (?:the date|today's date|todays date
                      r"|what day of the week is it)$")
 _YEAR_Q = re.compile(r"^(?:what|which) year is it(?: now)?$")
 _BOTH_Q = re.compile(r"^what(?:'s|s| is) the (?:time and date|date and time)$")
+# The calendar's own facts (v4: "is it a leap year" was not certain; "how many days are there in
+# february this year" was the days until 5 February)
+_WHICH_YEAR = r"(?P<year>it|this year|next year|last year|\d{4})"
+_LEAP_Q = re.compile(rf"^(?:is|was|will) {_WHICH_YEAR}(?: be| going to be)? a leap year$")
+_MONTHS = ("january february march april may june july august september october november december").split()
+_DAYS_IN_Q = re.compile(r"^how many days (?:are there |are |is there |does |do )?in (?:the month of )?"
+                        rf"(?P<month>{'|'.join(_MONTHS)}|a year|the year)"
+                        r"(?: (?:have|got))?(?: (?P<year>this year|next year|last year|\d{4}))?(?: have)?$")
+_WEEKS_Q = re.compile(r"^how many weeks (?:are there |are |is there )?in a year$")
 
 _CANCEL = re.compile(rf"^{_POLITE}(?:cancel|stop|clear|delete|remove|dismiss|turn off|switch off|forget)"
                      r"\b(?P<rest>.*\b(?:timers?|reminders?)\b.*)$", re.I)
@@ -198,7 +208,7 @@ class Skills:
             return SkillResult(f"It's {now.year}, {h}.", "date", data)
         if _BOTH_Q.match(low):
             return SkillResult(f"It's {spoken_time(now)} on {spoken_date(now)}, {h}.", "time", data)
-        return None
+        return _calendar(low, h, now)
 
     # -- timers and reminders --------------------------------------------------------------
 
@@ -311,6 +321,47 @@ class Skills:
         counts = [_count(sum(t.kind == k for t in items), k) for k in kinds
                   if any(t.kind == k for t in items)]
         return SkillResult(f"You have {' and '.join(counts)}, {h}: {_join(said)}.", skill, data)
+
+
+def _year(said: str | None, now: datetime) -> int:
+    """"next year" -> now.year + 1, "2028" -> 2028, "it" or nothing -> this year."""
+    said = said or ""
+    return int(said) if said.isdigit() else now.year + {"next year": 1, "last year": -1}.get(said, 0)
+
+
+def _next_leap(year: int) -> int:
+    return next(y for y in range(year + 1, year + 9) if calendar.isleap(y))
+
+
+def _calendar(low: str, h: str, now: datetime) -> SkillResult | None:
+    """Leap years, days in a month or a year, weeks in a year: the calendar's facts."""
+    if m := _LEAP_Q.match(low):
+        year = _year(m["year"], now)
+        data = {"year": year, "leap": calendar.isleap(year)}
+        if calendar.isleap(year):
+            return SkillResult(f"Yes, {h}: {year} is a leap year, so February has 29 days.", "date", data)
+        return SkillResult(f"No, {h}: {year} is not a leap year; the next is {_next_leap(year)}.", "date", data)
+    if m := _DAYS_IN_Q.match(low):
+        year = _year(m["year"], now)
+        if m["month"] in ("a year", "the year"):
+            days = 366 if calendar.isleap(year) else 365
+            data = {"year": year, "days": days}
+            if m["year"]:
+                return SkillResult(f"{year} has {days} days, {h}.", "date", data)
+            return SkillResult(f"365 days, {h}, or 366 in a leap year; {year} has {days}.", "date", data)
+        month = _MONTHS.index(m["month"]) + 1
+        days = calendar.monthrange(year, month)[1]
+        data = {"year": year, "month": month, "days": days}
+        name = m["month"].capitalize()
+        if month == 2 and calendar.isleap(year):
+            return SkillResult(f"February has 29 days in {year}, {h}: a leap year.", "date", data)
+        if month == 2:
+            return SkillResult(f"February has 28 days in {year}, {h}; 29 in a leap year, the next being "
+                               f"{_next_leap(year)}.", "date", data)
+        return SkillResult(f"{name} has {days} days, {h}.", "date", data)
+    if _WEEKS_Q.match(low):
+        return SkillResult(f"52 weeks and a day, {h}; and two days in a leap year.", "date", {"weeks": 52})
+    return None
 
 
 def _expression(text: str) -> str | None:
