@@ -330,7 +330,17 @@ def test_the_calendars_facts_are_answered_from_the_calendar(skills, text, reply)
     assert ask(skills, text).reply == reply
 
 
+@pytest.mark.parametrize("text, reply", [
+    ("what time will it be in 3 hours", "In 3 hours it will be 5:05 in the evening, sir."),  # v4: the time now
+    ("What's the time in 45 minutes?", "In 45 minutes it will be 2:50 in the afternoon, sir."),
+    ("what time will it be in 12 hours", "In 12 hours it will be 2:05 in the morning tomorrow, sir."),
+])
+def test_the_time_after_so_long_is_the_clock_moved_on(skills, text, reply):
+    assert ask(skills, text).reply == reply
+
+
 def test_other_questions_of_days_are_not_the_calendars_facts(skills):
+    assert skills.handle("what time is it in tokyo", "sir") is None  # another city's: time_in
     assert skills.handle("how many days until christmas", "sir") is None
     assert skills.handle("how many days in a row have I run", "sir") is None
 

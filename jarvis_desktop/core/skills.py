@@ -102,6 +102,9 @@ _DAYS_IN_Q = re.compile(r"^how many days (?:are there |are |is there |does |do )
                         rf"(?P<month>{'|'.join(_MONTHS)}|a year|the year)"
                         r"(?: (?:have|got))?(?: (?P<year>this year|next year|last year|\d{4}))?(?: have)?$")
 _WEEKS_Q = re.compile(r"^how many weeks (?:are there |are |is there )?in a year$")
+# "what time will it be in 3 hours" (v4: the time now); "what time is it in Tokyo" is another city's
+_TIME_AFTER_Q = re.compile(rf"^what(?: time will it be|'s the time|s the time| is the time| time is it) in "
+                           rf"(?P<d>{DURATION})(?: from now| time)?$")
 
 _CANCEL = re.compile(rf"^{_POLITE}(?:cancel|stop|clear|delete|remove|dismiss|turn off|switch off|forget)"
                      r"\b(?P<rest>.*\b(?:timers?|reminders?)\b.*)$", re.I)
@@ -208,6 +211,12 @@ class Skills:
             return SkillResult(f"It's {now.year}, {h}.", "date", data)
         if _BOTH_Q.match(low):
             return SkillResult(f"It's {spoken_time(now)} on {spoken_date(now)}, {h}.", "time", data)
+        if (m := _TIME_AFTER_Q.match(low)) and 0 < (secs := duration_seconds(m["d"])) <= 7 * 86400:
+            then = now + timedelta(seconds=secs)
+            day = "" if then.date() == now.date() else (" tomorrow" if (then.date() - now.date()).days == 1
+                                                       else f" on {spoken_date(then)}")
+            return SkillResult(f"In {spoken_duration(secs)} it will be {spoken_time(then)}{day}, {h}.", "time",
+                               {**data, "then": then.isoformat(timespec="seconds")})
         return _calendar(low, h, now)
 
     # -- timers and reminders --------------------------------------------------------------
