@@ -339,6 +339,16 @@ def test_the_time_after_so_long_is_the_clock_moved_on(skills, text, reply):
     assert ask(skills, text).reply == reply
 
 
+@pytest.mark.parametrize("text, reply", [  # NOW is Thursday 26 November
+    ("what's the date next friday",  # v4: today's date; "next" is the coming one to some, the one after to others
+     "Friday the 27th of November is this coming one, sir; the one after is the 4th of December."),
+    ("what date is this saturday", "It's Saturday the 28th of November, sir."),
+    ("whats the date on thursday", "It's Thursday the 3rd of December, sir."),  # today's is no question
+])
+def test_the_date_of_a_weekday_is_the_calendars(skills, text, reply):
+    assert ask(skills, text).reply == reply
+
+
 def test_other_questions_of_days_are_not_the_calendars_facts(skills):
     assert skills.handle("what time is it in tokyo", "sir") is None  # another city's: time_in
     assert skills.handle("how many days until christmas", "sir") is None

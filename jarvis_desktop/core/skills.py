@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
-from jarvis_desktop.core.persona import read_number, spoken_date, spoken_time, with_article
+from jarvis_desktop.core.persona import MONTH_NAMES, ordinal, read_number, spoken_date, spoken_time, with_article
 from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
@@ -102,6 +102,11 @@ _DAYS_IN_Q = re.compile(r"^how many days (?:are there |are |is there |does |do )
                         rf"(?P<month>{'|'.join(_MONTHS)}|a year|the year)"
                         r"(?: (?:have|got))?(?: (?P<year>this year|next year|last year|\d{4}))?(?: have)?$")
 _WEEKS_Q = re.compile(r"^how many weeks (?:are there |are |is there )?in a year$")
+# "what's the date next friday" (v4: today's date): "next" is this coming one to some and the one
+# after to others, so both are said
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WEEKDAY_DATE_Q = re.compile(rf"^(?:what(?:'s|s| is) the date|what date is(?: it)?) (?:on )?(?P<which>this coming |"
+                             rf"this |next |coming )?(?P<day>{_DAYS})(?: coming)?$")
 # "what time will it be in 3 hours" (v4: the time now); "what time is it in Tokyo" is another city's
 _TIME_AFTER_Q = re.compile(rf"^what(?: time will it be|'s the time|s the time| is the time| time is it) in "
                            rf"(?P<d>{DURATION})(?: from now| time)?$")
@@ -217,6 +222,14 @@ class Skills:
                                                        else f" on {spoken_date(then)}")
             return SkillResult(f"In {spoken_duration(secs)} it will be {spoken_time(then)}{day}, {h}.", "time",
                                {**data, "then": then.isoformat(timespec="seconds")})
+        if m := _WEEKDAY_DATE_Q.match(low):
+            ahead = (_DAYS.split("|").index(m["day"]) - now.weekday() - 1) % 7 + 1  # 1 to 7 days on
+            coming, after = now + timedelta(days=ahead), now + timedelta(days=ahead + 7)
+            data = {**data, "coming": coming.date().isoformat(), "after": after.date().isoformat()}
+            if (m["which"] or "").strip() == "next":
+                return SkillResult(f"{spoken_date(coming)} is this coming one, {h}; the one after is the "
+                                   f"{ordinal(after.day)} of {MONTH_NAMES[after.month - 1]}.", "date", data)
+            return SkillResult(f"It's {spoken_date(coming)}, {h}.", "date", data)
         return _calendar(low, h, now)
 
     # -- timers and reminders --------------------------------------------------------------
