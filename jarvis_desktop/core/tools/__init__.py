@@ -110,8 +110,8 @@ ASKED_AS_CONVERSION = re.compile(
 
 
 # A thing to do rather than a fact ("remember I need to leave at 5"): with a time, maybe a reminder
-_A_TASK = re.compile(r"^(?:i|we|i've|we've|ive) (?:need|have|must|should|ought|got|(?:have|'ve) got)\b"
-                     r"|^(?:to|i'm to|im to)\b", re.I)
+_A_TASK = re.compile(r"^(?:i|we|i've|we've|ive) (?:need to|have to|must|should|ought to|(?:have )?got to)\b"
+                     r"|^(?:to|i'm to|im to)\b", re.I)  # "I've got a dentist appointment at 3:40" is a fact
 
 
 class Toolbox:
