@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from jarvis_desktop.core.arith import ArithmeticError_, evaluate
-from jarvis_desktop.core.persona import MONTH_NAMES, ordinal, read_number, spoken_date, spoken_time, with_article
+from jarvis_desktop.core.persona import DAY_NAMES, MONTH_NAMES, ordinal, read_number, spoken_date, spoken_time, with_article
 from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
                                    duration_seconds, find_clock, spoken_duration, spoken_task,
@@ -97,14 +97,14 @@ _BOTH_Q = re.compile(r"^what(?:'s|s| is) the (?:time and date|date and time)$")
 # february this year" was the days until 5 February)
 _WHICH_YEAR = r"(?P<year>it|this year|next year|last year|\d{4})"
 _LEAP_Q = re.compile(rf"^(?:is|was|will) {_WHICH_YEAR}(?: be| going to be)? a leap year$")
-_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTHS = [m.lower() for m in MONTH_NAMES]
 _DAYS_IN_Q = re.compile(r"^how many days (?:are there |are |is there |does |do )?in (?:the month of )?"
                         rf"(?P<month>{'|'.join(_MONTHS)}|a year|the year)"
                         r"(?: (?:have|got))?(?: (?P<year>this year|next year|last year|\d{4}))?(?: have)?$")
 _WEEKS_Q = re.compile(r"^how many weeks (?:are there |are |is there )?in a year$")
 # "what's the date next friday" (v4: today's date): "next" is this coming one to some and the one
 # after to others, so both are said
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DAYS = "|".join(d.lower() for d in DAY_NAMES)
 _WEEKDAY_DATE_Q = re.compile(rf"^(?:what(?:'s|s| is) the date|what date is(?: it)?) (?:on )?(?P<which>this coming |"
                              rf"this |next |coming )?(?P<day>{_DAYS})(?: coming)?$")
 # "what time will it be in 3 hours" (v4: the time now); "what time is it in Tokyo" is another city's

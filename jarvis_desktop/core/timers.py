@@ -45,6 +45,7 @@ __all__ = [
     "duration_seconds",
     "find_clock",
     "clock_due",
+    "half_hours",
 ]
 
 log = logging.getLogger(__name__)
@@ -322,6 +323,16 @@ _CLOCK_RE = re.compile(
     r"(?:(?P<frac>half|quarter|twenty five|twenty|ten|five|\d{1,2}) (?P<dir>past|to) )?"
     rf"(?P<h>\d{{1,2}}(?!\d)|(?:{'|'.join(_HOURS)})\b)(?:[:.](?P<m>\d\d)(?!\d))?"
     r"(?P<oclock> ?o'?clock\b)?(?: ?(?P<ap>[ap])\.?m\b\.?)?)", re.I)
+
+
+_HALF_HOUR = re.compile(r"\bhalf (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
+                        r"(?! (?:past|hours?|minutes?))", re.I)
+
+
+def half_hours(text: str) -> str:
+    """"half six" as find_clock reads it, "half past six" (in Britain; "half an hour", "half past",
+    "half six hours" stay as they are)."""
+    return _HALF_HOUR.sub(r"half past \1", text)
 
 
 def find_clock(text: str) -> ClockTime | str | None:

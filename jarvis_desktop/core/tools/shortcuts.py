@@ -316,7 +316,7 @@ def _shortcut(args: dict, context: Context) -> ToolResult:
     if action.apps:  # the same in every application, Command for Ctrl on a Mac
         pairs = action.mac_apps if desktop == "macos" else action.apps
         data["keys"] = [keys for keys, _ in pairs]
-        return ToolResult((_where(desktop) if desktop == "macos" else "") + _sentence(pairs, h), data)
+        return ToolResult((_where(desktop, here) if desktop == "macos" else "") + _sentence(pairs, h), data)
     pairs: list[tuple[str, str]] = []
     if desktop == "gnome" and action.gnome:
         read = [(gnome_keys(schema, key), does) for schema, key, does in action.gnome]
@@ -337,13 +337,13 @@ def _shortcut(args: dict, context: Context) -> ToolResult:
                           f"you'll find every shortcut in {_SETTINGS[desktop]}.", data, ok=False)
     data["keys"] = [keys for keys, _ in pairs]
     # "or just ask me to lock it": only of this computer
-    return ToolResult(_where(desktop) + _sentence(pairs, h, action.offer if desktop == here else ""), data)
+    return ToolResult(_where(desktop, here) + _sentence(pairs, h, action.offer if desktop == here else ""), data)
 
 
-def _where(desktop: str) -> str:
-    """"On a Mac, " where the answer is for a desktop other than this one, or for most Linux
-    desktops; "" for this one."""
-    return "" if desktop == this_desktop() and desktop != "linux" else f"On {_SAID[desktop]}, "
+def _where(desktop: str, here: str) -> str:
+    """"On a Mac, " where the answer is for a desktop other than ``here`` (this one), or for most
+    Linux desktops; "" for this one."""
+    return "" if desktop == here and desktop != "linux" else f"On {_SAID[desktop]}, "
 
 
 # GNOME's own defaults (GNOME 43-47), said where its settings cannot be read.

@@ -23,7 +23,8 @@ from typing import Callable
 
 from jarvis_desktop.core.persona import read_number
 from jarvis_desktop.core.spoken_sums import PARTS, priced_items
-from jarvis_desktop.core.timers import DURATION, TIMER_FILLER, bare_tails, clock_due, duration_seconds, find_clock
+from jarvis_desktop.core.timers import (DURATION, TIMER_FILLER, bare_tails, clock_due, duration_seconds, find_clock,
+                                        half_hours)
 from jarvis_desktop.core.tools.slots_dates import date_in as _date_in, one_date as _one_date
 from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
@@ -354,10 +355,6 @@ def _set_timer(s: str, args: dict, now: datetime) -> dict:
 _DAY_WORDS = re.compile(r"\b(?:tomorrow|tonight|today|this (?:morning|afternoon|evening))\b")
 
 
-_HALF_HOUR = re.compile(r"\bhalf (one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
-                        r"(?! (?:past|hours?|minutes?))")
-
-
 _IN_SPAN = re.compile(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})")  # "in 20 minutes": a reminder's time
 
 # what a reminder is asked with; the task follows it ("give me a nudge to phone my mum")
@@ -394,7 +391,7 @@ def _said(task: str, s: str) -> bool:
 
 
 def _remind_me(s: str, args: dict, now: datetime) -> dict:
-    s = _HALF_HOUR.sub(r"half past \1", bare_tails(_with_digits(s)))  # "half six": half past six, in Britain
+    s = half_hours(bare_tails(_with_digits(s)))  # "half six": half past six, in Britain
     return {**_remind_time(s, args, now), **_remind_task(s, args)}
 
 

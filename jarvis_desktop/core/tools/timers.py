@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from jarvis_desktop.core.persona import spoken_clock, with_article
 from jarvis_desktop.core.timers import (MAX_AHEAD, ClockTime, Timer, TimerService, clock_due, describe,
-                                        find_clock, spoken_duration, spoken_task, timer_name, when_phrase)
+                                        find_clock, half_hours, spoken_duration, spoken_task, timer_name,
+                                        when_phrase)
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
 __all__ = ["TOOLS", "alarm_asked"]
@@ -140,9 +141,8 @@ def alarm_asked(message: str, now: datetime) -> dict | None:
     m = _ALARM.match(" ".join(message.split()))
     if m is None or (parts := _ALARM_DAY.match(m["when"])) is None:
         return None
-    said = "at " + re.sub(r"\bhalf (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
-                          r"half past \1", re.sub(r"^(?:at|for)\s+", "", parts["clock"], flags=re.I), flags=re.I)
-    clock = find_clock(said)  # "half six": half past six, in Britain
+    said = "at " + half_hours(re.sub(r"^(?:at|for)\s+", "", parts["clock"], flags=re.I))  # "half six"
+    clock = find_clock(said)
     if not isinstance(clock, ClockTime) or clock.span != (0, len(said)):
         return None  # the words after "for" are no time alone ("an alarm for the bins at 7")
     day = (parts["day"] or "").lower()
