@@ -355,6 +355,13 @@ def test_other_questions_of_days_are_not_the_calendars_facts(skills):
     assert skills.handle("how many days in a row have I run", "sir") is None
 
 
+def test_a_reminder_at_half_an_hour_the_british_way_is_half_past(skills, timers):
+    # "half five" is half past five (it asked "When shall I remind you to at half five to ...?")
+    assert ask(skills, "remind me at half five to pick up the kids").reply == \
+        "Very good, sir: I'll remind you to pick up the kids at 5:30 pm."
+    assert [t.label for t in timers.pending("reminder")] == ["pick up the kids"]
+
+
 def test_timers_asked_for_with_only_a_reminder_set_say_the_reminder(skills):
     """An alarm is a reminder ("set an alarm for 7am"): "what timers do I have" says it, not nothing."""
     ask(skills, "remind me at 3pm to call Bob")

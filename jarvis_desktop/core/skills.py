@@ -21,7 +21,7 @@ from jarvis_desktop.core.arith import ArithmeticError_, evaluate
 from jarvis_desktop.core.persona import DAY_NAMES, MONTH_NAMES, ordinal, read_number, spoken_date, spoken_time, with_article
 from jarvis_desktop.core.spoken_sums import infix
 from jarvis_desktop.core.timers import (DURATION, MAX_AHEAD, Timer, TimerService, bare_tails, clock_due, describe,
-                                   duration_seconds, find_clock, spoken_duration, spoken_task,
+                                   duration_seconds, find_clock, half_hours, spoken_duration, spoken_task,
                                    timer_label, timer_name, when_phrase)
 
 __all__ = ["Skills", "SkillResult", "format_number"]
@@ -257,7 +257,7 @@ class Skills:
     def _remind(self, rest: str, h: str, now: datetime) -> SkillResult:
         cut: list[tuple[int, int]] = []
         due = None
-        rest = bare_tails(rest)  # "in an hour twenty to check the oven"
+        rest = half_hours(bare_tails(rest))  # "in an hour twenty to check the oven"; "at half five"
         if rel := re.search(rf"\b(?:in|after) (?:another )?(?P<d>{DURATION})", rest, re.I):
             secs = duration_seconds(rel.group("d"))
             if secs > MAX_AHEAD.total_seconds():
