@@ -84,7 +84,7 @@ def main() -> None:
             wrong[label] = [r for r in results if (r.called is None) != (r.case.call is None)
                             or (r.called and r.case.call and r.tool != r.case.call.split("{")[0][5:])]
             misread[label] = [r for r in results if r.called and r.case.call and r not in wrong[label]
-                              and not same_arguments(r.case.call, r.called)]
+                              and not same_arguments(r.case.call, r.called, r.case.request)]
     for name, cal in calibrated.items():
         print(f"\n{name}: call threshold {cal['call_threshold']} on the development set ({cal['dev']})")
     if before:

@@ -238,6 +238,43 @@ def test_local_ip_is_an_address_of_this_machine():
             pass  # no route: the tool fell back to an interface's address, checked above
 
 
+@pytest.mark.parametrize("message, shown_by", [
+    ("how do I find my ip address", {"Linux": "hostname -I", "Darwin": "ipconfig getifaddr",
+                                     "Windows": "ipconfig in a Command Prompt"}[platform.system()]),
+    ("how do I find my IP address on Windows?", "ipconfig in a Command Prompt"),
+    ("how can I check my ip address on a mac", "ipconfig getifaddr en0"),
+])
+def test_asked_how_to_find_it_the_address_comes_with_the_command_that_shows_it(message, shown_by):
+    from jarvis_desktop.core.tools.computer import ip_asked
+
+    assert ip_asked(message)
+    result = next(t for t in TOOLS if t.name == "local_ip").run({}, Context("sir", message=message))
+    assert result.reply.startswith(f"Your local IP address is {result.data['ip']}")
+    assert shown_by in result.reply and result.reply.endswith(".")
+    if "windows" in message.lower() and platform.system() != "Windows":
+        assert "; on Windows, ipconfig" in result.reply
+    assert "shown_by" not in run("local_ip").data  # asked for the address alone: the address alone
+
+
+@pytest.mark.parametrize("message", ["what's my ip address", "how does an ip address work",
+                                     "how do I find my public ip address", "how do I change my ip address",
+                                     "how do i find the ip address of my printer"])
+def test_other_questions_of_ip_addresses_are_not_how_to_find_this_ones(message):
+    from jarvis_desktop.core.tools.computer import ip_asked
+
+    assert not ip_asked(message)
+
+
+def test_how_to_find_the_ip_address_is_local_ip_beyond_doubt_and_nothing_else_in_the_data():
+    from jarvis_desktop.core.tools import Toolbox
+    from jarvis_desktop.core.tools.computer import ip_asked
+    from tests.tool_checks import said_in_data
+
+    assert Toolbox(act=False).beyond_doubt("how do I find my ip address on linux") == "call:local_ip{}"
+    read = [(m, r) for m, r in said_in_data() if ip_asked(m.rsplit("\n", 1)[-1])]
+    assert [(m, r) for m, r in read if not r.startswith("call:local_ip")] == []
+
+
 def test_network_matches_interfaces():
     result = run("network")
     stats = psutil.net_if_stats()

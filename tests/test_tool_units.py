@@ -40,7 +40,7 @@ def parse_call(call: str) -> tuple[str, dict]:
 
 def check_examples(tool: Tool, minimum: int = 10) -> None:
     """Every example parses as a call of ``tool`` with only its parameters (the required ones
-    all there, each of its kind), and runs on the real tool to a reply."""
+    all there, each of its kind), and runs on the real tool, with its request as the message, to a reply."""
     assert len(tool.examples) >= minimum, f"{tool.name} has {len(tool.examples)} examples"
     assert len({request for request, _ in tool.examples}) == len(tool.examples), "repeated request"
     names = {p.name for p in tool.params}
@@ -55,7 +55,7 @@ def check_examples(tool: Tool, minimum: int = 10) -> None:
                 else isinstance(value, kind) and not (kind is int and isinstance(value, bool))
             assert ok, f"{call!r}: {key} should be {kind.__name__}"
         args = {k: float(v) if tool.param(k).kind is float else v for k, v in args.items()}
-        result = tool.run(args, SIR)
+        result = tool.run(args, Context(honorific="sir", message=request))  # as the app runs a call
         assert result.ok and result.reply.endswith(", sir."), (call, result.reply)
 
 
@@ -224,3 +224,58 @@ def test_examples_are_calls_of_this_tool():
 def test_a_square_unit_however_written_is_said_as_people_say_it(written):
     # "ft^2" reached pint's own reading and was said "feet squared"
     assert "699.7 square feet" in convert(65, "m^2", written).reply
+
+
+# -- a volume of an ingredient as a weight ---------------------------------------------------
+
+def _asked(message: str) -> Context:
+    return Context(honorific="sir", message=message)
+
+
+@pytest.mark.parametrize("message, value, source, target, said", [
+    ("how many grams in a cup of flour", 1, "cup", "g", "1 cup of flour is about 125 grams, sir."),
+    ("200g of caster sugar, how many cups is that", 200, "g", "cup", "200 grams of sugar is about 1 cup, sir."),
+    ("2 cups of soft brown sugar in grams", 2, "cups", "grams", "2 cups of brown sugar is about 440 grams, sir."),
+    ("a tablespoon of butter in grams", 1, "tbsp", "g", "1 tablespoon of butter is about 14 grams, sir."),
+    ("how many ounces is a cup of plain flour", 1, "cup", "oz", "1 cup of flour is about 4.4 ounces, sir."),
+    ("half a litre of milk in kilos", 0.5, "l", "kg", "0.5 litres of milk is about 0.52 kilograms, sir."),
+])
+def test_a_volume_of_an_ingredient_is_weighed_by_what_it_is(message, value, source, target, said):
+    result = convert(value, source, target, _asked(message))
+    assert result.reply == said
+    assert_numbers_from_data(result)
+
+
+def test_an_ounce_of_a_solid_is_a_weight_and_of_a_liquid_a_fluid_ounce():
+    # 8 oz of butter is a cup; 8 fl oz of milk is 227 ml (imperial fluid ounces, as elsewhere)
+    assert convert(8, "oz", "cup", _asked("8 oz of butter in cups")).data["result"] == 1.0
+    milk = convert(8, "oz", "ml", _asked("8 oz of milk in ml"))
+    assert milk.data["to"] == "milliliter" and milk.data["result"] == 227.3 and "ingredient" not in milk.data
+
+
+def test_the_ingredient_may_be_written_with_the_unit():
+    result = CONVERT.run({"value": 3.0, "from": "cups of rice", "to": "g"}, SIR)
+    assert result.data["ingredient"] == "rice" and result.data["result"] == 555
+
+
+def test_a_volume_as_a_weight_without_an_ingredient_asks_for_it():
+    with pytest.raises(ToolFailed) as failed:
+        convert(1, "cup", "g", _asked("how many grams is a cup"))
+    assert str(failed.value) == ("That depends on what's measured, sir: cups are a volume and grams a weight. "
+                                 "Tell me the ingredient (flour, sugar, brown sugar, icing sugar, butter, "
+                                 "water and so on) and I'll work it out.")
+    with pytest.raises(ToolFailed, match="That depends on what's measured"):
+        convert(1, "cup", "g", _asked("a cup of flour and sugar mixed, in grams"))  # two: which?
+
+
+def test_how_many_grams_in_a_cup_of_flour_is_the_tool_beyond_doubt():
+    from jarvis_desktop.core.assistant import EVAL_NOW
+    from jarvis_desktop.core.tools import Toolbox
+
+    toolbox = Toolbox(act=False, clock=lambda: EVAL_NOW)
+    assert toolbox.beyond_doubt("how many grams in a cup of flour") == \
+        'call:convert{value:1,from:"cup",to:"grams"}'
+    assert toolbox.run(toolbox.beyond_doubt("how many grams in a cup of flour"),
+                       message="how many grams in a cup of flour").result.reply == \
+        "1 cup of flour is about 125 grams, sir."
+    assert toolbox.beyond_doubt("how many grams in a cup") is None  # no ingredient: the model's

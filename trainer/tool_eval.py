@@ -51,6 +51,7 @@ from jarvis_desktop.core.paths import asset
 from jarvis_desktop.core.timers import TimerService
 from jarvis_desktop.core.tools import Toolbox, default_tools, parse
 from trainer.cores import free_cores_now
+from jarvis_desktop.core.tools.base import Context, ToolFailed
 from jarvis_desktop.core.tools.call import CallError, check
 from jarvis_desktop.core import assistant as assistant_module
 from jarvis_desktop.core import memory_words
@@ -350,16 +351,28 @@ def _pure_toolbox() -> Toolbox:
     return Toolbox([t for t in default_tools() if t.name in SAME_ANSWER_TOOLS], clock=lambda: EVAL_NOW, act=False)
 
 
-def same_answer(expected: str, got: str) -> bool:
-    """Whether two calls to one of SAME_ANSWER_TOOLS both run and say the same, at EVAL_NOW."""
-    box = _pure_toolbox()
-    a, b = box.run(expected), box.run(got)
-    return a.status == b.status == "ran" and a.name == b.name and a.result.reply == b.result.reply
+def same_answer(expected: str, got: str, message: str = "") -> bool:
+    """Whether two calls to one of SAME_ANSWER_TOOLS both run and say the same, at EVAL_NOW, in
+    answer to ``message`` (a cup of flour in grams needs the words that say it is flour)."""
+    if not message:
+        box = _pure_toolbox()
+        a, b = box.run(expected), box.run(got)
+        return a.status == b.status == "ran" and a.name == b.name and a.result.reply == b.result.reply
+    # the tools alone, each call as written: Toolbox.run would read the message's words into both
+    tools, context = _tools(), Context("sir", EVAL_NOW, message=message)
+    replies = []
+    for text in (expected, got):
+        try:
+            call = parse(text)
+            replies.append((call.name, tools[call.name].run(check(call, tools[call.name]), context).reply))
+        except (CallError, KeyError, ToolFailed):
+            return False
+    return replies[0] == replies[1]
 
 
-def same_arguments(expected: str, got: str) -> bool:
+def same_arguments(expected: str, got: str, message: str = "") -> bool:
     """Whether two calls to the same tool carry the same arguments, as the tool takes them (for
-    SAME_ANSWER_TOOLS: or give the same answer)."""
+    SAME_ANSWER_TOOLS: or give the same answer to ``message``)."""
     tools = _tools()
     try:
         a, b = parse(expected), parse(got)
@@ -368,7 +381,7 @@ def same_arguments(expected: str, got: str) -> bool:
         return False
     if a.name != b.name:
         return False
-    if a.name in SAME_ANSWER_TOOLS and same_answer(expected, got):
+    if a.name in SAME_ANSWER_TOOLS and same_answer(expected, got, message):
         return True
     if a.name == "set_timer":  # 90 minutes or an hour and 30: the same timer
         length = lambda args: sum(int(args.pop(k, 0) or 0) * n for k, n in (("hours", 3600), ("minutes", 60), ("seconds", 1)))  # noqa: E731
@@ -397,8 +410,8 @@ def score_cases(results: list[CaseResult]) -> dict:
     chat_cases = [r for r in results if r.case.kind == "chat"]
     routed = [r for r in results if (r.tool == parse(r.case.call).name if r.case.call else r.called is None)]
     right_tool = [r for r in tool_cases if r in routed]
-    args_right = [r for r in right_tool if r.called and same_arguments(r.case.call, r.called)]
-    as_written = [r for r in right_tool if r.written and same_arguments(r.case.call, r.written)]
+    args_right = [r for r in right_tool if r.called and same_arguments(r.case.call, r.called, r.case.request)]
+    as_written = [r for r in right_tool if r.written and same_arguments(r.case.call, r.written, r.case.request)]
     called = [r for r in results if r.called is not None]
     per_tool: dict[str, dict] = {}
     for r in tool_cases:

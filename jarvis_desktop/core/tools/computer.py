@@ -246,6 +246,30 @@ def _routed_ip() -> str | None:
     return None if ip.startswith(("127.", "0.")) else ip
 
 
+# "how do I find my IP address on Linux": the address, and the command that shows it there
+_HOW = re.compile(r"\bhow (?:do|can|would|should) (?:i|you|we|one)\b|\bhow to\b|\bwhere (?:do|can) i\b", re.I)
+_IP_ASKED = re.compile(
+    r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|quick one)\W+)*"
+    r"(?:how (?:do|can|would|should) (?:i|you)|how to|where (?:do|can) i) "
+    r"(?:find|check|see|get|look up|find out|work out|know) (?:out )?"
+    r"(?:what )?(?:my |the |this (?:computer|pc|machine|laptop)(?:'s|s) |my (?:computer|pc|machine|laptop)(?:'s|s) )?"
+    r"(?:local |private |internal |lan )?ip(?:v4)?(?: address)?(?: is)?"
+    r"(?: (?:on|in|for|with) (?:linux|ubuntu|debian|fedora|mint|windows|a mac|mac|macos|the terminal|"
+    r"the command line|this (?:computer|pc|machine|laptop)))?(?: please| jarvis)?$", re.I)
+_SHOWN_BY = {"Linux": "hostname -I in a terminal shows it (ip addr for every interface)",
+             "Darwin": "ipconfig getifaddr en0 in Terminal shows it (en1 on some Macs)",
+             "Windows": "ipconfig in a Command Prompt shows it, as the IPv4 Address"}
+_SYSTEM_NAMES = {"Linux": "Linux", "Darwin": "a Mac", "Windows": "Windows"}
+_SYSTEMS = (("Windows", re.compile(r"\bwindows\b", re.I)), ("Darwin", re.compile(r"\bmac(?:os)?\b", re.I)),
+            ("Linux", re.compile(r"\b(?:linux|ubuntu|debian|fedora|mint)\b", re.I)))
+
+
+def ip_asked(message: str) -> bool:
+    """Whether ``message`` asks in so many words how to find this computer's IP address ("how do
+    I find my ip address on linux"): the local_ip tool's call, which also says the command."""
+    return bool(_IP_ASKED.match(re.sub(r"\s+", " ", re.sub(r"[?!.]+\s*$", "", message.strip()))))
+
+
 def _local_ip(args: dict, context: Context) -> ToolResult:
     interfaces = _connected_interfaces()
     ip = _routed_ip()
@@ -257,7 +281,14 @@ def _local_ip(args: dict, context: Context) -> ToolResult:
     interface = next((name for name, addrs in interfaces.items() if ip in addrs), None)
     data = {"ip": ip, "interface": interface}
     on = f" on {interface}" if interface else ""
-    return ToolResult(f"Your local IP address is {ip}{on}, {context.honorific}.", data)
+    said = f"Your local IP address is {ip}{on}, {context.honorific}"
+    if _HOW.search(context.message):  # asked how to find it: the command too, for the system named or this one
+        system = next((name for name, named in _SYSTEMS if named.search(context.message)), platform.system())
+        if system in _SHOWN_BY:
+            data["shown_by"] = _SHOWN_BY[system]
+            elsewhere = "" if system == platform.system() else f"on {_SYSTEM_NAMES[system]}, "
+            said += f"; {elsewhere}{_SHOWN_BY[system]}"
+    return ToolResult(f"{said}.", data)
 
 
 # NetworkManager's own view of the internet (its "Connectivity" property, which it keeps from

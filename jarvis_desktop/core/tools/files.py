@@ -23,7 +23,7 @@ from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, Too
 from jarvis_desktop.core.tools.desktop import TOP_N, join_words, open_with_handler, shown_path
 from jarvis_desktop.core.tools.desktop_examples import EXAMPLES
 
-__all__ = ["TOOLS", "user_dir", "search_home", "Search", "find_reply", "SEARCH_S"]
+__all__ = ["TOOLS", "user_dir", "folder_named", "search_home", "Search", "find_reply", "SEARCH_S"]
 
 SEARCH_S = 1.5  # how long a search of the home folder may take before it stops and says so
 
@@ -115,28 +115,36 @@ def _child_folder(name: str) -> Path | None:
         return None
 
 
-def _open_folder(args: dict, context: Context) -> ToolResult:
-    spoken = args["name"].strip()
+def folder_named(spoken: str, honorific: str, verb: str = "open") -> tuple[Path, str, str | None]:
+    """The folder ``spoken`` names: a user folder ("downloads", "my home folder"), a path, or a
+    folder directly in the home folder; with how it is said ("your Downloads folder", "~/src")
+    and the user folder's place (None for others).  ToolFailed saying what was looked for where
+    there is none, or it is a file."""
     place = _place(spoken) if not _looks_like_path(spoken) else None
     if place is not None:
         folder = Path.home() if place == "home" else user_dir(_PLACES[place])
         label = "your home folder" if place == "home" else f"your {folder.name} folder"
         if not folder.is_dir():
-            raise ToolFailed(f"You don't have a {place} folder, {context.honorific}; "
+            raise ToolFailed(f"You don't have a {place} folder, {honorific}; "
                              f"I looked for {shown_path(folder)}.")
     elif _looks_like_path(spoken):
         folder = _as_path(spoken)
         label = shown_path(folder)
         if folder.is_file():
-            raise ToolFailed(f"I can't open {label} as a folder, {context.honorific}: it's a file.")
+            raise ToolFailed(f"I can't {verb} {label} as a folder, {honorific}: it's a file.")
         if not folder.is_dir():
-            raise ToolFailed(f"There's no folder at {label}, {context.honorific}.")
+            raise ToolFailed(f"There's no folder at {label}, {honorific}.")
     else:
         found = _child_folder(spoken)
         if found is None:
             raise ToolFailed(f"I can't find a folder called \"{spoken}\" in your home folder, "
-                             f"{context.honorific}.")
+                             f"{honorific}.")
         folder, label = found, shown_path(found)
+    return folder, label, place
+
+
+def _open_folder(args: dict, context: Context) -> ToolResult:
+    folder, label, place = folder_named(args["name"].strip(), context.honorific)
     handler = open_with_handler(str(folder), "folders", context)
     data = {"folder": str(folder), "place": place, "handler": handler}
     return ToolResult(f"Opening {label}, {context.honorific}.", data)

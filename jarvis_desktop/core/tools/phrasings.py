@@ -52,6 +52,15 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
          "call:total_duration{count:30,minutes:15}"),
     ),
     "convert": (
+        # a volume of an ingredient as a weight: the tool reads the ingredient from the words
+        ("how many grams in a cup of flour", 'call:convert{value:1,from:"cup",to:"g"}'),
+        ("200g of sugar in cups", 'call:convert{value:200,from:"g",to:"cup"}'),
+        ("um how much does a cup of rice weigh in grams", 'call:convert{value:1,from:"cup",to:"g"}'),
+        ("The recipe says 2 cups of milk. How many grams is that?", 'call:convert{value:2,from:"cup",to:"g"}'),
+        ("250 grams of butter is how many cups", 'call:convert{value:250,from:"g",to:"cup"}'),
+        ("how many ounces in a cup of brown sugar", 'call:convert{value:1,from:"cup",to:"oz"}'),
+        ("American recipe wants three quarters of a cup of cocoa, what's that in grams",
+         'call:convert{value:0.75,from:"cup",to:"g"}'),
         ("The bag limit's 23 kilos, what's that in pounds?", 'call:convert{value:23,from:"kg",to:"lb"}'),
         ("jarvis 10k run how many miles is that", 'call:convert{value:10,from:"km",to:"mile"}'),
         ("My recipe wants 200 grams of butter. Ounces?", 'call:convert{value:200,from:"g",to:"oz"}'),

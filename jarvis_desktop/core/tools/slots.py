@@ -278,6 +278,10 @@ def _quantity(tokens: list[str], start: int, numbers: list[tuple[float, int, int
         return 0.5
     if before[-4:] in (["a", "quarter", "of", "a"], ["a", "quarter", "of", "an"]) or before[-3:] == ["quarter", "of", "a"]:
         return 0.25
+    if before[-4:] == ["three", "quarters", "of", "a"]:
+        return 0.75
+    if before[-2:-1] == ["of"]:  # "two thirds of a cup": a part not read here, so no amount
+        return None
     if before[-1:] in (["a"], ["an"], ["one"]):
         return 1.5 if tokens[start + 1:start + 4] == ["and", "a", "half"] else 1.0
     return None
@@ -304,9 +308,17 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
         a, b = _resolve(source, "sir")[1], _resolve(target, "sir")[1]
     except Exception:  # noqa: BLE001 - a name the converter does not take: no reading
         return {}
-    if not _compatible(a, b) or a == b:
+    if a == b or not (_compatible(a, b) or _weighed(a, b, s)):
         return {}
     return {"value": _number(amounts[said[0]]), "from": source, "to": target}
+
+
+def _weighed(a, b, s: str) -> bool:
+    """A volume against a weight where the words name what is measured: "how many grams in a
+    cup of flour" (the tool reads the ingredient from the words)."""
+    from jarvis_desktop.core.tools.ingredients import ingredient_in
+    from jarvis_desktop.core.tools.units import _kind
+    return {_kind(a), _kind(b)} == {"a volume", "a weight"} and ingredient_in(s) is not None
 
 
 # -- timers and reminders ---------------------------------------------------------------------

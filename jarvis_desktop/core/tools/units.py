@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
+from jarvis_desktop.core.tools.ingredients import Ingredient, ingredient_in, known_names
 
 if TYPE_CHECKING:
     import pint
@@ -270,10 +271,15 @@ def _convert(args: dict, context: Context) -> ToolResult:
     value = float(args["value"])
     if not math.isfinite(value):
         raise ToolFailed(f"I'm afraid I can only convert an ordinary number, {h}.")
-    source, source_units = _resolve(args["from"], h)
-    target, target_units = _resolve(args["to"], h)
-    source, source_units = _as_volume(source, source_units, target_units)
-    target, target_units = _as_volume(target, target_units, source_units)
+    named = [_unit_and_ingredient(args[key]) for key in ("from", "to")]
+    (source, source_units), (target, target_units) = (_resolve(text, h) for text, _ in named)
+    what = named[0][1] or named[1][1] or context.message
+    ingredient = ingredient_in(what)
+    if ingredient is None or ingredient.liquid:  # "8 oz of milk in ml" is fluid ounces; "8 oz of butter" a weight
+        source, source_units = _as_volume(source, source_units, target_units)
+        target, target_units = _as_volume(target, target_units, source_units)
+    if {_kind(source_units), _kind(target_units)} == {"a volume", "a weight"}:
+        return _kitchen(value, (source, source_units), (target, target_units), ingredient, h)
     if not _compatible(source_units, target_units):
         raise ToolFailed(f"I'm afraid {source.many} can't be converted to {target.many}, {h}: "
                          f"one is {_kind(source_units)} and the other {_kind(target_units)}.")
@@ -296,10 +302,49 @@ def _convert(args: dict, context: Context) -> ToolResult:
     return ToolResult(f"{spoken_value} {data['from_name']} is {spoken_result} {data['to_name']}, {h}.", data)
 
 
+def _unit_and_ingredient(text: str) -> tuple[str, str]:
+    """A unit written with what it measures, "cup of flour", as ("cup", "flour")."""
+    unit, of, what = str(text).partition(" of ")
+    return (unit, what) if of and unit.strip() else (str(text), "")
+
+
+def _kitchen(value: float, source: tuple[_Unit, pint.Unit], target: tuple[_Unit, pint.Unit],
+             ingredient: Ingredient | None, h: str) -> ToolResult:
+    """A volume as a weight or a weight as a volume, for the ingredient named with the units or
+    in the user's words (tools/ingredients.py): "a cup of flour in grams" is about 125.  Said with
+    "about" and to 2 significant digits (whole numbers kept whole): a cup of flour weighs what its
+    packing makes it, give or take a few per cent."""
+    (source, source_units), (target, target_units) = source, target
+    spoken_value = format_number(value)
+    if ingredient is None:
+        known = ", ".join(known_names()[:6])
+        raise ToolFailed(f"That depends on what's measured, {h}: {source.many} are "
+                         f"{_kind(source_units)} and {target.many} {_kind(target_units)}. Tell me the "
+                         f"ingredient ({known} and so on) and I'll work it out.")
+    ureg = registry()
+    if _kind(source_units) == "a volume":
+        grams = ureg.Quantity(value, source_units).to("milliliter").magnitude * ingredient.grams_per_ml
+        exact = ureg.Quantity(grams, "gram").to(target_units).magnitude
+    else:
+        ml = ureg.Quantity(value, source_units).to("gram").magnitude / ingredient.grams_per_ml
+        exact = ureg.Quantity(ml, "milliliter").to(target_units).magnitude
+    exact = float(exact)
+    if not math.isfinite(exact):
+        raise ToolFailed(f"I'm afraid that comes to a number too large to say, {h}.")
+    result = round_significant(exact, 2)
+    spoken_result = format_number(result)
+    data = {"value": value, "from": str(source_units), "to": str(target_units), "result": result,
+            "exact": exact, "from_name": _name(source, spoken_value), "to_name": _name(target, spoken_result),
+            "ingredient": ingredient.name, "grams_per_cup": ingredient.grams_per_cup}
+    return ToolResult(f"{spoken_value} {data['from_name']} of {ingredient.name} is about {spoken_result} "
+                      f"{data['to_name']}, {h}.", data)
+
+
 CONVERT = Tool(
     name="convert",
-    doc="Convert a value between units: length, weight, volume and cooking measures, temperature, "
-        "speed, area, data sizes.  British measures by default (imperial pint and gallon).",
+    doc="Convert a value between units: length, weight, volume and cooking measures (a cup of flour "
+        "in grams too), temperature, speed, area, data sizes.  British measures by default (imperial "
+        "pint and gallon).",
     params=(Param("value", float, "the number to convert, e.g. 5"),
             Param("from", str, 'the unit it is in, e.g. "mile", "degF", "stone", "pint"'),
             Param("to", str, 'the unit wanted, e.g. "km", "degC", "kg", "ml"')),
