@@ -145,7 +145,7 @@ def toolbox(tmp_path_factory) -> Toolbox:
 
 
 # Read-only tools that need what a test machine may lack; there they must say so.
-MAY_LACK = {"battery": "battery", "now_playing": "media player"}
+MAY_LACK = {"battery": "battery", "now_playing": "media player", "program_version": "isn't installed"}
 
 
 @pytest.mark.parametrize("row", tool_rows(), ids=lambda r: r["id"])

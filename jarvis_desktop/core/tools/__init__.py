@@ -40,6 +40,7 @@ from jarvis_desktop.core.tools.slots import read_arguments
 from jarvis_desktop.core.tools.slots_whole import REMIND_ASKED, TIMER_WORDS, neighbour, read_in_full, reminder_time_said
 from jarvis_desktop.core.tools.shortcuts import shortcut_asked
 from jarvis_desktop.core.tools.timers import alarm_asked
+from jarvis_desktop.core.tools.versions import version_asked
 from jarvis_desktop.core.tools.slots_words import plain
 
 __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "Context", "ToolCall",
@@ -48,7 +49,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 log = logging.getLogger(__name__)
 
 MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory",
-           "pastime", "shortcuts", "folder_size")
+           "pastime", "shortcuts", "folder_size", "versions")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -155,7 +156,9 @@ class Toolbox:
         ``shortcut`` where it asks for the keys of an everyday thing ("how do I take a screenshot",
         "keyboard shortcut for undo": shortcuts.shortcut_asked), ``folder_size`` where it asks how much
         room a folder takes ("how big is my downloads folder": folder_size.folder_size_asked),
-        ``local_ip`` where it asks how to find the IP address (computer.ip_asked), ``remind_me`` of an alarm at a time
+        ``program_version`` where it asks which version of a program is installed ("how do I check
+        my python version": versions.version_asked), ``local_ip`` where it asks how to find the IP
+        address (computer.ip_asked), ``remind_me`` of an alarm at a time
         ("set an alarm for 7am", "wake me up at half six tomorrow": timers.alarm_asked).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
@@ -188,6 +191,8 @@ class Toolbox:
             return format_call("shortcut", keys)  # "how do I take a screenshot": v4 made keys up
         if "folder_size" in self.tools and (folder := folder_size_asked(message)) is not None:
             return format_call("folder_size", folder)  # "how much space is my home folder using"
+        if "program_version" in self.tools and (program := version_asked(message)) is not None:
+            return format_call("program_version", program)  # "how do I check my python version": v4 "Run python3 -m os."
         if "local_ip" in self.tools and ip_asked(message):
             return format_call("local_ip", {})  # "how do I find my ip address on linux": the address and the command
         if (command := commanded(message)) is not None and command[0] in self.tools:
