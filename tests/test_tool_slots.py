@@ -421,3 +421,20 @@ def test_only_tools_that_compute_or_set_a_reminder_are_read_in_full():
     assert set(ASKED) <= set(IN_FULL)
     for name, needs in IN_FULL.items():  # what a whole reading must hold are the tool's own arguments
         assert all(set(keys) <= {p.name for p in TOOLS[name].params} for keys in needs), name
+
+
+@pytest.mark.parametrize("message, value, source, target", [
+    ("what's 5 foot 9 in centimetres", 69, "in", "centimetres"),  # "in" before a unit: the preposition
+    ("how many cm is 5 ft 9 in", 69, "in", "cm"),  # "in" at the end: inches
+    ("whats 5 foot 9 inches in metres please", 69, "in", "metres"),
+    ("I am 11 stone 4 pounds, how many kilos", 158, "lb", "kilos"),
+    ("what is 2 pounds 3 ounces in grams", 35, "oz", "grams"),
+])
+def test_a_height_or_weight_said_in_two_units_is_read_in_the_smaller(message, value, source, target):
+    assert read_arguments("convert", {}, message, EVAL_NOW) == {"value": value, "from": source, "to": target}
+
+
+@pytest.mark.parametrize("message", ["what is 5 foot 13 in cm",  # 13 inches is no part of a foot
+                                     "I'm 5 foot 9 in trainers", "i walked 5 miles 3 times"])
+def test_two_numbers_that_are_not_one_height_or_weight_are_not_read_so(message):
+    assert read_arguments("convert", {}, message, EVAL_NOW) == {}

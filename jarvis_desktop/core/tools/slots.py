@@ -290,6 +290,28 @@ def _quantity(tokens: list[str], start: int, numbers: list[tuple[float, int, int
 _A_RACE = re.compile(r"\b(?:race|run|running|runs|jog|jogging|parkrun|walk|ride|cycle|swim|marathon)\b")
 
 
+# A height or a weight said in two units, the larger first: "5 foot 9", "11 stone 4", "2 pounds 3
+# ounces": (the larger unit's words, the smaller's, how many of the smaller make one, its name).
+_COMPOUNDS = ((("foot", "feet", "ft"), ("inches", "inch", "in"), 12, "in"),
+              (("stone", "st"), ("pounds", "pound", "lb", "lbs"), 14, "lb"),
+              (("pounds", "pound", "lb", "lbs"), ("ounces", "ounce", "oz"), 16, "oz"))
+
+
+def _compound(tokens: list[str], numbers: list[tuple[float, int, int]]) -> tuple[float, str, int, int] | None:
+    """A quantity said in two units ("5 foot 9 in centimetres"), as (its value in the smaller unit,
+    that unit's name, its first token, the token after it), or None.  "in" after the second number
+    is the smaller unit only where no unit follows it ("5 ft 9 in" but not "5 foot 9 in cm")."""
+    for (v1, i1, j1), (v2, i2, j2) in zip(numbers, numbers[1:]):
+        for big, small, per, name in _COMPOUNDS:
+            if tokens[j1:j1 + 1] and tokens[j1] in big and i2 == j1 + 1 and 0 <= v2 < per and v1 >= 0:
+                end = j2
+                if tokens[j2:j2 + 1] and tokens[j2] in small and not (
+                        tokens[j2] == "in" and len(tokens) > j2 + 1 and tokens[j2 + 1] not in ("please", "jarvis")):
+                    end = j2 + 1
+                return v1 * per + v2, name, i1, end
+    return None
+
+
 def _convert(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.tools.units import _compatible, _resolve
     tokens = _tokens(s)
@@ -297,6 +319,16 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
     mentions = _unit_mentions(tokens, numbers)
     if _A_RACE.search(s):  # "a 5k race", "my 10k run": kilometres, not kelvin
         mentions = [(i, j, "km" if name == "k" else name) for i, j, name in mentions]
+    if (two := _compound(tokens, numbers)) is not None:  # "5 foot 9 in centimetres": 69 inches
+        value, name, start, end = two
+        rest = [m for m in mentions if not start <= m[0] < end and not (m[0] == end and tokens[end] == "in")]
+        if len(rest) != 1 or _quantity(tokens, rest[0][0], numbers) is not None:
+            return {}
+        try:
+            a, b = _resolve(name, "sir")[1], _resolve(rest[0][2], "sir")[1]
+        except Exception:  # noqa: BLE001 - a name the converter does not take: no reading
+            return {}
+        return {"value": _number(value), "from": name, "to": rest[0][2]} if _compatible(a, b) and a != b else {}
     if len(mentions) != 2:
         return {}
     amounts = [_quantity(tokens, start, numbers) for start, _, _ in mentions]
