@@ -429,8 +429,11 @@ def test_only_tools_that_compute_or_set_a_reminder_are_read_in_full():
     ("whats 5 foot 9 inches in metres please", 69, "in", "metres"),
     ("I am 11 stone 4 pounds, how many kilos", 158, "lb", "kilos"),
     ("what is 2 pounds 3 ounces in grams", 35, "oz", "grams"),
+    ("how many tablespoons in a quarter cup", 0.25, "cup", "tablespoons"),  # a part of a unit
+    ("three quarters cup of milk in ml", 0.75, "cup", "ml"),
+    ("how many grams is a half cup of sugar", 0.5, "cup", "grams"),
 ])
-def test_a_height_or_weight_said_in_two_units_is_read_in_the_smaller(message, value, source, target):
+def test_a_height_or_weight_in_two_units_or_a_part_of_a_cup_is_read_whole(message, value, source, target):
     assert read_arguments("convert", {}, message, EVAL_NOW) == {"value": value, "from": source, "to": target}
 
 

@@ -255,7 +255,8 @@ def _unit_mentions(tokens: list[str], numbers: list[tuple[float, int, int]]) -> 
                 break
             if key in _ALIASES and (n > 1 or key not in _AMBIGUOUS or i in ends
                                     or (key in ("cup", "gal", "ton", "pound", "pounds")
-                                        and tokens[i - 1:i] in (["a"], ["an"], ["in"], ["many"], ["to"], ["into"]))):
+                                        and tokens[i - 1:i] in (["a"], ["an"], ["in"], ["many"], ["to"], ["into"],
+                                                                ["quarter"], ["quarters"], ["half"]))):
                 found.append((i, start + n, key))
                 break
         else:
@@ -278,8 +279,12 @@ def _quantity(tokens: list[str], start: int, numbers: list[tuple[float, int, int
         return 0.5
     if before[-4:] in (["a", "quarter", "of", "a"], ["a", "quarter", "of", "an"]) or before[-3:] == ["quarter", "of", "a"]:
         return 0.25
-    if before[-4:] == ["three", "quarters", "of", "a"]:
-        return 0.75
+    if before[-4:] == ["three", "quarters", "of", "a"] or before[-2:] == ["three", "quarters"]:
+        return 0.75  # "three quarters of a cup", "three quarters cup"
+    if before[-2:] in (["a", "quarter"], ["one", "quarter"]):
+        return 0.25  # "a quarter cup"
+    if before[-2:] in (["a", "half"], ["one", "half"]):
+        return 0.5  # "a half cup"
     if before[-2:-1] == ["of"]:  # "two thirds of a cup": a part not read here, so no amount
         return None
     if before[-1:] in (["a"], ["an"], ["one"]):
