@@ -411,7 +411,8 @@ class Controller(Retraining, LogKeeping, QObject):
         self.busy = False
         if answer.said_nothing:
             answer = replace(answer, text=nothing_said(self.assistant.persona.honorific))
-            self.reply_token.emit(answer.text)  # shown and spoken as any reply
+            self.reply_token.emit(answer.text)  # shown,
+            self.draft_token.emit(answer.text)  # and spoken as any reply (the voice speaks the drafts)
         prompt = answer.kept_prompt(self._pending_prompt)
         turn = self._log_turn(prompt, answer.text, answer.label, first_token_s=answer.first_token_s,
                               total_s=answer.total_s, tokens=answer.tokens, used_memory=answer.used_memory,

@@ -451,8 +451,9 @@ def test_a_reply_the_model_left_empty_is_a_line_asking_to_rephrase(qtbot, app):
     on one long message): the user gets a line asking to rephrase, shown, spoken, logged and
     rateable, never an empty bubble.  Injected as the engine worker hands such a reply over."""
     c, w = app.controller, app.window
-    pieces = []
+    pieces, drafts = [], []
     c.reply_token.connect(pieces.append)
+    c.draft_token.connect(drafts.append)  # what the voice speaks
     c.user_message.emit("Hmm")
     c._pending_prompt = "Hmm"
     c.reply_started.emit(False)
@@ -460,6 +461,7 @@ def test_a_reply_the_model_left_empty_is_a_line_asking_to_rephrase(qtbot, app):
         c._finished(c._request, Answer("", "model", "v1", "stop", version="v1"))
     turn, text, answer = done.args
     assert text == nothing_said("sir") and answer.source == "model" and pieces == [text]
+    assert drafts == [text]  # spoken too: a spoken question got silence and this line on screen
     assert w.bubbles[-1].label.text() == text and w.bubbles[-1].up.isEnabled()
     assert c.log.turn(turn).reply == text and c.history[-1]["content"] == text
     # stopped by the user before a word: nothing is made up
