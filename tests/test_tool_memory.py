@@ -241,6 +241,13 @@ def test_every_remember_and_recall_example_is_told_from_asked():
     ("um remember im lactose intolerant", True),  # as whisper writes it
     ("note the electricity meter reading was 48213 on Sunday", True),
     ("don't let me forget the landlord's name is Mr Pemberton", True),
+    ("remember the passports are in the top drawer of the desk", True),  # a statement after "remember"
+    ("remember dads hearing aid batteries are size 312", True),
+    ("Our host in Seville is called Lucia Romero. Please remember.", True),
+    ("The roofer was Callum Reid, worth remembering in case the gutters leak again.", True),
+    ("My train leaves King's Cross at 10:00 from platform 4, please remember that for me.", True),
+    ("our window cleaner Gareth comes on Wednesdays, just so you know for later", True),
+    ("the bins go out on tuesday nights dont let me forget", True),
     # small talk about remembering, a question, a reminder: nothing to keep
     ("Remember when we went to Paris?", False),
     ("Remember that time we got lost in the Lake District? What a day.", False),
@@ -248,6 +255,9 @@ def test_every_remember_and_recall_example_is_told_from_asked():
     ("do you remember what I said about the boiler", False),
     ("don't let me forget to move the car in an hour", False),
     ("remember that", False),  # no fact
+    ("remember the days when kids played outside all summer", False),
+    ("remember the time the car broke down on the M5", False),
+    ("remember the old house was on a hill", False),  # not a thing's place or kind now: reminiscence
 ])
 def test_a_fact_given_in_so_many_words_is_a_whole_request_to_remember(message, whole):
     from jarvis_desktop.core.memory_words import keeps

@@ -133,7 +133,8 @@ _TAILS = re.compile(r"(?:[\s,;.!-]+(?:please |jarvis |and |so )*(?:remember that
                     r"note that(?: down)?|jot that down|file that away|store that(?: somewhere)?|put it on file|"
                     r"hang on to (?:that|it)|worth remembering|by the way|in case i (?:ever )?need [^,.;]*|"
                     r"keep that somewhere(?: safe)?|you'll need that(?: one day)?|you've got it on file|"
-                    r"for future reference|just so you know|for me|"
+                    r"for future reference|just so you know|for me|for later|please remember|"
+                    r"worth remembering in case [^,.;]*|when i ask(?: about (?:it|her|him|them))?|"
                     r"for next time|would you|will you|thanks|thank you|cheers|please))+[\s,;.!?]*$", re.I)
 
 
@@ -185,15 +186,22 @@ def _questioning(text: str) -> bool:
 _KEEP_FIRST = re.compile(
     r"^(?:(?:please|can you|could you|would you|will you|i want you to|i need you to|i'd like you to)\s+)?"
     r"(?:remember(?: that| this|:)(?!\s+time\b)|remember(?=\s+(?:my|our|i|i'm|im|i've|ive|we|we're|his|her|their)\b)|"
+    # "remember the passports are in the top drawer", "remember dads hearing aid batteries are size 312":
+    # a statement of where or what a thing is; never "remember the time we ...", "remember the days when ..."
+    r"remember(?=\s+(?:the|(?!(?:this|its|his|is|was|as|us|yes|always|perhaps|unless)\b)[a-z]+'?s)\s+"
+    r"(?!(?:time|times|day|days|night|nights|way|ways|moment|one|first|last|summer|holiday|party|trip|good|old|bit)\b)"
+    r"(?:[\w'-]+\s+){0,5}(?:is|are|goes|go|comes|come|lives|works|leaves|opens|closes|starts|needs)\b)|"
     r"note(?: that| this| down|:)|note(?=\s+(?:my|our|i|i'm|im|we|we're|the)\b)|make a note(?: of| that)?|note to self|jot (?:this |that |it )?down|"
     r"write (?:this |that |it )?down|keep in mind|bear in mind|(?:don't|do not) (?:let me )?forget(?!\s+to\b)|"
     r"for future reference|for the record|file (?:this |that )?away|store this|log (?:this|that)|"
     r"keep a (?:note|record)(?: of| that)?|commit (?:this|that) to memory|add (?:this |that )?to your notes|"
     r"keep this in your notes)\b", re.I)
-_KEEP_LAST = re.compile(r"(?:remember that|remember it|keep that in mind|bear that in mind|(?:don't|do not) let me "
+_KEEP_LAST = re.compile(r"(?:remember (?:that|it)(?: for me| when i ask(?: about (?:it|her|him|them))?| for later)?|"
+                        r"keep that in mind|bear that in mind|(?:don't|dont|do not) let me "
                         r"forget|make a note of (?:that|it)|note that down|jot that down|file that away|"
-                        r"worth remembering|for future reference|hang on to (?:that|this|it)(?: for me)?|"
-                        r"store that(?: somewhere)?|one for your notes)[\s,.!]*$", re.I)
+                        r"worth remembering(?: in case [^,.;!?]*)?|for future reference|hang on to (?:that|this|it)(?: for me)?|"
+                        r"store that(?: somewhere)?|one for your notes|[.!,] please remember|"
+                        r"just so you know for later)[\s,.!]*$", re.I)
 
 
 _KEEP_ASKED = re.compile(r"^(?:can|could|would|will) you (?:please )?(?:remember that|remember this|note that|"
