@@ -421,7 +421,13 @@ _BEFORE = r"^\W*(?:(?:um+|uh+|er+m?|ok(?:ay)?|right|so|jarvis|please|hey|just|go
 _AFTER = r"(?:\W+(?:please|jarvis|now|thanks|thank you|cheers|for me|real quick|would you|will you|a bit|" \
          r"a touch|a little|a notch|a tad))*\W*$"
 _SOUND = r"(?:the |my |this )?(?:volume|sound|audio)"
+_PLAYING = r"(?:the |my |this )?(?:music|song|track|tune|video|film|podcast|playback)"
 _COMMANDS = (
+    # "pause the music": v5 answered it mid-conversation in prose ("Music is off, sir") with no player
+    ("media", "pause", rf"pause {_PLAYING}"),
+    ("media", "play", rf"(?:resume|unpause) {_PLAYING}"),
+    ("media", "next", r"skip (?:this|the) (?:song|track|tune)|next (?:song|track|tune)"),
+    ("media", "previous", r"previous (?:song|track|tune)"),
     ("lock_screen", None, r"lock (?:the |my |this )?(?:screen|computer|pc|laptop|machine|desktop|workstation|session|"
                           r"display)|lock ?screen|screen ?lock"),
     ("volume", "unmute", r"unmute(?: (?:the |my |this )?(?:sound|volume|audio|speakers?|computer|pc|laptop|it))?"),
@@ -436,8 +442,8 @@ _COMMANDED = [(tool, action, re.compile(_BEFORE + f"(?:{words})" + _AFTER, re.IG
 
 
 def commanded(message: str) -> tuple[str, dict] | None:
-    """The tool and arguments of a sound or screen command ``message`` is in so many words
-    ("Lock the screen.", "um jarvis turn the volume up please", "mute"), or None."""
+    """The tool and arguments of a sound, music or screen command ``message`` is in so many words
+    ("Lock the screen.", "um jarvis turn the volume up please", "mute", "pause the music"), or None."""
     for tool, action, pattern in _COMMANDED:
         if pattern.match(message):
             return tool, ({"action": action} if action else {})
