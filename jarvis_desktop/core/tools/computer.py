@@ -23,6 +23,7 @@ from jeepney.io.blocking import open_dbus_connection
 
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.bus import OPEN_ERRORS, get_property
+from jarvis_desktop.core.tools.slots_words import one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.computer_examples import EXAMPLES
 
@@ -267,7 +268,7 @@ _SYSTEMS = (("Windows", re.compile(r"\bwindows\b", re.I)), ("Darwin", re.compile
 def ip_asked(message: str) -> bool:
     """Whether ``message`` asks in so many words how to find this computer's IP address ("how do
     I find my ip address on linux"): the local_ip tool's call, which also says the command."""
-    return bool(_IP_ASKED.match(re.sub(r"\s+", " ", re.sub(r"[?!.]+\s*$", "", message.strip()))))
+    return bool(_IP_ASKED.match(one_line(message)))
 
 
 def _local_ip(args: dict, context: Context) -> ToolResult:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jarvis_desktop.core.skills import format_number
+from jarvis_desktop.core.tools.slots_words import one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolResult
 from jarvis_desktop.core.tools.desktop import join_words
 from jarvis_desktop.core.tools.files import folder_named
@@ -148,7 +149,7 @@ def folder_size_asked(message: str) -> dict | None:
     """The call's arguments where ``message`` asks for a folder's size in so many words ("how
     much space is my home folder using", "how big is my downloads folder", "what's taking up
     the space in my documents folder"), else None.  Questions of free space are disk_free's."""
-    text = re.sub(r"[\s,]+", " ", re.sub(r"[?!.]+\s*$", "", message.strip())).strip()
+    text = one_line(message.replace(",", " "))
     m = _SIZE_ASKED.match(text)
     if m is None:
         return None

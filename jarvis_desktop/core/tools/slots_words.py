@@ -10,6 +10,12 @@ from jarvis_desktop.core.persona import read_number
 __all__ = ["plain", "tokens", "numbers", "with_digits", "number"]
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line, single-spaced, without its closing "?", "!" or ".": what the
+    readers of a request in so many words match whole ("how big is my downloads folder?")."""
+    return re.sub(r"\s+", " ", re.sub(r"[?!.]+\s*$", "", message.strip())).strip()
+
+
 def plain(message: str) -> str:
     """The request in lower case, with curly quotes, thousands commas and hyphens between words
     made plain ("twenty-three", "half-hour", "1,296"), and "per cent" as one word."""

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from jarvis_desktop.core.tools.slots_words import one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
 __all__ = ["TOOLS", "PROGRAMS", "VERSION_TIMEOUT_S", "program_named", "version_asked"]
@@ -116,7 +117,7 @@ def version_asked(message: str) -> dict | None:
     """The call's arguments where ``message`` asks in so many words which version of a program
     of PROGRAMS this computer has ("how do I check my python version", "what version of git do I
     have"), else None."""
-    m = _ASKED.match(re.sub(r"\s+", " ", re.sub(r"[?!.]+\s*$", "", message.strip())))
+    m = _ASKED.match(one_line(message))
     if m is None:
         return None
     named = next(g for g in m.groups() if g is not None)
