@@ -23,9 +23,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # --- Debian packages --------------------------------------------------------------------
 # Qt (offscreen for the tests, xcb for a desktop session), the build tools, PortAudio for
 # sound devices, espeak-ng (a second voice for the speech tests), dbus (a private session bus
-# for the media and screen-lock tools' tests), man-db (whatis, for "what does chmod do") and
-# gsettings with GNOME's keybinding schemas (the shortcut tool reads a GNOME user's own keys)
-APT_PKGS="python3-venv python3-dev build-essential cmake libportaudio2 espeak-ng dbus man-db \
+# for the media and screen-lock tools' tests), man-db (whatis, for "what does chmod do"), netbase
+# (/etc/services, for "what port does ssh use") and gsettings with GNOME's keybinding schemas (the shortcut tool reads a GNOME user's own keys)
+APT_PKGS="python3-venv python3-dev build-essential cmake libportaudio2 espeak-ng dbus man-db netbase \
     libglib2.0-bin gsettings-desktop-schemas gnome-settings-daemon-common gnome-shell-common \
     libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 libdbus-1-3 \
     libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \

@@ -117,6 +117,22 @@ def _memory_search() -> str:
     return f"the memory finds facts by meaning ({embedder.path.name})"
 
 
+def _tools() -> str:
+    """The tools that answer from data packages (units, countries, elements) answer, as the bundle
+    carries them: a package's data left out of the bundle fails here, not on a user's question."""
+    from jarvis_desktop.core.tools import Toolbox
+
+    toolbox = Toolbox(act=False)
+    asked = {"what's the capital of australia": "Canberra", "what's the chemical symbol for silver": "Ag",
+             "what currency does japan use": "Yen", "convert 5 miles to km": "8.047"}
+    for question, expected in asked.items():
+        call = toolbox.beyond_doubt(question)
+        reply = toolbox.run(call, message=question).result.reply if call else "no call"
+        if expected not in reply:
+            raise JarvisError(f"asked {question!r}, the tools said {reply!r} (expected {expected!r})")
+    return f"the tools answer from their data ({len(toolbox.tools)} tools)"
+
+
 def _sound() -> str:
     from jarvis_desktop.voice.audio import probe_audio
 
@@ -136,7 +152,7 @@ def run_checks(model: Callable[[], str] | None = None) -> list[Check]:
     """Every check, in order; ``model`` checks the language model (None: skipped)."""
     steps: list[tuple[str, Callable[[], str], bool]] = [
         ("assets", _assets, True), ("qt", _qt, True), ("llama.cpp", _llama, True), ("voice", _voice, True),
-        ("wake word", _wake, True), ("memory", _memory_search, False), ("sound device", _sound, False),
+        ("wake word", _wake, True), ("tools", _tools, True), ("memory", _memory_search, False), ("sound device", _sound, False),
         ("trainer", _trainer, False)]
     if model is not None:
         steps.append(("model", model, True))

@@ -32,16 +32,28 @@ def test_the_scores_are_shares_of_each_grade():
     assert score_facts([])["facts_wrong_rate"] is None
 
 
+DRACULA = Fact("f3", "Who wrote Dracula?", ("Stoker",), "Bram Stoker, {honorific}, in 1897.")
+MARS = Fact("f4", "how many moons does mars have", ("two", "2"), "Two, {honorific}: Phobos and Deimos.")
+
+
 def test_known_facts_are_taught_as_the_bank_says_and_the_rest_honestly():
+    rows = fact_rows([DRACULA, MARS], {"f3": {"answer": "Bram Stoker", "knows": True},
+                                       "f4": {"answer": "one", "knows": False}})
+    assert [r["category"] for r in rows] == ["facts", "facts"]
+    assert rows[0]["messages"][1]["content"] == DRACULA.reply
+    honest = rows[1]["messages"][1]["content"]
+    assert honest in UNSURE_REPLIES and "two" not in honest.lower() and "{honorific}" in honest
+    assert fact_rows([MARS], {"f4": {"knows": False}}) == rows[1:]  # the same reply each time
+    with pytest.raises(DataError, match="never probed"):
+        fact_rows([DRACULA], {})
+
+
+def test_facts_a_tool_looks_up_are_its_call_known_or_not():
+    """A capital or a port is the reference tools' to look up, whatever the base knew of it."""
     rows = fact_rows([CANBERRA, HTTPS], {"f1": {"answer": "Canberra", "knows": True},
                                          "f2": {"answer": "80", "knows": False}})
-    assert [r["category"] for r in rows] == ["facts", "facts"]
-    assert rows[0]["messages"][1]["content"] == CANBERRA.reply
-    honest = rows[1]["messages"][1]["content"]
-    assert honest in UNSURE_REPLIES and "443" not in honest and "{honorific}" in honest
-    assert fact_rows([HTTPS], {"f2": {"knows": False}}) == rows[1:]  # the same reply each time
-    with pytest.raises(DataError, match="never probed"):
-        fact_rows([CANBERRA], {})
+    assert [r["messages"][1]["content"] for r in rows] == [
+        'call:country{country:"Australia",asked:"capital"}', 'call:port{service:"https"}']
 
 
 def test_a_bad_bank_line_is_named(tmp_path):

@@ -31,6 +31,7 @@ from jarvis_desktop.core.paths import asset
 # how an honest reply reads: the words UNSURE_REPLIES use and their usual variants (grade)
 from jarvis_desktop.core.persona import UNSURE
 from jarvis_desktop.core.tools.call import format_call
+from jarvis_desktop.core.tools.reference import reference_asked
 from jarvis_desktop.core.tools.shortcuts import shortcut_asked
 from trainer.cores import free_cores_now
 
@@ -168,7 +169,9 @@ def base_gguf(folder: Path) -> Path:
 
 def fact_rows(facts: list[Fact], probed: dict[str, dict]) -> list[dict]:
     """One row per bank question: its reply where the base knew it, else an honest one; a
-    question of a desktop's keys ("keyboard shortcut for undo") is the shortcut tool's call."""
+    question of a desktop's keys ("keyboard shortcut for undo") is the shortcut tool's call, and
+    one the reference tools' data answers ("what's the capital of Australia", "what port does
+    HTTPS use") their call: looked up, not remembered."""
     rows = []
     for fact in facts:
         if fact.id not in probed:
@@ -176,6 +179,8 @@ def fact_rows(facts: list[Fact], probed: dict[str, dict]) -> list[dict]:
                             "run `python -m trainer.facts probe` after adding to the bank")
         if (keys := shortcut_asked(fact.question)) is not None:
             reply = format_call("shortcut", keys)  # the keys of this desktop, from the shortcut tool
+        elif (looked_up := reference_asked(fact.question)) is not None:
+            reply = format_call(*looked_up)  # a country, an element, a port: from the tool's data
         elif probed[fact.id]["knows"]:
             reply = fact.reply
         else:

@@ -36,6 +36,7 @@ from jarvis_desktop.core.tools.folder_size import folder_size_asked
 from jarvis_desktop.core.tools.media import commanded
 from jarvis_desktop.core.tools.memory import MEMORY_TOOLS
 from jarvis_desktop.core.tools.pastime import pastime_asked
+from jarvis_desktop.core.tools.reference import reference_asked
 from jarvis_desktop.core.tools.slots import read_arguments
 from jarvis_desktop.core.tools.slots_whole import REMIND_ASKED, TIMER_WORDS, neighbour, read_in_full, reminder_time_said
 from jarvis_desktop.core.tools.shortcuts import shortcut_asked
@@ -49,7 +50,7 @@ __all__ = ["Toolbox", "Outcome", "Tool", "Param", "ToolResult", "ToolFailed", "C
 log = logging.getLogger(__name__)
 
 MODULES = ("calculator", "units", "clock", "timers", "computer", "desktop", "files", "media", "explain", "memory",
-           "pastime", "shortcuts", "folder_size", "versions")
+           "pastime", "shortcuts", "folder_size", "versions", "reference")
 
 
 def default_tools() -> tuple[Tool, ...]:
@@ -158,7 +159,9 @@ class Toolbox:
         room a folder takes ("how big is my downloads folder": folder_size.folder_size_asked),
         ``program_version`` where it asks which version of a program is installed ("how do I check
         my python version": versions.version_asked), ``local_ip`` where it asks how to find the IP
-        address (computer.ip_asked), ``remind_me`` of an alarm at a time
+        address (computer.ip_asked), ``country``, ``element`` and ``port`` where it asks what their
+        data holds ("capital of kenya", "symbol for silver", "what port does dns use":
+        reference.reference_asked), ``remind_me`` of an alarm at a time
         ("set an alarm for 7am", "wake me up at half six tomorrow": timers.alarm_asked).  Neither reading took a single message of another
         kind for one: over the 3,123 user turns of the training data and the 679 requests of the
         development and held-out routing sets, and the 200 factual questions of their facts sets."""
@@ -193,6 +196,8 @@ class Toolbox:
             return format_call("folder_size", folder)  # "how much space is my home folder using"
         if "program_version" in self.tools and (program := version_asked(message)) is not None:
             return format_call("program_version", program)  # "how do I check my python version": v4 "Run python3 -m os."
+        if (looked_up := reference_asked(message)) is not None and looked_up[0] in self.tools:
+            return format_call(*looked_up)  # "capital of kenya", "what port does dns use": v1 "Sydney, sir", "80, sir"
         if "local_ip" in self.tools and ip_asked(message):
             return format_call("local_ip", {})  # "how do I find my ip address on linux": the address and the command
         if (command := commanded(message)) is not None and command[0] in self.tools:
