@@ -66,7 +66,7 @@ def test_jarvis_without_a_model_explains_what_to_do(capsys):
     assert jarvis_main(["--check"]) == 0
     out = capsys.readouterr().out
     assert "note model" in out and "jarvis-train retrain" in out and "all checks passed" in out
-    for part in ("assets", "qt", "llama.cpp", "voice", "wake word"):
+    for part in ("assets", "qt", "llama.cpp", "voice", "wake word", "tools"):
         assert f"ok   {part}" in out, out
 
 
