@@ -115,6 +115,8 @@ def test_sizes_are_said_as_file_managers_count_them(n, said):
     ("What's the size of my ~/projects folder?", "~/projects"),
     ("What's taking up all the space in my documents folder?", "documents"),
     ("how much room does my videos folder take up", "videos"),
+    ("what's hogging the room in my downloads", "downloads"),
+    ("What's eating up all the space in my Music folder?", "Music"),
 ])
 def test_a_question_of_a_folders_size_is_read_in_so_many_words(message, name):
     assert folder_size_asked(message) == {"name": name}
@@ -125,6 +127,7 @@ def test_a_question_of_a_folders_size_is_read_in_so_many_words(message, name):
     "check the space in my downloads folder",
     "how much free space is there where my videos folder is",
     "open my downloads folder",
+    "what's using the space in my car",
     "How big is the Pacific?",
     "how big is my folder of wedding photos going to get if I keep this up, do you think, given the rate",
 ])

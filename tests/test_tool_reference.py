@@ -146,14 +146,17 @@ def test_this_computers_own_services_list_answers():
     ("hey jarvis which city is the capital of austria", ("country", {"country": "Austria", "asked": "capital"})),
     ("what currency does japan use", ("country", {"country": "Japan", "asked": "currency"})),
     ("dialling code for france", ("country", {"country": "France", "asked": "dialling code"})),
+    ("what's the country code for calling ireland", ("country", {"country": "Ireland", "asked": "dialling code"})),
     ("which continent is peru in", ("country", {"country": "Peru", "asked": "continent"})),
     ("What's the chemical symbol for silver?", ("element", {"element": "silver", "asked": "symbol"})),
     ("which element has the symbol K", ("element", {"element": "potassium", "asked": "name"})),
     ("what's the atomic mass of sulfur", ("element", {"element": "sulphur", "asked": "mass"})),
     ("which element is number 79", ("element", {"element": "gold", "asked": "name"})),
+    ("atomic number of gold", ("element", {"element": "gold", "asked": "number"})),
     ("what port does dns use", ("port", {"service": "dns"})),
     ("What's the default port for Redis?", ("port", {"service": "redis"})),
     ("what's port 22 for", ("port", {"service": "22"})),
+    ("which port number is https on", ("port", {"service": "https"})),
 ])
 def test_a_question_of_the_reference_data_is_read_in_so_many_words(message, call):
     if call[0] == "port" and not reference.SERVICES_FILE.is_file():

@@ -134,14 +134,16 @@ def _folder(i: int) -> str:
     return rf"(?:my |the |your )?(?P<name{i}>[\w~./ -]{{1,60}}?) (?:folder|directory|dir)"
 
 
+# the user's own folders, named without "folder" ("what's hogging the room in my downloads")
+_PLACES = "downloads|documents|pictures|photos|music|videos|desktop|home folder|home directory"
 _SIZE_ASKED = re.compile(
     r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|quick one)\W+)*(?:"
     rf"how (?:big|large) is {_folder(1)}(?: (?:now|these days|at the moment|on disk))?"
     rf"|what(?:'s| is) the size of {_folder(2)}"
     rf"|how much (?:space|room|disk space|disk|storage) (?:is|does) {_folder(3)} "
     r"(?:take up|taking up|use|using|occupy|occupying)(?: on (?:the|my) (?:disk|drive))?"
-    r"|what(?:'s| is) (?:taking up|using|eating|hogging) (?:all )?(?:the |my )?(?:space|room|storage|disk space) "
-    rf"in {_folder(4)}"
+    r"|what(?:'s| is) (?:taking up|using up|using|eating up|eating|hogging|chewing up|gobbling up) (?:all )?(?:the |my |so much )?"
+    rf"(?:space|room|storage|disk space) in (?:{_folder(4)}|(?:my |the )?(?P<name5>{_PLACES}))"
     r")(?: please| jarvis)?$", re.IGNORECASE)
 
 

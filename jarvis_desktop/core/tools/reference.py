@@ -319,7 +319,7 @@ _COUNTRY_FORMS = (
     ("currency", r"what (?:currency|money) does (?P<c>.+?) use"),
     ("currency", rf"(?:{_WHAT} )?(?P<c>.+?)(?:'s|s)? currency"),
     ("dialling code", rf"(?:{_WHAT} )?(?:the )?(?:international )?(?:dialling|dialing|calling|phone|telephone|country) "
-                      r"code (?:for|of|to ring|to call) (?P<c>.+)"),
+                      r"code (?:for ringing|for calling|for phoning|to ring|to call|to phone|for|of) (?P<c>.+)"),
     ("continent", r"(?:what|which) continent is (?P<c>.+?) (?:in|on)"),
     ("languages", r"what languages? (?:do they speak|is spoken|are spoken|do people speak|is the official language) in (?P<c>.+)"),
     ("languages", rf"(?:{_WHAT} )?the (?:official |main )?languages? of (?P<c>.+)"),
@@ -330,14 +330,14 @@ _ELEMENT_FORMS = (
     ("symbol", rf"(?:{_WHAT} )?(?P<e>[a-z]+)(?:'s|s)? (?:chemical )?symbol"),
     ("name", r"(?:which|what) element (?:has|is) the (?:chemical )?symbol (?P<s>[a-z]{1,2})"),
     ("name", r"(?:which|what) element is (?:the symbol )?(?P<s>[a-z]{1,2}) (?:on|in) the periodic table"),
-    ("number", rf"(?:{_WHAT} )?the atomic number of (?P<e>[a-z]+)"),
-    ("mass", rf"(?:{_WHAT} )?the atomic (?:mass|weight) of (?P<e>[a-z]+)"),
+    ("number", rf"(?:{_WHAT} )?(?:the )?atomic number (?:of|for) (?P<e>[a-z]+)"),
+    ("mass", rf"(?:{_WHAT} )?(?:the )?atomic (?:mass|weight) (?:of|for) (?P<e>[a-z]+)"),
     ("name", r"(?:which|what) element (?:has|is|has the) atomic number (?P<n>\d{1,3})"),
     ("name", r"(?:which|what) element is number (?P<n>\d{1,3})"),
 )
 _PORT_FORMS = (
     r"(?:what|which) port (?:number )?(?:does|do) (?P<s>.+?) (?:use|run on|listen on|go over|normally use|use by default)",
-    r"(?:what|which) port is (?P<s>.+?)(?: on)?",
+    r"(?:what|which) port(?: number)? is (?P<s>.+?)(?: on)?",
     rf"(?:{_WHAT} )?the (?:default |standard |usual )?port(?: number)? (?:for|of|used by) (?P<s>.+)",
     rf"(?:{_WHAT} )?(?:the )?(?:default |standard |usual )?(?P<s>.+?) port(?: number)?",
     r"what (?:is|uses|runs on|service is|service uses) port (?P<n>\d{1,5})(?: used for| for)?",

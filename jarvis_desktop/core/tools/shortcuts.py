@@ -87,7 +87,8 @@ def _app(keys: str, does: str, mac: str = "") -> dict:
 ACTIONS: tuple[Action, ...] = (
     Action("screenshot", "to take a screenshot",
            r"(?:take|grab|get|make|do|capture) (?:a |an )?(?:screen ?shot|screen grab|print ?screen|snip)s?"
-           r"(?: of (?:the|my) (?:whole |entire )?(?:screen|desktop|window))?|screen ?shot(?:ting)?|"
+           r"(?: of (?:the|my|just (?:the|one|a)|one|a|this) (?:whole |entire |current |active |open )?"
+           r"(?:screen|desktop|window|area|part of the screen))?|screen ?shot(?:ting)?|"
            r"(?:capture|snip) (?:the|my) screen|print ?screen",
            keys={"kde": [("Print Screen", "opens Spectacle"), ("Meta+Shift+Print Screen", "takes a rectangle"),
                          ("Meta+Print Screen", "the window")],
@@ -216,7 +217,7 @@ _BY_NAME = {a.name: a for a in ACTIONS}
 # The question around an action: "how do I ...", "what's the shortcut for ...", "keyboard shortcut to ..."
 _LEAD = (r"^(?:(?:um|uh|er|so|ok|okay|right|hey|jarvis|quick question|quick one)\W+)*(?:"
          r"how (?:do|can|would|should) (?:i|you|we|one)|how to|(?:what(?:'s| is) )?(?:the )?(?:quickest|fastest|easiest|best) "
-         r"way to|what(?:'s| is) the way to|"
+         r"way to|what(?:'s| is) the way to|is there an? (?:quick|quicker|fast|faster|easy|easier|simple|keyboard) way to|"
          r"(?:what(?:'s| is|s| are)|which(?: are| is)?|tell me) the (?:keyboard )?(?:shortcut|short cut|keys?|hot ?keys?|"
          r"key combination|key combo)s? (?:for|to)(?: do)?|"
          r"(?:is there|what(?:'s| is)) an? (?:keyboard )?(?:shortcut|short cut|hot ?key|key) (?:for|to)|"
