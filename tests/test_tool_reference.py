@@ -47,6 +47,7 @@ def services_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize("asked, country, said", [
     ("capital", "Australia", "The capital of Australia is Canberra, madam."),
     ("capital", "the uk", "The capital of the United Kingdom is London, madam."),
+    ("capital", "Georgia", "The capital of Georgia is Tbilisi, madam; the US state's is Atlanta."),
     ("capital", "Kazakhstan", "The capital of Kazakhstan is Astana, madam."),  # renamed in 2022: the errata
     ("currency", "Japan", "Japan uses the Yen (JPY), madam."),
     ("currency", "Croatia", "Croatia uses the Euro (EUR), madam."),  # since 2023: the errata

@@ -128,7 +128,8 @@ def _country(args: dict, context: Context) -> ToolResult:
         if not data.get("capital"):
             raise ToolFailed(f"My atlas has no capital for {it}, {h}.")
         facts["capital"] = data["capital"]
-        reply = f"The capital of {it} is {data['capital']}, {h}."
+        reply = f"The capital of {it} is {data['capital']}, {h}" + ("; the US state's is Atlanta." if name == "Georgia"
+                                                                      else ".")
     elif asked == "currency":
         codes = [c for c in data.get("currencies") or () if re.fullmatch(r"[A-Z]{3}", c)][:2]
         if not codes:
