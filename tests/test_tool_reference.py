@@ -146,6 +146,7 @@ def test_this_computers_own_services_list_answers():
     ("what is ethiopias capital", ("country", {"country": "Ethiopia", "asked": "capital"})),
     ("hey jarvis which city is the capital of austria", ("country", {"country": "Austria", "asked": "capital"})),
     ("what currency does japan use", ("country", {"country": "Japan", "asked": "currency"})),
+    ("and what about the capital of france?", ("country", {"country": "France", "asked": "capital"})),
     ("dialling code for france", ("country", {"country": "France", "asked": "dialling code"})),
     ("what's the country code for calling ireland", ("country", {"country": "Ireland", "asked": "dialling code"})),
     ("which continent is peru in", ("country", {"country": "Peru", "asked": "continent"})),

@@ -309,7 +309,8 @@ def _port(args: dict, context: Context) -> ToolResult:
 
 # -- a question of one of these in so many words ---------------------------------------------------
 
-_OPENING = r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|hey jarvis|quick one|quick question|out of interest|" \
+_OPENING = r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|and|and what about|what about|how about|jarvis|hey|hey jarvis|" \
+           r"quick one|quick question|out of interest|" \
            r"i always forget|remind me|do you know|any idea|tell me)\W+)*"
 _WHAT = r"(?:what(?:'?s| is| was)|which is|tell me|do you know|any idea)"
 _COUNTRY_FORMS = (
