@@ -76,6 +76,18 @@ def tiny_chain(tiny_base, tmp_path_factory) -> dict:
     return train_tiny_chain(tiny_base, DATA / "tiny_chat.jsonl", tmp_path_factory.mktemp("chain"))
 
 
+@pytest.fixture
+def tiny_engine(tiny_chain):
+    """The tiny chain's model loaded in llama.cpp (greedy, 16 tokens a reply), for the app's path
+    where the words decide what is said whatever the untrained model would write."""
+    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
+
+    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
+    engine.load(tiny_chain["f16"])
+    yield engine
+    engine.close()
+
+
 def train_tiny_chain(tiny_base: Path, data: Path, work: Path) -> dict:
     """sft on ``data`` -> merge -> F16 GGUF of the tiny model, in ``work``."""
     from convert.gguf_export import hf_to_gguf

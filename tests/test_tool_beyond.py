@@ -87,26 +87,20 @@ def test_no_request_a_tool_does_in_the_data_is_read_as_beyond_reach():
     assert sum(beyond_reach(r["request"]) == r["family"] for r in asked) >= 0.75 * len(asked)
 
 
-def test_a_request_beyond_reach_is_answered_without_the_model_and_a_tools_request_is_not(tiny_chain, tmp_path):
+def test_a_request_beyond_reach_is_answered_without_the_model_and_a_tools_request_is_not(tiny_engine, tmp_path):
     """Through the Assistant with the tiny (untrained) model: "text my wife ..." is said to be
     beyond him, as a skill's answer, whatever the model would write; "remind me to text Sam at
     six" is the model's to answer (a reminder), and a dismissal is acknowledged."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
     from jarvis_desktop.core.timers import TimerService
 
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        clock = lambda: EVAL_NOW  # noqa: E731
-        box = Toolbox(timers=TimerService(tmp_path / "timers.json", clock=clock), clock=clock, act=False)
-        assistant = Assistant(engine, None, Persona("madam"), clock=clock, tools=box)
-        answer = assistant.ask("text my wife that I'm on my way", remember=False).result()
-        assert answer.source == "skill" and answer.name == "beyond_reach" and answer.tool is None
-        assert answer.text == beyond_reply("message", "madam") and "madam" in answer.text
-        answer = assistant.ask("forget it", remember=False).result()
-        assert answer.text == "Very good, madam; I'm here when you need me."
-        answer = assistant.ask("remind me to text Sam at six", remember=False).result()
-        assert answer.source != "skill" and answer.version  # the model's to answer (a reminder, once tuned)
-    finally:
-        engine.close()
+    clock = lambda: EVAL_NOW  # noqa: E731
+    box = Toolbox(timers=TimerService(tmp_path / "timers.json", clock=clock), clock=clock, act=False)
+    assistant = Assistant(tiny_engine, None, Persona("madam"), clock=clock, tools=box)
+    answer = assistant.ask("text my wife that I'm on my way", remember=False).result()
+    assert answer.source == "skill" and answer.name == "beyond_reach" and answer.tool is None
+    assert answer.text == beyond_reply("message", "madam") and "madam" in answer.text
+    answer = assistant.ask("forget it", remember=False).result()
+    assert answer.text == "Very good, madam; I'm here when you need me."
+    answer = assistant.ask("remind me to text Sam at six", remember=False).result()
+    assert answer.source != "skill" and answer.version  # the model's to answer (a reminder, once tuned)

@@ -157,20 +157,14 @@ def test_examples_are_calls_the_tool_answers(home):
         assert TOOL.run(dict(parsed.args), CONTEXT).data["bytes"] >= 0, request
 
 
-def test_through_the_assistant_a_folders_size_and_a_cup_of_flour_come_from_the_tools(home, tiny_chain):
+def test_through_the_assistant_a_folders_size_and_a_cup_of_flour_come_from_the_tools(home, tiny_engine):
     """The app's path with the tiny (untrained) model: the figures come from the tools, whatever
     the model would write."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        assistant = Assistant(engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
-        answer = assistant.ask("How big is my Downloads folder?").result()
-        assert answer.source == "tool" and answer.tool.name == "folder_size"
-        assert answer.text.startswith("Your Downloads folder takes up 5") and "in 2 files, madam" in answer.text
-        answer = assistant.ask("how many grams in 2 cups of flour").result()
-        assert answer.source == "tool" and answer.text == "2 cups of flour is about 250 grams, madam."
-    finally:
-        engine.close()
+    assistant = Assistant(tiny_engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
+    answer = assistant.ask("How big is my Downloads folder?").result()
+    assert answer.source == "tool" and answer.tool.name == "folder_size"
+    assert answer.text.startswith("Your Downloads folder takes up 5") and "in 2 files, madam" in answer.text
+    answer = assistant.ask("how many grams in 2 cups of flour").result()
+    assert answer.source == "tool" and answer.text == "2 cups of flour is about 250 grams, madam."

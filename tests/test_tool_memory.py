@@ -332,21 +332,15 @@ def test_no_message_of_the_data_but_a_forget_of_a_fact_is_read_as_one_beyond_dou
     assert len(read) >= 25 and 2 * len(read) > len(forgets)
 
 
-def test_a_forget_in_so_many_words_forgets_whatever_the_model_would_write(tmp_path, tiny_chain):
+def test_a_forget_in_so_many_words_forgets_whatever_the_model_would_write(tmp_path, tiny_engine):
     """Through the Assistant with a real (tiny, untrained) model: the words decide the call, and
     the fact is gone from the store; the model is not asked."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        with MemoryStore(tmp_path / "memory.sqlite3") as store:
-            store.add("Ruby's piano teacher is called Mr Hargreaves")
-            store.add("the boiler was serviced in March")
-            assistant = Assistant(engine, None, Persona("sir"), tools=Toolbox(memory=store))
-            answer = assistant.ask("forget what I said about Ruby's piano teacher", remember=False).result()
-            assert answer.tool.name == "forget" and answer.text == "Done, sir: I've forgotten it."
-            assert [f.text for f in store.facts()] == ["the boiler was serviced in March"]
-    finally:
-        engine.close()
+    with MemoryStore(tmp_path / "memory.sqlite3") as store:
+        store.add("Ruby's piano teacher is called Mr Hargreaves")
+        store.add("the boiler was serviced in March")
+        assistant = Assistant(tiny_engine, None, Persona("sir"), tools=Toolbox(memory=store))
+        answer = assistant.ask("forget what I said about Ruby's piano teacher", remember=False).result()
+        assert answer.tool.name == "forget" and answer.text == "Done, sir: I've forgotten it."
+        assert [f.text for f in store.facts()] == ["the boiler was serviced in March"]

@@ -165,29 +165,23 @@ def test_every_kind_can_be_called_and_only_those():
     assert {k for k in KINDS} == {"joke", "riddle", "fact"}
 
 
-def test_through_the_assistant_a_joke_asked_for_is_the_banks_and_another_follows_it(tiny_chain):
+def test_through_the_assistant_a_joke_asked_for_is_the_banks_and_another_follows_it(tiny_engine):
     """The app's path with the tiny (untrained) model: "tell me a joke" runs the joke tool from the
     words, whatever the model would write; "another one!" after it is another joke, kept in the
     conversation as the app keeps it; "another one" with no joke before is the model's."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        assistant = Assistant(engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=box())
-        first = assistant.ask("tell me a joke about cats").result()
-        assert first.source == "tool" and first.tool.call.text == 'call:joke{about:"cat"}'
-        assert "cat" in first.tool.result.data["about"] and first.text.startswith("Here's one, madam. ")
-        second = assistant.ask("haha, another one!").result()
-        assert second.source == "tool" and second.tool.name == "joke"
-        assert second.tool.result.data["id"] != first.tool.result.data["id"]
-        assert [m["content"] for m in assistant.history[1::2]] == [first.text, second.text]
-        assistant.reset()
-        alone = assistant.ask("another one", remember=False).result()
-        assert alone.tool is None or alone.tool.name != "joke"
-    finally:
-        engine.close()
+    assistant = Assistant(tiny_engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=box())
+    first = assistant.ask("tell me a joke about cats").result()
+    assert first.source == "tool" and first.tool.call.text == 'call:joke{about:"cat"}'
+    assert "cat" in first.tool.result.data["about"] and first.text.startswith("Here's one, madam. ")
+    second = assistant.ask("haha, another one!").result()
+    assert second.source == "tool" and second.tool.name == "joke"
+    assert second.tool.result.data["id"] != first.tool.result.data["id"]
+    assert [m["content"] for m in assistant.history[1::2]] == [first.text, second.text]
+    assistant.reset()
+    alone = assistant.ask("another one", remember=False).result()
+    assert alone.tool is None or alone.tool.name != "joke"
 
 
 def test_what_is_set_aside_is_kept_in_its_file_and_an_unreadable_file_sets_nothing_aside(tmp_path, caplog):

@@ -195,19 +195,13 @@ def test_examples_are_valid_calls_the_tools_answer():
             assert tool.run(check(parsed, tools[parsed.name]), CONTEXT).ok, request
 
 
-def test_through_the_assistant_a_capital_comes_from_the_atlas(tiny_chain):
+def test_through_the_assistant_a_capital_comes_from_the_atlas(tiny_engine):
     """The app's path with the tiny (untrained) model: "Sydney, sir" cannot happen."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        assistant = Assistant(engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
-        answer = assistant.ask("What's the capital of Australia?").result()
-        assert answer.source == "tool" and answer.tool.name == "country"
-        assert answer.text == "The capital of Australia is Canberra, madam."
-        answer = assistant.ask("What's the chemical symbol for silver?").result()
-        assert answer.text == "The symbol for silver is Ag, madam: element 47."
-    finally:
-        engine.close()
+    assistant = Assistant(tiny_engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
+    answer = assistant.ask("What's the capital of Australia?").result()
+    assert answer.source == "tool" and answer.tool.name == "country"
+    assert answer.text == "The capital of Australia is Canberra, madam."
+    answer = assistant.ask("What's the chemical symbol for silver?").result()
+    assert answer.text == "The symbol for silver is Ag, madam: element 47."

@@ -173,19 +173,13 @@ def test_examples_are_calls_the_tool_answers():
         assert TOOL.run(dict(parsed.args), CONTEXT).data["action"] == parsed.args["action"]
 
 
-def test_through_the_assistant_a_question_of_keys_is_answered_by_the_tool(tiny_chain, monkeypatch):
+def test_through_the_assistant_a_question_of_keys_is_answered_by_the_tool(tiny_engine, monkeypatch):
     """The app's path with the tiny (untrained) model: the keys come from the tool, whatever the
     model would write."""
     from jarvis_desktop.core.assistant import Assistant, Persona
-    from jarvis_desktop.core.engine import ChatEngine, EngineConfig
 
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
-    engine = ChatEngine(EngineConfig(n_ctx=512, n_threads=2, max_tokens=16, temperature=0.0, seed=0))
-    engine.load(tiny_chain["f16"])
-    try:
-        assistant = Assistant(engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
-        answer = assistant.ask("How do I lock the screen?").result()
-        assert answer.source == "tool" and answer.tool.name == "shortcut"
-        assert answer.text == "Meta+L locks the screen, madam, or just ask me to lock it."
-    finally:
-        engine.close()
+    assistant = Assistant(tiny_engine, None, Persona("madam"), clock=lambda: EVAL_NOW, tools=Toolbox(act=False))
+    answer = assistant.ask("How do I lock the screen?").result()
+    assert answer.source == "tool" and answer.tool.name == "shortcut"
+    assert answer.text == "Meta+L locks the screen, madam, or just ask me to lock it."
