@@ -154,6 +154,8 @@ def test_this_computers_own_services_list_answers():
     ("which element has the symbol K", ("element", {"element": "potassium", "asked": "name"})),
     ("what's the atomic mass of sulfur", ("element", {"element": "sulphur", "asked": "mass"})),
     ("which element is number 79", ("element", {"element": "gold", "asked": "name"})),
+    ("Sn on the periodic table is which element", ("element", {"element": "tin", "asked": "name"})),  # development set
+    ("what does Fe stand for on the periodic table", ("element", {"element": "iron", "asked": "name"})),
     ("atomic number of gold", ("element", {"element": "gold", "asked": "number"})),
     ("what port does dns use", ("port", {"service": "dns"})),
     ("What's the default port for Redis?", ("port", {"service": "redis"})),

@@ -94,6 +94,10 @@ def test_only_the_known_programs_are_asked():
     ("which node version is installed", "node"),
     ("how can I see which version of java I have", "java"),
     ("um what version of firefox am I running", "firefox"),
+    ("What Python version is on this laptop?", "python"),
+    ("is the python on this computer version 3 or 2", "python"),  # development set: v2 asked os_info
+    ("is my node 18 or later", "node"),
+    ("hey jarvis, which java version is installed on here", "java"),
 ])
 def test_a_question_of_a_programs_version_is_read_in_so_many_words(message, program):
     assert version_asked(message) == {"program": program}
@@ -101,7 +105,8 @@ def test_a_question_of_a_programs_version_is_read_in_so_many_words(message, prog
 
 @pytest.mark.parametrize("message", ["what version of the game is this", "how do I update python",
                                      "what version of python should I learn", "python or java for a beginner?",
-                                     "what's the latest version of firefox"])
+                                     "what's the latest version of firefox", "is python 3 better than 2",
+                                     "what python version should I learn"])
 def test_other_questions_are_not_a_programs_version(message):
     assert version_asked(message) is None
 

@@ -269,3 +269,56 @@ def test_no_calculate_call_of_the_data_works_nothing_out():
     sums = [(said, answer) for said, answer in said_in_data() if answer.startswith("call:calculate")]
     assert len(sums) >= 100
     assert [(said, answer) for said, answer in sums if box.works_nothing_out(answer, said)] == []
+
+
+@pytest.mark.parametrize("call, message, grounded", [
+    # v2: "Is a resting pulse of 55 normal?" was a conversion of minutes to seconds
+    ('call:convert{value:55,from:"min",to:"s"}', "Is a resting pulse of 55 normal?", False),
+    ('call:convert{value:5,from:"mile",to:"km"}', "5 miles in km please", True),
+    ('call:convert{value:80,from:"degF",to:"degC"}', "what about 80?", True),  # a follow-up leans on the turn before
+    ('call:convert{value:-5,from:"degC",to:"degF"}', "what would the Americans call minus five in their degrees", True),
+    # v2: "What is the Linux kernel, in plain English?" was the explanation of a command named nowhere
+    ('call:explain_command{command:"linux-内核"}', "What is the Linux kernel, in plain English?", False),
+    ('call:explain_command{command:"chmod"}', "what does chmod do", True),
+    ('call:explain_command{command:"ls"}', "um what's ls -la for", True),
+    ('call:disk_free{}', "Is a resting pulse of 55 normal?", True),  # other tools: their own checks
+    # the held-out set's false calls of v2: a file and a city the words never name
+    ('call:find_files{name:"backup"}', "I deleted a file by accident, how do I get it back?", False),
+    ('call:find_files{name:"mortgage"}', "Where have I saved the mortgage letter?", True),
+    ('call:find_files{name:"holiday photos"}', "where did my photo from the holiday go", True),
+    ('call:time_in{city:"London"}', "what time should a grown man be in bed by", False),
+    ('call:time_in{city:"New York"}', "Is it rush hour in the Big Apple yet?", True),  # a nickname the clock knows
+    ('call:time_in{city:"Tokyo"}', "and in tokyo?", True),
+    ('call:remind_me{task:"call the bank",in_minutes:30}', "what's a good time to call", True),
+    ('call:remind_me{task:"water the plants",in_minutes:30}', "is it too late for a coffee", False),
+    ('call:forget{about:"locker number"}', "forget my locker", True),
+    ('call:forget{about:"bike lock code"}', "forget what I said about it", False),
+])
+def test_a_call_the_words_give_no_ground_for_is_unfounded(call, message, grounded):
+    assert (Toolbox(act=False).unfounded(call, message) == "") is grounded
+
+
+def test_no_call_of_the_data_is_unfounded():
+    from tests.tool_checks import said_in_data
+
+    box = Toolbox(act=False)
+    calls = [(said.rsplit("\n", 1)[-1], answer) for said, answer in said_in_data()
+             if answer.startswith(("call:convert", "call:explain_command", "call:find_files", "call:time_in",
+                                   "call:remind_me", "call:forget"))]
+    assert len(calls) >= 450
+    assert [(said, answer) for said, answer in calls if box.unfounded(answer, said)] == []
+
+
+def test_a_call_may_lean_on_the_conversation_before():
+    box = Toolbox(act=False)
+    call = 'call:remind_me{task:"call the bank",at:"15:00",day:"today"}'
+    assert box.unfounded(call, "remind me to do that at 3") != ""
+    assert box.unfounded(call, "remind me to do that at 3", "I must call the bank\nShall I remind you, sir?") == ""
+
+
+def test_an_unfounded_call_gives_the_reply_in_words():
+    assistant = Assistant(tools=Toolbox(act=False), persona=Persona("sir"))
+    prose = lambda: stream("A resting pulse of 55 is on the low side of normal, sir.")  # noqa: E731
+    seen = {"message": "Is a resting pulse of 55 normal?"}
+    said = list(assistant._call_or_prose(stream('call:convert{value:55,from:"min",to:"s"}'), None, seen, prose=prose))
+    assert said == ["A resting pulse of 55 is on the low side of normal, sir."] and "outcome" not in seen

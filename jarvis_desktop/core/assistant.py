@@ -325,6 +325,8 @@ class Assistant:
             return answer
 
         before = messages[-2]["content"] if len(messages) > 1 and messages[-2]["role"] == "assistant" else ""
+        if before and len(messages) > 2 and messages[-3]["role"] == "user":  # what a call may lean on
+            seen["earlier"] = f"{without_notes(messages[-3]['content'])}\n{before}"
         if (sure := self.tools.beyond_doubt(seen["message"], before)) is not None:
             # "remember that ...", "whats du": the call the words make, whatever the model would
             # make of them (prose, or a recall or a forget of the same words); the model is not asked
@@ -519,7 +521,8 @@ class Assistant:
         than those the words make a whole request of; or to a tool the words say nothing of
         ("which port is plain imap on" is no request for ``local_ip``: tools/cues.py), unless
         they make a whole request of it after all; or a sum with nothing to work out
-        (Toolbox.works_nothing_out)."""
+        (Toolbox.works_nothing_out); or a call the words give no ground for: a conversion of no
+        unit named, the explanation of a command not named (Toolbox.unfounded)."""
         whole, message = seen.get("unsure"), seen.get("message", "")
         if whole is not None and tool not in whole:
             return f"the words make a whole request of {', '.join(sorted(whole))} only"
@@ -527,7 +530,7 @@ class Assistant:
             return f"the words say nothing of {tool}"
         if self.tools.works_nothing_out(seen.get("call") or "", message):
             return "a sum with nothing to work out"
-        return ""
+        return self.tools.unfounded(seen.get("call") or "", message, seen.get("earlier", ""))
 
     def prefill(self) -> int:
         """Evaluate ahead of time what the next reply's prompt starts with: the system prompt and

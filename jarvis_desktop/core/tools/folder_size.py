@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jarvis_desktop.core.skills import format_number
-from jarvis_desktop.core.tools.slots_words import one_line
+from jarvis_desktop.core.tools.slots_words import OPENING, one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolResult
 from jarvis_desktop.core.tools.desktop import join_words
 from jarvis_desktop.core.tools.files import folder_named
@@ -137,7 +137,7 @@ def _folder(i: int) -> str:
 # the user's own folders, named without "folder" ("what's hogging the room in my downloads")
 _PLACES = "downloads|documents|pictures|photos|music|videos|desktop|home folder|home directory"
 _SIZE_ASKED = re.compile(
-    r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|quick one)\W+)*(?:"
+    rf"^{OPENING}(?:"
     rf"how (?:big|large) is {_folder(1)}(?: (?:now|these days|at the moment|on disk))?"
     rf"|what(?:'s| is) the size of {_folder(2)}"
     rf"|how much (?:space|room|disk space|disk|storage) (?:is|does) {_folder(3)} "

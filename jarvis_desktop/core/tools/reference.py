@@ -26,7 +26,7 @@ import unicodedata
 from pathlib import Path
 
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
-from jarvis_desktop.core.tools.slots_words import one_line
+from jarvis_desktop.core.tools.slots_words import OPENING, one_line
 
 __all__ = ["TOOLS", "reference_asked", "country_named", "element_named", "services", "SERVICES_FILE",
            "COUNTRY_ASKED"]
@@ -309,9 +309,9 @@ def _port(args: dict, context: Context) -> ToolResult:
 
 # -- a question of one of these in so many words ---------------------------------------------------
 
-_OPENING = r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|and|and what about|what about|how about|jarvis|hey|hey jarvis|" \
-           r"quick one|quick question|out of interest|" \
-           r"i always forget|remind me|do you know|any idea|tell me)\W+)*"
+# also a follow-up's opening ("and what about the capital of France?") and a question's own
+_OPENING = rf"^{OPENING}(?:(?:and|and what about|what about|how about|out of interest|i always forget|remind me|" \
+           r"do you know|any idea|tell me)\W+)*"
 _WHAT = r"(?:what(?:'?s| is| was)|which is|tell me|do you know|any idea)"
 _COUNTRY_FORMS = (
     ("capital", rf"(?:{_WHAT} |which city is )?(?:the )?capital(?: city)? of (?P<c>.+)"),
@@ -332,6 +332,8 @@ _ELEMENT_FORMS = (
     ("symbol", rf"(?:{_WHAT} )?(?P<e>[a-z]+)(?:'s|s)? (?:chemical )?symbol"),
     ("name", r"(?:which|what) element (?:has|is) the (?:chemical )?symbol (?P<s>[a-z]{1,2})"),
     ("name", r"(?:which|what) element is (?:the symbol )?(?P<s>[a-z]{1,2}) (?:on|in) the periodic table"),
+    ("name", r"(?:the symbol )?(?P<s>[a-z]{1,2}) (?:on|in) the periodic table is (?:which|what) element"),
+    ("name", r"what does (?:the symbol )?(?P<s>[a-z]{1,2}) stand for (?:on|in) the periodic table"),
     ("number", rf"(?:{_WHAT} )?(?:the )?atomic number (?:of|for) (?P<e>[a-z]+)"),
     ("mass", rf"(?:{_WHAT} )?(?:the )?atomic (?:mass|weight) (?:of|for) (?P<e>[a-z]+)"),
     ("name", r"(?:which|what) element (?:has|is|has the) atomic number (?P<n>\d{1,3})"),

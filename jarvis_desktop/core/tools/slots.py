@@ -33,7 +33,7 @@ from jarvis_desktop.core.tools.slots_words import (number as _number, numbers as
 
 log = logging.getLogger(__name__)
 
-__all__ = ["read_arguments", "READERS", "DROP"]
+__all__ = ["read_arguments", "unit_mentions", "READERS", "DROP"]
 
 
 
@@ -237,7 +237,7 @@ _AMBIGUOUS = {"in", "a", "t", "b", "k", "st", "ha", "mi", "pt", "l", "c", "f", "
 _TEMPERATURE_LETTERS = {"c": "degC", "f": "degF", "°c": "degC", "°f": "degF"}
 
 
-def _unit_mentions(tokens: list[str], numbers: list[tuple[float, int, int]]) -> list[tuple[int, int, str]]:
+def unit_mentions(tokens: list[str], numbers: list[tuple[float, int, int]]) -> list[tuple[int, int, str]]:
     """Where units are named: (first token, token after, the name as the converter takes it)."""
     from jarvis_desktop.core.tools.units import _ALIASES
     ends = {j for _, _, j in numbers}
@@ -321,7 +321,7 @@ def _convert(s: str, args: dict, now: datetime) -> dict:
     from jarvis_desktop.core.tools.units import _compatible, _resolve
     tokens = _tokens(s)
     numbers = _numbers(tokens)
-    mentions = _unit_mentions(tokens, numbers)
+    mentions = unit_mentions(tokens, numbers)
     if _A_RACE.search(s):  # "a 5k race", "my 10k run": kilometres, not kelvin
         mentions = [(i, j, "km" if name == "k" else name) for i, j, name in mentions]
     if (two := _compound(tokens, numbers)) is not None:  # "5 foot 9 in centimetres": 69 inches

@@ -7,7 +7,12 @@ import re
 
 from jarvis_desktop.core.persona import read_number
 
-__all__ = ["plain", "tokens", "numbers", "with_digits", "number"]
+__all__ = ["plain", "tokens", "numbers", "with_digits", "number", "one_line", "OPENING"]
+
+# What a request said in so many words may open with before it asks ("um jarvis", "ok so",
+# "quick one:"): the readers of such requests (versions, folder_size, computer, reference, the
+# conversions of tools/__init__) match it, then their own words.
+OPENING = r"(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|hey jarvis|quick one|quick question)\W+)*"
 
 
 def one_line(message: str) -> str:

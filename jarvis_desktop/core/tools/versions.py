@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from jarvis_desktop.core.tools.slots_words import one_line
+from jarvis_desktop.core.tools.slots_words import OPENING, one_line
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
 __all__ = ["TOOLS", "PROGRAMS", "VERSION_TIMEOUT_S", "program_named", "version_asked"]
@@ -103,14 +103,20 @@ def _program_version(args: dict, context: Context) -> ToolResult:
 # -- a question of a program's version in so many words ------------------------------------------
 
 _NAMES = "|".join(re.escape(n) for n in sorted(_BY_NAME, key=len, reverse=True))
+_MACHINE = r"(?:here|this (?:computer|machine|pc|laptop|box)|my (?:computer|machine|pc|laptop))"
+_HAVE = rf"(?:i have|do i have|have i got|i've got|is installed|installed|am i (?:on|running|using)|is on {_MACHINE}|is installed on {_MACHINE})"
+_V = r"\d+(?:\.\d+)*"
 _ASKED = re.compile(
-    r"^(?:(?:um+|uh+|erm?|so|ok|okay|right|jarvis|hey|quick one)\W+)*(?:"
+    rf"^{OPENING}(?:"
     rf"how (?:do|can|would) (?:i|you) (?:check|see|find|find out|tell|get|know) (?:what |which )?(?:my |the )?"
     rf"(?:version of (?P<a>{_NAMES})|(?P<b>{_NAMES}) version)(?: (?:i have|i've got|is installed|installed))?"
-    rf"|what(?:'?s| is) (?:my |the )?(?:(?P<c>{_NAMES}) version|version of (?P<d>{_NAMES}))(?: (?:is installed|installed|i have|do i have|have i got))?"
-    rf"|which (?:version of (?P<e>{_NAMES})|(?P<f>{_NAMES}) version) (?:do i have|have i got|is installed|am i (?:on|running|using))"
-    rf"|what version of (?P<g>{_NAMES}) (?:do i have|have i got|is installed|am i (?:on|running|using)|is on (?:here|this (?:computer|machine|pc|laptop)))"
-    r")(?: (?:on (?:here|this (?:computer|machine|pc|laptop)|linux|ubuntu)))?(?: please| jarvis)?$", re.IGNORECASE)
+    rf"|what(?:'?s| is) (?:my |the )?(?:(?P<c>{_NAMES}) version|version of (?P<d>{_NAMES}))(?: {_HAVE})?"
+    rf"|which (?:version of (?P<e>{_NAMES})|(?P<f>{_NAMES}) version) {_HAVE}"
+    rf"|what (?:version of (?P<g>{_NAMES})|(?P<h>{_NAMES}) version) {_HAVE}"
+    # "is the python on this computer version 3 or 2", "is my node 18 or later"
+    rf"|is (?:the |my )?(?P<i>{_NAMES})(?: on {_MACHINE})? (?:version |v)?{_V}"
+    rf"(?: or (?:{_V}|older|newer|later|earlier|above|below|higher|lower|something else))?"
+    rf")(?: (?:on {_MACHINE}|on linux|on ubuntu))?(?: please| jarvis)?$", re.IGNORECASE)
 
 
 def version_asked(message: str) -> dict | None:
