@@ -8,7 +8,8 @@ call (p_call 0.84-0.95 against a line of 0.82) and the tool's name sure too, so 
 probability tells them apart.  A tool's own words do: every request for these tools, however it
 is put, names what it is about (a song or "this", an address or the network, the system or its
 version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
-a timer or a word for calling one off, how loud or the sound itself, what a program is or does, a timer's or a reminder's state).
+a timer or a word for calling one off, how loud or the sound itself, what a program is or does, a timer's or a reminder's state,
+the user's things or files, or where something is).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -104,6 +105,11 @@ CUES: dict[str, re.Pattern] = {
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
+    # the user's own things, a file's words, or where something is or went: "Where does the
+    # Chancellor of the Exchequer live?" was find_files{name:"Chancellor"}
+    "find_files": re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|files?|documents?|docs?|folders?|saved|save|"
+                             r"spreadsheets?|pdfs?|photos?|pictures?|find|search|locate|look|hunt|dig|track|"
+                             r"where(?:'s| is| are| did| has| have| was| were))(?![\w'])|\.\w{2,4}\b", re.IGNORECASE),
 }
 
 # Tools the small model takes for one another though the words tell them apart.  The machine's
