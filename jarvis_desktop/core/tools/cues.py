@@ -66,7 +66,8 @@ CUES: dict[str, re.Pattern] = {
                             r"gobbling", r"chewing", r"hammering", r"pinning", r"maxing", r"burning", r"slowing",
                             r"slow", r"sluggish", r"heavy", r"heaviest", r"greedy", r"greediest", r"fans?",
                             r"roasting", r"hot", r"busy", r"busiest", r"resources", r"work", r"working", r"running",
-                            r"offenders", r"top", r"biggest", r"users", r"causing", r"taking"),
+                            r"offenders", r"top", r"biggest", r"users", r"causing", r"taking", r"culprits?",
+                            r"crawl", r"crawling", r"blame"),
     # a timer's or reminder's words, or a word for calling one off ("never mind the eggs"): a
     # chat that only sounds like a request ("have you tried turning it off and on again") once
     # came out as cancel_timer{all:true}, which would have cancelled every timer running

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["MORE", "with_more"]
+__all__ = ["MORE", "THIRD", "with_more"]
 
 MORE: dict[str, tuple[tuple[str, str], ...]] = {
     "calculate": (
@@ -363,7 +363,60 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# A third round, for the kinds the retrained v2 still missed on the development requests (none
+# copied from them): a sum told as a story ("a coach seats 53 and we've booked 9" was a recall), a
+# reminder called off in passing, the screen locked by saying you are leaving, the room on a drive
+# named by its path, the culprit behind loud fans, the folder a file is in, and a reminder of a
+# task at a time asked as "don't let me forget to ..." (a fact to keep is said without "to").
+THIRD: dict[str, tuple[tuple[str, str], ...]] = {
+    "calculate": (
+        ("The minibus takes 16 and 5 seats are spoken for; how many more can get on?", 'call:calculate{expression:"16-5"}'),
+        ("Seven tables with eight guests at each: what's the headcount?", 'call:calculate{expression:"7*8"}'),
+        ("a box holds 24 cans and i bought 5 boxes so how many cans all told", 'call:calculate{expression:"24*5"}'),
+        ("Thirty children need three pencils apiece. How many pencils do I buy?", 'call:calculate{expression:"30*3"}'),
+        ("The hall fits 240 and 187 tickets have gone, so how many remain?", 'call:calculate{expression:"240-187"}'),
+        ("jarvis six shelves that take thirty five books each how many books fit", 'call:calculate{expression:"6*35"}'),
+        ("We drove 312 miles on Saturday and 148 on Sunday; total distance?", 'call:calculate{expression:"312+148"}'),
+        ("If 96 biscuits are shared between 12 kids, how many does each get?", 'call:calculate{expression:"96/12"}'),
+    ),
+    "cancel_timer": (
+        ("I don't need that plumber reminder any more, he's been.", 'call:cancel_timer{label:"plumber",kind:"reminder"}'),
+        ("drop the reminder about the parcel", 'call:cancel_timer{label:"parcel",kind:"reminder"}'),
+        ("The meeting's off, so get rid of its reminder.", 'call:cancel_timer{label:"meeting",kind:"reminder"}'),
+        ("jarvis the bins went out already so ditch that reminder", 'call:cancel_timer{label:"bins",kind:"reminder"}'),
+    ),
+    "lock_screen": (
+        ("I'm off to lunch; don't let anyone get on my laptop.", "call:lock_screen{}"),
+        ("stepping out for ten minutes keep my machine safe", "call:lock_screen{}"),
+        ("Popping to the kitchen. Secure the computer, please.", "call:lock_screen{}"),
+        ("Nobody should get at my desktop while I'm at the dentist.", "call:lock_screen{}"),
+    ),
+    "disk_free": (
+        ("Will a 12 gig backup fit on the drive at /media/usb?", 'call:disk_free{path:"/media/usb"}'),
+        ("room on /mnt/data for another virtual machine", 'call:disk_free{path:"/mnt/data"}'),
+        ("Has the memory stick at /media/stick got any space left?", 'call:disk_free{path:"/media/stick"}'),
+    ),
+    "top_processes": (
+        ("The laptop's fan is roaring; which program is to blame?", 'call:top_processes{by:"cpu"}'),
+        ("my computers running hot whats doing it", 'call:top_processes{by:"cpu"}'),
+        ("Something's making this machine crawl. Find me the culprit.", 'call:top_processes{by:"cpu"}'),
+    ),
+    "find_files": (
+        ("Which folder did my tax return end up in?", 'call:find_files{name:"tax return"}'),
+        ("in which directory is my passport scan", 'call:find_files{name:"passport scan"}'),
+        ("What folder has the wedding invitations in it?", 'call:find_files{name:"wedding invitations"}'),
+    ),
+    "remind_me": (
+        ("don't let me forget to take the bins out at seven tonight",
+         'call:remind_me{task:"take the bins out",at:"19:00",day:"today"}'),
+        ("Don't let me forget to ring the vet at ten tomorrow.", 'call:remind_me{task:"ring the vet",at:"10:00",day:"tomorrow"}'),
+        ("make sure I move the car before 8 in the morning", 'call:remind_me{task:"move the car",at:"08:00",day:"tomorrow"}'),
+        ("Don't let me forget to water the tomatoes in an hour.", 'call:remind_me{task:"water the tomatoes",in_minutes:60}'),
+    ),
+}
+
+
 def with_more(tools):
-    """``tools`` with each one's phrasings of MORE added to its own ``examples``."""
-    return tuple(dataclasses.replace(t, examples=t.examples + MORE.get(t.name, ())) if t.name in MORE else t
-                 for t in tools)
+    """``tools`` with each one's phrasings of MORE and THIRD added to its own ``examples``."""
+    return tuple(dataclasses.replace(t, examples=t.examples + MORE.get(t.name, ()) + THIRD.get(t.name, ()))
+                 if t.name in MORE or t.name in THIRD else t for t in tools)
