@@ -55,6 +55,7 @@ def test_every_development_and_spoken_request_bears_on_its_tool():
 @pytest.mark.parametrize("tool, words", [
     ("local_ip", "which port is plain imap on"),
     ("find_files", "Where does the Chancellor of the Exchequer live?"),
+    ("folder_size", "When people say my files are in the cloud, where are they really?"),  # development set
     ("now_playing", "which element has the symbol Sn"),
     ("os_info", "What file extension does a PowerPoint presentation have?"),
     ("open_app", "What's the shortcut to select all?"),

@@ -9,7 +9,7 @@ probability tells them apart.  A tool's own words do: every request for these to
 is put, names what it is about (a song or "this", an address or the network, the system or its
 version, a program or the machine's load, the user or someone they know, something to open or a wish to do something,
 a timer or a word for calling one off, how loud or the sound itself, what a program is or does, a timer's or a reminder's state,
-the user's things or files, or where something is).
+the user's things or files, or where something is, how much room a folder takes).
 
 ``bears_on(tool, message)`` is False only for a tool listed here whose words the message has
 none of; the Assistant then sets the call aside unsaid and the reply is prose (for a factual
@@ -106,6 +106,13 @@ CUES: dict[str, re.Pattern] = {
     "open_app": _words(r"open", r"launch", r"start", r"run", r"running", r"fire", r"bring", r"pop", r"load",
                        r"show", r"need", r"want", r"wanna", r"like", r"let me", r"use", r"get", r"switch",
                        r"go to", r"give me", r"gimme", r"app", r"program", r"programme"),
+    # how much room: "When people say my files are in the cloud, where are they really?" was
+    # folder_size{name:"my files"}
+    "folder_size": _words(r"size", r"sizes", r"big", r"bigger", r"biggest", r"large", r"larger", r"huge", r"space",
+                          r"room", r"taking", r"take up", r"takes up", r"took up", r"using", r"uses", r"used",
+                          r"eating", r"eats", r"hogging", r"hogs?", r"heavy", r"weigh", r"weighs", r"full", r"gb",
+                          r"gigs?", r"gigabytes?", r"mb", r"megs?", r"megabytes?", r"tb", r"much", r"bloated",
+                          r"chunky", r"filling", r"fills?", r"storage", r"disk", r"drive"),
     # the user's own things, a file's words, or where something is or went: "Where does the
     # Chancellor of the Exchequer live?" was find_files{name:"Chancellor"}
     "find_files": re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|files?|documents?|docs?|folders?|saved|save|"

@@ -366,7 +366,8 @@ MORE: dict[str, tuple[tuple[str, str], ...]] = {
 # A third round, for the kinds the retrained v2 still missed on the development requests (none
 # copied from them): a sum told as a story ("a coach seats 53 and we've booked 9" was a recall), a
 # reminder called off in passing, the screen locked by saying you are leaving, the room on a drive
-# named by its path, the culprit behind loud fans, the folder a file is in, and a reminder of a
+# named by its path, the culprit behind loud fans, how much room a folder takes (a request for it
+# always says so: tools/cues.py), the folder a file is in, and a reminder of a
 # task at a time asked as "don't let me forget to ..." (a fact to keep is said without "to").
 THIRD: dict[str, tuple[tuple[str, str], ...]] = {
     "calculate": (
@@ -400,6 +401,14 @@ THIRD: dict[str, tuple[tuple[str, str], ...]] = {
         ("The laptop's fan is roaring; which program is to blame?", 'call:top_processes{by:"cpu"}'),
         ("my computers running hot whats doing it", 'call:top_processes{by:"cpu"}'),
         ("Something's making this machine crawl. Find me the culprit.", 'call:top_processes{by:"cpu"}'),
+    ),
+    "folder_size": (
+        ("How much room are my videos taking up?", 'call:folder_size{name:"videos"}'),
+        ("jarvis is the music folder using a lot of space", 'call:folder_size{name:"music"}'),
+        ("What size has my Documents folder grown to?", 'call:folder_size{name:"documents"}'),
+        ("my desktop folder feels bloated how big is it", 'call:folder_size{name:"desktop"}'),
+        ("How many gigs is ~/Projects these days?", 'call:folder_size{name:"~/Projects"}'),
+        ("Are my photos in Pictures what's eating the disk?", 'call:folder_size{name:"pictures"}'),
     ),
     "find_files": (
         ("Which folder did my tax return end up in?", 'call:find_files{name:"tax return"}'),
