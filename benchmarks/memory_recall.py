@@ -25,6 +25,9 @@ greedy, at the evaluation's clock; only the memory tools act, nothing else is op
    counted apart ("a nearby fact said").
 4. first token: the asks again with ``--filler`` more facts stored, so each prompt carries its
    notes, against the same model with no memory (medians; goal within 10 %).
+5. first token on everyday chat (the development chats) beside the same memory, against none:
+   what the memory costs a reply that is not about the user, where a note is added only if one
+   is found near the message.
 
 Goals: recall >= 0.95, invented 0, first token within 10 %.  A recall reply that says its fact
 as "the nearest I have noted" is counted apart from one that says it as the answer.
@@ -116,6 +119,7 @@ def main() -> None:
     from jarvis_desktop.core.timers import TimerService
     from jarvis_desktop.core.tools import Toolbox
     from trainer.facts import UNSURE
+    from trainer.tool_eval import first_answer
 
     ap = argparse.ArgumentParser()
     ap.add_argument("gguf", type=Path)
@@ -135,10 +139,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="jarvis-memory-bench-"))
     timers = TimerService(tmp / "timers.json", clock=clock)
 
-    def ask(store, text: str):
+    def ask(store, text: str, whole: bool = True):
         tools = Toolbox(timers=timers, clock=clock, act={"remember", "forget"}, memory=store)
         assistant = Assistant(engine, None, persona, clock=clock, version=args.gguf.stem, tools=tools)
-        return assistant.ask(text, remember=False).result()
+        reply = assistant.ask(text, remember=False)
+        return reply.result() if whole else first_answer(reply)
 
     # 1. tells, each in its own conversation, into one store
     embedder = default_embedder()  # as the app opens the memory: by meaning where set up
@@ -189,6 +194,21 @@ def main() -> None:
             first_tokens[name].append(answer.first_token_s)
             notes_seen += answer.notes if name == "memory" else 0
 
+    # 5. first token on everyday chat beside the same big memory: the development chats, each
+    # answered by the model in words (a tool request may be answered without it, which would
+    # time the readers, not the memory), with the notes its message finds
+    everyday = [json.loads(line)["request"] for line in
+                (ROOT / "assets" / "data" / "dev" / "chat_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    daily: dict[str, list[float]] = {"memory": [], "none": []}
+    daily_notes = 0
+    for name, store in (("none", None), ("memory", seeded)):
+        # one pass each: asked twice in a row, a message without notes would find its whole
+        # prompt already evaluated the second time
+        for q in everyday:
+            answer = ask(store, q, whole=False)  # up to the first words: only the first token is timed
+            daily[name].append(answer.first_token_s)
+            daily_notes += answer.notes if name == "memory" else 0
+
     def share(rows, index=2):
         return round(sum(r[index] for r in rows) / len(rows), 3) if rows else 0.0
 
@@ -209,6 +229,11 @@ def main() -> None:
           f"({notes_seen / max(1, len(asks)):.1f} notes a prompt) | |")
     print(f"| first token, no memory (median) | {fn:.3f} s | |")
     print(f"| ratio | {fm / fn:.2f} | <= 1.10 |")
+    dm, dn = statistics.median(daily["memory"]), statistics.median(daily["none"])
+    print(f"| first token, everyday chat ({len(everyday)}), {args.filler + len(pairs)} facts stored (median) | "
+          f"{dm:.3f} s ({daily_notes / max(1, len(everyday)):.2f} notes a prompt) | |")
+    print(f"| first token, everyday chat, no memory (median) | {dn:.3f} s | |")
+    print(f"| ratio, everyday chat | {dm / dn:.2f} | <= 1.10 |")
     misses = [(p["tell"], said) for p, ok, said in kept if not ok]
     print(f"\ntells not kept: {len(misses)}")
     for tell, said in misses[:args.show]:
