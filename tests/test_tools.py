@@ -251,14 +251,19 @@ def test_a_sum_with_nothing_to_work_out_is_set_aside(call, message, idle):
     assert Toolbox(act=False).works_nothing_out(call, message) is idle
 
 
-def test_a_sum_with_nothing_to_work_out_gives_the_reply_in_words():
+def _said_for(call: str, message: str, words: str) -> tuple[list[str], dict]:
+    """What the Assistant says when the model writes ``call`` for ``message``, where the reply in
+    words would be ``words``; and what it saw."""
     assistant = Assistant(tools=Toolbox(act=False), persona=Persona("sir"))
-    prose = lambda: stream("I'm not certain of that, sir.")  # noqa: E731
-    seen = {"message": "how many sides does a 50p have"}
-    said = list(assistant._call_or_prose(stream('call:calculate{expression:"50/1"}'), None, seen, prose=prose))
+    seen = {"message": message}
+    return list(assistant._call_or_prose(stream(call), None, seen, prose=lambda: stream(words))), seen
+
+
+def test_a_sum_with_nothing_to_work_out_gives_the_reply_in_words():
+    said, seen = _said_for('call:calculate{expression:"50/1"}', "how many sides does a 50p have",
+                           "I'm not certain of that, sir.")
     assert said == ["I'm not certain of that, sir."] and "outcome" not in seen
-    seen = {"message": "whats 50 divided by 1"}
-    said = list(assistant._call_or_prose(stream('call:calculate{expression:"50/1"}'), None, seen, prose=prose))
+    said, _ = _said_for('call:calculate{expression:"50/1"}', "whats 50 divided by 1", "I'm not certain of that, sir.")
     assert said == ["That comes to 50, sir."]
 
 
@@ -317,8 +322,6 @@ def test_a_call_may_lean_on_the_conversation_before():
 
 
 def test_an_unfounded_call_gives_the_reply_in_words():
-    assistant = Assistant(tools=Toolbox(act=False), persona=Persona("sir"))
-    prose = lambda: stream("A resting pulse of 55 is on the low side of normal, sir.")  # noqa: E731
-    seen = {"message": "Is a resting pulse of 55 normal?"}
-    said = list(assistant._call_or_prose(stream('call:convert{value:55,from:"min",to:"s"}'), None, seen, prose=prose))
+    said, seen = _said_for('call:convert{value:55,from:"min",to:"s"}', "Is a resting pulse of 55 normal?",
+                           "A resting pulse of 55 is on the low side of normal, sir.")
     assert said == ["A resting pulse of 55 is on the low side of normal, sir."] and "outcome" not in seen
