@@ -85,21 +85,25 @@ def test_follow_ups_first_replies_are_the_tools_own_sentences():
         assert [m["content"] for m in row["messages"][2:]] == [follow, again]
 
 
-def test_the_second_and_third_rounds_of_phrasings_join_each_tools_own_examples():
+def test_the_later_rounds_of_phrasings_join_each_tools_own_examples():
     import importlib
 
     from jarvis_desktop.core.tools import MODULES
-    from jarvis_desktop.core.tools.phrasings import MORE, THIRD
+    from jarvis_desktop.core.tools.phrasings import FOURTH, MORE, THIRD
 
+    rounds = (MORE, THIRD, FOURTH)
+    named = set().union(*rounds)
     own = {t.name: t for name in MODULES for t in importlib.import_module(f"jarvis_desktop.core.tools.{name}").TOOLS}
     tools = {t.name: t for t in default_tools()}
-    assert set(MORE) | set(THIRD) <= set(tools) and sum(len(v) for v in MORE.values()) >= 200
-    assert sum(len(v) for v in THIRD.values()) >= 25
-    for name in set(MORE) | set(THIRD):
-        pairs = MORE.get(name, ()) + THIRD.get(name, ())
+    assert named <= set(tools) and sum(len(v) for v in MORE.values()) >= 200
+    assert sum(len(v) for v in THIRD.values()) >= 25 and sum(len(v) for v in FOURTH.values()) >= 75
+    everyone = [spoken(r) for r in rounds for pairs in r.values() for r, _ in pairs]
+    assert len(everyone) == len(set(everyone))  # no round repeats another's request
+    for name in named:
+        pairs = sum((r.get(name, ()) for r in rounds), ())
         assert all(parse(call).name == name for _, call in pairs), name
         assert tools[name].examples == own[name].examples + pairs  # added once, after the tool's own
         assert not {spoken(r) for r, _ in pairs} & {spoken(r) for r, _ in own[name].examples}, name
     # the machine's tools keep out of the follow-ups' fixed first replies by name, not by identity
-    assert [t.name for t in tools.values() if t.name not in MORE and t.name not in THIRD] == \
-        [t.name for t in own.values() if t.name not in MORE and t.name not in THIRD]
+    assert [t.name for t in tools.values() if t.name not in named] == \
+        [t.name for t in own.values() if t.name not in named]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["MORE", "THIRD", "with_more"]
+__all__ = ["MORE", "THIRD", "FOURTH", "with_more"]
 
 MORE: dict[str, tuple[tuple[str, str], ...]] = {
     "calculate": (
@@ -425,7 +425,116 @@ THIRD: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# A fourth round: the tools with the fewest requests (the reference tools, versions, shortcuts,
+# what the memory holds) and the pairs the model mixes up (a timer told as a dish's time, a
+# folder to look through rather than to weigh, "louder" in slang, a reminder at a time rather than a
+# fact to keep); written for their kinds, none copied from a development or held-out set.
+FOURTH: dict[str, tuple[tuple[str, str], ...]] = {
+    "country": (
+        ("What's the capital city of Peru?", 'call:country{country:"Peru",asked:"capital"}'),
+        ("jarvis vietnams capital whats it called", 'call:country{country:"Vietnam",asked:"capital"}'),
+        ("Is Sydney the capital of Australia, or am I wrong?", 'call:country{country:"Australia",asked:"capital"}'),
+        ("what money will I need in hungary", 'call:country{country:"Hungary",asked:"currency"}'),
+        ("Do they still use the krone in Denmark?", 'call:country{country:"Denmark",asked:"currency"}'),
+        ("Which continent is Egypt part of?", 'call:country{country:"Egypt",asked:"continent"}'),
+        ("is mexico in north america or south america", 'call:country{country:"Mexico",asked:"continent"}'),
+        ("What language do they speak in Chile?", 'call:country{country:"Chile",asked:"languages"}'),
+        ("which languages do people speak in belgium", 'call:country{country:"Belgium",asked:"languages"}'),
+        ("What code do I dial for a number in Ireland?", 'call:country{country:"Ireland",asked:"dialling code"}'),
+        ("Which countries share a border with Austria?", 'call:country{country:"Austria",asked:"neighbours"}'),
+        ("jarvis what country is next door to portugal", 'call:country{country:"Portugal",asked:"neighbours"}'),
+    ),
+    "element": (
+        ("How many protons has an oxygen atom got?", 'call:element{element:"oxygen",asked:"number"}'),
+        ("whats the atomic number of zinc", 'call:element{element:"zinc",asked:"number"}'),
+        ("Potassium's chemical symbol is what again?", 'call:element{element:"potassium",asked:"symbol"}'),
+        ("silver on the periodic table is what letters", 'call:element{element:"silver",asked:"symbol"}'),
+        ("Which element goes by the symbol K?", 'call:element{element:"K",asked:"name"}'),
+        ("jarvis what element is Cu", 'call:element{element:"Cu",asked:"name"}'),
+        ("Which element has atomic number 6?", 'call:element{element:"6",asked:"name"}'),
+        ("How heavy is a carbon atom in atomic mass units?", 'call:element{element:"carbon",asked:"mass"}'),
+        ("what's the atomic mass of lead", 'call:element{element:"lead",asked:"mass"}'),
+        ("Tin's symbol on the periodic table, please.", 'call:element{element:"tin",asked:"symbol"}'),
+    ),
+    "port": (
+        ("What port does HTTPS run on?", 'call:port{service:"https"}'),
+        ("which port is plain http", 'call:port{service:"http"}'),
+        ("My MySQL server: which port should the firewall let through?", 'call:port{service:"mysql"}'),
+        ("what port number is ftp", 'call:port{service:"ftp"}'),
+        ("Which port does remote desktop listen on?", 'call:port{service:"rdp"}'),
+        ("jarvis what's on port 443", 'call:port{service:"443"}'),
+        ("Is 25 the port for sending mail?", 'call:port{service:"25"}'),
+        ("Default port for LDAP, please.", 'call:port{service:"ldap"}'),
+    ),
+    "program_version": (
+        ("Which version of Python is installed here?", 'call:program_version{program:"python"}'),
+        ("jarvis what git version is on this machine", 'call:program_version{program:"git"}'),
+        ("I need to know which Firefox release I'm on.", 'call:program_version{program:"firefox"}'),
+        ("jarvis how recent is the docker on this box", 'call:program_version{program:"docker"}'),
+        ("Is the Java on this computer version 17 or newer?", 'call:program_version{program:"java"}'),
+        ("Tell me the version of npm on here.", 'call:program_version{program:"npm"}'),
+        ("how up to date is my copy of node", 'call:program_version{program:"node"}'),
+        ("Which LibreOffice version does this laptop run?", 'call:program_version{program:"libreoffice"}'),
+    ),
+    "shortcut": (
+        ("How do I grab a picture of what's on my screen?", 'call:shortcut{action:"screenshot"}'),
+        ("jarvis how do i screenshot just one window", 'call:shortcut{action:"screenshot"}'),
+        ("I closed a tab by accident; how do I get it back?", 'call:shortcut{action:"reopen_tab"}'),
+        ("What's the key for undoing what I just typed?", 'call:shortcut{action:"undo"}'),
+        ("how do i select everything on the page", 'call:shortcut{action:"select_all"}'),
+        ("Which keys open a private browsing window?", 'call:shortcut{action:"private_window"}'),
+        ("How do I jump between open windows with the keyboard?", 'call:shortcut{action:"switch_windows"}'),
+        ("whats the shortcut to copy on a mac", 'call:shortcut{action:"copy",desktop:"macos"}'),
+        ("How do I lock a Windows computer from the keyboard?", 'call:shortcut{action:"lock_screen",desktop:"windows"}'),
+        ("Is there a quick way to get to the desktop with every window out of the way?", 'call:shortcut{action:"show_desktop"}'),
+        ("how do i search for a word on a web page", 'call:shortcut{action:"find"}'),
+        ("Which keys refresh a page?", 'call:shortcut{action:"reload"}'),
+    ),
+    "list_memories": (
+        ("Go through everything you've noted about me.", "call:list_memories{}"),
+        ("jarvis what have you got on file about me", "call:list_memories{}"),
+        ("Read back the things you're keeping for me.", "call:list_memories{}"),
+        ("list what you remember about me", "call:list_memories{}"),
+        ("Which of my details have you kept, Jarvis?", "call:list_memories{}"),
+    ),
+    "open_folder": (
+        ("I'd like to look through my music folder.", 'call:open_folder{name:"music"}'),
+        ("let me have a browse of my videos", 'call:open_folder{name:"videos"}'),
+        ("Show me what's in Documents.", 'call:open_folder{name:"documents"}'),
+        ("jarvis pull up my pictures i want to look at the holiday photos", 'call:open_folder{name:"pictures"}'),
+    ),
+    "volume": (
+        ("Turn the sound up a bit, it's too faint.", 'call:volume{action:"up"}'),
+        ("it's far too quiet in here bump it up", 'call:volume{action:"up"}'),
+        ("Give the speakers a bit more oomph.", 'call:volume{action:"up"}'),
+        ("The sound's ear-splitting; ease it off a little.", 'call:volume{action:"down"}'),
+    ),
+    "set_timer": (
+        ("The cake wants forty minutes; time it, please.", 'call:set_timer{minutes:40,label:"cake"}'),
+        ("jarvis the rice takes twelve minutes keep an eye on it", 'call:set_timer{minutes:12,label:"rice"}'),
+        ("Bread's in for half an hour, give me a shout when it's done.", 'call:set_timer{minutes:30,label:"bread"}'),
+        ("The joint needs an hour and a half; time it for me.", 'call:set_timer{hours:1,minutes:30,label:"joint"}'),
+    ),
+    "remind_me": (
+        ("Tomorrow at nine, make sure I pay the window cleaner.", 'call:remind_me{task:"pay the window cleaner",at:"09:00",day:"tomorrow"}'),
+        ("nudge me at four to ring the garage", 'call:remind_me{task:"ring the garage",at:"16:00"}'),
+        ("At half seven tonight, make sure I put the bins out.", 'call:remind_me{task:"put the bins out",at:"19:30",day:"today"}'),
+    ),
+    "list_timers": (
+        ("What reminders are lined up for today?", "call:list_timers{}"),
+        ("jarvis read out my reminders", "call:list_timers{}"),
+        ("Tell me which reminders I've got coming up.", "call:list_timers{}"),
+    ),
+    "lock_screen": (
+        ("Heading into a meeting; lock up behind me.", "call:lock_screen{}"),
+        ("I'm going for a coffee, keep prying eyes off my computer.", "call:lock_screen{}"),
+        ("jarvis im away from my desk for a bit lock it", "call:lock_screen{}"),
+    ),
+}
+
+
 def with_more(tools):
-    """``tools`` with each one's phrasings of MORE and THIRD added to its own ``examples``."""
-    return tuple(dataclasses.replace(t, examples=t.examples + MORE.get(t.name, ()) + THIRD.get(t.name, ()))
-                 if t.name in MORE or t.name in THIRD else t for t in tools)
+    """``tools`` with each one's phrasings of MORE, THIRD and FOURTH added to its own ``examples``."""
+    rounds = (MORE, THIRD, FOURTH)
+    return tuple(dataclasses.replace(t, examples=t.examples + sum((r.get(t.name, ()) for r in rounds), ()))
+                 if any(t.name in r for r in rounds) else t for t in tools)
