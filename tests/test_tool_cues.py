@@ -390,3 +390,17 @@ def test_a_question_of_why_bears_on_no_tool_but_those_that_give_reasons():
              for said, answer in said_in_data() if answer.startswith("call:")]
     assert len(asked) > 1000
     assert [(said, tool) for said, tool in asked if tool not in REASONS and _WHY.search(said)] == []
+
+
+@pytest.mark.parametrize("message, leans", [
+    ("and in Celsius?", True), ("What about 80?", True), ("ok and Tokyo", True), ("same for the documents folder", True),
+    ("Android phones: how much storage do they need?", False), ("What time is it in Tokyo?", False),
+    ("Sort out the volume", False), ("Also known as what?", True),
+])
+def test_a_follow_up_is_told_by_its_opening_words(message, leans):
+    # it leans on the turn before, so no cue judges it: a conversion asked as "and in Celsius?" bears on convert
+    from jarvis_desktop.core.tools.cues import is_follow_up
+
+    assert is_follow_up(message) is leans
+    if leans:
+        assert bears_on("convert", message) and bears_on("time_in", message)

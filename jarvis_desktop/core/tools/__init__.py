@@ -31,7 +31,7 @@ from jarvis_desktop.core.tools.call import PREFIX, CallError, ToolCall, check, f
 from jarvis_desktop.core.tools.clock import CITY_ALIASES, find_zone
 from jarvis_desktop.core.tools.computer import ip_asked
 from jarvis_desktop.core.tools.desktop import app_named
-from jarvis_desktop.core.tools.cues import _FOLLOW_UP, CUES, about_the_user, bears_on, named_among
+from jarvis_desktop.core.tools.cues import CUES, about_the_user, bears_on, is_follow_up, named_among
 from jarvis_desktop.core.tools.grammar import call_grammar
 from jarvis_desktop.core.tools.folder_size import folder_size_asked
 from jarvis_desktop.core.tools.media import commanded
@@ -373,7 +373,7 @@ class Toolbox:
             call = parse(text)
         except CallError:
             return ""
-        if _FOLLOW_UP.search(message):
+        if is_follow_up(message):
             return ""
         words = f"{earlier}\n{message}" if earlier else message
         if call.name == "convert":

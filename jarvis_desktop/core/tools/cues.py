@@ -34,7 +34,7 @@ import re
 from jarvis_desktop.core.memory_words import is_question
 
 __all__ = ["CLOCK", "CUES", "DATES", "NAMES", "REASONS", "STATUS", "about_the_user", "asks_of_jarvis", "bears_on",
-           "named_among", "named_instead"]
+           "is_follow_up", "named_among", "named_instead"]
 
 
 def _words(*alternatives: str) -> re.Pattern:
@@ -181,7 +181,7 @@ def named_instead(tool: str, message: str) -> str | None:
     """The one other tool of ``tool``'s group (STATUS, DATES) that ``message`` names something
     of, where it names nothing of ``tool``; else None (the call stands)."""
     group = next((g for g in _CONFUSED if tool in g), None)
-    if group is None or group[tool].search(message) or _FOLLOW_UP.search(message):
+    if group is None or group[tool].search(message) or is_follow_up(message):
         return None
     others = [name for name, cue in group.items() if name != tool and cue.search(message)]
     return others[0] if len(others) == 1 else None
@@ -206,6 +206,12 @@ _ABOUT_THE_USER = re.compile(r"(?<![\w'])(?:" + _PEOPLE + r"|remind|told|tell|sa
 
 # A follow-up leans on the turn before ("and the other one?"): its words alone do not say.
 _FOLLOW_UP = re.compile(r"^\W*(?:and|what about|how about|same|also|then|ok|okay|so|or)\b", re.IGNORECASE)
+
+
+def is_follow_up(message: str) -> bool:
+    """Whether ``message`` leans on the turn before ("and in Celsius?", "what about 80?"): its words
+    alone say nothing of the tool or its arguments, so no cue or grounding judges it."""
+    return _FOLLOW_UP.search(message) is not None
 
 
 # A question of why asks for a reason, and the tools give figures and do things: every "why" of the
@@ -269,7 +275,7 @@ def bears_on(tool: str, message: str) -> bool:
         return False  # "Is that a fact?", "no more jokes please": about what was told, not for another
     if _WHY.search(message) and tool not in REASONS:
         return False  # "why does my phone say 128 GB but only show 110 available" asks a reason, not disk_free
-    if _FOLLOW_UP.search(message):
+    if is_follow_up(message):
         return True
     if tool == "recall":
         return not _TO_JARVIS.search(message) or _ABOUT_THE_USER.search(message) is not None

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Mapping
 
 from jarvis_desktop.core.memory_words import asks, drops_a_note, keeps
-from jarvis_desktop.core.tools.cues import _FOLLOW_UP, asks_of_jarvis, named_instead
+from jarvis_desktop.core.tools.cues import asks_of_jarvis, is_follow_up, named_instead
 from jarvis_desktop.core.tools.base import Tool
 from jarvis_desktop.core.tools.slots import _NUDGE, DROP, READERS, _cancel_timer
 from jarvis_desktop.core.tools.slots_dates import NAMED
@@ -123,7 +123,7 @@ def neighbour(tool: str, message: str, now: datetime, tools: Mapping[str, Tool],
         if "in_minutes" in found or "at" in found:
             return "remind_me", found
     if tool == "weekday" and "date_today" in tools and not _DATE_SAID.search(s) and not _named_said(s) \
-            and not _FOLLOW_UP.search(message):
+            and not is_follow_up(message):
         # "is it the weekend yet" written as weekday{date:"05-15"}: a date the words never gave, so the
         # day asked about is today
         return "date_today", {}
