@@ -163,6 +163,13 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     # ranked by neither: the tool's own ranking (memory), not one the model made up
     ("what are the three biggest programs running", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
     ("which processes are the most demanding right now", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
+    # the one of the two the words name, whatever else they ask
+    ("what's got the processor so worked up", "call:top_processes{}", 'call:top_processes{by:"cpu"}'),
+    ("something is chewing through my ram, who", 'call:top_processes{by:"cpu"}', 'call:top_processes{by:"memory"}'),
+    # a desktop named is the one asked about, not this computer's
+    ("is there a shortcut for undo on a mac", 'call:shortcut{action:"undo"}', 'call:shortcut{action:"undo",desktop:"macos"}'),
+    ("how do I take a screenshot in KDE", 'call:shortcut{action:"screenshot"}',
+     'call:shortcut{action:"screenshot",desktop:"kde"}'),
     ("um jarvis show me my music", 'call:open_folder{name:"my music"}', 'call:open_folder{name:"music"}'),
     ("open slash media slash usb", 'call:open_folder{name:"media"}', 'call:open_folder{name:"/media/usb"}'),
     ("show me dot local in my home folder", 'call:open_folder{name:"~/.local"}', 'call:open_folder{name:"~/.local"}'),
@@ -184,6 +191,9 @@ def test_what_the_words_say_for_certain_replaces_the_models_reading(message, mod
     ("that's nice, what time is it there", 'call:time_in{city:"Nice"}'),  # a word, not a city
     ("what does my wife do", 'call:explain_command{command:"wife"}'),  # no such program
     ("which program is the best for photos", 'call:top_processes{by:"cpu"}'),  # ranked by neither
+    ("is it the memory or the processor that is slowing me down", 'call:top_processes{by:"cpu"}'),  # both named
+    ("how do I switch between windows", 'call:shortcut{action:"switch_windows"}'),  # windows, not Windows
+    ("copy on windows", 'call:shortcut{action:"copy",desktop:"macos"}'),  # the model's desktop stands
     ("find the photos from the trip, not report.pdf", 'call:find_files{name:"photos"}'),  # not a part of it
     ("where did I put notes.txt and todo.md", 'call:find_files{name:"notes"}'),  # two files named
     ("we got in at 9 and left at 11, how much was that in all", 'call:calculate{expression:"11-9"}'),  # no prices

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 
-__all__ = ["TOOLS", "ACTIONS", "DESKTOPS", "shortcut_asked", "this_desktop", "key_names", "gnome_keys"]
+__all__ = ["TOOLS", "ACTIONS", "DESKTOPS", "desktop_named", "shortcut_asked", "this_desktop", "key_names", "gnome_keys"]
 
 GSETTINGS_TIMEOUT_S = 2.0
 
@@ -239,11 +239,18 @@ def shortcut_asked(message: str) -> dict | None:
     for name, pattern in _ASKED:
         if pattern.match(text):
             args = {"action": name}
-            for desktop, named in _NAMED_DESKTOP:
-                if named.search(text):
-                    args["desktop"] = desktop
-                    break
+            if desktop := desktop_named(text):
+                args["desktop"] = desktop
             return args
+    return None
+
+
+def desktop_named(message: str) -> str | None:
+    """The desktop ``message`` asks about by name ("... on a Mac", "in KDE", "for Windows 11"), as the
+    tool names them, or None: the shortcut asked is then this computer's."""
+    for desktop, named in _NAMED_DESKTOP:
+        if named.search(message):
+            return desktop
     return None
 
 

@@ -26,7 +26,7 @@ from jarvis_desktop.core.spoken_sums import PARTS, priced_items
 from jarvis_desktop.core.timers import (DURATION, TIMER_FILLER, bare_tails, clock_due, duration_seconds, find_clock,
                                         half_hours)
 from jarvis_desktop.core.tools.slots_dates import date_in as _date_in, one_date as _one_date
-from jarvis_desktop.core.tools.slots_desktop import DROP, READERS as DESKTOP_READERS
+from jarvis_desktop.core.tools.slots_desktop import DROP, FILLERS, READERS as DESKTOP_READERS
 from jarvis_desktop.core.tools.slots_memory import READERS as MEMORY_READERS
 from jarvis_desktop.core.tools.slots_words import (number as _number, numbers as _numbers, plain as _plain,
                                                    tokens as _tokens, with_digits as _with_digits)
@@ -39,18 +39,18 @@ __all__ = ["read_arguments", "unit_mentions", "READERS", "DROP"]
 
 def read_arguments(tool: str, args: dict, message: str, now: datetime) -> dict:
     """``args`` with what ``message`` says for certain of ``tool``'s arguments put in their place."""
-    reader = READERS.get(tool)
-    if reader is None or not message.strip():
+    readers = [r for r in (READERS.get(tool), FILLERS.get(tool)) if r is not None]
+    if not readers or not message.strip():
         return args
-    try:
-        found = reader(_plain(message), args, now)
-    except Exception:  # noqa: BLE001 - a reader's slip must cost the model's call nothing
-        log.exception("reading the arguments of %s from %r failed", tool, message[:200])
-        return args
-    if not found:
-        return args
-    merged = {**args, **found}
-    return {k: v for k, v in merged.items() if v is not DROP}
+    for reader in readers:  # a filler sees what the reader made of the call
+        try:
+            found = reader(_plain(message), args, now)
+        except Exception:  # noqa: BLE001 - a reader's slip must cost the model's call nothing
+            log.exception("reading the arguments of %s from %r failed", tool, message[:200])
+            return args
+        if found:
+            args = {k: v for k, v in {**args, **found}.items() if v is not DROP}
+    return args
 
 
 # -- sums -------------------------------------------------------------------------------------

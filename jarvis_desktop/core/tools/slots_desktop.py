@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-__all__ = ["DROP", "READERS", "TIME_ASKED", "spoken_paths"]
+from jarvis_desktop.core.tools.shortcuts import desktop_named
+
+__all__ = ["DROP", "FILLERS", "READERS", "TIME_ASKED", "spoken_paths"]
 
 DROP = None  # a reading's value that removes the model's argument of that name (slots.py uses it too)
 
@@ -203,6 +205,28 @@ def _top_processes(s: str, args: dict, now: datetime) -> dict:
     return {"by": "memory"} if memory else {"by": "cpu"}
 
 
+# Arguments the words name for a call the model made, where its reader (above) finds no whole
+# request: what they fill in is no sign that the words ask for the tool (slots_whole's neighbours
+# read only READERS), so "how much memory is left" stays a question for ``memory``.
+
+def _ranked_by(s: str, args: dict, now: datetime) -> dict:
+    """The one of memory and the processor the words name ("What's making the processor so busy?"
+    was top_processes{}, ranked by memory)."""
+    memory = bool(re.search(r"\b(?:memory|ram)\b", s))
+    if memory == bool(re.search(r"\b(?:cpu|processor)\b", s)):
+        return {}
+    return {"by": "memory"} if memory else {"by": "cpu"}
+
+
+def _desktop(s: str, args: dict, now: datetime) -> dict:
+    """The desktop the words name ("Is there a shortcut for pasting on a Mac?" was shortcut{action:
+    "paste"}, answered for this computer's desktop), where the call names none."""
+    if args.get("desktop"):
+        return {}
+    desktop = desktop_named(s)
+    return {"desktop": desktop} if desktop else {}
+
+
 _FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents", "document": "documents",
                   "docs": "documents", "downloads": "downloads", "download": "downloads", "music": "music",
                   "pictures": "pictures", "picture": "pictures", "photos": "pictures", "images": "pictures",
@@ -253,3 +277,4 @@ def _media(s: str, args: dict, now: datetime) -> dict:
 
 READERS = {"media": _media, "disk_free": _disk_free, "open_file": _open_file, "find_files": _find_files, "time_in": _time_in, "explain_command": _explain_command,
            "top_processes": _top_processes, "open_folder": _open_folder}
+FILLERS = {"top_processes": _ranked_by, "shortcut": _desktop}
