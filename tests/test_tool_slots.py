@@ -163,6 +163,13 @@ def ran(model_call: str, message: str, now: datetime = EVAL_NOW) -> str:
     # ranked by neither: the tool's own ranking (memory), not one the model made up
     ("what are the three biggest programs running", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
     ("which processes are the most demanding right now", 'call:top_processes{by:"cpu"}', "call:top_processes{}"),
+    # the one service named, where the model's is not said
+    ("which port does my redis cache sit on", 'call:port{service:"10.0.0.1"}', 'call:port{service:"redis"}'),
+    ("the postgres port please", 'call:port{service:"mysql"}', 'call:port{service:"postgresql"}'),
+    # how to be told is no name for the timer
+    ("give me a buzz when ten minutes are up", 'call:set_timer{minutes:10,label:"buzz"}', "call:set_timer{minutes:10}"),
+    ("ping me when 20 minutes have gone for the pasta", 'call:set_timer{minutes:20,label:"ping"}',
+     'call:set_timer{minutes:20,label:"pasta"}'),
     # the one of the two the words name, whatever else they ask
     ("what's got the processor so worked up", "call:top_processes{}", 'call:top_processes{by:"cpu"}'),
     ("something is chewing through my ram, who", 'call:top_processes{by:"cpu"}', 'call:top_processes{by:"memory"}'),
@@ -193,6 +200,8 @@ def test_what_the_words_say_for_certain_replaces_the_models_reading(message, mod
     ("which program is the best for photos", 'call:top_processes{by:"cpu"}'),  # ranked by neither
     ("is it the memory or the processor that is slowing me down", 'call:top_processes{by:"cpu"}'),  # both named
     ("how do I switch between windows", 'call:shortcut{action:"switch_windows"}'),  # windows, not Windows
+    ("what port does my mail program use for imap", 'call:port{service:"imap"}'),  # two named: the model's
+    ("is 3306 the mysql port", 'call:port{service:"3306"}'),  # the model's is said
     ("copy on windows", 'call:shortcut{action:"copy",desktop:"macos"}'),  # the model's desktop stands
     ("find the photos from the trip, not report.pdf", 'call:find_files{name:"photos"}'),  # not a part of it
     ("where did I put notes.txt and todo.md", 'call:find_files{name:"notes"}'),  # two files named

@@ -28,7 +28,7 @@ from pathlib import Path
 from jarvis_desktop.core.tools.base import Context, Param, Tool, ToolFailed, ToolResult
 from jarvis_desktop.core.tools.slots_words import OPENING, one_line
 
-__all__ = ["TOOLS", "reference_asked", "country_named", "element_named", "services", "SERVICES_FILE",
+__all__ = ["TOOLS", "reference_asked", "country_named", "element_named", "service_named", "services", "SERVICES_FILE",
            "COUNTRY_ASKED"]
 
 # -- countries -------------------------------------------------------------------------------------
@@ -273,6 +273,22 @@ def _service_key(text: str) -> str:
     s = re.sub(r" (?:protocol|server|service|traffic)$", "", s)
     return _SERVICE_ALIASES.get(s, _SERVICE_ALIASES.get(s.replace("-", " "), s.replace(" ", "-")))
 
+
+# The services people name in a question about ports, as ``service_named`` finds them in the words:
+# the aliases and the names said above, and other everyday ones (the list's own names hold common
+# words: "time", "echo", "finger").
+_EVERYDAY_SERVICES = ("ssh", "ftp", "http", "https", "smtp", "imap", "imaps", "pop3", "telnet", "ntp", "ldap",
+                      "mysql", "postgresql", "redis", "mongodb", "vnc", "git", "rsync", "nfs", "openvpn", "bgp")
+_SERVICES_NAMED = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(
+    (re.escape(n).replace(r"\ ", " ") for n in {*_SERVICE_ALIASES, *_SERVICE_SAID, *_EVERYDAY_SERVICES}),
+    key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+
+
+def service_named(text: str) -> str | None:
+    """The one service the words name ("my postgres server, which port does it normally use" ->
+    "postgresql"), as the services list calls it, or None: none, or more than one."""
+    found = {_service_key(m.group(0)) for m in _SERVICES_NAMED.finditer(text)}
+    return found.pop() if len(found) == 1 else None
 
 def _service_said(name: str) -> str:
     return _SERVICE_SAID.get(name, name.upper() if len(name) <= 5 and name.isalnum() else name)

@@ -370,6 +370,12 @@ def _duration(s: str) -> tuple[int, tuple[int, int]] | None:
 _UNIT_WORD = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?|\d+)"
 
 
+# How the words ask to be told when the time is up ("Shout when three minutes have gone." was
+# set_timer{minutes:3,label:"shout"}): never the timer's name.
+_TELL_ME = frozenset({"shout", "ping", "buzz", "beep", "alert", "tell", "nudge", "holler", "let", "know", "when",
+                      "done", "gone", "finished"})
+
+
 def _set_timer(s: str, args: dict, now: datetime) -> dict:
     s = bare_tails(_with_digits(s))
     found = _duration(s)
@@ -390,9 +396,10 @@ def _set_timer(s: str, args: dict, now: datetime) -> dict:
     label = str(args.get("label") or "")
     said = s[:span[0]] + " " + s[span[1]:]
     words = re.findall(r"[a-z0-9']+", label.lower())  # "45" for "give me 45 seconds" is no name
-    if words and (all(w in TIMER_FILLER or w in ("minute", "minutes", "hour", "hours", "second", "seconds")
-                      for w in words) or not all(re.search(rf"\b{re.escape(w)}\b", said) for w in words)):
-        reading["label"] = DROP  # "countdown", "three minutes": no name the user gave
+    if words and (all(w in TIMER_FILLER or w in _TELL_ME or w in ("minute", "minutes", "hour", "hours", "second",
+                                                                   "seconds") for w in words)
+                  or not all(re.search(rf"\b{re.escape(w)}\b", said) for w in words)):
+        reading["label"], label = DROP, ""  # "countdown", "three minutes", "shout": no name the user gave
     if not label and (m := re.search(r"\bfor (?:the|my|our) ([a-z]+)(?=\s*(?:$|[,.!?]|please|jarvis))", said)):
         reading["label"] = m[1]
     elif not label and (m := re.search(r"\b([a-z']+) (?:timer|countdown)\b", said)) \

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from jarvis_desktop.core.tools.reference import service_named
 from jarvis_desktop.core.tools.shortcuts import desktop_named
 
 __all__ = ["DROP", "FILLERS", "READERS", "TIME_ASKED", "spoken_paths"]
@@ -227,6 +228,16 @@ def _desktop(s: str, args: dict, now: datetime) -> dict:
     return {"desktop": desktop} if desktop else {}
 
 
+
+def _service(s: str, args: dict, now: datetime) -> dict:
+    """The one service the words name, where the call's is not said ("my postgres server, which port
+    does it normally use" was port{service:"777.77.77.77"})."""
+    written = str(args.get("service") or "").strip()
+    named = service_named(s)
+    if not named or not written or written.lower() in s.lower() or service_named(written) == named:
+        return {}
+    return {"service": named}
+
 _FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents", "document": "documents",
                   "docs": "documents", "downloads": "downloads", "download": "downloads", "music": "music",
                   "pictures": "pictures", "picture": "pictures", "photos": "pictures", "images": "pictures",
@@ -277,4 +288,4 @@ def _media(s: str, args: dict, now: datetime) -> dict:
 
 READERS = {"media": _media, "disk_free": _disk_free, "open_file": _open_file, "find_files": _find_files, "time_in": _time_in, "explain_command": _explain_command,
            "top_processes": _top_processes, "open_folder": _open_folder}
-FILLERS = {"top_processes": _ranked_by, "shortcut": _desktop}
+FILLERS = {"top_processes": _ranked_by, "shortcut": _desktop, "port": _service}
