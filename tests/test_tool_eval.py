@@ -9,6 +9,7 @@ from jarvis_desktop.core.assistant import Persona
 from jarvis_desktop.core.errors import DataError
 from tests.conftest import DATA
 from jarvis_desktop.core.paths import asset
+from jarvis_desktop.core.tools.reference import services
 from trainer.tool_eval import (CONVERSATION_EVERY, CONVERSATION_VARIETY, CaseResult, ToolCase, _dev_requests, answering, conversation_before,
                                last_kind, load_cases, memory_holding, run_cases, same_arguments, score_cases,
                                substance_failures)
@@ -109,6 +110,14 @@ def test_calls_that_give_the_same_answer_carry_the_same_arguments_however_spelt(
     assert not same_arguments('call:convert{value:5,from:"mile",to:"km"}', 'call:convert{value:5,from:"mile",to:"m"}')
     # a call that fails answers nothing: never the same as one that runs
     assert not same_arguments('call:days_until{date:"12-25"}', 'call:days_until{date:"soonish"}')
+    # the reference tools: the same entry of the same table, however named
+    assert same_arguments('call:country{country:"UK",asked:"capital"}', 'call:country{country:"United Kingdom"}')
+    assert same_arguments('call:element{element:"Na",asked:"name"}', 'call:element{element:"na",asked:"name"}')
+    assert not same_arguments('call:country{country:"France",asked:"capital"}', 'call:country{country:"France",asked:"currency"}')
+    assert not same_arguments('call:element{element:"tin"}', 'call:element{element:"titanium"}')
+    if services()[0].get("postgresql"):  # the machine's own /etc/services
+        assert same_arguments('call:port{service:"postgres"}', 'call:port{service:"postgresql"}')
+        assert not same_arguments('call:port{service:"ssh"}', 'call:port{service:"http"}')
     # tools whose answer depends on the machine or the files keep the strict comparison
     assert not same_arguments('call:find_files{name:"invoice"}', 'call:find_files{name:"receipt"}')
 

@@ -337,13 +337,16 @@ def _tools() -> dict:
     return {t.name: t for t in default_tools()}
 
 
-SCORING = "6: the call that ran; set_timer by its length; whole requests called when in two minds; in conversation"  # changed: cached scores are stale
+SCORING = ("7: the call that ran; set_timer by its length; whole requests called when in two minds; in conversation; "
+           "reference tools by their answer")  # changed: cached scores are stale
 
-# Tools whose answer depends on nothing but the call and the clock: two calls to one of them
-# that give the user the same sentence at the evaluation's clock carry the same arguments,
-# however they are spelt ("mile" or "miles", "12-25" or "Christmas", "12.50" or "12.5").
+# Tools whose answer depends on nothing but the call and the clock (and, for the reference tools,
+# on tables that do not change while an evaluation runs: the atlas, the periodic table, this
+# computer's /etc/services): two calls to one of them that give the user the same sentence at the
+# evaluation's clock carry the same arguments, however they are spelt ("mile" or "miles", "12-25"
+# or "Christmas", "12.50" or "12.5", "postgres" or "postgresql", "UK" or "United Kingdom").
 SAME_ANSWER_TOOLS = frozenset({"calculate", "percent", "split_bill", "total_duration", "convert", "weekday",
-                               "days_until", "date_in", "time_in"})
+                               "days_until", "date_in", "time_in", "country", "element", "port"})
 
 
 @functools.lru_cache(maxsize=1)
