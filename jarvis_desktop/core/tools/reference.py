@@ -290,6 +290,7 @@ def service_named(text: str) -> str | None:
     found = {_service_key(m.group(0)) for m in _SERVICES_NAMED.finditer(text)}
     return found.pop() if len(found) == 1 else None
 
+
 def _service_said(name: str) -> str:
     return _SERVICE_SAID.get(name, name.upper() if len(name) <= 5 and name.isalnum() else name)
 

@@ -195,11 +195,14 @@ _USE_THE_MOST = re.compile(r"\b(?:most|biggest|heaviest|hungriest|greediest|busi
                            r"|using|taking|chewing|guzzling|gobbling)\b")
 
 
+_MEMORY_SAID = re.compile(r"\b(?:memory|ram)\b")
+
+
 def _top_processes(s: str, args: dict, now: datetime) -> dict:
     """What the programs are ranked by, where the words ask which programs use the most of it."""
     if not _WHICH_PROGRAMS.search(s):
         return {}
-    memory = bool(re.search(r"\b(?:memory|ram)\b", s))
+    memory = bool(_MEMORY_SAID.search(s))
     cpu = bool(re.search(r"\b(?:cpu|processor|work|busy|load|hardest|fans?|heat|hot)\b", s))
     if memory == cpu:  # both, or neither ("the three biggest programs"): the tool's own default
         return {"by": DROP} if not memory and _USE_THE_MOST.search(s) else {}
@@ -213,7 +216,7 @@ def _top_processes(s: str, args: dict, now: datetime) -> dict:
 def _ranked_by(s: str, args: dict, now: datetime) -> dict:
     """The one of memory and the processor the words name ("What's making the processor so busy?"
     was top_processes{}, ranked by memory)."""
-    memory = bool(re.search(r"\b(?:memory|ram)\b", s))
+    memory = bool(_MEMORY_SAID.search(s))
     if memory == bool(re.search(r"\b(?:cpu|processor)\b", s)):
         return {}
     return {"by": "memory"} if memory else {"by": "cpu"}
@@ -228,7 +231,6 @@ def _desktop(s: str, args: dict, now: datetime) -> dict:
     return {"desktop": desktop} if desktop else {}
 
 
-
 def _service(s: str, args: dict, now: datetime) -> dict:
     """The one service the words name, where the call's is not said ("my postgres server, which port
     does it normally use" was port{service:"777.77.77.77"})."""
@@ -237,6 +239,7 @@ def _service(s: str, args: dict, now: datetime) -> dict:
     if not named or not written or written.lower() in s.lower() or service_named(written) == named:
         return {}
     return {"service": named}
+
 
 _FOLDER_PLACES = {"home": "home", "desktop": "desktop", "documents": "documents", "document": "documents",
                   "docs": "documents", "downloads": "downloads", "download": "downloads", "music": "music",
